@@ -1,0 +1,52 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from campaigns.ambassador_import import ImportFileError, import_ambassadors
+from campaigns.models import Segment
+
+
+class Command(BaseCommand):
+    help = _("Importe des ambassadeurs depuis un fichier CSV ou XLSX. Code de sortie 1 si une ligne est rejetée.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--dry-run", action="store_true", help=_("Vérifier sans rien enregistrer."))
+        parser.add_argument("--update", action="store_true", help=_("Mettre à jour les ambassadeurs déjà connus."))
+        parser.add_argument("--keep-valid", action="store_true",
+                            help=_("Enregistrer les lignes valides même si d'autres sont rejetées."))
+        parser.add_argument("--segment", help=_("Nom d'une liste fixe à laquelle ajouter les ambassadeurs importés."))
+
+    def handle(self, path, dry_run, update, keep_valid, segment, **options):
+        target = None
+        if segment:
+            target = Segment.objects.filter(name=segment).first()
+            if target is None:
+                raise CommandError(_("Aucun segment ne s'appelle « %(name)s ».") % {"name": segment})
+
+        def progress(stage, rows_done, rows_total, report):
+            if options["verbosity"] > 1:
+                self.stderr.write(f"{stage} {rows_done}/{rows_total or '?'}")
+
+        try:
+            report = import_ambassadors(path, update=update, keep_valid=keep_valid, dry_run=dry_run, segment=target,
+                                        progress=progress)
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        self.print_report(report, dry_run)
+        if report.rejected:
+            sys.exit(1)
+
+    def print_report(self, report, dry_run):
+        for error in report.errors:
+            self.stderr.write(str(error))
+        if report.rejected > len(report.errors):
+            self.stderr.write(_("… et %(count)s autres lignes rejetées.") % {"count": report.rejected - len(report.errors)})
+        summary = _("%(rows)s lignes lues, %(created)s créées, %(updated)s mises à jour, %(rejected)s rejetées.") % {
+            "rows": report.rows, "created": report.created, "updated": report.updated, "rejected": report.rejected}
+        self.stdout.write(summary)
+        if dry_run:
+            self.stdout.write(_("Simulation : rien n'a été enregistré."))
+        elif not report.written:
+            self.stdout.write(_("Des lignes ont été rejetées : rien n'a été enregistré (voir --keep-valid)."))

@@ -1,0 +1,153 @@
+"""Segment membership, evaluated by the database.
+
+A segment is either a static list or a set of rules combined with AND (all) or OR (any). Membership is one
+queryset built from ``Q`` objects and ``EXISTS`` subqueries, so counting the members of a segment, of an
+unsaved draft of one, or of several segments at once is a single query whatever the number of ambassadors.
+Ambassadors who opted out, or never consented, are never members.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
+from campaigns.models import AgeBand, Ambassador, AmbassadorProduct, AmbassadorTag, Locale, Product, Region, Segment, SegmentMember, SegmentRule
+
+Attribute = SegmentRule.Attribute
+DATE_ATTRIBUTES = {Attribute.CUSTOMER_BEFORE, Attribute.CUSTOMER_AFTER}
+
+
+@dataclass(frozen=True)
+class Rule:
+    attribute: str
+    value: str
+
+
+def contactable_ambassadors():
+    """Ambassadors who may be contacted at all: consent given and not opted out."""
+    return Ambassador.objects.filter(consent_at__isnull=False, opted_out_at__isnull=True)
+
+
+def parse_date(raw):
+    """A date written as AAAA-MM-JJ or JJ/MM/AAAA; ValueError otherwise."""
+    raw = raw.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(raw)
+
+
+def _split(raw):
+    return [item.strip() for item in raw.replace("|", ",").split(",") if item.strip()]
+
+
+def _codes(raw, allowed, what):
+    codes = [code.lower() for code in _split(raw)]
+    if not codes:
+        raise ValidationError(_("Indiquez au moins une valeur."))
+    unknown = [code for code in codes if code not in allowed]
+    if unknown:
+        raise ValidationError(
+            _("%(what)s inconnu(s) : %(unknown)s. Valeurs possibles : %(allowed)s.")
+            % {"what": what, "unknown": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
+        )
+    return codes
+
+
+def validate_rules(rules):
+    """ValidationError naming the first rule whose value is wrong, including product codes the catalogue lacks."""
+    for rule in rules:
+        rule_condition(rule)
+    product_codes = {
+        code.lower()
+        for rule in rules
+        if rule.attribute in (Attribute.HOLDS_PRODUCT, Attribute.LACKS_PRODUCT)
+        for code in _split(rule.value)
+    }
+    if product_codes:
+        _codes(",".join(product_codes), set(Product.objects.values_list("code", flat=True)), _("Produit"))
+
+
+def rule_condition(rule):
+    """The condition of one rule on ``Ambassador`` (no query), or ValidationError naming what is wrong in its value."""
+    attribute, value = rule.attribute, rule.value or ""
+    if attribute == Attribute.REGION_IN:
+        return Q(region__in=_codes(value, set(Region.values), _("Région")))
+    if attribute == Attribute.AGE_BAND_IN:
+        return Q(age_band__in=_codes(value, set(AgeBand.values), _("Tranche d'âge")))
+    if attribute == Attribute.LOCALE_IS:
+        return Q(locale__in=_codes(value, set(Locale.values), _("Langue")))
+    if attribute in (Attribute.HOLDS_PRODUCT, Attribute.LACKS_PRODUCT):
+        codes = [code.lower() for code in _split(value)]
+        if not codes:
+            raise ValidationError(_("Indiquez au moins un produit."))
+        held = Exists(AmbassadorProduct.objects.filter(ambassador=OuterRef("pk"), product__code__in=codes))
+        return Q(held) if attribute == Attribute.HOLDS_PRODUCT else ~Q(held)
+    if attribute == Attribute.HAS_TAG:
+        names = [name.lower() for name in _split(value)]
+        if not names:
+            raise ValidationError(_("Indiquez au moins une étiquette."))
+        return Q(Exists(AmbassadorTag.objects.filter(ambassador=OuterRef("pk"), tag__name__in=names)))
+    if attribute in DATE_ATTRIBUTES:
+        try:
+            day = parse_date(value)
+        except ValueError:
+            raise ValidationError(_("« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA).") % {"value": value}) from None
+        if attribute == Attribute.CUSTOMER_BEFORE:
+            return Q(customer_since__lt=day)
+        return Q(customer_since__gte=day)
+    raise ValidationError(_("Critère inconnu : %(attribute)s.") % {"attribute": attribute})
+
+
+def segment_condition(kind, match, rules, segment_id=None):
+    """The membership condition of a segment described by plain values (saved or being edited)."""
+    if kind == Segment.Kind.STATIC:
+        if segment_id is None:
+            return Q(pk__in=[])
+        return Q(Exists(SegmentMember.objects.filter(segment_id=segment_id, ambassador=OuterRef("pk"))))
+    conditions = [rule_condition(rule) for rule in rules]
+    if not conditions:
+        return Q()  # no rule: every contactable ambassador
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition if match == Segment.Match.ALL else combined | condition
+    return combined
+
+
+def saved_segment_condition(segment):
+    rules = [Rule(rule.attribute, rule.value) for rule in segment.rules.all()]
+    return segment_condition(segment.kind, segment.match, rules, segment.pk)
+
+
+def segment_members(segment):
+    return contactable_ambassadors().filter(saved_segment_condition(segment))
+
+
+def members_of_segments(segments):
+    """Contactable ambassadors who belong to any of ``segments``, each once."""
+    combined = Q(pk__in=[])
+    for segment in segments:
+        combined |= saved_segment_condition(segment)
+    return contactable_ambassadors().filter(combined)
+
+
+def count_members(kind, match, rules, segment_id=None):
+    """Members of a segment as described, counted in one query; ValidationError if a rule's value is wrong."""
+    validate_rules(rules)
+    return contactable_ambassadors().filter(segment_condition(kind, match, rules, segment_id)).count()
+
+
+def add_to_static_segment(segment, ambassador_ids):
+    """Add ambassadors to a static list; those already on it are left as they are. Returns how many were added."""
+    if segment.kind != Segment.Kind.STATIC:
+        raise ValidationError(_("« %(segment)s » n'est pas une liste fixe.") % {"segment": segment})
+    ids = list(ambassador_ids)
+    before = SegmentMember.objects.filter(segment=segment).count()
+    SegmentMember.objects.bulk_create(
+        [SegmentMember(segment=segment, ambassador_id=pk) for pk in ids], ignore_conflicts=True, batch_size=2000
+    )
+    return SegmentMember.objects.filter(segment=segment).count() - before

@@ -1,0 +1,7 @@
+"""django-q2 entry points: each calls the same function a test calls."""
+
+from campaigns.import_jobs import run_import
+
+
+def run_ambassador_import(job_id, segment_id=None, language=None):
+    return run_import(job_id, segment_id, language)

@@ -1,0 +1,207 @@
+"""The campaigns app in the Wagtail admin: ambassadors, segments, products, tags and imports."""
+
+import django_filters
+from django import forms
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from campaigns import views
+from campaigns.models import Ambassador, Product, Segment, Tag
+from campaigns.opt_out import ambassadors_opt_out
+from campaigns.segments import add_to_static_segment
+
+
+class AmbassadorFilterSet(WagtailFilterSet):
+    opted_out = django_filters.BooleanFilter(
+        label=_("Désinscrit"), field_name="opted_out_at", lookup_expr="isnull", exclude=True)
+    consented = django_filters.BooleanFilter(
+        label=_("Consentement donné"), field_name="consent_at", lookup_expr="isnull", exclude=True)
+    segment = django_filters.ModelChoiceFilter(
+        label=_("Liste fixe"), field_name="static_segments", queryset=Segment.objects.filter(kind=Segment.Kind.STATIC))
+
+    class Meta:
+        model = Ambassador
+        fields = ["region", "age_band", "locale", "products", "tags"]
+
+
+class AmbassadorViewSet(SnippetViewSet):
+    model = Ambassador
+    icon = "user"
+    menu_label = _("Ambassadeurs")
+    list_display = ["email", "first_name", "last_name", "region", "age_band", "locale", "opted_out_at"]
+    list_per_page = 50
+    search_fields = ["email", "first_name", "last_name"]
+    search_backend_name = None
+    filterset_class = AmbassadorFilterSet
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("email"),
+        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+        FieldRowPanel([FieldPanel("locale"), FieldPanel("region"), FieldPanel("age_band")]),
+        FieldPanel("customer_since"),
+        FieldPanel("products", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+        MultiFieldPanel([FieldPanel("consent_at"), FieldPanel("opted_out_at")], heading=_("Consentement")),
+    ]
+
+
+class SegmentSizePanel(Panel):
+    """Shows, live while the rules are edited, how many contactable ambassadors the segment holds."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "campaigns/panels/segment_size.html"
+
+        class Media:
+            js = ["campaigns/segment_size.js"]
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["size_url"] = reverse(Segment.snippet_viewset.get_url_name("size"))
+            context["segment_id"] = self.instance.pk or ""
+            return context
+
+
+class SegmentViewSet(SnippetViewSet):
+    model = Segment
+    icon = "group"
+    menu_label = _("Segments")
+    list_display = ["name", "kind", "match", "updated_at"]
+    search_fields = ["name", "description"]
+    search_backend_name = None
+    copy_view_enabled = True
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("match")]),
+        InlinePanel("rules", label=_("Conditions"), heading=_("Conditions (pour un filtre sur les attributs)")),
+        SegmentSizePanel(heading=_("Taille du segment")),
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [path("size/", views.segment_size, name="size")]
+
+
+class ProductViewSet(SnippetViewSet):
+    model = Product
+    icon = "tag"
+    menu_label = _("Produits")
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+    search_backend_name = None
+
+
+class TagViewSet(SnippetViewSet):
+    model = Tag
+    icon = "tag"
+    menu_label = _("Étiquettes")
+    list_display = ["name"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permissions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permissions = permissions
+
+    def is_shown(self, request):
+        return request.user.has_perms(self.permissions)
+
+
+class AmbassadorImportViewSet(ViewSet):
+    name = "ambassador_import"
+    icon = "upload"
+    menu_label = _("Importer")
+    add_to_admin_menu = True
+    menu_hook = "register_audience_menu_item"
+    menu_order = 900
+
+    def get_urlpatterns(self):
+        return [
+            path("", views.ambassador_import, name="index"),
+            path("<int:pk>/", views.ambassador_import_detail, name="detail"),
+        ]
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(
+            self.menu_label, reverse("ambassador_import:index"), icon_name=self.icon, order=order or self.menu_order,
+            permissions=views.IMPORT_PERMISSIONS, name=self.name)
+
+
+class AudienceGroup(SnippetViewSetGroup):
+    menu_label = _("Ambassadeurs")
+    menu_icon = "group"
+    menu_order = 200
+    submenu_hook = "register_audience_menu_item"
+    items = (AmbassadorViewSet, SegmentViewSet, ProductViewSet, TagViewSet)
+
+
+register_snippet(AudienceGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_import_viewset():
+    return AmbassadorImportViewSet()
+
+
+class OptOutBulkAction(SnippetBulkAction):
+    display_name = _("Désinscrire")
+    action_type = "opt_out"
+    aria_label = _("Désinscrire les ambassadeurs sélectionnés")
+    template_name = "campaigns/bulk_actions/confirm_opt_out.html"
+    models = [Ambassador]
+    action_priority = 40
+
+    def check_perm(self, obj):
+        return self.request.user.has_perm("campaigns.change_ambassador")
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return ambassadors_opt_out(obj.pk for obj in objects), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d ambassadeur désinscrit.", "%(count)d ambassadeurs désinscrits.",
+                        num_parent_objects) % {"count": num_parent_objects}
+
+
+class StaticSegmentForm(forms.Form):
+    segment = forms.ModelChoiceField(
+        label=_("Liste fixe"), queryset=Segment.objects.filter(kind=Segment.Kind.STATIC))
+
+
+class AddToSegmentBulkAction(SnippetBulkAction):
+    display_name = _("Ajouter à une liste")
+    action_type = "add_to_segment"
+    aria_label = _("Ajouter les ambassadeurs sélectionnés à une liste fixe")
+    template_name = "campaigns/bulk_actions/confirm_add_to_segment.html"
+    models = [Ambassador]
+    form_class = StaticSegmentForm
+    action_priority = 50
+
+    def check_perm(self, obj):
+        return self.request.user.has_perm("campaigns.change_segment")
+
+    def get_execution_context(self):
+        return {"segment": self.cleaned_form.cleaned_data["segment"]}
+
+    @classmethod
+    def execute_action(cls, objects, segment=None, **kwargs):
+        return add_to_static_segment(segment, (obj.pk for obj in objects)), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d ambassadeur ajouté à la liste.", "%(count)d ambassadeurs ajoutés à la liste.",
+                        num_parent_objects) % {"count": num_parent_objects}
+
+
+hooks.register("register_bulk_action", OptOutBulkAction)
+hooks.register("register_bulk_action", AddToSegmentBulkAction)

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from campaigns.demo import seed_audience
+
+
+class Command(BaseCommand):
+    help = _("Charge les données de démonstration (idempotent : une seconde exécution n'ajoute rien).")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--ambassadors", type=int, default=3000)
+
+    def handle(self, ambassadors, **options):
+        added = seed_audience(ambassadors)
+        self.stdout.write(_("Démonstration : %(count)s ambassadeurs ajoutés.") % {"count": added})

@@ -1,0 +1,116 @@
+"""Shared fixtures: named staff users (one per role, and an outsider), a fast password hasher, tasks run at
+once, files written to a temporary var/ folder, and a headless Chromium for browser tests."""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group
+
+from campaigns.roles import ANALYST, EDITOR, MODERATOR, PRODUCT_TEAM
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls around it are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "un mot de passe de test assez long"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "fr"
+    # Static files straight from the apps (production serves the collected, hashed copies).
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(monkeypatch):
+    """django-q2 runs queued tasks in the calling process (tests of the real cluster undo this)."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)
+
+
+def _staff(django_user_model, username, role=None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username, email=f"{username}@banque.example", password=PASSWORD,
+        first_name=username.capitalize(), **extra)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return _staff(django_user_model, "admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def product_user(django_user_model):
+    return _staff(django_user_model, "produit", PRODUCT_TEAM)
+
+
+@pytest.fixture
+def editor_user(django_user_model):
+    return _staff(django_user_model, "editeur", EDITOR)
+
+
+@pytest.fixture
+def moderator_user(django_user_model):
+    return _staff(django_user_model, "moderateur", MODERATOR)
+
+
+@pytest.fixture
+def analyst_user(django_user_model):
+    return _staff(django_user_model, "analyste", ANALYST)
+
+
+@pytest.fixture
+def outsider_user(django_user_model):
+    """A logged-in account with no role: must be refused everywhere in the admin."""
+    return _staff(django_user_model, "inconnu")
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+# --- browser -----------------------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed: run `make browser` (apt-get install chromium) first.")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
