@@ -83,7 +83,7 @@ class SegmentViewSet(SnippetViewSet):
         FieldPanel("name"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("kind"), FieldPanel("match")]),
-        InlinePanel("rules", label=_("Conditions"), heading=_("Conditions (pour un filtre sur les attributs)")),
+        InlinePanel("rules", label=_("condition"), heading=_("Conditions (pour un filtre sur les attributs)")),
         SegmentSizePanel(heading=_("Taille du segment")),
     ]
 

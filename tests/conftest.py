@@ -27,6 +27,18 @@ def _test_settings(settings, tmp_path):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents_survive_playwright(django_db_setup):
+    """Browser tests restore the migrations' data (roles, catalogue, site) after each flush from contents Django
+    keeps on the connection object. Playwright's event loop makes the ORM open a new connection object, which
+    lacks them: keep them on the class, so every connection object has them."""
+    from django.db import connections
+
+    contents = getattr(connections["default"], "_test_serialized_contents", None)
+    if contents:
+        type(connections["default"])._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_at_once(monkeypatch):
     """django-q2 runs queued tasks in the calling process (tests of the real cluster undo this)."""

@@ -1,0 +1,39 @@
+# Two commands for a fresh machine: `make run` (the service on its embedded defaults, with demo data) and
+# `make test` (the whole suite; on PostgreSQL when DATABASE_URL is set, on SQLite otherwise).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test browser messages
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.test: $(VENV)/.runtime requirements-test.txt
+	$(PIP) -r requirements-test.txt
+	touch $@
+
+run: export DEBUG ?= 1
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py ensure_admin
+	bin/serve $(HOST):$(PORT)
+
+test: $(VENV)/.test browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+browser:
+	bin/ensure-chromium
+
+# Refresh the translation catalogues after changing user-facing strings, then compile them.
+messages: $(VENV)/.runtime
+	cd $(CURDIR) && $(PY) manage.py makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*'
+	$(PY) manage.py makemessages --all -d djangojs --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*'

@@ -1,0 +1,67 @@
+"""A person logs into the admin in a real Chromium and imports a spreadsheet through the form."""
+
+import re
+
+import pytest
+
+from campaigns.models import Ambassador
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def log_in(page, user):
+    page.goto("/admin/login/")
+    page.locator("#id_username").fill(user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_url("**/admin/")
+
+
+def test_product_team_member_imports_ambassadors_from_the_admin(page, product_user, tmp_path):
+    upload = tmp_path / "ambassadeurs.csv"
+    upload.write_text(
+        "\ufeffemail;prenom;nom;region;produits\n"
+        "lea.martin@exemple.fr;Léa;Martin;Bretagne;livret-a|pea\n"
+        "hugo@exemple.fr;Hugo;<b>Durand</b>;idf;\n"
+        "pas-une-adresse;X;Y;idf;\n",
+        encoding="utf-8",
+    )
+    log_in(page, product_user)
+    page.get_by_role("button", name="Ambassadeurs").click()
+    page.get_by_role("link", name="Importer").click()
+    page.get_by_label("Fichier").set_input_files(str(upload))
+    page.get_by_label("Garder les lignes valides si certaines sont rejetées").check()
+    page.get_by_role("button", name="Importer").click()
+
+    page.wait_for_selector("[data-import-status=done]")
+    assert page.locator("[data-created]").inner_text() == "2"
+    assert page.locator("[data-rejected]").inner_text() == "1"
+    assert "« pas-une-adresse » n'est pas une adresse e-mail valide." in page.locator("[data-import-status] table").inner_text()
+    assert sorted(Ambassador.objects.values_list("email", flat=True)) == ["hugo@exemple.fr", "lea.martin@exemple.fr"]
+
+    page.goto("/admin/snippets/campaigns/ambassador/?q=durand")
+    assert page.get_by_text("<b>Durand</b>").is_visible()  # shown as text, not markup
+
+
+def test_segment_size_follows_the_rules_as_they_are_edited(page, product_user):
+    from django.utils import timezone
+
+    now = timezone.now()
+    Ambassador.objects.bulk_create([
+        Ambassador(email=f"b{i}@exemple.fr", region="bre", consent_at=now) for i in range(3)
+    ] + [Ambassador(email="p@exemple.fr", region="idf", consent_at=now)])
+    log_in(page, product_user)
+    page.goto("/admin/snippets/campaigns/segment/add/")
+    page.get_by_role("textbox", name="Nom*").fill("Bretons")
+    size = page.locator("[data-segment-size-output]")
+    page.get_by_role("button", name=re.compile("Ajouter.*condition")).click()
+    page.locator("select[name='rules-0-attribute']").select_option("region_in")
+    page.locator("input[name='rules-0-value']").fill("bre")
+    page.wait_for_function("document.querySelector('[data-segment-size-output]').dataset.count === '3'")
+    page.locator("input[name='rules-0-value']").fill("bre, idf")
+    page.wait_for_function("document.querySelector('[data-segment-size-output]').dataset.count === '4'")
+    assert "4" in size.inner_text()
+    page.locator("input[name='rules-0-value']").fill("atlantide")
+    page.wait_for_function("document.querySelector('[data-segment-size-output]').dataset.count === ''")
+    assert "atlantide" in size.inner_text()

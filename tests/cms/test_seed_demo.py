@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+
+from campaigns.models import Ambassador, Segment
+from campaigns.segments import segment_members
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_is_french_realistic_and_idempotent(capsys):
+    call_command("seed_demo", "--ambassadors", "400")
+    assert "400 ambassadeurs ajoutés" in capsys.readouterr().out
+    call_command("seed_demo", "--ambassadors", "400")
+    assert "0 ambassadeurs ajoutés" in capsys.readouterr().out
+    assert Ambassador.objects.count() == 400
+    assert Ambassador.objects.filter(locale="fr").count() > 300
+    assert Ambassador.objects.exclude(region="").count() == 400
+    assert Segment.objects.count() == 7
+    for segment in Segment.objects.all():
+        assert segment_members(segment).exists(), segment.name
+
+
+def test_demo_admin_account_is_created_once_and_its_password_printed(capsys, settings):
+    call_command("ensure_admin")
+    first = capsys.readouterr().out
+    call_command("ensure_admin")
+    assert capsys.readouterr().out == first
+    password = (settings.VAR_DIR / "admin_password").read_text()
+    assert f"mot de passe : {password}" in first
+    from django.contrib.auth import authenticate
+
+    assert authenticate(username="admin", password=password).is_superuser

@@ -1,0 +1,76 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import email_settings, env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_boolean_setting_accepts_the_usual_spellings(monkeypatch):
+    for raw, expected in [("1", True), ("yes", True), ("On", True), ("0", False), ("false", False), ("", True)]:
+        monkeypatch.setenv("FLAG", raw)
+        assert env_bool("FLAG", True) is expected
+
+
+def test_bad_values_stop_the_service_naming_the_variable(monkeypatch):
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG='maybe'"):
+        env_bool("FLAG", False)
+    monkeypatch.setenv("WORKERS", "two")
+    with pytest.raises(ImproperlyConfigured, match="WORKERS='two'"):
+        env_int("WORKERS", 2)
+
+
+def test_list_setting_splits_on_commas(monkeypatch):
+    monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+    assert env_list("HOSTS", []) == ["a.example", "b.example"]
+    monkeypatch.delenv("HOSTS")
+    assert env_list("HOSTS", ["x"]) == ["x"]
+
+
+def test_email_url_schemes():
+    assert email_settings("outbox:")["EMAIL_BACKEND"] == "campaigns.outbox.OutboxEmailBackend"
+    smtp = email_settings("smtp://user%40bank:s%3Acret@mail.example:2525?tls=1")
+    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_HOST_USER"], smtp["EMAIL_HOST_PASSWORD"]) == (
+        "mail.example", 2525, "user@bank", "s:cret")
+    assert smtp["EMAIL_USE_TLS"] and not smtp["EMAIL_USE_SSL"]
+    assert email_settings("smtps://mail.example")["EMAIL_PORT"] == 465
+    assert email_settings("anymail+mailjet://")["EMAIL_BACKEND"] == "anymail.backends.mailjet.EmailBackend"
+    with pytest.raises(ImproperlyConfigured, match="unknown scheme"):
+        email_settings("pigeon://loft")
+    with pytest.raises(ImproperlyConfigured, match="no host"):
+        email_settings("smtp://")
+
+
+def manage(*args, **env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env})
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    result = manage("check", "--deploy", "--fail-level", "WARNING",
+                    DEBUG="0", SITE_URL="https://ambassadeurs.banque.example", VAR_DIR=str(tmp_path),
+                    SECRET_KEY="k7#Qz!p2@Lw9$Xr4%Tn8^Vb1&Mc6*Hd3(Jf5)Gs0-Ye7+Ua2=Oi9")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_typo_in_the_environment_stops_the_service(tmp_path):
+    result = manage("check", DEBUG="peut-être", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert "DEBUG='peut-être'" in result.stderr
+
+
+def test_a_secret_key_is_made_once_per_installation(tmp_path):
+    env = {"VAR_DIR": str(tmp_path), "SECRET_KEY": ""}
+    first = manage("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", **env)
+    second = manage("shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", **env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.split()[-1] == second.stdout.split()[-1] == (tmp_path / "secret_key").read_text()
+    assert len(first.stdout.split()[-1]) >= 50
