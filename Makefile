@@ -8,7 +8,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test browser messages
+.PHONY: run test system-packages messages
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,14 +26,15 @@ run: $(VENV)/.runtime
 	$(PY) manage.py ensure_admin
 	bin/serve $(HOST):$(PORT)
 
-test: $(VENV)/.test browser
+test: $(VENV)/.test system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-browser:
-	bin/ensure-chromium
+system-packages:
+	bin/ensure-system-packages
 
 # Refresh the translation catalogues after changing user-facing strings, then compile them.
+# French is the language of the code, so its catalogue translates each string as itself.
 messages: $(VENV)/.runtime
-	cd $(CURDIR) && $(PY) manage.py makemessages --all --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*'
-	$(PY) manage.py makemessages --all -d djangojs --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(PY) manage.py makemessages -l fr -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*'
+	msgen -o config/locale/fr/LC_MESSAGES/django.po config/locale/fr/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore '.venv/*'

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CampaignsConfig(AppConfig):
     name = "campaigns"
     verbose_name = _("Campagnes et ambassadeurs")
+
+    def ready(self):
+        from anymail.signals import tracking
+
+        from campaigns.bounces import esp_event_record
+
+        tracking.connect(lambda sender, event, esp_name, **kwargs: esp_event_record(event), weak=False,
+                         dispatch_uid="campaigns.esp_events")

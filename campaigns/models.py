@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -83,6 +85,9 @@ class Ambassador(models.Model):
     tags = models.ManyToManyField(Tag, through="AmbassadorTag", blank=True, verbose_name=_("étiquettes"))
     consent_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True)
     opted_out_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)
+    email_bounced_at = models.DateTimeField(
+        _("adresse rejetée le"), null=True, blank=True,
+        help_text=_("Un rejet définitif (adresse inexistante) : plus aucun e-mail n'est envoyé à cette adresse."))
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -259,3 +264,187 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class EmailTemplate(models.Model):
+    """Subject and body of an email in French and English. Placeholders: {prenom}, {campagne}, {lien},
+    {date_cloture} (or {first_name}, {campaign}, {link}, {closing_date})."""
+
+    subject_fr = models.CharField(_("objet (français)"), max_length=200, blank=True)
+    body_fr = models.TextField(_("message (français)"), blank=True)
+    subject_en = models.CharField(_("objet (anglais)"), max_length=200, blank=True)
+    body_en = models.TextField(_("message (anglais)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_email(self):
+        return bool(self.subject_fr.strip() and self.body_fr.strip())
+
+
+class Campaign(ClusterableModel, EmailTemplate):
+    class Kind(models.TextChoices):
+        IDEATION = "ideation", _("Idées")
+        SURVEY = "survey", _("Questionnaire")
+        BOTH = "both", _("Questionnaire et idées")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        SCHEDULED = "scheduled", _("Programmée")
+        LIVE = "live", _("En cours")
+        CLOSED = "closed", _("Close")
+        ARCHIVED = "archived", _("Archivée")
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    theme = models.CharField(_("thème"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.BOTH)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(_("ouverture"), null=True, blank=True,
+                                    help_text=_("Date d'envoi des invitations d'une campagne programmée."))
+    closes_at = models.DateTimeField(_("clôture"), null=True, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="owned_campaigns", verbose_name=_("responsable"))
+    segments = models.ManyToManyField(Segment, blank=True, related_name="campaigns", verbose_name=_("segments ciblés"))
+    reply_to = models.EmailField(_("adresse de réponse"), blank=True)
+    launched_at = models.DateTimeField(_("lancée le"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_at__isnull=True) | models.Q(opens_at__isnull=True)
+                                   | models.Q(closes_at__gt=models.F("opens_at")), name="campaign_closes_after_opening"),
+            models.CheckConstraint(condition=~models.Q(status__in=["live", "closed", "archived"])
+                                   | models.Q(launched_at__isnull=False), name="campaign_launched_before_live"),
+            models.CheckConstraint(condition=~models.Q(status="scheduled") | models.Q(opens_at__isnull=False),
+                                   name="campaign_scheduled_has_date"),
+            models.CheckConstraint(condition=models.Q(status__in=["draft", "scheduled", "live", "closed", "archived"]),
+                                   name="campaign_status_known"),
+        ]
+        indexes = [models.Index(fields=["status", "opens_at"], name="campaign_status_opens")]
+
+    def __str__(self):
+        return self.title
+
+    def campaign_url(self):
+        return reverse("campaigns:landing", args=[self.slug])
+
+    @property
+    def audience_locked(self):
+        """Once launched, the audience of a campaign no longer changes."""
+        return self.status not in {self.Status.DRAFT, self.Status.SCHEDULED}
+
+
+class Reminder(EmailTemplate):
+    """A reminder sent some days after launch to the invited who have not answered."""
+
+    campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    days_after = models.PositiveSmallIntegerField(_("jours après le lancement"), default=3)
+    started_at = models.DateTimeField(_("envoyé le"), null=True, editable=False)
+
+    class Meta:
+        ordering = ["days_after"]
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "days_after"], name="reminder_once_per_day"),
+            models.CheckConstraint(condition=models.Q(days_after__gte=1), name="reminder_after_a_day"),
+        ]
+
+    def __str__(self):
+        return _("Relance à J+%(days)s") % {"days": self.days_after}
+
+
+class Delivery(models.Model):
+    """The sending state of one email: claimed by a sender, sent once, retried with backoff on transient errors.
+    Counters and texts have database defaults, so set-based INSERT ... SELECT statements can leave them out.
+
+    The state only moves forward: queued -> sending -> sent -> (delivered | bounced), or failed, or skipped.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        SENDING = "sending", _("En cours d'envoi")
+        SENT = "sent", _("Envoyé")
+        DELIVERED = "delivered", _("Distribué")
+        BOUNCED = "bounced", _("Rejeté par le destinataire")
+        FAILED = "failed", _("Échec")
+        SKIPPED = "skipped", _("Non envoyé")
+
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), db_default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claim = models.CharField(max_length=32, blank=True, db_default="")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    possible_duplicates = models.PositiveSmallIntegerField(_("doublons possibles"), db_default=0)
+    last_error = models.CharField(_("dernière erreur"), max_length=300, blank=True, db_default="")
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("distribué le"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("rejeté le"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("échec le"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Invitation(Delivery):
+    """One ambassador invited to one campaign: the personal link, the first email, and what they did with it."""
+
+    class SkipReason(models.TextChoices):
+        FREQUENCY_CAP = "frequency_cap", _("Trop sollicité récemment")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    skip_reason = models.CharField(_("raison"), max_length=20, choices=SkipReason.choices, blank=True, db_default="")
+    withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
+    first_opened_at = models.DateTimeField(_("première ouverture"), null=True, blank=True)
+    first_human_open_at = models.DateTimeField(_("première ouverture humaine estimée"), null=True, blank=True)
+    open_count = models.PositiveIntegerField(_("ouvertures"), db_default=0)
+    first_clicked_at = models.DateTimeField(_("premier clic"), null=True, blank=True)
+    click_count = models.PositiveIntegerField(_("clics"), db_default=0)
+    responded_at = models.DateTimeField(_("a répondu le"), null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "ambassador"], name="invitation_once_per_campaign"),
+            models.CheckConstraint(condition=models.Q(status__in=["queued", "sending", "sent", "delivered", "bounced",
+                                                                  "failed", "skipped"]), name="invitation_status_known"),
+            models.CheckConstraint(condition=~models.Q(status__in=["sent", "delivered", "bounced"]) | models.Q(sent_at__isnull=False),
+                                   name="invitation_sent_has_date"),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "status", "id"], name="invitation_campaign_status"),
+            models.Index(fields=["ambassador", "created_at"], name="invitation_ambassador_recent"),
+            models.Index(fields=["status", "claimed_at"], name="invitation_claims"),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign} → {self.ambassador}"
+
+
+class ReminderDelivery(Delivery):
+    reminder = models.ForeignKey(Reminder, on_delete=models.CASCADE, related_name="deliveries")
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="reminder_deliveries")
+
+    class Meta:
+        verbose_name = _("relance envoyée")
+        verbose_name_plural = _("relances envoyées")
+        constraints = [
+            models.UniqueConstraint(fields=["reminder", "invitation"], name="reminder_delivery_once"),
+        ]
+        indexes = [
+            models.Index(fields=["reminder", "status", "id"], name="reminder_delivery_status"),
+            models.Index(fields=["status", "claimed_at"], name="reminder_delivery_claims"),
+        ]

@@ -3,11 +3,11 @@
 A segment is either a static list or a set of rules combined with AND (all) or OR (any). Membership is one
 queryset built from ``Q`` objects and ``EXISTS`` subqueries, so counting the members of a segment, of an
 unsaved draft of one, or of several segments at once is a single query whatever the number of ambassadors.
-Ambassadors who opted out, or never consented, are never members.
+Ambassadors who opted out, never consented, or whose address bounced are never members.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -26,18 +26,22 @@ class Rule:
 
 
 def contactable_ambassadors():
-    """Ambassadors who may be contacted at all: consent given and not opted out."""
-    return Ambassador.objects.filter(consent_at__isnull=False, opted_out_at__isnull=True)
+    """Ambassadors who may be contacted at all: consent given, not opted out, address not known to bounce."""
+    return Ambassador.objects.filter(consent_at__isnull=False, opted_out_at__isnull=True, email_bounced_at__isnull=True)
 
 
 def parse_date(raw):
     """A date written as AAAA-MM-JJ or JJ/MM/AAAA; ValueError otherwise."""
     raw = raw.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
+    try:
+        if "-" in raw:
+            year, month, day = raw.split("-")
+        else:
+            day, month, year = raw.split("/")
+        if len(year) == 4:
+            return date(int(year), int(month), int(day))
+    except ValueError:
+        pass
     raise ValueError(raw)
 
 

@@ -1,74 +1,71 @@
-"""Staff views of the campaigns app that are not plain model listings (those are viewsets in wagtail_hooks)."""
+"""What an ambassador reaches from an email: the personal link, the open pixel, the unsubscribe page, and the
+campaign's landing page. Staff views are in admin_views."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import JsonResponse
+import base64
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns import segments
-from campaigns.forms import AmbassadorImportForm
-from campaigns.import_jobs import import_start
-from campaigns.models import AmbassadorImport, Segment
+from campaigns import destinations
+from campaigns.models import Campaign
+from campaigns.tracking import invitation_for_token, link_state, record_click, record_open, unsubscribe
+from campaigns.visits import visit_start, visiting_invitation
 
-IMPORT_PERMISSIONS = ("campaigns.add_ambassadorimport", "campaigns.add_ambassador")
-
-
-def _require(request, *permissions):
-    if not request.user.has_perms(permissions):
-        raise PermissionDenied
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
 
-def ambassador_import(request):
-    _require(request, *IMPORT_PERMISSIONS)
-    form = AmbassadorImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["update_existing"]:
-            _require(request, "campaigns.change_ambassador")
-        job = import_start(
-            upload=form.cleaned_data["file"], user=request.user,
-            update_existing=form.cleaned_data["update_existing"], keep_valid=form.cleaned_data["keep_valid"],
-            dry_run=form.cleaned_data["dry_run"], segment=form.cleaned_data["segment"], language=get_language(),
-        )
-        return redirect("ambassador_import:detail", job.pk)
-    recent = AmbassadorImport.objects.select_related("created_by")[:10]
-    return render(request, "campaigns/import_form.html", {"form": form, "recent": recent})
+@require_GET
+@never_cache
+def open_pixel(request, token):
+    record_open(token, user_agent=request.headers.get("User-Agent", ""))
+    return HttpResponse(PIXEL, content_type="image/gif")
 
 
-def ambassador_import_detail(request, pk):
-    _require(request, *IMPORT_PERMISSIONS)
-    job = get_object_or_404(AmbassadorImport, pk=pk)
-    return render(request, "campaigns/import_detail.html", {"job": job})
+def _unavailable(request, state, campaign=None, status=200):
+    return render(request, "campaigns/link_unavailable.html", {"state": state, "campaign": campaign}, status=status)
 
 
-def rules_from_post(data, prefix="rules"):
-    """The rules of a segment form as posted (Wagtail's inline panel), deleted ones left out."""
-    try:
-        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
-    except ValueError:
-        total = 0
-    rules = []
-    for index in range(min(total, 200)):
-        if data.get(f"{prefix}-{index}-DELETE") in {"1", "on", "true"}:
-            continue
-        attribute = data.get(f"{prefix}-{index}-attribute", "")
-        if attribute:
-            rules.append(segments.Rule(attribute, data.get(f"{prefix}-{index}-value", "")))
-    return rules
+@require_GET
+@never_cache
+def personal_link(request, token):
+    """Count the click, identify the visitor, and send them to the campaign (or one of its registered pages)."""
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return _unavailable(request, "unknown", status=404)
+    state = link_state(invitation)
+    if state:
+        return _unavailable(request, state, invitation.campaign, status=410 if state == "withdrawn" else 200)
+    record_click(invitation)
+    target = destinations.resolve(invitation.campaign, request.GET.get("to", "")) or invitation.campaign.campaign_url()
+    response = redirect(target)
+    visit_start(response, invitation)
+    return response
 
 
-@require_POST
-def segment_size(request):
-    """Members of the segment being edited, counted by one query: the admin form shows it live."""
-    _require(request, "campaigns.view_segment")
-    kind = request.POST.get("kind", Segment.Kind.RULES)
-    match = request.POST.get("match", Segment.Match.ALL)
-    segment_id = request.POST.get("segment_id") or None
-    if segment_id is not None and not segment_id.isdigit():
-        segment_id = None
-    try:
-        count = segments.count_members(kind, match, rules_from_post(request.POST), segment_id)
-    except ValidationError as exc:
-        return JsonResponse({"count": None, "error": " ".join(exc.messages)})
-    return JsonResponse({"count": count, "label": _("%(count)s ambassadeurs contactables") % {"count": f"{count:,}".replace(",", "\u202f")}})
+@csrf_exempt  # RFC 8058 one-click POSTs come from mail providers, without a CSRF cookie: the token authenticates
+@require_http_methods(["GET", "POST"])
+@never_cache
+def unsubscribe_view(request, token):
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        return _unavailable(request, "unknown", status=404)
+    if request.method == "POST":
+        unsubscribe(invitation)
+        return render(request, "campaigns/unsubscribed.html", {"invitation": invitation})
+    return render(request, "campaigns/unsubscribe_confirm.html", {"invitation": invitation})
+
+
+def campaign_landing(request, slug):
+    campaign = get_object_or_404(Campaign, slug=slug)
+    if campaign.status == Campaign.Status.DRAFT and not request.user.has_perm("campaigns.view_campaign"):
+        raise Http404
+    return render(request, "campaigns/campaign_landing.html", {
+        "campaign": campaign,
+        "invitation": visiting_invitation(request, campaign),
+        "destinations": destinations.for_campaign(campaign),
+        "site_name": settings.WAGTAIL_SITE_NAME,
+    })

@@ -14,7 +14,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from campaigns import views
+from campaigns import admin_views as views
 from campaigns.models import Ambassador, Product, Segment, Tag
 from campaigns.opt_out import ambassadors_opt_out
 from campaigns.segments import add_to_static_segment

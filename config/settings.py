@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cms",
     "reports",
     "django_q",
+    "anymail",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -155,6 +156,8 @@ else:
 # Email: the local outbox unless EMAIL_URL says otherwise.
 EMAIL_URL = env_str("EMAIL_URL", "outbox:")
 globals().update(email_settings(EMAIL_URL))
+# ESP webhooks (django-anymail) post delivery, bounce and complaint events to /anymail/<esp>/tracking/.
+ANYMAIL = {"WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET", "")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Ambassadeurs <ambassadeurs@{_site.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -237,3 +240,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Sending: how many sender tasks share a campaign, emails per claimed batch, a global rate limit (emails per
+# second, 0 for none), how long a silent claim lives before its emails go back in the queue, retries.
+SEND_PARALLEL = env_int("SEND_PARALLEL", 2)
+SEND_BATCH_SIZE = env_int("SEND_BATCH_SIZE", 500)
+SEND_RATE_PER_SECOND = env_int("SEND_RATE_PER_SECOND", 0)
+SEND_LEASE_SECONDS = env_int("SEND_LEASE_SECONDS", 120)
+SEND_TASK_SECONDS = env_int("SEND_TASK_SECONDS", 300)
+SEND_MAX_ATTEMPTS = env_int("SEND_MAX_ATTEMPTS", 5)
+SEND_RETRY_BASE_SECONDS = env_int("SEND_RETRY_BASE_SECONDS", 60)
+# Frequency cap: an ambassador is invited at most CONTACT_CAP_COUNT times in CONTACT_CAP_DAYS days (0: no cap).
+CONTACT_CAP_COUNT = env_int("CONTACT_CAP_COUNT", 3)
+CONTACT_CAP_DAYS = env_int("CONTACT_CAP_DAYS", 30)
+# An open this soon after sending, or from a known privacy proxy, is flagged as not a human one.
+PROXY_OPEN_SECONDS = env_int("PROXY_OPEN_SECONDS", 30)

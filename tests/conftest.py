@@ -112,7 +112,7 @@ def chromium():
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
-        pytest.fail("Debian's chromium is not installed: run `make browser` (apt-get install chromium) first.")
+        pytest.fail("Debian's chromium is not installed: run `bin/ensure-system-packages` (apt-get install chromium) first.")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
@@ -126,3 +126,65 @@ def page(chromium, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+# --- a real SMTP server on loopback ------------------------------------------------------------------------
+
+class SmtpRecorder:
+    """aiosmtpd handler keeping every message; ``reply`` may return an SMTP error line for a recipient."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.lock = threading.Lock()
+        self.reply = lambda rcpt, attempt: None
+        self.attempts = {}
+        self.delay = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.lock:
+            self.attempts[address] = self.attempts.get(address, 0) + 1
+            attempt = self.attempts[address]
+        error = self.reply(address, attempt)
+        if error:
+            return error
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        from email import message_from_bytes, policy
+
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        with self.lock:
+            for rcpt in envelope.rcpt_tos:
+                self.messages.append((rcpt, message))
+        return "250 Message accepted"
+
+    def to(self, address):
+        return [message for rcpt, message in self.messages if rcpt == address]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on loopback; Django sends to it."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    recorder = SmtpRecorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    recorder.port = port
+    yield recorder
+    controller.stop()

@@ -1,0 +1,110 @@
+#!/usr/bin/env python
+"""Import N ambassadors from a generated CSV file into a scratch database and print the rate and peak memory.
+
+    .venv/bin/python bench/import_ambassadors.py [--rows 1000000] [--database-url postgres://postgres@127.0.0.1/test]
+
+Without --database-url the scratch database is a SQLite file in a temporary folder; with a PostgreSQL URL, a
+scratch database is created beside the named one and dropped afterwards. The last line is one JSON object.
+"""
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def write_csv(path, rows):
+    rng = random.Random(7)
+    regions = ["idf", "ara", "bre", "occ", "Nouvelle-Aquitaine", "Hauts-de-France", "pac", "ges"]
+    bands = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
+    products = ["livret-a", "pea", "assurance-vie", "compte-courant", "appli-mobile", "credit-immobilier"]
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        handle.write("email;prenom;nom;langue;region;tranche_age;client_depuis;produits;etiquettes;consentement\n")
+        for number in range(rows):
+            chosen = "|".join(rng.sample(products, rng.randint(1, 3)))
+            tag = "early-adopter" if number % 10 == 0 else ""
+            handle.write(
+                f"ambassadeur.{number}@exemple.fr;Prénom{number % 997};Nom{number % 1499};{'en' if number % 12 == 0 else 'fr'};"
+                f"{rng.choice(regions)};{rng.choice(bands)};{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1980, 2024)};"
+                f"{chosen};{tag};oui\n")
+
+
+def scratch_postgres(url):
+    """Create a scratch database next to the one in ``url``; returns (scratch url, drop function)."""
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    name = f"bench_import_{os.getpid()}"
+    admin = psycopg.connect(url, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        drop = None
+        if args.database_url.startswith("postgres"):
+            url, drop = scratch_postgres(args.database_url)
+        else:
+            url = f"sqlite:///{tmp}/bench.sqlite3"
+        os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING"})
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        path = Path(tmp) / "ambassadeurs.csv"
+        started = time.perf_counter()
+        write_csv(path, args.rows)
+        print(f"wrote {args.rows} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+        from campaigns.ambassador_import import import_ambassadors
+        from campaigns.models import Ambassador
+
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        report = import_ambassadors(path)
+        elapsed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        assert report.created == args.rows == Ambassador.objects.count(), (report, Ambassador.objects.count())
+        result = {
+            "rows": args.rows,
+            "database": connection.vendor,
+            "seconds": round(elapsed, 1),
+            "rows_per_s": round(args.rows / elapsed),
+            "peak_rss_mb": round(peak),
+            "rss_before_import_mb": round(rss_before),
+        }
+        if drop:
+            drop()
+    print(f"{result['rows']} rows imported into {result['database']} in {result['seconds']} s: "
+          f"{result['rows_per_s']} rows/s, peak RSS {result['peak_rss_mb']} MB", file=sys.stderr)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

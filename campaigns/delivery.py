@@ -1,0 +1,328 @@
+"""Launching campaigns and sending their emails.
+
+Launch snapshots the target segments into one Invitation per ambassador with a single INSERT ... SELECT
+(tokens drawn by the database, the frequency cap applied in the same statement), then queues a bounded number
+of django-q2 sender tasks. A sender claims a batch of due emails (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
+several senders and clusters share the work), sends them over one connection, and records each outcome with
+one small write as soon as the server answers:
+
+- accepted: sent (state moves forward only, guarded by the claim);
+- temporary failure (4xx, dropped connection): queued again with exponential backoff, failed after
+  ``SEND_MAX_ATTEMPTS``;
+- permanent failure (5xx): failed, never retried.
+
+A sender that dies (kill -9) leaves its claim behind. Live senders renew their claims; ``release_stale_claims``
+(run every minute by the ``tick`` schedule) puts the emails of a claim that stopped renewing back in the queue.
+Emails of a claim are sent in id order, so only its lowest still-claimed email can have been in flight when the
+sender died: that one, and only that one, is counted as a possible duplicate.
+"""
+
+import logging
+import smtplib
+import socket
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_q.tasks import async_task
+
+from campaigns.emails import build_message
+from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
+from campaigns.segments import contactable_ambassadors, members_of_segments
+
+log = logging.getLogger("campaigns.delivery")
+Status = Invitation.Status
+ACTIVE = [Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED]
+
+
+class LaunchError(ValidationError):
+    pass
+
+
+def _token_sql():
+    """256 bits from the database's own strong random source, as 64 hex characters."""
+    if connection.vendor == "postgresql":
+        return "replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '')"
+    return "lower(hex(randomblob(32)))"
+
+
+def launch_problems(campaign):
+    problems = []
+    if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
+        problems.append(_("La campagne est déjà lancée (état : %(status)s).") % {"status": campaign.get_status_display()})
+    if not campaign.has_email:
+        problems.append(_("L'e-mail d'invitation en français (objet et message) est obligatoire."))
+    if not campaign.segments.exists():
+        problems.append(_("Choisissez au moins un segment."))
+    if campaign.closes_at and campaign.closes_at <= timezone.now():
+        problems.append(_("La date de clôture est passée."))
+    return problems
+
+
+def invitations_create(campaign, *, now):
+    """One Invitation per contactable member of the campaign's segments, in one statement. Those contacted
+    ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS`` days are recorded as skipped."""
+    recent = (
+        Invitation.objects.filter(ambassador=OuterRef("pk"), created_at__gte=now - timedelta(days=settings.CONTACT_CAP_DAYS),
+                                  status__in=ACTIVE)
+        .order_by().values("ambassador").annotate(n=Count("id")).values("n")
+    )
+    members = members_of_segments(campaign.segments.prefetch_related("rules")).annotate(
+        recent=Coalesce(Subquery(recent), 0), member_id=F("pk")).values_list("member_id", "recent").order_by()
+    select_sql, select_params = members.query.sql_with_params()
+    cap = settings.CONTACT_CAP_COUNT or 2**31 - 1
+    created = connection.ops.adapt_datetimefield_value(now)
+    table = Invitation._meta.db_table
+    sql = f"""
+        INSERT INTO {table} (campaign_id, ambassador_id, token, status, skip_reason, created_at)
+        SELECT %s, member.member_id, {_token_sql()},
+               CASE WHEN member.recent >= %s THEN 'skipped' ELSE 'queued' END,
+               CASE WHEN member.recent >= %s THEN 'frequency_cap' ELSE '' END,
+               %s
+        FROM ({select_sql}) AS member WHERE 1 = 1  -- the WHERE lets SQLite parse ON CONFLICT
+        ON CONFLICT (campaign_id, ambassador_id) DO NOTHING
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campaign.pk, cap, cap, created, *select_params])
+        return cursor.rowcount
+
+
+def campaign_launch(campaign, *, now=None):
+    """Invite the audience and start sending. Returns how many invitations were created."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        problems = launch_problems(campaign)
+        if problems:
+            raise LaunchError(problems)
+        created = invitations_create(campaign, now=now)
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.LIVE, launched_at=now)
+        transaction.on_commit(lambda: senders_enqueue("invitations", campaign.pk))
+    log.info("campaign launched", extra={"campaign": campaign.slug, "invitations": created})
+    return created
+
+
+def campaign_close(campaign, *, now=None):
+    """Close a live campaign: its links then show a "campaign closed" page; unsent emails are not sent."""
+    now = now or timezone.now()
+    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.LIVE).update(
+        status=Campaign.Status.CLOSED, closed_at=now)
+    return bool(updated)
+
+
+# --- sending ---------------------------------------------------------------------------------------------
+
+KINDS = {
+    "invitations": (Invitation, "campaign_id", lambda: ["ambassador", "campaign"]),
+    "reminders": (ReminderDelivery, "reminder_id",
+                  lambda: ["invitation__ambassador", "invitation__campaign", "reminder"]),
+}
+
+
+def senders_enqueue(kind, object_id, count=None):
+    """Queue ``SEND_PARALLEL`` sender tasks for the emails of a campaign (or of a reminder)."""
+    for _number in range(count or settings.SEND_PARALLEL):
+        async_task("campaigns.tasks.send_emails", kind, object_id, task_name=f"send-{kind}-{object_id}")
+
+
+def _due(model, owner_field, object_id, now):
+    return model.objects.filter(**{owner_field: object_id}, status=Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def claim_batch(kind, object_id, *, now=None, size=None):
+    """Take up to ``size`` due emails for this sender. Returns (claim, ids in sending order)."""
+    model, owner_field, _related = KINDS[kind]
+    now = now or timezone.now()
+    claim = uuid.uuid4().hex
+    with transaction.atomic():
+        ids = list(_due(model, owner_field, object_id, now).order_by("id")
+                   .select_for_update(skip_locked=True).values_list("id", flat=True)[: size or settings.SEND_BATCH_SIZE])
+        if ids:
+            model.objects.filter(id__in=ids).update(status=Status.SENDING, claim=claim, claimed_at=now)
+    return claim, ids
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+def classify(exc):
+    """True when an SMTP error is permanent (5xx for this recipient or message), False when worth retrying."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return False  # our own sender address: a configuration matter, retried
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500
+    return isinstance(exc, PermanentFailure)
+
+
+def _record(model, item_id, claim, **fields):
+    return model.objects.filter(pk=item_id, claim=claim, status=Status.SENDING).update(claim="", **fields)
+
+
+def _message_for(kind, item):
+    if kind == "invitations":
+        return build_message(source=item.campaign, campaign=item.campaign, ambassador=item.ambassador,
+                             token=item.token, metadata={"invitation": str(item.pk)})
+    invitation = item.invitation
+    return build_message(source=item.reminder, campaign=invitation.campaign, ambassador=invitation.ambassador,
+                         token=invitation.token, metadata={"invitation": str(invitation.pk), "reminder": str(item.reminder_id)})
+
+
+def send_batch(kind, claim, ids, *, connection_factory=None):
+    """Send the claimed emails in order over one connection. Returns counts by outcome."""
+    model, _owner, related = KINDS[kind]
+    outcome = {"sent": 0, "retry": 0, "failed": 0}
+    if not ids:
+        return outcome
+    interval = settings.SEND_PARALLEL / settings.SEND_RATE_PER_SECOND if settings.SEND_RATE_PER_SECOND else 0
+    heartbeat = max(1.0, settings.SEND_LEASE_SECONDS / 4)
+    backend = (connection_factory or mail.get_connection)()
+    last_beat = last_send = time.monotonic()
+    items = model.objects.filter(id__in=ids, claim=claim, status=Status.SENDING).select_related(*related()).order_by("id")
+    try:
+        for item in items.iterator(chunk_size=500):
+            if interval:
+                time.sleep(max(0.0, last_send + interval - time.monotonic()))
+            last_send = time.monotonic()
+            if last_send - last_beat > heartbeat:
+                model.objects.filter(claim=claim, status=Status.SENDING).update(claimed_at=timezone.now())
+                last_beat = last_send
+            try:
+                backend.send_messages([_message_for(kind, item)])
+            except Exception as exc:  # noqa: BLE001 - every failure is recorded on the email, never lost
+                outcome[_failure(model, kind, item, claim, exc, backend)] += 1
+            else:
+                _record(model, item.pk, claim, status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1)
+                outcome["sent"] += 1
+    finally:
+        try:
+            backend.close()
+        except Exception:  # noqa: BLE001 - the connection may already be gone
+            pass
+    return outcome
+
+
+def _failure(model, kind, item, claim, exc, backend):
+    now = timezone.now()
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    attempts = item.attempts + 1
+    if classify(exc) or attempts >= settings.SEND_MAX_ATTEMPTS:
+        _record(model, item.pk, claim, status=Status.FAILED, failed_at=now, attempts=attempts, last_error=error)
+        log.warning("email failed", extra={"kind": kind, "id": item.pk, "error": error})
+        return "failed"
+    delay = min(settings.SEND_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 6 * 3600)
+    _record(model, item.pk, claim, status=Status.QUEUED, attempts=attempts, last_error=error,
+            next_attempt_at=now + timedelta(seconds=delay), claimed_at=None)
+    log.info("email will be retried", extra={"kind": kind, "id": item.pk, "error": error, "delay": delay})
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, OSError)):
+        try:  # start again on a fresh connection
+            backend.close()
+        except Exception:  # noqa: BLE001
+            pass
+    return "retry"
+
+
+def send_emails(kind, object_id, *, max_seconds=None):
+    """A sender task: claim and send batches until nothing is due or the time budget is spent (then it queues
+    itself again). Returns counts by outcome."""
+    deadline = time.monotonic() + (max_seconds or settings.SEND_TASK_SECONDS)
+    total = {"sent": 0, "retry": 0, "failed": 0}
+    while time.monotonic() < deadline:
+        claim, ids = claim_batch(kind, object_id)
+        if not ids:
+            return total
+        for key, value in send_batch(kind, claim, ids).items():
+            total[key] += value
+    senders_enqueue(kind, object_id, count=1)
+    return total
+
+
+def release_stale_claims(*, now=None):
+    """Put back in the queue the emails of senders that stopped renewing their claim (a dead worker)."""
+    now = now or timezone.now()
+    released = 0
+    for model, _owner, _related in KINDS.values():
+        with transaction.atomic():
+            stale = model.objects.filter(status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.SEND_LEASE_SECONDS))
+            in_flight = list(stale.order_by().values("claim").annotate(first=Min("id")).values_list("first", flat=True))
+            if not in_flight:
+                continue
+            model.objects.filter(id__in=in_flight).update(possible_duplicates=F("possible_duplicates") + 1)
+            released += stale.update(status=Status.QUEUED, claim="", claimed_at=None)
+    if released:
+        log.warning("released stale claims", extra={"emails": released})
+    return released
+
+
+def pending_work(*, now=None):
+    """(kind, object id) of live campaigns and reminders with due emails and no sender at work on them."""
+    now = now or timezone.now()
+    fresh = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
+    work = []
+    for kind, (model, owner_field, _related) in KINDS.items():
+        live = (Q(campaign__status=Campaign.Status.LIVE) if kind == "invitations"
+                else Q(invitation__campaign__status=Campaign.Status.LIVE))
+        due = set(model.objects.filter(live, status=Status.QUEUED).filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).values_list(owner_field, flat=True).distinct())
+        busy = set(model.objects.filter(status=Status.SENDING, claimed_at__gte=fresh).values_list(owner_field, flat=True).distinct())
+        work += [(kind, object_id) for object_id in sorted(due - busy)]
+    return work
+
+
+def reminders_start(*, now=None):
+    """Create the deliveries of reminders that are due, for invited ambassadors who have not answered, opted
+    out or bounced, in one statement each. Returns the reminders started."""
+    now = now or timezone.now()
+    started = []
+    due = Reminder.objects.filter(started_at__isnull=True, campaign__status=Campaign.Status.LIVE,
+                                  campaign__launched_at__isnull=False).select_related("campaign")
+    for reminder in due:
+        if reminder.campaign.launched_at + timedelta(days=reminder.days_after) > now or not reminder.has_email:
+            continue
+        with transaction.atomic():
+            if not Reminder.objects.filter(pk=reminder.pk, started_at__isnull=True).update(started_at=now):
+                continue
+            targets = Invitation.objects.filter(
+                campaign=reminder.campaign, status__in=[Status.SENT, Status.DELIVERED], responded_at__isnull=True,
+                unsubscribed_at__isnull=True, withdrawn_at__isnull=True,
+                ambassador__in=contactable_ambassadors()).annotate(target_id=F("pk")).values_list("target_id").order_by()
+            select_sql, select_params = targets.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"""INSERT INTO {ReminderDelivery._meta.db_table}
+                        (reminder_id, invitation_id, status, created_at)
+                        SELECT %s, target.target_id, 'queued', %s FROM ({select_sql}) AS target WHERE 1 = 1
+                        ON CONFLICT (reminder_id, invitation_id) DO NOTHING""",
+                    [reminder.pk, connection.ops.adapt_datetimefield_value(now), *select_params])
+            transaction.on_commit(lambda pk=reminder.pk: senders_enqueue("reminders", pk))
+        started.append(reminder)
+    return started
+
+
+def tick(*, now=None):
+    """The campaigns' clock, run every minute by django-q2: launch scheduled campaigns, close expired ones,
+    start due reminders, release dead senders' claims and restart sending where nobody is at work."""
+    now = now or timezone.now()
+    for campaign in Campaign.objects.filter(status=Campaign.Status.SCHEDULED, opens_at__lte=now):
+        try:
+            campaign_launch(campaign, now=now)
+        except LaunchError as exc:
+            log.error("scheduled campaign could not launch", extra={"campaign": campaign.slug, "problems": exc.messages})
+    for campaign in Campaign.objects.filter(status=Campaign.Status.LIVE, closes_at__lte=now):
+        campaign_close(campaign, now=now)
+    reminders_start(now=now)
+    release_stale_claims(now=now)
+    for kind, object_id in pending_work(now=now):
+        senders_enqueue(kind, object_id)

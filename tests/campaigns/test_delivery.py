@@ -1,0 +1,237 @@
+import re
+import smtplib
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from campaigns import delivery
+from campaigns.delivery import LaunchError, campaign_launch, claim_batch, release_stale_claims, send_batch
+from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
+from tests.campaigns.factories import ambassador, campaign, region_segment
+
+pytestmark = pytest.mark.django_db
+Status = Invitation.Status
+
+
+@pytest.fixture
+def audience():
+    return {
+        "lea": ambassador("lea@exemple.fr", region="bre", first_name="Léa"),
+        "john": ambassador("john@example.com", region="bre", locale="en", first_name="John"),
+        "gone": ambassador("gone@exemple.fr", region="bre", opted_out_at=timezone.now()),
+        "paris": ambassador("paris@exemple.fr", region="idf"),
+    }
+
+
+@pytest.fixture
+def live(audience, smtp_server, django_capture_on_commit_callbacks):
+    """A campaign to the Bretons, launched: its emails went through the SMTP server."""
+    target = campaign(segments=[region_segment()])
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_launch(target)
+    return Campaign.objects.get(pk=target.pk)
+
+
+def test_launch_invites_each_contactable_member_once_with_an_unguessable_token(audience):
+    target = campaign(segments=[region_segment(), region_segment("Tous les Bretons")])
+    assert campaign_launch(target) == 2
+    invitations = Invitation.objects.filter(campaign=target)
+    assert sorted(i.ambassador.email for i in invitations) == ["john@example.com", "lea@exemple.fr"]
+    tokens = [i.token for i in invitations]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", token) for token in tokens) and len(set(tokens)) == 2
+    target.refresh_from_db()
+    assert target.status == Campaign.Status.LIVE and target.launched_at is not None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"subject_fr": ""}, "e-mail d'invitation en français"),
+        ({"status": Campaign.Status.CLOSED, "launched_at": timezone.now()}, "déjà lancée"),
+    ],
+)
+def test_launch_is_refused_with_the_reason(audience, change, message):
+    target = campaign(segments=[region_segment()], **change)
+    with pytest.raises(LaunchError, match=message):
+        campaign_launch(target)
+    assert not Invitation.objects.exists()
+
+
+def test_launch_without_segment_is_refused():
+    with pytest.raises(LaunchError, match="au moins un segment"):
+        campaign_launch(campaign())
+
+
+def test_invitation_email_arrives_with_headers_both_parts_link_pixel_and_unsubscribe(live, smtp_server):
+    invitation = Invitation.objects.get(ambassador__email="lea@exemple.fr")
+    assert invitation.status == Status.SENT and invitation.sent_at is not None
+    [message] = smtp_server.to("lea@exemple.fr")
+    assert message["Subject"] == "Léa, votre avis sur La banque mobile de demain"
+    assert message["Message-ID"] and message["Date"] and "ambassadeurs@" in message["From"]
+    assert message["Reply-To"] == "equipe.produit@banque.example"
+    link = f"http://localhost:8000/i/{invitation.token}/"
+    assert message["List-Unsubscribe"].strip() == f"<http://localhost:8000/u/{invitation.token}/>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Bonjour Léa," in text and link in text and f"/u/{invitation.token}/" in text
+    assert f'href="{link}"' in html and f'src="http://localhost:8000/t/o/{invitation.token}.gif"' in html
+    assert f"/u/{invitation.token}/" in html
+    assert "gone@exemple.fr" not in [rcpt for rcpt, _m in smtp_server.messages]
+
+
+def test_english_ambassador_gets_the_english_email(live, smtp_server):
+    [message] = smtp_server.to("john@example.com")
+    assert message["Subject"] == "John, your opinion on La banque mobile de demain"
+    assert "Tell us what you think" in message.get_body(("plain",)).get_content()
+
+
+def test_staff_text_is_escaped_in_the_html_part(audience, smtp_server, django_capture_on_commit_callbacks):
+    target = campaign(segments=[region_segment()], title="<script>x()</script>", body_fr="<b>Bonjour</b> {lien}")
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_launch(target)
+    html = smtp_server.to("lea@exemple.fr")[0].get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;b&gt;Bonjour&lt;/b&gt;" in html
+
+
+def test_temporary_failure_is_retried_later_and_permanent_failure_is_not(audience, smtp_server,
+                                                                          django_capture_on_commit_callbacks):
+    smtp_server.reply = lambda rcpt, attempt: (
+        "450 4.2.1 Mailbox busy" if rcpt == "lea@exemple.fr" and attempt == 1
+        else "550 5.1.1 No such user" if rcpt == "john@example.com" else None)
+    target = campaign(segments=[region_segment()])
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_launch(target)
+    lea = Invitation.objects.get(ambassador__email="lea@exemple.fr")
+    john = Invitation.objects.get(ambassador__email="john@example.com")
+    assert (lea.status, lea.attempts) == (Status.QUEUED, 1) and lea.next_attempt_at > timezone.now()
+    assert "450" in lea.last_error
+    assert (john.status, john.attempts) == (Status.FAILED, 1) and "550" in john.last_error
+    Invitation.objects.filter(pk=lea.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    delivery.send_emails("invitations", target.pk)
+    lea.refresh_from_db()
+    assert lea.status == Status.SENT and lea.attempts == 2
+    assert smtp_server.attempts["john@example.com"] == 1
+    assert len(smtp_server.to("lea@exemple.fr")) == 1
+
+
+def test_retries_stop_after_the_maximum_attempts(audience, smtp_server, settings):
+    settings.SEND_MAX_ATTEMPTS = 2
+    smtp_server.reply = lambda rcpt, attempt: "421 4.7.0 Try again later"
+    target = campaign(segments=[region_segment()])
+    campaign_launch(target)
+    for _round in range(2):
+        Invitation.objects.update(next_attempt_at=None)
+        delivery.send_emails("invitations", target.pk)
+    assert set(Invitation.objects.values_list("status", "attempts")) == {(Status.FAILED, 2)}
+
+
+def test_dropped_connection_is_retried_on_a_new_connection(audience, smtp_server):
+    target = campaign(segments=[region_segment()])
+    campaign_launch(target)
+    claim, ids = claim_batch("invitations", target.pk)
+
+    class Flaky:
+        """The first connection drops on the first message."""
+        calls = 0
+
+        def __init__(self):
+            from django.core.mail import get_connection
+            self.inner = get_connection()
+
+        def send_messages(self, messages):
+            Flaky.calls += 1
+            if Flaky.calls == 1:
+                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+            return self.inner.send_messages(messages)
+
+        def close(self):
+            self.inner.close()
+
+    outcome = send_batch("invitations", claim, ids, connection_factory=Flaky)
+    assert outcome == {"sent": 1, "retry": 1, "failed": 0}
+    Invitation.objects.update(next_attempt_at=None)
+    delivery.send_emails("invitations", target.pk)
+    assert set(Invitation.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_dead_senders_claim_is_released_and_only_its_first_email_counts_as_a_possible_duplicate(audience, settings):
+    target = campaign(segments=[region_segment()])
+    campaign_launch(target)
+    claim, ids = claim_batch("invitations", target.pk)
+    assert len(ids) == 2
+    later = timezone.now() + timedelta(seconds=settings.SEND_LEASE_SECONDS + 1)
+    assert release_stale_claims(now=timezone.now()) == 0  # still fresh
+    assert release_stale_claims(now=later) == 2
+    first, second = Invitation.objects.order_by("id")
+    assert (first.status, first.possible_duplicates, first.claim) == (Status.QUEUED, 1, "")
+    assert (second.status, second.possible_duplicates) == (Status.QUEUED, 0)
+
+
+def test_frequency_cap_skips_and_counts_the_over_solicited(audience, settings, django_capture_on_commit_callbacks):
+    settings.CONTACT_CAP_COUNT, settings.CONTACT_CAP_DAYS = 2, 30
+    segment = region_segment()
+    for number in range(2):
+        campaign_launch(campaign(slug=f"avant-{number}", segments=[segment]))
+    third = campaign(slug="troisieme", segments=[segment])
+    campaign_launch(third)
+    assert set(Invitation.objects.filter(campaign=third).values_list("status", "skip_reason")) == {
+        (Status.SKIPPED, "frequency_cap")}
+
+
+def test_reminder_goes_only_to_those_who_have_not_answered(live, smtp_server, audience, django_capture_on_commit_callbacks):
+    reminder = Reminder.objects.create(campaign=live, days_after=3, subject_fr="Rappel : {campagne}",
+                                       body_fr="Il reste quelques jours, {prenom} : {lien}")
+    Invitation.objects.filter(ambassador=audience["john"]).update(responded_at=timezone.now())
+    assert delivery.reminders_start(now=timezone.now() + timedelta(days=2)) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert delivery.reminders_start(now=timezone.now() + timedelta(days=3, minutes=1)) == [reminder]
+    assert delivery.reminders_start(now=timezone.now() + timedelta(days=4)) == []  # only once
+    assert list(ReminderDelivery.objects.values_list("invitation__ambassador__email", "status")) == [
+        ("lea@exemple.fr", Status.SENT)]
+    [first, second] = smtp_server.to("lea@exemple.fr")
+    assert second["Subject"] == "Rappel : La banque mobile de demain"
+    token = Invitation.objects.get(ambassador=audience["lea"]).token
+    assert f"/i/{token}/" in second.get_body(("plain",)).get_content()
+    assert smtp_server.to("john@example.com") and len(smtp_server.to("john@example.com")) == 1
+
+
+def test_reminder_skips_opted_out_and_bounced(live, audience):
+    Reminder.objects.create(campaign=live, days_after=1, subject_fr="Rappel", body_fr="{lien}")
+    audience["lea"].opted_out_at = timezone.now()
+    audience["lea"].save()
+    audience["john"].email_bounced_at = timezone.now()
+    audience["john"].save()
+    delivery.reminders_start(now=timezone.now() + timedelta(days=2))
+    assert not ReminderDelivery.objects.exists()
+
+
+def test_tick_launches_scheduled_campaigns_and_closes_expired_ones(audience):
+    scheduled = campaign(slug="programmee", segments=[region_segment()], status=Campaign.Status.SCHEDULED,
+                         opens_at=timezone.now() - timedelta(minutes=1))
+    expired = campaign(slug="finie", status=Campaign.Status.LIVE, launched_at=timezone.now() - timedelta(days=20),
+                       opens_at=timezone.now() - timedelta(days=20), closes_at=timezone.now() - timedelta(minutes=1))
+    delivery.tick()
+    scheduled.refresh_from_db()
+    expired.refresh_from_db()
+    assert scheduled.status == Campaign.Status.LIVE and scheduled.invitations.count() == 2
+    assert expired.status == Campaign.Status.CLOSED
+
+
+def test_tick_restarts_sending_where_nobody_is_at_work(audience, smtp_server):
+    target = campaign(segments=[region_segment()])
+    campaign_launch(target)  # outside on_commit capture: no sender was queued
+    assert delivery.pending_work() == [("invitations", target.pk)]
+    delivery.tick()
+    assert set(Invitation.objects.values_list("status", flat=True)) == {Status.SENT}
+    assert delivery.pending_work() == []
+
+
+def test_launch_campaign_command(audience, capsys):
+    campaign(segments=[region_segment()])
+    call_command("launch_campaign", "banque-mobile")
+    assert "2 invitations créées" in capsys.readouterr().out
+    with pytest.raises(Exception, match="Aucune campagne"):
+        call_command("launch_campaign", "inconnue")
