@@ -3,6 +3,8 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.forms import WagtailAdminModelForm
+
 from campaigns.models import Segment
 
 IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
@@ -33,3 +35,17 @@ class AmbassadorImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Extension %(suffix)s non prise en charge : envoyez un fichier .csv ou .xlsx.") % {"suffix": suffix or "—"})
         return upload
+
+
+class CampaignAdminForm(WagtailAdminModelForm):
+    """Keeps the audience of a launched campaign as it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.audience_locked and "segments" in self.fields:
+            self.fields["segments"].disabled = True
+            self.fields["segments"].help_text = _("La campagne est lancée : son public ne change plus.")
+
+
+class TestSendForm(forms.Form):
+    locale = forms.ChoiceField(label=_("Langue"), choices=[("fr", _("Français")), ("en", _("Anglais"))])

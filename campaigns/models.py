@@ -1,6 +1,7 @@
 """Who is asked: ambassadors, the products and tags they are segmented on, segments, imports, the outbox."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
+
+from campaigns.emails import unknown_placeholders
 
 
 class Locale(models.TextChoices):
@@ -281,6 +284,16 @@ class EmailTemplate(models.Model):
     @property
     def has_email(self):
         return bool(self.subject_fr.strip() and self.body_fr.strip())
+
+    def clean(self):
+        errors = {}
+        for name in ("subject_fr", "body_fr", "subject_en", "body_en"):
+            unknown = unknown_placeholders(getattr(self, name))
+            if unknown:
+                errors[name] = _("Variable(s) inconnue(s) : %(unknown)s. Possibles : {prenom}, {campagne}, {lien}, "
+                                 "{date_cloture}.") % {"unknown": ", ".join("{%s}" % name for name in unknown)}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Campaign(ClusterableModel, EmailTemplate):

@@ -8,14 +8,16 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel, TabbedInterface
+from wagtail.admin.widgets import ListingButton
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns import admin_views as views
-from campaigns.models import Ambassador, Product, Segment, Tag
+from campaigns.forms import CampaignAdminForm
+from campaigns.models import Ambassador, Campaign, Product, Segment, Tag
 from campaigns.opt_out import ambassadors_opt_out
 from campaigns.segments import add_to_static_segment
 
@@ -205,3 +207,88 @@ class AddToSegmentBulkAction(SnippetBulkAction):
 
 hooks.register("register_bulk_action", OptOutBulkAction)
 hooks.register("register_bulk_action", AddToSegmentBulkAction)
+
+
+# --- campaigns ---------------------------------------------------------------------------------------------
+
+EMAIL_HELP = _("Variables : {prenom}, {campagne}, {lien} (le lien personnel), {date_cloture}.")
+
+
+class CampaignViewSet(SnippetViewSet):
+    model = Campaign
+    icon = "mail"
+    menu_label = _("Campagnes")
+    list_display = ["title", "status", "kind", "launched_at", "closes_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["title", "theme", "slug"]
+    search_backend_name = None
+    copy_view_enabled = False
+    edit_handler = TabbedInterface([
+        ObjectList([
+            FieldPanel("title"), FieldPanel("slug"), FieldPanel("theme"), FieldPanel("description"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
+            FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
+        ], heading=_("Campagne")),
+        ObjectList([
+            FieldPanel("reply_to"),
+            MultiFieldPanel([FieldPanel("subject_fr"), FieldPanel("body_fr")], heading=_("Français"), help_text=EMAIL_HELP),
+            MultiFieldPanel([FieldPanel("subject_en"), FieldPanel("body_en")], heading=_("Anglais"),
+                            help_text=_("Facultatif : sans texte anglais, les anglophones reçoivent la version française.")),
+        ], heading=_("E-mail d'invitation")),
+        ObjectList([InlinePanel("reminders", label=_("relance"), heading=_("Relances aux ambassadeurs sans réponse"))],
+                   heading=_("Relances")),
+    ], base_form_class=CampaignAdminForm)
+
+
+class CampaignActionsViewSet(ViewSet):
+    """Per campaign: the live figures, the email preview, a test send, and the state changes."""
+
+    name = "campaign_actions"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [
+            path("<int:pk>/", views.campaign_overview, name="overview"),
+            path("<int:pk>/preview/<str:locale>/", views.campaign_preview, name="preview"),
+            path("<int:pk>/test/", views.campaign_test_send, name="test"),
+            path("<int:pk>/<str:action>/", views.campaign_action, name="action"),
+        ]
+
+
+class OutboxViewSet(ViewSet):
+    name = "outbox"
+    icon = "mail"
+    menu_label = _("Boîte d'envoi")
+    add_to_admin_menu = True
+    menu_hook = "register_campaigns_menu_item"
+    menu_order = 900
+
+    def get_urlpatterns(self):
+        return [path("", views.outbox_index, name="index"), path("<int:pk>/", views.outbox_message, name="detail")]
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(self.menu_label, reverse("outbox:index"), icon_name=self.icon,
+                                  order=order or self.menu_order, permissions=["campaigns.view_outboxmessage"], name=self.name)
+
+
+class CampaignsGroup(SnippetViewSetGroup):
+    menu_label = _("Campagnes")
+    menu_icon = "mail"
+    menu_order = 100
+    submenu_hook = "register_campaigns_menu_item"
+    items = (CampaignViewSet,)
+
+
+register_snippet(CampaignsGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_campaign_viewsets():
+    return [CampaignActionsViewSet(), OutboxViewSet()]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def campaign_follow_button(snippet, user, next_url=None):
+    if isinstance(snippet, Campaign):
+        yield ListingButton(_("Suivi"), reverse("campaign_actions:overview", args=[snippet.pk]), icon_name="view", priority=5)

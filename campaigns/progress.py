@@ -1,0 +1,29 @@
+"""The live sending and engagement figures of a campaign, in one aggregate query on Invitation."""
+
+from django.db.models import Count, Q, Sum
+
+from campaigns.models import Invitation
+
+Status = Invitation.Status
+
+
+def campaign_progress(campaign):
+    figures = Invitation.objects.filter(campaign=campaign).aggregate(
+        invited=Count("id", filter=~Q(status=Status.SKIPPED)),
+        skipped=Count("id", filter=Q(status=Status.SKIPPED)),
+        waiting=Count("id", filter=Q(status__in=[Status.QUEUED, Status.SENDING])),
+        retrying=Count("id", filter=Q(status=Status.QUEUED, attempts__gt=0)),
+        sent=Count("id", filter=Q(sent_at__isnull=False)),
+        delivered=Count("id", filter=Q(status=Status.DELIVERED)),
+        bounced=Count("id", filter=Q(status=Status.BOUNCED)),
+        failed=Count("id", filter=Q(status=Status.FAILED)),
+        opened=Count("id", filter=Q(first_opened_at__isnull=False)),
+        human_opened=Count("id", filter=Q(first_human_open_at__isnull=False)),
+        clicked=Count("id", filter=Q(first_clicked_at__isnull=False)),
+        responded=Count("id", filter=Q(responded_at__isnull=False)),
+        unsubscribed=Count("id", filter=Q(unsubscribed_at__isnull=False)),
+        possible_duplicates=Sum("possible_duplicates"),
+    )
+    figures["possible_duplicates"] = figures["possible_duplicates"] or 0
+    figures["percent_sent"] = round(100 * (figures["sent"] + figures["failed"]) / figures["invited"]) if figures["invited"] else 0
+    return figures

@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import destinations
+from campaigns.delivery import campaign_launch
+from campaigns.models import Ambassador, Campaign, Invitation
+from campaigns.visits import COOKIE, visiting_invitation
+from tests.campaigns.factories import ambassador, campaign, region_segment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def invitation():
+    ambassador("lea@exemple.fr", region="bre", first_name="Léa")
+    target = campaign(segments=[region_segment()], description="Imaginons ensemble l'appli de demain.")
+    campaign_launch(target)
+    Invitation.objects.update(status=Invitation.Status.SENT, sent_at=timezone.now() - timedelta(hours=1))
+    return Invitation.objects.select_related("campaign", "ambassador").get()
+
+
+def pixel(client, invitation, agent="Mozilla/5.0 (Windows NT 10.0) Thunderbird/115.0"):
+    return client.get(reverse("campaigns:open_pixel", args=[invitation.token]), HTTP_USER_AGENT=agent)
+
+
+def test_open_pixel_counts_opens_with_one_query(client, invitation, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = pixel(client, invitation)
+    assert response.status_code == 200 and response["Content-Type"] == "image/gif"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    pixel(client, invitation)
+    invitation.refresh_from_db()
+    assert invitation.open_count == 2 and invitation.first_opened_at == invitation.first_human_open_at
+
+
+def test_proxy_and_instant_opens_are_not_counted_as_human(client, invitation):
+    pixel(client, invitation, agent="Mozilla/5.0 (via ggpht.com GoogleImageProxy)")
+    invitation.refresh_from_db()
+    assert invitation.open_count == 1 and invitation.first_opened_at and invitation.first_human_open_at is None
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(seconds=2))
+    pixel(client, invitation)
+    invitation.refresh_from_db()
+    assert invitation.open_count == 2 and invitation.first_human_open_at is None
+
+
+def test_unknown_pixel_token_writes_nothing(client, invitation):
+    assert client.get(reverse("campaigns:open_pixel", args=["0" * 64])).status_code == 200
+    assert Invitation.objects.get().open_count == 0
+    assert client.get("/t/o/not-a-token.gif").status_code == 404
+
+
+def test_personal_link_counts_the_click_identifies_the_visitor_and_opens_the_campaign(client, invitation):
+    response = client.get(reverse("campaigns:personal_link", args=[invitation.token]))
+    assert response.status_code == 302 and response.url == reverse("campaigns:landing", args=["banque-mobile"])
+    assert invitation.token not in response.url
+    cookie = response.cookies[COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and invitation.ambassador.email not in cookie.value
+    invitation.refresh_from_db()
+    assert invitation.click_count == 1 and invitation.first_clicked_at and invitation.first_human_open_at
+    page = client.get(response.url)
+    assert "Bonjour Léa" in page.content.decode() and "Imaginons ensemble" in page.content.decode()
+    assert visiting_invitation(page.wsgi_request) == invitation
+
+
+def test_anonymous_visitor_sees_the_public_campaign_page(client, invitation):
+    page = client.get(reverse("campaigns:landing", args=["banque-mobile"]))
+    assert page.status_code == 200 and b"data-visitor" not in page.content
+
+
+def test_a_forged_visit_cookie_identifies_nobody(client, invitation):
+    client.cookies[COOKIE] = str(invitation.pk)
+    page = client.get(reverse("campaigns:landing", args=["banque-mobile"]))
+    assert b"data-visitor" not in page.content
+
+
+def test_link_redirects_only_to_the_campaigns_registered_destinations(client, invitation, monkeypatch):
+    monkeypatch.setattr(destinations, "_registry", {})
+    destinations.register("ideas", "Idées", lambda c: f"/c/{c.slug}/idees/")
+    destinations.register("evil", "Ailleurs", lambda c: "//evil.example/")
+    link = reverse("campaigns:personal_link", args=[invitation.token])
+    assert client.get(link, {"to": "ideas"}).url == "/c/banque-mobile/idees/"
+    assert client.get(link, {"to": "evil"}).url == "/c/banque-mobile/"
+    assert client.get(link, {"to": "https://evil.example/"}).url == "/c/banque-mobile/"
+
+
+def test_link_of_a_closed_campaign_shows_a_clear_page(client, invitation):
+    Campaign.objects.update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
+    page = client.get(reverse("campaigns:personal_link", args=[invitation.token]))
+    assert page.status_code == 200 and b'data-link-state="closed"' in page.content
+    assert "est terminée" in page.content.decode()
+    assert Invitation.objects.get().click_count == 0
+
+
+def test_withdrawn_invitation_link_stops_working(client, invitation):
+    Invitation.objects.update(withdrawn_at=timezone.now())
+    page = client.get(reverse("campaigns:personal_link", args=[invitation.token]))
+    assert page.status_code == 410 and b'data-link-state="withdrawn"' in page.content
+
+
+def test_unknown_link_is_a_clear_404(client, invitation):
+    page = client.get(reverse("campaigns:personal_link", args=["f" * 64]))
+    assert page.status_code == 404 and "Lien inconnu" in page.content.decode()
+
+
+def test_unsubscribe_page_asks_before_acting(client, invitation):
+    page = client.get(reverse("campaigns:unsubscribe", args=[invitation.token]))
+    assert page.status_code == 200 and b"lea@exemple.fr" in page.content
+    assert Ambassador.objects.get().opted_out_at is None
+
+
+def test_one_click_unsubscribe_without_csrf_token_opts_out_at_once(invitation):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("campaigns:unsubscribe", args=[invitation.token]),
+                           data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    assert Ambassador.objects.get().opted_out_at is not None
+    assert Invitation.objects.get().unsubscribed_at is not None
+
+
+def test_unsubscribed_ambassador_is_never_emailed_again(client, invitation, smtp_server,
+                                                         django_capture_on_commit_callbacks):
+    client.post(reverse("campaigns:unsubscribe", args=[invitation.token]))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert campaign_launch(campaign(slug="suite", segments=[region_segment("Encore")])) == 0
+    assert smtp_server.messages == []
