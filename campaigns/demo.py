@@ -8,7 +8,9 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Product, Region, Segment, SegmentMember, SegmentRule, Tag
+from campaigns.delivery import campaign_launch
+from campaigns.models import (Ambassador, AmbassadorProduct, AmbassadorTag, Campaign, Product, Region, Reminder, Segment,
+                              SegmentMember, SegmentRule, Tag)
 
 FIRST_NAMES = (
     "Camille Léa Manon Chloé Emma Inès Jade Louise Sarah Zoé Lucie Juliette Clara Anaïs Margaux Élodie Nathalie "
@@ -115,3 +117,36 @@ def seed_audience(count=3000):
         SegmentMember.objects.bulk_create(
             [SegmentMember(segment=panel, ambassador_id=ids[a.email]) for a, _p, _t in people[:50]])
     return Ambassador.objects.count() - before
+
+
+DEMO_CAMPAIGN = {
+    "slug": "banque-mobile-de-demain",
+    "title": "Votre banque mobile de demain",
+    "theme": "Application mobile",
+    "description": "Nous repensons l'application mobile. Dites-nous ce qui compte pour vous : "
+                   "virements, suivi du budget, épargne, sécurité.",
+    "kind": Campaign.Kind.BOTH,
+    "subject_fr": "{prenom}, imaginons ensemble votre banque mobile",
+    "body_fr": "Bonjour {prenom},\n\nEn tant qu'ambassadeur, vous êtes parmi les premiers à découvrir notre projet "
+               "« {campagne} ». Votre avis compte : donnez-le avant le {date_cloture}.\n\n{lien}\n\nMerci !\n"
+               "L'équipe produit",
+    "subject_en": "{first_name}, let's design your mobile bank together",
+    "body_en": "Hello {first_name},\n\nAs an ambassador, you are among the first to see our project "
+               "\"{campaign}\". Please share your views before {closing_date}.\n\n{link}\n\nThank you!\n"
+               "The product team",
+}
+
+
+def seed_campaign():
+    """A live demo campaign to the test panel, whose emails land in the outbox. Returns it."""
+    campaign, created = Campaign.objects.get_or_create(
+        slug=DEMO_CAMPAIGN["slug"],
+        defaults={**DEMO_CAMPAIGN, "closes_at": timezone.now() + timedelta(days=21)})
+    if created:
+        campaign.segments.set(Segment.objects.filter(name="Panel de test"))
+        Reminder.objects.create(campaign=campaign, days_after=3, subject_fr="Rappel : {campagne}",
+                                body_fr="Bonjour {prenom},\n\nIl est encore temps de donner votre avis : {lien}",
+                                subject_en="Reminder: {campaign}",
+                                body_en="Hello {first_name},\n\nThere is still time to share your views: {link}")
+        campaign_launch(campaign)
+    return campaign

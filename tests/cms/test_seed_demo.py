@@ -1,16 +1,21 @@
 import pytest
+from django.contrib.auth import authenticate
 from django.core.management import call_command
 
-from campaigns.models import Ambassador, Segment
+from campaigns.models import Ambassador, Campaign, OutboxMessage, Segment
+from campaigns.outbox import message_parts
 from campaigns.segments import segment_members
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_is_french_realistic_and_idempotent(capsys):
-    call_command("seed_demo", "--ambassadors", "400")
+def test_demo_data_is_french_realistic_and_idempotent(capsys, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "campaigns.outbox.OutboxEmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--ambassadors", "400")
     assert "400 ambassadeurs ajoutés" in capsys.readouterr().out
-    call_command("seed_demo", "--ambassadors", "400")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", "--ambassadors", "400")
     assert "0 ambassadeurs ajoutés" in capsys.readouterr().out
     assert Ambassador.objects.count() == 400
     assert Ambassador.objects.filter(locale="fr").count() > 300
@@ -18,6 +23,14 @@ def test_demo_data_is_french_realistic_and_idempotent(capsys):
     assert Segment.objects.count() == 7
     for segment in Segment.objects.all():
         assert segment_members(segment).exists(), segment.name
+
+    demo = Campaign.objects.get()
+    panel = segment_members(Segment.objects.get(name="Panel de test")).count()
+    assert demo.status == Campaign.Status.LIVE and demo.invitations.count() == panel
+    assert OutboxMessage.objects.count() == panel  # the emails wait in the outbox, once
+    invitation = demo.invitations.select_related("ambassador").first()
+    kept = OutboxMessage.objects.get(to=invitation.ambassador.email)
+    assert f"/i/{invitation.token}/" in message_parts(kept)["text"]
 
 
 def test_demo_admin_account_is_created_once_and_its_password_printed(capsys, settings):
@@ -27,6 +40,4 @@ def test_demo_admin_account_is_created_once_and_its_password_printed(capsys, set
     assert capsys.readouterr().out == first
     password = (settings.VAR_DIR / "admin_password").read_text()
     assert f"mot de passe : {password}" in first
-    from django.contrib.auth import authenticate
-
     assert authenticate(username="admin", password=password).is_superuser

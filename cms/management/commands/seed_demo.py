@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from campaigns.demo import seed_audience
+from campaigns.demo import seed_audience, seed_campaign
 
 
 class Command(BaseCommand):
@@ -13,3 +13,6 @@ class Command(BaseCommand):
     def handle(self, ambassadors, **options):
         added = seed_audience(ambassadors)
         self.stdout.write(_("Démonstration : %(count)s ambassadeurs ajoutés.") % {"count": added})
+        campaign = seed_campaign()
+        self.stdout.write(_("Campagne de démonstration « %(title)s » : ses invitations arrivent dans la boîte d'envoi "
+                            "de l'administration.") % {"title": campaign.title})
