@@ -20,6 +20,7 @@ $(VENV)/.test: $(VENV)/.runtime requirements-test.txt
 	touch $@
 
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://localhost:$(PORT)
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo

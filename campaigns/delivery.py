@@ -118,6 +118,14 @@ def campaign_close(campaign, *, now=None):
     return bool(updated)
 
 
+def invitations_withdraw(invitation_ids, *, now=None):
+    """Withdraw invitations: their links stop working and their emails, if not sent yet, are not sent."""
+    now = now or timezone.now()
+    ids = list(invitation_ids)
+    Invitation.objects.filter(pk__in=ids, status=Status.QUEUED).update(status=Status.SKIPPED)
+    return Invitation.objects.filter(pk__in=ids, withdrawn_at__isnull=True).update(withdrawn_at=now)
+
+
 # --- sending ---------------------------------------------------------------------------------------------
 
 KINDS = {

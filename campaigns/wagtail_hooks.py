@@ -17,7 +17,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns import admin_views as views
 from campaigns.forms import CampaignAdminForm
-from campaigns.models import Ambassador, Campaign, Product, Segment, Tag
+from campaigns.models import Ambassador, Campaign, Invitation, Product, Segment, Tag
+from campaigns.delivery import invitations_withdraw
 from campaigns.opt_out import ambassadors_opt_out
 from campaigns.segments import add_to_static_segment
 
@@ -241,6 +242,31 @@ class CampaignViewSet(SnippetViewSet):
     ], base_form_class=CampaignAdminForm)
 
 
+class InvitationFilterSet(WagtailFilterSet):
+    class Meta:
+        model = Invitation
+        fields = ["campaign", "status", "skip_reason"]
+
+
+class InvitationViewSet(SnippetViewSet):
+    """Who was invited and what became of it; staff withdraw an invitation here (its link then stops working)."""
+
+    model = Invitation
+    icon = "user"
+    menu_label = _("Invitations")
+    list_display = ["ambassador", "campaign", "status", "sent_at", "first_opened_at", "first_clicked_at", "responded_at"]
+    list_per_page = 50
+    search_fields = ["ambassador__email", "ambassador__last_name"]
+    search_backend_name = None
+    filterset_class = InvitationFilterSet
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    inspect_view_fields_exclude = ["token", "claim"]
+
+    def get_queryset(self, request):
+        return Invitation.objects.select_related("ambassador", "campaign")
+
+
 class CampaignActionsViewSet(ViewSet):
     """Per campaign: the live figures, the email preview, a test send, and the state changes."""
 
@@ -277,7 +303,7 @@ class CampaignsGroup(SnippetViewSetGroup):
     menu_icon = "mail"
     menu_order = 100
     submenu_hook = "register_campaigns_menu_item"
-    items = (CampaignViewSet,)
+    items = (CampaignViewSet, InvitationViewSet)
 
 
 register_snippet(CampaignsGroup)
@@ -292,3 +318,26 @@ def register_campaign_viewsets():
 def campaign_follow_button(snippet, user, next_url=None):
     if isinstance(snippet, Campaign):
         yield ListingButton(_("Suivi"), reverse("campaign_actions:overview", args=[snippet.pk]), icon_name="view", priority=5)
+
+
+class WithdrawBulkAction(SnippetBulkAction):
+    display_name = _("Retirer")
+    action_type = "withdraw"
+    aria_label = _("Retirer les invitations sélectionnées")
+    template_name = "campaigns/bulk_actions/confirm_withdraw.html"
+    models = [Invitation]
+
+    def check_perm(self, obj):
+        return self.request.user.has_perm("campaigns.change_invitation")
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        return invitations_withdraw(obj.pk for obj in objects), 0
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return ngettext("%(count)d invitation retirée : son lien ne fonctionne plus.",
+                        "%(count)d invitations retirées : leurs liens ne fonctionnent plus.",
+                        num_parent_objects) % {"count": num_parent_objects}
+
+
+hooks.register("register_bulk_action", WithdrawBulkAction)

@@ -136,3 +136,20 @@ def test_outbox_keeps_emails_that_staff_can_open_and_follow(client_for, product_
     token = Invitation.objects.get(ambassador__email="lea@exemple.fr").token
     assert f'<a href="http://localhost:8000/i/{token}/"' in page  # the text part's link is clickable
     assert "List-Unsubscribe" in page
+
+
+def test_withdrawn_invitation_is_not_sent_and_its_link_stops(client_for, product_user, draft):
+    campaign_launch(draft)
+    lea = Invitation.objects.get(ambassador__email="lea@exemple.fr")
+    client = client_for(product_user)
+    listing = client.get(reverse("wagtailsnippets_campaigns_invitation:list"), {"status": "queued"})
+    assert listing.status_code == 200 and "lea@exemple.fr" in listing.content.decode()
+    url = reverse("wagtail_bulk_action", args=["campaigns", "invitation", "withdraw"]) + f"?id={lea.pk}"
+    assert client.post(url).status_code == 302
+    lea.refresh_from_db()
+    assert lea.withdrawn_at and lea.status == Invitation.Status.SKIPPED
+    assert client.get(reverse("campaigns:personal_link", args=[lea.token])).status_code == 410
+
+
+def test_analyst_cannot_see_who_was_invited(client_for, analyst_user, draft):
+    assert refused(client_for(analyst_user).get(reverse("wagtailsnippets_campaigns_invitation:list")))
