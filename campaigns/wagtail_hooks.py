@@ -157,16 +157,35 @@ def register_import_viewset():
     return AmbassadorImportViewSet()
 
 
-class OptOutBulkAction(SnippetBulkAction):
+class ConfirmedBulkAction(SnippetBulkAction):
+    """A bulk action confirmed on one shared page: ``question(count)`` says what will happen."""
+
+    template_name = "campaigns/bulk_actions/confirm.html"
+    permission = None
+
+    def question(self, count):
+        raise NotImplementedError
+
+    def check_perm(self, obj):
+        return self.request.user.has_perm(self.permission)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_title=self.display_name, question=self.question(len(context["items"])))
+        return context
+
+
+class OptOutBulkAction(ConfirmedBulkAction):
     display_name = _("Désinscrire")
     action_type = "opt_out"
     aria_label = _("Désinscrire les ambassadeurs sélectionnés")
-    template_name = "campaigns/bulk_actions/confirm_opt_out.html"
     models = [Ambassador]
+    permission = "campaigns.change_ambassador"
     action_priority = 40
 
-    def check_perm(self, obj):
-        return self.request.user.has_perm("campaigns.change_ambassador")
+    def question(self, count):
+        return ngettext("Désinscrire cet ambassadeur ? Il ne recevra plus aucun e-mail.",
+                        "Désinscrire ces %(count)d ambassadeurs ? Ils ne recevront plus aucun e-mail.", count) % {"count": count}
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
@@ -182,17 +201,18 @@ class StaticSegmentForm(forms.Form):
         label=_("Liste fixe"), queryset=Segment.objects.filter(kind=Segment.Kind.STATIC))
 
 
-class AddToSegmentBulkAction(SnippetBulkAction):
+class AddToSegmentBulkAction(ConfirmedBulkAction):
     display_name = _("Ajouter à une liste")
     action_type = "add_to_segment"
     aria_label = _("Ajouter les ambassadeurs sélectionnés à une liste fixe")
-    template_name = "campaigns/bulk_actions/confirm_add_to_segment.html"
     models = [Ambassador]
     form_class = StaticSegmentForm
+    permission = "campaigns.change_segment"
     action_priority = 50
 
-    def check_perm(self, obj):
-        return self.request.user.has_perm("campaigns.change_segment")
+    def question(self, count):
+        return ngettext("Ajouter cet ambassadeur à la liste fixe choisie ?",
+                        "Ajouter ces %(count)d ambassadeurs à la liste fixe choisie ?", count) % {"count": count}
 
     def get_execution_context(self):
         return {"segment": self.cleaned_form.cleaned_data["segment"]}
@@ -320,15 +340,16 @@ def campaign_follow_button(snippet, user, next_url=None):
         yield ListingButton(_("Suivi"), reverse("campaign_actions:overview", args=[snippet.pk]), icon_name="view", priority=5)
 
 
-class WithdrawBulkAction(SnippetBulkAction):
+class WithdrawBulkAction(ConfirmedBulkAction):
     display_name = _("Retirer")
     action_type = "withdraw"
     aria_label = _("Retirer les invitations sélectionnées")
-    template_name = "campaigns/bulk_actions/confirm_withdraw.html"
     models = [Invitation]
+    permission = "campaigns.change_invitation"
 
-    def check_perm(self, obj):
-        return self.request.user.has_perm("campaigns.change_invitation")
+    def question(self, count):
+        return ngettext("Retirer cette invitation ? Son lien ne fonctionnera plus.",
+                        "Retirer ces %(count)d invitations ? Leurs liens ne fonctionneront plus.", count) % {"count": count}
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
