@@ -121,24 +121,30 @@ class PermissionMenuItem(MenuItem):
         return request.user.has_perms(self.permissions)
 
 
-class AmbassadorImportViewSet(ViewSet):
+class MenuViewSet(ViewSet):
+    """A viewset of custom admin views whose menu item shows only to those holding ``menu_permissions``."""
+
+    add_to_admin_menu = True
+    menu_order = 900
+    menu_permissions = ()
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(self.menu_label, reverse(f"{self.name}:index"), icon_name=self.icon,
+                                  order=order or self.menu_order, permissions=self.menu_permissions, name=self.name)
+
+
+class AmbassadorImportViewSet(MenuViewSet):
     name = "ambassador_import"
     icon = "upload"
     menu_label = _("Importer")
-    add_to_admin_menu = True
     menu_hook = "register_audience_menu_item"
-    menu_order = 900
+    menu_permissions = views.IMPORT_PERMISSIONS
 
     def get_urlpatterns(self):
         return [
             path("", views.ambassador_import, name="index"),
             path("<int:pk>/", views.ambassador_import_detail, name="detail"),
         ]
-
-    def get_menu_item(self, order=None):
-        return PermissionMenuItem(
-            self.menu_label, reverse("ambassador_import:index"), icon_name=self.icon, order=order or self.menu_order,
-            permissions=views.IMPORT_PERMISSIONS, name=self.name)
 
 
 class AudienceGroup(SnippetViewSetGroup):
@@ -302,20 +308,15 @@ class CampaignActionsViewSet(ViewSet):
         ]
 
 
-class OutboxViewSet(ViewSet):
+class OutboxViewSet(MenuViewSet):
     name = "outbox"
     icon = "mail"
     menu_label = _("Boîte d'envoi")
-    add_to_admin_menu = True
     menu_hook = "register_campaigns_menu_item"
-    menu_order = 900
+    menu_permissions = ("campaigns.view_outboxmessage",)
 
     def get_urlpatterns(self):
         return [path("", views.outbox_index, name="index"), path("<int:pk>/", views.outbox_message, name="detail")]
-
-    def get_menu_item(self, order=None):
-        return PermissionMenuItem(self.menu_label, reverse("outbox:index"), icon_name=self.icon,
-                                  order=order or self.menu_order, permissions=["campaigns.view_outboxmessage"], name=self.name)
 
 
 class CampaignsGroup(SnippetViewSetGroup):
