@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from campaigns.async_commit import async_commit
 from campaigns.emails import build_message
 from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
 from campaigns.segments import contactable_ambassadors, members_of_segments
@@ -179,6 +180,17 @@ def _record(model, item_id, claim, **fields):
     return model.objects.filter(pk=item_id, claim=claim, status=Status.SENDING).update(claim="", **fields)
 
 
+def _record_sent(model, item_id, claim):
+    """The one write per email sent, as soon as the server accepted it; guarded by the claim so that it only
+    moves the state forward. Its commit does not wait for the disk (see async_commit)."""
+    with async_commit() as cursor:
+        cursor.execute(
+            f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, claim = '' "
+            "WHERE id = %s AND claim = %s AND status = %s",
+            [Status.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), item_id, claim,
+             Status.SENDING.value])
+
+
 def _message_for(kind, item):
     if kind == "invitations":
         return build_message(source=item.campaign, campaign=item.campaign, ambassador=item.ambassador,
@@ -208,11 +220,12 @@ def send_batch(kind, claim, ids, *, connection_factory=None):
                 model.objects.filter(claim=claim, status=Status.SENDING).update(claimed_at=timezone.now())
                 last_beat = last_send
             try:
+                backend.open()  # keeps the batch on one connection (a no-op while open; reconnects after a drop)
                 backend.send_messages([_message_for(kind, item)])
             except Exception as exc:  # noqa: BLE001 - every failure is recorded on the email, never lost
                 outcome[_failure(model, kind, item, claim, exc, backend)] += 1
             else:
-                _record(model, item.pk, claim, status=Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1)
+                _record_sent(model, item.pk, claim)
                 outcome["sent"] += 1
     finally:
         try:

@@ -5,10 +5,12 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Case, F, Q, Value, When
+from django.db import connection
+from django.db.models import F, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from campaigns.async_commit import async_commit
 from campaigns.models import Campaign, Invitation
 from campaigns.opt_out import ambassadors_opt_out
 
@@ -41,27 +43,39 @@ def is_proxy_agent(user_agent):
     return bool(PROXY_AGENTS.search(user_agent or ""))
 
 
+OPEN_SQL = f"""
+    UPDATE {Invitation._meta.db_table}
+    SET open_count = open_count + 1,
+        first_opened_at = COALESCE(first_opened_at, %(now)s),
+        first_human_open_at = CASE WHEN %(human)s AND (sent_at IS NULL OR sent_at <= %(soonest)s)
+                                   THEN COALESCE(first_human_open_at, %(now)s) ELSE first_human_open_at END
+    WHERE token = %(token)s"""
+
+
 def record_open(token, *, user_agent="", now=None):
-    """Count an open of the pixel. Opens from proxy agents, or within PROXY_OPEN_SECONDS of sending, are not
-    taken as a human's. Returns whether the token was known."""
+    """Count an open of the pixel, in one UPDATE written as SQL (the pixel is the busiest endpoint). Opens from
+    proxy agents, or within PROXY_OPEN_SECONDS of sending, are not taken as a human's. Returns whether the
+    token was known."""
     if not TOKEN.match(token or ""):
         return False
     now = now or timezone.now()
-    updates = {"open_count": F("open_count") + 1, "first_opened_at": Coalesce("first_opened_at", Value(now))}
-    if not is_proxy_agent(user_agent):
-        too_soon = Q(sent_at__gt=now - timedelta(seconds=settings.PROXY_OPEN_SECONDS))
-        updates["first_human_open_at"] = Case(When(too_soon, then=F("first_human_open_at")),
-                                              default=Coalesce("first_human_open_at", Value(now)))
-    return bool(Invitation.objects.filter(token=token).update(**updates))
+    adapt = connection.ops.adapt_datetimefield_value
+    with async_commit() as cursor:
+        cursor.execute(OPEN_SQL, {
+            "now": adapt(now), "human": not is_proxy_agent(user_agent), "token": token,
+            "soonest": adapt(now - timedelta(seconds=settings.PROXY_OPEN_SECONDS)),
+        })
+        return cursor.rowcount == 1
 
 
 def record_click(invitation, *, now=None):
     """A click on the personal link: also an open, and a human one."""
     now = now or timezone.now()
-    Invitation.objects.filter(pk=invitation.pk).update(
-        click_count=F("click_count") + 1, first_clicked_at=Coalesce("first_clicked_at", Value(now)),
-        first_opened_at=Coalesce("first_opened_at", Value(now)),
-        first_human_open_at=Coalesce("first_human_open_at", Value(now)))
+    with async_commit():
+        Invitation.objects.filter(pk=invitation.pk).update(
+            click_count=F("click_count") + 1, first_clicked_at=Coalesce("first_clicked_at", Value(now)),
+            first_opened_at=Coalesce("first_opened_at", Value(now)),
+            first_human_open_at=Coalesce("first_human_open_at", Value(now)))
 
 
 def mark_responded(invitation, *, now=None):

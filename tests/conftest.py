@@ -141,6 +141,13 @@ class SmtpRecorder:
         self.reply = lambda rcpt, attempt: None
         self.attempts = {}
         self.delay = 0.0
+        self.connections = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self.lock:
+            self.connections += 1
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:

@@ -82,6 +82,10 @@ def test_invitation_email_arrives_with_headers_both_parts_link_pixel_and_unsubsc
     assert "gone@exemple.fr" not in [rcpt for rcpt, _m in smtp_server.messages]
 
 
+def test_a_batch_goes_over_one_smtp_connection(live, smtp_server):
+    assert len(smtp_server.messages) == 2 and smtp_server.connections == 1
+
+
 def test_english_ambassador_gets_the_english_email(live, smtp_server):
     [message] = smtp_server.to("john@example.com")
     assert message["Subject"] == "John, your opinion on La banque mobile de demain"
@@ -140,6 +144,9 @@ def test_dropped_connection_is_retried_on_a_new_connection(audience, smtp_server
         def __init__(self):
             from django.core.mail import get_connection
             self.inner = get_connection()
+
+        def open(self):
+            return self.inner.open()
 
         def send_messages(self, messages):
             Flaky.calls += 1

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,9 +28,12 @@ def pixel(client, invitation, agent="Mozilla/5.0 (Windows NT 10.0) Thunderbird/1
     return client.get(reverse("campaigns:open_pixel", args=[invitation.token]), HTTP_USER_AGENT=agent)
 
 
-def test_open_pixel_counts_opens_with_one_query(client, invitation, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_open_pixel_counts_opens_with_one_small_write(client, invitation):
+    with CaptureQueriesContext(connection) as queries:
         response = pixel(client, invitation)
+    statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+    assert statements.count("UPDATE") == 1
+    assert not {"SELECT", "INSERT", "DELETE"} & set(statements), statements
     assert response.status_code == 200 and response["Content-Type"] == "image/gif"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     pixel(client, invitation)

@@ -1,0 +1,266 @@
+#!/usr/bin/env python
+"""Launch a campaign to N ambassadors, send every invitation to a local SMTP server, and compare the rate with a
+bare smtplib loop sending messages of the same size to the same server.
+
+    .venv/bin/python bench/send.py [--recipients 1000000] [--database-url postgres://postgres@127.0.0.1/test]
+
+What is measured:
+- msgs_per_s: N / the time from the start of ``campaign_launch`` (one INSERT ... SELECT of the invitations) to the
+  last invitation recorded as sent. The sender tasks the launch queues for django-q2 (``SEND_PARALLEL`` of them,
+  and any a sender queues again when its time budget runs out) run here instead, each in a thread of this
+  process, as a cluster's workers would run them; each sends its batches over its own SMTP connection through
+  Django's SMTP backend. The threads share one interpreter, so this is about one core's worth of senders.
+- bare_msgs_per_s: N messages of the same bytes (one invitation built by ``build_message``) sent over one
+  smtplib connection to the same server: what the server and the loopback allow.
+- ratio = msgs_per_s / bare_msgs_per_s; peak_rss_mb of this process (the SMTP server runs in its own process
+  and counts the recipients it accepts, which must come to N for each part).
+
+Without --database-url the scratch database is a SQLite file in a temporary folder; with a PostgreSQL URL, a
+scratch database is created beside the named one and dropped afterwards. The last line is one JSON object.
+bench/track.py builds its scratch database with the helpers below.
+"""
+
+import argparse
+import json
+import multiprocessing
+import os
+import queue
+import resource
+import smtplib
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def scratch_database(database_url, tmp, name):
+    """(URL of a scratch database, function dropping it or None): a SQLite file in ``tmp``, or a PostgreSQL
+    database ``name`` created beside the one in ``database_url``."""
+    if not database_url.startswith("postgres"):
+        return f"sqlite:///{tmp}/bench.sqlite3", None
+    import psycopg
+    from urllib.parse import urlsplit, urlunsplit
+
+    admin = psycopg.connect(database_url, autocommit=True)
+    admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+    return urlunsplit(urlsplit(database_url)._replace(path=f"/{name}")), drop
+
+
+def ambassadors_create(count, *, region="bre", chunk=5000):
+    """``count`` consenting ambassadors of ``region``, inserted in chunks of ``chunk`` rows (one in twelve English)."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from campaigns.models import Ambassador
+
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = (f"INSERT INTO {Ambassador._meta.db_table} (email, first_name, last_name, locale, region, age_band, "
+           f"consent_at, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', %s, %s, %s)")
+    for start in range(0, count, chunk):
+        rows = [(f"ambassadeur.{number}@exemple.fr", f"Prénom{number % 997}", f"Nom{number % 1499}",
+                 "en" if number % 12 == 0 else "fr", region, now, now, now)
+                for number in range(start, min(start + chunk, count))]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+
+def campaign_create(region="bre"):
+    """A draft campaign, with French and English texts, to the rule segment "region in ``region``"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import Campaign, Segment, SegmentRule
+
+    segment = Segment.objects.create(name=f"Région {region}")
+    SegmentRule.objects.create(segment=segment, attribute=SegmentRule.Attribute.REGION_IN, value=region)
+    campaign = Campaign.objects.create(
+        slug="banque-mobile", title="La banque mobile de demain", reply_to="equipe.produit@banque.example",
+        subject_fr="{prenom}, votre avis sur {campagne}",
+        body_fr="Bonjour {prenom},\n\nDonnez-nous votre avis avant le {date_cloture} : {lien}",
+        subject_en="{first_name}, your opinion on {campaign}", body_en="Hello {first_name},\n\nTell us what you think: {link}",
+        closes_at=timezone.now() + timedelta(days=14))
+    campaign.segments.set([segment])
+    return campaign
+
+
+def smtp_sink(port, received, ready, stop):
+    """An SMTP server on 127.0.0.1:``port`` that accepts every message, discards it and adds its recipients to
+    ``received``. Runs in its own process until ``stop`` is set."""
+    from aiosmtpd.controller import Controller
+
+    class Counter:
+        async def handle_DATA(self, server, session, envelope):
+            with received.get_lock():
+                received.value += len(envelope.rcpt_tos)
+            return "250 Message accepted"
+
+    controller = Controller(Counter(), hostname="127.0.0.1", port=port)
+    controller.start()
+    ready.set()
+    stop.wait()
+    controller.stop()
+
+
+def run_senders(tasks):
+    """Run the queued sender tasks in ``SEND_PARALLEL`` threads until the queue is empty; returns counts by outcome.
+    A sender that queues itself again is picked up by its own thread, which looks at the queue once more."""
+    from django.conf import settings
+    from django.db import connections
+
+    from campaigns.delivery import send_emails
+
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            while True:
+                try:
+                    kind, object_id = tasks.get_nowait()
+                except queue.Empty:
+                    return
+                outcome = send_emails(kind, object_id)
+                with lock:
+                    for key, value in outcome.items():
+                        totals[key] += value
+        finally:
+            connections.close_all()  # this thread's connections
+
+    threads = [threading.Thread(target=worker) for _number in range(settings.SEND_PARALLEL)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return totals
+
+
+def end_to_end(campaign):
+    """Launch ``campaign`` and send its invitations; returns (seconds to launch, seconds in all, outcomes)."""
+    from django.conf import settings
+
+    from campaigns import delivery
+
+    tasks = queue.Queue()
+
+    def enqueue(kind, object_id, count=None):  # stands in for django-q2's async_task
+        for _number in range(count or settings.SEND_PARALLEL):
+            tasks.put((kind, object_id))
+
+    with mock.patch.object(delivery, "senders_enqueue", enqueue):
+        started = time.perf_counter()
+        delivery.campaign_launch(campaign)
+        launched = time.perf_counter() - started
+        outcome = run_senders(tasks)
+        return launched, time.perf_counter() - started, outcome
+
+
+def bare_loop(port, message, count):
+    """Send ``message``'s bytes ``count`` times over one smtplib connection; returns the seconds taken."""
+    data = message.message().as_bytes(linesep="\r\n")
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as client:
+        for _number in range(count):
+            client.sendmail(message.from_email, message.to, data)
+    return time.perf_counter() - started
+
+
+def measure(args, tmp, url, port, received):
+    """Set the scratch database up, then time launch and sending, and the bare loop; returns the figures."""
+    os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings",
+                       "LOG_LEVEL": "WARNING", "EMAIL_URL": f"smtp://127.0.0.1:{port}"})
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Count
+
+    from campaigns.emails import build_message
+    from campaigns.models import Invitation
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    ambassadors_create(args.recipients)
+    campaign = campaign_create()
+    print(f"created {args.recipients} ambassadors in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+
+    launched, elapsed, outcome = end_to_end(campaign)
+    statuses = dict(Invitation.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("id")))
+    assert statuses == {Invitation.Status.SENT: args.recipients}, (statuses, outcome)
+    assert received.value == args.recipients, (received.value, args.recipients)
+    print(f"launch {launched:.1f} s, launch and send {elapsed:.1f} s with {settings.SEND_PARALLEL} senders: "
+          f"{args.recipients / elapsed:.0f} msgs/s", file=sys.stderr)
+
+    sample = Invitation.objects.select_related("ambassador").filter(campaign=campaign, ambassador__locale="fr").first()
+    message = build_message(source=campaign, campaign=campaign, ambassador=sample.ambassador, token=sample.token)
+    bare = bare_loop(port, message, args.recipients)
+    assert received.value == 2 * args.recipients, (received.value, 2 * args.recipients)
+    print(f"bare smtplib loop {bare:.1f} s: {args.recipients / bare:.0f} msgs/s", file=sys.stderr)
+
+    return {
+        "recipients": args.recipients,
+        "database": connection.vendor,
+        "senders": settings.SEND_PARALLEL,
+        "launch_seconds": round(launched, 1),
+        "seconds": round(elapsed, 1),
+        "msgs_per_s": round(args.recipients / elapsed),
+        "bare_msgs_per_s": round(args.recipients / bare),
+        "ratio": round(bare / elapsed, 3),  # (N / elapsed) / (N / bare)
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--recipients", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    port = free_port()
+    spawn = multiprocessing.get_context("spawn")  # the SMTP server's process starts clean, without Django
+    received, ready, stop = spawn.Value("q", 0), spawn.Event(), spawn.Event()
+    sink = spawn.Process(target=smtp_sink, args=(port, received, ready, stop), daemon=True)
+    sink.start()
+    try:
+        if not ready.wait(30):
+            raise SystemExit("the SMTP server did not start within 30 s")
+        with tempfile.TemporaryDirectory() as tmp:
+            url, drop = scratch_database(args.database_url, tmp, f"bench_send_{os.getpid()}")
+            try:
+                result = measure(args, tmp, url, port, received)
+            finally:
+                if drop:
+                    drop()
+    finally:
+        stop.set()
+        sink.join(10)
+    print(f"{result['recipients']} invitations launched and sent on {result['database']}: {result['msgs_per_s']} msgs/s, "
+          f"bare smtplib {result['bare_msgs_per_s']} msgs/s, ratio {result['ratio']}, peak RSS {result['peak_rss_mb']} MB",
+          file=sys.stderr)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
