@@ -1,5 +1,7 @@
 """Staff views of the campaigns app that are not plain model listings (those are viewsets in wagtail_hooks)."""
 
+from email.header import decode_header, make_header
+
 from django.contrib import messages
 from django.core import mail
 from django.core.paginator import Paginator
@@ -107,15 +109,15 @@ def campaign_preview(request, pk, locale):
     message = _sample_message(campaign, request.user, locale)
     html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
     return render(request, "campaigns/admin/campaign_preview.html", {
-        "campaign": campaign, "message": message, "html": html, "language": locale})
+        "campaign": campaign, "message": message, "html": html, "language": locale,
+        "subject": str(make_header(decode_header(message.subject)))})
 
 
 def _sample_message(campaign, user, locale):
     sample = Ambassador(email=user.email or "test@localhost", first_name=user.first_name or user.get_username(),
                         locale=locale)
-    message = build_message(source=campaign, campaign=campaign, ambassador=sample, token=SAMPLE_TOKEN)
-    message.subject = _("[TEST] %(subject)s") % {"subject": message.subject}
-    return message
+    return build_message(source=campaign, campaign=campaign, ambassador=sample, token=SAMPLE_TOKEN,
+                         subject_prefix=_("[TEST] "))
 
 
 @require_POST

@@ -1,20 +1,21 @@
-"""Writes whose commit need not wait for the disk.
+"""Single-statement writes whose commit need not wait for the disk.
 
 Tracking counters and send marks are written once per request or per email; waiting for each commit to reach
-the disk (an fsync) costs more than the rest of the request. On PostgreSQL, ``synchronous_commit = off`` for
-such a transaction lets the commit return at once: a crash of the database server (not of a worker) can lose
-the last fraction of a second of these writes, and never leaves them half done. On SQLite it changes nothing.
+the disk (an fsync) costs more than the rest of the work. ``execute_async_commit`` runs one UPDATE in
+autocommit mode, with PostgreSQL's ``synchronous_commit`` turned off for that statement's own transaction (by
+``set_config(..., true)`` inside the statement: one round trip, nothing to reset). A crash of the database
+server, not of a worker, can then lose the last fraction of a second of these writes, never half of one. On
+SQLite the statement runs as it is.
 """
 
-from contextlib import contextmanager
+from django.db import connection
 
-from django.db import connection, transaction
+ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL"
 
 
-@contextmanager
-def async_commit():
-    """A transaction (yielding a cursor) whose commit does not wait for the disk."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield cursor
+def execute_async_commit(sql, params):
+    """Run ``sql``, an UPDATE whose WHERE clause ends with ``{async_commit}``. Returns the rows changed."""
+    condition = ASYNC_COMMIT if connection.vendor == "postgresql" else "1 = 1"
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("{async_commit}", condition), params)
+        return cursor.rowcount

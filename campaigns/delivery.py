@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from campaigns.async_commit import async_commit
+from campaigns.async_commit import execute_async_commit
 from campaigns.emails import build_message
 from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
 from campaigns.segments import contactable_ambassadors, members_of_segments
@@ -183,12 +183,11 @@ def _record(model, item_id, claim, **fields):
 def _record_sent(model, item_id, claim):
     """The one write per email sent, as soon as the server accepted it; guarded by the claim so that it only
     moves the state forward. Its commit does not wait for the disk (see async_commit)."""
-    with async_commit() as cursor:
-        cursor.execute(
-            f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, claim = '' "
-            "WHERE id = %s AND claim = %s AND status = %s",
-            [Status.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), item_id, claim,
-             Status.SENDING.value])
+    execute_async_commit(
+        f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, claim = '' "
+        "WHERE id = %s AND claim = %s AND status = %s AND {async_commit}",
+        [Status.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), item_id, claim,
+         Status.SENDING.value])
 
 
 def _message_for(kind, item):

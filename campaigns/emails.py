@@ -4,7 +4,10 @@ Every message carries the ambassador's personal link, an open pixel, a visible u
 one-click unsubscribe headers of RFC 8058. Texts are written by staff; they are escaped in the HTML part.
 """
 
+import functools
 import re
+from email.charset import BASE64, Charset
+from email.header import Header
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -34,16 +37,31 @@ def fill(text, values):
     return PLACEHOLDER.sub(lambda m: values[PLACEHOLDERS[m.group(1)]] if m.group(1) in PLACEHOLDERS else m.group(0), text)
 
 
-def site_url(path):
-    return f"{settings.SITE_URL}{path}"
+TOKEN_MARK = "f" * 64
+
+
+@functools.cache
+def _link_patterns(site):
+    """The URLs of one invitation with a mark where the token goes: reversed once, not for every email."""
+    return {name: site + reverse(f"campaigns:{view}", args=[TOKEN_MARK])
+            for name, view in (("link", "personal_link"), ("pixel", "open_pixel"), ("unsubscribe", "unsubscribe"))}
 
 
 def personal_links(token):
-    return {
-        "link": site_url(reverse("campaigns:personal_link", args=[token])),
-        "pixel": site_url(reverse("campaigns:open_pixel", args=[token])),
-        "unsubscribe": site_url(reverse("campaigns:unsubscribe", args=[token])),
-    }
+    return {name: pattern.replace(TOKEN_MARK, token) for name, pattern in _link_patterns(settings.SITE_URL).items()}
+
+
+BASE64_UTF8 = Charset("utf-8")
+BASE64_UTF8.header_encoding = BASE64
+
+
+def encoded_header(value):
+    """A header value as RFC 2047 encoded words when it is not ASCII. Base64 straight away: the standard
+    library's default weighs quoted-printable against base64 character by character, the costliest part of
+    building a message with an accented subject."""
+    if value.isascii():
+        return value
+    return Header(value, BASE64_UTF8, header_name="Subject").encode(linesep=" ")  # Django refuses newlines
 
 
 def template_for(source, locale):
@@ -53,26 +71,39 @@ def template_for(source, locale):
     return source.subject_fr, source.body_fr
 
 
-def build_message(*, source, campaign, ambassador, token, metadata=None):
+# Marks (Unicode private-use characters, untouched by escaping) that stand for what differs between recipients.
+FIRST_NAME, TOKEN = "\ue000", "\ue001"
+
+
+@functools.lru_cache(maxsize=128)
+def _skeleton(subject, body, title, closes_at, locale, site):
+    """Subject, text and HTML of an email for every recipient of one text in one language, with marks where the
+    first name and the token go: the templates render once per campaign and language, not once per email."""
+    links = personal_links(TOKEN)
+    with translation.override(locale):
+        closing = formats.date_format(timezone.localtime(closes_at), "DATE_FORMAT") if closes_at else ""
+        values = {"first_name": FIRST_NAME, "campaign": title, "link": links["link"], "closing_date": closing}
+        escaped = {key: escape(value) for key, value in values.items()}
+        escaped["link"] = f'<a href="{escape(links["link"])}">{escape(links["link"])}</a>'
+        context = {"title": title, "locale": locale, "links": links, "text_body": fill(body, values),
+                   "html_body": mark_safe(linebreaks(fill(escape(body), escaped))),
+                   "link_in_body": "{lien}" in body or "{link}" in body}
+        return (fill(subject, values).replace("\n", " ").strip(),
+                render_to_string("campaigns/email/invitation.txt", context),
+                render_to_string("campaigns/email/invitation.html", context),
+                _("Madame, Monsieur"))
+
+
+def build_message(*, source, campaign, ambassador, token, metadata=None, subject_prefix=""):
     """The email for one ambassador: ``source`` holds the texts (the campaign itself, or one of its reminders)."""
     locale = ambassador.locale if ambassador.locale in ("fr", "en") else "fr"
     subject, body = template_for(source, locale)
+    subject, text, html, nobody = _skeleton(subject, body, campaign.title, campaign.closes_at, locale, settings.SITE_URL)
+    first_name = ambassador.first_name or nobody
     links = personal_links(token)
-    with translation.override(locale):
-        closing = formats.date_format(timezone.localtime(campaign.closes_at), "DATE_FORMAT") if campaign.closes_at else ""
-        values = {"first_name": ambassador.first_name or _("Madame, Monsieur"), "campaign": campaign.title,
-                  "link": links["link"], "closing_date": closing}
-        text_body = fill(body, values)
-        escaped = {key: escape(value) for key, value in values.items()}
-        escaped["link"] = f'<a href="{escape(links["link"])}">{escape(links["link"])}</a>'
-        html_body = mark_safe(linebreaks(fill(escape(body), escaped)))
-        context = {"campaign": campaign, "ambassador": ambassador, "links": links, "text_body": text_body,
-                   "html_body": html_body, "link_in_body": "{lien}" in body or "{link}" in body}
-        text = render_to_string("campaigns/email/invitation.txt", context)
-        html = render_to_string("campaigns/email/invitation.html", context)
     message = EmailMultiAlternatives(
-        subject=fill(subject, values).replace("\n", " ").strip(),
-        body=text,
+        subject=encoded_header(subject_prefix + subject.replace(FIRST_NAME, first_name)),
+        body=text.replace(FIRST_NAME, first_name).replace(TOKEN, token),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[ambassador.email],
         reply_to=[campaign.reply_to] if campaign.reply_to else None,
@@ -83,6 +114,6 @@ def build_message(*, source, campaign, ambassador, token, metadata=None):
             "Auto-Submitted": "auto-generated",
         },
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(html.replace(FIRST_NAME, escape(first_name)).replace(TOKEN, token), "text/html")
     message.metadata = metadata or {}  # read by django-anymail's backends, ignored by the others
     return message

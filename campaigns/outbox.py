@@ -3,6 +3,7 @@ admin and click the links in them. It is the embedded default (EMAIL_URL=outbox:
 the whole journey without a mail server."""
 
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 
 from django.core.mail.backends.base import BaseEmailBackend
 
@@ -15,7 +16,7 @@ class OutboxEmailBackend(BaseEmailBackend):
             OutboxMessage(
                 from_email=message.from_email,
                 to=", ".join(message.recipients()),
-                subject=message.subject[:998],
+                subject=str(make_header(decode_header(message.subject)))[:998],
                 message=message.message().as_bytes(linesep="\r\n"),
             )
             for message in email_messages
