@@ -13,9 +13,10 @@ from django.db import connection
 ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL"
 
 
-def execute_async_commit(sql, params):
-    """Run ``sql``, an UPDATE whose WHERE clause ends with ``{async_commit}``. Returns the rows changed."""
+def execute_async_commit(sql, params, *, fetch=False):
+    """Run ``sql``, an UPDATE whose WHERE clause ends with ``{async_commit}``. Returns the number of rows changed,
+    or with ``fetch`` the rows its RETURNING clause gives."""
     condition = ASYNC_COMMIT if connection.vendor == "postgresql" else "1 = 1"
     with connection.cursor() as cursor:
         cursor.execute(sql.replace("{async_commit}", condition), params)
-        return cursor.rowcount
+        return cursor.fetchall() if fetch else cursor.rowcount

@@ -49,13 +49,19 @@ OPEN_SQL = f"""
         first_human_open_at = CASE WHEN %(human)s AND (sent_at IS NULL OR sent_at <= %(soonest)s)
                                    THEN COALESCE(first_human_open_at, %(now)s) ELSE first_human_open_at END
     WHERE token = %(token)s AND {{async_commit}}"""
+# A click counts only while the link works (invitation not withdrawn, campaign live and not past its closing):
+# checked in the same statement, which returns where to go.
 CLICK_SQL = f"""
     UPDATE {Invitation._meta.db_table}
     SET click_count = click_count + 1,
         first_clicked_at = COALESCE(first_clicked_at, %(now)s),
         first_opened_at = COALESCE(first_opened_at, %(now)s),
         first_human_open_at = COALESCE(first_human_open_at, %(now)s)
-    WHERE id = %(id)s AND {{async_commit}}"""
+    WHERE token = %(token)s AND withdrawn_at IS NULL
+          AND campaign_id IN (SELECT id FROM {Campaign._meta.db_table}
+                              WHERE status = 'live' AND (closes_at IS NULL OR closes_at > %(now)s))
+          AND {{async_commit}}
+    RETURNING id, (SELECT slug FROM {Campaign._meta.db_table} WHERE id = campaign_id)"""
 
 
 def record_open(token, *, user_agent="", now=None):
@@ -72,10 +78,15 @@ def record_open(token, *, user_agent="", now=None):
     }) == 1
 
 
-def record_click(invitation, *, now=None):
-    """A click on the personal link: also an open, and a human one."""
+def record_click(token, *, now=None):
+    """A click on a working personal link, which is also an open, and a human one, in one statement. Returns
+    (invitation id, campaign slug), or None when the link does not work (then nothing is counted)."""
+    if not TOKEN.match(token or ""):
+        return None
     now = now or timezone.now()
-    execute_async_commit(CLICK_SQL, {"now": connection.ops.adapt_datetimefield_value(now), "id": invitation.pk})
+    rows = execute_async_commit(CLICK_SQL, {"now": connection.ops.adapt_datetimefield_value(now), "token": token},
+                                fetch=True)
+    return rows[0] if rows else None
 
 
 def mark_responded(invitation, *, now=None):

@@ -6,6 +6,7 @@ import base64
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -32,17 +33,21 @@ def _unavailable(request, state, campaign=None, status=200):
 @require_GET
 @never_cache
 def personal_link(request, token):
-    """Count the click, identify the visitor, and send them to the campaign (or one of its registered pages)."""
-    invitation = invitation_for_token(token)
-    if invitation is None:
-        return _unavailable(request, "unknown", status=404)
-    state = link_state(invitation)
-    if state:
+    """Count the click, identify the visitor, and send them to the campaign (or one of its registered pages).
+    A link that does not work says why."""
+    clicked = record_click(token)
+    if clicked is None:
+        invitation = invitation_for_token(token)
+        if invitation is None:
+            return _unavailable(request, "unknown", status=404)
+        state = link_state(invitation)
         return _unavailable(request, state, invitation.campaign, status=410 if state == "withdrawn" else 200)
-    record_click(invitation)
-    target = destinations.resolve(invitation.campaign, request.GET.get("to", "")) or invitation.campaign.campaign_url()
+    invitation_id, slug = clicked
+    target = reverse("campaigns:landing", args=[slug])
+    if request.GET.get("to"):
+        target = destinations.resolve(Campaign.objects.get(slug=slug), request.GET["to"]) or target
     response = redirect(target)
-    visit_start(response, invitation)
+    visit_start(response, invitation_id)
     return response
 
 

@@ -11,8 +11,8 @@ SALT = "campaigns.visit"
 MAX_AGE = 12 * 3600
 
 
-def visit_start(response, invitation):
-    response.set_signed_cookie(COOKIE, str(invitation.pk), salt=SALT, max_age=MAX_AGE, httponly=True,
+def visit_start(response, invitation_id):
+    response.set_signed_cookie(COOKIE, str(invitation_id), salt=SALT, max_age=MAX_AGE, httponly=True,
                                samesite="Lax", secure=response.get("X-Forwarded-Proto") == "https" or None)
 
 

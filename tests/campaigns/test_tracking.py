@@ -133,3 +133,9 @@ def test_unsubscribed_ambassador_is_never_emailed_again(client, invitation, smtp
     with django_capture_on_commit_callbacks(execute=True):
         assert campaign_launch(campaign(slug="suite", segments=[region_segment("Encore")])) == 0
     assert smtp_server.messages == []
+
+
+def test_a_working_personal_link_costs_one_statement(client, invitation):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("campaigns:personal_link", args=[invitation.token])).status_code == 302
+    assert [query["sql"].split()[0].upper() for query in queries.captured_queries] == ["UPDATE"]
