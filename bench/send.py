@@ -7,9 +7,9 @@ bare smtplib loop sending messages of the same size to the same server.
 What is measured:
 - msgs_per_s: N / the time from the start of ``campaign_launch`` (one INSERT ... SELECT of the invitations) to the
   last invitation recorded as sent. The sender tasks the launch queues for django-q2 (``SEND_PARALLEL`` of them,
-  and any a sender queues again when its time budget runs out) run here instead, each in a thread of this
-  process, as a cluster's workers would run them; each sends its batches over its own SMTP connection through
-  Django's SMTP backend. The threads share one interpreter, so this is about one core's worth of senders.
+  and any a sender queues again when its time budget runs out) run here instead, in ``SEND_PARALLEL`` forked
+  processes, as a cluster's workers would run them; each sends its batches over its own SMTP connection through
+  Django's SMTP backend.
 - bare_msgs_per_s: N messages of the same bytes (one invitation built by ``build_message``) sent over one
   smtplib connection to the same server: what the server and the loopback allow.
 - ratio = msgs_per_s / bare_msgs_per_s; peak_rss_mb of this process (the SMTP server runs in its own process
@@ -30,7 +30,6 @@ import smtplib
 import socket
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from unittest import mock
@@ -122,36 +121,49 @@ def smtp_sink(port, received, ready, stop):
     controller.stop()
 
 
+def _sender_process(tasks, results):
+    """A stand-in for one django-q2 worker: run sender tasks from the queue until it is empty."""
+    from django.db import connections
+
+    from campaigns import delivery
+
+    def enqueue(kind, object_id, count=None):  # a sender that ran out of time queues itself again
+        for _number in range(count or 1):
+            tasks.put((kind, object_id))
+
+    totals = {"sent": 0, "retry": 0, "failed": 0}
+    with mock.patch.object(delivery, "senders_enqueue", enqueue):
+        while True:
+            try:
+                kind, object_id = tasks.get(timeout=0.5)
+            except queue.Empty:
+                break
+            for key, value in delivery.send_emails(kind, object_id).items():
+                totals[key] += value
+    connections.close_all()
+    results.put(totals)
+
+
 def run_senders(tasks):
-    """Run the queued sender tasks in ``SEND_PARALLEL`` threads until the queue is empty; returns counts by outcome.
-    A sender that queues itself again is picked up by its own thread, which looks at the queue once more."""
+    """Run the queued sender tasks in ``SEND_PARALLEL`` processes, as a django-q2 cluster's workers would, until
+    the queue is empty; returns counts by outcome."""
     from django.conf import settings
     from django.db import connections
 
-    from campaigns.delivery import send_emails
-
+    connections.close_all()  # each process opens its own
+    context = multiprocessing.get_context("fork")
+    queued, results = context.Queue(), context.Queue()
+    while not tasks.empty():
+        queued.put(tasks.get())
+    processes = [context.Process(target=_sender_process, args=(queued, results)) for _number in range(settings.SEND_PARALLEL)]
+    for process in processes:
+        process.start()
     totals = {"sent": 0, "retry": 0, "failed": 0}
-    lock = threading.Lock()
-
-    def worker():
-        try:
-            while True:
-                try:
-                    kind, object_id = tasks.get_nowait()
-                except queue.Empty:
-                    return
-                outcome = send_emails(kind, object_id)
-                with lock:
-                    for key, value in outcome.items():
-                        totals[key] += value
-        finally:
-            connections.close_all()  # this thread's connections
-
-    threads = [threading.Thread(target=worker) for _number in range(settings.SEND_PARALLEL)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for _process in processes:
+        for key, value in results.get().items():
+            totals[key] += value
+    for process in processes:
+        process.join()
     return totals
 
 
@@ -228,7 +240,8 @@ def measure(args, tmp, url, port, received):
         "msgs_per_s": round(args.recipients / elapsed),
         "bare_msgs_per_s": round(args.recipients / bare),
         "ratio": round(bare / elapsed, 3),  # (N / elapsed) / (N / bare)
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "peak_rss_mb": round(max(resource.getrusage(who).ru_maxrss
+                                 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024),
     }
 
 
