@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import AgeBand, Ambassador, AmbassadorProduct, AmbassadorTag, Locale, Product, Region, Segment, SegmentMember, Tag
-from campaigns.segments import parse_date
+from campaigns.segments import parse_date, split_values
 
 # Canonical column -> the header spellings accepted for it (compared without case, accents or punctuation).
 COLUMNS = {
@@ -229,10 +229,6 @@ def _text(cell):
     return str(cell).strip()
 
 
-def _split(raw):
-    return [item.strip() for item in raw.replace("|", ",").split(",") if item.strip()]
-
-
 class RowChecker:
     """Turns the cells of one row into clean values, or RowErrors; knows the product catalogue.
 
@@ -345,7 +341,7 @@ class RowChecker:
 
     def _products(self, raw, cell):
         ids, unknown = set(), []
-        for item in _split(raw):
+        for item in split_values(raw):
             pk = self.products.get(item.lower()) or self.products.get(normalise(item))
             if pk is None:
                 unknown.append(item[:50])
@@ -358,7 +354,7 @@ class RowChecker:
         return frozenset(ids)
 
     def _tags(self, raw, cell):
-        names = {item.lower() for item in _split(raw)}
+        names = {item.lower() for item in split_values(raw)}
         too_long = [name for name in names if len(name) > 60]
         if too_long:
             raise ValidationError(_("une étiquette a 60 caractères au plus : « %(value)s… ».") % {"value": too_long[0][:60]})

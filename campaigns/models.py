@@ -4,7 +4,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -112,10 +111,6 @@ class Ambassador(models.Model):
     def __str__(self):
         name = f"{self.first_name} {self.last_name}".strip()
         return f"{name} <{self.email}>" if name else self.email
-
-    @property
-    def is_opted_out(self):
-        return self.opted_out_at is not None
 
 
 class AmbassadorProduct(models.Model):
@@ -345,9 +340,6 @@ class Campaign(ClusterableModel, EmailTemplate):
 
     def __str__(self):
         return self.title
-
-    def campaign_url(self):
-        return reverse("campaigns:landing", args=[self.slug])
 
     @property
     def audience_locked(self):

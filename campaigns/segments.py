@@ -45,12 +45,13 @@ def parse_date(raw):
     raise ValueError(raw)
 
 
-def _split(raw):
+def split_values(raw):
+    """Values written in one cell or field, separated by commas or | (both are common in spreadsheets)."""
     return [item.strip() for item in raw.replace("|", ",").split(",") if item.strip()]
 
 
 def _codes(raw, allowed, what):
-    codes = [code.lower() for code in _split(raw)]
+    codes = [code.lower() for code in split_values(raw)]
     if not codes:
         raise ValidationError(_("Indiquez au moins une valeur."))
     unknown = [code for code in codes if code not in allowed]
@@ -70,7 +71,7 @@ def validate_rules(rules):
         code.lower()
         for rule in rules
         if rule.attribute in (Attribute.HOLDS_PRODUCT, Attribute.LACKS_PRODUCT)
-        for code in _split(rule.value)
+        for code in split_values(rule.value)
     }
     if product_codes:
         _codes(",".join(product_codes), set(Product.objects.values_list("code", flat=True)), _("Produit"))
@@ -86,13 +87,13 @@ def rule_condition(rule):
     if attribute == Attribute.LOCALE_IS:
         return Q(locale__in=_codes(value, set(Locale.values), _("Langue")))
     if attribute in (Attribute.HOLDS_PRODUCT, Attribute.LACKS_PRODUCT):
-        codes = [code.lower() for code in _split(value)]
+        codes = [code.lower() for code in split_values(value)]
         if not codes:
             raise ValidationError(_("Indiquez au moins un produit."))
         held = Exists(AmbassadorProduct.objects.filter(ambassador=OuterRef("pk"), product__code__in=codes))
         return Q(held) if attribute == Attribute.HOLDS_PRODUCT else ~Q(held)
     if attribute == Attribute.HAS_TAG:
-        names = [name.lower() for name in _split(value)]
+        names = [name.lower() for name in split_values(value)]
         if not names:
             raise ValidationError(_("Indiquez au moins une étiquette."))
         return Q(Exists(AmbassadorTag.objects.filter(ambassador=OuterRef("pk"), tag__name__in=names)))

@@ -3,7 +3,6 @@ campaign's landing page. Staff views are in admin_views."""
 
 import base64
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -72,5 +71,4 @@ def campaign_landing(request, slug):
         "campaign": campaign,
         "invitation": visiting_invitation(request, campaign),
         "destinations": destinations.for_campaign(campaign),
-        "site_name": settings.WAGTAIL_SITE_NAME,
     })

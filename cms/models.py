@@ -1,6 +1,5 @@
 """Wagtail pages. The home page is the root of the public site; campaign and roadmap pages come with their issue."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
