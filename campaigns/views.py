@@ -65,8 +65,9 @@ def unsubscribe_view(request, token):
 
 def campaign_landing(request, slug):
     campaign = get_object_or_404(Campaign, slug=slug)
-    if campaign.status == Campaign.Status.DRAFT and not request.user.has_perm("campaigns.view_campaign"):
-        raise Http404
+    unlaunched = campaign.status in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
+    if unlaunched and not request.user.has_perm("campaigns.view_campaign"):
+        raise Http404  # nothing of a campaign shows before its launch, but to staff
     return render(request, "campaigns/campaign_landing.html", {
         "campaign": campaign,
         "invitation": visiting_invitation(request, campaign),

@@ -139,3 +139,11 @@ def test_a_working_personal_link_costs_one_statement(client, invitation):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("campaigns:personal_link", args=[invitation.token])).status_code == 302
     assert [query["sql"].split()[0].upper() for query in queries.captured_queries] == ["UPDATE"]
+
+
+def test_a_campaign_not_yet_launched_is_not_public(client, client_for, product_user):
+    draft = campaign(slug="secret")
+    assert client.get(reverse("campaigns:landing", args=["secret"])).status_code == 404
+    Campaign.objects.filter(pk=draft.pk).update(status=Campaign.Status.SCHEDULED, opens_at=timezone.now() + timedelta(days=1))
+    assert client.get(reverse("campaigns:landing", args=["secret"])).status_code == 404
+    assert client_for(product_user).get(reverse("campaigns:landing", args=["secret"])).status_code == 200
