@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
@@ -35,7 +36,7 @@ from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
 from campaigns.async_commit import execute_async_commit
-from campaigns.emails import build_message
+from campaigns.emails import build_message, raw_message
 from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
 from campaigns.segments import contactable_ambassadors, members_of_segments
 
@@ -190,13 +191,26 @@ def _record_sent(model, item_id, claim):
          Status.SENDING.value])
 
 
-def _message_for(kind, item):
+def _email_of(kind, item):
+    """What the email of a claimed invitation or reminder is made of, as build_message takes it."""
     if kind == "invitations":
-        return build_message(source=item.campaign, campaign=item.campaign, ambassador=item.ambassador,
-                             token=item.token, metadata={"invitation": str(item.pk)})
+        return {"source": item.campaign, "campaign": item.campaign, "ambassador": item.ambassador,
+                "token": item.token, "metadata": {"invitation": str(item.pk)}}
     invitation = item.invitation
-    return build_message(source=item.reminder, campaign=invitation.campaign, ambassador=invitation.ambassador,
-                         token=invitation.token, metadata={"invitation": str(invitation.pk), "reminder": str(item.reminder_id)})
+    return {"source": item.reminder, "campaign": invitation.campaign, "ambassador": invitation.ambassador,
+            "token": invitation.token, "metadata": {"invitation": str(invitation.pk), "reminder": str(item.reminder_id)}}
+
+
+def _send(backend, email):
+    """Send one email over the open connection: as prepared bytes straight to the SMTP server when the backend
+    is Django's SMTP one (the same message, made faster), through the backend otherwise."""
+    backend.open()  # keeps the batch on one connection (a no-op while open; reconnects after a drop)
+    if isinstance(backend, SMTPBackend):
+        data = raw_message(**{key: email[key] for key in ("source", "campaign", "ambassador", "token")})
+        if data is not None:
+            backend.connection.sendmail(settings.DEFAULT_FROM_EMAIL, [email["ambassador"].email], data)
+            return
+    backend.send_messages([build_message(**email)])
 
 
 def send_batch(kind, claim, ids, *, connection_factory=None):
@@ -219,8 +233,7 @@ def send_batch(kind, claim, ids, *, connection_factory=None):
                 model.objects.filter(claim=claim, status=Status.SENDING).update(claimed_at=timezone.now())
                 last_beat = last_send
             try:
-                backend.open()  # keeps the batch on one connection (a no-op while open; reconnects after a drop)
-                backend.send_messages([_message_for(kind, item)])
+                _send(backend, _email_of(kind, item))
             except Exception as exc:  # noqa: BLE001 - every failure is recorded on the email, never lost
                 outcome[_failure(model, kind, item, claim, exc, backend)] += 1
             else:

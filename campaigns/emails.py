@@ -8,7 +8,7 @@ import functools
 import re
 from email.charset import BASE64, Charset
 from email.header import Header
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -71,8 +71,12 @@ def template_for(source, locale):
     return source.subject_fr, source.body_fr
 
 
-# Marks (Unicode private-use characters, untouched by escaping) that stand for what differs between recipients.
-FIRST_NAME, TOKEN = "\ue000", "\ue001"
+# Marks that stand for what differs between recipients: the first name as Unicode private-use characters
+# (untouched by escaping; one for the text part, one for the HTML part, where it is escaped), the rest in ASCII
+# (the token goes into headers too; "x" is not a hexadecimal digit, so no real token looks like it).
+FIRST_NAME_TEXT, FIRST_NAME_HTML, TOKEN = "\ue000", "\ue001", "x" * 64
+SUBJECT, TO, MESSAGE_ID, DATE = "subject-mark", "to-mark@invalid", "<message-id-mark@invalid>", "date-mark"
+CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
 @functools.lru_cache(maxsize=128)
@@ -82,8 +86,9 @@ def _skeleton(subject, body, title, closes_at, locale, site):
     links = personal_links(TOKEN)
     with translation.override(locale):
         closing = formats.date_format(timezone.localtime(closes_at), "DATE_FORMAT") if closes_at else ""
-        values = {"first_name": FIRST_NAME, "campaign": title, "link": links["link"], "closing_date": closing}
+        values = {"first_name": FIRST_NAME_TEXT, "campaign": title, "link": links["link"], "closing_date": closing}
         escaped = {key: escape(value) for key, value in values.items()}
+        escaped["first_name"] = FIRST_NAME_HTML
         escaped["link"] = f'<a href="{escape(links["link"])}">{escape(links["link"])}</a>'
         context = {"title": title, "locale": locale, "links": links, "text_body": fill(body, values),
                    "html_body": mark_safe(linebreaks(fill(escape(body), escaped))),
@@ -94,26 +99,67 @@ def _skeleton(subject, body, title, closes_at, locale, site):
                 _("Madame, Monsieur"))
 
 
-def build_message(*, source, campaign, ambassador, token, metadata=None, subject_prefix=""):
-    """The email for one ambassador: ``source`` holds the texts (the campaign itself, or one of its reminders)."""
+def _texts(source, campaign, ambassador):
+    """(subject, text, html with marks, the first name to put in them) for one ambassador."""
     locale = ambassador.locale if ambassador.locale in ("fr", "en") else "fr"
     subject, body = template_for(source, locale)
     subject, text, html, nobody = _skeleton(subject, body, campaign.title, campaign.closes_at, locale, settings.SITE_URL)
-    first_name = ambassador.first_name or nobody
-    links = personal_links(token)
-    message = EmailMultiAlternatives(
-        subject=encoded_header(subject_prefix + subject.replace(FIRST_NAME, first_name)),
-        body=text.replace(FIRST_NAME, first_name).replace(TOKEN, token),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[ambassador.email],
-        reply_to=[campaign.reply_to] if campaign.reply_to else None,
-        headers={
-            "Message-ID": make_msgid(domain=urlsplit(settings.SITE_URL).hostname),
-            "List-Unsubscribe": f"<{links['unsubscribe']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(html.replace(FIRST_NAME, escape(first_name)).replace(TOKEN, token), "text/html")
+    first_name = CONTROL.sub(" ", ambassador.first_name).strip() or nobody  # no line break may reach a header
+    return subject, text, html, first_name
+
+
+def _message(*, subject, text, html, to, token, campaign, message_id, date=None):
+    headers = {"Message-ID": message_id, "List-Unsubscribe": f"<{personal_links(token)['unsubscribe']}>",
+               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "Auto-Submitted": "auto-generated"}
+    if date:
+        headers["Date"] = date
+    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+                                     reply_to=[campaign.reply_to] if campaign.reply_to else None, headers=headers)
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _message_id():
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname)
+
+
+def build_message(*, source, campaign, ambassador, token, metadata=None, subject_prefix=""):
+    """The email for one ambassador: ``source`` holds the texts (the campaign itself, or one of its reminders)."""
+    subject, text, html, first_name = _texts(source, campaign, ambassador)
+    message = _message(
+        subject=encoded_header(subject_prefix + subject.replace(FIRST_NAME_TEXT, first_name)),
+        text=text.replace(FIRST_NAME_TEXT, first_name).replace(TOKEN, token),
+        html=html.replace(FIRST_NAME_HTML, escape(first_name)).replace(TOKEN, token),
+        to=ambassador.email, token=token, campaign=campaign, message_id=_message_id())
     message.metadata = metadata or {}  # read by django-anymail's backends, ignored by the others
     return message
+
+
+@functools.lru_cache(maxsize=128)
+def _raw_skeleton(text, html, reply_to, from_email, site):
+    """The bytes of an email with marks, as Django would send them, or None when its parts are not sent as 8bit
+    text (very long lines get quoted-printable: the marks inside could not be replaced)."""
+    campaign = type("Campaign", (), {"reply_to": reply_to})
+    data = _message(subject=SUBJECT, text=text, html=html, to=TO, token=TOKEN, campaign=campaign,
+                    message_id=MESSAGE_ID, date=DATE).message().as_bytes(linesep="\r\n")
+    return data if data.count(b"Content-Transfer-Encoding: 8bit") == 2 else None
+
+
+def raw_message(*, source, campaign, ambassador, token):
+    """The bytes of the email for one ambassador, made by replacing the marks of a message built once per text
+    and language, or None when only ``build_message`` can make it. Same headers and parts as build_message:
+    the email package's generation is the costliest part of an email, and a campaign sends it a million times."""
+    if not ambassador.email.isascii():
+        return None
+    subject, text, html, first_name = _texts(source, campaign, ambassador)
+    data = _raw_skeleton(text, html, campaign.reply_to, settings.DEFAULT_FROM_EMAIL, settings.SITE_URL)
+    if data is None:
+        return None
+    replacements = [
+        (SUBJECT, encoded_header(subject.replace(FIRST_NAME_TEXT, first_name))),
+        (TO, ambassador.email), (MESSAGE_ID, _message_id()), (DATE, formatdate(localtime=settings.EMAIL_USE_LOCALTIME)),
+        (TOKEN, token), (FIRST_NAME_TEXT, first_name), (FIRST_NAME_HTML, escape(first_name)),
+    ]
+    for mark, value in replacements:
+        data = data.replace(mark.encode(), value.encode())
+    return data
