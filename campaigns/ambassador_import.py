@@ -369,21 +369,17 @@ class RowChecker:
         raise ValidationError(_("« %(value)s » : répondez oui ou non.") % {"value": raw[:50]})
 
 
-def insert_values(cursor, target, types, rows, suffix="", max_params=30_000):
-    """INSERT many rows in few round trips: on PostgreSQL one statement per batch, each column passed as one
-    typed array (``unnest``); on SQLite multi-row VALUES statements within its 32,766 parameters."""
+def insert_values(cursor, target, types, rows, suffix=""):
+    """INSERT many rows in few round trips: on PostgreSQL one statement, each column passed as one typed array
+    (``unnest``); on SQLite, which has no round trips, one prepared single-row statement run for every row
+    (multi-row statements of varying length would each be compiled and cached, and memory would grow)."""
     if not rows:
         return
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
         cursor.execute(f"INSERT INTO {target} SELECT * FROM unnest({arrays}){suffix}", [list(column) for column in zip(*rows)])
-        return
-    row_sql = "(" + ", ".join(["%s"] * len(types)) + ")"
-    per_statement = max(1, max_params // len(types))
-    for start in range(0, len(rows), per_statement):
-        chunk = rows[start:start + per_statement]
-        cursor.execute(f"INSERT INTO {target} VALUES {', '.join([row_sql] * len(chunk))}{suffix}",
-                       [value for row in chunk for value in row])
+    else:
+        cursor.executemany(f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(types))}){suffix}", rows)
 
 
 # --- duplicates inside the file ----------------------------------------------------------------------------

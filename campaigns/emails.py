@@ -108,13 +108,13 @@ def _texts(source, campaign, ambassador):
     return subject, text, html, first_name
 
 
-def _message(*, subject, text, html, to, token, campaign, message_id, date=None):
+def _message(*, subject, text, html, to, token, reply_to, message_id, date=None):
     headers = {"Message-ID": message_id, "List-Unsubscribe": f"<{personal_links(token)['unsubscribe']}>",
                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "Auto-Submitted": "auto-generated"}
     if date:
         headers["Date"] = date
     message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-                                     reply_to=[campaign.reply_to] if campaign.reply_to else None, headers=headers)
+                                     reply_to=[reply_to] if reply_to else None, headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 
@@ -130,7 +130,7 @@ def build_message(*, source, campaign, ambassador, token, metadata=None, subject
         subject=encoded_header(subject_prefix + subject.replace(FIRST_NAME_TEXT, first_name)),
         text=text.replace(FIRST_NAME_TEXT, first_name).replace(TOKEN, token),
         html=html.replace(FIRST_NAME_HTML, escape(first_name)).replace(TOKEN, token),
-        to=ambassador.email, token=token, campaign=campaign, message_id=_message_id())
+        to=ambassador.email, token=token, reply_to=campaign.reply_to, message_id=_message_id())
     message.metadata = metadata or {}  # read by django-anymail's backends, ignored by the others
     return message
 
@@ -139,8 +139,7 @@ def build_message(*, source, campaign, ambassador, token, metadata=None, subject
 def _raw_skeleton(text, html, reply_to, from_email, site):
     """The bytes of an email with marks, as Django would send them, or None when its parts are not sent as 8bit
     text (very long lines get quoted-printable: the marks inside could not be replaced)."""
-    campaign = type("Campaign", (), {"reply_to": reply_to})
-    data = _message(subject=SUBJECT, text=text, html=html, to=TO, token=TOKEN, campaign=campaign,
+    data = _message(subject=SUBJECT, text=text, html=html, to=TO, token=TOKEN, reply_to=reply_to,
                     message_id=MESSAGE_ID, date=DATE).message().as_bytes(linesep="\r\n")
     return data if data.count(b"Content-Transfer-Encoding: 8bit") == 2 else None
 
