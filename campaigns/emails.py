@@ -73,8 +73,8 @@ def template_for(source, locale):
 
 # Marks that stand for what differs between recipients: the first name as Unicode private-use characters
 # (untouched by escaping; one for the text part, one for the HTML part, where it is escaped), the rest in ASCII
-# (the token goes into headers too; "x" is not a hexadecimal digit, so no real token looks like it).
-FIRST_NAME_TEXT, FIRST_NAME_HTML, TOKEN = "\ue000", "\ue001", "x" * 64
+# (the token goes into headers too, and must fit the URL pattern).
+FIRST_NAME_TEXT, FIRST_NAME_HTML, TOKEN = "\ue000", "\ue001", TOKEN_MARK
 SUBJECT, TO, MESSAGE_ID, DATE = "subject-mark", "to-mark@invalid", "<message-id-mark@invalid>", "date-mark"
 CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
