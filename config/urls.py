@@ -8,6 +8,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("", include("campaigns.urls")),
+    path("", include("surveys.urls")),
     path("anymail/", include("anymail.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),

@@ -1,1 +1,286 @@
+"""Product-concept surveys: a Survey (the concept, then sections of questions), and the ambassadors' Responses
+stored as one Answer row per atomic value, so per-question figures are GROUP BY queries."""
 
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+
+from campaigns.models import Campaign, Invitation, Locale
+
+CODE_HELP = _("Lettres, chiffres, tirets et soulignés ; unique dans le questionnaire. Sert de colonne dans les exports.")
+
+
+def localized(obj, field, locale=None):
+    """``obj.<field>_<locale>``, or the French text when that one is empty (French is always written)."""
+    locale = locale or get_language() or Locale.FR
+    return getattr(obj, f"{field}_{locale[:2]}", "") or getattr(obj, f"{field}_fr")
+
+
+class Survey(ClusterableModel):
+    campaign = models.OneToOneField(
+        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey",
+        limit_choices_to={"kind__in": [Campaign.Kind.SURVEY, Campaign.Kind.BOTH]}, verbose_name=_("campagne"),
+        help_text=_("Le questionnaire auquel mène le lien personnel des ambassadeurs invités à cette campagne."))
+    title_fr = models.CharField(_("titre (français)"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
+    concept_fr = RichTextField(_("concept présenté (français)"), blank=True,
+                               features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
+    concept_en = RichTextField(_("concept présenté (anglais)"), blank=True,
+                               features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
+    concept_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="+", verbose_name=_("image du concept"))
+    concept_image_alt_fr = models.CharField(_("description de l'image (français)"), max_length=250, blank=True)
+    concept_image_alt_en = models.CharField(_("description de l'image (anglais)"), max_length=250, blank=True)
+    thank_you_fr = models.TextField(_("message de remerciement (français)"), blank=True)
+    thank_you_en = models.TextField(_("message de remerciement (anglais)"), blank=True)
+    anonymous = models.BooleanField(
+        _("anonyme"), default=False,
+        help_text=_("Les résultats et les exports ne relient jamais les réponses à l'identité des ambassadeurs."))
+    source = models.CharField(_("origine"), max_length=200, blank=True, editable=False)
+    import_report = models.JSONField(_("rapport d'import"), default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+
+    def __str__(self):
+        return self.title_fr
+
+    def title(self, locale=None):
+        return localized(self, "title", locale)
+
+    def clean(self):
+        if self.campaign_id and self.campaign.kind == Campaign.Kind.IDEATION:
+            raise ValidationError({"campaign": _("Cette campagne ne recueille que des idées : choisissez une "
+                                                 "campagne de type questionnaire.")})
+
+
+class Condition(models.Model):
+    """Shown only when an earlier answer matches: the answer to ``show_if_question`` contains one of the values
+    (choice codes; "oui"/"non" for yes/no; numbers for scales; "*" for any answer). Evaluated on the server."""
+
+    show_if_question = models.ForeignKey(
+        "surveys.Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("seulement si la question"),
+        help_text=_("Une question d'une page précédente du même questionnaire."))
+    show_if_values = models.CharField(
+        _("a pour réponse l'une de"), max_length=500, blank=True,
+        help_text=_("Codes de choix, « oui » ou « non », nombres, séparés par des virgules ; « * » : toute réponse."))
+
+    class Meta:
+        abstract = True
+
+    @property
+    def condition_values(self):
+        return {value.strip().lower() for value in self.show_if_values.split(",") if value.strip()}
+
+
+class Section(Orderable, ClusterableModel, Condition):
+    survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="sections")
+    title_fr = models.CharField(_("titre (français)"), max_length=200)
+    title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
+    intro_fr = models.TextField(_("introduction (français)"), blank=True)
+    intro_en = models.TextField(_("introduction (anglais)"), blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+
+    def __str__(self):
+        return f"{self.survey} — {self.title_fr}"
+
+    def title(self, locale=None):
+        return localized(self, "title", locale)
+
+    def intro(self, locale=None):
+        return localized(self, "intro", locale)
+
+
+class Question(ClusterableModel, Condition):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Choix unique")
+        MULTIPLE = "multiple", _("Choix multiple")
+        YES_NO = "yes_no", _("Oui / non")
+        SCALE = "scale", _("Note sur une échelle")
+        LIKERT = "likert", _("Échelle de Likert")
+        NPS = "nps", _("Recommandation (NPS, 0 à 10)")
+        MATRIX = "matrix", _("Tableau (lignes sur une même échelle)")
+        RANKING = "ranking", _("Classement")
+        NUMBER = "number", _("Nombre")
+        DATE = "date", _("Date")
+        SHORT_TEXT = "short_text", _("Texte court")
+        LONG_TEXT = "long_text", _("Texte long")
+        DISPLAY = "display", _("Texte affiché (sans réponse)")
+
+    WITH_CHOICES = {Kind.SINGLE, Kind.MULTIPLE, Kind.LIKERT, Kind.MATRIX, Kind.RANKING}
+    WITH_OTHER = {Kind.SINGLE, Kind.MULTIPLE}
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions",
+                               verbose_name=_("questionnaire"))
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("page"))
+    sort_order = models.PositiveIntegerField(_("ordre dans la page"), default=0)
+    code = models.CharField(_("code"), max_length=40, help_text=CODE_HELP)
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.SINGLE)
+    text_fr = models.TextField(_("question (français)"))
+    text_en = models.TextField(_("question (anglais)"), blank=True)
+    help_fr = models.TextField(_("aide (français)"), blank=True)
+    help_en = models.TextField(_("aide (anglais)"), blank=True)
+    required = models.BooleanField(_("réponse obligatoire"), default=False)
+    dropdown = models.BooleanField(_("liste déroulante"), default=False,
+                                   help_text=_("Choix unique : une liste déroulante plutôt que des boutons."))
+    allow_other = models.BooleanField(_("choix « Autre » avec un champ texte"), default=False)
+    randomize = models.BooleanField(_("choix dans un ordre aléatoire"), default=False)
+    min_choices = models.PositiveSmallIntegerField(_("choix minimum"), null=True, blank=True)
+    max_choices = models.PositiveSmallIntegerField(_("choix maximum"), null=True, blank=True)
+    min_value = models.DecimalField(_("valeur minimale"), max_digits=14, decimal_places=4, null=True, blank=True)
+    max_value = models.DecimalField(_("valeur maximale"), max_digits=14, decimal_places=4, null=True, blank=True)
+    points = models.PositiveSmallIntegerField(_("nombre de points"), null=True, blank=True,
+                                              help_text=_("Note sur une échelle : de 2 à 11 points."))
+    low_label_fr = models.CharField(_("libellé du bas (français)"), max_length=100, blank=True)
+    low_label_en = models.CharField(_("libellé du bas (anglais)"), max_length=100, blank=True)
+    high_label_fr = models.CharField(_("libellé du haut (français)"), max_length=100, blank=True)
+    high_label_en = models.CharField(_("libellé du haut (anglais)"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["section__sort_order", "sort_order", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code"], name="question_code_unique_in_survey"),
+            models.CheckConstraint(condition=models.Q(points__isnull=True) | models.Q(points__gte=2, points__lte=11),
+                                   name="question_points_range"),
+            models.CheckConstraint(condition=models.Q(min_choices__isnull=True) | models.Q(max_choices__isnull=True)
+                                   | models.Q(min_choices__lte=models.F("max_choices")),
+                                   name="question_choices_min_le_max"),
+            models.CheckConstraint(condition=models.Q(min_value__isnull=True) | models.Q(max_value__isnull=True)
+                                   | models.Q(min_value__lte=models.F("max_value")),
+                                   name="question_values_min_le_max"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} — {self.text_fr[:80]}"
+
+    def text(self, locale=None):
+        return localized(self, "text", locale)
+
+    def help(self, locale=None):
+        return localized(self, "help", locale)
+
+    def low_label(self, locale=None):
+        return localized(self, "low_label", locale)
+
+    def high_label(self, locale=None):
+        return localized(self, "high_label", locale)
+
+    def clean(self):
+        errors = {}
+        if self.section_id and self.survey_id and self.section.survey_id != self.survey_id:
+            errors["section"] = _("Cette page appartient à un autre questionnaire.")
+        if self.kind == self.Kind.SCALE and not self.points:
+            errors["points"] = _("Une note sur une échelle a un nombre de points (de 2 à 11).")
+        if (self.min_choices is not None and self.max_choices is not None and self.min_choices > self.max_choices):
+            errors["max_choices"] = _("Le maximum est inférieur au minimum.")
+        if (self.min_value is not None and self.max_value is not None and self.min_value > self.max_value):
+            errors["max_value"] = _("Le maximum est inférieur au minimum.")
+        if self.show_if_question_id:
+            earlier = self.show_if_question
+            if earlier.survey_id != self.survey_id or (
+                    self.section_id and earlier.section.sort_order >= self.section.sort_order):
+                errors["show_if_question"] = _("La condition doit porter sur une question d'une page précédente.")
+        if self.pk and self.answers.exists():
+            stored = Question.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+            if stored != self.kind:
+                errors["kind"] = _("Des ambassadeurs ont déjà répondu : le type de la question ne change plus.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Choice(Orderable):
+    """An answer option; for a Likert scale, a point of the scale; for a matrix, a column of the shared scale."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+    code = models.CharField(_("code"), max_length=40)
+    label_fr = models.CharField(_("libellé (français)"), max_length=300)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=300, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("choix")
+        verbose_name_plural = _("choix")
+        constraints = [models.UniqueConstraint(fields=["question", "code"], name="choice_code_unique_in_question")]
+
+    def __str__(self):
+        return self.label_fr
+
+    def label(self, locale=None):
+        return localized(self, "label", locale)
+
+
+class MatrixRow(Orderable):
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="rows")
+    code = models.CharField(_("code"), max_length=40)
+    label_fr = models.CharField(_("libellé (français)"), max_length=300)
+    label_en = models.CharField(_("libellé (anglais)"), max_length=300, blank=True)
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("ligne")
+        verbose_name_plural = _("lignes")
+        constraints = [models.UniqueConstraint(fields=["question", "code"], name="row_code_unique_in_question")]
+
+    def __str__(self):
+        return self.label_fr
+
+    def label(self, locale=None):
+        return localized(self, "label", locale)
+
+
+class Response(models.Model):
+    """One per invitation (the database enforces it); saved page by page, submitted once, editable until the
+    campaign closes."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, related_name="survey_response")
+    locale = models.CharField(_("langue"), max_length=2, choices=Locale.choices, default=Locale.FR)
+    started_at = models.DateTimeField(_("commencée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    submitted_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    resume_page = models.PositiveSmallIntegerField(_("page où reprendre"), default=1)
+
+    class Meta:
+        verbose_name = _("réponse")
+        verbose_name_plural = _("réponses")
+        indexes = [models.Index(fields=["survey", "submitted_at"], name="response_survey_submitted")]
+
+
+class Answer(models.Model):
+    """One atomic value of a response: the choice picked (one row per choice for a multiple choice, per matrix
+    row, per ranked choice with its rank in ``number``), a number (scale, NPS, number; 1/0 for yes/no; the
+    point of a Likert choice), a date, or a text (free text, or the text of "other" with no choice)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    row = models.ForeignKey(MatrixRow, null=True, blank=True, on_delete=models.CASCADE, related_name="answers")
+    choice = models.ForeignKey(Choice, null=True, blank=True, on_delete=models.CASCADE, related_name="answers")
+    number = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    date = models.DateField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("réponse à une question")
+        verbose_name_plural = _("réponses aux questions")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(choice__isnull=False) | models.Q(number__isnull=False)
+                                   | models.Q(date__isnull=False) | ~models.Q(text=""), name="answer_has_a_value"),
+        ]
+        indexes = [
+            models.Index(fields=["question", "choice"], name="answer_question_choice"),
+            models.Index(fields=["question", "number"], name="answer_question_number"),
+            models.Index(fields=["response", "question"], name="answer_response_question"),
+        ]

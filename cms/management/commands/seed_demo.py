@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from campaigns.demo import seed_audience, seed_campaign
+from surveys.demo import seed_survey
 
 
 class Command(BaseCommand):
@@ -14,5 +15,6 @@ class Command(BaseCommand):
         added = seed_audience(ambassadors)
         self.stdout.write(_("Démonstration : %(count)s ambassadeurs ajoutés.") % {"count": added})
         campaign = seed_campaign()
+        seed_survey(campaign)
         self.stdout.write(_("Campagne de démonstration « %(title)s » : ses invitations arrivent dans la boîte d'envoi "
                             "de l'administration.") % {"title": campaign.title})

@@ -1,0 +1,141 @@
+"""Answering a survey, for the ambassador identified by the visit their personal link started (no account).
+A page is a GET and a POST to the same address; the work is in ``surveys.answering``."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from campaigns.visits import visiting_invitation
+from surveys.answering import page_form, page_save, response_submit, survey_plan
+from surveys.models import Question, Response, Survey, localized
+
+
+def _visit(request, slug):
+    """(invitation, survey) of the visiting ambassador for the campaign ``slug``, or (None, None)."""
+    invitation = visiting_invitation(request)
+    if invitation is None or invitation.campaign.slug != slug:
+        return None, None
+    survey = Survey.objects.filter(campaign_id=invitation.campaign_id).first()
+    if survey is None:
+        return None, None
+    survey.campaign = invitation.campaign
+    return invitation, survey
+
+
+def _no_visit(request):
+    return render(request, "surveys/no_visit.html", status=403)
+
+
+def _page_url(slug, number):
+    return reverse("surveys:page", args=[slug, number])
+
+
+@require_GET
+@never_cache
+def survey_start(request, slug):
+    """Where the personal link's "answer" leads: the page to resume at, or the thanks of a submitted response."""
+    invitation, survey = _visit(request, slug)
+    if invitation is None:
+        return _no_visit(request)
+    response = Response.objects.filter(invitation=invitation).only("submitted_at", "resume_page").first()
+    if response and response.submitted_at:
+        return redirect("surveys:thanks", slug)
+    return redirect(_page_url(slug, response.resume_page if response else 1))
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def survey_page(request, slug, number):
+    invitation, survey = _visit(request, slug)
+    if invitation is None:
+        return _no_visit(request)
+    locale = invitation.ambassador.locale
+    with translation.override(locale):
+        response = Response.objects.filter(invitation=invitation).first()
+        plan = survey_plan(survey, response)
+        sections = plan.visible_sections()
+        if not sections:
+            raise Http404
+        if not 1 <= number <= len(sections):
+            return redirect(_page_url(slug, max(1, min(number, len(sections)))))
+        section = sections[number - 1]
+        last = number == len(sections)
+        if request.method == "POST":
+            action = request.POST.get("action", "next")
+            strict = action == "next"
+            form = page_form(plan, section, invitation=invitation, locale=locale, data=request.POST, strict=strict)
+            if strict and not form.is_valid():
+                return _render_page(request, plan, section, form, number, len(sections), response, status=400)
+            resume = number if action != "next" else min(number + 1, len(sections))
+            page_save(invitation=invitation, plan=plan, section=section, form=form, locale=locale,
+                      resume_page=resume, strict=strict)
+            if action == "back":
+                return redirect(_page_url(slug, max(1, number - 1)))
+            if action == "later":
+                messages.success(request, _("Vos réponses sont enregistrées. Reprenez quand vous voulez avec le "
+                                            "lien de votre e-mail d'invitation."))
+                return redirect(_page_url(slug, number))
+            if not last:
+                return redirect(_page_url(slug, number + 1))
+            missing = response_submit(invitation=invitation, plan=plan)
+            if missing:
+                first_section = missing[0][0]
+                messages.error(request, _("Il manque des réponses obligatoires sur cette page."))
+                return redirect(_page_url(slug, plan.visible_sections().index(first_section) + 1))
+            return redirect("surveys:thanks", slug)
+        form = page_form(plan, section, invitation=invitation, locale=locale)
+        return _render_page(request, plan, section, form, number, len(sections), response)
+
+
+def _render_page(request, plan, section, form, number, count, response, status=200):
+    return render(request, "surveys/survey_page.html", {
+        "survey": plan.survey, "section": section, "form": form, "number": number, "count": count,
+        "last": number == count, "campaign": plan.survey.campaign, "locale": translation.get_language(),
+        "items": _items(plan, section, form), "submitted": bool(response and response.submitted_at),
+    }, status=status)
+
+
+SINGLE_INPUT = {Question.Kind.NUMBER, Question.Kind.DATE, Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT}
+
+
+def _items(plan, section, form):
+    """What the page template walks through: each visible question with its bound fields, its errors, and
+    whether it is a group of inputs (a fieldset) or one input (a label)."""
+    items = []
+    for question in plan.visible_questions(section):
+        names = form.fields_of.get(question.pk, ())
+        errors = form.question_errors(question) if form.is_bound else []
+        for name in names:
+            attrs = form.fields[name].widget.attrs
+            described = [attrs["aria-describedby"]] if attrs.get("aria-describedby") else []
+            if errors:
+                attrs["aria-invalid"] = "true"
+                described += [f"q{question.pk}-error-{index}" for index in range(1, len(errors) + 1)]
+            if described:
+                attrs["aria-describedby"] = " ".join(described)
+        single = question.kind in SINGLE_INPUT or (
+            question.kind == Question.Kind.SINGLE and question.dropdown and not question.allow_other)
+        items.append({"question": question, "fields": [form[name] for name in names], "errors": errors,
+                      "grouped": not single})
+    return items
+
+
+@require_GET
+@never_cache
+def survey_thanks(request, slug):
+    invitation, survey = _visit(request, slug)
+    if invitation is None:
+        return _no_visit(request)
+    with translation.override(invitation.ambassador.locale):
+        response = Response.objects.filter(invitation=invitation).first()
+        if response is None or response.submitted_at is None:
+            return redirect("surveys:start", slug)
+        return render(request, "surveys/thanks.html", {
+            "survey": survey, "campaign": invitation.campaign, "response": response,
+            "message": localized(survey, "thank_you"),
+        })

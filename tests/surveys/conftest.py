@@ -1,0 +1,27 @@
+import pytest
+from django.urls import reverse
+
+from campaigns.delivery import campaign_launch
+from campaigns.models import Campaign, Invitation
+from surveys.demo import seed_survey
+from tests.campaigns.factories import ambassador, campaign, region_segment
+
+
+@pytest.fixture
+def invitation(db):
+    ambassador("lea@exemple.fr", region="bre", first_name="Léa")
+    target = campaign(segments=[region_segment()], kind=Campaign.Kind.SURVEY)
+    campaign_launch(target)
+    return Invitation.objects.select_related("campaign", "ambassador").get()
+
+
+@pytest.fixture
+def survey(invitation):
+    return seed_survey(invitation.campaign)
+
+
+@pytest.fixture
+def visitor(client, invitation, survey):
+    """A client that followed the ambassador's personal link."""
+    assert client.get(reverse("campaigns:personal_link", args=[invitation.token])).status_code == 302
+    return client

@@ -1,0 +1,276 @@
+import html
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign, Invitation
+from surveys.models import Answer, Question, Response, Section, Survey
+
+pytestmark = pytest.mark.django_db
+SLUG = "banque-mobile"
+
+
+def page_url(number):
+    return reverse("surveys:page", args=[SLUG, number])
+
+
+def q(survey, code):
+    return Question.objects.get(survey=survey, code=code)
+
+
+def field(survey, code, suffix=""):
+    return f"q{q(survey, code).pk}{suffix}"
+
+
+def choice_pk(survey, code, choice):
+    return q(survey, code).choices.get(code=choice).pk
+
+
+def page_one(survey, main_bank="oui", **extra):
+    return {field(survey, "usage"): "jour", field(survey, "fonctions"): ["budget", "__other__"],
+            field(survey, "fonctions", "_other"): "Paiement mobile", field(survey, "banque_principale"): main_bank,
+            **extra}
+
+
+def page_two(survey):
+    matrix = q(survey, "criteres")
+    ranking = q(survey, "priorites")
+    data = {field(survey, "interet"): "4", field(survey, "clarte"): "5"}
+    for row, code in zip(matrix.rows.all(), ["3", "2", "1"]):
+        data[f"q{matrix.pk}_r{row.pk}"] = code
+    for choice, rank in zip(ranking.choices.all(), ["2", "1", "3"]):
+        data[f"q{ranking.pk}_c{choice.pk}"] = rank
+    return data
+
+
+def page_three(survey):
+    return {field(survey, "nps"): "9", field(survey, "montant"): "1 250,50", field(survey, "date_ouverture"): "2015-03-01",
+            field(survey, "idees"): "Des alertes <b>plus</b> claires"}
+
+
+def post(client, number, data, action="next"):
+    return client.post(page_url(number), {**data, "action": action})
+
+
+def test_the_personal_link_leads_to_the_survey_whose_first_page_shows_the_concept(visitor, survey):
+    landing = visitor.get(reverse("campaigns:landing", args=[SLUG]))
+    assert reverse("surveys:start", args=[SLUG]) in landing.content.decode()
+    start = visitor.get(reverse("surveys:start", args=[SLUG]))
+    assert start.status_code == 302 and start["Location"] == page_url(1)
+    page = visitor.get(page_url(1)).content.decode()
+    assert "classe vos dépenses" in page and "À quelle fréquence utilisez-vous" in page
+    assert "Page 1 sur 3" in page and "<fieldset>" in page and "<legend" in page
+
+
+def test_every_question_type_is_answered_and_stored(visitor, survey, invitation):
+    assert post(visitor, 1, page_one(survey))["Location"] == page_url(2)
+    assert post(visitor, 2, page_two(survey))["Location"] == page_url(3)
+    done = post(visitor, 3, page_three(survey))
+    assert done.status_code == 302 and done["Location"] == reverse("surveys:thanks", args=[SLUG])
+
+    response = Response.objects.get(invitation=invitation)
+    assert response.submitted_at is not None
+    invitation.refresh_from_db()
+    assert invitation.responded_at is not None
+
+    def stored(code):
+        return list(Answer.objects.filter(response=response, question__code=code).order_by("pk").values(
+            "choice__code", "row__code", "number", "date", "text"))
+
+    assert stored("usage") == [{"choice__code": "jour", "row__code": None, "number": None, "date": None, "text": ""}]
+    assert {(a["choice__code"], a["text"]) for a in stored("fonctions")} == {("budget", ""), (None, "Paiement mobile")}
+    assert [a["number"] for a in stored("banque_principale")] == [1]
+    assert [a["number"] for a in stored("interet")] == [4]
+    assert [(a["choice__code"], a["number"]) for a in stored("clarte")] == [("5", 5)]
+    assert {(a["row__code"], a["choice__code"]) for a in stored("criteres")} == {
+        ("securite", "3"), ("simplicite", "2"), ("prix", "1")}
+    assert {(a["choice__code"], a["number"]) for a in stored("priorites")} == {
+        ("alertes", 2), ("objectifs", 1), ("categories", 3)}
+    assert [a["number"] for a in stored("nps")] == [9]
+    assert [str(a["number"].normalize()) for a in stored("montant")] == ["1250.5"]
+    assert [a["date"].isoformat() for a in stored("date_ouverture")] == ["2015-03-01"]
+    assert [a["text"] for a in stored("idees")] == ["Des alertes <b>plus</b> claires"]
+    assert not stored("info") and not stored("raison") and not stored("autre_banque")
+
+    thanks = html.unescape(visitor.get(done["Location"]).content.decode())
+    assert "Merci ! L'équipe produit" in thanks and "Modifier mes réponses" in thanks
+
+
+def test_invalid_answers_get_messages_next_to_their_fields_and_nothing_is_saved(visitor, survey, invitation):
+    data = page_one(survey, **{field(survey, "usage"): "", field(survey, "fonctions"): ["budget", "epargne", "carte", "virement"],
+                               field(survey, "fonctions", "_other"): ""})
+    data.pop(field(survey, "banque_principale"))
+    page = post(visitor, 1, data)
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert 'role="alert"' in text and 'aria-invalid="true"' in text
+    assert text.count("Champ requis.") == 2 * 2  # in the summary and next to each field
+    assert "Choisissez au plus 3 réponses." in text
+    assert not Response.objects.exists()
+    assert text.count("checked") == 4  # what was ticked stays ticked
+
+    checks = {
+        "nps": ("11", "Sélectionnez un choix valide"),
+        "montant": ("-3", "supérieure ou égale à 0"),
+        "date_ouverture": ("31/02/2020", "Saisissez une date valide"),
+    }
+    post(visitor, 1, page_one(survey))
+    post(visitor, 2, page_two(survey))
+    for code, (value, message) in checks.items():
+        page = post(visitor, 3, {**page_three(survey), field(survey, code): value})
+        assert page.status_code == 400 and message in page.content.decode(), code
+    assert Response.objects.get().submitted_at is None
+
+
+def test_other_needs_its_text_and_text_needs_other(visitor, survey):
+    page = post(visitor, 1, page_one(survey, **{field(survey, "fonctions", "_other"): ""}))
+    assert "Précisez votre réponse « Autre »." in page.content.decode()
+    data = page_one(survey)
+    data[field(survey, "fonctions")] = ["budget"]
+    page = post(visitor, 1, data)
+    assert "Cochez « Autre »" in page.content.decode()
+
+
+def test_ranking_refuses_a_rank_used_twice_or_a_gap(visitor, survey):
+    post(visitor, 1, page_one(survey))
+    ranking = q(survey, "priorites")
+    data = page_two(survey)
+    first, second, third = ranking.choices.all()
+    data.update({f"q{ranking.pk}_c{first.pk}": "1", f"q{ranking.pk}_c{second.pk}": "1", f"q{ranking.pk}_c{third.pk}": ""})
+    assert "Chaque rang ne peut servir qu" in post(visitor, 2, data).content.decode()
+    data.update({f"q{ranking.pk}_c{second.pk}": "3"})
+    assert "sans sauter de rang" in post(visitor, 2, data).content.decode()
+
+
+def test_a_page_shows_only_when_its_condition_matches_and_hidden_answers_are_dropped(visitor, survey, invitation):
+    post(visitor, 1, page_one(survey, main_bank="non"))
+    post(visitor, 2, page_two(survey))
+    assert "Page 3 sur 4" in visitor.get(page_url(3)).content.decode()
+    assert post(visitor, 3, page_three(survey))["Location"] == page_url(4)
+    page = visitor.get(page_url(4)).content.decode()
+    assert "Pourquoi une autre banque" in page and "<select" in page
+    post(visitor, 4, {field(survey, "autre_banque"): "La Banque du Coin", field(survey, "raison"): "tarifs"})
+    response = Response.objects.get()
+    assert response.submitted_at and Answer.objects.filter(question__code="autre_banque").exists()
+
+    # changing the answer hides the page again: its answers go on the next submission
+    post(visitor, 1, page_one(survey, main_bank="oui"))
+    post(visitor, 2, page_two(survey))
+    assert post(visitor, 3, page_three(survey))["Location"] == reverse("surveys:thanks", args=[SLUG])
+    assert not Answer.objects.filter(question__code__in=["autre_banque", "raison"]).exists()
+
+
+def test_a_question_shows_only_when_its_condition_matches(visitor, survey):
+    data = page_one(survey)
+    data[field(survey, "fonctions")] = ["epargne"]
+    data.pop(field(survey, "fonctions", "_other"))
+    post(visitor, 1, data)
+    post(visitor, 2, page_two(survey))
+    assert "Quel budget mensuel" not in visitor.get(page_url(3)).content.decode()
+    post(visitor, 3, page_three(survey))  # the hidden question's value is ignored
+    assert not Answer.objects.filter(question__code="montant").exists()
+
+
+def test_the_ambassador_stops_and_resumes_where_they_left(client, visitor, survey, invitation):
+    post(visitor, 1, page_one(survey))
+    saved = post(visitor, 2, {field(survey, "interet"): "2"}, action="later")
+    assert saved["Location"] == page_url(2)
+    assert "Vos réponses sont enregistrées" in visitor.get(page_url(2)).content.decode()
+    assert Answer.objects.filter(question__code="interet", number=2).exists()
+
+    client.cookies.clear()  # another day: the link of the email again
+    assert client.get(reverse("surveys:start", args=[SLUG])).status_code == 403
+    client.get(reverse("campaigns:personal_link", args=[invitation.token]))
+    resume = client.get(reverse("surveys:start", args=[SLUG]))
+    assert resume["Location"] == page_url(2)
+    page = client.get(page_url(2)).content.decode()
+    assert 'value="2" checked' in page.replace('\n', ' ') or 'checked' in page
+    first = client.get(page_url(1)).content.decode()
+    assert 'value="jour"' in first and "Paiement mobile" in first
+
+
+def test_going_back_keeps_what_is_valid_without_requiring_the_rest(visitor, survey):
+    post(visitor, 1, page_one(survey))
+    back = post(visitor, 2, {field(survey, "interet"): "3", field(survey, "clarte"): "not-a-choice"}, action="back")
+    assert back["Location"] == page_url(1)
+    assert Answer.objects.filter(question__code="interet", number=3).exists()
+    assert not Answer.objects.filter(question__code="clarte").exists()
+
+
+def test_answers_stay_editable_until_the_campaign_closes(visitor, survey, invitation):
+    post(visitor, 1, page_one(survey))
+    post(visitor, 2, page_two(survey))
+    post(visitor, 3, page_three(survey))
+    first_submission = Response.objects.get().submitted_at
+    assert visitor.get(reverse("surveys:start", args=[SLUG]))["Location"] == reverse("surveys:thanks", args=[SLUG])
+    assert "déjà envoyé vos réponses" in visitor.get(page_url(1)).content.decode()
+    post(visitor, 1, page_one(survey, **{field(survey, "usage"): "mois"}))
+    assert Answer.objects.get(question__code="usage").choice.code == "mois"
+    assert Response.objects.get().submitted_at == first_submission and Response.objects.count() == 1
+
+    Campaign.objects.filter(pk=invitation.campaign_id).update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
+    refused = post(visitor, 1, page_one(survey, **{field(survey, "usage"): "jamais"}))
+    assert refused.status_code == 403 and "campagne est close" in refused.content.decode()
+    assert Answer.objects.get(question__code="usage").choice.code == "mois"
+
+
+def test_without_a_personal_link_the_survey_is_refused(client, survey, invitation):
+    for url in (reverse("surveys:start", args=[SLUG]), page_url(1), reverse("surveys:thanks", args=[SLUG])):
+        assert client.get(url).status_code == 403
+    assert client.post(page_url(1), {"action": "next"}).status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_a_visit_for_another_campaign_does_not_open_this_survey(visitor, survey, invitation):
+    other = Campaign.objects.create(slug="autre", title="Autre", kind=Campaign.Kind.SURVEY)
+    Survey.objects.create(campaign=other, title_fr="Autre")
+    assert visitor.get(reverse("surveys:page", args=["autre", 1])).status_code == 403
+
+
+def test_an_english_speaking_ambassador_sees_english_texts(visitor, survey, invitation):
+    invitation.ambassador.locale = "en"
+    invitation.ambassador.save()
+    page = visitor.get(page_url(1)).content.decode()
+    assert "How often do you use the app?" in page and "Every day" in page and 'lang="en"' in page
+    assert "Next page" in page
+    post(visitor, 1, page_one(survey))
+    assert Response.objects.get().locale == "en"
+
+
+def test_question_texts_are_escaped(visitor, survey):
+    Question.objects.filter(code="usage").update(text_fr="<script>alert('x')</script> Fréquence ?")
+    page = visitor.get(page_url(1)).content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+
+
+def test_the_answer_page_takes_a_fixed_number_of_queries_whatever_the_number_of_questions(
+        visitor, survey, django_assert_max_num_queries):
+    post(visitor, 1, page_one(survey))
+    data = page_two(survey)
+    with django_assert_max_num_queries(8) as shown:
+        assert visitor.get(page_url(2)).status_code == 200
+    with django_assert_max_num_queries(18) as saved:
+        assert post(visitor, 2, data).status_code == 302
+    section = Section.objects.get(survey=survey, sort_order=1)
+    for number in range(40):
+        question = Question.objects.create(survey=survey, section=section, sort_order=10 + number, code=f"extra{number}",
+                                           kind=Question.Kind.MATRIX if number % 2 else Question.Kind.SINGLE,
+                                           text_fr=f"Question {number}")
+        question.choices.create(code="a", label_fr="A", sort_order=0)
+        question.choices.create(code="b", label_fr="B", sort_order=1)
+        if number % 2:
+            question.rows.create(code="r", label_fr="Ligne", sort_order=0)
+    with django_assert_max_num_queries(len(shown.captured_queries)):
+        assert visitor.get(page_url(2)).status_code == 200
+    with django_assert_max_num_queries(len(saved.captured_queries)):
+        assert post(visitor, 2, data).status_code == 302
+
+
+def test_one_response_per_invitation_is_enforced_by_the_database(survey, invitation):
+    from django.db import IntegrityError, transaction
+
+    Response.objects.create(survey=survey, invitation=invitation)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Response.objects.create(survey=survey, invitation=invitation)
+    assert Invitation.objects.get().survey_response.survey == survey
