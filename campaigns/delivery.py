@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
+from campaigns import destinations
 from campaigns.async_commit import execute_async_commit
 from campaigns.emails import build_message, raw_message
 from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
@@ -66,7 +67,7 @@ def launch_problems(campaign):
         problems.append(_("Choisissez au moins un segment."))
     if campaign.closes_at and campaign.closes_at <= timezone.now():
         problems.append(_("La date de clôture est passée."))
-    return problems
+    return problems + destinations.missing_for(campaign)
 
 
 def invitations_create(campaign, *, now):

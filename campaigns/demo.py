@@ -137,8 +137,9 @@ DEMO_CAMPAIGN = {
 }
 
 
-def seed_campaign():
-    """A live demo campaign to the test panel, whose emails land in the outbox. Returns it."""
+def seed_campaign(prepare=None):
+    """A live demo campaign to the test panel, whose emails land in the outbox; ``prepare(campaign)`` runs
+    before its launch (the survey app attaches its survey). Returns it."""
     campaign, created = Campaign.objects.get_or_create(
         slug=DEMO_CAMPAIGN["slug"],
         defaults={**DEMO_CAMPAIGN, "closes_at": timezone.now() + timedelta(days=21)})
@@ -148,5 +149,7 @@ def seed_campaign():
                                 body_fr="Bonjour {prenom},\n\nIl est encore temps de donner votre avis : {lien}",
                                 subject_en="Reminder: {campaign}",
                                 body_en="Hello {first_name},\n\nThere is still time to share your views: {link}")
+        if prepare:
+            prepare(campaign)
         campaign_launch(campaign)
     return campaign

@@ -10,13 +10,21 @@ class Destination:
     key: str
     label: str  # lazily translated
     url_for: object  # callable(campaign) -> a path on this site, or None when it does not apply
+    required_for: tuple = ()  # campaign kinds that cannot launch without this destination
+    missing: str = ""  # lazily translated: why such a campaign cannot launch
 
 
 _registry = {}
 
 
-def register(key, label, url_for):
-    _registry[key] = Destination(key, label, url_for)
+def register(key, label, url_for, *, required_for=(), missing=""):
+    _registry[key] = Destination(key, label, url_for, tuple(required_for), missing)
+
+
+def missing_for(campaign):
+    """Why ``campaign`` cannot launch yet for want of a destination its kind needs (e.g. a survey): messages."""
+    return [str(destination.missing) for destination in _registry.values()
+            if campaign.kind in destination.required_for and not destination.url_for(campaign)]
 
 
 def for_campaign(campaign):

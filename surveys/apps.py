@@ -10,6 +10,7 @@ class SurveysConfig(AppConfig):
         from django.urls import reverse
 
         from campaigns import destinations
+        from campaigns.models import Campaign
         from surveys.models import Survey
 
         def survey_path(campaign):
@@ -17,4 +18,7 @@ class SurveysConfig(AppConfig):
                 return reverse("surveys:start", args=[campaign.slug])
             return None
 
-        destinations.register("survey", _("Répondre au questionnaire"), survey_path)
+        destinations.register(
+            "survey", _("Répondre au questionnaire"), survey_path,
+            required_for=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH],
+            missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."))

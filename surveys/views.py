@@ -119,7 +119,7 @@ def _items(plan, section, form):
             if described:
                 attrs["aria-describedby"] = " ".join(described)
         single = question.kind in SINGLE_INPUT or (
-            question.kind == Question.Kind.SINGLE and question.dropdown and not question.allow_other)
+            question.kind == Question.Kind.SINGLE and question.dropdown)
         items.append({"question": question, "fields": [form[name] for name in names], "errors": errors,
                       "grouped": not single})
     return items

@@ -19,6 +19,7 @@ def region_segment(name="Bretons", region="bre"):
 
 def campaign(slug="banque-mobile", segments=(), **fields):
     fields.setdefault("title", "La banque mobile de demain")
+    fields.setdefault("kind", Campaign.Kind.IDEATION)  # a survey campaign needs its survey to launch
     fields.setdefault("subject_fr", "{prenom}, votre avis sur {campagne}")
     fields.setdefault("body_fr", "Bonjour {prenom},\n\nDonnez-nous votre avis avant le {date_cloture} : {lien}")
     fields.setdefault("subject_en", "{first_name}, your opinion on {campaign}")

@@ -274,3 +274,58 @@ def test_one_response_per_invitation_is_enforced_by_the_database(survey, invitat
     with pytest.raises(IntegrityError), transaction.atomic():
         Response.objects.create(survey=survey, invitation=invitation)
     assert Invitation.objects.get().survey_response.survey == survey
+
+
+def valid_answers(survey, number, client):
+    """A valid answer to every question of page ``number`` as the page shows it."""
+    from surveys.answering import survey_plan
+
+    response = Response.objects.filter(survey=survey).first()
+    plan = survey_plan(survey, response)
+    section = plan.visible_sections()[number - 1]
+    data = {}
+    for question in plan.visible_questions(section):
+        name = f"q{question.pk}"
+        choices = list(question.choices.all())
+        kind = question.kind
+        if kind in (Question.Kind.SINGLE, Question.Kind.LIKERT):
+            data[name] = choices[0].code
+        elif kind == Question.Kind.MULTIPLE:
+            data[name] = [choice.code for choice in choices[:max(1, question.min_choices or 1)]]
+        elif kind == Question.Kind.YES_NO:
+            data[name] = "oui"
+        elif kind in (Question.Kind.SCALE, Question.Kind.NPS):
+            data[name] = "2"
+        elif kind == Question.Kind.MATRIX:
+            data.update({f"{name}_r{row.pk}": choices[0].code for row in question.rows.all()})
+        elif kind == Question.Kind.RANKING:
+            data.update({f"{name}_c{choice.pk}": str(rank) for rank, choice in enumerate(choices, start=1)})
+        elif kind == Question.Kind.NUMBER:
+            data[name] = str(question.min_value if question.min_value is not None else 1)
+        elif kind == Question.Kind.DATE:
+            data[name] = "2024-05-01"
+        elif kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
+            data[name] = "Réponse"
+    return data
+
+
+@pytest.mark.parametrize("name", ["citric_survey.lss", "citric_answers.lss", "limesurvey_survey_XssAndScriptCheck.lss"])
+def test_an_imported_limesurvey_survey_renders_and_can_be_answered(client, invitation, name):
+    from pathlib import Path
+
+    from surveys.limesurvey import survey_import
+
+    survey, _report = survey_import(Path(__file__).resolve().parents[3] / "shared/peers/limesurvey" / name,
+                                    campaign=invitation.campaign)
+    client.get(reverse("campaigns:personal_link", args=[invitation.token]))
+    number = 1
+    while True:
+        page = client.get(page_url(number))
+        assert page.status_code == 200 and "<script" not in page.content.decode().split("</header>")[1]
+        done = post(client, number, valid_answers(survey, number, client))
+        assert done.status_code == 302, done.content.decode()
+        if done["Location"].endswith("/merci/"):
+            break
+        number += 1
+    assert Response.objects.get().submitted_at is not None
+    assert Answer.objects.filter(response__survey=survey).count() >= survey.questions.exclude(kind="display").count() // 2

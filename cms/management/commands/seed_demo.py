@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, ambassadors, **options):
         added = seed_audience(ambassadors)
         self.stdout.write(_("Démonstration : %(count)s ambassadeurs ajoutés.") % {"count": added})
-        campaign = seed_campaign()
-        seed_survey(campaign)
+        campaign = seed_campaign(prepare=seed_survey)
+        seed_survey(campaign)  # a demo campaign seeded before surveys existed gets its survey too
         self.stdout.write(_("Campagne de démonstration « %(title)s » : ses invitations arrivent dans la boîte d'envoi "
                             "de l'administration.") % {"title": campaign.title})

@@ -1,0 +1,49 @@
+"""Staff views of the surveys app that are not plain model listings (those are viewsets in wagtail_hooks)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from surveys.forms import LimeSurveyImportForm
+from surveys.limesurvey import LimeSurveyError, survey_import
+from surveys.models import Survey
+
+IMPORT_PERMISSIONS = ("surveys.add_survey", "surveys.add_question")
+
+
+def _require(request, *permissions):
+    if not request.user.has_perms(permissions):
+        raise PermissionDenied
+
+
+def limesurvey_import(request):
+    _require(request, *IMPORT_PERMISSIONS)
+    form = LimeSurveyImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey, report = survey_import(form.cleaned_data["file"], campaign=form.cleaned_data["campaign"])
+        except LimeSurveyError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+        else:
+            messages.success(request, _("Questionnaire « %(title)s » importé.") % {"title": survey.title_fr})
+            return redirect("limesurvey_import:report", survey.pk)
+    recent = Survey.objects.filter(source__startswith="LimeSurvey").select_related("campaign")[:10]
+    return render(request, "surveys/admin/limesurvey_import.html", {"form": form, "recent": recent})
+
+
+def limesurvey_import_report(request, pk):
+    _require(request, *IMPORT_PERMISSIONS)
+    survey = get_object_or_404(
+        Survey.objects.select_related("campaign").annotate(
+            section_count=Count("sections", distinct=True), question_count=Count("questions", distinct=True)),
+        pk=pk)
+    report = survey.import_report or {}
+    return render(request, "surveys/admin/limesurvey_report.html", {
+        "survey": survey, "report": report, "mapped": report.get("mapped", []),
+        "not_mapped": report.get("not_mapped", []), "languages": report.get("languages", []),
+        "counts": report.get("counts", {}),
+        "edit_url": reverse("wagtailsnippets_surveys_survey:edit", args=[survey.pk]),
+    })

@@ -1,0 +1,110 @@
+"""Surveys in the Wagtail admin: the survey (concept and pages), its questions, and the LimeSurvey import."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from campaigns.wagtail_hooks import MenuViewSet
+from surveys import admin_views as views
+from surveys.models import Question, Survey
+
+CONDITION_PANEL = MultiFieldPanel(
+    [FieldPanel("show_if_question"), FieldPanel("show_if_values")], heading=_("Condition d'affichage"))
+
+
+class SurveyViewSet(SnippetViewSet):
+    model = Survey
+    icon = "form"
+    menu_label = _("Questionnaires")
+    list_display = ["title_fr", "campaign", "anonymous", "source", "updated_at"]
+    search_fields = ["title_fr", "title_en"]
+    search_backend_name = None
+    copy_view_enabled = False
+    edit_handler = TabbedInterface([
+        ObjectList([
+            FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
+            FieldPanel("campaign"), FieldPanel("anonymous"),
+        ], heading=_("Questionnaire")),
+        ObjectList([
+            FieldPanel("concept_fr"), FieldPanel("concept_en"), FieldPanel("concept_image"),
+            FieldRowPanel([FieldPanel("concept_image_alt_fr"), FieldPanel("concept_image_alt_en")]),
+        ], heading=_("Concept")),
+        ObjectList([
+            InlinePanel("sections", label=_("page"), heading=_("Pages du questionnaire"), panels=[
+                FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
+                FieldRowPanel([FieldPanel("intro_fr"), FieldPanel("intro_en")]),
+                CONDITION_PANEL,
+            ]),
+        ], heading=_("Pages")),
+        ObjectList([FieldPanel("thank_you_fr"), FieldPanel("thank_you_en")], heading=_("Remerciements")),
+    ])
+
+
+class QuestionViewSet(SnippetViewSet):
+    model = Question
+    icon = "help"
+    menu_label = _("Questions")
+    list_display = ["code", "text_fr", "kind", "section", "required"]
+    list_filter = ["survey", "kind"]
+    search_fields = ["code", "text_fr", "text_en"]
+    search_backend_name = None
+    edit_handler = TabbedInterface([
+        ObjectList([
+            FieldRowPanel([FieldPanel("survey"), FieldPanel("section"), FieldPanel("sort_order")]),
+            FieldRowPanel([FieldPanel("code"), FieldPanel("kind"), FieldPanel("required")]),
+            FieldRowPanel([FieldPanel("text_fr"), FieldPanel("text_en")]),
+            FieldRowPanel([FieldPanel("help_fr"), FieldPanel("help_en")]),
+        ], heading=_("Question")),
+        ObjectList([
+            InlinePanel("choices", label=_("choix"), heading=_("Choix (ou points d'une échelle de Likert, "
+                                                               "colonnes d'un tableau)"), panels=[
+                FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])]),
+            InlinePanel("rows", label=_("ligne"), heading=_("Lignes d'un tableau"), panels=[
+                FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])]),
+            FieldRowPanel([FieldPanel("dropdown"), FieldPanel("allow_other"), FieldPanel("randomize")]),
+            FieldRowPanel([FieldPanel("min_choices"), FieldPanel("max_choices")]),
+        ], heading=_("Choix")),
+        ObjectList([
+            FieldRowPanel([FieldPanel("min_value"), FieldPanel("max_value")]),
+            FieldPanel("points"),
+            FieldRowPanel([FieldPanel("low_label_fr"), FieldPanel("low_label_en")]),
+            FieldRowPanel([FieldPanel("high_label_fr"), FieldPanel("high_label_en")]),
+        ], heading=_("Nombres et échelles")),
+        ObjectList([CONDITION_PANEL], heading=_("Condition")),
+    ])
+
+    def get_queryset(self, request):
+        return Question.objects.select_related("survey", "section")
+
+
+class LimeSurveyImportViewSet(MenuViewSet):
+    name = "limesurvey_import"
+    icon = "upload"
+    menu_label = _("Importer de LimeSurvey")
+    menu_hook = "register_surveys_menu_item"
+    menu_permissions = views.IMPORT_PERMISSIONS
+
+    def get_urlpatterns(self):
+        return [
+            path("", views.limesurvey_import, name="index"),
+            path("<int:pk>/", views.limesurvey_import_report, name="report"),
+        ]
+
+
+class SurveysGroup(SnippetViewSetGroup):
+    menu_label = _("Questionnaires")
+    menu_icon = "form"
+    menu_order = 150
+    submenu_hook = "register_surveys_menu_item"
+    items = (SurveyViewSet, QuestionViewSet)
+
+
+register_snippet(SurveysGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_survey_viewsets():
+    return [LimeSurveyImportViewSet()]
