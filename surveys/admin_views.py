@@ -5,11 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from surveys.forms import LimeSurveyImportForm
 from surveys.limesurvey import LimeSurveyError, survey_import
+from surveys.answering import page_form, survey_plan
 from surveys.models import Survey
+from surveys.views import page_items
 
 IMPORT_PERMISSIONS = ("surveys.add_survey", "surveys.add_question")
 
@@ -47,3 +51,28 @@ def limesurvey_import_report(request, pk):
         "counts": report.get("counts", {}),
         "edit_url": reverse("wagtailsnippets_surveys_survey:edit", args=[survey.pk]),
     })
+
+
+def survey_preview(request, pk, number):
+    """A page of the survey as an ambassador sees it (``?langue=en`` for English), every page shown whatever
+    the conditions, without saving anything."""
+    _require(request, "surveys.view_survey")
+    survey = get_object_or_404(Survey.objects.select_related("campaign"), pk=pk)
+    locale = "en" if request.GET.get("langue") == "en" else "fr"
+    plan = survey_plan(survey)
+    if not 1 <= number <= len(plan.sections):
+        raise Http404
+    section = plan.sections[number - 1]
+    with translation.override(locale):
+        form = page_form(plan, section, invitation_id=0, locale=locale, every_question=True)
+        return render(request, "surveys/survey_page.html", {
+            "survey": survey, "section": section, "form": form, "number": number, "count": len(plan.sections),
+            "last": number == len(plan.sections), "campaign": survey.campaign, "locale": locale,
+            "items": page_items(plan, section, form, every_question=True), "preview": True,
+            "previous_url": _preview_url(pk, number - 1, locale) if number > 1 else "",
+            "next_url": _preview_url(pk, number + 1, locale) if number < len(plan.sections) else "",
+        })
+
+
+def _preview_url(pk, number, locale):
+    return f"{reverse('survey_preview:page', args=[pk, number])}?langue={locale}"

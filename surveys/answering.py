@@ -126,8 +126,8 @@ def response_submit(*, invitation, plan, now=None):
     return []
 
 
-def page_form(plan, section, *, invitation, locale, data=None, strict=True):
-    """The form of a page: its visible questions, filled with what was saved."""
-    questions = plan.visible_questions(section)
-    return PageForm(questions, locale=locale, invitation_id=invitation.pk, strict=strict, data=data,
+def page_form(plan, section, *, invitation_id, locale, data=None, strict=True, every_question=False):
+    """The form of a page: its visible questions (all of them for a preview), filled with what was saved."""
+    questions = list(section.questions.all()) if every_question else plan.visible_questions(section)
+    return PageForm(questions, locale=locale, invitation_id=invitation_id, strict=strict, data=data,
                     initial=initial_from_answers(questions, plan.answers))

@@ -68,7 +68,8 @@ def survey_page(request, slug, number):
         if request.method == "POST":
             action = request.POST.get("action", "next")
             strict = action == "next"
-            form = page_form(plan, section, invitation=invitation, locale=locale, data=request.POST, strict=strict)
+            form = page_form(plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST,
+                             strict=strict)
             if strict and not form.is_valid():
                 return _render_page(request, plan, section, form, number, len(sections), response, status=400)
             resume = number if action != "next" else min(number + 1, len(sections))
@@ -88,7 +89,7 @@ def survey_page(request, slug, number):
                 messages.error(request, _("Il manque des réponses obligatoires sur cette page."))
                 return redirect(_page_url(slug, plan.visible_sections().index(first_section) + 1))
             return redirect("surveys:thanks", slug)
-        form = page_form(plan, section, invitation=invitation, locale=locale)
+        form = page_form(plan, section, invitation_id=invitation.pk, locale=locale)
         return _render_page(request, plan, section, form, number, len(sections), response)
 
 
@@ -96,18 +97,18 @@ def _render_page(request, plan, section, form, number, count, response, status=2
     return render(request, "surveys/survey_page.html", {
         "survey": plan.survey, "section": section, "form": form, "number": number, "count": count,
         "last": number == count, "campaign": plan.survey.campaign, "locale": translation.get_language(),
-        "items": _items(plan, section, form), "submitted": bool(response and response.submitted_at),
+        "items": page_items(plan, section, form), "submitted": bool(response and response.submitted_at),
     }, status=status)
 
 
 SINGLE_INPUT = {Question.Kind.NUMBER, Question.Kind.DATE, Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT}
 
 
-def _items(plan, section, form):
+def page_items(plan, section, form, every_question=False):
     """What the page template walks through: each visible question with its bound fields, its errors, and
     whether it is a group of inputs (a fieldset) or one input (a label)."""
     items = []
-    for question in plan.visible_questions(section):
+    for question in section.questions.all() if every_question else plan.visible_questions(section):
         names = form.fields_of.get(question.pk, ())
         errors = form.question_errors(question) if form.is_bound else []
         for name in names:

@@ -1,9 +1,11 @@
 """Surveys in the Wagtail admin: the survey (concept and pages), its questions, and the LimeSurvey import."""
 
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -94,6 +96,14 @@ class LimeSurveyImportViewSet(MenuViewSet):
         ]
 
 
+class SurveyPreviewViewSet(ViewSet):
+    name = "survey_preview"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [path("<int:pk>/<int:number>/", views.survey_preview, name="page")]
+
+
 class SurveysGroup(SnippetViewSetGroup):
     menu_label = _("Questionnaires")
     menu_icon = "form"
@@ -107,4 +117,13 @@ register_snippet(SurveysGroup)
 
 @hooks.register("register_admin_viewset")
 def register_survey_viewsets():
-    return [LimeSurveyImportViewSet()]
+    return [LimeSurveyImportViewSet(), SurveyPreviewViewSet()]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def survey_listing_buttons(snippet, user, next_url=None):
+    if isinstance(snippet, Survey):
+        yield ListingButton(_("Aperçu"), reverse("survey_preview:page", args=[snippet.pk, 1]), icon_name="view",
+                            priority=5)
+        yield ListingButton(_("Questions"), reverse("wagtailsnippets_surveys_question:list") + f"?survey={snippet.pk}",
+                            icon_name="help", priority=6)
