@@ -93,7 +93,7 @@ def campaign_create(region="bre"):
 
     segment = Segment.objects.create(name=f"Région {region}")
     SegmentRule.objects.create(segment=segment, attribute=SegmentRule.Attribute.REGION_IN, value=region)
-    campaign = Campaign.objects.create(
+    campaign = Campaign.objects.create(kind=Campaign.Kind.IDEATION,
         slug="banque-mobile", title="La banque mobile de demain", reply_to="equipe.produit@banque.example",
         subject_fr="{prenom}, votre avis sur {campagne}",
         body_fr="Bonjour {prenom},\n\nDonnez-nous votre avis avant le {date_cloture} : {lien}",

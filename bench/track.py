@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Load the tracking endpoints under gunicorn and compare them with a trivial Django view on the same server.
 
-    .venv/bin/python bench/track.py [--requests 20000] [--concurrency 32] [--database-url postgres://postgres@127.0.0.1/test]
+    .venv/bin/python bench/track.py [--requests 20000] [--rounds 3] [--concurrency 32] [--database-url postgres://...]
 
 A scratch database gets 10,000 ambassadors invited to a live campaign, their invitations marked sent an hour
 ago. gunicorn serves the project's ``config.wsgi:application`` (2 gthread workers of 4 threads) on a free
@@ -12,6 +12,9 @@ loopback port, with a settings module generated in the temporary folder whose UR
 - pixel: ``/t/o/<token>.gif`` (200 expected; ``open_count`` must grow by the number answered);
 - click: the personal link ``/i/<token>/``, redirect not followed (302 expected);
 - trivial: ``/bench-trivial/``, the baseline (200 expected).
+
+The three take turns, ``--rounds`` times; each figure printed is the median over the rounds, and each ratio is
+the median of the rounds' ratios, so that a slow spell of the machine does not land on one endpoint only.
 
 The load comes from wrk when it is installed (each wrk thread stops after its share of the requests; requests
 still in flight on its other connections then go unanswered, so the database may count up to --concurrency
@@ -261,21 +264,23 @@ def measure(args, tmp, url):
         for paths, _expected in endpoints.values():  # warm both workers up on every endpoint
             load_python(port, paths, 4 * WORKERS * THREADS, WORKERS * THREADS, args.max_seconds)
         opens_before = opens_counted()
-        for name, (paths, expected) in endpoints.items():
-            if tool == "wrk":
-                result = load_wrk(port, paths, args.requests, args.concurrency, args.max_seconds, tmp)
-            else:
-                result = load_python(port, paths, args.requests, args.concurrency, args.max_seconds)
-            result["rps"] = result["requests"] / result["seconds"]
-            print(f"{name}: {result['requests']} requests in {result['seconds']:.1f} s, {result['rps']:.0f} req/s, "
-                  f"p99 {result['p99_ms']:.1f} ms, statuses {result['statuses']}", file=sys.stderr)
-            assert result["statuses"] == {expected: result["requests"]}, (name, result["statuses"])
-            results[name] = result
+        for round_number in range(1, args.rounds + 1):  # endpoints take turns, so a slow spell hits all of them
+            for name, (paths, expected) in endpoints.items():
+                if tool == "wrk":
+                    result = load_wrk(port, paths, args.requests, args.concurrency, args.max_seconds, tmp)
+                else:
+                    result = load_python(port, paths, args.requests, args.concurrency, args.max_seconds)
+                result["rps"] = result["requests"] / result["seconds"]
+                print(f"round {round_number}, {name}: {result['requests']} requests in {result['seconds']:.1f} s, "
+                      f"{result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms, statuses {result['statuses']}",
+                      file=sys.stderr)
+                assert result["statuses"] == {expected: result["requests"]}, (name, result["statuses"])
+                results.setdefault(name, []).append(result)
     finally:
         server.send_signal(signal.SIGTERM)  # graceful: requests in flight finish before the count below
         server.wait(30)
-    answered, opened = results["pixel"]["requests"], opens_counted() - opens_before
-    assert answered <= opened <= answered + results["pixel"]["unanswered"], (answered, opened)
+    answered, opened = sum(r["requests"] for r in results["pixel"]), opens_counted() - opens_before
+    assert answered <= opened <= answered + sum(r["unanswered"] for r in results["pixel"]), (answered, opened)
     print(f"open_count grew by {opened} for {answered} pixel requests answered", file=sys.stderr)
     return results, connection.vendor, tool
 
@@ -283,6 +288,7 @@ def measure(args, tmp, url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=20_000, help="requests per endpoint")
+    parser.add_argument("--rounds", type=int, default=3, help="each endpoint is loaded once per round; medians kept")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--max-seconds", type=int, default=120, help="time limit per endpoint")
     parser.add_argument("--database-url", default="")
@@ -296,9 +302,16 @@ def main():
             if drop:
                 drop()
 
-    pixel, click, trivial = results["pixel"], results["click"], results["trivial"]
+    def median(name, key):
+        return statistics.median(r[key] for r in results[name])
+
+    pixel, click, trivial = ({key: median(name, key) for key in ("rps", "p99_ms")} for name in ("pixel", "click", "trivial"))
+    # the ratio of each round (endpoints measured minutes apart), then their median
+    ratios = [p["rps"] / t["rps"] for p, t in zip(results["pixel"], results["trivial"])]
+    click_ratios = [c["rps"] / t["rps"] for c, t in zip(results["click"], results["trivial"])]
     result = {
         "requests": args.requests,
+        "rounds": args.rounds,
         "concurrency": args.concurrency,
         "database": database,
         "load": tool,
@@ -308,8 +321,9 @@ def main():
         "click_p99_ms": round(click["p99_ms"], 1),
         "bare_rps": round(trivial["rps"]),
         "bare_p99_ms": round(trivial["p99_ms"], 1),
-        "ratio": round(pixel["rps"] / trivial["rps"], 3),
-        "click_ratio": round(click["rps"] / trivial["rps"], 3),
+        "ratio": round(statistics.median(ratios), 3),
+        "click_ratio": round(statistics.median(click_ratios), 3),
+        "round_ratios": [round(ratio, 3) for ratio in ratios],
     }
     print(f"on {database} with {tool}: pixel {result['rps']} req/s (p99 {result['p99_ms']} ms), click {result['click_rps']} "
           f"req/s (p99 {result['click_p99_ms']} ms), trivial view {result['bare_rps']} req/s: ratio {result['ratio']}, "
