@@ -4,6 +4,7 @@ from django.urls import reverse
 from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
 from surveys.demo import seed_survey
+from surveys.models import Survey
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 
@@ -11,13 +12,14 @@ from tests.campaigns.factories import ambassador, campaign, region_segment
 def invitation(db):
     ambassador("lea@exemple.fr", region="bre", first_name="Léa")
     target = campaign(segments=[region_segment()], kind=Campaign.Kind.SURVEY)
+    seed_survey(target)
     campaign_launch(target)
     return Invitation.objects.select_related("campaign", "ambassador").get()
 
 
 @pytest.fixture
 def survey(invitation):
-    return seed_survey(invitation.campaign)
+    return Survey.objects.get(campaign=invitation.campaign)
 
 
 @pytest.fixture

@@ -315,6 +315,7 @@ def test_an_imported_limesurvey_survey_renders_and_can_be_answered(client, invit
 
     from surveys.limesurvey import survey_import
 
+    Survey.objects.filter(campaign=invitation.campaign).delete()
     survey, _report = survey_import(Path(__file__).resolve().parents[3] / "shared/peers/limesurvey" / name,
                                     campaign=invitation.campaign)
     client.get(reverse("campaigns:personal_link", args=[invitation.token]))
