@@ -37,5 +37,6 @@ system-packages:
 # French is the language of the code, so its catalogue translates each string as itself.
 messages: $(VENV)/.runtime
 	$(PY) manage.py makemessages -l fr -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore 'tests/*'
+	for lang in fr en; do msgattrib --clear-fuzzy --empty -o config/locale/$$lang/LC_MESSAGES/django.po config/locale/$$lang/LC_MESSAGES/django.po; done  # a fuzzy guess is no translation
 	msgen -o config/locale/fr/LC_MESSAGES/django.po config/locale/fr/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore '.venv/*'

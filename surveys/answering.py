@@ -3,6 +3,7 @@ the saved answers), saving a page, and submitting the response. Everything a pag
 number of queries, whatever the number of questions."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -21,38 +22,34 @@ class Plan:
     sections: list
     answers: dict = field(default_factory=dict)  # question pk -> [Answer]
 
-    @property
+    @cached_property
     def questions(self):
         return {question.pk: question for section in self.sections for question in section.questions.all()}
 
-    def _holds(self, item, questions, seen):
+    @cached_property
+    def _sections(self):
+        return {section.pk: section for section in self.sections}
+
+    def _holds(self, item, seen):
         target = item.show_if_question_id
         if target is None:
             return True
-        question = questions.get(target)
-        if question is None or not self.question_shown(question, questions, seen):
+        question = self.questions.get(target)
+        if question is None or not self.question_shown(question, seen):
             return False
         return bool(answer_tokens(question, self.answers.get(target, [])) & item.condition_values)
 
-    def section_shown(self, section, questions=None, seen=None):
-        return self._holds(section, questions or self.questions, seen or set())
-
-    def question_shown(self, question, questions=None, seen=None):
-        questions = questions or self.questions
-        seen = set() if seen is None else seen
+    def question_shown(self, question, seen=frozenset()):
         if question.pk in seen:  # a loop of conditions shows nothing of it
             return False
         seen = seen | {question.pk}
-        section = next(section for section in self.sections if section.pk == question.section_id)
-        return self._holds(section, questions, seen) and self._holds(question, questions, seen)
+        return self._holds(self._sections[question.section_id], seen) and self._holds(question, seen)
 
     def visible_sections(self):
-        questions = self.questions
-        return [section for section in self.sections if self.section_shown(section, questions)]
+        return [section for section in self.sections if self._holds(section, frozenset())]
 
     def visible_questions(self, section):
-        questions = self.questions
-        return [question for question in section.questions.all() if self.question_shown(question, questions)]
+        return [question for question in section.questions.all() if self.question_shown(question)]
 
 
 def survey_plan(survey, response=None):
