@@ -10,10 +10,10 @@ What is measured:
   and any a sender queues again when its time budget runs out) run here instead, in ``SEND_PARALLEL`` forked
   processes, as a cluster's workers would run them; each sends its batches over its own SMTP connection through
   Django's SMTP backend.
-- bare_msgs_per_s: N messages of the same bytes (one invitation built by ``build_message``) sent over one
-  smtplib connection to the same server: what the server and the loopback allow.
+- bare_msgs_per_s: min(N, 100,000) messages of the same bytes (one invitation built by ``build_message``) sent
+  over one smtplib connection to the same server: what the server and the loopback allow.
 - ratio = msgs_per_s / bare_msgs_per_s; peak_rss_mb of this process (the SMTP server runs in its own process
-  and counts the recipients it accepts, which must come to N for each part).
+  and counts the recipients it accepts, which must come to the number sent in each part).
 
 Without --database-url the scratch database is a SQLite file in a temporary folder; with a PostgreSQL URL, a
 scratch database is created beside the named one and dropped afterwards. The last line is one JSON object.
@@ -197,6 +197,9 @@ def bare_loop(port, message, count):
     return time.perf_counter() - started
 
 
+BARE_MAX = 100_000  # the bare loop's rate is steady long before that; past it, only the run gets longer
+
+
 def measure(args, tmp, url, port, received):
     """Set the scratch database up, then time launch and sending, and the bare loop; returns the figures."""
     os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings",
@@ -209,9 +212,12 @@ def measure(args, tmp, url, port, received):
     from django.db import connection
     from django.db.models import Count
 
+    from django.urls import get_resolver
+
     from campaigns.emails import build_message
     from campaigns.models import Invitation
 
+    get_resolver().url_patterns  # every module loaded now: an edit to the code during a long run changes nothing
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     ambassadors_create(args.recipients)
@@ -227,9 +233,10 @@ def measure(args, tmp, url, port, received):
 
     sample = Invitation.objects.select_related("ambassador").filter(campaign=campaign, ambassador__locale="fr").first()
     message = build_message(source=campaign, campaign=campaign, ambassador=sample.ambassador, token=sample.token)
-    bare = bare_loop(port, message, args.recipients)
-    assert received.value == 2 * args.recipients, (received.value, 2 * args.recipients)
-    print(f"bare smtplib loop {bare:.1f} s: {args.recipients / bare:.0f} msgs/s", file=sys.stderr)
+    bare_count = min(args.recipients, BARE_MAX)
+    bare = bare_loop(port, message, bare_count)
+    assert received.value == args.recipients + bare_count, (received.value, args.recipients + bare_count)
+    print(f"bare smtplib loop {bare:.1f} s for {bare_count}: {bare_count / bare:.0f} msgs/s", file=sys.stderr)
 
     return {
         "recipients": args.recipients,
@@ -238,8 +245,9 @@ def measure(args, tmp, url, port, received):
         "launch_seconds": round(launched, 1),
         "seconds": round(elapsed, 1),
         "msgs_per_s": round(args.recipients / elapsed),
-        "bare_msgs_per_s": round(args.recipients / bare),
-        "ratio": round(bare / elapsed, 3),  # (N / elapsed) / (N / bare)
+        "bare_messages": bare_count,
+        "bare_msgs_per_s": round(bare_count / bare),
+        "ratio": round((args.recipients / elapsed) / (bare_count / bare), 3),
         "peak_rss_mb": round(max(resource.getrusage(who).ru_maxrss
                                  for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024),
     }
