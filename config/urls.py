@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("", include("campaigns.urls")),
     path("", include("surveys.urls")),
+    path("", include("ideas.urls")),
     path("anymail/", include("anymail.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),

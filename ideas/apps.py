@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class IdeasConfig(AppConfig):
     name = "ideas"
     verbose_name = _("Idées")
+
+    def ready(self):
+        from django.urls import reverse
+
+        from campaigns import destinations
+        from campaigns.models import Campaign
+
+        def board_path(campaign):
+            if campaign.kind in (Campaign.Kind.IDEATION, Campaign.Kind.BOTH):
+                return reverse("ideas:board", args=[campaign.slug])
+            return None
+
+        destinations.register("ideas", _("Proposer et soutenir des idées"), board_path)

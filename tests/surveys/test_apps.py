@@ -17,7 +17,7 @@ def test_a_survey_campaign_does_not_launch_without_its_survey(kind):
         campaign_launch(target)
     seed_survey(target)
     assert campaign_launch(target) == 1
-    assert [path for _destination, path in destinations.for_campaign(target)] == ["/s/banque-mobile/"]
+    assert "/s/banque-mobile/" in [path for _destination, path in destinations.for_campaign(target)]
 
 
 def test_an_ideation_campaign_launches_without_a_survey_and_offers_none():

@@ -1,0 +1,118 @@
+"""Reads of an idea board: a page of ideas sorted and filtered, an idea with its thread, who wrote what. Each
+read is a fixed number of queries whatever the size of the board."""
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Prefetch, Q
+
+from ideas.models import Award, Comment, Idea, Moderation, StatusChange, Vote
+
+PAGE_SIZE = 20
+SORTS = {"top": ("-vote_count", "-id"), "newest": ("-created_at", "-id"), "trending": ("-trend", "-id")}
+
+
+def display_name(ambassador):
+    """How an ambassador is named on the board: their chosen name, or first name and initial."""
+    if ambassador is None:
+        return ""
+    contributor = getattr(ambassador, "contributor", None)
+    if contributor is not None and contributor.display_name:
+        return contributor.display_name
+    initial = f" {ambassador.last_name[:1]}." if ambassador.last_name else ""
+    return f"{ambassador.first_name or '—'}{initial}"
+
+
+def words_filter(words):
+    """Ideas matching the words: French full-text search on PostgreSQL, a plainer match elsewhere."""
+    if connection.vendor == "postgresql":
+        return Q(search=SearchQuery(words, config="french", search_type="websearch"))
+    condition = Q()
+    for word in words.split()[:8]:
+        condition &= Q(title__icontains=word) | Q(body__icontains=word)
+    return condition
+
+
+def visible_ideas(campaign, viewer=None):
+    """Published ideas of the campaign, not merged, and the viewer's own pending ones."""
+    shown = Q(moderation=Moderation.APPROVED)
+    if viewer is not None:
+        shown |= Q(author=viewer, moderation=Moderation.PENDING)
+    return Idea.objects.filter(shown, campaign=campaign, merged_into__isnull=True)
+
+
+def _with_authors(queryset):
+    return queryset.select_related("category", "author__contributor").prefetch_related(
+        Prefetch("author__awards", queryset=Award.objects.order_by("awarded_at"), to_attr="badges"))
+
+
+def ideas_page(campaign, *, sort="top", category=None, status=None, words="", page=1, viewer=None):
+    """(ideas of that page, whether there is a next page, ids the viewer voted for among them)."""
+    queryset = visible_ideas(campaign, viewer).filter(kind=Idea.Kind.IDEA)
+    if category:
+        queryset = queryset.filter(category=category)
+    if status:
+        queryset = queryset.filter(status=status)
+    if words.strip():
+        if connection.vendor == "postgresql":
+            queryset = queryset.annotate(search=SearchVector("title", "body", config="french"))
+        queryset = queryset.filter(words_filter(words))
+    start = (max(1, page) - 1) * PAGE_SIZE
+    ideas = list(_with_authors(queryset.order_by(*SORTS.get(sort, SORTS["top"])))[start:start + PAGE_SIZE + 1])
+    more = len(ideas) > PAGE_SIZE
+    ideas = ideas[:PAGE_SIZE]
+    return ideas, more, voted_among(ideas, viewer)
+
+
+def pinned_items(campaign, viewer=None):
+    """The team's pinned questions and roadmap items, then pinned ideas."""
+    return list(_with_authors(visible_ideas(campaign, viewer).filter(pinned=True).order_by("kind", "-created_at")))
+
+
+def voted_among(ideas, viewer):
+    if viewer is None or not ideas:
+        return set()
+    return set(Vote.objects.filter(ambassador=viewer, idea__in=[idea.pk for idea in ideas])
+               .values_list("idea_id", flat=True))
+
+
+def idea_detail(campaign, pk, viewer=None):
+    """The idea (published, the viewer's own, or merged into another), its thread (comments with their replies,
+    published or the viewer's own) and its status history; None when not to be shown."""
+    shown = Q(moderation=Moderation.APPROVED) | (Q(author=viewer, moderation=Moderation.PENDING) if viewer else Q())
+    idea = _with_authors(Idea.objects.filter(shown, campaign=campaign, pk=pk)).select_related("merged_into").first()
+    if idea is None:
+        return None
+    visible = Q(moderation=Moderation.APPROVED) | (Q(author=viewer, moderation=Moderation.PENDING) if viewer else Q())
+    comments = (Comment.objects.filter(visible, idea=idea).select_related("author__contributor", "author_user")
+                .order_by("created_at", "pk"))
+    threads, replies = [], {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+        else:
+            threads.append(comment)
+    for comment in threads:
+        comment.thread = replies.get(comment.pk, [])
+    history = list(StatusChange.objects.filter(idea=idea).order_by("created_at", "pk"))
+    return idea, threads, history
+
+
+def similar_ideas(campaign, title, limit=5):
+    """Published ideas of the campaign whose words are close to ``title``: French full-text ranking on
+    PostgreSQL (any of the words), words of four letters or more in the title elsewhere."""
+    words = [word for word in title.replace("'", " ").split() if len(word) >= 4][:10]
+    if not words:
+        return []
+    queryset = visible_ideas(campaign).filter(kind=Idea.Kind.IDEA)
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchRank
+
+        query = SearchQuery(" or ".join(words), config="french", search_type="websearch")
+        vector = SearchVector("title", weight="A", config="french") + SearchVector("body", weight="B", config="french")
+        return list(queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0.05)
+                    .order_by("-rank", "-vote_count")[:limit])
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word)
+    return list(queryset.filter(condition).order_by("-vote_count", "-id")[:limit])

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from ideas import views
+
+app_name = "ideas"
+urlpatterns = [
+    path("b/<slug:slug>/", views.board_view, name="board"),
+    path("b/<slug:slug>/nouvelle/", views.idea_new, name="new"),
+    path("b/<slug:slug>/similaires/", views.similar_view, name="similar"),
+    path("b/<slug:slug>/<int:pk>/", views.idea_view, name="idea"),
+    path("b/<slug:slug>/<int:pk>/vote/", views.idea_vote, name="vote"),
+    path("b/<slug:slug>/<int:pk>/commenter/", views.idea_comment, name="comment"),
+    path("b/<slug:slug>/<int:pk>/signaler/", views.idea_report, name="report"),
+    path("b/<slug:slug>/commentaires/<int:pk>/", views.comment_change, name="comment_edit"),
+]

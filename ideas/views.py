@@ -1,0 +1,213 @@
+"""The idea board as ambassadors see it, identified by the visit their personal link started (staff may read).
+Views parse the request, call one function of ``ideas.board``/``ideas.posting``/``ideas.voting``, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from campaigns.models import Campaign
+from campaigns.tracking import mark_responded
+from campaigns.visits import visiting_invitation
+from ideas import board as reads
+from ideas.forms import CommentForm, FilterForm, IdeaForm, ReportForm
+from ideas.models import Board, Comment, Idea
+from ideas.posting import abuse_report, comment_edit, comment_editable, comment_post, idea_post
+from ideas.voting import vote_cast, vote_withdraw, votes_left
+
+
+class Visit:
+    """Who is looking at a board: an invited ambassador (may act), staff (may read), or nobody."""
+
+    def __init__(self, request, slug):
+        self.campaign = get_object_or_404(Campaign.objects.select_related("board"), slug=slug,
+                                          kind__in=[Campaign.Kind.IDEATION, Campaign.Kind.BOTH])
+        self.board = getattr(self.campaign, "board", None) or Board.objects.get_or_create(campaign=self.campaign)[0]
+        self.invitation = visiting_invitation(request, self.campaign)
+        self.ambassador = self.invitation.ambassador if self.invitation else None
+        self.staff = self.ambassador is None and request.user.has_perm("ideas.view_idea")
+        self.locale = self.ambassador.locale if self.ambassador else translation.get_language()
+
+    @property
+    def allowed(self):
+        return self.ambassador is not None or self.staff
+
+    def context(self, **extra):
+        return {"campaign": self.campaign, "board": self.board, "ambassador": self.ambassador, "staff": self.staff,
+                "locale": self.locale, "intro": self.board.intro_en if self.locale == "en" and self.board.intro_en
+                else self.board.intro_fr, **extra}
+
+
+def _refused(request):
+    return render(request, "ideas/no_visit.html", status=403)
+
+
+def _acting(request, slug):
+    """The visit of an invited ambassador, or None (then the caller refuses)."""
+    visit = Visit(request, slug)
+    return visit if visit.ambassador is not None else None
+
+
+@require_GET
+@never_cache
+def board_view(request, slug):
+    visit = Visit(request, slug)
+    if not visit.allowed:
+        return _refused(request)
+    with translation.override(visit.locale):
+        filters = FilterForm(request.GET)
+        chosen = filters.cleaned_data if filters.is_valid() else {}
+        categories = list(visit.board.categories.all())
+        category = next((c for c in categories if c.slug == chosen.get("category")), None)
+        page = chosen.get("page") or 1
+        ideas, more, voted = reads.ideas_page(
+            visit.campaign, sort=chosen.get("sort") or "top", category=category, status=chosen.get("status"),
+            words=chosen.get("q") or "", page=page, viewer=visit.ambassador)
+        pins = reads.pinned_items(visit.campaign, visit.ambassador) if page == 1 else []
+        return render(request, "ideas/board.html", visit.context(
+            ideas=ideas, pins=pins, voted=voted | reads.voted_among(pins, visit.ambassador), more=more, page=page,
+            filters=filters, categories=categories, chosen=chosen, statuses=Idea.Status.choices,
+            votes_left=votes_left(board=visit.board, ambassador=visit.ambassador) if visit.ambassador else None))
+
+
+@require_GET
+@never_cache
+def idea_view(request, slug, pk):
+    visit = Visit(request, slug)
+    if not visit.allowed:
+        return _refused(request)
+    with translation.override(visit.locale):
+        found = reads.idea_detail(visit.campaign, pk, visit.ambassador)
+        if found is None:
+            raise Http404
+        idea, threads, history = found
+        for comment in (c for thread in threads for c in [thread, *thread.thread]):
+            comment.editable = comment_editable(comment, visit.ambassador)
+        return render(request, "ideas/idea.html", visit.context(
+            idea=idea, threads=threads, history=history, comment_form=CommentForm(), report_form=ReportForm(),
+            voted=reads.voted_among([idea], visit.ambassador)))
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def idea_new(request, slug):
+    visit = _acting(request, slug)
+    if visit is None:
+        return _refused(request)
+    with translation.override(visit.locale):
+        form = IdeaForm(request.POST or None, board=visit.board)
+        similar = []
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            similar = [] if data["confirmed"] else reads.similar_ideas(visit.campaign, data["title"])
+            if not similar:
+                try:
+                    idea = idea_post(board=visit.board, ambassador=visit.ambassador, title=data["title"],
+                                     body=data["body"], category=data.get("category"))
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    mark_responded(visit.invitation)
+                    if idea.moderation == "pending":
+                        messages.info(request, _("Merci ! Votre idée paraîtra une fois relue par l'équipe."))
+                    return redirect("ideas:idea", slug, idea.pk)
+            form = IdeaForm({**request.POST.dict(), "confirmed": "True"}, board=visit.board) if similar else form
+        return render(request, "ideas/idea_form.html", visit.context(form=form, similar=similar),
+                      status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def similar_view(request, slug):
+    """Ideas like the title being typed (JSON for the form's suggestions)."""
+    visit = _acting(request, slug)
+    if visit is None:
+        return JsonResponse({"ideas": []}, status=403)
+    title = request.GET.get("titre", "")[:140]
+    ideas = reads.similar_ideas(visit.campaign, title) if len(title.strip()) >= 4 else []
+    return JsonResponse({"ideas": [{"title": idea.title, "votes": idea.vote_count,
+                                    "url": reverse("ideas:idea", args=[slug, idea.pk])} for idea in ideas]})
+
+
+def _back(request, slug, pk):
+    return redirect("ideas:board", slug) if request.POST.get("back") == "board" else redirect("ideas:idea", slug, pk)
+
+
+@require_POST
+def idea_vote(request, slug, pk):
+    visit = _acting(request, slug)
+    if visit is None:
+        return _refused(request)
+    idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk)
+    with translation.override(visit.locale):
+        try:
+            if request.POST.get("action") == "withdraw":
+                vote_withdraw(idea=idea, ambassador=visit.ambassador)
+            else:
+                vote_cast(idea=idea, ambassador=visit.ambassador, board=visit.board)
+                mark_responded(visit.invitation)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+    return _back(request, slug, pk)
+
+
+@require_POST
+def idea_comment(request, slug, pk):
+    visit = _acting(request, slug)
+    if visit is None:
+        return _refused(request)
+    idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk, moderation="approved")
+    with translation.override(visit.locale):
+        form = CommentForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Le commentaire est vide ou trop long (3 000 caractères au plus)."))
+            return redirect("ideas:idea", slug, pk)
+        parent = Comment.objects.filter(idea=idea, pk=form.cleaned_data["parent"]).first() if form.cleaned_data["parent"] else None
+        try:
+            comment = comment_post(board=visit.board, idea=idea, ambassador=visit.ambassador,
+                                   body=form.cleaned_data["body"], parent=parent)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            mark_responded(visit.invitation)
+            if comment.moderation == "pending":
+                messages.info(request, _("Merci ! Votre commentaire paraîtra une fois relu par l'équipe."))
+    return redirect("ideas:idea", slug, pk)
+
+
+@require_POST
+def comment_change(request, slug, pk):
+    visit = _acting(request, slug)
+    if visit is None:
+        return _refused(request)
+    comment = get_object_or_404(Comment, idea__campaign=visit.campaign, pk=pk)
+    with translation.override(visit.locale):
+        form = CommentForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ValidationError(_("Le commentaire est vide ou trop long (3 000 caractères au plus)."))
+            comment_edit(comment=comment, ambassador=visit.ambassador, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+    return redirect("ideas:idea", slug, comment.idea_id)
+
+
+@require_POST
+def idea_report(request, slug, pk):
+    visit = _acting(request, slug)
+    if visit is None:
+        return _refused(request)
+    idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk)
+    comment = None
+    if request.POST.get("comment"):
+        comment = get_object_or_404(Comment, idea=idea, pk=request.POST["comment"] if request.POST["comment"].isdigit() else 0)
+    form = ReportForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    with translation.override(visit.locale):
+        abuse_report(ambassador=visit.ambassador, idea=None if comment else idea, comment=comment, reason=reason)
+        messages.success(request, _("Merci : l'équipe de modération va examiner ce contenu."))
+    return redirect("ideas:idea", slug, pk)

@@ -1,0 +1,85 @@
+"""Votes: one per ambassador and idea (a unique key), withdrawable, within the board's budget. The idea's
+``vote_count`` and ``trend`` change in the same transaction as the vote, by one UPDATE computed in the database,
+so counts stay exact however many ambassadors vote at once.
+
+``trend`` is the log-sum-exp of the vote times: TAU * ln(sum of exp(t_i / TAU)), in seconds. Ordering by it
+is ordering by the sum of each vote's weight exp(-(now - t_i) / TAU) at any "now", so a vote's weight halves
+every TAU * ln 2 (about two days) and the order needs no recomputation: an index serves it."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Abs, Exp, Greatest, Ln
+from django.db.models import Case, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.models import Ambassador
+from ideas.models import Idea, Moderation, Vote
+
+TAU = 3 * 24 * 3600.0
+
+
+def _epoch(moment):
+    return moment.timestamp()
+
+
+def trend_added(trend, moment):
+    """``trend`` with a vote at ``moment`` added (a database expression)."""
+    t = Value(_epoch(moment))
+    return Greatest(trend, t) + Value(TAU) * Ln(Value(1.0) + Exp(-Abs(trend - t) / Value(TAU)))
+
+
+def trend_removed(trend, moment):
+    """``trend`` with a vote at ``moment`` taken away (a database expression; the last vote leaves 0)."""
+    t = Value(_epoch(moment))
+    return trend + Value(TAU) * Ln(Greatest(Value(1.0) - Exp((t - trend) / Value(TAU)), Value(1e-12)))
+
+
+def votable(idea):
+    return idea.moderation == Moderation.APPROVED and idea.merged_into_id is None
+
+
+def vote_cast(*, idea, ambassador, board=None, now=None):
+    """Vote for ``idea``. Returns False when the ambassador had already voted for it. Raises ValidationError
+    when the idea cannot take votes or the ambassador's vote budget for the campaign is spent."""
+    now = now or timezone.now()
+    if not votable(idea):
+        raise ValidationError(_("Cette idée ne reçoit pas de votes."))
+    budget = board.vote_budget if board is not None else None
+    with transaction.atomic():
+        if budget is not None:
+            # one ambassador's votes take turns, so two at once cannot both pass the budget
+            Ambassador.objects.select_for_update().filter(pk=ambassador.pk).values_list("pk").first()
+            used = Vote.objects.filter(ambassador=ambassador, idea__campaign_id=idea.campaign_id).count()
+            if used >= budget:
+                raise ValidationError(_("Vous avez utilisé vos %(count)d votes : retirez-en un pour voter ici.")
+                                      % {"count": budget})
+        try:
+            with transaction.atomic():
+                Vote.objects.create(idea=idea, ambassador=ambassador)
+        except IntegrityError:
+            return False
+        Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1, trend=trend_added(F("trend"), now))
+    return True
+
+
+def vote_withdraw(*, idea, ambassador):
+    """Take back a vote. Returns False when there was none."""
+    with transaction.atomic():
+        vote = Vote.objects.select_for_update().filter(idea=idea, ambassador=ambassador).first()
+        if vote is None:
+            return False
+        vote.delete()
+        Idea.objects.filter(pk=idea.pk).update(
+            vote_count=F("vote_count") - 1,
+            trend=Case(When(vote_count__lte=1, then=Value(0.0)), default=trend_removed(F("trend"), vote.created_at)))
+    return True
+
+
+def votes_left(*, board, ambassador):
+    """How many votes the ambassador may still cast on this board, or None without a budget."""
+    if board.vote_budget is None:
+        return None
+    used = Vote.objects.filter(ambassador=ambassador, idea__campaign_id=board.campaign_id).count()
+    return max(0, board.vote_budget - used)

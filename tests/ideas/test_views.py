@@ -1,0 +1,131 @@
+import pytest
+from django.urls import reverse
+
+from campaigns.models import Ambassador, Invitation
+from ideas.models import AbuseReport, Board, Comment, Idea, Moderation, Vote
+from ideas.voting import vote_cast
+from tests.ideas.conftest import idea
+
+pytestmark = pytest.mark.django_db
+SLUG = "banque-mobile"
+
+
+def board_url(**params):
+    from urllib.parse import urlencode
+
+    return reverse("ideas:board", args=[SLUG]) + (f"?{urlencode(params)}" if params else "")
+
+
+def test_the_board_needs_a_personal_link(client, board):
+    assert client.get(board_url()).status_code == 403
+    assert client.post(reverse("ideas:new", args=[SLUG]), {"title": "Une idée"}).status_code == 403
+    assert not Idea.objects.exists()
+
+
+def test_the_campaign_page_leads_to_the_board(visitor, board):
+    page = visitor.get(reverse("campaigns:landing", args=[SLUG])).content.decode()
+    assert board_url() in page and "Proposer et soutenir des idées" in page
+
+
+def test_an_ambassador_posts_an_idea_votes_and_comments(visitor, board, invitation):
+    response = visitor.post(reverse("ideas:new", args=[SLUG]), {
+        "title": "Alertes de <script>alert(1)</script> budget", "body": "Prévenir avant le découvert.",
+        "category": board.categories.get(slug="appli").pk})
+    created = Idea.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("ideas:idea", args=[SLUG, created.pk])
+    assert created.author.email == "lea@exemple.fr" and created.category.slug == "appli"
+    invitation.refresh_from_db()
+    assert invitation.responded_at is not None
+
+    page = visitor.get(response["Location"]).content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Léa M." in page
+    visitor.post(reverse("ideas:vote", args=[SLUG, created.pk]), {"action": "vote"})
+    visitor.post(reverse("ideas:comment", args=[SLUG, created.pk]), {"body": "Et des alertes par SMS ?"})
+    created.refresh_from_db()
+    assert created.vote_count == 1 and created.comment_count == 1
+    page = visitor.get(board_url()).content.decode()
+    assert "Retirer" in page
+    visitor.post(reverse("ideas:vote", args=[SLUG, created.pk]), {"action": "withdraw", "back": "board"})
+    assert not Vote.objects.exists()
+
+
+def test_similar_ideas_are_suggested_before_posting(visitor, board):
+    idea(board, "Virement instantané gratuit", vote_count=12)
+    data = {"title": "Rendre le virement instantané moins cher", "body": ""}
+    page = visitor.post(reverse("ideas:new", args=[SLUG]), data)
+    assert page.status_code == 400 and "Des idées proches existent déjà" in page.content.decode()
+    assert Idea.objects.count() == 1
+    assert visitor.post(reverse("ideas:new", args=[SLUG]), {**data, "confirmed": "True"}).status_code == 302
+    assert Idea.objects.count() == 2
+    suggestions = visitor.get(reverse("ideas:similar", args=[SLUG]), {"titre": "virement instantané"}).json()
+    assert [item["title"] for item in suggestions["ideas"]][0] in {"Virement instantané gratuit",
+                                                                  "Rendre le virement instantané moins cher"}
+
+
+def test_sorting_filtering_and_searching_the_board(visitor, board):
+    app = board.categories.get(slug="appli")
+    top = idea(board, "Budget par catégorie", vote_count=30, category=app)
+    new = idea(board, "Retrait sans carte")
+    done = idea(board, "Agence ouverte le samedi", vote_count=5, status=Idea.Status.DELIVERED)
+    idea(board, "Masquée", moderation=Moderation.HIDDEN, vote_count=99)
+
+    def titles(**params):
+        page = visitor.get(board_url(**params)).content.decode()
+        return [title for title in ("Budget par catégorie", "Retrait sans carte", "Agence ouverte le samedi", "Masquée")
+                if title in page]
+
+    assert titles(sort="top") == ["Budget par catégorie", "Retrait sans carte", "Agence ouverte le samedi"]
+    page = visitor.get(board_url(sort="newest")).content.decode()
+    assert page.index(new.title) < page.index(top.title)
+    assert titles(category="appli") == ["Budget par catégorie"]
+    assert titles(status="delivered") == ["Agence ouverte le samedi"]
+    assert titles(q="carte") == ["Retrait sans carte"]
+    assert done.title in visitor.get(board_url(q="samedi")).content.decode()
+
+
+def test_pinned_team_questions_show_first_marked_as_staff(visitor, board, django_user_model):
+    staff = django_user_model.objects.create_user("equipe")
+    idea(board, "Quelle fonction attendez-vous le plus ?", kind=Idea.Kind.QUESTION, pinned=True, author_user=staff)
+    page = visitor.get(board_url()).content.decode()
+    assert "L'équipe vous demande" in page.replace("&#x27;", "'") and "Question de l'équipe" in page.replace("&#x27;", "'")
+    assert 'class="staff-badge"' in page
+
+
+def test_pending_ideas_show_only_to_their_author(visitor, board, client):
+    board.moderation = Board.Mode.PRE
+    board.save()
+    visitor.post(reverse("ideas:new", args=[SLUG]), {"title": "Carte en bois recyclé", "body": ""})
+    assert "Carte en bois recyclé" in visitor.get(board_url()).content.decode()
+    other = Invitation.objects.get(ambassador__email="john@example.com")
+    client.cookies.clear()
+    client.get(reverse("campaigns:personal_link", args=[other.token]))
+    assert "Carte en bois recyclé" not in client.get(board_url()).content.decode()
+
+
+def test_reporting_an_idea_and_a_comment(visitor, board):
+    target = idea(board)
+    comment = Comment.objects.create(idea=target, body="Achetez mes cryptos", author=Ambassador.objects.get(email="john@example.com"))
+    visitor.post(reverse("ideas:report", args=[SLUG, target.pk]), {"reason": "Hors sujet"})
+    visitor.post(reverse("ideas:report", args=[SLUG, target.pk]), {"comment": comment.pk, "reason": "Spam"})
+    assert AbuseReport.objects.filter(idea=target).count() == 1 and AbuseReport.objects.filter(comment=comment).count() == 1
+
+
+def test_the_board_page_takes_a_fixed_number_of_queries_whatever_the_number_of_ideas(
+        visitor, board, django_assert_max_num_queries):
+    lea = Ambassador.objects.get(email="lea@exemple.fr")
+    for number in range(3):
+        vote_cast(idea=idea(board, f"Idée {number}", author=lea), ambassador=lea)
+    with django_assert_max_num_queries(12) as few:
+        assert visitor.get(board_url()).status_code == 200
+    for number in range(40):
+        idea(board, f"Autre idée {number}", author=lea, category=board.categories.first())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert visitor.get(board_url()).status_code == 200
+
+
+def test_an_english_speaking_ambassador_sees_the_board_in_english(client, board):
+    john = Invitation.objects.get(ambassador__email="john@example.com")
+    client.get(reverse("campaigns:personal_link", args=[john.token]))
+    page = client.get(board_url()).content.decode()
+    assert "Propose an idea" in page and ">App<" in page
