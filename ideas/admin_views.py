@@ -1,0 +1,84 @@
+"""Staff views of the ideas app that are not plain model listings (those are viewsets in wagtail_hooks): the
+moderation queue and the moderator's decisions."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Campaign
+from ideas.moderation import QUEUE_LIMIT, REASON_MAX_LENGTH, Decision, content_moderate, moderation_queue
+from ideas.models import Comment, Idea
+
+QUEUE_PERMISSIONS = ("ideas.change_idea",)
+TARGETS = {"idea": (Idea, "ideas.change_idea"), "comment": (Comment, "ideas.change_comment")}
+
+
+def _require(request, *permissions):
+    if not request.user.has_perms(permissions):
+        raise PermissionDenied
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(label=gettext_lazy("Décision"), choices=Decision.choices)
+    reason = forms.CharField(label=gettext_lazy("Motif"), required=False, max_length=REASON_MAX_LENGTH,
+                             help_text=gettext_lazy("Obligatoire pour masquer ou refuser."))
+
+
+def _campaign_filter(request):
+    value = request.GET.get("campaign") or request.POST.get("campaign") or ""
+    return int(value) if value.isdigit() else None
+
+
+def _queue_url(campaign_id):
+    url = reverse("ideas_moderation:index")
+    return f"{url}?campaign={campaign_id}" if campaign_id else url
+
+
+def moderation_queue_view(request):
+    """Pending ideas and comments, and reported published ones, oldest first, each with its decision form."""
+    _require(request, *QUEUE_PERMISSIONS)
+    campaign_id = _campaign_filter(request)
+    campaigns = list(Campaign.objects.filter(board__isnull=False).only("pk", "title").order_by("-created_at", "-pk"))
+    campaign = next((candidate for candidate in campaigns if candidate.pk == campaign_id), None)
+    entries = moderation_queue(campaign)
+    return render(request, "ideas/admin/moderation_queue.html", {
+        "entries": entries, "campaigns": campaigns, "campaign": campaign, "limit": QUEUE_LIMIT,
+        "truncated": len(entries) >= QUEUE_LIMIT, "decisions": Decision.choices,
+        "reason_max_length": REASON_MAX_LENGTH,
+        "can_moderate_comments": request.user.has_perm("ideas.change_comment"),
+    })
+
+
+@require_POST
+def moderate(request, kind, pk):
+    """One decision on one idea or comment, then back to the queue (with the reason for a refusal)."""
+    if kind not in TARGETS:
+        raise Http404
+    model, permission = TARGETS[kind]
+    _require(request, *QUEUE_PERMISSIONS, permission)
+    item = get_object_or_404(model, pk=pk)
+    form = ModerationForm(request.POST)
+    label = item.title if isinstance(item, Idea) else item.body[:60]
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, _("« %(item)s » : %(error)s") % {"item": label, "error": error})
+    else:
+        try:
+            content_moderate(item=item, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
+                             by=request.user)
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, _("« %(item)s » : %(error)s") % {"item": label, "error": error})
+        else:
+            done = {Decision.APPROVE: _("Contribution approuvée : « %(item)s »."),
+                    Decision.HIDE: _("Contribution masquée : « %(item)s »."),
+                    Decision.REJECT: _("Contribution refusée : « %(item)s ».")}[form.cleaned_data["decision"]]
+            messages.success(request, done % {"item": label})
+    return redirect(_queue_url(_campaign_filter(request)))
