@@ -35,3 +35,9 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Statut"), required=False, choices=[("", _("Tous"))] + Idea.Status.choices)
     q = forms.CharField(label=_("Rechercher"), max_length=100, required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=10_000)
+
+
+class ContributorForm(forms.Form):
+    display_name = forms.CharField(label=_("Nom affiché sur les idées"), max_length=60, required=False,
+                                   help_text=_("Vide : votre prénom et l'initiale de votre nom."))
+    hide_from_leaderboards = forms.BooleanField(label=_("Ne pas figurer dans les classements"), required=False)

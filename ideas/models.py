@@ -7,6 +7,7 @@ of ideas is one query whatever the size of the board."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
@@ -74,7 +75,7 @@ class Idea(models.Model):
         NEW = "new", _("Nouvelle")
         UNDER_REVIEW = "under_review", _("À l'étude")
         PLANNED = "planned", _("Prévue")
-        IN_PROGRESS = "in_progress", _("En cours")
+        IN_PROGRESS = "in_progress", pgettext_lazy("idea status", "En cours")
         DELIVERED = "delivered", _("Réalisée")
         DECLINED = "declined", _("Non retenue")
 

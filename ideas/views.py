@@ -15,8 +15,9 @@ from campaigns.models import Campaign
 from campaigns.tracking import mark_responded
 from campaigns.visits import visiting_invitation
 from ideas import board as reads
-from ideas.forms import CommentForm, FilterForm, IdeaForm, ReportForm
-from ideas.models import Board, Comment, Idea
+from ideas.badges import awards_grant, contributor_settings, leaderboard
+from ideas.forms import CommentForm, ContributorForm, FilterForm, IdeaForm, ReportForm
+from ideas.models import Award, Board, Comment, Contributor, Idea, Vote
 from ideas.posting import abuse_report, comment_edit, comment_editable, comment_post, idea_post
 from ideas.voting import vote_cast, vote_withdraw, votes_left
 
@@ -113,6 +114,7 @@ def idea_new(request, slug):
                     form.add_error(None, error)
                 else:
                     mark_responded(visit.invitation)
+                    awards_grant(ambassador=visit.ambassador, campaign=visit.campaign)
                     if idea.moderation == "pending":
                         messages.info(request, _("Merci ! Votre idée paraîtra une fois relue par l'équipe."))
                     return redirect("ideas:idea", slug, idea.pk)
@@ -148,8 +150,9 @@ def idea_vote(request, slug, pk):
             if request.POST.get("action") == "withdraw":
                 vote_withdraw(idea=idea, ambassador=visit.ambassador)
             else:
-                vote_cast(idea=idea, ambassador=visit.ambassador, board=visit.board)
-                mark_responded(visit.invitation)
+                if vote_cast(idea=idea, ambassador=visit.ambassador, board=visit.board):
+                    mark_responded(visit.invitation)
+                    awards_grant(ambassador=visit.ambassador, campaign=visit.campaign)
         except ValidationError as error:
             messages.error(request, error.messages[0])
     return _back(request, slug, pk)
@@ -211,3 +214,38 @@ def idea_report(request, slug, pk):
         abuse_report(ambassador=visit.ambassador, idea=None if comment else idea, comment=comment, reason=reason)
         messages.success(request, _("Merci : l'équipe de modération va examiner ce contenu."))
     return redirect("ideas:idea", slug, pk)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def contributions(request, slug):
+    """The visiting ambassador's own page: their badges, ideas and activity, and how they appear on boards."""
+    visit = _acting(request, slug)
+    if visit is None:
+        return _refused(request)
+    ambassador = visit.ambassador
+    contributor = Contributor.objects.filter(ambassador=ambassador).first()
+    with translation.override(visit.locale):
+        form = ContributorForm(request.POST or None, initial={
+            "display_name": contributor.display_name if contributor else "",
+            "hide_from_leaderboards": contributor.hide_from_leaderboards if contributor else False})
+        if request.method == "POST" and form.is_valid():
+            contributor_settings(ambassador=ambassador, **form.cleaned_data)
+            messages.success(request, _("Vos préférences sont enregistrées."))
+            return redirect("ideas:contributions", slug)
+        return render(request, "ideas/contributions.html", visit.context(
+            form=form, awards=Award.objects.filter(ambassador=ambassador).select_related("campaign").order_by("awarded_at"),
+            ideas=Idea.objects.filter(author=ambassador).select_related("campaign").order_by("-created_at")[:50],
+            comment_count=Comment.objects.filter(author=ambassador).count(),
+            vote_count=Vote.objects.filter(ambassador=ambassador).count(),
+            shown_as=reads.display_name(ambassador)))
+
+
+@require_GET
+@never_cache
+def leaderboard_view(request, slug):
+    visit = Visit(request, slug)
+    if not visit.allowed or not visit.board.show_leaderboard:
+        return _refused(request) if not visit.allowed else redirect("ideas:board", slug)
+    with translation.override(visit.locale):
+        return render(request, "ideas/leaderboard.html", visit.context(ranking=leaderboard(visit.campaign)))

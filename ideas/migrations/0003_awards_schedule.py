@@ -1,0 +1,15 @@
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    apps.get_model("django_q", "Schedule").objects.update_or_create(
+        name="ideas: awards", defaults={"func": "ideas.badges.awards_refresh", "schedule_type": "H", "repeats": -1})
+
+
+def backwards(apps, schema_editor):
+    apps.get_model("django_q", "Schedule").objects.filter(name="ideas: awards").delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("ideas", "0002_roles"), ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more")]
+    operations = [migrations.RunPython(forwards, backwards)]
