@@ -82,3 +82,67 @@ def moderate(request, kind, pk):
                     Decision.REJECT: _("Contribution refusée : « %(item)s ».")}[form.cleaned_data["decision"]]
             messages.success(request, done % {"item": label})
     return redirect(_queue_url(_campaign_filter(request)))
+
+
+# --- an idea reviewed by the team: official answer and status, staff comment, merge --------------------------
+
+REVIEW_PERMISSIONS = ("ideas.change_idea", "ideas.add_statuschange")
+
+
+class StatusForm(forms.Form):
+    to_status = forms.ChoiceField(label=gettext_lazy("Nouveau statut"), choices=Idea.Status.choices)
+    answer_fr = forms.CharField(label=gettext_lazy("Réponse officielle (français)"), widget=forms.Textarea(attrs={"rows": 4}))
+    answer_en = forms.CharField(label=gettext_lazy("Réponse officielle (anglais)"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class StaffCommentForm(forms.Form):
+    body = forms.CharField(label=gettext_lazy("Commentaire de l'équipe"), max_length=3000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MergeForm(forms.Form):
+    target = forms.IntegerField(label=gettext_lazy("Fusionner dans l'idée n°"), min_value=1)
+
+
+def idea_review(request, pk):
+    """The team's page for one idea: its history, likely duplicates, and the forms to answer, comment and merge."""
+    from ideas.board import similar_ideas
+    from ideas.posting import comment_post
+    from ideas.workflow import idea_merge, idea_status_change
+
+    _require(request, *REVIEW_PERMISSIONS)
+    idea = get_object_or_404(Idea.objects.select_related("campaign", "author", "merged_into"), pk=pk)
+    action = request.POST.get("action") if request.method == "POST" else None
+    status_form = StatusForm(request.POST if action == "status" else None)
+    comment_form = StaffCommentForm(request.POST if action == "comment" else None)
+    merge_form = MergeForm(request.POST if action == "merge" else None)
+    try:
+        if action == "status" and status_form.is_valid():
+            idea_status_change(idea=idea, by=request.user, **status_form.cleaned_data)
+            messages.success(request, _("Statut changé : l'auteur et les votants vont être prévenus par e-mail."))
+            return redirect("ideas_review:idea", pk)
+        if action == "comment" and comment_form.is_valid():
+            board = idea.campaign.board
+            comment_post(board=board, idea=idea, user=request.user, body=comment_form.cleaned_data["body"])
+            messages.success(request, _("Commentaire de l'équipe publié."))
+            return redirect("ideas_review:idea", pk)
+        if action == "merge" and merge_form.is_valid():
+            target = Idea.objects.filter(pk=merge_form.cleaned_data["target"]).select_related("merged_into").first()
+            if target is None:
+                merge_form.add_error("target", _("Aucune idée ne porte ce numéro."))
+            else:
+                idea_merge(source=idea, target=target, by=request.user)
+                messages.success(request, _("Idée fusionnée : ses votes et commentaires ont rejoint « %(title)s ».")
+                                 % {"title": target.title})
+                return redirect("ideas_review:idea", target.pk)
+    except ValidationError as error:
+        form = {"status": status_form, "merge": merge_form}.get(action, comment_form)
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    duplicates = [other for other in similar_ideas(idea.campaign, idea.title) if other.pk != idea.pk]
+    return render(request, "ideas/admin/idea_review.html", {
+        "idea": idea, "history": idea.status_changes.select_related("changed_by"), "duplicates": duplicates,
+        "status_form": status_form, "comment_form": comment_form, "merge_form": merge_form,
+        "public_url": reverse("ideas:idea", args=[idea.campaign.slug, idea.pk]),
+    }, status=400 if action and request.method == "POST" else 200)

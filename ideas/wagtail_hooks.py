@@ -2,13 +2,15 @@
 roadmap items), comments, and the moderation queue, under one "Idées" menu."""
 
 import django_filters
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -193,9 +195,27 @@ class IdeasGroup(SnippetViewSetGroup):
 register_snippet(IdeasGroup)
 
 
+class IdeaReviewViewSet(ViewSet):
+    """The team's page for one idea (official answer and status, staff comment, merge), from the idea listing."""
+
+    name = "ideas_review"
+    url_prefix = "ideas/review"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [path("<int:pk>/", views.idea_review, name="idea")]
+
+
 @hooks.register("register_admin_viewset")
 def register_moderation_viewset():
-    return ModerationViewSet()
+    return [ModerationViewSet(), IdeaReviewViewSet()]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def idea_review_button(snippet, user, next_url=None):
+    if isinstance(snippet, Idea) and user.has_perms(views.REVIEW_PERMISSIONS):
+        yield ListingButton(_("Répondre"), reverse("ideas_review:idea", args=[snippet.pk]), icon_name="comment",
+                            priority=5)
 
 
 @hooks.register("register_log_actions")

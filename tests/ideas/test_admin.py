@@ -266,3 +266,63 @@ def test_every_ideas_admin_page_opens_for_the_product_team(client_for, product_u
                        (COMMENTS, []), ("wagtailsnippets_ideas_comment:edit", [comment_pk]),
                        ("wagtailsnippets_ideas_comment:inspect", [comment_pk]), (QUEUE, [])]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+# --- the team's review page of an idea ------------------------------------------------------------------------
+
+@pytest.fixture
+def reviewed(db):
+    from ideas.models import Vote
+
+    board = Board.objects.create(campaign=campaign(slug="revue", kind=Campaign.Kind.IDEATION))
+    lea = ambassador("lea.revue@exemple.fr")
+    first = Idea.objects.create(campaign=board.campaign, title="Virement instantané gratuit", author=lea, vote_count=1)
+    second = Idea.objects.create(campaign=board.campaign, title="Virement instantané sans frais", vote_count=0)
+    Vote.objects.create(idea=first, ambassador=lea)
+    return first, second
+
+
+def review_url(idea):
+    return reverse("ideas_review:idea", args=[idea.pk])
+
+
+def test_product_team_answers_moves_the_status_comments_and_sees_duplicates(client_for, product_user, reviewed,
+                                                                            django_capture_on_commit_callbacks):
+    first, second = reviewed
+    client = client_for(product_user)
+    page = client.get(review_url(first)).content.decode()
+    assert "data-duplicates" in page and "Virement instantané sans frais" in page
+    refused_step = client.post(review_url(first), {"action": "status", "to_status": "delivered", "answer_fr": "Fait"})
+    assert refused_step.status_code == 400 and "ne peut pas passer" in refused_step.content.decode()
+    with django_capture_on_commit_callbacks(execute=False):
+        done = client.post(review_url(first), {"action": "status", "to_status": "under_review",
+                                               "answer_fr": "Nous l'étudions.", "answer_en": "We are looking at it."})
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert first.status == "under_review" and first.status_changes.get().answer_en == "We are looking at it."
+    client.post(review_url(first), {"action": "comment", "body": "Merci pour cette idée !"})
+    assert Comment.objects.get(idea=first).by_staff
+
+
+def test_product_team_merges_a_duplicate_from_the_review_page(client_for, product_user, reviewed,
+                                                             django_capture_on_commit_callbacks):
+    first, second = reviewed
+    client = client_for(product_user)
+    assert client.post(review_url(second), {"action": "merge", "target": second.pk}).status_code == 400
+    with django_capture_on_commit_callbacks(execute=False):
+        moved = client.post(review_url(first), {"action": "merge", "target": second.pk})
+    assert moved.status_code == 302 and moved["Location"] == review_url(second)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.merged_into == second and second.vote_count == 1
+
+
+def test_moderators_analysts_and_outsiders_cannot_answer_or_merge(client_for, moderator_user, analyst_user,
+                                                                 outsider_user, reviewed):
+    first, second = reviewed
+    for user in (moderator_user, analyst_user, outsider_user):
+        client = client_for(user)
+        assert refused(client.get(review_url(first)))
+        assert refused(client.post(review_url(first), {"action": "merge", "target": second.pk}))
+    first.refresh_from_db()
+    assert first.merged_into is None and not first.status_changes.exists()
