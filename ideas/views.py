@@ -40,6 +40,7 @@ class Visit:
 
     def context(self, **extra):
         return {"campaign": self.campaign, "board": self.board, "ambassador": self.ambassador, "staff": self.staff,
+                "board_path": reverse("ideas:board", args=[self.campaign.slug]),
                 "locale": self.locale, "intro": self.board.intro_en if self.locale == "en" and self.board.intro_en
                 else self.board.intro_fr, **extra}
 

@@ -18,6 +18,7 @@ from campaigns.models import Ambassador
 from ideas.models import Idea, Moderation, Vote
 
 TAU = 3 * 24 * 3600.0
+FLOOR = Value(-50.0)  # exp(-50) is nothing next to 1; PostgreSQL refuses exp() of far smaller arguments (underflow)
 
 
 def _epoch(moment):
@@ -27,13 +28,13 @@ def _epoch(moment):
 def trend_added(trend, moment):
     """``trend`` with a vote at ``moment`` added (a database expression)."""
     t = Value(_epoch(moment))
-    return Greatest(trend, t) + Value(TAU) * Ln(Value(1.0) + Exp(-Abs(trend - t) / Value(TAU)))
+    return Greatest(trend, t) + Value(TAU) * Ln(Value(1.0) + Exp(Greatest(-Abs(trend - t) / Value(TAU), FLOOR)))
 
 
 def trend_removed(trend, moment):
     """``trend`` with a vote at ``moment`` taken away (a database expression; the last vote leaves 0)."""
     t = Value(_epoch(moment))
-    return trend + Value(TAU) * Ln(Greatest(Value(1.0) - Exp((t - trend) / Value(TAU)), Value(1e-12)))
+    return trend + Value(TAU) * Ln(Greatest(Value(1.0) - Exp(Greatest((t - trend) / Value(TAU), FLOOR)), Value(1e-12)))
 
 
 def votable(idea):

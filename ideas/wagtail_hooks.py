@@ -22,6 +22,7 @@ from ideas import admin_views as views
 from ideas.board import display_name
 from ideas.models import Board, Comment, Idea
 from ideas.moderation import comment_counts_refresh
+from ideas.workflow import MERGE_LOG_ACTION
 
 STAFF_KINDS = (Idea.Kind.QUESTION, Idea.Kind.ROADMAP)
 IDEATION_KINDS = (Campaign.Kind.IDEATION, Campaign.Kind.BOTH)
@@ -223,6 +224,7 @@ def register_moderation_log_actions(actions):
     actions.register_action("ideas.moderation.approve", _("Approuvée par la modération"), _("Approuvée par la modération"))
     actions.register_action("ideas.moderation.hide", _("Masquée par la modération"), _("Masquée par la modération"))
     actions.register_action("ideas.moderation.reject", _("Refusée par la modération"), _("Refusée par la modération"))
+    actions.register_action(MERGE_LOG_ACTION, _("Fusionnée dans une autre idée"), _("Fusionnée dans une autre idée"))
 
 
 @hooks.register("after_delete_snippet")

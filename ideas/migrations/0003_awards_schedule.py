@@ -3,7 +3,7 @@ from django.db import migrations
 
 def forwards(apps, schema_editor):
     apps.get_model("django_q", "Schedule").objects.update_or_create(
-        name="ideas: awards", defaults={"func": "ideas.badges.awards_refresh", "schedule_type": "H", "repeats": -1})
+        name="ideas: awards", defaults={"func": "ideas.tasks.awards_refresh", "schedule_type": "H", "repeats": -1})
 
 
 def backwards(apps, schema_editor):
