@@ -12,11 +12,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
+from campaigns.locales import localized
 from campaigns.models import Ambassador, Campaign
-
-
-def localized(obj, field, locale):
-    return getattr(obj, f"{field}_{locale}", "") or getattr(obj, f"{field}_fr")
 
 
 class Moderation(models.TextChoices):

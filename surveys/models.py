@@ -3,22 +3,16 @@ stored as one Answer row per atomic value, so per-question figures are GROUP BY 
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
+from campaigns.locales import localized
 from campaigns.models import Campaign, Invitation, Locale
 
 CODE_HELP = _("Lettres, chiffres, tirets et soulignés ; unique dans le questionnaire. Sert de colonne dans les exports.")
-
-
-def localized(obj, field, locale=None):
-    """``obj.<field>_<locale>``, or the French text when that one is empty (French is always written)."""
-    locale = locale or get_language() or Locale.FR
-    return getattr(obj, f"{field}_{locale[:2]}", "") or getattr(obj, f"{field}_fr")
 
 
 class Survey(ClusterableModel):
@@ -203,42 +197,39 @@ class Question(ClusterableModel, Condition):
             raise ValidationError(errors)
 
 
-class Choice(Orderable):
-    """An answer option; for a Likert scale, a point of the scale; for a matrix, a column of the shared scale."""
-
-    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+class Option(Orderable):
     code = models.CharField(_("code"), max_length=40)
     label_fr = models.CharField(_("libellé (français)"), max_length=300)
     label_en = models.CharField(_("libellé (anglais)"), max_length=300, blank=True)
 
     class Meta(Orderable.Meta):
+        abstract = True
+
+    def __str__(self):
+        return self.label_fr
+
+    def label(self, locale=None):
+        return localized(self, "label", locale)
+
+
+class Choice(Option):
+    """An answer option; for a Likert scale, a point of the scale; for a matrix, a column of the shared scale."""
+
+    question = ParentalKey(Question, on_delete=models.CASCADE, related_name="choices")
+
+    class Meta(Option.Meta):
         verbose_name = _("choix")
         verbose_name_plural = _("choix")
         constraints = [models.UniqueConstraint(fields=["question", "code"], name="choice_code_unique_in_question")]
 
-    def __str__(self):
-        return self.label_fr
 
-    def label(self, locale=None):
-        return localized(self, "label", locale)
-
-
-class MatrixRow(Orderable):
+class MatrixRow(Option):
     question = ParentalKey(Question, on_delete=models.CASCADE, related_name="rows")
-    code = models.CharField(_("code"), max_length=40)
-    label_fr = models.CharField(_("libellé (français)"), max_length=300)
-    label_en = models.CharField(_("libellé (anglais)"), max_length=300, blank=True)
 
-    class Meta(Orderable.Meta):
+    class Meta(Option.Meta):
         verbose_name = _("ligne")
         verbose_name_plural = _("lignes")
         constraints = [models.UniqueConstraint(fields=["question", "code"], name="row_code_unique_in_question")]
-
-    def __str__(self):
-        return self.label_fr
-
-    def label(self, locale=None):
-        return localized(self, "label", locale)
 
 
 class Response(models.Model):
