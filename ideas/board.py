@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q
 from ideas.models import Award, Comment, Idea, Moderation, StatusChange, Vote
 
 PAGE_SIZE = 20
+SEARCH_VECTOR = SearchVector("title", "body", config="french")
 SORTS = {"top": ("-vote_count", "-id"), "newest": ("-created_at", "-id"), "trending": ("-trend", "-id")}
 
 
@@ -47,15 +48,16 @@ def _with_authors(queryset):
 
 
 def ideas_page(campaign, *, sort="top", category=None, status=None, words="", page=1, viewer=None):
-    """(ideas of that page, whether there is a next page, ids the viewer voted for among them)."""
-    queryset = visible_ideas(campaign, viewer).filter(kind=Idea.Kind.IDEA)
+    """(ideas of that page, whether there is a next page, ids the viewer voted for among them). Published ideas
+    only, so that the order's index serves the page (the viewer's pending ideas: ``pending_ideas``)."""
+    queryset = visible_ideas(campaign).filter(kind=Idea.Kind.IDEA)
     if category:
         queryset = queryset.filter(category=category)
     if status:
         queryset = queryset.filter(status=status)
     if words.strip():
         if connection.vendor == "postgresql":
-            queryset = queryset.annotate(search=SearchVector("title", "body", config="french"))
+            queryset = queryset.annotate(search=SEARCH_VECTOR)  # the expression of the idea_search index
         queryset = queryset.filter(words_filter(words))
     start = (max(1, page) - 1) * PAGE_SIZE
     ideas = list(_with_authors(queryset.order_by(*SORTS.get(sort, SORTS["top"])))[start:start + PAGE_SIZE + 1])
@@ -64,9 +66,17 @@ def ideas_page(campaign, *, sort="top", category=None, status=None, words="", pa
     return ideas, more, voted_among(ideas, viewer)
 
 
-def pinned_items(campaign, viewer=None):
+def pending_ideas(campaign, viewer):
+    """The viewer's own ideas waiting for moderation."""
+    if viewer is None:
+        return []
+    return list(_with_authors(Idea.objects.filter(campaign=campaign, author=viewer, moderation=Moderation.PENDING)
+                              .order_by("-created_at")))
+
+
+def pinned_items(campaign):
     """The team's pinned questions and roadmap items, then pinned ideas."""
-    return list(_with_authors(visible_ideas(campaign, viewer).filter(pinned=True).order_by("kind", "-created_at")))
+    return list(_with_authors(visible_ideas(campaign).filter(pinned=True).order_by("kind", "-created_at")))
 
 
 def voted_among(ideas, viewer):

@@ -119,6 +119,7 @@ class Idea(models.Model):
             models.Index(fields=["campaign", "moderation", "-trend", "-id"], name="idea_trending"),
             models.Index(fields=["campaign", "status"], name="idea_campaign_status"),
             models.Index(fields=["author", "campaign"], name="idea_author"),
+            models.Index(fields=["campaign"], condition=models.Q(pinned=True), name="idea_pinned"),
         ]
 
     def __str__(self):

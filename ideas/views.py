@@ -70,9 +70,10 @@ def board_view(request, slug):
         ideas, more, voted = reads.ideas_page(
             visit.campaign, sort=chosen.get("sort") or "top", category=category, status=chosen.get("status"),
             words=chosen.get("q") or "", page=page, viewer=visit.ambassador)
-        pins = reads.pinned_items(visit.campaign, visit.ambassador) if page == 1 else []
+        pins = reads.pinned_items(visit.campaign) if page == 1 else []
+        pending = reads.pending_ideas(visit.campaign, visit.ambassador) if page == 1 else []
         return render(request, "ideas/board.html", visit.context(
-            ideas=ideas, pins=pins, voted=voted | reads.voted_among(pins, visit.ambassador), more=more, page=page,
+            ideas=ideas, pins=pins, pending=pending, voted=voted | reads.voted_among(pins, visit.ambassador), more=more, page=page,
             filters=filters, categories=categories, chosen=chosen, statuses=Idea.Status.choices,
             votes_left=votes_left(board=visit.board, ambassador=visit.ambassador) if visit.ambassador else None))
 
