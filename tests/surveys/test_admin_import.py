@@ -1,6 +1,5 @@
 """The LimeSurvey import in the Wagtail admin: the product team uploads, other roles are refused."""
 
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,7 +11,7 @@ from tests.campaigns.factories import campaign
 
 pytestmark = pytest.mark.django_db
 
-PEERS = Path(__file__).resolve().parents[3] / "shared" / "peers" / "limesurvey"
+from tests.surveys.peers import PEERS  # noqa: E402
 IMPORT = "limesurvey_import:index"
 
 

@@ -1,6 +1,5 @@
 """``manage.py import_limesurvey PATH [--campaign SLUG]``."""
 
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,7 +10,7 @@ from tests.campaigns.factories import campaign
 
 pytestmark = pytest.mark.django_db
 
-PEERS = Path(__file__).resolve().parents[3] / "shared" / "peers" / "limesurvey"
+from tests.surveys.peers import PEERS  # noqa: E402
 
 
 def run(*args):

@@ -16,7 +16,7 @@ from tests.campaigns.factories import campaign
 
 pytestmark = pytest.mark.django_db
 
-PEERS = Path(__file__).resolve().parents[3] / "shared" / "peers" / "limesurvey"
+from tests.surveys.peers import PEERS  # noqa: E402
 K = Question.Kind
 
 

@@ -311,13 +311,12 @@ def valid_answers(survey, number, client):
 
 @pytest.mark.parametrize("name", ["citric_survey.lss", "citric_answers.lss", "limesurvey_survey_XssAndScriptCheck.lss"])
 def test_an_imported_limesurvey_survey_renders_and_can_be_answered(client, invitation, name):
-    from pathlib import Path
-
     from surveys.limesurvey import survey_import
 
     Survey.objects.filter(campaign=invitation.campaign).delete()
-    survey, _report = survey_import(Path(__file__).resolve().parents[3] / "shared/peers/limesurvey" / name,
-                                    campaign=invitation.campaign)
+    from tests.surveys.peers import PEERS
+
+    survey, _report = survey_import(PEERS / name, campaign=invitation.campaign)
     client.get(reverse("campaigns:personal_link", args=[invitation.token]))
     number = 1
     while True:
