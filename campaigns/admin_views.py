@@ -28,17 +28,18 @@ SAMPLE_TOKEN = "0" * 64  # test emails carry a link that opens no invitation
 IMPORT_PERMISSIONS = ("campaigns.add_ambassadorimport", "campaigns.add_ambassador")
 
 
-def _require(request, *permissions):
+def require_perms(request, *permissions):
+    """Refuse (403) a staff view to whoever lacks one of ``permissions``."""
     if not request.user.has_perms(permissions):
         raise PermissionDenied
 
 
 def ambassador_import(request):
-    _require(request, *IMPORT_PERMISSIONS)
+    require_perms(request, *IMPORT_PERMISSIONS)
     form = AmbassadorImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["update_existing"]:
-            _require(request, "campaigns.change_ambassador")
+            require_perms(request, "campaigns.change_ambassador")
         job = import_start(
             upload=form.cleaned_data["file"], user=request.user,
             update_existing=form.cleaned_data["update_existing"], keep_valid=form.cleaned_data["keep_valid"],
@@ -50,7 +51,7 @@ def ambassador_import(request):
 
 
 def ambassador_import_detail(request, pk):
-    _require(request, *IMPORT_PERMISSIONS)
+    require_perms(request, *IMPORT_PERMISSIONS)
     job = get_object_or_404(AmbassadorImport, pk=pk)
     return render(request, "campaigns/import_detail.html", {"job": job})
 
@@ -74,7 +75,7 @@ def rules_from_post(data, prefix="rules"):
 @require_POST
 def segment_size(request):
     """Members of the segment being edited, counted by one query: the admin form shows it live."""
-    _require(request, "campaigns.view_segment")
+    require_perms(request, "campaigns.view_segment")
     kind = request.POST.get("kind", Segment.Kind.RULES)
     match = request.POST.get("match", Segment.Match.ALL)
     segment_id = request.POST.get("segment_id") or None
@@ -91,7 +92,7 @@ def segment_size(request):
 
 def campaign_overview(request, pk):
     """Where a campaign is: its figures (refreshing while it sends), what can be done next, its email."""
-    _require(request, "campaigns.view_campaign")
+    require_perms(request, "campaigns.view_campaign")
     campaign = get_object_or_404(Campaign.objects.prefetch_related("segments", "reminders"), pk=pk)
     figures = campaign_progress(campaign)
     return render(request, "campaigns/admin/campaign_overview.html", {
@@ -104,7 +105,7 @@ def campaign_overview(request, pk):
 
 def campaign_preview(request, pk, locale):
     """The invitation email as one ambassador of that language will see it (HTML, shown in a sandboxed frame)."""
-    _require(request, "campaigns.view_campaign")
+    require_perms(request, "campaigns.view_campaign")
     campaign = get_object_or_404(Campaign, pk=pk)
     message = _sample_message(campaign, request.user, locale)
     html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
@@ -122,7 +123,7 @@ def _sample_message(campaign, user, locale):
 
 @require_POST
 def campaign_test_send(request, pk):
-    _require(request, "campaigns.change_campaign")
+    require_perms(request, "campaigns.change_campaign")
     campaign = get_object_or_404(Campaign, pk=pk)
     form = TestSendForm(request.POST)
     if not request.user.email:
@@ -140,7 +141,7 @@ def campaign_test_send(request, pk):
 @require_POST
 def campaign_action(request, pk, action):
     """Launch, schedule, close or archive: each a state change the database and this view both guard."""
-    _require(request, "campaigns.change_campaign")
+    require_perms(request, "campaigns.change_campaign")
     campaign = get_object_or_404(Campaign, pk=pk)
     Status = Campaign.Status
     if action == "launch":
@@ -175,12 +176,12 @@ def campaign_action(request, pk, action):
 
 def outbox_message(request, pk):
     """One email of the local outbox, as the recipient would read it; its links can be followed."""
-    _require(request, "campaigns.view_outboxmessage")
+    require_perms(request, "campaigns.view_outboxmessage")
     kept = get_object_or_404(OutboxMessage, pk=pk)
     return render(request, "campaigns/admin/outbox_message.html", {"kept": kept, "parts": message_parts(kept)})
 
 
 def outbox_index(request):
-    _require(request, "campaigns.view_outboxmessage")
+    require_perms(request, "campaigns.view_outboxmessage")
     page = Paginator(OutboxMessage.objects.defer("message"), 50).get_page(request.GET.get("p"))
     return render(request, "campaigns/admin/outbox_index.html", {"page": page})

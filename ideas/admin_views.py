@@ -3,7 +3,7 @@ moderation queue and the moderator's decisions."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,17 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from campaigns.admin_views import require_perms
 from campaigns.models import Campaign
 from ideas.moderation import QUEUE_LIMIT, REASON_MAX_LENGTH, Decision, content_moderate, moderation_queue
 from ideas.models import Comment, Idea
 
 QUEUE_PERMISSIONS = ("ideas.change_idea",)
 TARGETS = {"idea": (Idea, "ideas.change_idea"), "comment": (Comment, "ideas.change_comment")}
-
-
-def _require(request, *permissions):
-    if not request.user.has_perms(permissions):
-        raise PermissionDenied
 
 
 class ModerationForm(forms.Form):
@@ -42,7 +38,7 @@ def _queue_url(campaign_id):
 
 def moderation_queue_view(request):
     """Pending ideas and comments, and reported published ones, oldest first, each with its decision form."""
-    _require(request, *QUEUE_PERMISSIONS)
+    require_perms(request, *QUEUE_PERMISSIONS)
     campaign_id = _campaign_filter(request)
     campaigns = list(Campaign.objects.filter(board__isnull=False).only("pk", "title").order_by("-created_at", "-pk"))
     campaign = next((candidate for candidate in campaigns if candidate.pk == campaign_id), None)
@@ -61,7 +57,7 @@ def moderate(request, kind, pk):
     if kind not in TARGETS:
         raise Http404
     model, permission = TARGETS[kind]
-    _require(request, *QUEUE_PERMISSIONS, permission)
+    require_perms(request, *QUEUE_PERMISSIONS, permission)
     item = get_object_or_404(model, pk=pk)
     form = ModerationForm(request.POST)
     label = item.title if isinstance(item, Idea) else item.body[:60]
@@ -111,7 +107,7 @@ def idea_review(request, pk):
     from ideas.posting import comment_post
     from ideas.workflow import idea_merge, idea_status_change
 
-    _require(request, *REVIEW_PERMISSIONS)
+    require_perms(request, *REVIEW_PERMISSIONS)
     idea = get_object_or_404(Idea.objects.select_related("campaign", "author", "merged_into"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     status_form = StatusForm(request.POST if action == "status" else None)

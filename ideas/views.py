@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaigns.locales import localized
 from campaigns.models import Campaign
 from campaigns.tracking import mark_responded
 from campaigns.visits import visiting_invitation
@@ -41,8 +42,7 @@ class Visit:
     def context(self, **extra):
         return {"campaign": self.campaign, "board": self.board, "ambassador": self.ambassador, "staff": self.staff,
                 "board_path": reverse("ideas:board", args=[self.campaign.slug]),
-                "locale": self.locale, "intro": self.board.intro_en if self.locale == "en" and self.board.intro_en
-                else self.board.intro_fr, **extra}
+                "locale": self.locale, "intro": localized(self.board, "intro", self.locale), **extra}
 
 
 def _refused(request):

@@ -1,7 +1,6 @@
 """Staff views of the surveys app that are not plain model listings (those are viewsets in wagtail_hooks)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from surveys.forms import LimeSurveyImportForm
 from surveys.limesurvey import LimeSurveyError, survey_import
+from campaigns.admin_views import require_perms
 from surveys.answering import page_form, survey_plan
 from surveys.models import Survey
 from surveys.views import page_items
@@ -18,13 +18,8 @@ from surveys.views import page_items
 IMPORT_PERMISSIONS = ("surveys.add_survey", "surveys.add_question")
 
 
-def _require(request, *permissions):
-    if not request.user.has_perms(permissions):
-        raise PermissionDenied
-
-
 def limesurvey_import(request):
-    _require(request, *IMPORT_PERMISSIONS)
+    require_perms(request, *IMPORT_PERMISSIONS)
     form = LimeSurveyImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -39,7 +34,7 @@ def limesurvey_import(request):
 
 
 def limesurvey_import_report(request, pk):
-    _require(request, *IMPORT_PERMISSIONS)
+    require_perms(request, *IMPORT_PERMISSIONS)
     survey = get_object_or_404(
         Survey.objects.select_related("campaign").annotate(
             section_count=Count("sections", distinct=True), question_count=Count("questions", distinct=True)),
@@ -56,7 +51,7 @@ def limesurvey_import_report(request, pk):
 def survey_preview(request, pk, number):
     """A page of the survey as an ambassador sees it (``?langue=en`` for English), every page shown whatever
     the conditions, without saving anything."""
-    _require(request, "surveys.view_survey")
+    require_perms(request, "surveys.view_survey")
     survey = get_object_or_404(Survey.objects.select_related("campaign"), pk=pk)
     locale = "en" if request.GET.get("langue") == "en" else "fr"
     plan = survey_plan(survey)
