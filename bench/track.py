@@ -1,10 +1,12 @@
 #!/usr/bin/env python
 """Load the tracking endpoints under gunicorn and compare them with a trivial Django view on the same server.
 
-    .venv/bin/python bench/track.py [--requests 20000] [--rounds 3] [--concurrency 32] [--database-url postgres://...]
+    .venv/bin/python bench/track.py [--requests 20000] [--rounds 5] [--concurrency 32] [--workers 4] [--threads 2]
+                                    [--database-url postgres://...]
 
 A scratch database gets 10,000 ambassadors invited to a live campaign, their invitations marked sent an hour
-ago. gunicorn serves the project's ``config.wsgi:application`` (2 gthread workers of 4 threads) on a free
+ago. gunicorn serves the project's ``config.wsgi:application`` (gthread workers: by default 4 of 2 threads, two per
+core of the 2-core machines this runs on, as the README's deployment advises) on a free
 loopback port, with a settings module generated in the temporary folder whose URLconf is the project's plus
 ``/bench-trivial/`` (a plain ``HttpResponse("ok")`` behind the same middleware). Each endpoint gets ``--requests`` GETs on
 ``--concurrency`` keep-alive connections, with tokens drawn at random among the invitations:
@@ -49,7 +51,6 @@ sys.path.insert(0, str(ROOT))
 from bench.send import ambassadors_create, campaign_create, free_port, scratch_database  # noqa: E402
 
 INVITED = 10_000
-WORKERS, THREADS = 2, 4
 TRIVIAL = "/bench-trivial/"
 
 SETTINGS_MODULE = """\
@@ -140,14 +141,14 @@ def opens_counted():
     return Invitation.objects.aggregate(n=Sum("open_count"))["n"]
 
 
-def gunicorn_start(tmp, port):
+def gunicorn_start(tmp, port, workers, threads):
     """gunicorn serving the project with the generated settings; returns the process once it answers."""
     (Path(tmp) / "bench_track_settings.py").write_text(SETTINGS_MODULE)
     (Path(tmp) / "bench_track_urls.py").write_text(URLS_MODULE)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_track_settings", "PYTHONPATH": tmp}
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--chdir", str(ROOT), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS), "--log-level", "warning"],
+         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning"],
         env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -252,7 +253,7 @@ def measure(args, tmp, url):
     connection.close()
 
     port = free_port()
-    server = gunicorn_start(tmp, port)
+    server = gunicorn_start(tmp, port, args.workers, args.threads)
     endpoints = {
         "pixel": ([f"/t/o/{token}.gif" for token in tokens], 200),
         "click": ([f"/i/{token}/" for token in tokens], 302),
@@ -262,7 +263,7 @@ def measure(args, tmp, url):
     results = {}
     try:
         for paths, _expected in endpoints.values():  # warm both workers up on every endpoint
-            load_python(port, paths, 4 * WORKERS * THREADS, WORKERS * THREADS, args.max_seconds)
+            load_python(port, paths, 4 * args.workers * args.threads, args.workers * args.threads, args.max_seconds)
         opens_before = opens_counted()
         for round_number in range(1, args.rounds + 1):  # endpoints take turns, so a slow spell hits all of them
             for name, (paths, expected) in endpoints.items():
@@ -288,10 +289,12 @@ def measure(args, tmp, url):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=20_000, help="requests per endpoint")
-    parser.add_argument("--rounds", type=int, default=3, help="each endpoint is loaded once per round; medians kept")
+    parser.add_argument("--rounds", type=int, default=5, help="each endpoint is loaded once per round; medians kept")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--max-seconds", type=int, default=120, help="time limit per endpoint")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -312,6 +315,8 @@ def main():
     result = {
         "requests": args.requests,
         "rounds": args.rounds,
+        "workers": args.workers,
+        "threads": args.threads,
         "concurrency": args.concurrency,
         "database": database,
         "load": tool,

@@ -114,6 +114,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side prepared statements, used by the tracking writes only (campaigns.async_commit); 0 turns them off
+    # behind a pooler that cannot keep them.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        0 if env_bool("DB_PREPARED_STATEMENTS", True) else None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web server and task workers write at once: wait for the lock instead of failing, and take it up front.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
