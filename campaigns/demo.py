@@ -2,6 +2,7 @@
 Deterministic and idempotent: running it again adds nothing."""
 
 import random
+import secrets
 import unicodedata
 from datetime import date, timedelta
 
@@ -9,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.delivery import campaign_launch
-from campaigns.models import (Ambassador, AmbassadorProduct, AmbassadorTag, Campaign, Product, Region, Reminder, Segment,
-                              SegmentMember, SegmentRule, Tag)
+from campaigns.models import (Ambassador, AmbassadorProduct, AmbassadorTag, Campaign, Invitation, Product, Region,
+                              Reminder, Segment, SegmentMember, SegmentRule, Tag)
 
 FIRST_NAMES = (
     "Camille Léa Manon Chloé Emma Inès Jade Louise Sarah Zoé Lucie Juliette Clara Anaïs Margaux Élodie Nathalie "
@@ -152,4 +153,40 @@ def seed_campaign(prepare=None):
         if prepare:
             prepare(campaign)
         campaign_launch(campaign)
+    return campaign
+
+
+CLOSED_CAMPAIGN = {
+    "slug": "epargne-vos-priorites",
+    "title": "Épargne : vos priorités",
+    "theme": "Épargne",
+    "description": "Comment vous aider à mettre de côté plus facilement ? Vos idées ont nourri nos nouveautés.",
+    "kind": Campaign.Kind.IDEATION,
+    "subject_fr": "{prenom}, parlons épargne",
+    "body_fr": "Bonjour {prenom},\n\nQu'est-ce qui vous aiderait à épargner ? Dites-le-nous : {lien}",
+    "subject_en": "{first_name}, let's talk savings",
+    "body_en": "Hello {first_name},\n\nWhat would help you save? Tell us: {link}",
+}
+
+
+def seed_closed_campaign(*, invited=400, answered=0.3):
+    """A campaign that ran last season, closed, with its invitations already sent and answered by some (demo
+    history written directly: no email goes out). Returns it."""
+    now = timezone.now()
+    campaign, created = Campaign.objects.get_or_create(
+        slug=CLOSED_CAMPAIGN["slug"],
+        defaults={**CLOSED_CAMPAIGN, "status": Campaign.Status.CLOSED, "opens_at": now - timedelta(days=120),
+                  "launched_at": now - timedelta(days=120),
+                  "closes_at": now - timedelta(days=90)})
+    if created:
+        campaign.segments.set(Segment.objects.filter(name="Épargnants"))
+        sent = now - timedelta(days=120)
+        ambassadors = Ambassador.objects.filter(opted_out_at__isnull=True).order_by("id").values_list("id", flat=True)[:invited]
+        Invitation.objects.bulk_create([
+            Invitation(campaign=campaign, ambassador_id=ambassador_id, token=secrets.token_hex(32),
+                       status=Invitation.Status.DELIVERED, sent_at=sent, attempts=1,
+                       first_opened_at=sent + timedelta(hours=2) if number % 2 == 0 else None,
+                       first_human_open_at=sent + timedelta(hours=2) if number % 2 == 0 else None,
+                       responded_at=sent + timedelta(hours=3) if number < invited * answered else None)
+            for number, ambassador_id in enumerate(ambassadors)], batch_size=2000)
     return campaign

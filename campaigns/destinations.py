@@ -44,3 +44,21 @@ def resolve(campaign, key):
         return None
     path = destination.url_for(campaign)
     return path if path and path.startswith("/") and not path.startswith("//") else None
+
+
+# The page that presents a campaign, when an app publishes one (cms): the landing page then leads there.
+_pages = []
+
+
+def register_page(url_for):
+    """``url_for(campaign, language)`` -> the path of the page presenting the campaign, in that language if it
+    has one, or None."""
+    _pages.append(url_for)
+
+
+def page_for(campaign, language):
+    for url_for in _pages:
+        path = url_for(campaign, language)
+        if path and path.startswith("/") and not path.startswith("//"):
+            return path
+    return None

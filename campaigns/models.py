@@ -346,6 +346,16 @@ class Campaign(ClusterableModel, EmailTemplate):
         """Once launched, the audience of a campaign no longer changes."""
         return self.status not in {self.Status.DRAFT, self.Status.SCHEDULED}
 
+    @property
+    def is_open(self):
+        """Live and not past its closing date: ambassadors can take part."""
+        return self.status == self.Status.LIVE and not (self.closes_at and self.closes_at <= timezone.now())
+
+    @property
+    def is_public(self):
+        """Launched: its pages show to anyone (before that, to staff only)."""
+        return self.audience_locked
+
 
 class Reminder(EmailTemplate):
     """A reminder sent some days after launch to the invited who have not answered."""

@@ -7,6 +7,7 @@ from functools import wraps
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -76,11 +77,12 @@ def unsubscribe_view(request, token):
 
 def campaign_landing(request, slug):
     campaign = get_object_or_404(Campaign, slug=slug)
-    unlaunched = campaign.status in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
-    if unlaunched and not request.user.has_perm("campaigns.view_campaign"):
+    if not campaign.is_public and not request.user.has_perm("campaigns.view_campaign"):
         raise Http404  # nothing of a campaign shows before its launch, but to staff
+    invitation = visiting_invitation(request, campaign)
+    page = destinations.page_for(campaign, invitation.ambassador.locale if invitation else get_language())
+    if page:
+        return HttpResponseRedirect(page)  # the campaign's published page, in the visitor's language
     return render(request, "campaigns/campaign_landing.html", {
-        "campaign": campaign,
-        "invitation": visiting_invitation(request, campaign),
-        "destinations": destinations.for_campaign(campaign),
+        "campaign": campaign, "invitation": invitation, "destinations": destinations.for_campaign(campaign),
     })

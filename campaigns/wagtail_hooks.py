@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel, TabbedInterface
+from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -20,6 +21,7 @@ from campaigns.forms import CampaignAdminForm
 from campaigns.models import Ambassador, Campaign, Invitation, Product, Segment, Tag
 from campaigns.delivery import invitations_withdraw
 from campaigns.opt_out import ambassadors_opt_out
+from campaigns.progress import live_campaigns_progress
 from campaigns.segments import add_to_static_segment
 
 
@@ -363,3 +365,20 @@ class WithdrawBulkAction(ConfirmedBulkAction):
 
 
 hooks.register("register_bulk_action", WithdrawBulkAction)
+
+
+class LiveCampaignsPanel(Component):
+    """On the admin home, for the product team: the live campaigns and how their invitations fare."""
+
+    name = "live_campaigns"
+    order = 50
+    template_name = "campaigns/admin/live_campaigns_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        return {"rows": live_campaigns_progress()}
+
+
+@hooks.register("construct_homepage_panels")
+def live_campaigns_panel(request, panels):
+    if request.user.has_perm("campaigns.view_campaign"):
+        panels.append(LiveCampaignsPanel())

@@ -28,6 +28,17 @@ def _test_settings(settings, tmp_path):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _connections_closed_after_each_request():
+    """A live server answers each request in a thread of its own; with persistent connections (CONN_MAX_AGE),
+    each such thread would leave its connection open until garbage-collected, and browser tests would use up
+    PostgreSQL's connections before the concurrency tests run."""
+    from django.db import connections
+
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _serialized_contents_survive_playwright(django_db_setup):
     """Browser tests restore the migrations' data (roles, catalogue, site) after each flush from contents Django
     keeps on the connection object. Playwright's event loop makes the ORM open a new connection object, which

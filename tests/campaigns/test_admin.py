@@ -170,3 +170,22 @@ def test_import_form_refuses_other_file_types(client_for, product_user, tmp_path
         page = client_for(product_user).post(reverse(IMPORT), {"file": handle})
     assert page.status_code == 200 and "Extension .pdf non prise en charge" in page.content.decode()
     assert not AmbassadorImport.objects.exists()
+
+
+def test_admin_home_shows_the_live_campaigns_figures_to_the_product_team(client_for, product_user, editor_user):
+    from campaigns.delivery import campaign_launch
+    from campaigns.models import Campaign, Invitation
+    from tests.campaigns.factories import ambassador, campaign, region_segment
+
+    for number in range(3):
+        ambassador(f"amb{number}@exemple.fr", region="bre")
+    live = campaign(segments=[region_segment()], title="<b>Appli</b> de demain")
+    campaign_launch(live)
+    Invitation.objects.update(status=Invitation.Status.SENT, sent_at=timezone.now())
+    Invitation.objects.filter(pk=Invitation.objects.first().pk).update(first_opened_at=timezone.now(),
+                                                                      responded_at=timezone.now())
+    campaign(slug="brouillon", title="Brouillon", status=Campaign.Status.DRAFT)
+    html = " ".join(client_for(product_user).get(reverse("wagtailadmin_home")).content.decode().split())
+    assert "Campagnes en cours" in html and escape("<b>Appli</b> de demain") in html and "Brouillon" not in html
+    assert "<td>3</td><td>3</td><td>1</td><td>1</td>" in html  # invited, sent, opened, answered
+    assert "Campagnes en cours" not in client_for(editor_user).get(reverse("wagtailadmin_home")).content.decode()

@@ -160,7 +160,7 @@ def test_a_campaign_not_yet_launched_is_not_public(client, client_for, product_u
     assert client_for(product_user).get(reverse("campaigns:landing", args=["secret"])).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_tracking_writes_check_the_connection_only_when_it_fails(invitation, monkeypatch):
     """No health-check round trip before the pixel's UPDATE; a connection the server dropped is reopened once."""
     from campaigns.tracking import record_open
