@@ -120,6 +120,9 @@ class Idea(models.Model):
             models.Index(fields=["campaign", "status"], name="idea_campaign_status"),
             models.Index(fields=["author", "campaign"], name="idea_author"),
             models.Index(fields=["campaign"], condition=models.Q(pinned=True), name="idea_pinned"),
+            # the roadmap of cms: ideas planned, in progress or delivered, across campaigns, most supported first
+            models.Index(fields=["status", "-vote_count", "-id"], name="idea_roadmap",
+                         condition=models.Q(status__in=["planned", "in_progress", "delivered"])),
         ]
 
     def __str__(self):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from campaigns.models import Campaign
 from ideas.board import display_name
 from ideas.models import AbuseReport, Comment, Idea, Moderation
 
@@ -139,3 +140,21 @@ def moderation_queue(campaign=None, *, limit=QUEUE_LIMIT):
     entries = [QueueEntry(item, item.open_reports) for item in [*ideas, *comments]]
     entries.sort(key=lambda entry: (entry.created_at, entry.kind, entry.item.pk))
     return entries[:limit]
+
+
+def awaiting_counts():
+    """What awaits moderation, per campaign: [(campaign, pending ideas, pending comments, open reports)], the
+    campaigns with most waiting first; four grouped queries whatever the volume."""
+    def per_campaign(queryset, field):
+        return dict(queryset.values_list(field).annotate(count=Count("pk")).order_by())
+
+    ideas = per_campaign(Idea.objects.filter(moderation=Moderation.PENDING), "campaign")
+    comments = per_campaign(Comment.objects.filter(moderation=Moderation.PENDING), "idea__campaign")
+    open_reports = AbuseReport.objects.filter(resolved_at__isnull=True)
+    reports = per_campaign(open_reports.filter(idea__isnull=False), "idea__campaign")
+    for campaign_id, count in per_campaign(open_reports.filter(comment__isnull=False), "comment__idea__campaign").items():
+        reports[campaign_id] = reports.get(campaign_id, 0) + count
+    ids = {*ideas, *comments, *reports}
+    rows = [(campaign, ideas.get(campaign.pk, 0), comments.get(campaign.pk, 0), reports.get(campaign.pk, 0))
+            for campaign in Campaign.objects.filter(pk__in=ids).only("pk", "title")]
+    return sorted(rows, key=lambda row: (-sum(row[1:]), row[0].pk))

@@ -8,6 +8,7 @@ from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import ListingButton
@@ -21,7 +22,7 @@ from campaigns.wagtail_hooks import MenuViewSet
 from ideas import admin_views as views
 from ideas.board import display_name
 from ideas.models import Board, Comment, Idea
-from ideas.moderation import comment_counts_refresh
+from ideas.moderation import awaiting_counts, comment_counts_refresh
 from ideas.workflow import MERGE_LOG_ACTION
 
 STAFF_KINDS = (Idea.Kind.QUESTION, Idea.Kind.ROADMAP)
@@ -233,3 +234,20 @@ def recount_comments_after_delete(request, instances):
     idea_ids = {instance.idea_id for instance in instances if isinstance(instance, Comment)}
     if idea_ids:
         comment_counts_refresh(idea_ids)
+
+
+class ModerationPanel(Component):
+    """On the admin home, for moderators and the product team: what awaits moderation, per campaign."""
+
+    name = "ideas_moderation"
+    order = 60
+    template_name = "ideas/admin/moderation_panel.html"
+
+    def get_context_data(self, parent_context=None):
+        return {"rows": awaiting_counts()}
+
+
+@hooks.register("construct_homepage_panels")
+def moderation_panel(request, panels):
+    if request.user.has_perm("ideas.change_idea"):
+        panels.append(ModerationPanel())

@@ -326,3 +326,16 @@ def test_moderators_analysts_and_outsiders_cannot_answer_or_merge(client_for, mo
         assert refused(client.post(review_url(first), {"action": "merge", "target": second.pk}))
     first.refresh_from_db()
     assert first.merged_into is None and not first.status_changes.exists()
+
+
+def test_admin_home_shows_what_awaits_moderation_per_campaign(client_for, moderator_user, editor_user, board):
+    from ideas.models import Comment
+
+    lea = Idea.objects.create(campaign=board.campaign, title="En attente", moderation=Moderation.PENDING)
+    Idea.objects.create(campaign=board.campaign, title="Encore une", moderation=Moderation.PENDING)
+    Comment.objects.create(idea=lea, body="Un commentaire", moderation=Moderation.PENDING)
+    published = Idea.objects.create(campaign=board.campaign, title="Publiée")
+    AbuseReport.objects.create(idea=published, reporter=published.campaign.invitations.first().ambassador)
+    html = " ".join(client_for(moderator_user).get(reverse("wagtailadmin_home")).content.decode().split())
+    assert "En attente de modération" in html and "<td>2</td><td>1</td><td>1</td>" in html
+    assert "En attente de modération" not in client_for(editor_user).get(reverse("wagtailadmin_home")).content.decode()
