@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Pages")
+
+    def ready(self):
+        from campaigns import destinations
+        from cms.models import campaign_page_path
+
+        destinations.register_page(campaign_page_path)

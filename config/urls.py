@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from django.views.static import serve
 from wagtail import urls as wagtail_urls
@@ -13,5 +14,9 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
-    path("", include(wagtail_urls)),
 ]
+# The published pages, per language: /fr/... and /en/... ("/" leads to the visitor's language).
+urlpatterns += i18n_patterns(
+    path("", include("cms.urls")),
+    path("", include(wagtail_urls)),
+)

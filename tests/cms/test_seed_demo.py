@@ -1,10 +1,12 @@
 import pytest
+from django.test import Client
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from campaigns.models import Ambassador, Campaign, OutboxMessage, Segment
 from campaigns.outbox import message_parts
 from campaigns.segments import segment_members
+from cms.models import CampaignIndexPage, CampaignPage, HomePage, RoadmapPage
 
 pytestmark = pytest.mark.django_db
 
@@ -24,13 +26,24 @@ def test_demo_data_is_french_realistic_and_idempotent(capsys, settings, django_c
     for segment in Segment.objects.all():
         assert segment_members(segment).exists(), segment.name
 
-    demo = Campaign.objects.get()
+    demo = Campaign.objects.get(status=Campaign.Status.LIVE)
     panel = segment_members(Segment.objects.get(name="Panel de test")).count()
     assert demo.status == Campaign.Status.LIVE and demo.invitations.count() == panel
     assert OutboxMessage.objects.count() == panel  # the emails wait in the outbox, once
     invitation = demo.invitations.select_related("ambassador").first()
     kept = OutboxMessage.objects.get(to=invitation.ambassador.email)
     assert f"/i/{invitation.token}/" in message_parts(kept)["text"]
+
+    closed = Campaign.objects.get(status=Campaign.Status.CLOSED)  # last season's, written directly: no email
+    assert closed.invitations.filter(responded_at__isnull=False).exists() and closed.ideas.filter(status="delivered").exists()
+    assert demo.ideas.filter(status__in=["planned", "in_progress", "delivered"]).count() == 3
+    for page in (HomePage, CampaignIndexPage, RoadmapPage):
+        assert set(page.objects.live().values_list("locale__language_code", flat=True)) == {"fr", "en"}
+    assert CampaignPage.objects.live().count() == 4  # two campaigns, two languages
+    client = Client()
+    for url in ("/fr/", "/en/", "/fr/campagnes/", "/fr/campagnes/banque-mobile-de-demain/",
+                "/fr/campagnes/epargne-vos-priorites/", "/fr/feuille-de-route/", "/en/roadmap/"):
+        assert client.get(url).status_code == 200, url
 
 
 def test_demo_admin_account_is_created_once_and_its_password_printed(capsys, settings):

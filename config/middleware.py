@@ -1,0 +1,20 @@
+"""Django's LocaleMiddleware, except that a 404 answered by a view stays a 404.
+
+Pages live under /fr/ and /en/ (i18n_patterns, with Wagtail's catch-all pattern inside), and Django redirects
+any 404 whose address would be valid with the language in front: with a catch-all, that is every 404, even one
+a view raised on purpose (an unknown idea, a refused action). Only an address that matches no view (``/``, a
+page's address typed without its language) is sent to the visitor's language."""
+
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.urls import is_valid_path
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    def process_response(self, request, response):
+        if response.status_code == 404 and is_valid_path(request.path_info, getattr(request, "urlconf", None)):
+            patch_vary_headers(response, ("Accept-Language",))
+            response.headers.setdefault("Content-Language", get_language())
+            return response
+        return super().process_response(request, response)
