@@ -1,1 +1,83 @@
+"""Reports keep one thing of their own: the workbook exports run by django-q2, with their progress and file.
 
+Who may read reports is the ``reports.view_report`` permission (held by the product team and analysts)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import Campaign
+
+
+class ExportJob(models.Model):
+    """One export of a campaign's report, written by a task: its progress, then the file to download."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Classeur Excel")
+        CSV = "csv", _("CSV")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="export_jobs",
+                                 verbose_name=_("campagne"))
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.XLSX)
+    table = models.CharField(_("tableau"), max_length=20, blank=True,
+                             help_text=_("Pour un CSV : le tableau exporté."))
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveBigIntegerField(_("lignes à écrire"), null=True, blank=True)
+    rows_done = models.PositiveBigIntegerField(_("lignes écrites"), default=0)
+    file_path = models.CharField(max_length=500, blank=True, editable=False)
+    file_name = models.CharField(_("fichier"), max_length=200, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name=_("demandé par"))
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export de rapport")
+        verbose_name_plural = _("exports de rapports")
+        permissions = [("view_report", _("Voir les rapports des campagnes"))]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["pending", "running", "done", "failed"]),
+                                   name="exportjob_status_known"),
+            models.CheckConstraint(condition=models.Q(format__in=["xlsx", "csv"]), name="exportjob_format_known"),
+        ]
+        indexes = [models.Index(fields=["campaign", "-created_at"], name="exportjob_campaign_recent")]
+
+    def __str__(self):
+        return f"{self.campaign} ({self.get_format_display()}, {self.get_status_display()})"
+
+    @property
+    def is_finished(self):
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent(self):
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, int(100 * self.rows_done / self.rows_total))
+
+
+class WeeklyReport(models.Model):
+    """A weekly report emailed to a campaign's owner: one per campaign and week, so a retried or repeated run of
+    the schedule never sends it twice."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="weekly_reports",
+                                 verbose_name=_("campagne"))
+    week = models.DateField(_("semaine du"))
+    recipient = models.EmailField(_("destinataire"))
+    sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("rapport hebdomadaire")
+        verbose_name_plural = _("rapports hebdomadaires")
+        constraints = [models.UniqueConstraint(fields=["campaign", "week"], name="weekly_report_once_a_week")]

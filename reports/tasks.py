@@ -1,0 +1,11 @@
+"""django-q2 entry points: each calls the same function a test calls."""
+
+from reports import export_jobs, weekly
+
+
+def run_export(job_id, language=None):
+    return export_jobs.export_run(job_id, language)
+
+
+def weekly_reports():
+    return weekly.weekly_reports_send()

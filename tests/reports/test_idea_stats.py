@@ -1,0 +1,34 @@
+from datetime import date
+
+import pytest
+
+from reports.idea_stats import ideas_by_status, ranked_ideas, top_contributors, votes_by_day
+from tests.reports.conftest import HOSTILE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_ideas_ranked_by_votes(board, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        ranking = ranked_ideas(board.campaign)
+    assert [(idea["title"], idea["votes"]) for idea in ranking] == [
+        ("=cmd|' /C calc'!A0", 8), (HOSTILE, 2), ("Sans votes", 0)]
+    assert ranking[0]["status_label"] == "Prévue" and ranking[0]["category"] == "Application"
+
+
+def test_votes_per_day_suppress_small_days(board, settings):
+    assert votes_by_day(board.campaign) == [{"day": date(2026, 3, 2), "votes": None},
+                                            {"day": date(2026, 3, 3), "votes": 6}]
+    settings.PRIVACY_THRESHOLD = 1
+    assert [day["votes"] for day in votes_by_day(board.campaign)] == [4, 6]
+
+
+def test_ideas_by_status_lists_every_status(board):
+    counts = {line["status"]: line["ideas"] for line in ideas_by_status(board.campaign)}
+    assert counts["planned"] == 1 and counts["new"] == 2 and counts["delivered"] == 0
+
+
+def test_top_contributors_leave_out_those_who_hid_themselves(board):
+    names = [line["name"] for line in top_contributors(board.campaign)]
+    assert names[0] == "Breton.0 N." and "Breton.1 N." not in names
+    assert top_contributors(board.campaign)[0]["score"] == 3 + 2  # an idea and two votes

@@ -1,0 +1,86 @@
+from datetime import date
+
+import pytest
+
+from reports.rates import RATES, definitions, funnel, funnel_by_attribute, funnel_by_day, funnel_by_segment, ratio
+
+pytestmark = pytest.mark.django_db
+
+
+def test_funnel_counts_every_step_and_leaves_skipped_invitations_out(known, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        row = funnel(known)
+    assert row.counts == {"invited": 19, "sent": 19, "delivered": 18, "opened": 10, "human_opened": 7, "clicked": 5,
+                          "answered": 4, "opted_out": 1, "bounced": 1}
+    assert not row.suppressed
+
+
+def test_rates_are_defined_once_on_the_right_denominators(known):
+    rates = funnel(known).rates
+    assert rates["open_rate"] == pytest.approx(10 / 18)
+    assert rates["human_open_rate"] == pytest.approx(7 / 18)
+    assert rates["click_rate"] == pytest.approx(5 / 18)
+    assert rates["click_to_open_rate"] == pytest.approx(5 / 10)
+    assert rates["response_rate"] == pytest.approx(4 / 18)
+    assert rates["opt_out_rate"] == pytest.approx(1 / 18)
+    assert rates["bounce_rate"] == pytest.approx(1 / 19)
+
+
+def test_reference_lines_are_twenty_percent_opens_and_ten_percent_answers():
+    references = {rate.key: rate.reference for rate in RATES if rate.reference}
+    assert references == {"open_rate": 0.20, "response_rate": 0.10}
+
+
+def test_every_step_and_rate_has_a_written_definition():
+    written = definitions()
+    assert len(written) == 9 + len(RATES)
+    assert all(str(label) and len(str(text)) > 10 for label, text in written)
+    assert any("20 %" in str(text) for _label, text in written)
+
+
+def test_a_rate_without_denominator_or_with_a_suppressed_figure_is_none():
+    assert ratio(3, 0) is None and ratio(None, 10) is None and ratio(1, 4) == 0.25
+
+
+def test_per_region_one_query_and_small_regions_are_suppressed(known, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = funnel_by_attribute(known, "region")
+    by_key = {row.key: row for row in rows}
+    assert [row.key for row in rows] == ["bre", "idf", "naq"]  # the order of the choices
+    assert by_key["bre"].counts["delivered"] == 9 and by_key["bre"].rates["open_rate"] == pytest.approx(6 / 9)
+    assert by_key["idf"].counts["answered"] == 2 and by_key["idf"].rates["response_rate"] == pytest.approx(2 / 6)
+    aquitaine = by_key["naq"]
+    assert aquitaine.suppressed and set(aquitaine.counts.values()) == {None}
+    assert set(aquitaine.rates.values()) == {None}
+
+
+def test_per_age_band_names_those_without_one(known):
+    rows = funnel_by_attribute(known, "age_band")
+    assert [(row.label, row.counts["invited"]) for row in rows] == [
+        ("25 à 34 ans", 10), ("35 à 44 ans", 6), ("Non renseigné", None)]
+
+
+def test_per_segment_counts_members_and_suppresses_a_small_static_list(known, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        rows = funnel_by_segment(known)
+    by_name = {row.label: row for row in rows}
+    assert by_name["Bretons"].counts["invited"] == 10 and by_name["Bretons"].counts["bounced"] == 1
+    assert by_name["Franciliens choisis"].suppressed  # three members
+
+
+def test_per_day_counts_each_event_on_its_local_day_and_suppresses_small_counts(known, settings):
+    days = {row["day"]: row for row in funnel_by_day(known)}
+    assert days[date(2026, 3, 2)]["sent"] == 19 and days[date(2026, 3, 2)]["opened"] == 6
+    assert days[date(2026, 3, 2)]["clicked"] is None  # three Bretons clicked that day: below 5
+    assert days[date(2026, 3, 3)]["answered"] is None
+    settings.PRIVACY_THRESHOLD = 1
+    days = {row["day"]: row for row in funnel_by_day(known)}
+    assert days[date(2026, 3, 2)]["clicked"] == 3
+    assert days[date(2026, 3, 3)]["answered"] == 4 and days[date(2026, 3, 3)]["opened"] == 3
+    assert days[date(2026, 3, 4)]["opened"] == 1
+
+
+def test_a_campaign_of_too_few_invited_shows_no_figure(known, settings):
+    settings.PRIVACY_THRESHOLD = 20
+    row = funnel(known)
+    assert row.suppressed and row.counts["invited"] is None and row.rates["open_rate"] is None
