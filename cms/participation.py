@@ -24,10 +24,6 @@ class Standing:
     survey: str = ""  # "", "not_started", "in_progress" or "submitted"
     ideas_posted: int = 0
 
-    @property
-    def answered(self):
-        return self.survey == "submitted" or self.ideas_posted > 0
-
 
 SURVEY_LABELS = {
     "not_started": _("Répondre au questionnaire"),

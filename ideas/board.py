@@ -1,7 +1,6 @@
 """Reads of an idea board: a page of ideas sorted and filtered, an idea with its thread, who wrote what. Each
 read is a fixed number of queries whatever the size of the board."""
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Prefetch, Q
