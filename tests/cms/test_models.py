@@ -208,3 +208,11 @@ def test_ambassadors_campaign_page_answers_in_a_fixed_number_of_queries(client, 
     client.get(pages["campaign"].url)
     with django_assert_max_num_queries(15):
         assert client.get(pages["campaign"].url).status_code == 200
+
+
+def test_every_page_renders_for_an_ambassador_who_came_by_their_link(client, pages):
+    follow_link(client, "lea@exemple.fr")
+    for name in ("home", "index", "campaign", "roadmap"):
+        response = client.get(pages[name].url)
+        assert response.status_code == 200, name
+        assert ("Bonjour Léa" in response.content.decode()) == (name == "campaign")
