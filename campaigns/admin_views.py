@@ -1,12 +1,13 @@
 """Staff views of the campaigns app that are not plain model listings (those are viewsets in wagtail_hooks)."""
 
+import json
 from email.header import decode_header, make_header
 
 from django.contrib import messages
 from django.core import mail
 from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -19,7 +20,9 @@ from campaigns.emails import build_message
 from campaigns.forms import AmbassadorImportForm, TestSendForm
 from campaigns.import_jobs import import_start
 from campaigns.models import Ambassador, AmbassadorImport, Campaign, OutboxMessage, Segment
+from campaigns.health import cluster_ok
 from campaigns.outbox import message_parts
+from campaigns.personal_data import ambassador_erase, ambassador_export
 from campaigns.progress import campaign_progress
 from campaigns.segments import members_of_segments
 
@@ -99,6 +102,7 @@ def campaign_overview(request, pk):
         "campaign": campaign, "figures": figures, "problems": launch_problems(campaign) if not campaign.audience_locked else [],
         "can_change": request.user.has_perm("campaigns.change_campaign"),
         "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > 0,
+        "stalled": figures["waiting"] > 0 and not cluster_ok(),
         "test_form": TestSendForm(), "audience_size": members_of_segments(campaign.segments.all()).count(),
     })
 
@@ -185,3 +189,26 @@ def outbox_index(request):
     require_perms(request, "campaigns.view_outboxmessage")
     page = Paginator(OutboxMessage.objects.defer("message"), 50).get_page(request.GET.get("p"))
     return render(request, "campaigns/admin/outbox_index.html", {"page": page})
+
+
+# --- an ambassador's personal data ----------------------------------------------------------------------------
+
+def ambassador_data_export(request, pk):
+    """Everything held on one ambassador, as a JSON file to hand over (right of access)."""
+    require_perms(request, "campaigns.view_ambassador")
+    ambassador = get_object_or_404(Ambassador, pk=pk)
+    response = HttpResponse(json.dumps(ambassador_export(ambassador), ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="ambassadeur-{ambassador.pk}.json"'
+    return response
+
+
+def ambassador_data_erase(request, pk):
+    """Asks, then erases the ambassador's identity (right to erasure): contributions stay, de-identified."""
+    require_perms(request, "campaigns.delete_ambassador")
+    ambassador = get_object_or_404(Ambassador, pk=pk)
+    if request.method == "POST":
+        ambassador_erase(ambassador)
+        messages.success(request, _("Les données de l'ambassadeur n° %(pk)s sont effacées.") % {"pk": ambassador.pk})
+        return redirect("wagtailsnippets_campaigns_ambassador:list")
+    return render(request, "campaigns/admin/ambassador_erase.html", {"ambassador": ambassador})

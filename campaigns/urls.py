@@ -21,4 +21,5 @@ urlpatterns = [
     path("t/o/<token:token>.gif", views.open_pixel, name="open_pixel"),
     path("u/<token:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("c/<slug:slug>/", views.campaign_landing, name="landing"),
+    path("sante/", views.health_view, name="health"),
 ]

@@ -4,7 +4,7 @@ campaign's landing page. Staff views are in admin_views."""
 import base64
 from functools import wraps
 
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns import destinations
+from campaigns.health import health
 from campaigns.models import Campaign
 from campaigns.tracking import invitation_for_token, link_state, record_click, record_open, unsubscribe
 from campaigns.visits import visit_start, visiting_invitation
@@ -35,6 +36,15 @@ def not_stored(view):
 def open_pixel(request, token):
     record_open(token, user_agent=request.headers.get("User-Agent", ""))
     return HttpResponse(PIXEL, content_type="image/gif")
+
+
+@require_GET
+@never_cache
+def health_view(request):
+    """For load balancers and monitoring: 200 when the database, the broker and a cluster work, else 503; the
+    body says which part fails (and nothing else)."""
+    parts = health()
+    return JsonResponse({name: "ok" if ok else "down" for name, ok in parts.items()}, status=200 if all(parts.values()) else 503)
 
 
 def _unavailable(request, state, campaign=None, status=200):
