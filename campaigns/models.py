@@ -90,6 +90,7 @@ class Ambassador(models.Model):
     email_bounced_at = models.DateTimeField(
         _("adresse rejetée le"), null=True, blank=True,
         help_text=_("Un rejet définitif (adresse inexistante) : plus aucun e-mail n'est envoyé à cette adresse."))
+    erased_at = models.DateTimeField(_("données effacées le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 

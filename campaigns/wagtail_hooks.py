@@ -332,15 +332,33 @@ class CampaignsGroup(SnippetViewSetGroup):
 register_snippet(CampaignsGroup)
 
 
+class AmbassadorDataViewSet(ViewSet):
+    """An ambassador's personal data: handed over as a file, or erased."""
+
+    name = "ambassador_data"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [path("<int:pk>/export/", views.ambassador_data_export, name="export"),
+                path("<int:pk>/erase/", views.ambassador_data_erase, name="erase")]
+
+
 @hooks.register("register_admin_viewset")
 def register_campaign_viewsets():
-    return [CampaignActionsViewSet(), OutboxViewSet()]
+    return [CampaignActionsViewSet(), OutboxViewSet(), AmbassadorDataViewSet()]
 
 
 @hooks.register("register_snippet_listing_buttons")
 def campaign_follow_button(snippet, user, next_url=None):
     if isinstance(snippet, Campaign):
         yield ListingButton(_("Suivi"), reverse("campaign_actions:overview", args=[snippet.pk]), icon_name="view", priority=5)
+    if isinstance(snippet, Ambassador) and snippet.erased_at is None:
+        if user.has_perm("campaigns.view_ambassador"):
+            yield ListingButton(_("Ses données"), reverse("ambassador_data:export", args=[snippet.pk]),
+                                icon_name="download", priority=30)
+        if user.has_perm("campaigns.delete_ambassador"):
+            yield ListingButton(_("Effacer"), reverse("ambassador_data:erase", args=[snippet.pk]), icon_name="bin",
+                                priority=31)
 
 
 class WithdrawBulkAction(ConfirmedBulkAction):

@@ -18,3 +18,8 @@ class IdeasConfig(AppConfig):
             return None
 
         destinations.register("ideas", _("Proposer et soutenir des idées"), board_path)
+
+        from campaigns import personal_data
+        from ideas.personal_data import ideas_erase, ideas_export
+
+        personal_data.register("ideas", ideas_export, ideas_erase)

@@ -22,3 +22,8 @@ class SurveysConfig(AppConfig):
             "survey", _("Répondre au questionnaire"), survey_path,
             required_for=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH],
             missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."))
+
+        from campaigns import personal_data
+        from surveys.personal_data import survey_answers_export
+
+        personal_data.register("survey_answers", survey_answers_export)

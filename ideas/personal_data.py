@@ -1,0 +1,31 @@
+"""One ambassador's ideas, comments, votes, reports and badges, for their data export; on erasure, the name they
+chose to show goes (their contributions stay, signed by no one)."""
+
+from ideas.models import AbuseReport, Award, Comment, Contributor, Idea, Vote
+
+
+def _when(value):
+    return value.isoformat() if value else None
+
+
+def ideas_export(ambassador):
+    contributor = Contributor.objects.filter(ambassador=ambassador).first()
+    return {
+        "display_name": contributor.display_name if contributor else "",
+        "hidden_from_leaderboards": contributor.hide_from_leaderboards if contributor else False,
+        "ideas": [{"campaign": idea.campaign.title, "title": idea.title, "body": idea.body, "status": idea.status,
+                   "created_at": _when(idea.created_at)}
+                  for idea in Idea.objects.filter(author=ambassador).select_related("campaign").order_by("pk")],
+        "comments": [{"idea": comment.idea.title, "body": comment.body, "created_at": _when(comment.created_at)}
+                     for comment in Comment.objects.filter(author=ambassador).select_related("idea").order_by("pk")],
+        "votes": [{"idea": vote.idea.title, "created_at": _when(vote.created_at)}
+                  for vote in Vote.objects.filter(ambassador=ambassador).select_related("idea").order_by("pk")],
+        "reports": [{"reason": report.reason, "created_at": _when(report.created_at)}
+                    for report in AbuseReport.objects.filter(reporter=ambassador).order_by("pk")],
+        "badges": [{"badge": award.badge, "awarded_at": _when(award.awarded_at)}
+                   for award in Award.objects.filter(ambassador=ambassador).order_by("pk")],
+    }
+
+
+def ideas_erase(ambassador, now):
+    Contributor.objects.filter(ambassador=ambassador).delete()

@@ -1,0 +1,22 @@
+"""The survey answers of one ambassador, for their data export (``campaigns.personal_data``). Erasure keeps them:
+they stay attached to the erased, blank ambassador."""
+
+from surveys.models import Answer, Response
+
+
+def survey_answers_export(ambassador):
+    """[{campaign, survey, started_at, submitted_at, answers: [{question, row, choice, number, date, text}]}]."""
+    responses = list(Response.objects.filter(invitation__ambassador=ambassador)
+                     .select_related("survey", "invitation__campaign").order_by("pk"))
+    answers = {}
+    for answer in (Answer.objects.filter(response__in=responses).select_related("question", "row", "choice")
+                   .order_by("response_id", "question__sort_order", "pk")):
+        answers.setdefault(answer.response_id, []).append({
+            "question": answer.question.text_fr, "row": answer.row.label_fr if answer.row else None,
+            "choice": answer.choice.label_fr if answer.choice else None,
+            "number": str(answer.number) if answer.number is not None else None,
+            "date": answer.date.isoformat() if answer.date else None, "text": answer.text})
+    return [{"campaign": response.invitation.campaign.title, "survey": response.survey.title_fr,
+             "started_at": response.started_at.isoformat(),
+             "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
+             "answers": answers.get(response.pk, [])} for response in responses]
