@@ -202,3 +202,38 @@ def test_killing_the_cluster_mid_campaign_invites_everyone_and_duplicates_only_m
     assert all(flagged.get(email, 0) >= copies for email, copies in twice.items()), (twice, flagged)
     assert 0 <= extra <= len(interrupted_claims) <= WORKERS
     assert extra <= possible_duplicates <= len(interrupted_claims)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_clusters_send_one_campaign_through_temporary_and_permanent_smtp_errors(cluster, smtp_server):
+    """Two clusters on the same Redis queue and database share the campaign; the SMTP server answers one
+    recipient in ten with a temporary error the first time, and refuses three for good. Every temporary one ends
+    up delivered, the permanent ones are marked failed, and nobody gets the invitation twice."""
+    now = timezone.now()
+    Ambassador.objects.bulk_create(
+        Ambassador(email=f"ambassadeur{number:03}@exemple.fr", region="bre", consent_at=now) for number in range(AUDIENCE))
+    refused = {"ambassadeur007@exemple.fr", "ambassadeur077@exemple.fr", "ambassadeur177@exemple.fr"}
+    delayed = {f"ambassadeur{number:03}@exemple.fr" for number in range(0, AUDIENCE, 10)}
+    smtp_server.reply = lambda rcpt, attempt: (
+        "550 5.1.1 No such user" if rcpt in refused else "451 4.3.0 Try again later" if rcpt in delayed and attempt == 1
+        else None)
+    cluster.env["SEND_RETRY_BASE_SECONDS"] = "1"
+    cluster.start()
+    cluster.start()
+    target = campaign(segments=[region_segment()])
+    invitations = Invitation.objects.filter(campaign=target)
+    assert campaign_launch(target) == AUDIENCE
+
+    def settled():
+        # the retries wait for the every-minute tick: make it due while the test waits
+        Schedule.objects.filter(name="campaigns: tick").update(next_run=timezone.now())
+        return not invitations.filter(status__in=[Status.QUEUED, Status.SENDING]).exists()
+
+    _wait_for(settled, timeout=180, interval=1, what="every invitation sent or failed", explain=cluster.log_tail)
+    received = Counter(rcpt for rcpt, _message in smtp_server.messages)
+    assert set(received) == {f"ambassadeur{number:03}@exemple.fr" for number in range(AUDIENCE)} - refused
+    assert set(received.values()) == {1}  # nobody twice, though two clusters shared the work
+    assert set(invitations.filter(ambassador__email__in=refused).values_list("status", flat=True)) == {Status.FAILED}
+    assert invitations.filter(status=Status.SENT).count() == AUDIENCE - len(refused)
+    assert all(smtp_server.attempts[address] == 2 for address in delayed - refused)
+    assert set(invitations.filter(ambassador__email__in=delayed - refused).values_list("attempts", flat=True)) == {2}
