@@ -61,14 +61,16 @@ ROOT_URLCONF = "bench_track_urls"
 
 URLS_MODULE = """\
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from config.urls import urlpatterns as project  # not include(): the project's own i18n_patterns must stay at the root
 
 
 def trivial(request):
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench-trivial/", trivial), path("", include("config.urls"))]
+urlpatterns = [path("bench-trivial/", trivial), *project]
 """
 
 # wrk: each thread takes random paths from the file named by BENCH_PATHS, counts statuses, says "stopped" on
@@ -141,9 +143,10 @@ def opens_counted():
     return Invitation.objects.aggregate(n=Sum("open_count"))["n"]
 
 
-def gunicorn_start(tmp, port, workers, threads):
-    """gunicorn serving the project with the generated settings; returns the process once it answers."""
-    (Path(tmp) / "bench_track_settings.py").write_text(SETTINGS_MODULE)
+def gunicorn_start(tmp, port, workers, threads, *, settings=""):
+    """gunicorn serving the project with the generated settings (plus ``settings``, Python lines); returns the
+    process once it answers."""
+    (Path(tmp) / "bench_track_settings.py").write_text(SETTINGS_MODULE + settings)
     (Path(tmp) / "bench_track_urls.py").write_text(URLS_MODULE)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_track_settings", "PYTHONPATH": tmp}
     server = subprocess.Popen(

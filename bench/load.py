@@ -1,0 +1,258 @@
+#!/usr/bin/env python
+"""Many ambassadors at once against a live server: each follows their personal link, answers a two-page survey
+and votes for ideas, all concurrently, through gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/load.py [--ambassadors 200] [--votes 5] [--database-url postgres://...]
+
+A scratch PostgreSQL database (created beside the named one, dropped afterwards) gets ``--ambassadors`` invited
+ambassadors of a live survey-and-ideas campaign (emails not sent: invitations marked sent), a survey of two
+pages (a single choice and a short text, then a 0-10 score) and a board of 20 ideas. gunicorn serves the project
+(4 gthread workers of 2 threads, as bench/track.py). One thread per ambassador, all released together, does
+what a person does in a browser, with its own cookies and the CSRF token read from each form:
+
+    GET /i/<token>/ (personal link) -> GET /s/<slug>/ -> POST page 1 -> POST page 2 (submit)
+    -> POST a vote on ``--votes`` ideas drawn at random -> POST one of them again (a second click)
+
+Each step follows its redirects, as a browser does (a vote is a POST and the idea page it leads back to).
+Then the database is checked: one submitted response per ambassador with exactly its three answers, as sent,
+and every idea's vote count equal to its votes and to the votes cast (the second click counts nothing).
+Printed: steps per second over the whole run, p50 and p99 latency per kind of step, errors. The last line is one
+JSON object: ambassadors, steps, seconds, steps_per_s, p50_ms, p99_ms, errors, responses_ok, votes_ok. The exit
+status is 1 when anything was lost or counted twice.
+"""
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import secrets
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.send import free_port, scratch_database  # noqa: E402
+from bench.track import gunicorn_start  # noqa: E402
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SLUG = "charge"
+IDEAS = 20
+
+
+def build(ambassadors):
+    """The campaign, its survey, its board and its invitations; returns (tokens, {question code: pk}, idea pks)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from campaigns.delivery import _token_sql
+    from campaigns.models import Ambassador, Campaign, Invitation
+    from ideas.models import Board, Idea
+    from surveys.models import Choice, Question, Section, Survey
+
+    now = timezone.now()
+    Ambassador.objects.bulk_create(Ambassador(email=f"charge{number}@exemple.fr", first_name=f"Amb{number}",
+                                              region="bre", consent_at=now) for number in range(ambassadors))
+    campaign = Campaign.objects.create(
+        slug=SLUG, title="Charge", kind=Campaign.Kind.BOTH, status=Campaign.Status.LIVE, launched_at=now,
+        opens_at=now, closes_at=now + timezone.timedelta(days=7), subject_fr="x", body_fr="{lien}")
+    survey = Survey.objects.create(campaign=campaign, title_fr="Charge")
+    first, second = (Section.objects.create(survey=survey, sort_order=n, title_fr=f"Page {n + 1}") for n in range(2))
+    usage = Question.objects.create(survey=survey, section=first, sort_order=0, code="usage", required=True,
+                                    kind=Question.Kind.SINGLE, text_fr="Usage ?")
+    for order, code in enumerate(("jour", "semaine", "mois")):
+        Choice.objects.create(question=usage, sort_order=order, code=code, label_fr=code)
+    words = Question.objects.create(survey=survey, section=first, sort_order=1, code="mot",
+                                    kind=Question.Kind.SHORT_TEXT, text_fr="Un mot ?")
+    score = Question.objects.create(survey=survey, section=second, sort_order=0, code="note", required=True,
+                                    kind=Question.Kind.NPS, text_fr="Recommanderiez-vous ?")
+    Board.objects.create(campaign=campaign)
+    ideas = [Idea.objects.create(campaign=campaign, title=f"Idée numéro {number}").pk for number in range(IDEAS)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Invitation._meta.db_table} (campaign_id, ambassador_id, token, status, sent_at, created_at) "
+            f"SELECT %s, id, {_token_sql()}, 'sent', %s, %s "
+            f"FROM {Ambassador._meta.db_table}", [campaign.pk, now, now])
+    tokens = list(Invitation.objects.filter(campaign=campaign).order_by("ambassador_id")
+                  .values_list("ambassador__email", "token"))
+    return tokens, {"usage": usage.pk, "mot": words.pk, "note": score.pk}, ideas
+
+
+class Visitor:
+    """One ambassador's browser: cookies, CSRF token, timings per step."""
+
+    def __init__(self, base, timings, errors):
+        self.base, self.timings, self.errors = base, timings, errors
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def request(self, step, path, data=None, csrf=None):
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}, doseq=True).encode()
+        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
+        started = time.perf_counter()
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                text = response.read().decode()
+                status = response.status
+        except urllib.error.HTTPError as error:
+            text, status = error.read().decode(errors="replace"), error.code
+        self.timings[step].append(time.perf_counter() - started)
+        if status >= 400:
+            self.errors.append((step, status))
+        found = CSRF.search(text)
+        return text, found.group(1) if found else csrf
+
+
+def journey(visitor, token, fields, ideas, votes, rng, answers):
+    visitor.request("link", f"/i/{token}/")
+    _text, csrf = visitor.request("survey", f"/s/{SLUG}/")
+    usage, word, note = rng.choice(["jour", "semaine", "mois"]), f"mot{rng.randrange(1000)}", rng.randrange(11)
+    _text, csrf = visitor.request("page 1", f"/s/{SLUG}/1/", {f"q{fields['usage']}": usage,
+                                                              f"q{fields['mot']}": word, "action": "next"}, csrf)
+    _text, csrf = visitor.request("page 2", f"/s/{SLUG}/2/", {f"q{fields['note']}": note, "action": "next"}, csrf)
+    answers[token] = (usage, word, note)
+    chosen = rng.sample(ideas, votes)
+    for pk in chosen:
+        _text, csrf = visitor.request("vote", f"/b/{SLUG}/{pk}/vote/", {}, csrf)
+    visitor.request("vote again", f"/b/{SLUG}/{chosen[0]}/vote/", {}, csrf)
+    return chosen
+
+
+def check(tokens, fields, answers, cast):
+    """(responses_ok, votes_ok, problems) from the database."""
+    from django.db.models import Count
+
+    from campaigns.models import Invitation
+    from ideas.models import Idea, Vote
+    from surveys.models import Answer, Response
+
+    problems = []
+    submitted = Response.objects.filter(submitted_at__isnull=False).count()
+    if submitted != len(tokens) or Response.objects.count() != len(tokens):
+        problems.append(f"{submitted} submitted responses of {Response.objects.count()} for {len(tokens)} ambassadors")
+    stored = defaultdict(dict)
+    for token, question, choice, number, text in Answer.objects.values_list(
+            "response__invitation__token", "question_id", "choice__code", "number", "text"):
+        value = choice if question == fields["usage"] else int(number) if question == fields["note"] else text
+        if question in stored[token]:
+            problems.append(f"two answers to question {question} for {token[:8]}")
+        stored[token][question] = value
+    for token, (usage, word, note) in answers.items():
+        if stored[token] != {fields["usage"]: usage, fields["mot"]: word, fields["note"]: note}:
+            problems.append(f"answers of {token[:8]}: {stored[token]} instead of {(usage, word, note)}")
+    counted = dict(Idea.objects.values_list("pk", "vote_count"))
+    votes = dict(Vote.objects.values_list("idea").annotate(n=Count("pk")).order_by())
+    expected = defaultdict(int)
+    for chosen in cast:
+        for pk in chosen:
+            expected[pk] += 1
+    for pk, count in counted.items():
+        if count != votes.get(pk, 0) or count != expected.get(pk, 0):
+            problems.append(f"idea {pk}: vote_count {count}, votes {votes.get(pk, 0)}, cast {expected.get(pk, 0)}")
+    if Invitation.objects.filter(responded_at__isnull=True).exists():
+        problems.append("invitations not marked answered")
+    responses_ok = not [p for p in problems if "answer" in p or "response" in p]
+    votes_ok = not [p for p in problems if "idea" in p]
+    return responses_ok, votes_ok, problems
+
+
+def measure(args, tmp, url):
+    os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings",
+                       "LOG_LEVEL": "WARNING", "SECRET_KEY": secrets.token_urlsafe(50),
+                       "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "0", "IDEAS_PER_HOUR": "1000"})
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    tokens, fields, ideas = build(args.ambassadors)
+    connection.close()
+    port = free_port()
+    # pages render templates: static files straight from the apps, no collectstatic run needed for the bench
+    server = gunicorn_start(tmp, port, 4, 2, settings='STORAGES = {**STORAGES, "staticfiles": '
+                            '{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}\n')
+    base = f"http://127.0.0.1:{port}"
+    timings, errors, answers, cast = defaultdict(list), [], {}, []
+    barrier = threading.Barrier(len(tokens))
+    lock = threading.Lock()
+
+    def run(number, token):
+        rng = random.Random(number)
+        visitor = Visitor(base, timings, errors)
+        barrier.wait()
+        try:
+            chosen = journey(visitor, token, fields, ideas, args.votes, rng, answers)
+        except Exception as exc:  # noqa: BLE001 - counted, and the checks below say what was lost
+            errors.append(("exception", repr(exc)))
+            return
+        with lock:
+            cast.append(chosen)
+
+    threads = [threading.Thread(target=run, args=(number, token)) for number, (_email, token) in enumerate(tokens)]
+    started = time.perf_counter()
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.perf_counter() - started
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(30)
+    responses_ok, votes_ok, problems = check(tokens, fields, answers, cast)
+    return timings, errors, seconds, responses_ok, votes_ok, problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ambassadors", type=int, default=200)
+    parser.add_argument("--votes", type=int, default=5, help="ideas each ambassador votes for (at most 20)")
+    parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("bench/load.py runs on PostgreSQL: --database-url postgres://...")
+    with tempfile.TemporaryDirectory() as tmp:
+        url, drop = scratch_database(args.database_url, tmp, f"bench_load_{os.getpid()}")
+        try:
+            timings, errors, seconds, responses_ok, votes_ok, problems = measure(args, tmp, url)
+        finally:
+            drop()
+    every = sorted(value for values in timings.values() for value in values)
+    for step, values in timings.items():
+        values.sort()
+        print(f"{step}: {len(values)} steps, p50 {1000 * statistics.median(values):.0f} ms, "
+              f"p99 {1000 * values[min(len(values) - 1, int(0.99 * len(values)))]:.0f} ms", file=sys.stderr)
+    for step, status in errors[:5]:
+        print(f"ERROR: {step}: {status}", file=sys.stderr)
+    for problem in problems[:20]:
+        print(f"PROBLEM: {problem}", file=sys.stderr)
+    result = {
+        "ambassadors": args.ambassadors, "steps": len(every), "seconds": round(seconds, 1),
+        "steps_per_s": round(len(every) / seconds), "p50_ms": round(1000 * statistics.median(every)),
+        "p99_ms": round(1000 * every[min(len(every) - 1, int(0.99 * len(every)))]), "errors": len(errors),
+        "responses_ok": responses_ok, "votes_ok": votes_ok,
+    }
+    print(f"{args.ambassadors} ambassadors at once: {result['steps']} steps in {result['seconds']} s "
+          f"({result['steps_per_s']} steps/s), p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {len(errors)} errors; "
+          f"responses stored once: {responses_ok}; votes counted once: {votes_ok}", file=sys.stderr)
+    print(json.dumps(result))
+    if errors or problems:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
