@@ -320,6 +320,9 @@ class Campaign(ClusterableModel, EmailTemplate):
     reply_to = models.EmailField(_("adresse de réponse"), blank=True)
     launched_at = models.DateTimeField(_("lancée le"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)
+    deidentified_at = models.DateTimeField(
+        _("invitations anonymisées le"), null=True, blank=True, editable=False,
+        help_text=_("Passé le délai de conservation, les invitations ne sont plus rattachées à personne."))
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -418,7 +421,8 @@ class Invitation(Delivery):
         FREQUENCY_CAP = "frequency_cap", _("Trop sollicité récemment")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations")
-    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="invitations")
+    # None once the retention period of a closed campaign is over (campaigns.retention): nobody's any more.
+    ambassador = models.ForeignKey(Ambassador, null=True, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True, editable=False)
     skip_reason = models.CharField(_("raison"), max_length=20, choices=SkipReason.choices, blank=True, db_default="")
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)

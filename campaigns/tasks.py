@@ -2,6 +2,7 @@
 
 from campaigns import delivery
 from campaigns.import_jobs import run_import
+from campaigns.retention import campaigns_deidentify
 
 
 def run_ambassador_import(job_id, segment_id=None, language=None):
@@ -14,3 +15,7 @@ def send_emails(kind, object_id):
 
 def tick():
     return delivery.tick()
+
+
+def retention():
+    return campaigns_deidentify()
