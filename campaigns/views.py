@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from campaigns import destinations
 from campaigns.health import health
 from campaigns.models import Campaign
+from campaigns.throttle import throttled, token_failed
 from campaigns.tracking import invitation_for_token, link_state, record_click, record_open, unsubscribe
 from campaigns.visits import visit_start, visiting_invitation
 
@@ -56,10 +57,13 @@ def _unavailable(request, state, campaign=None, status=200):
 def personal_link(request, token):
     """Count the click, identify the visitor, and send them to the campaign (or one of its registered pages).
     A link that does not work says why."""
+    if throttled(request):
+        return _unavailable(request, "throttled", status=429)
     clicked = record_click(token)
     if clicked is None:
         invitation = invitation_for_token(token)
         if invitation is None:
+            token_failed(request)
             return _unavailable(request, "unknown", status=404)
         state = link_state(invitation)
         return _unavailable(request, state, invitation.campaign, status=410 if state == "withdrawn" else 200)
@@ -76,8 +80,11 @@ def personal_link(request, token):
 @require_http_methods(["GET", "POST"])
 @never_cache
 def unsubscribe_view(request, token):
+    if throttled(request):
+        return _unavailable(request, "throttled", status=429)
     invitation = invitation_for_token(token)
     if invitation is None:
+        token_failed(request)
         return _unavailable(request, "unknown", status=404)
     if request.method == "POST":
         unsubscribe(invitation)

@@ -277,3 +277,5 @@ PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
 # Retention: this many months after a campaign closed, its invitations (and their tracking) stop naming anyone
 # (0: kept as long as the campaign).
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+# Unknown personal-link tokens one address may try per minute before the token endpoints answer 429.
+TOKEN_FAILURES_PER_MINUTE = env_int("TOKEN_FAILURES_PER_MINUTE", 20)

@@ -39,10 +39,10 @@ def test_forged_tracking_addresses_answer_cleanly_and_count_nothing(client, invi
     before = tracked(invitation)
     path = endpoint.format("".join(char for char in token if char not in "\r\n\x0b\x0c"))
     response = client.get(path)
-    assert response.status_code in (200, 301, 302, 400, 404, 405, 410)
+    assert response.status_code in (200, 301, 302, 400, 404, 405, 410, 429)
     if token != invitation.token:
         assert tracked(invitation) == before
-    assert client.post(reverse("campaigns:unsubscribe", args=["f" * 64])).status_code == 404
+    assert client.post(reverse("campaigns:unsubscribe", args=["f" * 64])).status_code in (404, 429)
 
 
 @EXAMPLES

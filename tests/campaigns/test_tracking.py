@@ -182,3 +182,16 @@ def test_tracking_writes_check_the_connection_only_when_it_fails(invitation, mon
         assert record_open(invitation.token) and checks == [1]
         invitation.refresh_from_db()
         assert invitation.open_count == 2
+
+
+def test_guessing_tokens_is_stopped_after_a_few_failures(client, invitation, settings):
+    settings.TOKEN_FAILURES_PER_MINUTE = 3
+    for number in range(3):
+        assert client.get(reverse("campaigns:personal_link", args=[f"{number:064x}"])).status_code == 404
+    refused = client.get(reverse("campaigns:personal_link", args=[invitation.token]))
+    assert refused.status_code == 429 and "Réessayez dans une minute" in refused.content.decode()
+    assert client.post(reverse("campaigns:unsubscribe", args=[invitation.token])).status_code == 429
+    invitation.refresh_from_db()
+    assert invitation.click_count == 0 and invitation.unsubscribed_at is None
+    other = client.get(reverse("campaigns:personal_link", args=[invitation.token]), REMOTE_ADDR="198.51.100.7")
+    assert other.status_code == 302  # another address is not held back
