@@ -72,7 +72,7 @@ def personal_link(request, token):
     if request.GET.get("to"):
         target = destinations.resolve(Campaign.objects.get(slug=slug), request.GET["to"]) or target
     response = HttpResponseRedirect(target)
-    visit_start(response, invitation_id)
+    visit_start(request, response, invitation_id)
     return response
 
 

@@ -11,9 +11,9 @@ SALT = "campaigns.visit"
 MAX_AGE = 12 * 3600
 
 
-def visit_start(response, invitation_id):
+def visit_start(request, response, invitation_id):
     response.set_signed_cookie(COOKIE, str(invitation_id), salt=SALT, max_age=MAX_AGE, httponly=True,
-                               samesite="Lax", secure=response.get("X-Forwarded-Proto") == "https" or None)
+                               samesite="Lax", secure=request.is_secure())
 
 
 def visiting_invitation(request, campaign=None):

@@ -195,3 +195,10 @@ def test_guessing_tokens_is_stopped_after_a_few_failures(client, invitation, set
     assert invitation.click_count == 0 and invitation.unsubscribed_at is None
     other = client.get(reverse("campaigns:personal_link", args=[invitation.token]), REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 302  # another address is not held back
+
+
+def test_the_visit_cookie_is_secure_over_https_and_never_readable_by_scripts(client, invitation):
+    link = reverse("campaigns:personal_link", args=[invitation.token])
+    cookie = client.get(link, secure=True).cookies[COOKIE]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert not client.get(link).cookies[COOKIE]["secure"]  # plain HTTP (make run): a secure cookie would be lost
