@@ -131,7 +131,7 @@ def journey(visitor, token, fields, ideas, votes, rng, answers):
 
 
 def check(tokens, fields, answers, cast):
-    """(responses_ok, votes_ok, problems) from the database."""
+    """(responses_ok, votes_ok, problems) from the database: problems with responses first, then with votes."""
     from django.db.models import Count
 
     from campaigns.models import Invitation
@@ -152,6 +152,9 @@ def check(tokens, fields, answers, cast):
     for token, (usage, word, note) in answers.items():
         if stored[token] != {fields["usage"]: usage, fields["mot"]: word, fields["note"]: note}:
             problems.append(f"answers of {token[:8]}: {stored[token]} instead of {(usage, word, note)}")
+    if Invitation.objects.filter(responded_at__isnull=True).exists():
+        problems.append("invitations not marked answered")
+    responses_ok, found = not problems, len(problems)
     counted = dict(Idea.objects.values_list("pk", "vote_count"))
     votes = dict(Vote.objects.values_list("idea").annotate(n=Count("pk")).order_by())
     expected = defaultdict(int)
@@ -161,10 +164,7 @@ def check(tokens, fields, answers, cast):
     for pk, count in counted.items():
         if count != votes.get(pk, 0) or count != expected.get(pk, 0):
             problems.append(f"idea {pk}: vote_count {count}, votes {votes.get(pk, 0)}, cast {expected.get(pk, 0)}")
-    if Invitation.objects.filter(responded_at__isnull=True).exists():
-        problems.append("invitations not marked answered")
-    responses_ok = not [p for p in problems if "answer" in p or "response" in p]
-    votes_ok = not [p for p in problems if "idea" in p]
+    votes_ok = len(problems) == found
     return responses_ok, votes_ok, problems
 
 

@@ -31,7 +31,8 @@ def register(name, export, erase=None):
     _sections[name] = Section(name, export, erase)
 
 
-def _when(value):
+def iso(value):
+    """A date or a moment as ISO 8601 text, for the JSON document (None stays None)."""
     return value.isoformat() if value else None
 
 
@@ -44,14 +45,14 @@ def ambassador_export(ambassador):
         "ambassador": {
             "email": ambassador.email, "first_name": ambassador.first_name, "last_name": ambassador.last_name,
             "locale": ambassador.locale, "region": ambassador.region, "age_band": ambassador.age_band,
-            "customer_since": _when(ambassador.customer_since), "consent_at": _when(ambassador.consent_at),
-            "opted_out_at": _when(ambassador.opted_out_at), "email_bounced_at": _when(ambassador.email_bounced_at),
-            "created_at": _when(ambassador.created_at),
+            "customer_since": iso(ambassador.customer_since), "consent_at": iso(ambassador.consent_at),
+            "opted_out_at": iso(ambassador.opted_out_at), "email_bounced_at": iso(ambassador.email_bounced_at),
+            "created_at": iso(ambassador.created_at),
             "products": list(ambassador.products.values_list("name", flat=True)),
             "tags": list(ambassador.tags.values_list("name", flat=True)),
             "lists": list(SegmentMember.objects.filter(ambassador=ambassador).values_list("segment__name", flat=True)),
         },
-        "invitations": [{key: _when(value) if hasattr(value, "isoformat") else value for key, value in row.items()}
+        "invitations": [{key: iso(value) if hasattr(value, "isoformat") else value for key, value in row.items()}
                         for row in invitations],
     }
     for section in _sections.values():

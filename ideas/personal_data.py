@@ -1,11 +1,8 @@
 """One ambassador's ideas, comments, votes, reports and badges, for their data export; on erasure, the name they
 chose to show goes (their contributions stay, signed by no one)."""
 
+from campaigns.personal_data import iso
 from ideas.models import AbuseReport, Award, Comment, Contributor, Idea, Vote
-
-
-def _when(value):
-    return value.isoformat() if value else None
 
 
 def ideas_export(ambassador):
@@ -14,15 +11,15 @@ def ideas_export(ambassador):
         "display_name": contributor.display_name if contributor else "",
         "hidden_from_leaderboards": contributor.hide_from_leaderboards if contributor else False,
         "ideas": [{"campaign": idea.campaign.title, "title": idea.title, "body": idea.body, "status": idea.status,
-                   "created_at": _when(idea.created_at)}
+                   "created_at": iso(idea.created_at)}
                   for idea in Idea.objects.filter(author=ambassador).select_related("campaign").order_by("pk")],
-        "comments": [{"idea": comment.idea.title, "body": comment.body, "created_at": _when(comment.created_at)}
+        "comments": [{"idea": comment.idea.title, "body": comment.body, "created_at": iso(comment.created_at)}
                      for comment in Comment.objects.filter(author=ambassador).select_related("idea").order_by("pk")],
-        "votes": [{"idea": vote.idea.title, "created_at": _when(vote.created_at)}
+        "votes": [{"idea": vote.idea.title, "created_at": iso(vote.created_at)}
                   for vote in Vote.objects.filter(ambassador=ambassador).select_related("idea").order_by("pk")],
-        "reports": [{"reason": report.reason, "created_at": _when(report.created_at)}
+        "reports": [{"reason": report.reason, "created_at": iso(report.created_at)}
                     for report in AbuseReport.objects.filter(reporter=ambassador).order_by("pk")],
-        "badges": [{"badge": award.badge, "awarded_at": _when(award.awarded_at)}
+        "badges": [{"badge": award.badge, "awarded_at": iso(award.awarded_at)}
                    for award in Award.objects.filter(ambassador=ambassador).order_by("pk")],
     }
 

@@ -1,6 +1,7 @@
 """The survey answers of one ambassador, for their data export (``campaigns.personal_data``). Erasure keeps them:
 they stay attached to the erased, blank ambassador."""
 
+from campaigns.personal_data import iso
 from surveys.models import Answer, Response
 
 
@@ -15,8 +16,8 @@ def survey_answers_export(ambassador):
             "question": answer.question.text_fr, "row": answer.row.label_fr if answer.row else None,
             "choice": answer.choice.label_fr if answer.choice else None,
             "number": str(answer.number) if answer.number is not None else None,
-            "date": answer.date.isoformat() if answer.date else None, "text": answer.text})
+            "date": iso(answer.date), "text": answer.text})
     return [{"campaign": response.invitation.campaign.title, "survey": response.survey.title_fr,
-             "started_at": response.started_at.isoformat(),
-             "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
+             "started_at": iso(response.started_at),
+             "submitted_at": iso(response.submitted_at),
              "answers": answers.get(response.pk, [])} for response in responses]
