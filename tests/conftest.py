@@ -1,13 +1,16 @@
 """Shared fixtures: named staff users (one per role, and an outsider), a fast password hasher, tasks run at
 once, files written to a temporary var/ folder, and a headless Chromium for browser tests."""
 
+import logging
 import os
 import shutil
+import uuid
 
 import pytest
 from django.contrib.auth.models import Group
 
 from campaigns.roles import ANALYST, EDITOR, MODERATOR, PRODUCT_TEAM
+from tests.cluster import CLUSTER_LEASE_SECONDS, CLUSTER_WORKERS, Cluster, test_database_url
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls around it are still synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -216,3 +219,63 @@ def smtp_server(settings):
     recorder.port = port
     yield recorder
     controller.stop()
+
+# --- real django-q2 clusters ------------------------------------------------------------------------------
+
+@pytest.fixture
+def cluster(smtp_server, monkeypatch, tmp_path, caplog, settings):
+    """Start and kill real django-q2 clusters (``cluster.start()``) on a Redis queue used by this test only; the
+    test process, and a live server in it, enqueue on that same queue; the clusters send to ``smtp_server``. Set
+    ``cluster.env`` (SITE_URL, say) before starting. Every process started is killed at the end, whatever happens."""
+    redis_url = settings.REDIS_URL
+    if not redis_url:
+        pytest.skip("needs the Redis broker: set REDIS_URL (CI does)")
+    database_url = test_database_url()
+    if database_url is None:
+        pytest.skip("the SQLite test database is in memory, out of reach of the cluster's processes: "
+                    "run on PostgreSQL (DATABASE_URL=postgres://...) to exercise a real cluster")
+    import redis
+    from django_q.conf import Conf
+
+    caplog.set_level(logging.WARNING, logger="mail.log")  # aiosmtpd logs every SMTP command at INFO
+
+    name = f"test-delivery-{uuid.uuid4().hex[:12]}"
+    # django_q.conf.Conf read the settings at import: point this process's enqueuing at the cluster's queue.
+    # PREFIX is also the salt that signs task packages, so both sides must agree on it and on the secret key.
+    monkeypatch.setattr(Conf, "SYNC", False)
+    monkeypatch.setattr(Conf, "ORM", None)
+    monkeypatch.setattr(Conf, "REDIS", redis_url)
+    monkeypatch.setattr(Conf, "PREFIX", name)
+    monkeypatch.setattr(Conf, "CLUSTER_NAME", name)
+    monkeypatch.setattr(Conf, "SECRET_KEY", settings.SECRET_KEY)
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update({
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+        "VAR_DIR": str(tmp_path / "cluster-var"),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "Q_CLUSTER_NAME": name,
+        "Q_WORKERS": str(CLUSTER_WORKERS),
+        "SEND_PARALLEL": str(CLUSTER_WORKERS),
+        "SEND_BATCH_SIZE": "50",
+        "SEND_LEASE_SECONDS": str(CLUSTER_LEASE_SECONDS),
+        "CACHE_URL": "",
+        "DEBUG": "0",
+        "PYTHONUNBUFFERED": "1",
+    })
+    store = redis.from_url(redis_url)
+    store.ping()
+
+    def forget_queue():
+        keys = list(store.scan_iter(match=f"django_q:{name}:*"))
+        if keys:
+            store.delete(*keys)
+
+    forget_queue()
+    runner = Cluster(env, tmp_path)
+    yield runner
+    for process in runner.processes:
+        runner.kill(process)
+    forget_queue()
+    store.close()

@@ -1,0 +1,75 @@
+"""Real processes for tests: ``manage.py qcluster`` clusters on the test database and a Redis queue of the test's
+own (the ``cluster`` fixture of ``tests/conftest.py``), and the helpers to wait on them."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+CLUSTER_WORKERS = 2  # Q_WORKERS and SEND_PARALLEL: at most this many senders run, so at most this many are killed
+CLUSTER_LEASE_SECONDS = 4  # SEND_LEASE_SECONDS: a dead sender's claim is taken over after this
+
+
+def wait_for(condition, *, timeout, what, interval=0.05, explain=str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"gave up after {timeout} s waiting for {what}\n{explain()}")
+
+
+def test_database_url():
+    """The test database as a DATABASE_URL for another process, or None when no other process can reach it."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = quote(db["USER"] or "", safe="") + (":" + quote(db["PASSWORD"], safe="") if db.get("PASSWORD") else "")
+        host = quote(db["HOST"] or "", safe="") + (f":{db['PORT']}" if db["PORT"] else "")  # a socket path too
+        options = urlencode({key: value for key, value in (db.get("OPTIONS") or {}).items() if isinstance(value, str)})
+        return f"postgres://{auth}@{host}/{quote(db['NAME'], safe='')}" + (f"?{options}" if options else "")
+    if connection.vendor == "sqlite" and not connection.creation.is_in_memory_db(db["NAME"]):
+        return f"sqlite:///{Path(db['NAME']).resolve()}"
+    return None
+
+
+class Cluster:
+    """``manage.py qcluster`` processes started by a test, each in a process group of its own."""
+
+    def __init__(self, env, log_dir):
+        self.env, self.log_dir, self.processes = env, log_dir, []
+
+    def start(self):
+        log = (self.log_dir / f"qcluster-{len(self.processes) + 1}.log").open("wb")
+        process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=self.env,
+                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        self.processes.append(process)
+        return process
+
+    def kill(self, process):
+        """SIGKILL to the whole group (the cluster's guard, pusher, monitor and workers), then wait until it is gone."""
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait(timeout=10)
+
+        def group_gone():
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return True
+            return False
+
+        wait_for(group_gone, timeout=10, what=f"the processes of qcluster {process.pid} to die")
+
+    def log_tail(self, lines=40):
+        text = "\n".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("qcluster-*.log")))
+        return "\n".join(text.splitlines()[-lines:])
