@@ -2,6 +2,7 @@
 bouncing (never emailed again) and the invitations sent to it as bounced. The bounce file command and the ESP
 webhooks (django-anymail) feed the same function."""
 
+import logging
 import re
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from campaigns.opt_out import ambassadors_opt_out
 
 Status = Invitation.Status
 HEADER = re.compile(r"^[A-Za-z][A-Za-z-]*:\s")
+log = logging.getLogger("campaigns.bounces")
 DSN_FIELD = re.compile(r"^(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^>\s]+)>?\s*$", re.IGNORECASE)
 
 
@@ -32,7 +34,9 @@ def bounce_record(*, email=None, invitation_id=None, when=None):
         invitations = Invitation.objects.filter(ambassador_id__in=ambassador_ids, status__in=[Status.SENT, Status.DELIVERED])
         if invitation_id is not None:
             invitations = invitations.filter(pk=invitation_id)
-        return invitations.update(status=Status.BOUNCED, bounced_at=when)
+        marked = invitations.update(status=Status.BOUNCED, bounced_at=when)
+    log.info("bounce recorded", extra={"ambassadors": ambassador_ids, "invitation": invitation_id, "invitations": marked})
+    return marked
 
 
 def delivered_record(invitation_id, *, when=None):
@@ -76,6 +80,8 @@ def bounces_record_file(lines, *, when=None):
             continue
         bounce_record(email=address, when=when)
         result["bounced"] += 1
+    log.info("bounce file recorded", extra={"bounced": result["bounced"], "unknown": len(result["unknown"]),
+                                            "unreadable": len(result["unreadable"])})
     return result
 
 

@@ -277,7 +277,11 @@ def send_emails(kind, object_id, *, max_seconds=None):
         claim, ids = claim_batch(kind, object_id)
         if not ids:
             return total
-        for key, value in send_batch(kind, claim, ids).items():
+        started = time.monotonic()
+        outcome = send_batch(kind, claim, ids)
+        log.info("batch sent", extra={"kind": kind, KINDS[kind][1]: object_id, "emails": len(ids), **outcome,
+                                      "seconds": round(time.monotonic() - started, 3)})
+        for key, value in outcome.items():
             total[key] += value
     senders_enqueue(kind, object_id, count=1)
     return total
