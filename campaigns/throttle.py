@@ -3,14 +3,27 @@ unknown tokens in a minute gets 429 on the token endpoints for the rest of that 
 
 Only failures are counted (a working link costs nothing more); the count lives in the cache (``CACHE_URL``:
 shared by every web process with Redis, per process otherwise). The open pixel is left out: it answers the same
-image for a known and an unknown token, so it tells a guesser nothing."""
+image for a known and an unknown token, so it tells a guesser nothing.
+
+Behind reverse proxies every request comes from a proxy's address: with ``TRUSTED_PROXIES`` set to their
+number, the client's address is read from ``X-Forwarded-For``, counting from the right (each proxy appends the
+address it saw; entries further left are the client's to forge)."""
 
 from django.conf import settings
 from django.core.cache import cache
 
 
+def client_address(request):
+    hops = settings.TRUSTED_PROXIES
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _key(request):
-    return f"token-failures:{request.META.get('REMOTE_ADDR', '')}"
+    return f"token-failures:{client_address(request)}"
 
 
 def throttled(request):

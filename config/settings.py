@@ -285,3 +285,6 @@ PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
 # Unknown personal-link tokens one address may try per minute before the token endpoints answer 429.
 TOKEN_FAILURES_PER_MINUTE = env_int("TOKEN_FAILURES_PER_MINUTE", 20)
+# How many reverse proxies stand in front of the web processes, each appending to X-Forwarded-For (0: none;
+# the client is then REMOTE_ADDR).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)

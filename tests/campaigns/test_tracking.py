@@ -197,6 +197,19 @@ def test_guessing_tokens_is_stopped_after_a_few_failures(client, invitation, set
     assert other.status_code == 302  # another address is not held back
 
 
+def test_behind_a_proxy_guessers_are_told_apart_by_the_address_it_forwards(client, invitation, settings):
+    """One reverse proxy: every request comes from its address; the client is the last X-Forwarded-For entry
+    (what the client wrote itself, further left, changes nothing)."""
+    settings.TOKEN_FAILURES_PER_MINUTE, settings.TRUSTED_PROXIES = 3, 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for number in range(3):
+        forged = {"HTTP_X_FORWARDED_FOR": f"192.0.2.{number}, 203.0.113.9"}
+        assert client.get(reverse("campaigns:personal_link", args=[f"{number:064x}"]), **proxy, **forged).status_code == 404
+    link = reverse("campaigns:personal_link", args=[invitation.token])
+    assert client.get(link, **proxy, HTTP_X_FORWARDED_FOR="192.0.2.50, 203.0.113.9").status_code == 429
+    assert client.get(link, **proxy, HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 302
+
+
 def test_the_visit_cookie_is_secure_over_https_and_never_readable_by_scripts(client, invitation):
     link = reverse("campaigns:personal_link", args=[invitation.token])
     cookie = client.get(link, secure=True).cookies[COOKIE]
