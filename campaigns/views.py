@@ -2,11 +2,11 @@
 campaign's landing page. Staff views are in admin_views."""
 
 import base64
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -52,6 +52,12 @@ def _unavailable(request, state, campaign=None, status=200):
     return render(request, "campaigns/link_unavailable.html", {"state": state, "campaign": campaign}, status=status)
 
 
+@lru_cache(maxsize=1024)
+def _landing_url(script_prefix, slug):
+    """Where a click leads, reversed once per campaign: reversing costs the personal link a tenth of its time."""
+    return reverse("campaigns:landing", args=[slug])
+
+
 @require_GET
 @not_stored
 def personal_link(request, token):
@@ -68,7 +74,7 @@ def personal_link(request, token):
         state = link_state(invitation)
         return _unavailable(request, state, invitation.campaign, status=410 if state == "withdrawn" else 200)
     invitation_id, slug = clicked
-    target = reverse("campaigns:landing", args=[slug])
+    target = _landing_url(get_script_prefix(), slug)
     if request.GET.get("to"):
         target = destinations.resolve(Campaign.objects.get(slug=slug), request.GET["to"]) or target
     response = HttpResponseRedirect(target)

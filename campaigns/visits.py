@@ -1,6 +1,9 @@
 """An ambassador who followed their personal link stays identified for the visit by a signed cookie holding
 their invitation (no account, no database write, no personal data in the cookie)."""
 
+from functools import lru_cache
+
+from django.conf import settings
 from django.core import signing
 
 from campaigns.models import Invitation
@@ -11,9 +14,16 @@ SALT = "campaigns.visit"
 MAX_AGE = 12 * 3600
 
 
+@lru_cache(maxsize=4)
+def _signer(secret_key):
+    return signing.get_cookie_signer(salt=COOKIE + SALT)
+
+
 def visit_start(request, response, invitation_id):
-    response.set_signed_cookie(COOKIE, str(invitation_id), salt=SALT, max_age=MAX_AGE, httponly=True,
-                               samesite="Lax", secure=request.is_secure())
+    """The cookie ``set_signed_cookie`` would write (``get_signed_cookie`` reads it), with the signer built once
+    per secret key rather than on every click: the personal link is a busy endpoint."""
+    response.set_cookie(COOKIE, _signer(settings.SECRET_KEY).sign(str(invitation_id)), max_age=MAX_AGE,
+                        httponly=True, samesite="Lax", secure=request.is_secure())
 
 
 def visiting_invitation(request, campaign=None):
