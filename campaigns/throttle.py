@@ -1,5 +1,6 @@
-"""Rate limit on guessing personal-link tokens: an address that tried more than ``TOKEN_FAILURES_PER_MINUTE``
-unknown tokens in a minute gets 429 on the token endpoints for the rest of that minute.
+"""Rate limits in the cache: ``hit`` counts actions per key and window (an ambassador's votes, say), and an
+address that tried more than ``TOKEN_FAILURES_PER_MINUTE`` unknown personal-link tokens in a minute gets 429 on
+the token endpoints for the rest of that minute.
 
 Only failures are counted (a working link costs nothing more); the count lives in the cache (``CACHE_URL``:
 shared by every web process with Redis, per process otherwise). The open pixel is left out: it answers the same
@@ -31,9 +32,15 @@ def throttled(request):
 
 
 def token_failed(request):
-    key = _key(request)
-    if not cache.add(key, 1, timeout=60):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.add(key, 1, timeout=60)
+    hit(_key(request))
+
+
+def hit(key, *, seconds=60):
+    """Count one more action under ``key`` in a window of ``seconds``; returns the count so far in the window."""
+    if cache.add(key, 1, timeout=seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=seconds)
+        return 1

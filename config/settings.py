@@ -272,9 +272,10 @@ CONTACT_CAP_DAYS = env_int("CONTACT_CAP_DAYS", 30)
 # An open this soon after sending, or from a known privacy proxy, is flagged as not a human one.
 PROXY_OPEN_SECONDS = env_int("PROXY_OPEN_SECONDS", 30)
 
-# Idea boards: how many ideas and comments one ambassador may post per hour, and for how long a comment stays
-# editable by its author.
+# Idea boards: how many ideas and comments one ambassador may post per hour, how many votes cast or withdrawn
+# per minute, and for how long a comment stays editable by its author.
 IDEAS_PER_HOUR = env_int("IDEAS_PER_HOUR", 5)
+VOTES_PER_MINUTE = env_int("VOTES_PER_MINUTE", 30)
 COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
 COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
 

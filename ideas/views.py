@@ -1,6 +1,7 @@
 """The idea board as ambassadors see it, identified by the visit their personal link started (staff may read).
 Views parse the request, call one function of ``ideas.board``/``ideas.posting``/``ideas.voting``, render."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.locales import localized
 from campaigns.models import Campaign
+from campaigns.throttle import hit
 from campaigns.tracking import mark_responded
 from campaigns.visits import visiting_invitation
 from ideas import board as reads
@@ -148,6 +150,9 @@ def idea_vote(request, slug, pk):
         return _refused(request)
     idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk)
     with translation.override(visit.locale):
+        if hit(f"votes:{visit.ambassador.pk}") > settings.VOTES_PER_MINUTE:
+            messages.error(request, _("Trop de votes en peu de temps : réessayez dans une minute."))
+            return _back(request, slug, pk)
         try:
             if request.POST.get("action") == "withdraw":
                 vote_withdraw(idea=idea, ambassador=visit.ambassador)

@@ -50,6 +50,18 @@ def test_an_ambassador_posts_an_idea_votes_and_comments(visitor, board, invitati
     assert not Vote.objects.exists()
 
 
+def test_voting_again_and_again_is_held_back_for_a_minute(visitor, board, settings):
+    settings.VOTES_PER_MINUTE = 3
+    target = idea(board, "Budget par catégorie")
+    vote = reverse("ideas:vote", args=[SLUG, target.pk])
+    for action in ("vote", "withdraw", "vote"):
+        visitor.post(vote, {"action": action})
+    response = visitor.post(vote, {"action": "withdraw"}, follow=True)
+    assert "Trop de votes en peu de temps" in response.content.decode()
+    target.refresh_from_db()
+    assert target.vote_count == 1 and Vote.objects.count() == 1  # the fourth action changed nothing
+
+
 def test_similar_ideas_are_suggested_before_posting(visitor, board):
     idea(board, "Virement instantané gratuit", vote_count=12)
     data = {"title": "Rendre le virement instantané moins cher", "body": ""}
