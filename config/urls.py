@@ -1,3 +1,4 @@
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
@@ -11,10 +12,12 @@ urlpatterns = [
     path("", include("campaigns.urls")),
     path("", include("surveys.urls")),
     path("", include("ideas.urls")),
-    path("anymail/", include("anymail.urls")),
     path("documents/", include(wagtaildocs_urls)),
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
+if settings.ESP_WEBHOOKS:  # the ESP's delivery and bounce events (inbound mail is not used)
+    tracking = [pattern for pattern in anymail_urls.urlpatterns if pattern.name.endswith("_tracking_webhook")]
+    urlpatterns.append(path("anymail/", include((tracking, "anymail"))))
 # The published pages, per language: /fr/... and /en/... ("/" leads to the visitor's language).
 urlpatterns += i18n_patterns(
     path("", include("cms.urls")),
