@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from campaigns.models import Ambassador, Invitation
+from campaigns.models import Ambassador, Campaign, Invitation
 from ideas.models import AbuseReport, Board, Comment, Idea, Moderation, Vote
 from ideas.voting import vote_cast
 from tests.ideas.conftest import idea
@@ -20,6 +21,17 @@ def test_the_board_needs_a_personal_link(client, board):
     assert client.get(board_url()).status_code == 403
     assert client.post(reverse("ideas:new", args=[SLUG]), {"title": "Une idée"}).status_code == 403
     assert not Idea.objects.exists()
+
+
+def test_a_visit_for_another_campaign_opens_nothing_on_this_board(visitor, board):
+    other = Campaign.objects.create(slug="autre", title="Autre", kind=Campaign.Kind.IDEATION,
+                                    status=Campaign.Status.LIVE, launched_at=timezone.now())
+    Board.objects.create(campaign=other)
+    elsewhere = idea(Board.objects.get(campaign=other), "Ailleurs", moderation=Moderation.APPROVED)
+    assert visitor.get(reverse("ideas:board", args=["autre"])).status_code == 403
+    assert visitor.post(reverse("ideas:new", args=["autre"]), {"title": "Une idée", "confirmed": "True"}).status_code == 403
+    assert visitor.post(reverse("ideas:vote", args=["autre", elsewhere.pk]), {"action": "vote"}).status_code == 403
+    assert Idea.objects.filter(campaign=other).count() == 1 and not Vote.objects.exists()
 
 
 def test_the_campaign_page_leads_to_the_board(visitor, board):
