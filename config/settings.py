@@ -215,6 +215,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Ambassadeurs")
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from Gravatar would send a hash of each address to a third party
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Videos of campaign pages are served from this site (mp4, webm, with WebVTT captions): no third-party player.
 WAGTAILDOCS_EXTENSIONS = ["csv", "pdf", "xlsx", "docx", "pptx", "txt", "zip", "mp4", "webm", "vtt"]

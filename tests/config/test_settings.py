@@ -74,3 +74,11 @@ def test_a_secret_key_is_made_once_per_installation(tmp_path):
     assert first.returncode == 0, first.stderr
     assert first.stdout.split()[-1] == second.stdout.split()[-1] == (tmp_path / "secret_key").read_text()
     assert len(first.stdout.split()[-1]) >= 50
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_no_third_party_avatar(client, product_user):
+    """Gravatar would receive a hash of each staff address from every admin page view."""
+    client.force_login(product_user)
+    page = client.get("/admin/").content.decode()
+    assert "gravatar" not in page and "default-user-avatar" in page
