@@ -1,8 +1,10 @@
 """The campaigns app in the Wagtail admin: ambassadors, segments, products, tags and imports."""
 
+import functools
+
 import django_filters
 from django import forms
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail import hooks
@@ -14,6 +16,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns import admin_views as views
@@ -38,8 +41,28 @@ class AmbassadorFilterSet(WagtailFilterSet):
         fields = ["region", "age_band", "locale", "products", "tags"]
 
 
+def _with_permission(view, permission):
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        views.require_perms(request, permission)
+        return view(request, *args, **kwargs)
+    return checked
+
+
+class PeopleChooserViewSet(SnippetChooserViewSet):
+    """The chooser of a model whose rows name people (an ambassador, an invitation: by email). Wagtail's
+    choosers check no permission of their own, so any admin account could list them: only those who may view
+    the model may open it."""
+
+    def get_urlpatterns(self):
+        permission = f"{self.model._meta.app_label}.view_{self.model._meta.model_name}"
+        return [URLPattern(pattern.pattern, _with_permission(pattern.callback, permission), pattern.default_args,
+                           pattern.name) for pattern in super().get_urlpatterns()]
+
+
 class AmbassadorViewSet(SnippetViewSet):
     model = Ambassador
+    chooser_viewset_class = PeopleChooserViewSet
     icon = "user"
     menu_label = _("Ambassadeurs")
     list_display = ["email", "first_name", "last_name", "region", "age_band", "locale", "opted_out_at"]
@@ -280,6 +303,7 @@ class InvitationViewSet(SnippetViewSet):
     """Who was invited and what became of it; staff withdraw an invitation here (its link then stops working)."""
 
     model = Invitation
+    chooser_viewset_class = PeopleChooserViewSet
     icon = "user"
     menu_label = _("Invitations")
     list_display = ["ambassador", "campaign", "status", "sent_at", "first_opened_at", "first_clicked_at", "responded_at"]

@@ -15,7 +15,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.models import Campaign
 from campaigns.wagtail_hooks import MenuViewSet
@@ -49,6 +49,16 @@ class BoardViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Board.objects.select_related("campaign")
+
+
+class ContributionInspectView(InspectView):
+    """An idea or a comment. Its author is named as on the board, not as ``str(ambassador)`` (which holds their
+    email), unless the reader may see ambassadors' personal data: moderators and analysts may not."""
+
+    def get_field_display_value(self, field_name, field):
+        if field_name == "author" and not self.request.user.has_perm("campaigns.view_ambassador"):
+            return display_name(self.object.author)
+        return super().get_field_display_value(field_name, field)
 
 
 class IdeaAdminForm(WagtailAdminModelForm):
@@ -105,6 +115,7 @@ class IdeaViewSet(SnippetViewSet):
     search_backend_name = None
     filterset_class = IdeaFilterSet
     inspect_view_enabled = True
+    inspect_view_class = ContributionInspectView
     copy_view_enabled = False
     edit_handler = ObjectList([
         FieldRowPanel([FieldPanel("campaign"), FieldPanel("category")]),
@@ -163,6 +174,7 @@ class CommentViewSet(SnippetViewSet):
     search_backend_name = None
     filterset_class = CommentFilterSet
     inspect_view_enabled = True
+    inspect_view_class = ContributionInspectView
     copy_view_enabled = False
     add_to_reference_index = False
     panels = [FieldPanel("body")]

@@ -2,6 +2,7 @@
 workbook exports run by django-q2. Every view needs ``reports.view_report`` (product team, analysts)."""
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -43,7 +44,7 @@ def campaign_report_view(request, pk):
         "dimensions": cross_tab_dimensions(), "cross_tab_kinds": CROSS_TAB_KINDS,
         "selected_question": question_id, "selected_by": by,
         "tables": [name for name in exports.tables(campaign)],
-        "jobs": ExportJob.objects.filter(campaign=campaign).select_related("created_by")[:5],
+        "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
         "can_export": request.user.has_perms(EXPORT), "threshold": settings.PRIVACY_THRESHOLD,
     })
 
@@ -83,15 +84,29 @@ def export_create(request, pk):
     return redirect("reports:export", job.pk)
 
 
-def export_detail(request, job_pk):
+def readable_jobs(user):
+    """The exports ``user`` may open: all of them for who may see ambassadors; for the others (analysts), only
+    their own, since another's file may name ambassadors (``exports.may_see_identities`` of its author)."""
+    if exports.may_see_identities(user):
+        return ExportJob.objects.all()
+    return ExportJob.objects.filter(created_by=user)
+
+
+def _readable_job(request, job_pk, **filters):
     require_perms(request, VIEW)
-    job = get_object_or_404(ExportJob.objects.select_related("campaign", "created_by"), pk=job_pk)
+    job = get_object_or_404(ExportJob.objects.select_related("campaign", "created_by"), pk=job_pk, **filters)
+    if job.created_by_id != request.user.pk and not exports.may_see_identities(request.user):
+        raise PermissionDenied
+    return job
+
+
+def export_detail(request, job_pk):
+    job = _readable_job(request, job_pk)
     return render(request, "reports/admin/export.html", {"job": job, "refresh": not job.is_finished})
 
 
 def export_download(request, job_pk):
-    require_perms(request, VIEW)
-    job = get_object_or_404(ExportJob, pk=job_pk, status=ExportJob.Status.DONE)
+    job = _readable_job(request, job_pk, status=ExportJob.Status.DONE)
     try:
         handle = open(job.file_path, "rb")
     except OSError:
