@@ -73,3 +73,94 @@ class Cluster:
     def log_tail(self, lines=40):
         text = "\n".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("qcluster-*.log")))
         return "\n".join(text.splitlines()[-lines:])
+
+
+# --- gunicorn on the test database ------------------------------------------------------------------------
+
+WEB_SETTINGS = """\
+from config.settings import *  # noqa: F403
+
+# Static files straight from the apps (as bench/load.py): no collectstatic run for a test.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+"""
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def group_kill(process):
+    """SIGKILL to the process group of ``process`` (started with ``start_new_session``), then wait until it is gone."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=10)
+
+    def group_gone():
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    wait_for(group_gone, timeout=10, what=f"the processes of group {process.pid} to die")
+
+
+class WebServer:
+    """gunicorn (gthread workers) serving the project on the test database, on a loopback port that stays the same
+    across restarts; the master and its workers in a process group of their own, so that ``kill`` takes them all.
+    ``env`` is the environment of the test's own settings (secret key included): cookies signed before a restart
+    still hold after it."""
+
+    def __init__(self, env, log_dir, *, workers=2, threads=4):
+        (log_dir / "web_test_settings.py").write_text(WEB_SETTINGS)
+        self.env = {**env, "DJANGO_SETTINGS_MODULE": "web_test_settings",
+                    "PYTHONPATH": os.pathsep.join(filter(None, [str(log_dir), env.get("PYTHONPATH")]))}
+        self.log_dir, self.workers, self.threads = log_dir, workers, threads
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.processes = []
+
+    @property
+    def process(self):
+        return self.processes[-1]
+
+    def start(self, timeout=60):
+        """Start gunicorn and return once it answers HTTP."""
+        log = (self.log_dir / f"gunicorn-{len(self.processes) + 1}.log").open("wb")
+        self.processes.append(subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--worker-class", "gthread", "--threads", str(self.threads),
+             "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        log.close()
+        self.wait_answering(timeout)
+
+    def wait_answering(self, timeout=60):
+        import http.client
+
+        def answers():
+            assert self.process.poll() is None, f"gunicorn exited\n{self.log_tail()}"
+            connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+            try:
+                connection.request("GET", "/sante/")
+                return connection.getresponse().status  # any status: the application is loaded and serving
+            except OSError:
+                return None
+            finally:
+                connection.close()
+
+        wait_for(answers, timeout=timeout, interval=0.1, what=f"gunicorn to answer on {self.url}",
+                 explain=self.log_tail)
+
+    def kill(self):
+        group_kill(self.process)
+
+    def log_tail(self, lines=40):
+        text = "\n".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("gunicorn-*.log")))
+        return "\n".join(text.splitlines()[-lines:])
