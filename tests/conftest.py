@@ -20,12 +20,16 @@ PASSWORD = "un mot de passe de test assez long"
 
 @pytest.fixture(autouse=True)
 def _cache_cleared():
-    """Each test starts with an empty cache (rate-limit counters, among others)."""
+    """Each test starts with an empty cache (rate-limit counters, among others) and no address held back."""
     from django.core.cache import cache
 
+    from campaigns import throttle
+
     cache.clear()
+    throttle._blocked.clear()
     yield
     cache.clear()
+    throttle._blocked.clear()
 
 
 @pytest.fixture(autouse=True)

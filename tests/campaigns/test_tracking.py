@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import destinations
+from campaigns import destinations, throttle
 from campaigns.delivery import campaign_launch
 from campaigns.models import Ambassador, Campaign, Invitation
 from campaigns.visits import COOKIE, visiting_invitation
@@ -195,6 +195,17 @@ def test_guessing_tokens_is_stopped_after_a_few_failures(client, invitation, set
     assert invitation.click_count == 0 and invitation.unsubscribed_at is None
     other = client.get(reverse("campaigns:personal_link", args=[invitation.token]), REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 302  # another address is not held back
+
+
+def test_another_web_process_holds_a_guesser_back_at_their_first_failure_there(client, invitation, settings):
+    """The failures are counted in the shared cache; a process that has not seen the guesser yet (its memory of
+    held-back addresses is empty) refuses them from their first unknown token on."""
+    settings.TOKEN_FAILURES_PER_MINUTE = 3
+    for number in range(3):
+        client.get(reverse("campaigns:personal_link", args=[f"{number:064x}"]))
+    throttle._blocked.clear()  # as in another process
+    assert client.get(reverse("campaigns:personal_link", args=[f"{9:064x}"])).status_code == 404
+    assert client.get(reverse("campaigns:personal_link", args=[invitation.token])).status_code == 429
 
 
 def test_behind_a_proxy_guessers_are_told_apart_by_the_address_it_forwards(client, invitation, settings):
