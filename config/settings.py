@@ -162,12 +162,13 @@ else:
 
 # Email: the local outbox unless EMAIL_URL says otherwise.
 EMAIL_URL = env_str("EMAIL_URL", "outbox:")
-globals().update(email_settings(EMAIL_URL))
+_email = email_settings(EMAIL_URL)
+globals().update(_email)
 # ESP webhooks (django-anymail) post delivery, bounce and complaint events to /anymail/<esp>/tracking/, only
 # when an ESP sends the email, and only with the "user:password" the ESP is told to send: an open webhook would
 # let anyone mark ambassadors as bounced or opted out.
 ANYMAIL = {"WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET", "")}
-ESP_WEBHOOKS = EMAIL_BACKEND.startswith("anymail.")
+ESP_WEBHOOKS = _email["EMAIL_BACKEND"].startswith("anymail.")
 if ESP_WEBHOOKS and ":" not in ANYMAIL["WEBHOOK_SECRET"]:
     raise ImproperlyConfigured(f"EMAIL_URL={EMAIL_URL.split(':')[0]}:… needs ANYMAIL_WEBHOOK_SECRET=user:password, the "
                                "credentials the ESP's tracking webhooks send (without them anyone could post bounces)")

@@ -55,20 +55,7 @@ class Cluster:
 
     def kill(self, process):
         """SIGKILL to the whole group (the cluster's guard, pusher, monitor and workers), then wait until it is gone."""
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        process.wait(timeout=10)
-
-        def group_gone():
-            try:
-                os.killpg(process.pid, 0)
-            except ProcessLookupError:
-                return True
-            return False
-
-        wait_for(group_gone, timeout=10, what=f"the processes of qcluster {process.pid} to die")
+        group_kill(process)
 
     def log_tail(self, lines=40):
         text = "\n".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob("qcluster-*.log")))

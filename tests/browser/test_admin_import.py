@@ -5,17 +5,9 @@ import re
 import pytest
 
 from campaigns.models import Ambassador
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def log_in(page, user):
-    page.goto("/admin/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url("**/admin/")
 
 
 def test_product_team_member_imports_ambassadors_from_the_admin(page, product_user, tmp_path):

@@ -5,7 +5,6 @@ violations); the key screens are photographed on a phone and a desktop (docs/scr
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 from wagtail.models import Site
@@ -19,13 +18,12 @@ from ideas.models import Idea, Vote
 from surveys.demo import seed_survey
 from surveys.models import Answer, Response
 from tests.browser.accessibility import assert_accessible
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.campaigns.factories import ambassador, campaign, region_segment
 from tests.cluster import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 IDEA_TITLE = "Prévenir avant un prélèvement inhabituel"
 IDEA_BODY = "Une alerte la veille quand un prélèvement dépasse le montant habituel."
 
@@ -59,10 +57,10 @@ def check(page, name=None):
     the layouts differ)."""
     assert_accessible(page)
     if name:
-        page.screenshot(path=str(SCREENSHOTS / f"journey-ambassador-{name}-phone.png"), full_page=True)
+        screenshot(page, f"journey-ambassador-{name}-phone")
         page.set_viewport_size(DESKTOP)
         assert_accessible(page)
-        page.screenshot(path=str(SCREENSHOTS / f"journey-ambassador-{name}-desktop.png"), full_page=True)
+        screenshot(page, f"journey-ambassador-{name}-desktop")
         page.set_viewport_size(PHONE)
 
 
@@ -85,7 +83,6 @@ def test_ambassador_goes_from_the_emailed_invitation_through_survey_and_ideas_to
     assert message["List-Unsubscribe"].strip() == f"<{unsubscribe}>"  # the long header is folded: strip the fold
     assert re.fullmatch(rf"{live_server.url}/u/[0-9a-f]{{64}}/", unsubscribe)
 
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=PHONE, device_scale_factor=1)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -105,7 +102,8 @@ def test_ambassador_goes_from_the_emailed_invitation_through_survey_and_ideas_to
     assert page.get_by_text("classe vos dépenses").is_visible()  # the concept comes first
     check(page, "survey")
     page.get_by_role("button", name="Page suivante").click()
-    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_role("alert").is_visible()  # a required question left out: announced, and focused
+    assert page.locator("#error-summary").evaluate("element => element === document.activeElement")
     check(page)
     page.get_by_label("Tous les jours").check()
     page.get_by_label("Suivi du budget").check()
@@ -127,7 +125,10 @@ def test_ambassador_goes_from_the_emailed_invitation_through_survey_and_ideas_to
     standing.get_by_role("link", name="Reprendre le questionnaire").click()
     page.wait_for_url("**/2/")
     assert page.get_by_role("group", name=re.compile("Quel intérêt")).get_by_label("4").is_checked()
-    page.get_by_role("group", name=re.compile("Le concept est clair")).get_by_label("D'accord", exact=True).check()
+    clarity = page.get_by_role("group", name=re.compile("Le concept est clair")).get_by_label("D'accord", exact=True)
+    clarity.focus()  # by keyboard
+    page.keyboard.press("Space")
+    assert clarity.is_checked()
     page.get_by_role("button", name="Page suivante").click()
     page.wait_for_url("**/3/")
     page.get_by_role("group", name=re.compile("Recommanderiez-vous")).get_by_label("8", exact=True).check()

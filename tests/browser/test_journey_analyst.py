@@ -21,46 +21,17 @@ from surveys.answering import page_form, page_save, response_submit, survey_plan
 from surveys.demo import seed_survey
 from surveys.models import Question, Response
 from surveys.page_form import field_name
+from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.cluster import wait_for
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 RESPONDENTS = 12  # above the privacy threshold (5): every figure shows
 K = Question.Kind
 
 
-@pytest.fixture
-def browser(chromium, live_server):
-    """``browser(viewport)``: a page in a browser context of its own (one person), closed after the test."""
-    contexts = []
-
-    def open_page(viewport=DESKTOP):
-        context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=viewport,
-                                       device_scale_factor=1)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, user):
-    page.goto("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
-
-
 def shoot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"journey-analyst-{name}.png"), full_page=True)
+    screenshot(page, f"journey-analyst-{name}")
 
 
 def form_data(survey, number):

@@ -4,7 +4,6 @@ workflow (and cannot publish it themself); a product team member approves and pu
 visitor reads it at its public address. Photographed for docs/screenshots/journey-editor-*.png."""
 
 import re
-from pathlib import Path
 
 import pytest
 from wagtail.models import PageLogEntry, Site
@@ -13,48 +12,19 @@ from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
 from cms.models import CampaignIndexPage, CampaignPage
 from surveys.demo import seed_survey
+from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.campaigns.factories import ambassador, campaign, region_segment
 from tests.cluster import wait_for
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 900}
 WORKFLOW = "Validation par l'équipe produit"
 HEADING = "Trois écrans pour piloter votre budget"
 PARAGRAPH = "Chaque mois, l'application classe vos dépenses et vous alerte avant le dépassement."
 
 
-@pytest.fixture
-def browser(chromium, live_server):
-    """``browser(viewport)``: a page in a browser context of its own (one person), closed after the test."""
-    contexts = []
-
-    def open_page(viewport=DESKTOP):
-        context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=viewport,
-                                       device_scale_factor=1)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, user):
-    page.goto("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
-
-
 def shoot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"journey-editor-{name}.png"), full_page=True)
+    screenshot(page, f"journey-editor-{name}")
 
 
 def test_editor_drafts_submits_product_team_publishes_and_a_visitor_reads_the_page(

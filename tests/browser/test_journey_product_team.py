@@ -7,7 +7,6 @@ import re
 import threading
 import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,13 +15,11 @@ from playwright.sync_api import expect
 
 from campaigns.models import Ambassador, Campaign, Invitation
 from surveys.models import Answer, Question, Survey
+from tests.browser.conftest import PHONE, log_in, screenshot
 from tests.cluster import wait_for
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 TITLE = "Budget automatique"
 # (email, first name, language): twelve in Brittany, the segment's audience, and two in Paris, outside it
 BRETONS = [(f"breton{number:02}@exemple.fr", f"Breton{number}", "fr") for number in range(11)] + [
@@ -31,18 +28,9 @@ PARISIANS = [("paul@exemple.fr", "Paul", "fr"), ("zoe@exemple.fr", "Zoé", "fr")
 FIGURES = ("invited", "waiting", "sent", "opened", "clicked", "responded")
 
 
-def log_in(page, user):
-    page.goto("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
-
-
 def shoot(page, name, device="desktop"):
-    # Wagtail's admin scrolls inside its own container: the page is the viewport, so no full-page shot (its
-    # resizing would also reopen the date pickers of the campaign form).
-    page.screenshot(path=str(SCREENSHOTS / f"journey-product-{name}-{device}.png"))
+    # not full page: its resizing would reopen the date pickers of the campaign form
+    screenshot(page, f"journey-product-{name}-{device}", full_page=False)
 
 
 def choose(page, field, title, pk):
@@ -72,7 +60,6 @@ def test_product_team_imports_targets_tests_launches_and_watches_the_figures(
     # claim held past SEND_LEASE_SECONDS for a dead sender's and send again: it is put off. Launch needs no tick.
     assert Schedule.objects.filter(name="campaigns: tick").update(next_run=timezone.now() + timedelta(hours=1)) == 1
     cluster.start()  # boots while the person logs in
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     log_in(page, product_user)
     phone = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=PHONE, device_scale_factor=1,
                                  storage_state=page.context.storage_state()).new_page()  # the same session

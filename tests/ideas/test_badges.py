@@ -3,9 +3,8 @@ from django.urls import reverse
 
 from campaigns.models import Ambassador
 from ideas.badges import awards_grant, awards_refresh, leaderboard
-from ideas.models import Award, Comment, Contributor, Idea, Vote
+from ideas.models import Award, Comment, Contributor, Idea
 from ideas.voting import vote_cast
-from tests.campaigns.factories import ambassador
 from tests.ideas.conftest import idea
 
 pytestmark = pytest.mark.django_db
