@@ -15,7 +15,7 @@ MAX_AGE = 12 * 3600
 
 
 @lru_cache(maxsize=4)
-def _signer(secret_key):
+def _signer(secret_key):  # keyed by the secret key, so that a new key (tests, rotation) gets its own signer
     return signing.get_cookie_signer(salt=COOKIE + SALT)
 
 

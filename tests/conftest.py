@@ -1,5 +1,6 @@
 """Shared fixtures: named staff users (one per role, and an outsider), a fast password hasher, tasks run at
-once, files written to a temporary var/ folder, and a headless Chromium for browser tests."""
+once, files written to a temporary var/ folder, a headless Chromium for browser tests, a real SMTP server on
+loopback, and real django-q2 clusters on Redis."""
 
 import logging
 import os
@@ -224,6 +225,7 @@ def smtp_server(settings):
     yield recorder
     controller.stop()
 
+
 # --- real django-q2 clusters ------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -243,7 +245,7 @@ def cluster(smtp_server, monkeypatch, tmp_path, caplog, settings):
 
     caplog.set_level(logging.WARNING, logger="mail.log")  # aiosmtpd logs every SMTP command at INFO
 
-    name = f"test-delivery-{uuid.uuid4().hex[:12]}"
+    name = f"test-cluster-{uuid.uuid4().hex[:12]}"
     # django_q.conf.Conf read the settings at import: point this process's enqueuing at the cluster's queue.
     # PREFIX is also the salt that signs task packages, so both sides must agree on it and on the secret key.
     monkeypatch.setattr(Conf, "SYNC", False)
