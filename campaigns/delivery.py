@@ -28,7 +28,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -184,12 +184,17 @@ def _record(model, item_id, claim, **fields):
 
 def _record_sent(model, item_id, claim):
     """The one write per email sent, as soon as the server accepted it; guarded by the claim so that it only
-    moves the state forward. Its commit does not wait for the disk (see async_commit)."""
-    execute_async_commit(
-        f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, claim = '' "
-        "WHERE id = %s AND claim = %s AND status = %s AND {async_commit}",
-        [Status.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), item_id, claim,
-         Status.SENDING.value])
+    moves the state forward. Its commit does not wait for the disk (see async_commit). Should the connection
+    have dropped, the write is tried once more on a fresh one: the email is gone, it must not be sent again."""
+    sql = (f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, claim = '' "
+           "WHERE id = %s AND claim = %s AND status = %s AND {async_commit}")
+    params = [Status.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), item_id, claim,
+              Status.SENDING.value]
+    try:
+        execute_async_commit(sql, params)
+    except (InterfaceError, OperationalError):
+        connection.close()
+        execute_async_commit(sql, params)
 
 
 def _email_of(kind, item):
@@ -273,12 +278,26 @@ def send_emails(kind, object_id, *, max_seconds=None):
     itself again). Returns counts by outcome."""
     deadline = time.monotonic() + (max_seconds or settings.SEND_TASK_SECONDS)
     total = {"sent": 0, "retry": 0, "failed": 0}
+    interruptions = 0
     while time.monotonic() < deadline:
         claim, ids = claim_batch(kind, object_id)
         if not ids:
             return total
         started = time.monotonic()
-        outcome = send_batch(kind, claim, ids)
+        try:
+            outcome = send_batch(kind, claim, ids)
+        except (InterfaceError, OperationalError) as exc:
+            # The connection dropped (a failover, a restarted pooler): take a fresh one and put the rest of the
+            # batch back in the queue at once, rather than leave it to the lease. A third time, or a database
+            # still out of reach, raises: the lease takes over.
+            interruptions += 1
+            if interruptions > 2:
+                raise
+            connection.close()
+            released = _claims_release(KINDS[kind][0].objects.filter(claim=claim, status=Status.SENDING))
+            log.warning("batch interrupted", extra={"kind": kind, KINDS[kind][1]: object_id, "released": released,
+                                                    "error": f"{type(exc).__name__}: {exc}"[:300]})
+            continue
         log.info("batch sent", extra={"kind": kind, KINDS[kind][1]: object_id, "emails": len(ids), **outcome,
                                       "seconds": round(time.monotonic() - started, 3)})
         for key, value in outcome.items():
@@ -287,18 +306,24 @@ def send_emails(kind, object_id, *, max_seconds=None):
     return total
 
 
+def _claims_release(claimed):
+    """Put the ``claimed`` emails (status sending) back in the queue. The first unsent email of each claim may
+    have been in flight (accepted by the server, not yet recorded): it is counted as a possible duplicate."""
+    with transaction.atomic():
+        in_flight = list(claimed.order_by().values("claim").annotate(first=Min("id")).values_list("first", flat=True))
+        if not in_flight:
+            return 0
+        claimed.model.objects.filter(id__in=in_flight).update(possible_duplicates=F("possible_duplicates") + 1)
+        return claimed.update(status=Status.QUEUED, claim="", claimed_at=None)
+
+
 def release_stale_claims(*, now=None):
     """Put back in the queue the emails of senders that stopped renewing their claim (a dead worker)."""
     now = now or timezone.now()
     released = 0
     for model, _owner, _related in KINDS.values():
-        with transaction.atomic():
-            stale = model.objects.filter(status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.SEND_LEASE_SECONDS))
-            in_flight = list(stale.order_by().values("claim").annotate(first=Min("id")).values_list("first", flat=True))
-            if not in_flight:
-                continue
-            model.objects.filter(id__in=in_flight).update(possible_duplicates=F("possible_duplicates") + 1)
-            released += stale.update(status=Status.QUEUED, claim="", claimed_at=None)
+        released += _claims_release(
+            model.objects.filter(status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.SEND_LEASE_SECONDS)))
     if released:
         log.warning("released stale claims", extra={"emails": released})
     return released

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from campaigns import delivery
@@ -242,3 +243,39 @@ def test_launch_campaign_command(audience, capsys):
     assert "2 invitations créées" in capsys.readouterr().out
     with pytest.raises(Exception, match="Aucune campagne"):
         call_command("launch_campaign", "inconnue")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sender_whose_database_connection_drops_puts_its_batch_back_and_carries_on(smtp_server, settings, caplog):
+    """The connection ends while the SMTP server defers a message (a failover, say): recording the deferral
+    fails; the sender takes a fresh connection, puts the rest of its batch back in the queue (the message in hand
+    counted as a possible duplicate) and sends it in the same task, without waiting for the lease."""
+    if connection.vendor != "postgresql":
+        pytest.skip("ending a connection from the server side needs PostgreSQL's pg_terminate_backend")
+    import psycopg
+
+    settings.SEND_BATCH_SIZE, settings.SEND_PARALLEL = 10, 1
+    for number in range(25):
+        ambassador(f"ambassadeur{number:02}@exemple.fr", region="bre")
+    db = connection.settings_dict
+
+    def drop_then_defer(rcpt, attempt):
+        if rcpt == "ambassadeur15@exemple.fr" and attempt == 1:  # the sender's connection: every other one
+            with psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"],
+                                 autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            return "451 4.3.0 Try again later"
+        return None
+
+    smtp_server.reply = drop_then_defer
+    target = campaign(segments=[region_segment()])
+    assert campaign_launch(target) == 25  # on commit, the sender runs here (tasks run at once in tests)
+
+    invitations = Invitation.objects.filter(campaign=target)
+    assert set(invitations.values_list("status", flat=True)) == {Status.SENT}
+    assert sorted(rcpt for rcpt, _message in smtp_server.messages) == [f"ambassadeur{n:02}@exemple.fr" for n in range(25)]
+    assert dict(invitations.filter(possible_duplicates__gt=0).values_list("ambassador__email", "possible_duplicates")) == {
+        "ambassadeur15@exemple.fr": 1}
+    [interrupted] = [record for record in caplog.records if record.getMessage() == "batch interrupted"]
+    assert interrupted.released == 5 and "terminat" in interrupted.error
