@@ -45,8 +45,15 @@ AGE_BANDS = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+", ""]
 
 
 def django_setup(url, tmp):
-    os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings",
-                       "LOG_LEVEL": "WARNING", "DEBUG": "0"})
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "VAR_DIR": tmp,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "WARNING",
+            "DEBUG": "0",
+        }
+    )
     import django
 
     django.setup()
@@ -57,22 +64,44 @@ def survey_create(campaign, questions):
     from surveys.models import Choice, MatrixRow, Question, Section, Survey
 
     K = Question.Kind
-    kinds = [K.SINGLE, K.MULTIPLE, K.LIKERT, K.NPS, K.SCALE, K.YES_NO, K.NUMBER, K.MATRIX, K.RANKING, K.SHORT_TEXT,
-             K.LONG_TEXT, K.DATE]
+    kinds = [
+        K.SINGLE,
+        K.MULTIPLE,
+        K.LIKERT,
+        K.NPS,
+        K.SCALE,
+        K.YES_NO,
+        K.NUMBER,
+        K.MATRIX,
+        K.RANKING,
+        K.SHORT_TEXT,
+        K.LONG_TEXT,
+        K.DATE,
+    ]
     survey = Survey.objects.create(campaign=campaign, title_fr="Le budget automatique")
     section = Section.objects.create(survey=survey, sort_order=0, title_fr="Questions")
     for number in range(questions):
         kind = kinds[number % len(kinds)]
-        question = Question.objects.create(survey=survey, section=section, sort_order=number, code=f"q{number + 1}",
-                                           kind=kind, text_fr=f"Question {number + 1} ({kind})",
-                                           points=5 if kind == K.SCALE else None,
-                                           allow_other=kind == K.MULTIPLE)
+        question = Question.objects.create(
+            survey=survey,
+            section=section,
+            sort_order=number,
+            code=f"q{number + 1}",
+            kind=kind,
+            text_fr=f"Question {number + 1} ({kind})",
+            points=5 if kind == K.SCALE else None,
+            allow_other=kind == K.MULTIPLE,
+        )
         if kind in Question.WITH_CHOICES:
-            Choice.objects.bulk_create(Choice(question=question, sort_order=index, code=str(index + 1),
-                                              label_fr=f"Choix {index + 1}") for index in range(5 if kind != K.MATRIX else 3))
+            Choice.objects.bulk_create(
+                Choice(question=question, sort_order=index, code=str(index + 1), label_fr=f"Choix {index + 1}")
+                for index in range(5 if kind != K.MATRIX else 3)
+            )
         if kind == K.MATRIX:
-            MatrixRow.objects.bulk_create(MatrixRow(question=question, sort_order=index, code=f"r{index + 1}",
-                                                    label_fr=f"Ligne {index + 1}") for index in range(4))
+            MatrixRow.objects.bulk_create(
+                MatrixRow(question=question, sort_order=index, code=f"r{index + 1}", label_fr=f"Ligne {index + 1}")
+                for index in range(4)
+            )
     return survey
 
 
@@ -88,18 +117,26 @@ def data_create(*, invitations, responses, questions):
     now = timezone.now()
     launched = now - timezone.timedelta(days=10)
     with connection.cursor() as cursor:
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             INSERT INTO {Ambassador._meta.db_table} (email, first_name, last_name, locale, region, age_band,
                                                     consent_at, created_at, updated_at)
             SELECT 'ambassadeur.' || n || '@exemple.fr', 'Prénom' || (n %% 997), 'Nom' || (n %% 1499),
                    CASE WHEN n %% 12 = 0 THEN 'en' ELSE 'fr' END, (%(regions)s::text[])[1 + n %% 15],
                    (%(ages)s::text[])[1 + (n / 15) %% 7], %(now)s, %(now)s, %(now)s
             FROM generate_series(1, %(count)s) AS n""",
-                       {"regions": REGIONS, "ages": AGE_BANDS, "now": now, "count": invitations})
+            {"regions": REGIONS, "ages": AGE_BANDS, "now": now, "count": invitations},
+        )
     campaign = Campaign.objects.create(
-        slug="grand-rapport", title="Le grand rapport", kind=Campaign.Kind.SURVEY, status=Campaign.Status.LIVE,
-        launched_at=launched, subject_fr="{prenom}, votre avis", body_fr="Bonjour {prenom} : {lien}",
-        closes_at=now + timezone.timedelta(days=20))
+        slug="grand-rapport",
+        title="Le grand rapport",
+        kind=Campaign.Kind.SURVEY,
+        status=Campaign.Status.LIVE,
+        launched_at=launched,
+        subject_fr="{prenom}, votre avis",
+        body_fr="Bonjour {prenom} : {lien}",
+        closes_at=now + timezone.timedelta(days=20),
+    )
     for name, regions in (("Ouest", "bre,nor,pdl"), ("Île-de-France", "idf"), ("Sud", "occ,pac,naq")):
         segment = Segment.objects.create(name=name)
         SegmentRule.objects.create(segment=segment, attribute=SegmentRule.Attribute.REGION_IN, value=regions)
@@ -109,7 +146,8 @@ def data_create(*, invitations, responses, questions):
     # those that clicked or opened answered; one in 200 opted out. Times spread over ten days.
     answer_every = max(1, invitations // max(1, responses))
     with connection.cursor() as cursor:
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             INSERT INTO {Invitation._meta.db_table} (campaign_id, ambassador_id, token, status, created_at, sent_at,
                 bounced_at, first_opened_at, first_human_open_at, open_count, first_clicked_at, click_count,
                 responded_at, unsubscribed_at)
@@ -125,13 +163,17 @@ def data_create(*, invitations, responses, questions):
                    CASE WHEN a.id %% %(every)s = 1 THEN %(launched)s + make_interval(secs => 9000 + (a.id * 7919) %% 777600) END,
                    CASE WHEN a.id %% 200 = 3 THEN %(launched)s + interval '2 days' END
             FROM {Ambassador._meta.db_table} AS a""",
-                       {"campaign": campaign.pk, "launched": launched, "every": answer_every})
-        cursor.execute(f"""
+            {"campaign": campaign.pk, "launched": launched, "every": answer_every},
+        )
+        cursor.execute(
+            f"""
             INSERT INTO {Response._meta.db_table} (survey_id, invitation_id, locale, started_at, updated_at, submitted_at,
                                                   resume_page)
             SELECT %(survey)s, id, 'fr', responded_at, responded_at, responded_at, 1
             FROM {Invitation._meta.db_table} WHERE campaign_id = %(campaign)s AND responded_at IS NOT NULL
-            ORDER BY id LIMIT %(responses)s""", {"survey": survey.pk, "campaign": campaign.pk, "responses": responses})
+            ORDER BY id LIMIT %(responses)s""",
+            {"survey": survey.pk, "campaign": campaign.pk, "responses": responses},
+        )
         answers = Answer._meta.db_table
         for question in Question.objects.filter(survey=survey).order_by("sort_order"):
             choices = list(Choice.objects.filter(question=question).order_by("sort_order").values_list("pk", flat=True))
@@ -141,34 +183,56 @@ def data_create(*, invitations, responses, questions):
             select = f"{source} {where}"
             insert = f"INSERT INTO {answers} (response_id, question_id, row_id, choice_id, number, date, text)"
             if question.kind in (K.SINGLE, K.LIKERT):
-                cursor.execute(f"""{insert} SELECT r.id, %(question)s, NULL, (%(choices)s::bigint[])[1 + r.id %% %(n)s],
+                cursor.execute(
+                    f"""{insert} SELECT r.id, %(question)s, NULL, (%(choices)s::bigint[])[1 + r.id %% %(n)s],
                     CASE WHEN %(likert)s THEN 1 + r.id %% %(n)s END, NULL, '' {select}""",
-                               {**base, "likert": question.kind == K.LIKERT})
+                    {**base, "likert": question.kind == K.LIKERT},
+                )
             elif question.kind == K.MULTIPLE:
-                cursor.execute(f"""{insert} SELECT r.id, %(question)s, NULL, (%(choices)s::bigint[])[1 + (r.id + k) %% %(n)s],
-                    NULL, NULL, '' {source} CROSS JOIN generate_series(0, 1) AS k {where}""", base)
-                cursor.execute(f"""{insert} SELECT r.id, %(question)s, NULL, NULL, NULL, NULL,
+                cursor.execute(
+                    f"""{insert} SELECT r.id, %(question)s, NULL, (%(choices)s::bigint[])[1 + (r.id + k) %% %(n)s],
+                    NULL, NULL, '' {source} CROSS JOIN generate_series(0, 1) AS k {where}""",
+                    base,
+                )
+                cursor.execute(
+                    f"""{insert} SELECT r.id, %(question)s, NULL, NULL, NULL, NULL,
                     (ARRAY['=1+1', '+33 6 00', '-moins cher', '@banque', 'Paiement mobile'])[1 + r.id %% 5]
-                    {select} AND r.id %% 10 = 0""", base)
+                    {select} AND r.id %% 10 = 0""",
+                    base,
+                )
             elif question.kind in (K.NPS, K.SCALE, K.YES_NO, K.NUMBER):
                 modulo = {K.NPS: 11, K.SCALE: 5, K.YES_NO: 2, K.NUMBER: 5000}[question.kind]
                 offset = 1 if question.kind == K.SCALE else 0
-                cursor.execute(f"""{insert} SELECT r.id, %(question)s, NULL, NULL, %(offset)s + (r.id * 31) %% %(modulo)s,
-                    NULL, '' {select}""", {**base, "modulo": modulo, "offset": offset})
+                cursor.execute(
+                    f"""{insert} SELECT r.id, %(question)s, NULL, NULL, %(offset)s + (r.id * 31) %% %(modulo)s,
+                    NULL, '' {select}""",
+                    {**base, "modulo": modulo, "offset": offset},
+                )
             elif question.kind == K.MATRIX:
-                cursor.execute(f"""{insert} SELECT r.id, %(question)s, row_id, (%(choices)s::bigint[])[1 + (r.id + row_id) %% %(n)s],
+                cursor.execute(
+                    f"""{insert} SELECT r.id, %(question)s, row_id, (%(choices)s::bigint[])[1 + (r.id + row_id) %% %(n)s],
                     1 + (r.id + row_id) %% %(n)s, NULL, '' {source} CROSS JOIN unnest(%(rows)s::bigint[]) AS row_id {where}""",
-                               {**base, "rows": rows})
+                    {**base, "rows": rows},
+                )
             elif question.kind == K.RANKING:
-                cursor.execute(f"""{insert} SELECT r.id, %(question)s, NULL, (%(choices)s::bigint[])[1 + k],
-                    1 + (k + r.id) %% %(n)s, NULL, '' {source} CROSS JOIN generate_series(0, %(n)s - 1) AS k {where}""", base)
+                cursor.execute(
+                    f"""{insert} SELECT r.id, %(question)s, NULL, (%(choices)s::bigint[])[1 + k],
+                    1 + (k + r.id) %% %(n)s, NULL, '' {source} CROSS JOIN generate_series(0, %(n)s - 1) AS k {where}""",
+                    base,
+                )
             elif question.kind == K.DATE:
-                cursor.execute(f"""{insert} SELECT r.id, %(question)s, NULL, NULL, NULL,
-                    DATE '2000-01-01' + (r.id %% 9000)::int, '' {select}""", base)
+                cursor.execute(
+                    f"""{insert} SELECT r.id, %(question)s, NULL, NULL, NULL,
+                    DATE '2000-01-01' + (r.id %% 9000)::int, '' {select}""",
+                    base,
+                )
             else:
-                cursor.execute(f"""{insert} SELECT r.id, %(question)s, NULL, NULL, NULL, NULL,
+                cursor.execute(
+                    f"""{insert} SELECT r.id, %(question)s, NULL, NULL, NULL, NULL,
                     CASE WHEN r.id %% 50 = 0 THEN '=HYPERLINK("http://exemple.fr")'
-                         ELSE 'Une réponse libre de quelques mots, numéro ' || r.id END {select}""", base)
+                         ELSE 'Une réponse libre de quelques mots, numéro ' || r.id END {select}""",
+                    base,
+                )
         cursor.execute("ANALYZE")
     return campaign
 
@@ -203,14 +267,36 @@ def child(args):
         started = clock()
         workbook.save(target)
         seconds += clock() - started
-    print(json.dumps({"rows": rows, "seconds": seconds, "bytes": target.stat().st_size,
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "seconds": seconds,
+                "bytes": target.stat().st_size,
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
 
 
 def run_child(kind, url, tmp, campaign_id):
     output = subprocess.run(
-        [sys.executable, __file__, "--run", kind, "--campaign", str(campaign_id), "--child-url", url, "--child-tmp", tmp],
-        check=True, capture_output=True, text=True)
+        [
+            sys.executable,
+            __file__,
+            "--run",
+            kind,
+            "--campaign",
+            str(campaign_id),
+            "--child-url",
+            url,
+            "--child-tmp",
+            tmp,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
@@ -229,8 +315,10 @@ def measure(args, url, tmp):
         invited = cursor.fetchone()[0]
         cursor.execute("SELECT count(*), (SELECT count(*) FROM surveys_answer) FROM surveys_response")
         responses, answers = cursor.fetchone()
-    print(f"{invited} invitations, {responses} responses, {answers} answers in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
+    print(
+        f"{invited} invitations, {responses} responses, {answers} answers in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     timings = []
     for _run in range(3):
         started = time.perf_counter()
@@ -239,18 +327,27 @@ def measure(args, url, tmp):
     print(f"funnel: {', '.join(f'{t:.3f} s' for t in timings)} {row.counts}", file=sys.stderr)
     connection.close()
     export = run_child("export", url, tmp, campaign.pk)
-    print(f"export: {export['rows']} rows in {export['seconds']:.1f} s, {export['bytes'] / 1e6:.1f} MB, "
-          f"peak RSS {export['peak_rss_mb']} MB", file=sys.stderr)
+    print(
+        f"export: {export['rows']} rows in {export['seconds']:.1f} s, {export['bytes'] / 1e6:.1f} MB, "
+        f"peak RSS {export['peak_rss_mb']} MB",
+        file=sys.stderr,
+    )
     bare = run_child("bare", url, tmp, campaign.pk)
     print(f"bare openpyxl loop: {bare['rows']} rows in {bare['seconds']:.1f} s", file=sys.stderr)
     assert export["rows"] == bare["rows"] == invited + responses, (export["rows"], bare["rows"], invited, responses)
     xlsx_rate, bare_rate = export["rows"] / export["seconds"], bare["rows"] / bare["seconds"]
     return {
-        "invitations": invited, "responses": responses, "answers": answers, "questions": args.questions,
+        "invitations": invited,
+        "responses": responses,
+        "answers": answers,
+        "questions": args.questions,
         "database": connection.vendor,
         "funnel_s": round(statistics.median(timings), 3),
-        "xlsx_rows_per_s": round(xlsx_rate), "bare_rows_per_s": round(bare_rate), "ratio": round(xlsx_rate / bare_rate, 3),
-        "peak_rss_mb": export["peak_rss_mb"], "xlsx_seconds": round(export["seconds"], 1),
+        "xlsx_rows_per_s": round(xlsx_rate),
+        "bare_rows_per_s": round(bare_rate),
+        "ratio": round(xlsx_rate / bare_rate, 3),
+        "peak_rss_mb": export["peak_rss_mb"],
+        "xlsx_seconds": round(export["seconds"], 1),
         "xlsx_mb": round(export["bytes"] / 1e6, 1),
     }
 
@@ -278,9 +375,12 @@ def main():
             result = measure(args, url, tmp)
         finally:
             drop()
-    print(f"{result['invitations']} invitations, {result['responses']} responses on {result['database']}: funnel "
-          f"{result['funnel_s']} s, XLSX {result['xlsx_rows_per_s']} rows/s, bare openpyxl {result['bare_rows_per_s']} "
-          f"rows/s, ratio {result['ratio']}, peak RSS {result['peak_rss_mb']} MB", file=sys.stderr)
+    print(
+        f"{result['invitations']} invitations, {result['responses']} responses on {result['database']}: funnel "
+        f"{result['funnel_s']} s, XLSX {result['xlsx_rows_per_s']} rows/s, bare openpyxl {result['bare_rows_per_s']} "
+        f"rows/s, ratio {result['ratio']}, peak RSS {result['peak_rss_mb']} MB",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
 
 

@@ -29,8 +29,13 @@ sys.path.insert(0, str(ROOT))
 from bench.send import scratch_database  # noqa: E402
 
 REQUESTS = {
-    "top": "", "newest": "?sort=newest", "trending": "?sort=trending", "category": "?category=cat-2",
-    "status": "?status=planned", "page 5": "?page=5", "search": "?q=virement+mobile",
+    "top": "",
+    "newest": "?sort=newest",
+    "trending": "?sort=trending",
+    "category": "?category=cat-2",
+    "status": "?status=planned",
+    "page 5": "?page=5",
+    "search": "?q=virement+mobile",
 }
 AMBASSADORS = 100_000
 
@@ -49,28 +54,38 @@ def board_fill(*, ideas, votes):
 
     now = timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             INSERT INTO {Ambassador._meta.db_table} (email, first_name, last_name, locale, region, age_band,
                                                     consent_at, created_at, updated_at)
             SELECT 'ambassadeur.' || n || '@exemple.fr', 'Prénom' || (n %% 997), 'Nom' || (n %% 1499), 'fr', 'bre', '',
                    %(now)s, %(now)s, %(now)s
-            FROM generate_series(1, %(count)s) AS n""", {"now": now, "count": AMBASSADORS})
+            FROM generate_series(1, %(count)s) AS n""",
+            {"now": now, "count": AMBASSADORS},
+        )
     campaign = Campaign.objects.create(
-        slug="grand-tableau", title="Le grand tableau d'idées", kind=Campaign.Kind.IDEATION,
-        subject_fr="{prenom}, vos idées", body_fr="Bonjour {prenom} : {lien}", closes_at=now + timezone.timedelta(days=30))
+        slug="grand-tableau",
+        title="Le grand tableau d'idées",
+        kind=Campaign.Kind.IDEATION,
+        subject_fr="{prenom}, vos idées",
+        body_fr="Bonjour {prenom} : {lien}",
+        closes_at=now + timezone.timedelta(days=30),
+    )
     segment = Segment.objects.create(name="Visiteur", kind=Segment.Kind.STATIC)
     visitor = Ambassador.objects.order_by("pk").first()
     add_to_static_segment(segment, [visitor.pk])
     campaign.segments.set([segment])
     campaign_launch(campaign)
     board = Board.objects.create(campaign=campaign)
-    Category.objects.bulk_create(Category(board=board, slug=f"cat-{n}", name_fr=f"Catégorie {n}", sort_order=n)
-                                 for n in range(6))
+    Category.objects.bulk_create(
+        Category(board=board, slug=f"cat-{n}", name_fr=f"Catégorie {n}", sort_order=n) for n in range(6)
+    )
     first_category = Category.objects.filter(board=board).order_by("pk").values_list("pk", flat=True).first()
     first_ambassador = visitor.pk
     statuses = [status for status, _label in Idea.Status.choices]
     with connection.cursor() as cursor:
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             INSERT INTO {Idea._meta.db_table} (campaign_id, category_id, kind, title, body, author_id, status,
                 moderation, moderation_reason, pinned, vote_count, comment_count, trend, created_at, updated_at)
             SELECT %(campaign)s, %(category)s + (n %% 6), 'idea',
@@ -81,12 +96,21 @@ def board_fill(*, ideas, votes):
                    0, 0, 0, %(now)s - make_interval(secs => (n * 51.84)::int %% 5184000),
                    %(now)s
             FROM generate_series(1, %(ideas)s) AS n""",
-                       {"campaign": campaign.pk, "category": first_category, "first": first_ambassador,
-                        "ambassadors": AMBASSADORS, "statuses": statuses, "now": now, "ideas": ideas})
+            {
+                "campaign": campaign.pk,
+                "category": first_category,
+                "first": first_ambassador,
+                "ambassadors": AMBASSADORS,
+                "statuses": statuses,
+                "now": now,
+                "ideas": ideas,
+            },
+        )
         first_idea = Idea.objects.filter(campaign=campaign).order_by("pk").values_list("pk", flat=True).first()
         # voter a casts votes k = 0.. on ideas (a * 37 + k * 101 + k * k) % ideas: distinct for one voter, and
         # the square skews some ideas ahead of others
-        cursor.execute(f"""
+        cursor.execute(
+            f"""
             INSERT INTO {Vote._meta.db_table} (idea_id, ambassador_id, created_at)
             SELECT DISTINCT ON (idea, voter) idea, voter, at FROM (
                 SELECT %(first_idea)s + ((a * 37 + k * 101 + k * k) %% %(ideas)s) AS idea, %(first)s + a AS voter,
@@ -94,21 +118,40 @@ def board_fill(*, ideas, votes):
                 FROM generate_series(0, %(voters)s - 1) AS a, generate_series(0, %(per_voter)s - 1) AS k
                 LIMIT %(votes)s
             ) AS pairs""",
-                       {"first_idea": first_idea, "ideas": ideas, "first": first_ambassador, "now": now,
-                        "voters": min(AMBASSADORS, votes), "per_voter": -(-votes // AMBASSADORS), "votes": votes})
-        cursor.execute(f"""
+            {
+                "first_idea": first_idea,
+                "ideas": ideas,
+                "first": first_ambassador,
+                "now": now,
+                "voters": min(AMBASSADORS, votes),
+                "per_voter": -(-votes // AMBASSADORS),
+                "votes": votes,
+            },
+        )
+        cursor.execute(
+            f"""
             UPDATE {Idea._meta.db_table} AS idea SET vote_count = counted.n, trend = counted.trend
             FROM (SELECT idea_id, count(*) AS n,
                          %(tau)s * ln(sum(exp((extract(epoch FROM created_at) - %(origin)s) / %(tau)s))) + %(origin)s AS trend
                   FROM {Vote._meta.db_table} GROUP BY idea_id) AS counted
-            WHERE counted.idea_id = idea.id""", {"tau": TAU, "origin": now.timestamp()})
+            WHERE counted.idea_id = idea.id""",
+            {"tau": TAU, "origin": now.timestamp()},
+        )
         cursor.execute("ANALYZE")
     return Invitation.objects.get(campaign=campaign, ambassador=visitor)
 
 
 def measure(args, url, tmp):
-    os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings",
-                       "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "testserver", "DEBUG": "0"})
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "VAR_DIR": tmp,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "WARNING",
+            "ALLOWED_HOSTS": "testserver",
+            "DEBUG": "0",
+        }
+    )
     import django
 
     django.setup()
@@ -164,13 +207,22 @@ def main():
     for name, values in timings.items():
         print(f"{name}: p50 {statistics.median(values):.1f} ms, p99 {percentile(values, 99):.1f} ms", file=sys.stderr)
     result = {
-        "ideas": counts[0], "votes": counts[1], "requests": len(every), "database": database,
-        "p50_ms": round(statistics.median(every), 1), "p99_ms": round(percentile(every, 99), 1),
-        "per_request": {name: {"p50_ms": round(statistics.median(values), 1), "p99_ms": round(percentile(values, 99), 1)}
-                        for name, values in timings.items()},
+        "ideas": counts[0],
+        "votes": counts[1],
+        "requests": len(every),
+        "database": database,
+        "p50_ms": round(statistics.median(every), 1),
+        "p99_ms": round(percentile(every, 99), 1),
+        "per_request": {
+            name: {"p50_ms": round(statistics.median(values), 1), "p99_ms": round(percentile(values, 99), 1)}
+            for name, values in timings.items()
+        },
     }
-    print(f"list page on {database}, {counts[0]} ideas, {counts[1]} votes: p50 {result['p50_ms']} ms, "
-          f"p99 {result['p99_ms']} ms", file=sys.stderr)
+    print(
+        f"list page on {database}, {counts[0]} ideas, {counts[1]} votes: p50 {result['p50_ms']} ms, "
+        f"p99 {result['p99_ms']} ms",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
 
 

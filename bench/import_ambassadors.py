@@ -34,7 +34,8 @@ def write_csv(path, rows):
             handle.write(
                 f"ambassadeur.{number}@exemple.fr;Prénom{number % 997};Nom{number % 1499};{'en' if number % 12 == 0 else 'fr'};"
                 f"{rng.choice(regions)};{rng.choice(bands)};{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1980, 2024)};"
-                f"{chosen};{tag};oui\n")
+                f"{chosen};{tag};oui\n"
+            )
 
 
 def scratch_postgres(url):
@@ -69,7 +70,9 @@ def main():
             url, drop = scratch_postgres(args.database_url)
         else:
             url = f"sqlite:///{tmp}/bench.sqlite3"
-        os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING"})
+        os.environ.update(
+            {"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_LEVEL": "WARNING"}
+        )
         import django
 
         django.setup()
@@ -80,7 +83,10 @@ def main():
         path = Path(tmp) / "ambassadeurs.csv"
         started = time.perf_counter()
         write_csv(path, args.rows)
-        print(f"wrote {args.rows} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        print(
+            f"wrote {args.rows} rows ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s",
+            file=sys.stderr,
+        )
 
         from campaigns.ambassador_import import import_ambassadors
         from campaigns.models import Ambassador
@@ -101,8 +107,11 @@ def main():
         }
         if drop:
             drop()
-    print(f"{result['rows']} rows imported into {result['database']} in {result['seconds']} s: "
-          f"{result['rows_per_s']} rows/s, peak RSS {result['peak_rss_mb']} MB", file=sys.stderr)
+    print(
+        f"{result['rows']} rows imported into {result['database']} in {result['seconds']} s: "
+        f"{result['rows_per_s']} rows/s, peak RSS {result['peak_rss_mb']} MB",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
 
 

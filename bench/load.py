@@ -62,30 +62,58 @@ def build(ambassadors):
     from surveys.models import Choice, Question, Section, Survey
 
     now = timezone.now()
-    Ambassador.objects.bulk_create(Ambassador(email=f"charge{number}@exemple.fr", first_name=f"Amb{number}",
-                                              region="bre", consent_at=now) for number in range(ambassadors))
+    Ambassador.objects.bulk_create(
+        Ambassador(email=f"charge{number}@exemple.fr", first_name=f"Amb{number}", region="bre", consent_at=now)
+        for number in range(ambassadors)
+    )
     campaign = Campaign.objects.create(
-        slug=SLUG, title="Charge", kind=Campaign.Kind.BOTH, status=Campaign.Status.LIVE, launched_at=now,
-        opens_at=now, closes_at=now + timezone.timedelta(days=7), subject_fr="x", body_fr="{lien}")
+        slug=SLUG,
+        title="Charge",
+        kind=Campaign.Kind.BOTH,
+        status=Campaign.Status.LIVE,
+        launched_at=now,
+        opens_at=now,
+        closes_at=now + timezone.timedelta(days=7),
+        subject_fr="x",
+        body_fr="{lien}",
+    )
     survey = Survey.objects.create(campaign=campaign, title_fr="Charge")
     first, second = (Section.objects.create(survey=survey, sort_order=n, title_fr=f"Page {n + 1}") for n in range(2))
-    usage = Question.objects.create(survey=survey, section=first, sort_order=0, code="usage", required=True,
-                                    kind=Question.Kind.SINGLE, text_fr="Usage ?")
+    usage = Question.objects.create(
+        survey=survey,
+        section=first,
+        sort_order=0,
+        code="usage",
+        required=True,
+        kind=Question.Kind.SINGLE,
+        text_fr="Usage ?",
+    )
     for order, code in enumerate(("jour", "semaine", "mois")):
         Choice.objects.create(question=usage, sort_order=order, code=code, label_fr=code)
-    words = Question.objects.create(survey=survey, section=first, sort_order=1, code="mot",
-                                    kind=Question.Kind.SHORT_TEXT, text_fr="Un mot ?")
-    score = Question.objects.create(survey=survey, section=second, sort_order=0, code="note", required=True,
-                                    kind=Question.Kind.NPS, text_fr="Recommanderiez-vous ?")
+    words = Question.objects.create(
+        survey=survey, section=first, sort_order=1, code="mot", kind=Question.Kind.SHORT_TEXT, text_fr="Un mot ?"
+    )
+    score = Question.objects.create(
+        survey=survey,
+        section=second,
+        sort_order=0,
+        code="note",
+        required=True,
+        kind=Question.Kind.NPS,
+        text_fr="Recommanderiez-vous ?",
+    )
     Board.objects.create(campaign=campaign)
     ideas = [Idea.objects.create(campaign=campaign, title=f"Idée numéro {number}").pk for number in range(IDEAS)]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Invitation._meta.db_table} (campaign_id, ambassador_id, token, status, sent_at, created_at) "
             f"SELECT %s, id, {_token_sql()}, 'sent', %s, %s "
-            f"FROM {Ambassador._meta.db_table}", [campaign.pk, now, now])
-    tokens = list(Invitation.objects.filter(campaign=campaign).order_by("ambassador_id")
-                  .values_list("ambassador__email", "token"))
+            f"FROM {Ambassador._meta.db_table}",
+            [campaign.pk, now, now],
+        )
+    tokens = list(
+        Invitation.objects.filter(campaign=campaign).order_by("ambassador_id").values_list("ambassador__email", "token")
+    )
     return tokens, {"usage": usage.pk, "mot": words.pk, "note": score.pk}, ideas
 
 
@@ -119,8 +147,9 @@ def journey(visitor, token, fields, ideas, votes, rng, answers):
     visitor.request("link", f"/i/{token}/")
     _text, csrf = visitor.request("survey", f"/s/{SLUG}/")
     usage, word, note = rng.choice(["jour", "semaine", "mois"]), f"mot{rng.randrange(1000)}", rng.randrange(11)
-    _text, csrf = visitor.request("page 1", f"/s/{SLUG}/1/", {f"q{fields['usage']}": usage,
-                                                              f"q{fields['mot']}": word, "action": "next"}, csrf)
+    _text, csrf = visitor.request(
+        "page 1", f"/s/{SLUG}/1/", {f"q{fields['usage']}": usage, f"q{fields['mot']}": word, "action": "next"}, csrf
+    )
     _text, csrf = visitor.request("page 2", f"/s/{SLUG}/2/", {f"q{fields['note']}": note, "action": "next"}, csrf)
     answers[token] = (usage, word, note)
     chosen = rng.sample(ideas, votes)
@@ -144,7 +173,8 @@ def check(tokens, fields, answers, cast):
         problems.append(f"{submitted} submitted responses of {Response.objects.count()} for {len(tokens)} ambassadors")
     stored = defaultdict(dict)
     for token, question, choice, number, text in Answer.objects.values_list(
-            "response__invitation__token", "question_id", "choice__code", "number", "text"):
+        "response__invitation__token", "question_id", "choice__code", "number", "text"
+    ):
         value = choice if question == fields["usage"] else int(number) if question == fields["note"] else text
         if question in stored[token]:
             problems.append(f"two answers to question {question} for {token[:8]}")
@@ -169,9 +199,18 @@ def check(tokens, fields, answers, cast):
 
 
 def measure(args, tmp, url):
-    os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings",
-                       "LOG_LEVEL": "WARNING", "SECRET_KEY": secrets.token_urlsafe(50),
-                       "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "0", "IDEAS_PER_HOUR": "1000"})
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "VAR_DIR": tmp,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DEBUG": "0",
+            "IDEAS_PER_HOUR": "1000",
+        }
+    )
     import django
 
     django.setup()
@@ -183,8 +222,14 @@ def measure(args, tmp, url):
     connection.close()
     port = free_port()
     # pages render templates: static files straight from the apps, no collectstatic run needed for the bench
-    server = gunicorn_start(tmp, port, 4, 2, settings='STORAGES = {**STORAGES, "staticfiles": '
-                            '{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}\n')
+    server = gunicorn_start(
+        tmp,
+        port,
+        4,
+        2,
+        settings='STORAGES = {**STORAGES, "staticfiles": '
+        '{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}\n',
+    )
     base = f"http://127.0.0.1:{port}"
     timings, errors, answers, cast = defaultdict(list), [], {}, []
     barrier = threading.Barrier(len(tokens))
@@ -234,21 +279,32 @@ def main():
     every = sorted(value for values in timings.values() for value in values)
     for step, values in timings.items():
         values.sort()
-        print(f"{step}: {len(values)} steps, p50 {1000 * statistics.median(values):.0f} ms, "
-              f"p99 {1000 * values[min(len(values) - 1, int(0.99 * len(values)))]:.0f} ms", file=sys.stderr)
+        print(
+            f"{step}: {len(values)} steps, p50 {1000 * statistics.median(values):.0f} ms, "
+            f"p99 {1000 * values[min(len(values) - 1, int(0.99 * len(values)))]:.0f} ms",
+            file=sys.stderr,
+        )
     for step, status in errors[:5]:
         print(f"ERROR: {step}: {status}", file=sys.stderr)
     for problem in problems[:20]:
         print(f"PROBLEM: {problem}", file=sys.stderr)
     result = {
-        "ambassadors": args.ambassadors, "steps": len(every), "seconds": round(seconds, 1),
-        "steps_per_s": round(len(every) / seconds), "p50_ms": round(1000 * statistics.median(every)),
-        "p99_ms": round(1000 * every[min(len(every) - 1, int(0.99 * len(every)))]), "errors": len(errors),
-        "responses_ok": responses_ok, "votes_ok": votes_ok,
+        "ambassadors": args.ambassadors,
+        "steps": len(every),
+        "seconds": round(seconds, 1),
+        "steps_per_s": round(len(every) / seconds),
+        "p50_ms": round(1000 * statistics.median(every)),
+        "p99_ms": round(1000 * every[min(len(every) - 1, int(0.99 * len(every)))]),
+        "errors": len(errors),
+        "responses_ok": responses_ok,
+        "votes_ok": votes_ok,
     }
-    print(f"{args.ambassadors} ambassadors at once: {result['steps']} steps in {result['seconds']} s "
-          f"({result['steps_per_s']} steps/s), p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {len(errors)} errors; "
-          f"responses stored once: {responses_ok}; votes counted once: {votes_ok}", file=sys.stderr)
+    print(
+        f"{args.ambassadors} ambassadors at once: {result['steps']} steps in {result['seconds']} s "
+        f"({result['steps_per_s']} steps/s), p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {len(errors)} errors; "
+        f"responses stored once: {responses_ok}; votes counted once: {votes_ok}",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
     if errors or problems:
         sys.exit(1)

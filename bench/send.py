@@ -73,12 +73,24 @@ def ambassadors_create(count, *, region="bre", chunk=5000):
     from campaigns.models import Ambassador
 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    sql = (f"INSERT INTO {Ambassador._meta.db_table} (email, first_name, last_name, locale, region, age_band, "
-           f"consent_at, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', %s, %s, %s)")
+    sql = (
+        f"INSERT INTO {Ambassador._meta.db_table} (email, first_name, last_name, locale, region, age_band, "
+        f"consent_at, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, '', %s, %s, %s)"
+    )
     for start in range(0, count, chunk):
-        rows = [(f"ambassadeur.{number}@exemple.fr", f"Prénom{number % 997}", f"Nom{number % 1499}",
-                 "en" if number % 12 == 0 else "fr", region, now, now, now)
-                for number in range(start, min(start + chunk, count))]
+        rows = [
+            (
+                f"ambassadeur.{number}@exemple.fr",
+                f"Prénom{number % 997}",
+                f"Nom{number % 1499}",
+                "en" if number % 12 == 0 else "fr",
+                region,
+                now,
+                now,
+                now,
+            )
+            for number in range(start, min(start + chunk, count))
+        ]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, rows)
 
@@ -93,12 +105,17 @@ def campaign_create(region="bre"):
 
     segment = Segment.objects.create(name=f"Région {region}")
     SegmentRule.objects.create(segment=segment, attribute=SegmentRule.Attribute.REGION_IN, value=region)
-    campaign = Campaign.objects.create(kind=Campaign.Kind.IDEATION,
-        slug="banque-mobile", title="La banque mobile de demain", reply_to="equipe.produit@banque.example",
+    campaign = Campaign.objects.create(
+        kind=Campaign.Kind.IDEATION,
+        slug="banque-mobile",
+        title="La banque mobile de demain",
+        reply_to="equipe.produit@banque.example",
         subject_fr="{prenom}, votre avis sur {campagne}",
         body_fr="Bonjour {prenom},\n\nDonnez-nous votre avis avant le {date_cloture} : {lien}",
-        subject_en="{first_name}, your opinion on {campaign}", body_en="Hello {first_name},\n\nTell us what you think: {link}",
-        closes_at=timezone.now() + timedelta(days=14))
+        subject_en="{first_name}, your opinion on {campaign}",
+        body_en="Hello {first_name},\n\nTell us what you think: {link}",
+        closes_at=timezone.now() + timedelta(days=14),
+    )
     campaign.segments.set([segment])
     return campaign
 
@@ -155,7 +172,9 @@ def run_senders(tasks):
     queued, results = context.Queue(), context.Queue()
     while not tasks.empty():
         queued.put(tasks.get())
-    processes = [context.Process(target=_sender_process, args=(queued, results)) for _number in range(settings.SEND_PARALLEL)]
+    processes = [
+        context.Process(target=_sender_process, args=(queued, results)) for _number in range(settings.SEND_PARALLEL)
+    ]
     for process in processes:
         process.start()
     totals = {"sent": 0, "retry": 0, "failed": 0}
@@ -202,8 +221,15 @@ BARE_MAX = 100_000  # the bare loop's rate is steady long before that; past it, 
 
 def measure(args, tmp, url, port, received):
     """Set the scratch database up, then time launch and sending, and the bare loop; returns the figures."""
-    os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings",
-                       "LOG_LEVEL": "WARNING", "EMAIL_URL": f"smtp://127.0.0.1:{port}"})
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "VAR_DIR": tmp,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "WARNING",
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        }
+    )
     import django
 
     django.setup()
@@ -231,8 +257,11 @@ def measure(args, tmp, url, port, received):
     statuses = dict(Invitation.objects.filter(campaign=campaign).values_list("status").annotate(n=Count("id")))
     assert statuses == {Invitation.Status.SENT: args.recipients}, (statuses, outcome)
     assert received.value == args.recipients, (received.value, args.recipients)
-    print(f"launch {launched:.1f} s, launch and send {elapsed:.1f} s with {settings.SEND_PARALLEL} senders: "
-          f"{args.recipients / elapsed:.0f} msgs/s", file=sys.stderr)
+    print(
+        f"launch {launched:.1f} s, launch and send {elapsed:.1f} s with {settings.SEND_PARALLEL} senders: "
+        f"{args.recipients / elapsed:.0f} msgs/s",
+        file=sys.stderr,
+    )
 
     sample = Invitation.objects.select_related("ambassador").filter(campaign=campaign, ambassador__locale="fr").first()
     message = build_message(source=campaign, campaign=campaign, ambassador=sample.ambassador, token=sample.token)
@@ -251,8 +280,9 @@ def measure(args, tmp, url, port, received):
         "bare_messages": bare_count,
         "bare_msgs_per_s": round(bare_count / bare),
         "ratio": round((args.recipients / elapsed) / (bare_count / bare), 3),
-        "peak_rss_mb": round(max(resource.getrusage(who).ru_maxrss
-                                 for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024),
+        "peak_rss_mb": round(
+            max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+        ),
     }
 
 
@@ -280,9 +310,11 @@ def main():
     finally:
         stop.set()
         sink.join(10)
-    print(f"{result['recipients']} invitations launched and sent on {result['database']}: {result['msgs_per_s']} msgs/s, "
-          f"bare smtplib {result['bare_msgs_per_s']} msgs/s, ratio {result['ratio']}, peak RSS {result['peak_rss_mb']} MB",
-          file=sys.stderr)
+    print(
+        f"{result['recipients']} invitations launched and sent on {result['database']}: {result['msgs_per_s']} msgs/s, "
+        f"bare smtplib {result['bare_msgs_per_s']} msgs/s, ratio {result['ratio']}, peak RSS {result['peak_rss_mb']} MB",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
 
 

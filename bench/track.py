@@ -150,9 +150,24 @@ def gunicorn_start(tmp, port, workers, threads, *, settings=""):
     (Path(tmp) / "bench_track_urls.py").write_text(URLS_MODULE)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_track_settings", "PYTHONPATH": tmp}
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--chdir", str(ROOT), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads), "--log-level", "warning"],
-        env=env)
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi:application",
+            "--chdir",
+            str(ROOT),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -207,8 +222,13 @@ def load_python(port, paths, requests, concurrency, max_seconds):
     seconds = time.perf_counter() - started
     latencies = sorted(latency for result, _statuses in results for latency in result)
     statuses = sum((statuses for _latencies, statuses in results), Counter())
-    return {"requests": len(latencies), "seconds": seconds, "p99_ms": statistics.quantiles(latencies, n=100)[98] * 1000,
-            "statuses": dict(statuses), "unanswered": 0}
+    return {
+        "requests": len(latencies),
+        "seconds": seconds,
+        "p99_ms": statistics.quantiles(latencies, n=100)[98] * 1000,
+        "statuses": dict(statuses),
+        "unanswered": 0,
+    }
 
 
 def load_wrk(port, paths, requests, concurrency, max_seconds, tmp):
@@ -219,9 +239,27 @@ def load_wrk(port, paths, requests, concurrency, max_seconds, tmp):
     script.write_text(WRK_SCRIPT)
     paths_file.write_text("\n".join(paths) + "\n")
     wrk = subprocess.Popen(
-        [shutil.which("wrk"), "-t", str(threads), "-c", str(concurrency), "-d", f"{max_seconds}s", "--timeout", "30s",
-         "-s", str(script), f"http://127.0.0.1:{port}", "--", str(-(-requests // threads))],
-        env={**os.environ, "BENCH_PATHS": str(paths_file)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            shutil.which("wrk"),
+            "-t",
+            str(threads),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{max_seconds}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}",
+            "--",
+            str(-(-requests // threads)),
+        ],
+        env={**os.environ, "BENCH_PATHS": str(paths_file)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     stopped = 0
     for line in wrk.stderr:
         stopped += line.strip() == "stopped"
@@ -242,9 +280,17 @@ def load_wrk(port, paths, requests, concurrency, max_seconds, tmp):
 
 def measure(args, tmp, url):
     """Set the scratch database up, serve it with gunicorn and load each endpoint; returns (results, database, tool)."""
-    os.environ.update({"DATABASE_URL": url, "VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "config.settings",
-                       "LOG_LEVEL": "WARNING", "SECRET_KEY": secrets.token_urlsafe(50),
-                       "ALLOWED_HOSTS": "127.0.0.1", "DEBUG": "0"})
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "VAR_DIR": tmp,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DEBUG": "0",
+        }
+    )
     import django
 
     django.setup()
@@ -275,9 +321,11 @@ def measure(args, tmp, url):
                 else:
                     result = load_python(port, paths, args.requests, args.concurrency, args.max_seconds)
                 result["rps"] = result["requests"] / result["seconds"]
-                print(f"round {round_number}, {name}: {result['requests']} requests in {result['seconds']:.1f} s, "
-                      f"{result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms, statuses {result['statuses']}",
-                      file=sys.stderr)
+                print(
+                    f"round {round_number}, {name}: {result['requests']} requests in {result['seconds']:.1f} s, "
+                    f"{result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms, statuses {result['statuses']}",
+                    file=sys.stderr,
+                )
                 assert result["statuses"] == {expected: result["requests"]}, (name, result["statuses"])
                 results.setdefault(name, []).append(result)
     finally:
@@ -311,7 +359,9 @@ def main():
     def median(name, key):
         return statistics.median(r[key] for r in results[name])
 
-    pixel, click, trivial = ({key: median(name, key) for key in ("rps", "p99_ms")} for name in ("pixel", "click", "trivial"))
+    pixel, click, trivial = (
+        {key: median(name, key) for key in ("rps", "p99_ms")} for name in ("pixel", "click", "trivial")
+    )
     # the ratio of each round (endpoints measured minutes apart), then their median
     ratios = [p["rps"] / t["rps"] for p, t in zip(results["pixel"], results["trivial"])]
     click_ratios = [c["rps"] / t["rps"] for c, t in zip(results["click"], results["trivial"])]
@@ -333,9 +383,12 @@ def main():
         "click_ratio": round(statistics.median(click_ratios), 3),
         "round_ratios": [round(ratio, 3) for ratio in ratios],
     }
-    print(f"on {database} with {tool}: pixel {result['rps']} req/s (p99 {result['p99_ms']} ms), click {result['click_rps']} "
-          f"req/s (p99 {result['click_p99_ms']} ms), trivial view {result['bare_rps']} req/s: ratio {result['ratio']}, "
-          f"click ratio {result['click_ratio']}", file=sys.stderr)
+    print(
+        f"on {database} with {tool}: pixel {result['rps']} req/s (p99 {result['p99_ms']} ms), click {result['click_rps']} "
+        f"req/s (p99 {result['click_p99_ms']} ms), trivial view {result['bare_rps']} req/s: ratio {result['ratio']}, "
+        f"click ratio {result['click_ratio']}",
+        file=sys.stderr,
+    )
     print(json.dumps(result))
 
 

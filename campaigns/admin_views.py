@@ -44,9 +44,13 @@ def ambassador_import(request):
         if form.cleaned_data["update_existing"]:
             require_perms(request, "campaigns.change_ambassador")
         job = import_start(
-            upload=form.cleaned_data["file"], user=request.user,
-            update_existing=form.cleaned_data["update_existing"], keep_valid=form.cleaned_data["keep_valid"],
-            dry_run=form.cleaned_data["dry_run"], segment=form.cleaned_data["segment"], language=get_language(),
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            update_existing=form.cleaned_data["update_existing"],
+            keep_valid=form.cleaned_data["keep_valid"],
+            dry_run=form.cleaned_data["dry_run"],
+            segment=form.cleaned_data["segment"],
+            language=get_language(),
         )
         return redirect("ambassador_import:detail", job.pk)
     recent = AmbassadorImport.objects.select_related("created_by")[:10]
@@ -88,23 +92,36 @@ def segment_size(request):
         count = segments.count_members(kind, match, rules_from_post(request.POST), segment_id)
     except ValidationError as exc:
         return JsonResponse({"count": None, "error": " ".join(exc.messages)})
-    return JsonResponse({"count": count, "label": _("%(count)s ambassadeurs contactables") % {"count": f"{count:,}".replace(",", "\u202f")}})
+    return JsonResponse(
+        {
+            "count": count,
+            "label": _("%(count)s ambassadeurs contactables") % {"count": f"{count:,}".replace(",", "\u202f")},
+        }
+    )
 
 
 # --- campaigns ---------------------------------------------------------------------------------------------
+
 
 def campaign_overview(request, pk):
     """Where a campaign is: its figures (refreshing while it sends), what can be done next, its email."""
     require_perms(request, "campaigns.view_campaign")
     campaign = get_object_or_404(Campaign.objects.prefetch_related("segments", "reminders"), pk=pk)
     figures = campaign_progress(campaign)
-    return render(request, "campaigns/admin/campaign_overview.html", {
-        "campaign": campaign, "figures": figures, "problems": launch_problems(campaign) if not campaign.audience_locked else [],
-        "can_change": request.user.has_perm("campaigns.change_campaign"),
-        "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > 0,
-        "stalled": figures["waiting"] > 0 and not cluster_ok(),
-        "test_form": TestSendForm(), "audience_size": members_of_segments(campaign.segments.all()).count(),
-    })
+    return render(
+        request,
+        "campaigns/admin/campaign_overview.html",
+        {
+            "campaign": campaign,
+            "figures": figures,
+            "problems": launch_problems(campaign) if not campaign.audience_locked else [],
+            "can_change": request.user.has_perm("campaigns.change_campaign"),
+            "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > 0,
+            "stalled": figures["waiting"] > 0 and not cluster_ok(),
+            "test_form": TestSendForm(),
+            "audience_size": members_of_segments(campaign.segments.all()).count(),
+        },
+    )
 
 
 def campaign_preview(request, pk, locale):
@@ -113,16 +130,26 @@ def campaign_preview(request, pk, locale):
     campaign = get_object_or_404(Campaign, pk=pk)
     message = _sample_message(campaign, request.user, locale)
     html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
-    return render(request, "campaigns/admin/campaign_preview.html", {
-        "campaign": campaign, "message": message, "html": html, "language": locale,
-        "subject": str(make_header(decode_header(message.subject)))})
+    return render(
+        request,
+        "campaigns/admin/campaign_preview.html",
+        {
+            "campaign": campaign,
+            "message": message,
+            "html": html,
+            "language": locale,
+            "subject": str(make_header(decode_header(message.subject))),
+        },
+    )
 
 
 def _sample_message(campaign, user, locale):
-    sample = Ambassador(email=user.email or "test@localhost", first_name=user.first_name or user.get_username(),
-                        locale=locale)
-    return build_message(source=campaign, campaign=campaign, ambassador=sample, token=SAMPLE_TOKEN,
-                         subject_prefix=_("[TEST] "))
+    sample = Ambassador(
+        email=user.email or "test@localhost", first_name=user.first_name or user.get_username(), locale=locale
+    )
+    return build_message(
+        source=campaign, campaign=campaign, ambassador=sample, token=SAMPLE_TOKEN, subject_prefix=_("[TEST] ")
+    )
 
 
 @require_POST
@@ -193,12 +220,15 @@ def outbox_index(request):
 
 # --- an ambassador's personal data ----------------------------------------------------------------------------
 
+
 def ambassador_data_export(request, pk):
     """Everything held on one ambassador, as a JSON file to hand over (right of access)."""
     require_perms(request, "campaigns.view_ambassador")
     ambassador = get_object_or_404(Ambassador, pk=pk)
-    response = HttpResponse(json.dumps(ambassador_export(ambassador), ensure_ascii=False, indent=2),
-                            content_type="application/json; charset=utf-8")
+    response = HttpResponse(
+        json.dumps(ambassador_export(ambassador), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="ambassadeur-{ambassador.pk}.json"'
     return response
 

@@ -28,7 +28,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.models import AgeBand, Ambassador, AmbassadorProduct, AmbassadorTag, Locale, Product, Region, Segment, SegmentMember, Tag
+from campaigns.models import (
+    AgeBand,
+    Ambassador,
+    AmbassadorProduct,
+    AmbassadorTag,
+    Locale,
+    Product,
+    Region,
+    Segment,
+    SegmentMember,
+    Tag,
+)
 from campaigns.segments import parse_date, split_values
 
 # Canonical column -> the header spellings accepted for it (compared without case, accents or punctuation).
@@ -63,7 +74,10 @@ class RowError:
     def __str__(self):
         if self.column:
             return _("ligne %(row)s, colonne %(column)s : %(message)s") % {
-                "row": self.row, "column": self.column, "message": self.message}
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
         return _("ligne %(row)s : %(message)s") % {"row": self.row, "message": self.message}
 
     def as_dict(self):
@@ -97,6 +111,7 @@ def column_letter(index):
 
 # --- reading -----------------------------------------------------------------------------------------------
 
+
 def _sniff(path):
     with open(path, "rb") as handle:
         return handle.read(65536)
@@ -108,7 +123,9 @@ def read_table(path):
     try:
         head = _sniff(path)
     except OSError as exc:
-        raise ImportFileError(_("Impossible de lire le fichier %(name)s : %(error)s") % {"name": path.name, "error": exc.strerror}) from None
+        raise ImportFileError(
+            _("Impossible de lire le fichier %(name)s : %(error)s") % {"name": path.name, "error": exc.strerror}
+        ) from None
     if not head.strip():
         raise ImportFileError(_("Le fichier %(name)s est vide.") % {"name": path.name})
     is_zip = head.startswith(b"PK\x03\x04")
@@ -117,10 +134,16 @@ def read_table(path):
         return _read_xlsx(path)
     if is_zip:
         raise ImportFileError(
-            _("Le fichier %(name)s est un classeur Excel (XLSX) enregistré avec l'extension %(suffix)s : renommez-le en .xlsx ou enregistrez-le au format CSV.")
-            % {"name": path.name, "suffix": suffix})
+            _(
+                "Le fichier %(name)s est un classeur Excel (XLSX) enregistré avec l'extension %(suffix)s : renommez-le en .xlsx ou enregistrez-le au format CSV."
+            )
+            % {"name": path.name, "suffix": suffix}
+        )
     if b"\x00" in head:
-        raise ImportFileError(_("Le fichier %(name)s n'est pas un fichier texte CSV (il contient des données binaires).") % {"name": path.name})
+        raise ImportFileError(
+            _("Le fichier %(name)s n'est pas un fichier texte CSV (il contient des données binaires).")
+            % {"name": path.name}
+        )
     return _read_csv(path, head)
 
 
@@ -136,8 +159,11 @@ def _read_csv(path, head):
             return next(reader)
         except UnicodeDecodeError:
             raise ImportFileError(
-                _("Le fichier %(name)s n'est pas encodé en UTF-8 (vers la ligne %(row)s) : enregistrez-le au format « CSV UTF-8 ».")
-                % {"name": path.name, "row": number}) from None
+                _(
+                    "Le fichier %(name)s n'est pas encodé en UTF-8 (vers la ligne %(row)s) : enregistrez-le au format « CSV UTF-8 »."
+                )
+                % {"name": path.name, "row": number}
+            ) from None
         except csv.Error as exc:
             raise ImportFileError(_("Ligne %(row)s illisible : %(error)s") % {"row": number, "error": exc}) from None
 
@@ -169,7 +195,9 @@ def _read_xlsx(path):
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(_("Le fichier %(name)s n'est pas un classeur XLSX lisible (%(error)s).") % {"name": path.name, "error": exc}) from None
+        raise ImportFileError(
+            _("Le fichier %(name)s n'est pas un classeur XLSX lisible (%(error)s).") % {"name": path.name, "error": exc}
+        ) from None
     sheet = workbook.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     try:
@@ -202,22 +230,28 @@ def map_columns(header, file_name):
         elif column in seen:
             raise ImportFileError(
                 _("La colonne %(column)s apparaît deux fois (colonnes %(first)s et %(second)s).")
-                % {"column": column, "first": column_letter(seen[column]), "second": column_letter(index)})
+                % {"column": column, "first": column_letter(seen[column]), "second": column_letter(index)}
+            )
         else:
             seen[column] = index
             mapping[index] = column
     if unknown:
         raise ImportFileError(
             _("Colonnes inconnues dans %(name)s : %(unknown)s. Colonnes acceptées : %(accepted)s.")
-            % {"name": file_name, "unknown": ", ".join(unknown), "accepted": ", ".join(COLUMNS)})
+            % {"name": file_name, "unknown": ", ".join(unknown), "accepted": ", ".join(COLUMNS)}
+        )
     if "email" not in seen:
         raise ImportFileError(
-            _("Le fichier %(name)s n'a pas de colonne « email » (ou « courriel ») : la première ligne doit nommer les colonnes.")
-            % {"name": file_name})
+            _(
+                "Le fichier %(name)s n'a pas de colonne « email » (ou « courriel ») : la première ligne doit nommer les colonnes."
+            )
+            % {"name": file_name}
+        )
     return mapping
 
 
 # --- checking one row --------------------------------------------------------------------------------------
+
 
 def _text(cell):
     if cell is None:
@@ -259,9 +293,15 @@ class RowChecker:
     def check(self, number, cells):
         """(values, errors): values holds only the filled cells, by canonical column."""
         values, errors = {}, []
-        extra = [c for c in cells[self.width:] if _text(c)]
+        extra = [c for c in cells[self.width :] if _text(c)]
         if extra:
-            errors.append(RowError(number, "", _("%(count)s cellule(s) de plus que de colonnes dans l'en-tête.") % {"count": len(extra)}))
+            errors.append(
+                RowError(
+                    number,
+                    "",
+                    _("%(count)s cellule(s) de plus que de colonnes dans l'en-tête.") % {"count": len(extra)},
+                )
+            )
         for index, column in self.mapping.items():
             raw = _text(cells[index]) if index < len(cells) else ""
             cell = cells[index] if index < len(cells) else None
@@ -290,7 +330,9 @@ class RowChecker:
         try:
             validate_email(email)
         except ValidationError:
-            raise ValidationError(_("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": raw[:100]}) from None
+            raise ValidationError(
+                _("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": raw[:100]}
+            ) from None
         return email
 
     def _first_name(self, raw, cell):
@@ -308,7 +350,9 @@ class RowChecker:
         try:
             return LOCALES[normalise(raw)]
         except KeyError:
-            raise ValidationError(_("« %(value)s » n'est pas une langue connue (fr ou en).") % {"value": raw[:50]}) from None
+            raise ValidationError(
+                _("« %(value)s » n'est pas une langue connue (fr ou en).") % {"value": raw[:50]}
+            ) from None
 
     def _region(self, raw, cell):
         try:
@@ -316,13 +360,16 @@ class RowChecker:
         except KeyError:
             raise ValidationError(
                 _("« %(value)s » n'est pas une région connue (codes : %(codes)s, ou le nom de la région).")
-                % {"value": raw[:50], "codes": ", ".join(Region.values)}) from None
+                % {"value": raw[:50], "codes": ", ".join(Region.values)}
+            ) from None
 
     def _age_band(self, raw, cell):
         code = raw.lower().replace("–", "-").replace("ans", "").replace(" ", "")
         if code not in AGE_BANDS:
             raise ValidationError(
-                _("« %(value)s » n'est pas une tranche d'âge connue (%(codes)s).") % {"value": raw[:50], "codes": ", ".join(AgeBand.values)})
+                _("« %(value)s » n'est pas une tranche d'âge connue (%(codes)s).")
+                % {"value": raw[:50], "codes": ", ".join(AgeBand.values)}
+            )
         return code
 
     def _customer_since(self, raw, cell):
@@ -334,7 +381,9 @@ class RowChecker:
             try:
                 day = parse_date(raw)
             except ValueError:
-                raise ValidationError(_("« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA).") % {"value": raw[:50]}) from None
+                raise ValidationError(
+                    _("« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA).") % {"value": raw[:50]}
+                ) from None
         if day > self.today:
             raise ValidationError(_("la date %(value)s est dans le futur.") % {"value": day.isoformat()})
         return day
@@ -350,14 +399,17 @@ class RowChecker:
         if unknown:
             raise ValidationError(
                 _("produit(s) inconnu(s) : %(unknown)s (codes du catalogue : %(codes)s).")
-                % {"unknown": ", ".join(unknown), "codes": ", ".join(self.product_codes) or "—"})
+                % {"unknown": ", ".join(unknown), "codes": ", ".join(self.product_codes) or "—"}
+            )
         return frozenset(ids)
 
     def _tags(self, raw, cell):
         names = {item.lower() for item in split_values(raw)}
         too_long = [name for name in names if len(name) > 60]
         if too_long:
-            raise ValidationError(_("une étiquette a 60 caractères au plus : « %(value)s… ».") % {"value": too_long[0][:60]})
+            raise ValidationError(
+                _("une étiquette a 60 caractères au plus : « %(value)s… ».") % {"value": too_long[0][:60]}
+            )
         return frozenset(names)
 
     def _consent(self, raw, cell):
@@ -377,12 +429,15 @@ def insert_values(cursor, target, types, rows, suffix=""):
         return
     if connection.vendor == "postgresql":
         arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
-        cursor.execute(f"INSERT INTO {target} SELECT * FROM unnest({arrays}){suffix}", [list(column) for column in zip(*rows)])
+        cursor.execute(
+            f"INSERT INTO {target} SELECT * FROM unnest({arrays}){suffix}", [list(column) for column in zip(*rows)]
+        )
     else:
         cursor.executemany(f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(types))}){suffix}", rows)
 
 
 # --- duplicates inside the file ----------------------------------------------------------------------------
+
 
 class SeenEmails:
     """Emails met so far in the file, with the row where each first appeared, kept in a temporary table."""
@@ -392,7 +447,9 @@ class SeenEmails:
     def __enter__(self):
         self.cursor = connection.cursor()
         self.cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
-        self.cursor.execute(f"CREATE TEMPORARY TABLE {self.table} (email VARCHAR(254) PRIMARY KEY, row_number INTEGER NOT NULL)")
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.table} (email VARCHAR(254) PRIMARY KEY, row_number INTEGER NOT NULL)"
+        )
         return self
 
     def __exit__(self, *exc):
@@ -406,8 +463,13 @@ class SeenEmails:
         first_in_batch = {}
         for email, row in pairs:
             first_in_batch.setdefault(email, row)
-        insert_values(self.cursor, f"{self.table} (email, row_number)", ["varchar(254)", "integer"],
-                      list(first_in_batch.items()), suffix=" ON CONFLICT (email) DO NOTHING")
+        insert_values(
+            self.cursor,
+            f"{self.table} (email, row_number)",
+            ["varchar(254)", "integer"],
+            list(first_in_batch.items()),
+            suffix=" ON CONFLICT (email) DO NOTHING",
+        )
         emails = list(first_in_batch)
         placeholders = ", ".join(["%s"] * len(emails))
         self.cursor.execute(f"SELECT email, row_number FROM {self.table} WHERE email IN ({placeholders})", emails)
@@ -415,6 +477,7 @@ class SeenEmails:
 
 
 # --- the import --------------------------------------------------------------------------------------------
+
 
 def _batches(iterator, size):
     batch = []
@@ -446,13 +509,32 @@ def _checked_batches(path, update, batch_size):
             first = seen.first_rows([(values["email"], number) for number, values in numbers.items()])
             existing = set()
             if not update:
-                existing = set(Ambassador.objects.filter(email__in=[v["email"] for v in numbers.values()]).values_list("email", flat=True))
+                existing = set(
+                    Ambassador.objects.filter(email__in=[v["email"] for v in numbers.values()]).values_list(
+                        "email", flat=True
+                    )
+                )
             for number, values in numbers.items():
                 email = values["email"]
                 if first[email] != number:
-                    errors.append(RowError(number, email_label, _("%(email)s figure déjà à la ligne %(row)s.") % {"email": email, "row": first[email]}))
+                    errors.append(
+                        RowError(
+                            number,
+                            email_label,
+                            _("%(email)s figure déjà à la ligne %(row)s.") % {"email": email, "row": first[email]},
+                        )
+                    )
                 elif email in existing:
-                    errors.append(RowError(number, email_label, _("%(email)s est déjà un ambassadeur ; choisissez la mise à jour des existants pour le modifier.") % {"email": email}))
+                    errors.append(
+                        RowError(
+                            number,
+                            email_label,
+                            _(
+                                "%(email)s est déjà un ambassadeur ; choisissez la mise à jour des existants pour le modifier."
+                            )
+                            % {"email": email},
+                        )
+                    )
                 else:
                     valid[email] = values
             errors.sort(key=lambda error: error.row)
@@ -461,7 +543,14 @@ def _checked_batches(path, update, batch_size):
 
 SIMPLE_FIELDS = ["first_name", "last_name", "locale", "region", "age_band", "customer_since"]
 NEW_COLUMNS = ["email", *SIMPLE_FIELDS, "consent_at", "created_at", "updated_at"]
-DEFAULTS = {"first_name": "", "last_name": "", "locale": Locale.FR, "region": "", "age_band": "", "customer_since": None}
+DEFAULTS = {
+    "first_name": "",
+    "last_name": "",
+    "locale": Locale.FR,
+    "region": "",
+    "age_band": "",
+    "customer_since": None,
+}
 
 
 def _insert(model, columns, rows, ignore_conflicts=False):
@@ -469,10 +558,17 @@ def _insert(model, columns, rows, ignore_conflicts=False):
     (as bulk_create does) costs more than the database's own work."""
     fields = [model._meta.get_field(column) for column in columns]
     names = ", ".join(field.column for field in fields)
-    types = [field.target_field.db_type(connection) if field.is_relation else field.db_type(connection) for field in fields]
+    types = [
+        field.target_field.db_type(connection) if field.is_relation else field.db_type(connection) for field in fields
+    ]
     with connection.cursor() as cursor:
-        insert_values(cursor, f"{model._meta.db_table} ({names})", types, rows,
-                      suffix=" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+        insert_values(
+            cursor,
+            f"{model._meta.db_table} ({names})",
+            types,
+            rows,
+            suffix=" ON CONFLICT DO NOTHING" if ignore_conflicts else "",
+        )
 
 
 def _write_batch(valid, now, segment):
@@ -485,9 +581,20 @@ def _write_batch(valid, now, segment):
         ambassador = existing.get(email)
         if ambassador is None:
             row = {**DEFAULTS, **values}
-            new_rows.append([
-                email, row["first_name"], row["last_name"], row["locale"], row["region"], row["age_band"],
-                ops.adapt_datefield_value(row["customer_since"]), stamp if row.get("consent", True) else None, stamp, stamp])
+            new_rows.append(
+                [
+                    email,
+                    row["first_name"],
+                    row["last_name"],
+                    row["locale"],
+                    row["region"],
+                    row["age_band"],
+                    ops.adapt_datefield_value(row["customer_since"]),
+                    stamp if row.get("consent", True) else None,
+                    stamp,
+                    stamp,
+                ]
+            )
             continue
         if "consent" in values:
             if not values["consent"]:
@@ -506,9 +613,14 @@ def _write_batch(valid, now, segment):
 
     product_rows = [(ids[email], values["products"]) for email, values in valid.items() if "products" in values]
     if product_rows:
-        AmbassadorProduct.objects.filter(ambassador_id__in=[pk for pk, _p in product_rows if pk in updated_pks]).delete()
-        _insert(AmbassadorProduct, ["ambassador", "product"],
-                [(pk, product) for pk, products in product_rows for product in products])
+        AmbassadorProduct.objects.filter(
+            ambassador_id__in=[pk for pk, _p in product_rows if pk in updated_pks]
+        ).delete()
+        _insert(
+            AmbassadorProduct,
+            ["ambassador", "product"],
+            [(pk, product) for pk, products in product_rows for product in products],
+        )
 
     tag_rows = [(ids[email], values["tags"]) for email, values in valid.items() if "tags" in values]
     if tag_rows:
@@ -519,12 +631,23 @@ def _write_batch(valid, now, segment):
         _insert(AmbassadorTag, ["ambassador", "tag"], [(pk, tag_ids[name]) for pk, tags in tag_rows for name in tags])
 
     if segment is not None:
-        _insert(SegmentMember, ["segment", "ambassador"], [(segment.pk, pk) for pk in ids.values()], ignore_conflicts=True)
+        _insert(
+            SegmentMember, ["segment", "ambassador"], [(segment.pk, pk) for pk in ids.values()], ignore_conflicts=True
+        )
     return len(new_rows), len(existing)
 
 
-def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, segment=None, progress=None,
-                       batch_size=None, max_errors=None):
+def import_ambassadors(
+    path,
+    *,
+    update=False,
+    keep_valid=False,
+    dry_run=False,
+    segment=None,
+    progress=None,
+    batch_size=None,
+    max_errors=None,
+):
     """Check, then (unless ``dry_run``) write the ambassadors of a file. Returns an ImportReport.
 
     Nothing is written when any row is rejected, unless ``keep_valid``: then the valid rows are written and the
@@ -534,18 +657,23 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
     batch_size = batch_size or settings.IMPORT_BATCH_SIZE
     max_errors = settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors
     if segment is not None and segment.kind != Segment.Kind.STATIC:
-        raise ImportFileError(_("« %(segment)s » n'est pas une liste fixe : on ne peut pas y ajouter d'ambassadeurs.") % {"segment": segment})
+        raise ImportFileError(
+            _("« %(segment)s » n'est pas une liste fixe : on ne peut pas y ajouter d'ambassadeurs.")
+            % {"segment": segment}
+        )
     report = ImportReport()
 
     for size, _valid, errors in _checked_batches(path, update, batch_size):
         report.rows += size
         report.rejected += len(errors)
         room = max_errors - len(report.errors)
-        report.errors.extend(errors[:max(room, 0)])
+        report.errors.extend(errors[: max(room, 0)])
         if progress:
             progress("validating", report.rows, None, report)
     if report.rows == 0:
-        raise ImportFileError(_("Le fichier %(name)s n'a aucune ligne de données sous l'en-tête.") % {"name": Path(path).name})
+        raise ImportFileError(
+            _("Le fichier %(name)s n'a aucune ligne de données sous l'en-tête.") % {"name": Path(path).name}
+        )
     if dry_run or (report.rejected and not keep_valid):
         return report
 

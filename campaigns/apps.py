@@ -11,5 +11,8 @@ class CampaignsConfig(AppConfig):
 
         from campaigns.bounces import esp_event_record
 
-        tracking.connect(lambda sender, event, esp_name, **kwargs: esp_event_record(event), weak=False,
-                         dispatch_uid="campaigns.esp_events")
+        tracking.connect(
+            lambda sender, event, esp_name, **kwargs: esp_event_record(event),
+            weak=False,
+            dispatch_uid="campaigns.esp_events",
+        )

@@ -27,22 +27,29 @@ def bounce_record(*, email=None, invitation_id=None, when=None):
         if invitation_id is not None:
             ambassador_ids = list(Invitation.objects.filter(pk=invitation_id).values_list("ambassador_id", flat=True))
         else:
-            ambassador_ids = list(Ambassador.objects.filter(email=(email or "").strip().lower()).values_list("id", flat=True))
+            ambassador_ids = list(
+                Ambassador.objects.filter(email=(email or "").strip().lower()).values_list("id", flat=True)
+            )
         if not ambassador_ids:
             return 0
         Ambassador.objects.filter(id__in=ambassador_ids, email_bounced_at__isnull=True).update(email_bounced_at=when)
-        invitations = Invitation.objects.filter(ambassador_id__in=ambassador_ids, status__in=[Status.SENT, Status.DELIVERED])
+        invitations = Invitation.objects.filter(
+            ambassador_id__in=ambassador_ids, status__in=[Status.SENT, Status.DELIVERED]
+        )
         if invitation_id is not None:
             invitations = invitations.filter(pk=invitation_id)
         marked = invitations.update(status=Status.BOUNCED, bounced_at=when)
-    log.info("bounce recorded", extra={"ambassadors": ambassador_ids, "invitation": invitation_id, "invitations": marked})
+    log.info(
+        "bounce recorded", extra={"ambassadors": ambassador_ids, "invitation": invitation_id, "invitations": marked}
+    )
     return marked
 
 
 def delivered_record(invitation_id, *, when=None):
     """The provider says the email reached the mailbox (state moves forward only: sent -> delivered)."""
     return Invitation.objects.filter(pk=invitation_id, status=Status.SENT).update(
-        status=Status.DELIVERED, delivered_at=when or timezone.now())
+        status=Status.DELIVERED, delivered_at=when or timezone.now()
+    )
 
 
 def addresses_in(lines):
@@ -80,8 +87,14 @@ def bounces_record_file(lines, *, when=None):
             continue
         bounce_record(email=address, when=when)
         result["bounced"] += 1
-    log.info("bounce file recorded", extra={"bounced": result["bounced"], "unknown": len(result["unknown"]),
-                                            "unreadable": len(result["unreadable"])})
+    log.info(
+        "bounce file recorded",
+        extra={
+            "bounced": result["bounced"],
+            "unknown": len(result["unknown"]),
+            "unreadable": len(result["unreadable"]),
+        },
+    )
     return result
 
 
@@ -90,10 +103,15 @@ def esp_event_record(event):
     metadata = getattr(event, "metadata", None) or {}
     invitation_id = metadata.get("invitation")
     if event.event_type in ("bounced", "rejected"):
-        bounce_record(invitation_id=int(invitation_id) if invitation_id else None,
-                      email=None if invitation_id else event.recipient, when=event.timestamp)
+        bounce_record(
+            invitation_id=int(invitation_id) if invitation_id else None,
+            email=None if invitation_id else event.recipient,
+            when=event.timestamp,
+        )
     elif event.event_type == "delivered" and invitation_id:
         delivered_record(int(invitation_id), when=event.timestamp)
     elif event.event_type in ("complained", "unsubscribed"):
-        ids = Ambassador.objects.filter(Q(email=(event.recipient or "").lower()) | Q(invitations__pk=invitation_id or 0))
+        ids = Ambassador.objects.filter(
+            Q(email=(event.recipient or "").lower()) | Q(invitations__pk=invitation_id or 0)
+        )
         ambassadors_opt_out(ids.values_list("id", flat=True), when=event.timestamp)

@@ -60,7 +60,9 @@ def _token_sql():
 def launch_problems(campaign):
     problems = []
     if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
-        problems.append(_("La campagne est déjà lancée (état : %(status)s).") % {"status": campaign.get_status_display()})
+        problems.append(
+            _("La campagne est déjà lancée (état : %(status)s).") % {"status": campaign.get_status_display()}
+        )
     if not campaign.has_email:
         problems.append(_("L'e-mail d'invitation en français (objet et message) est obligatoire."))
     if not campaign.segments.exists():
@@ -74,12 +76,22 @@ def invitations_create(campaign, *, now):
     """One Invitation per contactable member of the campaign's segments, in one statement. Those contacted
     ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS`` days are recorded as skipped."""
     recent = (
-        Invitation.objects.filter(ambassador=OuterRef("pk"), created_at__gte=now - timedelta(days=settings.CONTACT_CAP_DAYS),
-                                  status__in=ACTIVE)
-        .order_by().values("ambassador").annotate(n=Count("id")).values("n")
+        Invitation.objects.filter(
+            ambassador=OuterRef("pk"),
+            created_at__gte=now - timedelta(days=settings.CONTACT_CAP_DAYS),
+            status__in=ACTIVE,
+        )
+        .order_by()
+        .values("ambassador")
+        .annotate(n=Count("id"))
+        .values("n")
     )
-    members = members_of_segments(campaign.segments.prefetch_related("rules")).annotate(
-        recent=Coalesce(Subquery(recent), 0), member_id=F("pk")).values_list("member_id", "recent").order_by()
+    members = (
+        members_of_segments(campaign.segments.prefetch_related("rules"))
+        .annotate(recent=Coalesce(Subquery(recent), 0), member_id=F("pk"))
+        .values_list("member_id", "recent")
+        .order_by()
+    )
     select_sql, select_params = members.query.sql_with_params()
     cap = settings.CONTACT_CAP_COUNT or 2**31 - 1
     created = connection.ops.adapt_datetimefield_value(now)
@@ -117,7 +129,8 @@ def campaign_close(campaign, *, now=None):
     """Close a live campaign: its links then show a "campaign closed" page; unsent emails are not sent."""
     now = now or timezone.now()
     updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.LIVE).update(
-        status=Campaign.Status.CLOSED, closed_at=now)
+        status=Campaign.Status.CLOSED, closed_at=now
+    )
     return bool(updated)
 
 
@@ -133,8 +146,11 @@ def invitations_withdraw(invitation_ids, *, now=None):
 
 KINDS = {
     "invitations": (Invitation, "campaign_id", lambda: ["ambassador", "campaign"]),
-    "reminders": (ReminderDelivery, "reminder_id",
-                  lambda: ["invitation__ambassador", "invitation__campaign", "reminder"]),
+    "reminders": (
+        ReminderDelivery,
+        "reminder_id",
+        lambda: ["invitation__ambassador", "invitation__campaign", "reminder"],
+    ),
 }
 
 
@@ -146,7 +162,8 @@ def senders_enqueue(kind, object_id, count=None):
 
 def _due(model, owner_field, object_id, now):
     return model.objects.filter(**{owner_field: object_id}, status=Status.QUEUED).filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
 
 
 def claim_batch(kind, object_id, *, now=None, size=None):
@@ -155,8 +172,12 @@ def claim_batch(kind, object_id, *, now=None, size=None):
     now = now or timezone.now()
     claim = uuid.uuid4().hex
     with transaction.atomic():
-        ids = list(_due(model, owner_field, object_id, now).order_by("id")
-                   .select_for_update(skip_locked=True).values_list("id", flat=True)[: size or settings.SEND_BATCH_SIZE])
+        ids = list(
+            _due(model, owner_field, object_id, now)
+            .order_by("id")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[: size or settings.SEND_BATCH_SIZE]
+        )
         if ids:
             model.objects.filter(id__in=ids).update(status=Status.SENDING, claim=claim, claimed_at=now)
     return claim, ids
@@ -186,10 +207,17 @@ def _record_sent(model, item_id, claim):
     """The one write per email sent, as soon as the server accepted it; guarded by the claim so that it only
     moves the state forward. Its commit does not wait for the disk (see async_commit). Should the connection
     have dropped, the write is tried once more on a fresh one: the email is gone, it must not be sent again."""
-    sql = (f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, claim = '' "
-           "WHERE id = %s AND claim = %s AND status = %s AND {async_commit}")
-    params = [Status.SENT.value, connection.ops.adapt_datetimefield_value(timezone.now()), item_id, claim,
-              Status.SENDING.value]
+    sql = (
+        f"UPDATE {model._meta.db_table} SET status = %s, sent_at = %s, attempts = attempts + 1, claim = '' "
+        "WHERE id = %s AND claim = %s AND status = %s AND {async_commit}"
+    )
+    params = [
+        Status.SENT.value,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+        item_id,
+        claim,
+        Status.SENDING.value,
+    ]
     try:
         execute_async_commit(sql, params)
     except (InterfaceError, OperationalError):
@@ -200,11 +228,21 @@ def _record_sent(model, item_id, claim):
 def _email_of(kind, item):
     """What the email of a claimed invitation or reminder is made of, as build_message takes it."""
     if kind == "invitations":
-        return {"source": item.campaign, "campaign": item.campaign, "ambassador": item.ambassador,
-                "token": item.token, "metadata": {"invitation": str(item.pk)}}
+        return {
+            "source": item.campaign,
+            "campaign": item.campaign,
+            "ambassador": item.ambassador,
+            "token": item.token,
+            "metadata": {"invitation": str(item.pk)},
+        }
     invitation = item.invitation
-    return {"source": item.reminder, "campaign": invitation.campaign, "ambassador": invitation.ambassador,
-            "token": invitation.token, "metadata": {"invitation": str(invitation.pk), "reminder": str(item.reminder_id)}}
+    return {
+        "source": item.reminder,
+        "campaign": invitation.campaign,
+        "ambassador": invitation.ambassador,
+        "token": invitation.token,
+        "metadata": {"invitation": str(invitation.pk), "reminder": str(item.reminder_id)},
+    }
 
 
 def _send(backend, email):
@@ -229,7 +267,9 @@ def send_batch(kind, claim, ids, *, connection_factory=None):
     heartbeat = max(1.0, settings.SEND_LEASE_SECONDS / 4)
     backend = (connection_factory or mail.get_connection)()
     last_beat = last_send = time.monotonic()
-    items = model.objects.filter(id__in=ids, claim=claim, status=Status.SENDING).select_related(*related()).order_by("id")
+    items = (
+        model.objects.filter(id__in=ids, claim=claim, status=Status.SENDING).select_related(*related()).order_by("id")
+    )
     try:
         for item in items.iterator(chunk_size=500):
             if interval:
@@ -262,8 +302,16 @@ def _failure(model, kind, item, claim, exc, backend):
         log.warning("email failed", extra={"kind": kind, "id": item.pk, "error": error})
         return "failed"
     delay = min(settings.SEND_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 6 * 3600)
-    _record(model, item.pk, claim, status=Status.QUEUED, attempts=attempts, last_error=error,
-            next_attempt_at=now + timedelta(seconds=delay), claimed_at=None)
+    _record(
+        model,
+        item.pk,
+        claim,
+        status=Status.QUEUED,
+        attempts=attempts,
+        last_error=error,
+        next_attempt_at=now + timedelta(seconds=delay),
+        claimed_at=None,
+    )
     log.info("email will be retried", extra={"kind": kind, "id": item.pk, "error": error, "delay": delay})
     if isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, OSError)):
         try:  # start again on a fresh connection
@@ -295,11 +343,26 @@ def send_emails(kind, object_id, *, max_seconds=None):
                 raise
             connection.close()
             released = _claims_release(KINDS[kind][0].objects.filter(claim=claim, status=Status.SENDING))
-            log.warning("batch interrupted", extra={"kind": kind, KINDS[kind][1]: object_id, "released": released,
-                                                    "error": f"{type(exc).__name__}: {exc}"[:300]})
+            log.warning(
+                "batch interrupted",
+                extra={
+                    "kind": kind,
+                    KINDS[kind][1]: object_id,
+                    "released": released,
+                    "error": f"{type(exc).__name__}: {exc}"[:300],
+                },
+            )
             continue
-        log.info("batch sent", extra={"kind": kind, KINDS[kind][1]: object_id, "emails": len(ids), **outcome,
-                                      "seconds": round(time.monotonic() - started, 3)})
+        log.info(
+            "batch sent",
+            extra={
+                "kind": kind,
+                KINDS[kind][1]: object_id,
+                "emails": len(ids),
+                **outcome,
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
         for key, value in outcome.items():
             total[key] += value
     senders_enqueue(kind, object_id, count=1)
@@ -323,7 +386,10 @@ def release_stale_claims(*, now=None):
     released = 0
     for model, _owner, _related in KINDS.values():
         released += _claims_release(
-            model.objects.filter(status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.SEND_LEASE_SECONDS)))
+            model.objects.filter(
+                status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
+            )
+        )
     if released:
         log.warning("released stale claims", extra={"emails": released})
     return released
@@ -335,11 +401,22 @@ def pending_work(*, now=None):
     fresh = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
     work = []
     for kind, (model, owner_field, _related) in KINDS.items():
-        live = (Q(campaign__status=Campaign.Status.LIVE) if kind == "invitations"
-                else Q(invitation__campaign__status=Campaign.Status.LIVE))
-        due = set(model.objects.filter(live, status=Status.QUEUED).filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).values_list(owner_field, flat=True).distinct())
-        busy = set(model.objects.filter(status=Status.SENDING, claimed_at__gte=fresh).values_list(owner_field, flat=True).distinct())
+        live = (
+            Q(campaign__status=Campaign.Status.LIVE)
+            if kind == "invitations"
+            else Q(invitation__campaign__status=Campaign.Status.LIVE)
+        )
+        due = set(
+            model.objects.filter(live, status=Status.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .values_list(owner_field, flat=True)
+            .distinct()
+        )
+        busy = set(
+            model.objects.filter(status=Status.SENDING, claimed_at__gte=fresh)
+            .values_list(owner_field, flat=True)
+            .distinct()
+        )
         work += [(kind, object_id) for object_id in sorted(due - busy)]
     return work
 
@@ -349,18 +426,28 @@ def reminders_start(*, now=None):
     out or bounced, in one statement each. Returns the reminders started."""
     now = now or timezone.now()
     started = []
-    due = Reminder.objects.filter(started_at__isnull=True, campaign__status=Campaign.Status.LIVE,
-                                  campaign__launched_at__isnull=False).select_related("campaign")
+    due = Reminder.objects.filter(
+        started_at__isnull=True, campaign__status=Campaign.Status.LIVE, campaign__launched_at__isnull=False
+    ).select_related("campaign")
     for reminder in due:
         if reminder.campaign.launched_at + timedelta(days=reminder.days_after) > now or not reminder.has_email:
             continue
         with transaction.atomic():
             if not Reminder.objects.filter(pk=reminder.pk, started_at__isnull=True).update(started_at=now):
                 continue
-            targets = Invitation.objects.filter(
-                campaign=reminder.campaign, status__in=[Status.SENT, Status.DELIVERED], responded_at__isnull=True,
-                unsubscribed_at__isnull=True, withdrawn_at__isnull=True,
-                ambassador__in=contactable_ambassadors()).annotate(target_id=F("pk")).values_list("target_id").order_by()
+            targets = (
+                Invitation.objects.filter(
+                    campaign=reminder.campaign,
+                    status__in=[Status.SENT, Status.DELIVERED],
+                    responded_at__isnull=True,
+                    unsubscribed_at__isnull=True,
+                    withdrawn_at__isnull=True,
+                    ambassador__in=contactable_ambassadors(),
+                )
+                .annotate(target_id=F("pk"))
+                .values_list("target_id")
+                .order_by()
+            )
             select_sql, select_params = targets.query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute(
@@ -368,7 +455,8 @@ def reminders_start(*, now=None):
                         (reminder_id, invitation_id, status, created_at)
                         SELECT %s, target.target_id, 'queued', %s FROM ({select_sql}) AS target WHERE 1 = 1
                         ON CONFLICT (reminder_id, invitation_id) DO NOTHING""",
-                    [reminder.pk, connection.ops.adapt_datetimefield_value(now), *select_params])
+                    [reminder.pk, connection.ops.adapt_datetimefield_value(now), *select_params],
+                )
             transaction.on_commit(lambda pk=reminder.pk: senders_enqueue("reminders", pk))
         started.append(reminder)
     return started
@@ -382,7 +470,9 @@ def tick(*, now=None):
         try:
             campaign_launch(campaign, now=now)
         except LaunchError as exc:
-            log.error("scheduled campaign could not launch", extra={"campaign": campaign.slug, "problems": exc.messages})
+            log.error(
+                "scheduled campaign could not launch", extra={"campaign": campaign.slug, "problems": exc.messages}
+            )
     for campaign in Campaign.objects.filter(status=Campaign.Status.LIVE, closes_at__lte=now):
         campaign_close(campaign, now=now)
     reminders_start(now=now)

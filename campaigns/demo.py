@@ -10,8 +10,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.delivery import campaign_launch
-from campaigns.models import (Ambassador, AmbassadorProduct, AmbassadorTag, Campaign, Invitation, Product, Region,
-                              Reminder, Segment, SegmentMember, SegmentRule, Tag)
+from campaigns.models import (
+    Ambassador,
+    AmbassadorProduct,
+    AmbassadorTag,
+    Campaign,
+    Invitation,
+    Product,
+    Region,
+    Reminder,
+    Segment,
+    SegmentMember,
+    SegmentRule,
+    Tag,
+)
 
 FIRST_NAMES = (
     "Camille Léa Manon Chloé Emma Inès Jade Louise Sarah Zoé Lucie Juliette Clara Anaïs Margaux Élodie Nathalie "
@@ -33,26 +45,64 @@ LAST_NAMES = (
 ).split()
 # Rough weights of each region in the French population.
 REGION_WEIGHTS = {
-    Region.ILE_DE_FRANCE: 18, Region.AUVERGNE_RHONE_ALPES: 12, Region.HAUTS_DE_FRANCE: 9, Region.NOUVELLE_AQUITAINE: 9,
-    Region.OCCITANIE: 9, Region.GRAND_EST: 8, Region.PROVENCE_ALPES_COTE_D_AZUR: 8, Region.PAYS_DE_LA_LOIRE: 6,
-    Region.BRETAGNE: 5, Region.NORMANDIE: 5, Region.BOURGOGNE_FRANCHE_COMTE: 4, Region.CENTRE_VAL_DE_LOIRE: 4,
-    Region.OUTRE_MER: 3, Region.CORSE: 1, Region.ETRANGER: 1,
+    Region.ILE_DE_FRANCE: 18,
+    Region.AUVERGNE_RHONE_ALPES: 12,
+    Region.HAUTS_DE_FRANCE: 9,
+    Region.NOUVELLE_AQUITAINE: 9,
+    Region.OCCITANIE: 9,
+    Region.GRAND_EST: 8,
+    Region.PROVENCE_ALPES_COTE_D_AZUR: 8,
+    Region.PAYS_DE_LA_LOIRE: 6,
+    Region.BRETAGNE: 5,
+    Region.NORMANDIE: 5,
+    Region.BOURGOGNE_FRANCHE_COMTE: 4,
+    Region.CENTRE_VAL_DE_LOIRE: 4,
+    Region.OUTRE_MER: 3,
+    Region.CORSE: 1,
+    Region.ETRANGER: 1,
 }
 AGE_WEIGHTS = {"18-24": 8, "25-34": 18, "35-44": 20, "45-54": 20, "55-64": 18, "65+": 16}
 TAGS = ["early-adopter", "jeune-actif", "famille", "entrepreneur", "retraite", "expatrie", "panel-mobile"]
 SEGMENTS = [
-    ("Jeunes actifs franciliens", "Moins de 35 ans en Île-de-France", Segment.Match.ALL,
-     [(SegmentRule.Attribute.REGION_IN, "idf"), (SegmentRule.Attribute.AGE_BAND_IN, "18-24, 25-34")]),
-    ("Épargnants", "Détenteurs d'une assurance vie ou d'un PEA", Segment.Match.ANY,
-     [(SegmentRule.Attribute.HOLDS_PRODUCT, "assurance-vie, pea")]),
-    ("Utilisateurs de l'appli", "Clients qui utilisent l'application mobile", Segment.Match.ALL,
-     [(SegmentRule.Attribute.HOLDS_PRODUCT, "appli-mobile")]),
-    ("Clients historiques de l'Ouest", "Clients depuis avant 2010 en Bretagne ou Pays de la Loire", Segment.Match.ALL,
-     [(SegmentRule.Attribute.REGION_IN, "bre, pdl"), (SegmentRule.Attribute.CUSTOMER_BEFORE, "2010-01-01")]),
-    ("Early adopters", "Ambassadeurs volontaires pour tester en avant-première", Segment.Match.ALL,
-     [(SegmentRule.Attribute.HAS_TAG, "early-adopter")]),
-    ("Propriétaires à crédit", "Crédit immobilier sans assurance habitation chez nous", Segment.Match.ALL,
-     [(SegmentRule.Attribute.HOLDS_PRODUCT, "credit-immobilier"), (SegmentRule.Attribute.LACKS_PRODUCT, "assurance-habitation")]),
+    (
+        "Jeunes actifs franciliens",
+        "Moins de 35 ans en Île-de-France",
+        Segment.Match.ALL,
+        [(SegmentRule.Attribute.REGION_IN, "idf"), (SegmentRule.Attribute.AGE_BAND_IN, "18-24, 25-34")],
+    ),
+    (
+        "Épargnants",
+        "Détenteurs d'une assurance vie ou d'un PEA",
+        Segment.Match.ANY,
+        [(SegmentRule.Attribute.HOLDS_PRODUCT, "assurance-vie, pea")],
+    ),
+    (
+        "Utilisateurs de l'appli",
+        "Clients qui utilisent l'application mobile",
+        Segment.Match.ALL,
+        [(SegmentRule.Attribute.HOLDS_PRODUCT, "appli-mobile")],
+    ),
+    (
+        "Clients historiques de l'Ouest",
+        "Clients depuis avant 2010 en Bretagne ou Pays de la Loire",
+        Segment.Match.ALL,
+        [(SegmentRule.Attribute.REGION_IN, "bre, pdl"), (SegmentRule.Attribute.CUSTOMER_BEFORE, "2010-01-01")],
+    ),
+    (
+        "Early adopters",
+        "Ambassadeurs volontaires pour tester en avant-première",
+        Segment.Match.ALL,
+        [(SegmentRule.Attribute.HAS_TAG, "early-adopter")],
+    ),
+    (
+        "Propriétaires à crédit",
+        "Crédit immobilier sans assurance habitation chez nous",
+        Segment.Match.ALL,
+        [
+            (SegmentRule.Attribute.HOLDS_PRODUCT, "credit-immobilier"),
+            (SegmentRule.Attribute.LACKS_PRODUCT, "assurance-habitation"),
+        ],
+    ),
 ]
 
 
@@ -73,7 +123,8 @@ def demo_people(count, seed=42):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         ambassador = Ambassador(
             email=f"{_ascii(first)}.{_ascii(last)}.{number}@exemple.fr",
-            first_name=first, last_name=last,
+            first_name=first,
+            last_name=last,
             locale="en" if rng.random() < 0.08 else "fr",
             region=_weighted(rng, REGION_WEIGHTS),
             age_band=_weighted(rng, AGE_WEIGHTS),
@@ -82,10 +133,21 @@ def demo_people(count, seed=42):
             opted_out_at=now - timedelta(days=rng.randint(1, 60)) if rng.random() < 0.02 else None,
         )
         products = {"compte-courant"} | {
-            code for code, share in [("livret-a", .7), ("ldds", .35), ("assurance-vie", .3), ("pea", .12),
-                                     ("credit-immobilier", .25), ("credit-conso", .1), ("carte-premium", .2),
-                                     ("assurance-habitation", .4), ("appli-mobile", .65), ("pel", .15)]
-            if rng.random() < share}
+            code
+            for code, share in [
+                ("livret-a", 0.7),
+                ("ldds", 0.35),
+                ("assurance-vie", 0.3),
+                ("pea", 0.12),
+                ("credit-immobilier", 0.25),
+                ("credit-conso", 0.1),
+                ("carte-premium", 0.2),
+                ("assurance-habitation", 0.4),
+                ("appli-mobile", 0.65),
+                ("pel", 0.15),
+            ]
+            if rng.random() < share
+        }
         tags = {tag for tag in TAGS if rng.random() < 0.08}
         yield ambassador, products, tags
 
@@ -101,22 +163,38 @@ def seed_audience(count=3000):
     Tag.objects.bulk_create([Tag(name=name) for name in TAGS], ignore_conflicts=True)
     tags = dict(Tag.objects.values_list("name", "id"))
     AmbassadorProduct.objects.bulk_create(
-        [AmbassadorProduct(ambassador_id=ids[a.email], product_id=products[code]) for a, codes, _t in people for code in codes],
-        ignore_conflicts=True, batch_size=2000)
+        [
+            AmbassadorProduct(ambassador_id=ids[a.email], product_id=products[code])
+            for a, codes, _t in people
+            for code in codes
+        ],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
     AmbassadorTag.objects.bulk_create(
         [AmbassadorTag(ambassador_id=ids[a.email], tag_id=tags[name]) for a, _p, names in people for name in names],
-        ignore_conflicts=True, batch_size=2000)
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
     for name, description, match, rules in SEGMENTS:
-        segment, created = Segment.objects.get_or_create(name=name, defaults={"description": description, "match": match})
+        segment, created = Segment.objects.get_or_create(
+            name=name, defaults={"description": description, "match": match}
+        )
         if created:
             SegmentRule.objects.bulk_create(
-                [SegmentRule(segment=segment, attribute=attribute, value=value, sort_order=index)
-                 for index, (attribute, value) in enumerate(rules)])
+                [
+                    SegmentRule(segment=segment, attribute=attribute, value=value, sort_order=index)
+                    for index, (attribute, value) in enumerate(rules)
+                ]
+            )
     panel, created = Segment.objects.get_or_create(
-        name="Panel de test", defaults={"kind": Segment.Kind.STATIC, "description": "Liste fixe de 50 ambassadeurs volontaires"})
+        name="Panel de test",
+        defaults={"kind": Segment.Kind.STATIC, "description": "Liste fixe de 50 ambassadeurs volontaires"},
+    )
     if created:
         SegmentMember.objects.bulk_create(
-            [SegmentMember(segment=panel, ambassador_id=ids[a.email]) for a, _p, _t in people[:50]])
+            [SegmentMember(segment=panel, ambassador_id=ids[a.email]) for a, _p, _t in people[:50]]
+        )
     return Ambassador.objects.count() - before
 
 
@@ -125,16 +203,16 @@ DEMO_CAMPAIGN = {
     "title": "Votre banque mobile de demain",
     "theme": "Application mobile",
     "description": "Nous repensons l'application mobile. Dites-nous ce qui compte pour vous : "
-                   "virements, suivi du budget, épargne, sécurité.",
+    "virements, suivi du budget, épargne, sécurité.",
     "kind": Campaign.Kind.BOTH,
     "subject_fr": "{prenom}, imaginons ensemble votre banque mobile",
     "body_fr": "Bonjour {prenom},\n\nEn tant qu'ambassadeur, vous êtes parmi les premiers à découvrir notre projet "
-               "« {campagne} ». Votre avis compte : donnez-le avant le {date_cloture}.\n\n{lien}\n\nMerci !\n"
-               "L'équipe produit",
+    "« {campagne} ». Votre avis compte : donnez-le avant le {date_cloture}.\n\n{lien}\n\nMerci !\n"
+    "L'équipe produit",
     "subject_en": "{first_name}, let's design your mobile bank together",
     "body_en": "Hello {first_name},\n\nAs an ambassador, you are among the first to see our project "
-               "\"{campaign}\". Please share your views before {closing_date}.\n\n{link}\n\nThank you!\n"
-               "The product team",
+    '"{campaign}". Please share your views before {closing_date}.\n\n{link}\n\nThank you!\n'
+    "The product team",
 }
 
 
@@ -142,14 +220,18 @@ def seed_campaign(prepare=None):
     """A live demo campaign to the test panel, whose emails land in the outbox; ``prepare(campaign)`` runs
     before its launch (the survey app attaches its survey). Returns it."""
     campaign, created = Campaign.objects.get_or_create(
-        slug=DEMO_CAMPAIGN["slug"],
-        defaults={**DEMO_CAMPAIGN, "closes_at": timezone.now() + timedelta(days=21)})
+        slug=DEMO_CAMPAIGN["slug"], defaults={**DEMO_CAMPAIGN, "closes_at": timezone.now() + timedelta(days=21)}
+    )
     if created:
         campaign.segments.set(Segment.objects.filter(name="Panel de test"))
-        Reminder.objects.create(campaign=campaign, days_after=3, subject_fr="Rappel : {campagne}",
-                                body_fr="Bonjour {prenom},\n\nIl est encore temps de donner votre avis : {lien}",
-                                subject_en="Reminder: {campaign}",
-                                body_en="Hello {first_name},\n\nThere is still time to share your views: {link}")
+        Reminder.objects.create(
+            campaign=campaign,
+            days_after=3,
+            subject_fr="Rappel : {campagne}",
+            body_fr="Bonjour {prenom},\n\nIl est encore temps de donner votre avis : {lien}",
+            subject_en="Reminder: {campaign}",
+            body_en="Hello {first_name},\n\nThere is still time to share your views: {link}",
+        )
         if prepare:
             prepare(campaign)
         campaign_launch(campaign)
@@ -175,18 +257,35 @@ def seed_closed_campaign(*, invited=400, answered=0.3):
     now = timezone.now()
     campaign, created = Campaign.objects.get_or_create(
         slug=CLOSED_CAMPAIGN["slug"],
-        defaults={**CLOSED_CAMPAIGN, "status": Campaign.Status.CLOSED, "opens_at": now - timedelta(days=120),
-                  "launched_at": now - timedelta(days=120),
-                  "closes_at": now - timedelta(days=90)})
+        defaults={
+            **CLOSED_CAMPAIGN,
+            "status": Campaign.Status.CLOSED,
+            "opens_at": now - timedelta(days=120),
+            "launched_at": now - timedelta(days=120),
+            "closes_at": now - timedelta(days=90),
+        },
+    )
     if created:
         campaign.segments.set(Segment.objects.filter(name="Épargnants"))
         sent = now - timedelta(days=120)
-        ambassadors = Ambassador.objects.filter(opted_out_at__isnull=True).order_by("id").values_list("id", flat=True)[:invited]
-        Invitation.objects.bulk_create([
-            Invitation(campaign=campaign, ambassador_id=ambassador_id, token=secrets.token_hex(32),
-                       status=Invitation.Status.DELIVERED, sent_at=sent, attempts=1,
-                       first_opened_at=sent + timedelta(hours=2) if number % 2 == 0 else None,
-                       first_human_open_at=sent + timedelta(hours=2) if number % 2 == 0 else None,
-                       responded_at=sent + timedelta(hours=3) if number < invited * answered else None)
-            for number, ambassador_id in enumerate(ambassadors)], batch_size=2000)
+        ambassadors = (
+            Ambassador.objects.filter(opted_out_at__isnull=True).order_by("id").values_list("id", flat=True)[:invited]
+        )
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    campaign=campaign,
+                    ambassador_id=ambassador_id,
+                    token=secrets.token_hex(32),
+                    status=Invitation.Status.DELIVERED,
+                    sent_at=sent,
+                    attempts=1,
+                    first_opened_at=sent + timedelta(hours=2) if number % 2 == 0 else None,
+                    first_human_open_at=sent + timedelta(hours=2) if number % 2 == 0 else None,
+                    responded_at=sent + timedelta(hours=3) if number < invited * answered else None,
+                )
+                for number, ambassador_id in enumerate(ambassadors)
+            ],
+            batch_size=2000,
+        )
     return campaign

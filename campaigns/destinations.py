@@ -23,8 +23,11 @@ def register(key, label, url_for, *, required_for=(), missing=""):
 
 def missing_for(campaign):
     """Why ``campaign`` cannot launch yet for want of a destination its kind needs (e.g. a survey): messages."""
-    return [str(destination.missing) for destination in _registry.values()
-            if campaign.kind in destination.required_for and not destination.url_for(campaign)]
+    return [
+        str(destination.missing)
+        for destination in _registry.values()
+        if campaign.kind in destination.required_for and not destination.url_for(campaign)
+    ]
 
 
 def for_campaign(campaign):

@@ -21,10 +21,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 PLACEHOLDERS = {
-    "prenom": "first_name", "first_name": "first_name",
-    "campagne": "campaign", "campaign": "campaign",
-    "lien": "link", "link": "link",
-    "date_cloture": "closing_date", "closing_date": "closing_date",
+    "prenom": "first_name",
+    "first_name": "first_name",
+    "campagne": "campaign",
+    "campaign": "campaign",
+    "lien": "link",
+    "link": "link",
+    "date_cloture": "closing_date",
+    "closing_date": "closing_date",
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -34,7 +38,9 @@ def unknown_placeholders(text):
 
 
 def fill(text, values):
-    return PLACEHOLDER.sub(lambda m: values[PLACEHOLDERS[m.group(1)]] if m.group(1) in PLACEHOLDERS else m.group(0), text)
+    return PLACEHOLDER.sub(
+        lambda m: values[PLACEHOLDERS[m.group(1)]] if m.group(1) in PLACEHOLDERS else m.group(0), text
+    )
 
 
 TOKEN_MARK = "f" * 64
@@ -43,8 +49,10 @@ TOKEN_MARK = "f" * 64
 @functools.cache
 def _link_patterns(site):
     """The URLs of one invitation with a mark where the token goes: reversed once, not for every email."""
-    return {name: site + reverse(f"campaigns:{view}", args=[TOKEN_MARK])
-            for name, view in (("link", "personal_link"), ("pixel", "open_pixel"), ("unsubscribe", "unsubscribe"))}
+    return {
+        name: site + reverse(f"campaigns:{view}", args=[TOKEN_MARK])
+        for name, view in (("link", "personal_link"), ("pixel", "open_pixel"), ("unsubscribe", "unsubscribe"))
+    }
 
 
 def personal_links(token):
@@ -90,31 +98,50 @@ def _skeleton(subject, body, title, closes_at, locale, site):
         escaped = {key: escape(value) for key, value in values.items()}
         escaped["first_name"] = FIRST_NAME_HTML
         escaped["link"] = f'<a href="{escape(links["link"])}">{escape(links["link"])}</a>'
-        context = {"title": title, "locale": locale, "links": links, "text_body": fill(body, values),
-                   "html_body": mark_safe(linebreaks(fill(escape(body), escaped))),
-                   "link_in_body": "{lien}" in body or "{link}" in body}
-        return (fill(subject, values).replace("\n", " ").strip(),
-                render_to_string("campaigns/email/invitation.txt", context),
-                render_to_string("campaigns/email/invitation.html", context),
-                _("Madame, Monsieur"))
+        context = {
+            "title": title,
+            "locale": locale,
+            "links": links,
+            "text_body": fill(body, values),
+            "html_body": mark_safe(linebreaks(fill(escape(body), escaped))),
+            "link_in_body": "{lien}" in body or "{link}" in body,
+        }
+        return (
+            fill(subject, values).replace("\n", " ").strip(),
+            render_to_string("campaigns/email/invitation.txt", context),
+            render_to_string("campaigns/email/invitation.html", context),
+            _("Madame, Monsieur"),
+        )
 
 
 def _texts(source, campaign, ambassador):
     """(subject, text, html with marks, the first name to put in them) for one ambassador."""
     locale = ambassador.locale if ambassador.locale in ("fr", "en") else "fr"
     subject, body = template_for(source, locale)
-    subject, text, html, nobody = _skeleton(subject, body, campaign.title, campaign.closes_at, locale, settings.SITE_URL)
+    subject, text, html, nobody = _skeleton(
+        subject, body, campaign.title, campaign.closes_at, locale, settings.SITE_URL
+    )
     first_name = CONTROL.sub(" ", ambassador.first_name).strip() or nobody  # no line break may reach a header
     return subject, text, html, first_name
 
 
 def _message(*, subject, text, html, to, token, reply_to, message_id, date=None):
-    headers = {"Message-ID": message_id, "List-Unsubscribe": f"<{personal_links(token)['unsubscribe']}>",
-               "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "Auto-Submitted": "auto-generated"}
+    headers = {
+        "Message-ID": message_id,
+        "List-Unsubscribe": f"<{personal_links(token)['unsubscribe']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
     if date:
         headers["Date"] = date
-    message = EmailMultiAlternatives(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
-                                     reply_to=[reply_to] if reply_to else None, headers=headers)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[reply_to] if reply_to else None,
+        headers=headers,
+    )
     message.attach_alternative(html, "text/html")
     return message
 
@@ -130,7 +157,11 @@ def build_message(*, source, campaign, ambassador, token, metadata=None, subject
         subject=encoded_header(subject_prefix + subject.replace(FIRST_NAME_TEXT, first_name)),
         text=text.replace(FIRST_NAME_TEXT, first_name).replace(TOKEN, token),
         html=html.replace(FIRST_NAME_HTML, escape(first_name)).replace(TOKEN, token),
-        to=ambassador.email, token=token, reply_to=campaign.reply_to, message_id=_message_id())
+        to=ambassador.email,
+        token=token,
+        reply_to=campaign.reply_to,
+        message_id=_message_id(),
+    )
     message.metadata = metadata or {}  # read by django-anymail's backends, ignored by the others
     return message
 
@@ -139,8 +170,20 @@ def build_message(*, source, campaign, ambassador, token, metadata=None, subject
 def _raw_skeleton(text, html, reply_to, from_email, site):
     """The bytes of an email with marks, as Django would send them, or None when its parts are not sent as 8bit
     text (very long lines get quoted-printable: the marks inside could not be replaced)."""
-    data = _message(subject=SUBJECT, text=text, html=html, to=TO, token=TOKEN, reply_to=reply_to,
-                    message_id=MESSAGE_ID, date=DATE).message().as_bytes(linesep="\r\n")
+    data = (
+        _message(
+            subject=SUBJECT,
+            text=text,
+            html=html,
+            to=TO,
+            token=TOKEN,
+            reply_to=reply_to,
+            message_id=MESSAGE_ID,
+            date=DATE,
+        )
+        .message()
+        .as_bytes(linesep="\r\n")
+    )
     return data if data.count(b"Content-Transfer-Encoding: 8bit") == 2 else None
 
 
@@ -156,8 +199,12 @@ def raw_message(*, source, campaign, ambassador, token):
         return None
     replacements = [
         (SUBJECT, encoded_header(subject.replace(FIRST_NAME_TEXT, first_name))),
-        (TO, ambassador.email), (MESSAGE_ID, _message_id()), (DATE, formatdate(localtime=settings.EMAIL_USE_LOCALTIME)),
-        (TOKEN, token), (FIRST_NAME_TEXT, first_name), (FIRST_NAME_HTML, escape(first_name)),
+        (TO, ambassador.email),
+        (MESSAGE_ID, _message_id()),
+        (DATE, formatdate(localtime=settings.EMAIL_USE_LOCALTIME)),
+        (TOKEN, token),
+        (FIRST_NAME_TEXT, first_name),
+        (FIRST_NAME_HTML, escape(first_name)),
     ]
     for mark, value in replacements:
         data = data.replace(mark.encode(), value.encode())

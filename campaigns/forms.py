@@ -13,19 +13,25 @@ IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
 class AmbassadorImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier"),
-        help_text=_("CSV (séparateur ; ou ,, encodé en UTF-8) ou classeur Excel XLSX ; la première ligne nomme les colonnes."),
+        help_text=_(
+            "CSV (séparateur ; ou ,, encodé en UTF-8) ou classeur Excel XLSX ; la première ligne nomme les colonnes."
+        ),
     )
     update_existing = forms.BooleanField(
-        label=_("Mettre à jour les ambassadeurs existants"), required=False,
+        label=_("Mettre à jour les ambassadeurs existants"),
+        required=False,
         help_text=_("Une cellule remplie remplace la valeur enregistrée ; une cellule vide la laisse telle quelle."),
     )
     keep_valid = forms.BooleanField(
-        label=_("Garder les lignes valides si certaines sont rejetées"), required=False,
+        label=_("Garder les lignes valides si certaines sont rejetées"),
+        required=False,
         help_text=_("Sinon, une seule ligne rejetée et rien n'est enregistré."),
     )
     dry_run = forms.BooleanField(label=_("Simulation : vérifier sans rien enregistrer"), required=False)
     segment = forms.ModelChoiceField(
-        label=_("Ajouter à la liste fixe"), required=False, queryset=Segment.objects.filter(kind=Segment.Kind.STATIC),
+        label=_("Ajouter à la liste fixe"),
+        required=False,
+        queryset=Segment.objects.filter(kind=Segment.Kind.STATIC),
     )
 
     def clean_file(self):
@@ -33,7 +39,9 @@ class AmbassadorImportForm(forms.Form):
         suffix = Path(upload.name).suffix.lower()
         if suffix not in IMPORT_SUFFIXES:
             raise forms.ValidationError(
-                _("Extension %(suffix)s non prise en charge : envoyez un fichier .csv ou .xlsx.") % {"suffix": suffix or "—"})
+                _("Extension %(suffix)s non prise en charge : envoyez un fichier .csv ou .xlsx.")
+                % {"suffix": suffix or "—"}
+            )
         return upload
 
 

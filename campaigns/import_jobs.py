@@ -28,12 +28,19 @@ def import_start(*, upload, user, update_existing, keep_valid, dry_run, segment,
         for chunk in upload.chunks():
             handle.write(chunk)
     job = AmbassadorImport.objects.create(
-        created_by=user, file_name=Path(upload.name).name[:255], stored_path=str(stored),
-        update_existing=update_existing, keep_valid=keep_valid, dry_run=dry_run,
+        created_by=user,
+        file_name=Path(upload.name).name[:255],
+        stored_path=str(stored),
+        update_existing=update_existing,
+        keep_valid=keep_valid,
+        dry_run=dry_run,
     )
     segment_id = segment.pk if segment else None
-    transaction.on_commit(lambda: async_task("campaigns.tasks.run_ambassador_import", job.pk, segment_id, language,
-                                             task_name=f"import-{job.pk}"))
+    transaction.on_commit(
+        lambda: async_task(
+            "campaigns.tasks.run_ambassador_import", job.pk, segment_id, language, task_name=f"import-{job.pk}"
+        )
+    )
     return job
 
 
@@ -46,15 +53,22 @@ def run_import(job_id, segment_id=None, language=None):
     def progress(stage, rows_done, rows_total, report):
         AmbassadorImport.objects.filter(pk=job.pk).update(
             status=Status.VALIDATING if stage == "validating" else Status.WRITING,
-            rows_done=rows_done, rows_total=rows_total,
-            created_count=report.created, updated_count=report.updated, rejected_count=report.rejected,
+            rows_done=rows_done,
+            rows_total=rows_total,
+            created_count=report.created,
+            updated_count=report.updated,
+            rejected_count=report.rejected,
         )
 
     with translation.override(language or settings.LANGUAGE_CODE):
         try:
             report = import_ambassadors(
-                job.stored_path, update=job.update_existing, keep_valid=job.keep_valid, dry_run=job.dry_run,
-                segment=Segment.objects.get(pk=segment_id) if segment_id else None, progress=progress,
+                job.stored_path,
+                update=job.update_existing,
+                keep_valid=job.keep_valid,
+                dry_run=job.dry_run,
+                segment=Segment.objects.get(pk=segment_id) if segment_id else None,
+                progress=progress,
             )
         except ImportFileError as exc:
             job.status, job.fatal_error = Status.FAILED, str(exc)
@@ -73,4 +87,3 @@ def run_import(job_id, segment_id=None, language=None):
     job.save()
     Path(job.stored_path).unlink(missing_ok=True)
     return job.status
-

@@ -48,7 +48,12 @@ class AgeBand(models.TextChoices):
 class Product(models.Model):
     """A product of the bank's catalogue that an ambassador may hold (segments filter on it)."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Identifiant court utilisé dans les fichiers d'import, par exemple livret-a."))
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Identifiant court utilisé dans les fichiers d'import, par exemple livret-a."),
+    )
     name = models.CharField(_("nom"), max_length=120)
 
     class Meta:
@@ -83,13 +88,18 @@ class Ambassador(models.Model):
     region = models.CharField(_("région"), max_length=3, choices=Region.choices, blank=True)
     age_band = models.CharField(_("tranche d'âge"), max_length=5, choices=AgeBand.choices, blank=True)
     customer_since = models.DateField(_("client depuis"), null=True, blank=True)
-    products = models.ManyToManyField(Product, through="AmbassadorProduct", blank=True, verbose_name=_("produits détenus"))
+    products = models.ManyToManyField(
+        Product, through="AmbassadorProduct", blank=True, verbose_name=_("produits détenus")
+    )
     tags = models.ManyToManyField(Tag, through="AmbassadorTag", blank=True, verbose_name=_("étiquettes"))
     consent_at = models.DateTimeField(_("consentement donné le"), null=True, blank=True)
     opted_out_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)
     email_bounced_at = models.DateTimeField(
-        _("adresse rejetée le"), null=True, blank=True,
-        help_text=_("Un rejet définitif (adresse inexistante) : plus aucun e-mail n'est envoyé à cette adresse."))
+        _("adresse rejetée le"),
+        null=True,
+        blank=True,
+        help_text=_("Un rejet définitif (adresse inexistante) : plus aucun e-mail n'est envoyé à cette adresse."),
+    )
     erased_at = models.DateTimeField(_("données effacées le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
@@ -210,7 +220,9 @@ class AmbassadorImport(models.Model):
         FAILED = "failed", _("Échec")
 
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("par"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name=_("par")
+    )
     file_name = models.CharField(_("fichier"), max_length=255)
     stored_path = models.CharField(max_length=500, editable=False)
     update_existing = models.BooleanField(_("mettre à jour les existants"), default=False)
@@ -286,8 +298,9 @@ class EmailTemplate(models.Model):
         for name in ("subject_fr", "body_fr", "subject_en", "body_en"):
             unknown = unknown_placeholders(getattr(self, name))
             if unknown:
-                errors[name] = _("Variable(s) inconnue(s) : %(unknown)s. Possibles : {prenom}, {campagne}, {lien}, "
-                                 "{date_cloture}.") % {"unknown": ", ".join("{%s}" % name for name in unknown)}
+                errors[name] = _(
+                    "Variable(s) inconnue(s) : %(unknown)s. Possibles : {prenom}, {campagne}, {lien}, {date_cloture}."
+                ) % {"unknown": ", ".join("{%s}" % name for name in unknown)}
         if errors:
             raise ValidationError(errors)
 
@@ -311,18 +324,29 @@ class Campaign(ClusterableModel, EmailTemplate):
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.BOTH)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    opens_at = models.DateTimeField(_("ouverture"), null=True, blank=True,
-                                    help_text=_("Date d'envoi des invitations d'une campagne programmée."))
+    opens_at = models.DateTimeField(
+        _("ouverture"), null=True, blank=True, help_text=_("Date d'envoi des invitations d'une campagne programmée.")
+    )
     closes_at = models.DateTimeField(_("clôture"), null=True, blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="owned_campaigns", verbose_name=_("responsable"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_campaigns",
+        verbose_name=_("responsable"),
+    )
     segments = models.ManyToManyField(Segment, blank=True, related_name="campaigns", verbose_name=_("segments ciblés"))
     reply_to = models.EmailField(_("adresse de réponse"), blank=True)
     launched_at = models.DateTimeField(_("lancée le"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)
     deidentified_at = models.DateTimeField(
-        _("invitations anonymisées le"), null=True, blank=True, editable=False,
-        help_text=_("Passé le délai de conservation, les invitations ne sont plus rattachées à personne."))
+        _("invitations anonymisées le"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Passé le délai de conservation, les invitations ne sont plus rattachées à personne."),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -331,14 +355,24 @@ class Campaign(ClusterableModel, EmailTemplate):
         verbose_name = _("campagne")
         verbose_name_plural = _("campagnes")
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes_at__isnull=True) | models.Q(opens_at__isnull=True)
-                                   | models.Q(closes_at__gt=models.F("opens_at")), name="campaign_closes_after_opening"),
-            models.CheckConstraint(condition=~models.Q(status__in=["live", "closed", "archived"])
-                                   | models.Q(launched_at__isnull=False), name="campaign_launched_before_live"),
-            models.CheckConstraint(condition=~models.Q(status="scheduled") | models.Q(opens_at__isnull=False),
-                                   name="campaign_scheduled_has_date"),
-            models.CheckConstraint(condition=models.Q(status__in=["draft", "scheduled", "live", "closed", "archived"]),
-                                   name="campaign_status_known"),
+            models.CheckConstraint(
+                condition=models.Q(closes_at__isnull=True)
+                | models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="campaign_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["live", "closed", "archived"]) | models.Q(launched_at__isnull=False),
+                name="campaign_launched_before_live",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="scheduled") | models.Q(opens_at__isnull=False),
+                name="campaign_scheduled_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "scheduled", "live", "closed", "archived"]),
+                name="campaign_status_known",
+            ),
         ]
         indexes = [models.Index(fields=["status", "opens_at"], name="campaign_status_opens")]
 
@@ -439,10 +473,16 @@ class Invitation(Delivery):
         verbose_name_plural = _("invitations")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "ambassador"], name="invitation_once_per_campaign"),
-            models.CheckConstraint(condition=models.Q(status__in=["queued", "sending", "sent", "delivered", "bounced",
-                                                                  "failed", "skipped"]), name="invitation_status_known"),
-            models.CheckConstraint(condition=~models.Q(status__in=["sent", "delivered", "bounced"]) | models.Q(sent_at__isnull=False),
-                                   name="invitation_sent_has_date"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=["queued", "sending", "sent", "delivered", "bounced", "failed", "skipped"]
+                ),
+                name="invitation_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=["sent", "delivered", "bounced"]) | models.Q(sent_at__isnull=False),
+                name="invitation_sent_has_date",
+            ),
         ]
         indexes = [
             models.Index(fields=["campaign", "status", "id"], name="invitation_campaign_status"),

@@ -38,22 +38,44 @@ def iso(value):
 
 def ambassador_export(ambassador):
     """Everything held on ``ambassador``, as a dict ready for JSON (a few queries per section)."""
-    invitations = (Invitation.objects.filter(ambassador=ambassador).select_related("campaign").order_by("pk")
-                   .values("campaign__title", "status", "sent_at", "first_opened_at", "open_count", "first_clicked_at",
-                           "click_count", "responded_at", "unsubscribed_at", "withdrawn_at"))
+    invitations = (
+        Invitation.objects.filter(ambassador=ambassador)
+        .select_related("campaign")
+        .order_by("pk")
+        .values(
+            "campaign__title",
+            "status",
+            "sent_at",
+            "first_opened_at",
+            "open_count",
+            "first_clicked_at",
+            "click_count",
+            "responded_at",
+            "unsubscribed_at",
+            "withdrawn_at",
+        )
+    )
     document = {
         "ambassador": {
-            "email": ambassador.email, "first_name": ambassador.first_name, "last_name": ambassador.last_name,
-            "locale": ambassador.locale, "region": ambassador.region, "age_band": ambassador.age_band,
-            "customer_since": iso(ambassador.customer_since), "consent_at": iso(ambassador.consent_at),
-            "opted_out_at": iso(ambassador.opted_out_at), "email_bounced_at": iso(ambassador.email_bounced_at),
+            "email": ambassador.email,
+            "first_name": ambassador.first_name,
+            "last_name": ambassador.last_name,
+            "locale": ambassador.locale,
+            "region": ambassador.region,
+            "age_band": ambassador.age_band,
+            "customer_since": iso(ambassador.customer_since),
+            "consent_at": iso(ambassador.consent_at),
+            "opted_out_at": iso(ambassador.opted_out_at),
+            "email_bounced_at": iso(ambassador.email_bounced_at),
             "created_at": iso(ambassador.created_at),
             "products": list(ambassador.products.values_list("name", flat=True)),
             "tags": list(ambassador.tags.values_list("name", flat=True)),
             "lists": list(SegmentMember.objects.filter(ambassador=ambassador).values_list("segment__name", flat=True)),
         },
-        "invitations": [{key: iso(value) if hasattr(value, "isoformat") else value for key, value in row.items()}
-                        for row in invitations],
+        "invitations": [
+            {key: iso(value) if hasattr(value, "isoformat") else value for key, value in row.items()}
+            for row in invitations
+        ],
     }
     for section in _sections.values():
         document[section.name] = section.export(ambassador)
@@ -72,8 +94,15 @@ def ambassador_erase(ambassador, *, now=None):
         SegmentMember.objects.filter(ambassador=ambassador).delete()
         Invitation.objects.filter(ambassador=ambassador, withdrawn_at__isnull=True).update(withdrawn_at=now)
         Ambassador.objects.filter(pk=ambassador.pk).update(
-            email=f"erased-{ambassador.pk}@erased.invalid", first_name="", last_name="", region="", age_band="",
-            customer_since=None, consent_at=None, opted_out_at=ambassador.opted_out_at or now,
-            erased_at=ambassador.erased_at or now)
+            email=f"erased-{ambassador.pk}@erased.invalid",
+            first_name="",
+            last_name="",
+            region="",
+            age_band="",
+            customer_since=None,
+            consent_at=None,
+            opted_out_at=ambassador.opted_out_at or now,
+            erased_at=ambassador.erased_at or now,
+        )
     ambassador.refresh_from_db()
     return ambassador

@@ -25,7 +25,9 @@ def campaign_progress(campaign):
         possible_duplicates=Sum("possible_duplicates"),
     )
     figures["possible_duplicates"] = figures["possible_duplicates"] or 0
-    figures["percent_sent"] = round(100 * (figures["sent"] + figures["failed"]) / figures["invited"]) if figures["invited"] else 0
+    figures["percent_sent"] = (
+        round(100 * (figures["sent"] + figures["failed"]) / figures["invited"]) if figures["invited"] else 0
+    )
     return figures
 
 
@@ -33,11 +35,17 @@ def live_campaigns_progress(*, limit=10):
     """The live campaigns (latest opened first, at most ``limit``) with their invited, sent, opened and answered
     counts: two queries, one grouped aggregate on Invitation for all of them."""
     campaigns = list(Campaign.objects.filter(status=Campaign.Status.LIVE).order_by("-opens_at", "-pk")[:limit])
-    figures = {row["campaign"]: row for row in Invitation.objects.filter(campaign__in=campaigns).values("campaign").annotate(
-        invited=Count("id", filter=~Q(status=Status.SKIPPED)),
-        sent=Count("id", filter=Q(sent_at__isnull=False)),
-        opened=Count("id", filter=Q(first_opened_at__isnull=False)),
-        responded=Count("id", filter=Q(responded_at__isnull=False)),
-    ).order_by()}
+    figures = {
+        row["campaign"]: row
+        for row in Invitation.objects.filter(campaign__in=campaigns)
+        .values("campaign")
+        .annotate(
+            invited=Count("id", filter=~Q(status=Status.SKIPPED)),
+            sent=Count("id", filter=Q(sent_at__isnull=False)),
+            opened=Count("id", filter=Q(first_opened_at__isnull=False)),
+            responded=Count("id", filter=Q(responded_at__isnull=False)),
+        )
+        .order_by()
+    }
     empty = {"invited": 0, "sent": 0, "opened": 0, "responded": 0}
     return [(campaign, figures.get(campaign.pk, empty)) for campaign in campaigns]

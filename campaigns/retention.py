@@ -22,8 +22,9 @@ def retention_due(now=None):
         return Campaign.objects.none()
     limit = (now or timezone.now()) - timedelta(days=round(30.44 * settings.RETENTION_MONTHS))
     ended = Q(closed_at__lt=limit) | Q(closed_at__isnull=True, closes_at__lt=limit)
-    return Campaign.objects.filter(ended, status__in=[Campaign.Status.CLOSED, Campaign.Status.ARCHIVED],
-                                   deidentified_at__isnull=True)
+    return Campaign.objects.filter(
+        ended, status__in=[Campaign.Status.CLOSED, Campaign.Status.ARCHIVED], deidentified_at__isnull=True
+    )
 
 
 def campaigns_deidentify(now=None):
@@ -35,7 +36,8 @@ def campaigns_deidentify(now=None):
             cursor.execute(
                 f"UPDATE {Invitation._meta.db_table} SET ambassador_id = NULL, token = {_token_sql()}, "
                 "withdrawn_at = COALESCE(withdrawn_at, %s) WHERE campaign_id = %s AND ambassador_id IS NOT NULL",
-                [connection.ops.adapt_datetimefield_value(now), campaign.pk])
+                [connection.ops.adapt_datetimefield_value(now), campaign.pk],
+            )
             done[campaign.slug] = cursor.rowcount
             Campaign.objects.filter(pk=campaign.pk).update(deidentified_at=now)
     return done

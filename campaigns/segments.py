@@ -13,7 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from campaigns.models import AgeBand, Ambassador, AmbassadorProduct, AmbassadorTag, Locale, Product, Region, Segment, SegmentMember, SegmentRule
+from campaigns.models import (
+    AgeBand,
+    Ambassador,
+    AmbassadorProduct,
+    AmbassadorTag,
+    Locale,
+    Product,
+    Region,
+    Segment,
+    SegmentMember,
+    SegmentRule,
+)
 
 Attribute = SegmentRule.Attribute
 DATE_ATTRIBUTES = {Attribute.CUSTOMER_BEFORE, Attribute.CUSTOMER_AFTER}
@@ -101,7 +112,9 @@ def rule_condition(rule):
         try:
             day = parse_date(value)
         except ValueError:
-            raise ValidationError(_("« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA).") % {"value": value}) from None
+            raise ValidationError(
+                _("« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA).") % {"value": value}
+            ) from None
         if attribute == Attribute.CUSTOMER_BEFORE:
             return Q(customer_since__lt=day)
         return Q(customer_since__gte=day)

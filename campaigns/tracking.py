@@ -14,8 +14,11 @@ from campaigns.opt_out import ambassadors_opt_out
 
 TOKEN = re.compile(r"^[0-9a-f]{64}$")
 # Agents that fetch images on the recipient's behalf (privacy proxies, security scanners).
-PROXY_AGENTS = re.compile(r"GoogleImageProxy|ggpht\.com|YahooMailProxy|Mimecast|Barracuda|Proofpoint|"
-                          r"Symantec|bingpreview|Outlook-Proxy|AppleMailProxy", re.IGNORECASE)
+PROXY_AGENTS = re.compile(
+    r"GoogleImageProxy|ggpht\.com|YahooMailProxy|Mimecast|Barracuda|Proofpoint|"
+    r"Symantec|bingpreview|Outlook-Proxy|AppleMailProxy",
+    re.IGNORECASE,
+)
 
 
 def invitation_for_token(token):
@@ -30,7 +33,9 @@ def link_state(invitation, *, now=None):
     campaign = invitation.campaign
     if invitation.withdrawn_at:
         return "withdrawn"
-    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.ARCHIVED) or (campaign.closes_at and campaign.closes_at <= now):
+    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.ARCHIVED) or (
+        campaign.closes_at and campaign.closes_at <= now
+    ):
         return "closed"
     if campaign.status != Campaign.Status.LIVE:
         return "not_open"
@@ -72,10 +77,18 @@ def record_open(token, *, user_agent="", now=None):
         return False
     now = now or timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
-    return execute_async_commit(OPEN_SQL, {
-        "now": adapt(now), "human": not is_proxy_agent(user_agent), "token": token,
-        "soonest": adapt(now - timedelta(seconds=settings.PROXY_OPEN_SECONDS)),
-    }) == 1
+    return (
+        execute_async_commit(
+            OPEN_SQL,
+            {
+                "now": adapt(now),
+                "human": not is_proxy_agent(user_agent),
+                "token": token,
+                "soonest": adapt(now - timedelta(seconds=settings.PROXY_OPEN_SECONDS)),
+            },
+        )
+        == 1
+    )
 
 
 def record_click(token, *, now=None):
@@ -84,8 +97,9 @@ def record_click(token, *, now=None):
     if not TOKEN.match(token or ""):
         return None
     now = now or timezone.now()
-    rows = execute_async_commit(CLICK_SQL, {"now": connection.ops.adapt_datetimefield_value(now), "token": token},
-                                fetch=True)
+    rows = execute_async_commit(
+        CLICK_SQL, {"now": connection.ops.adapt_datetimefield_value(now), "token": token}, fetch=True
+    )
     return rows[0] if rows else None
 
 

@@ -24,11 +24,13 @@ PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRA
 
 def not_stored(view):
     """What ``never_cache`` does for the tracking endpoints, without its header parsing: they are the busiest."""
+
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "max-age=0, no-cache, no-store, must-revalidate, private"
         return response
+
     return wrapper
 
 
@@ -45,7 +47,9 @@ def health_view(request):
     """For load balancers and monitoring: 200 when the database, the broker and a cluster work, else 503; the
     body says which part fails (and nothing else)."""
     parts = health()
-    return JsonResponse({name: "ok" if ok else "down" for name, ok in parts.items()}, status=200 if all(parts.values()) else 503)
+    return JsonResponse(
+        {name: "ok" if ok else "down" for name, ok in parts.items()}, status=200 if all(parts.values()) else 503
+    )
 
 
 def _unavailable(request, state, campaign=None, status=200):
@@ -106,6 +110,12 @@ def campaign_landing(request, slug):
     page = destinations.page_for(campaign, invitation.ambassador.locale if invitation else get_language())
     if page:
         return HttpResponseRedirect(page)  # the campaign's published page, in the visitor's language
-    return render(request, "campaigns/campaign_landing.html", {
-        "campaign": campaign, "invitation": invitation, "destinations": destinations.for_campaign(campaign),
-    })
+    return render(
+        request,
+        "campaigns/campaign_landing.html",
+        {
+            "campaign": campaign,
+            "invitation": invitation,
+            "destinations": destinations.for_campaign(campaign),
+        },
+    )

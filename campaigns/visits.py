@@ -22,8 +22,14 @@ def _signer(secret_key):  # keyed by the secret key, so that a new key (tests, r
 def visit_start(request, response, invitation_id):
     """The cookie ``set_signed_cookie`` would write (``get_signed_cookie`` reads it), with the signer built once
     per secret key rather than on every click: the personal link is a busy endpoint."""
-    response.set_cookie(COOKIE, _signer(settings.SECRET_KEY).sign(str(invitation_id)), max_age=MAX_AGE,
-                        httponly=True, samesite="Lax", secure=request.is_secure())
+    response.set_cookie(
+        COOKIE,
+        _signer(settings.SECRET_KEY).sign(str(invitation_id)),
+        max_age=MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
 
 
 def visiting_invitation(request, campaign=None):

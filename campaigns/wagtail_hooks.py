@@ -10,7 +10,15 @@ from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel, TabbedInterface
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    Panel,
+    TabbedInterface,
+)
 from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import ListingButton
 from wagtail.admin.viewsets.base import ViewSet
@@ -30,11 +38,14 @@ from campaigns.segments import add_to_static_segment
 
 class AmbassadorFilterSet(WagtailFilterSet):
     opted_out = django_filters.BooleanFilter(
-        label=_("Désinscrit"), field_name="opted_out_at", lookup_expr="isnull", exclude=True)
+        label=_("Désinscrit"), field_name="opted_out_at", lookup_expr="isnull", exclude=True
+    )
     consented = django_filters.BooleanFilter(
-        label=_("Consentement donné"), field_name="consent_at", lookup_expr="isnull", exclude=True)
+        label=_("Consentement donné"), field_name="consent_at", lookup_expr="isnull", exclude=True
+    )
     segment = django_filters.ModelChoiceFilter(
-        label=_("Liste fixe"), field_name="static_segments", queryset=Segment.objects.filter(kind=Segment.Kind.STATIC))
+        label=_("Liste fixe"), field_name="static_segments", queryset=Segment.objects.filter(kind=Segment.Kind.STATIC)
+    )
 
     class Meta:
         model = Ambassador
@@ -46,6 +57,7 @@ def _with_permission(view, permission):
     def checked(request, *args, **kwargs):
         views.require_perms(request, permission)
         return view(request, *args, **kwargs)
+
     return checked
 
 
@@ -56,8 +68,12 @@ class PeopleChooserViewSet(SnippetChooserViewSet):
 
     def get_urlpatterns(self):
         permission = f"{self.model._meta.app_label}.view_{self.model._meta.model_name}"
-        return [URLPattern(pattern.pattern, _with_permission(pattern.callback, permission), pattern.default_args,
-                           pattern.name) for pattern in super().get_urlpatterns()]
+        return [
+            URLPattern(
+                pattern.pattern, _with_permission(pattern.callback, permission), pattern.default_args, pattern.name
+            )
+            for pattern in super().get_urlpatterns()
+        ]
 
 
 class AmbassadorViewSet(SnippetViewSet):
@@ -154,8 +170,14 @@ class MenuViewSet(ViewSet):
     menu_permissions = ()
 
     def get_menu_item(self, order=None):
-        return PermissionMenuItem(self.menu_label, reverse(f"{self.name}:index"), icon_name=self.icon,
-                                  order=order or self.menu_order, permissions=self.menu_permissions, name=self.name)
+        return PermissionMenuItem(
+            self.menu_label,
+            reverse(f"{self.name}:index"),
+            icon_name=self.icon,
+            order=order or self.menu_order,
+            permissions=self.menu_permissions,
+            name=self.name,
+        )
 
 
 class AmbassadorImportViewSet(MenuViewSet):
@@ -215,21 +237,24 @@ class OptOutBulkAction(ConfirmedBulkAction):
     action_priority = 40
 
     def question(self, count):
-        return ngettext("Désinscrire cet ambassadeur ? Il ne recevra plus aucun e-mail.",
-                        "Désinscrire ces %(count)d ambassadeurs ? Ils ne recevront plus aucun e-mail.", count) % {"count": count}
+        return ngettext(
+            "Désinscrire cet ambassadeur ? Il ne recevra plus aucun e-mail.",
+            "Désinscrire ces %(count)d ambassadeurs ? Ils ne recevront plus aucun e-mail.",
+            count,
+        ) % {"count": count}
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
         return ambassadors_opt_out(obj.pk for obj in objects), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d ambassadeur désinscrit.", "%(count)d ambassadeurs désinscrits.",
-                        num_parent_objects) % {"count": num_parent_objects}
+        return ngettext(
+            "%(count)d ambassadeur désinscrit.", "%(count)d ambassadeurs désinscrits.", num_parent_objects
+        ) % {"count": num_parent_objects}
 
 
 class StaticSegmentForm(forms.Form):
-    segment = forms.ModelChoiceField(
-        label=_("Liste fixe"), queryset=Segment.objects.filter(kind=Segment.Kind.STATIC))
+    segment = forms.ModelChoiceField(label=_("Liste fixe"), queryset=Segment.objects.filter(kind=Segment.Kind.STATIC))
 
 
 class AddToSegmentBulkAction(ConfirmedBulkAction):
@@ -242,8 +267,11 @@ class AddToSegmentBulkAction(ConfirmedBulkAction):
     action_priority = 50
 
     def question(self, count):
-        return ngettext("Ajouter cet ambassadeur à la liste fixe choisie ?",
-                        "Ajouter ces %(count)d ambassadeurs à la liste fixe choisie ?", count) % {"count": count}
+        return ngettext(
+            "Ajouter cet ambassadeur à la liste fixe choisie ?",
+            "Ajouter ces %(count)d ambassadeurs à la liste fixe choisie ?",
+            count,
+        ) % {"count": count}
 
     def get_execution_context(self):
         return {"segment": self.cleaned_form.cleaned_data["segment"]}
@@ -253,8 +281,9 @@ class AddToSegmentBulkAction(ConfirmedBulkAction):
         return add_to_static_segment(segment, (obj.pk for obj in objects)), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d ambassadeur ajouté à la liste.", "%(count)d ambassadeurs ajoutés à la liste.",
-                        num_parent_objects) % {"count": num_parent_objects}
+        return ngettext(
+            "%(count)d ambassadeur ajouté à la liste.", "%(count)d ambassadeurs ajoutés à la liste.", num_parent_objects
+        ) % {"count": num_parent_objects}
 
 
 hooks.register("register_bulk_action", OptOutBulkAction)
@@ -275,22 +304,41 @@ class CampaignViewSet(SnippetViewSet):
     search_fields = ["title", "theme", "slug"]
     search_backend_name = None
     copy_view_enabled = False
-    edit_handler = TabbedInterface([
-        ObjectList([
-            FieldPanel("title"), FieldPanel("slug"), FieldPanel("theme"), FieldPanel("description"),
-            FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
-            FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
-            FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
-        ], heading=_("Campagne")),
-        ObjectList([
-            FieldPanel("reply_to"),
-            MultiFieldPanel([FieldPanel("subject_fr"), FieldPanel("body_fr")], heading=_("Français"), help_text=EMAIL_HELP),
-            MultiFieldPanel([FieldPanel("subject_en"), FieldPanel("body_en")], heading=_("Anglais"),
-                            help_text=_("Facultatif : sans texte anglais, les anglophones reçoivent la version française.")),
-        ], heading=_("E-mail d'invitation")),
-        ObjectList([InlinePanel("reminders", label=_("relance"), heading=_("Relances aux ambassadeurs sans réponse"))],
-                   heading=_("Relances")),
-    ], base_form_class=CampaignAdminForm)
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("slug"),
+                    FieldPanel("theme"),
+                    FieldPanel("description"),
+                    FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
+                    FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+                    FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
+                ],
+                heading=_("Campagne"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("reply_to"),
+                    MultiFieldPanel(
+                        [FieldPanel("subject_fr"), FieldPanel("body_fr")], heading=_("Français"), help_text=EMAIL_HELP
+                    ),
+                    MultiFieldPanel(
+                        [FieldPanel("subject_en"), FieldPanel("body_en")],
+                        heading=_("Anglais"),
+                        help_text=_("Facultatif : sans texte anglais, les anglophones reçoivent la version française."),
+                    ),
+                ],
+                heading=_("E-mail d'invitation"),
+            ),
+            ObjectList(
+                [InlinePanel("reminders", label=_("relance"), heading=_("Relances aux ambassadeurs sans réponse"))],
+                heading=_("Relances"),
+            ),
+        ],
+        base_form_class=CampaignAdminForm,
+    )
 
 
 class InvitationFilterSet(WagtailFilterSet):
@@ -306,7 +354,15 @@ class InvitationViewSet(SnippetViewSet):
     chooser_viewset_class = PeopleChooserViewSet
     icon = "user"
     menu_label = _("Invitations")
-    list_display = ["ambassador", "campaign", "status", "sent_at", "first_opened_at", "first_clicked_at", "responded_at"]
+    list_display = [
+        "ambassador",
+        "campaign",
+        "status",
+        "sent_at",
+        "first_opened_at",
+        "first_clicked_at",
+        "responded_at",
+    ]
     list_per_page = 50
     search_fields = ["ambassador__email", "ambassador__last_name"]
     search_backend_name = None
@@ -363,8 +419,10 @@ class AmbassadorDataViewSet(ViewSet):
     add_to_admin_menu = False
 
     def get_urlpatterns(self):
-        return [path("<int:pk>/export/", views.ambassador_data_export, name="export"),
-                path("<int:pk>/erase/", views.ambassador_data_erase, name="erase")]
+        return [
+            path("<int:pk>/export/", views.ambassador_data_export, name="export"),
+            path("<int:pk>/erase/", views.ambassador_data_erase, name="erase"),
+        ]
 
 
 @hooks.register("register_admin_viewset")
@@ -375,14 +433,21 @@ def register_campaign_viewsets():
 @hooks.register("register_snippet_listing_buttons")
 def campaign_follow_button(snippet, user, next_url=None):
     if isinstance(snippet, Campaign):
-        yield ListingButton(_("Suivi"), reverse("campaign_actions:overview", args=[snippet.pk]), icon_name="view", priority=5)
+        yield ListingButton(
+            _("Suivi"), reverse("campaign_actions:overview", args=[snippet.pk]), icon_name="view", priority=5
+        )
     if isinstance(snippet, Ambassador) and snippet.erased_at is None:
         if user.has_perm("campaigns.view_ambassador"):
-            yield ListingButton(_("Ses données"), reverse("ambassador_data:export", args=[snippet.pk]),
-                                icon_name="download", priority=30)
+            yield ListingButton(
+                _("Ses données"),
+                reverse("ambassador_data:export", args=[snippet.pk]),
+                icon_name="download",
+                priority=30,
+            )
         if user.has_perm("campaigns.delete_ambassador"):
-            yield ListingButton(_("Effacer"), reverse("ambassador_data:erase", args=[snippet.pk]), icon_name="bin",
-                                priority=31)
+            yield ListingButton(
+                _("Effacer"), reverse("ambassador_data:erase", args=[snippet.pk]), icon_name="bin", priority=31
+            )
 
 
 class WithdrawBulkAction(ConfirmedBulkAction):
@@ -393,17 +458,22 @@ class WithdrawBulkAction(ConfirmedBulkAction):
     permission = "campaigns.change_invitation"
 
     def question(self, count):
-        return ngettext("Retirer cette invitation ? Son lien ne fonctionnera plus.",
-                        "Retirer ces %(count)d invitations ? Leurs liens ne fonctionneront plus.", count) % {"count": count}
+        return ngettext(
+            "Retirer cette invitation ? Son lien ne fonctionnera plus.",
+            "Retirer ces %(count)d invitations ? Leurs liens ne fonctionneront plus.",
+            count,
+        ) % {"count": count}
 
     @classmethod
     def execute_action(cls, objects, **kwargs):
         return invitations_withdraw(obj.pk for obj in objects), 0
 
     def get_success_message(self, num_parent_objects, num_child_objects):
-        return ngettext("%(count)d invitation retirée : son lien ne fonctionne plus.",
-                        "%(count)d invitations retirées : leurs liens ne fonctionnent plus.",
-                        num_parent_objects) % {"count": num_parent_objects}
+        return ngettext(
+            "%(count)d invitation retirée : son lien ne fonctionne plus.",
+            "%(count)d invitations retirées : leurs liens ne fonctionnent plus.",
+            num_parent_objects,
+        ) % {"count": num_parent_objects}
 
 
 hooks.register("register_bulk_action", WithdrawBulkAction)

@@ -102,9 +102,14 @@ class CallToActionBlock(blocks.StructBlock):
     heading = blocks.CharBlock(label=_("titre"), max_length=120)
     text = blocks.TextBlock(label=_("texte"), required=False, max_length=400)
     target = blocks.ChoiceBlock(
-        label=_("vers"), default="all",
-        choices=[("all", _("Tout ce que la campagne propose")), ("survey", _("Le questionnaire")),
-                 ("ideas", _("L'espace d'idées"))])
+        label=_("vers"),
+        default="all",
+        choices=[
+            ("all", _("Tout ce que la campagne propose")),
+            ("survey", _("Le questionnaire")),
+            ("ideas", _("L'espace d'idées")),
+        ],
+    )
 
     class Meta:
         icon = "pick"

@@ -14,61 +14,104 @@ from cms.models import CampaignIndexPage, CampaignPage, HomePage, RoadmapPage
 
 HOME_INTRO = {
     "fr": "<p>Vous faites partie des ambassadeurs de la banque : donnez votre avis sur nos projets, proposez vos "
-          "idées et suivez ce qu'elles deviennent.</p>",
+    "idées et suivez ce qu'elles deviennent.</p>",
     "en": "<p>You are one of the bank's ambassadors: give your views on our projects, suggest ideas and follow "
-          "what becomes of them.</p>",
+    "what becomes of them.</p>",
 }
 TEXTS = {
-    "index": {"fr": ("Campagnes", "campagnes", "<p>Les consultations en cours et ce qui est sorti des précédentes.</p>"),
-              "en": ("Campaigns", "campaigns", "<p>Consultations under way, and what came out of the previous ones.</p>")},
-    "roadmap": {"fr": ("Vous avez dit, nous avons fait", "feuille-de-route",
-                       "<p>Les idées des ambassadeurs que nous avons retenues : prévues, en cours et réalisées, avec "
-                       "la réponse de l'équipe.</p>"),
-                "en": ("You said, we did", "roadmap",
-                       "<p>The ambassadors' ideas we took up: planned, in progress and delivered, with the team's "
-                       "answer.</p>")},
+    "index": {
+        "fr": ("Campagnes", "campagnes", "<p>Les consultations en cours et ce qui est sorti des précédentes.</p>"),
+        "en": ("Campaigns", "campaigns", "<p>Consultations under way, and what came out of the previous ones.</p>"),
+    },
+    "roadmap": {
+        "fr": (
+            "Vous avez dit, nous avons fait",
+            "feuille-de-route",
+            "<p>Les idées des ambassadeurs que nous avons retenues : prévues, en cours et réalisées, avec "
+            "la réponse de l'équipe.</p>",
+        ),
+        "en": (
+            "You said, we did",
+            "roadmap",
+            "<p>The ambassadors' ideas we took up: planned, in progress and delivered, with the team's answer.</p>",
+        ),
+    },
 }
 CAMPAIGN_TEXTS = {
     "fr": {
         "live_intro": "Nous repensons l'application mobile. Découvrez le concept, dites-nous ce qui compte pour vous "
-                      "et proposez vos idées.",
+        "et proposez vos idées.",
         "closed_intro": "Vos idées pour épargner plus facilement ont nourri nos nouveautés de l'automne.",
         "heading": "Une application pensée avec vous",
         "paragraph": "<p>Depuis dix ans, l'application a grandi fonction après fonction. Nous voulons la simplifier "
-                     "autour de ce que vous faites le plus : <b>payer, suivre son budget, épargner</b>.</p>",
-        "concept": ("Accueil « Mon mois »", "<p>Un écran d'accueil qui montre en un coup d'œil ce qui est entré, "
-                    "ce qui est sorti et ce qui reste jusqu'à la fin du mois.</p>",
-                    ["Le solde prévisionnel jusqu'à la prochaine paie", "Les dépenses rangées par catégorie",
-                     "Un virement vers l'épargne en un geste"]),
+        "autour de ce que vous faites le plus : <b>payer, suivre son budget, épargner</b>.</p>",
+        "concept": (
+            "Accueil « Mon mois »",
+            "<p>Un écran d'accueil qui montre en un coup d'œil ce qui est entré, "
+            "ce qui est sorti et ce qui reste jusqu'à la fin du mois.</p>",
+            [
+                "Le solde prévisionnel jusqu'à la prochaine paie",
+                "Les dépenses rangées par catégorie",
+                "Un virement vers l'épargne en un geste",
+            ],
+        ),
         "alt": "Maquette de l'écran d'accueil : un anneau de budget et trois raccourcis",
-        "quote": ("Nous ne voulons rien livrer que nos ambassadeurs n'aient vu avant tout le monde.",
-                  "Claire Martin", "responsable de l'application mobile"),
-        "faq": ("Questions fréquentes", [
-            ("Combien de temps faut-il ?", "<p>Dix minutes pour le questionnaire ; vous pouvez vous arrêter et "
-                                           "reprendre plus tard.</p>"),
-            ("Mes réponses sont-elles anonymes ?", "<p>Elles ne sont jamais publiées de façon nominative et les "
-                                                   "résultats ne portent que sur des groupes d'au moins cinq "
-                                                   "personnes.</p>")]),
+        "quote": (
+            "Nous ne voulons rien livrer que nos ambassadeurs n'aient vu avant tout le monde.",
+            "Claire Martin",
+            "responsable de l'application mobile",
+        ),
+        "faq": (
+            "Questions fréquentes",
+            [
+                (
+                    "Combien de temps faut-il ?",
+                    "<p>Dix minutes pour le questionnaire ; vous pouvez vous arrêter et reprendre plus tard.</p>",
+                ),
+                (
+                    "Mes réponses sont-elles anonymes ?",
+                    "<p>Elles ne sont jamais publiées de façon nominative et les "
+                    "résultats ne portent que sur des groupes d'au moins cinq "
+                    "personnes.</p>",
+                ),
+            ],
+        ),
         "cta": ("À vous la parole", "Répondez au questionnaire et proposez vos idées avant la clôture."),
     },
     "en": {
         "live_intro": "We are redesigning the mobile app. Discover the concept, tell us what matters to you and "
-                      "suggest your ideas.",
+        "suggest your ideas.",
         "closed_intro": "Your ideas for saving more easily shaped this autumn's new features.",
         "heading": "An app designed with you",
         "paragraph": "<p>Over ten years the app grew feature after feature. We want to simplify it around what you "
-                     "do most: <b>pay, follow your budget, save</b>.</p>",
-        "concept": ("“My month” home screen", "<p>A home screen that shows at a glance what came in, what went "
-                    "out and what is left until the end of the month.</p>",
-                    ["Forecast balance until the next payday", "Spending sorted by category",
-                     "One gesture to move money to savings"]),
+        "do most: <b>pay, follow your budget, save</b>.</p>",
+        "concept": (
+            "“My month” home screen",
+            "<p>A home screen that shows at a glance what came in, what went "
+            "out and what is left until the end of the month.</p>",
+            [
+                "Forecast balance until the next payday",
+                "Spending sorted by category",
+                "One gesture to move money to savings",
+            ],
+        ),
         "alt": "Mock-up of the home screen: a budget ring and three shortcuts",
-        "quote": ("We want to ship nothing our ambassadors have not seen before everyone else.",
-                  "Claire Martin", "head of the mobile app"),
-        "faq": ("Frequently asked questions", [
-            ("How long does it take?", "<p>Ten minutes for the survey; you can stop and come back later.</p>"),
-            ("Are my answers anonymous?", "<p>They are never published under your name and results only cover "
-                                          "groups of at least five people.</p>")]),
+        "quote": (
+            "We want to ship nothing our ambassadors have not seen before everyone else.",
+            "Claire Martin",
+            "head of the mobile app",
+        ),
+        "faq": (
+            "Frequently asked questions",
+            [
+                ("How long does it take?", "<p>Ten minutes for the survey; you can stop and come back later.</p>"),
+                (
+                    "Are my answers anonymous?",
+                    "<p>They are never published under your name and results only cover "
+                    "groups of at least five people.</p>",
+                ),
+            ],
+        ),
         "cta": ("Your turn", "Answer the survey and suggest your ideas before it closes."),
     },
 }
@@ -101,11 +144,17 @@ def _body(texts, image, *, live):
     blocks = [
         {"type": "heading", "value": {"text": texts["heading"], "level": "h2"}},
         {"type": "paragraph", "value": texts["paragraph"]},
-        {"type": "concept", "value": {"title": concept_title, "description": concept_text, "points": points,
-                                      "image": {"image": image.pk, "decorative": False, "alt_text": texts["alt"]}}},
+        {
+            "type": "concept",
+            "value": {
+                "title": concept_title,
+                "description": concept_text,
+                "points": points,
+                "image": {"image": image.pk, "decorative": False, "alt_text": texts["alt"]},
+            },
+        },
         {"type": "quote", "value": {"quote": quote, "author": author, "role": role}},
-        {"type": "faq", "value": {"title": faq_title,
-                                  "items": [{"question": q, "answer": a} for q, a in faq]}},
+        {"type": "faq", "value": {"title": faq_title, "items": [{"question": q, "answer": a} for q, a in faq]}},
     ]
     if live:
         heading, text = texts["cta"]
@@ -155,11 +204,27 @@ def seed_pages(live_campaign, closed_campaign):
         page = CampaignPage.objects.filter(campaign=campaign, locale=home.locale).first()
         texts = CAMPAIGN_TEXTS["fr"]
         if page is None:
-            page = _publish(pages["index"].add_child(instance=CampaignPage(
-                title=campaign.title, slug=campaign.slug, campaign=campaign, intro=texts[f"{key}_intro"],
-                hero_image=image, hero_alt=texts["alt"], body=_body(texts, image, live=key == "live"))))
+            page = _publish(
+                pages["index"].add_child(
+                    instance=CampaignPage(
+                        title=campaign.title,
+                        slug=campaign.slug,
+                        campaign=campaign,
+                        intro=texts[f"{key}_intro"],
+                        hero_image=image,
+                        hero_alt=texts["alt"],
+                        body=_body(texts, image, live=key == "live"),
+                    )
+                )
+            )
         texts = CAMPAIGN_TEXTS["en"]
-        _translate(page, english, title="Your mobile bank of tomorrow" if key == "live" else "Savings: your priorities",
-                   intro=texts[f"{key}_intro"], hero_alt=texts["alt"], body=_body(texts, image, live=key == "live"))
+        _translate(
+            page,
+            english,
+            title="Your mobile bank of tomorrow" if key == "live" else "Savings: your priorities",
+            intro=texts[f"{key}_intro"],
+            hero_alt=texts["alt"],
+            body=_body(texts, image, live=key == "live"),
+        )
         pages[key] = page
     return pages

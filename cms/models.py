@@ -27,8 +27,12 @@ LISTED = [Campaign.Status.LIVE, Campaign.Status.CLOSED]
 
 def campaign_pages(locale, statuses=LISTED):
     """Published campaign pages of one language whose campaign is in ``statuses``, newest campaigns first."""
-    return (CampaignPage.objects.live().filter(locale=locale, campaign__status__in=statuses)
-            .select_related("campaign", "hero_image").order_by("-campaign__opens_at", "-pk"))
+    return (
+        CampaignPage.objects.live()
+        .filter(locale=locale, campaign__status__in=statuses)
+        .select_related("campaign", "hero_image")
+        .order_by("-campaign__opens_at", "-pk")
+    )
 
 
 class HomePage(Page):
@@ -83,20 +87,40 @@ class CampaignPageForm(WagtailAdminPageForm):
 
 class CampaignPage(Page):
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pages", verbose_name=_("campagne"))
-    intro = models.TextField(_("accroche"), max_length=400,
-                             help_text=_("Deux ou trois phrases : elles présentent la campagne dans les listes et le flux."))
-    hero_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("image d'en-tête"))
-    hero_alt = models.CharField(_("texte alternatif de l'image"), max_length=250, blank=True,
-                                help_text=_("Ce que montre l'image, pour qui ne la voit pas. Vide : image décorative."))
+    intro = models.TextField(
+        _("accroche"),
+        max_length=400,
+        help_text=_("Deux ou trois phrases : elles présentent la campagne dans les listes et le flux."),
+    )
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("image d'en-tête"),
+    )
+    hero_alt = models.CharField(
+        _("texte alternatif de l'image"),
+        max_length=250,
+        blank=True,
+        help_text=_("Ce que montre l'image, pour qui ne la voit pas. Vide : image décorative."),
+    )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("contenu"))
 
     base_form_class = CampaignPageForm
     content_panels = Page.content_panels + [
-        FieldPanel("campaign"), FieldPanel("intro"), FieldPanel("hero_image"), FieldPanel("hero_alt"),
+        FieldPanel("campaign"),
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("hero_alt"),
         FieldPanel("body"),
-        HelpPanel(_("Une fois la campagne close, la page montre d'elle-même ce qui en est sorti : participation et "
-                    "idées retenues, sans aucun chiffre sur moins de personnes que le seuil de confidentialité.")),
+        HelpPanel(
+            _(
+                "Une fois la campagne close, la page montre d'elle-même ce qui en est sorti : participation et "
+                "idées retenues, sans aucun chiffre sur moins de personnes que le seuil de confidentialité."
+            )
+        ),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
     parent_page_types = ["cms.CampaignIndexPage"]
@@ -129,8 +153,15 @@ class CampaignPage(Page):
 
 class RoadmapPage(Page):
     intro = RichTextField(_("introduction"), blank=True)
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("campagne"), help_text=_("Vide : les idées de toutes les campagnes."))
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("campagne"),
+        help_text=_("Vide : les idées de toutes les campagnes."),
+    )
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("campaign")]
     parent_page_types = ["cms.HomePage"]
@@ -148,7 +179,9 @@ class RoadmapPage(Page):
 
 def campaign_page_path(campaign, language):
     """The path of the campaign's published page in ``language``, else in French, else in any language; or None."""
-    pages = {page.locale.language_code: page
-             for page in CampaignPage.objects.live().filter(campaign=campaign).select_related("locale")}
+    pages = {
+        page.locale.language_code: page
+        for page in CampaignPage.objects.live().filter(campaign=campaign).select_related("locale")
+    }
     page = pages.get((language or "fr")[:2]) or pages.get("fr") or next(iter(pages.values()), None)
     return page.get_url() if page else None

@@ -13,13 +13,18 @@ ADOPTED = [Idea.Status.PLANNED, Idea.Status.IN_PROGRESS, Idea.Status.DELIVERED]
 def campaign_results(campaign, *, top=3):
     """{"invited", "participants", "participation_rate", "ideas", "votes", "adopted", "adopted_ideas"}: counts
     about too few ambassadors are None (shown as withheld), and so is the rate built on them."""
-    people = Invitation.objects.filter(campaign=campaign, withdrawn_at__isnull=True).exclude(
-        status=Invitation.Status.SKIPPED).aggregate(
-        invited=Count("id"), participants=Count("id", filter=Q(responded_at__isnull=False)))
+    people = (
+        Invitation.objects.filter(campaign=campaign, withdrawn_at__isnull=True)
+        .exclude(status=Invitation.Status.SKIPPED)
+        .aggregate(invited=Count("id"), participants=Count("id", filter=Q(responded_at__isnull=False)))
+    )
     published = Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, merged_into__isnull=True)
     ideas = published.aggregate(
-        ideas=Count("id"), authors=Count("author", distinct=True), votes=Sum("vote_count"),
-        adopted=Count("id", filter=Q(status__in=ADOPTED)))
+        ideas=Count("id"),
+        authors=Count("author", distinct=True),
+        votes=Sum("vote_count"),
+        adopted=Count("id", filter=Q(status__in=ADOPTED)),
+    )
     invited, participants = shown(people["invited"]), shown(people["participants"])
     enough_authors = shown(ideas["authors"]) is not None
     return {
@@ -29,6 +34,9 @@ def campaign_results(campaign, *, top=3):
         "ideas": ideas["ideas"] if enough_authors else None,
         "votes": shown(ideas["votes"] or 0),
         "adopted": ideas["adopted"] if enough_authors else None,
-        "adopted_ideas": list(published.filter(status__in=ADOPTED).order_by("-vote_count", "-id")
-                              .values("pk", "title", "status", "vote_count")[:top]),
+        "adopted_ideas": list(
+            published.filter(status__in=ADOPTED)
+            .order_by("-vote_count", "-id")
+            .values("pk", "title", "status", "vote_count")[:top]
+        ),
     }

@@ -41,8 +41,9 @@ class KeyValueFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)s %(name)s %(message)s")
 
     def formatMessage(self, record):
-        pairs = " ".join(f"{key}={json.dumps(value, ensure_ascii=False, default=str)}"
-                         for key, value in fields(record).items())
+        pairs = " ".join(
+            f"{key}={json.dumps(value, ensure_ascii=False, default=str)}" for key, value in fields(record).items()
+        )
         return super().formatMessage(record) + (" " + pairs if pairs else "")
 
     def format(self, record):

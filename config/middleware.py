@@ -24,8 +24,10 @@ class ContentSecurityPolicyMiddleware:
     """The public site loads nothing from elsewhere and runs no inline script: browsers are told so, which
     defeats injected scripts. The admin is Wagtail's own (inline scripts of its own): it is left as it is."""
 
-    POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-              "media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
+    POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "media-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

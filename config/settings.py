@@ -37,7 +37,9 @@ SECRET_KEY = _secret_key()
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
 _site = urlsplit(SITE_URL)
 if _site.scheme not in {"http", "https"} or not _site.hostname:
-    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r}: expected an absolute http(s) URL such as https://idees.example.fr")
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r}: expected an absolute http(s) URL such as https://idees.example.fr"
+    )
 WAGTAILADMIN_BASE_URL = SITE_URL
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", _site.hostname])
 CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
@@ -120,7 +122,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Server-side prepared statements, used by the tracking writes only (campaigns.async_commit); 0 turns them off
     # behind a pooler that cannot keep them.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        0 if env_bool("DB_PREPARED_STATEMENTS", True) else None)
+        0 if env_bool("DB_PREPARED_STATEMENTS", True) else None
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web server and task workers write at once: wait for the lock instead of failing, and take it up front.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -170,8 +173,10 @@ globals().update(_email)
 ANYMAIL = {"WEBHOOK_SECRET": env_str("ANYMAIL_WEBHOOK_SECRET", "")}
 ESP_WEBHOOKS = _email["EMAIL_BACKEND"].startswith("anymail.")
 if ESP_WEBHOOKS and ":" not in ANYMAIL["WEBHOOK_SECRET"]:
-    raise ImproperlyConfigured(f"EMAIL_URL={EMAIL_URL.split(':')[0]}:… needs ANYMAIL_WEBHOOK_SECRET=user:password, the "
-                               "credentials the ESP's tracking webhooks send (without them anyone could post bounces)")
+    raise ImproperlyConfigured(
+        f"EMAIL_URL={EMAIL_URL.split(':')[0]}:… needs ANYMAIL_WEBHOOK_SECRET=user:password, the "
+        "credentials the ESP's tracking webhooks send (without them anyone could post bounces)"
+    )
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"Ambassadeurs <ambassadeurs@{_site.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -22,8 +22,12 @@ TARGETS = {"idea": (Idea, "ideas.change_idea"), "comment": (Comment, "ideas.chan
 
 class ModerationForm(forms.Form):
     decision = forms.ChoiceField(label=gettext_lazy("Décision"), choices=Decision.choices)
-    reason = forms.CharField(label=gettext_lazy("Motif"), required=False, max_length=REASON_MAX_LENGTH,
-                             help_text=gettext_lazy("Obligatoire pour masquer ou refuser."))
+    reason = forms.CharField(
+        label=gettext_lazy("Motif"),
+        required=False,
+        max_length=REASON_MAX_LENGTH,
+        help_text=gettext_lazy("Obligatoire pour masquer ou refuser."),
+    )
 
 
 def _campaign_filter(request):
@@ -43,12 +47,20 @@ def moderation_queue_view(request):
     campaigns = list(Campaign.objects.filter(board__isnull=False).only("pk", "title").order_by("-created_at", "-pk"))
     campaign = next((candidate for candidate in campaigns if candidate.pk == campaign_id), None)
     entries = moderation_queue(campaign)
-    return render(request, "ideas/admin/moderation_queue.html", {
-        "entries": entries, "campaigns": campaigns, "campaign": campaign, "limit": QUEUE_LIMIT,
-        "truncated": len(entries) >= QUEUE_LIMIT, "decisions": Decision.choices,
-        "reason_max_length": REASON_MAX_LENGTH,
-        "can_moderate_comments": request.user.has_perm("ideas.change_comment"),
-    })
+    return render(
+        request,
+        "ideas/admin/moderation_queue.html",
+        {
+            "entries": entries,
+            "campaigns": campaigns,
+            "campaign": campaign,
+            "limit": QUEUE_LIMIT,
+            "truncated": len(entries) >= QUEUE_LIMIT,
+            "decisions": Decision.choices,
+            "reason_max_length": REASON_MAX_LENGTH,
+            "can_moderate_comments": request.user.has_perm("ideas.change_comment"),
+        },
+    )
 
 
 @require_POST
@@ -67,15 +79,18 @@ def moderate(request, kind, pk):
                 messages.error(request, _("« %(item)s » : %(error)s") % {"item": label, "error": error})
     else:
         try:
-            content_moderate(item=item, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"],
-                             by=request.user)
+            content_moderate(
+                item=item, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"], by=request.user
+            )
         except ValidationError as exc:
             for error in exc.messages:
                 messages.error(request, _("« %(item)s » : %(error)s") % {"item": label, "error": error})
         else:
-            done = {Decision.APPROVE: _("Contribution approuvée : « %(item)s »."),
-                    Decision.HIDE: _("Contribution masquée : « %(item)s »."),
-                    Decision.REJECT: _("Contribution refusée : « %(item)s ».")}[form.cleaned_data["decision"]]
+            done = {
+                Decision.APPROVE: _("Contribution approuvée : « %(item)s »."),
+                Decision.HIDE: _("Contribution masquée : « %(item)s »."),
+                Decision.REJECT: _("Contribution refusée : « %(item)s »."),
+            }[form.cleaned_data["decision"]]
             messages.success(request, done % {"item": label})
     return redirect(_queue_url(_campaign_filter(request)))
 
@@ -87,14 +102,18 @@ REVIEW_PERMISSIONS = ("ideas.change_idea", "ideas.add_statuschange")
 
 class StatusForm(forms.Form):
     to_status = forms.ChoiceField(label=gettext_lazy("Nouveau statut"), choices=Idea.Status.choices)
-    answer_fr = forms.CharField(label=gettext_lazy("Réponse officielle (français)"), widget=forms.Textarea(attrs={"rows": 4}))
-    answer_en = forms.CharField(label=gettext_lazy("Réponse officielle (anglais)"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 4}))
+    answer_fr = forms.CharField(
+        label=gettext_lazy("Réponse officielle (français)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    answer_en = forms.CharField(
+        label=gettext_lazy("Réponse officielle (anglais)"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class StaffCommentForm(forms.Form):
-    body = forms.CharField(label=gettext_lazy("Commentaire de l'équipe"), max_length=3000,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    body = forms.CharField(
+        label=gettext_lazy("Commentaire de l'équipe"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MergeForm(forms.Form):
@@ -129,16 +148,28 @@ def idea_review(request, pk):
                 merge_form.add_error("target", _("Aucune idée ne porte ce numéro."))
             else:
                 idea_merge(source=idea, target=target, by=request.user)
-                messages.success(request, _("Idée fusionnée : ses votes et commentaires ont rejoint « %(title)s ».")
-                                 % {"title": target.title})
+                messages.success(
+                    request,
+                    _("Idée fusionnée : ses votes et commentaires ont rejoint « %(title)s ».")
+                    % {"title": target.title},
+                )
                 return redirect("ideas_review:idea", target.pk)
     except ValidationError as error:
         form = {"status": status_form, "merge": merge_form}.get(action, comment_form)
         for field, problems in error.message_dict.items():
             form.add_error(field if field in form.fields else None, problems)
     duplicates = [other for other in similar_ideas(idea.campaign, idea.title) if other.pk != idea.pk]
-    return render(request, "ideas/admin/idea_review.html", {
-        "idea": idea, "history": idea.status_changes.select_related("changed_by"), "duplicates": duplicates,
-        "status_form": status_form, "comment_form": comment_form, "merge_form": merge_form,
-        "public_url": reverse("ideas:idea", args=[idea.campaign.slug, idea.pk]),
-    }, status=400 if action and request.method == "POST" else 200)
+    return render(
+        request,
+        "ideas/admin/idea_review.html",
+        {
+            "idea": idea,
+            "history": idea.status_changes.select_related("changed_by"),
+            "duplicates": duplicates,
+            "status_form": status_form,
+            "comment_form": comment_form,
+            "merge_form": merge_form,
+            "public_url": reverse("ideas:idea", args=[idea.campaign.slug, idea.pk]),
+        },
+        status=400 if action and request.method == "POST" else 200,
+    )

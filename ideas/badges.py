@@ -23,8 +23,12 @@ ADOPTED = [Idea.Status.PLANNED, Idea.Status.IN_PROGRESS, Idea.Status.DELIVERED]
 
 
 def _count(queryset, field="ambassador"):
-    return Coalesce(Subquery(queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1],
-                             output_field=IntegerField()), Value(0))
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(field).annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+        ),
+        Value(0),
+    )
 
 
 def leaderboard(campaign, limit=10):
@@ -32,12 +36,17 @@ def leaderboard(campaign, limit=10):
     ideas = Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, author=OuterRef("pk"))
     comments = Comment.objects.filter(idea__campaign=campaign, moderation=Moderation.APPROVED, author=OuterRef("pk"))
     votes = Vote.objects.filter(idea__campaign=campaign, ambassador=OuterRef("pk"))
-    active = (Q(ideas__campaign=campaign) | Q(idea_comments__idea__campaign=campaign)
-              | Q(idea_votes__idea__campaign=campaign))
-    candidates = (Ambassador.objects.filter(pk__in=Ambassador.objects.filter(active).values("pk"))
-                  .exclude(contributor__hide_from_leaderboards=True)
-                  .annotate(score=3 * _count(ideas, "author") + _count(comments, "author") + _count(votes))
-                  .filter(score__gt=0).select_related("contributor").order_by("-score", "pk"))
+    active = (
+        Q(ideas__campaign=campaign) | Q(idea_comments__idea__campaign=campaign) | Q(idea_votes__idea__campaign=campaign)
+    )
+    candidates = (
+        Ambassador.objects.filter(pk__in=Ambassador.objects.filter(active).values("pk"))
+        .exclude(contributor__hide_from_leaderboards=True)
+        .annotate(score=3 * _count(ideas, "author") + _count(comments, "author") + _count(votes))
+        .filter(score__gt=0)
+        .select_related("contributor")
+        .order_by("-score", "pk")
+    )
     return [(ambassador, ambassador.score) for ambassador in candidates[:limit]]
 
 
@@ -48,11 +57,13 @@ def _due(ambassador):
         due.append((Badge.FIRST_IDEA, None))
     if Vote.objects.filter(ambassador=ambassador).exists():
         due.append((Badge.FIRST_VOTE, None))
-    for campaign_id in (Idea.objects.filter(author=ambassador, status__in=ADOPTED)
-                        .values_list("campaign_id", flat=True).distinct()):
+    for campaign_id in (
+        Idea.objects.filter(author=ambassador, status__in=ADOPTED).values_list("campaign_id", flat=True).distinct()
+    ):
         due.append((Badge.IDEA_ADOPTED, campaign_id))
-    answered = Invitation.objects.filter(ambassador=ambassador, responded_at__isnull=False,
-                                         campaign__kind__in=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH]).count()
+    answered = Invitation.objects.filter(
+        ambassador=ambassador, responded_at__isnull=False, campaign__kind__in=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH]
+    ).count()
     if answered >= SURVEYS_FOR_BADGE:
         due.append((Badge.SURVEYS_ANSWERED, None))
     return due
@@ -63,8 +74,10 @@ def awards_grant(*, ambassador, campaign=None):
     badges newly given to them."""
     before = set(Award.objects.filter(ambassador=ambassador).values_list("badge", "campaign_id"))
     due = [item for item in _due(ambassador) if item not in before]
-    Award.objects.bulk_create([Award(ambassador=ambassador, badge=badge, campaign_id=campaign_id)
-                               for badge, campaign_id in due], ignore_conflicts=True)
+    Award.objects.bulk_create(
+        [Award(ambassador=ambassador, badge=badge, campaign_id=campaign_id) for badge, campaign_id in due],
+        ignore_conflicts=True,
+    )
     if campaign is not None:
         top_contributors_award(campaign)
     return [badge for badge, _campaign in due]
@@ -72,12 +85,15 @@ def awards_grant(*, ambassador, campaign=None):
 
 def top_contributors_award(campaign):
     top = [ambassador for ambassador, score in leaderboard(campaign, TOP_PLACES) if score >= TOP_MIN_SCORE]
-    Award.objects.bulk_create([Award(ambassador=ambassador, badge=Badge.TOP_CONTRIBUTOR, campaign=campaign)
-                               for ambassador in top], ignore_conflicts=True)
+    Award.objects.bulk_create(
+        [Award(ambassador=ambassador, badge=Badge.TOP_CONTRIBUTOR, campaign=campaign) for ambassador in top],
+        ignore_conflicts=True,
+    )
 
 
 def awards_refresh():
     """Every badge due to anyone, set-based (for the schedule): one query per kind of badge, inserts in chunks."""
+
     def give(badge, pairs):
         batch = []
         for ambassador_id, campaign_id in pairs.iterator(chunk_size=2000):
@@ -88,21 +104,42 @@ def awards_refresh():
         Award.objects.bulk_create(batch, ignore_conflicts=True)
 
     without = lambda badge: ~Q(awards__badge=badge)  # noqa: E731
-    give(Badge.FIRST_IDEA, Ambassador.objects.filter(without(Badge.FIRST_IDEA), ideas__moderation=Moderation.APPROVED)
-         .values_list("pk", NO_CAMPAIGN).distinct())
-    give(Badge.FIRST_VOTE, Ambassador.objects.filter(without(Badge.FIRST_VOTE), idea_votes__isnull=False)
-         .values_list("pk", NO_CAMPAIGN).distinct())
-    give(Badge.IDEA_ADOPTED, Idea.objects.filter(status__in=ADOPTED, author__isnull=False)
-         .values_list("author_id", "campaign_id").distinct())
-    give(Badge.SURVEYS_ANSWERED, Invitation.objects.filter(
-        responded_at__isnull=False, campaign__kind__in=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH])
-        .values("ambassador_id").annotate(n=Count("pk")).filter(n__gte=SURVEYS_FOR_BADGE)
-        .values_list("ambassador_id", NO_CAMPAIGN))
-    for campaign in Campaign.objects.filter(status=Campaign.Status.LIVE, kind__in=[Campaign.Kind.IDEATION,
-                                                                                   Campaign.Kind.BOTH]):
+    give(
+        Badge.FIRST_IDEA,
+        Ambassador.objects.filter(without(Badge.FIRST_IDEA), ideas__moderation=Moderation.APPROVED)
+        .values_list("pk", NO_CAMPAIGN)
+        .distinct(),
+    )
+    give(
+        Badge.FIRST_VOTE,
+        Ambassador.objects.filter(without(Badge.FIRST_VOTE), idea_votes__isnull=False)
+        .values_list("pk", NO_CAMPAIGN)
+        .distinct(),
+    )
+    give(
+        Badge.IDEA_ADOPTED,
+        Idea.objects.filter(status__in=ADOPTED, author__isnull=False)
+        .values_list("author_id", "campaign_id")
+        .distinct(),
+    )
+    give(
+        Badge.SURVEYS_ANSWERED,
+        Invitation.objects.filter(
+            responded_at__isnull=False, campaign__kind__in=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH]
+        )
+        .values("ambassador_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=SURVEYS_FOR_BADGE)
+        .values_list("ambassador_id", NO_CAMPAIGN),
+    )
+    for campaign in Campaign.objects.filter(
+        status=Campaign.Status.LIVE, kind__in=[Campaign.Kind.IDEATION, Campaign.Kind.BOTH]
+    ):
         top_contributors_award(campaign)
 
 
 def contributor_settings(*, ambassador, display_name, hide_from_leaderboards):
-    Contributor.objects.update_or_create(ambassador=ambassador, defaults={
-        "display_name": display_name.strip()[:60], "hide_from_leaderboards": hide_from_leaderboards})
+    Contributor.objects.update_or_create(
+        ambassador=ambassador,
+        defaults={"display_name": display_name.strip()[:60], "hide_from_leaderboards": hide_from_leaderboards},
+    )

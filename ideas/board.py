@@ -43,7 +43,8 @@ def visible_ideas(campaign, viewer=None):
 
 def _with_authors(queryset):
     return queryset.select_related("category", "author__contributor").prefetch_related(
-        Prefetch("author__awards", queryset=Award.objects.order_by("awarded_at"), to_attr="badges"))
+        Prefetch("author__awards", queryset=Award.objects.order_by("awarded_at"), to_attr="badges")
+    )
 
 
 def ideas_page(campaign, *, sort="top", category=None, status=None, words="", page=1, viewer=None):
@@ -59,7 +60,7 @@ def ideas_page(campaign, *, sort="top", category=None, status=None, words="", pa
             queryset = queryset.annotate(search=SEARCH_VECTOR)  # the expression of the idea_search index
         queryset = queryset.filter(words_filter(words))
     start = (max(1, page) - 1) * PAGE_SIZE
-    ideas = list(_with_authors(queryset.order_by(*SORTS.get(sort, SORTS["top"])))[start:start + PAGE_SIZE + 1])
+    ideas = list(_with_authors(queryset.order_by(*SORTS.get(sort, SORTS["top"])))[start : start + PAGE_SIZE + 1])
     more = len(ideas) > PAGE_SIZE
     ideas = ideas[:PAGE_SIZE]
     return ideas, more, voted_among(ideas, viewer)
@@ -69,8 +70,11 @@ def pending_ideas(campaign, viewer):
     """The viewer's own ideas waiting for moderation."""
     if viewer is None:
         return []
-    return list(_with_authors(Idea.objects.filter(campaign=campaign, author=viewer, moderation=Moderation.PENDING)
-                              .order_by("-created_at")))
+    return list(
+        _with_authors(
+            Idea.objects.filter(campaign=campaign, author=viewer, moderation=Moderation.PENDING).order_by("-created_at")
+        )
+    )
 
 
 def pinned_items(campaign):
@@ -81,8 +85,9 @@ def pinned_items(campaign):
 def voted_among(ideas, viewer):
     if viewer is None or not ideas:
         return set()
-    return set(Vote.objects.filter(ambassador=viewer, idea__in=[idea.pk for idea in ideas])
-               .values_list("idea_id", flat=True))
+    return set(
+        Vote.objects.filter(ambassador=viewer, idea__in=[idea.pk for idea in ideas]).values_list("idea_id", flat=True)
+    )
 
 
 def idea_detail(campaign, pk, viewer=None):
@@ -93,8 +98,11 @@ def idea_detail(campaign, pk, viewer=None):
     if idea is None:
         return None
     visible = Q(moderation=Moderation.APPROVED) | (Q(author=viewer, moderation=Moderation.PENDING) if viewer else Q())
-    comments = (Comment.objects.filter(visible, idea=idea).select_related("author__contributor", "author_user")
-                .order_by("created_at", "pk"))
+    comments = (
+        Comment.objects.filter(visible, idea=idea)
+        .select_related("author__contributor", "author_user")
+        .order_by("created_at", "pk")
+    )
     threads, replies = [], {}
     for comment in comments:
         if comment.parent_id:
@@ -119,8 +127,11 @@ def similar_ideas(campaign, title, limit=5):
 
         query = SearchQuery(" or ".join(words), config="french", search_type="websearch")
         vector = SearchVector("title", weight="A", config="french") + SearchVector("body", weight="B", config="french")
-        return list(queryset.annotate(rank=SearchRank(vector, query)).filter(rank__gt=0.05)
-                    .order_by("-rank", "-vote_count")[:limit])
+        return list(
+            queryset.annotate(rank=SearchRank(vector, query))
+            .filter(rank__gt=0.05)
+            .order_by("-rank", "-vote_count")[:limit]
+        )
     condition = Q()
     for word in words:
         condition |= Q(title__icontains=word)

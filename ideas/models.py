@@ -31,14 +31,21 @@ class Board(ClusterableModel):
         POST = "post", _("Après publication (les contributions paraissent tout de suite)")
 
     campaign = models.OneToOneField(
-        Campaign, on_delete=models.CASCADE, related_name="board", verbose_name=_("campagne"),
-        limit_choices_to={"kind__in": [Campaign.Kind.IDEATION, Campaign.Kind.BOTH]})
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="board",
+        verbose_name=_("campagne"),
+        limit_choices_to={"kind__in": [Campaign.Kind.IDEATION, Campaign.Kind.BOTH]},
+    )
     intro_fr = models.TextField(_("introduction (français)"), blank=True)
     intro_en = models.TextField(_("introduction (anglais)"), blank=True)
     moderation = models.CharField(_("modération"), max_length=4, choices=Mode.choices, default=Mode.POST)
     vote_budget = models.PositiveSmallIntegerField(
-        _("votes par ambassadeur"), null=True, blank=True,
-        help_text=_("Vide : autant de votes que d'idées. Sinon, chaque ambassadeur dispose de ce nombre de votes."))
+        _("votes par ambassadeur"),
+        null=True,
+        blank=True,
+        help_text=_("Vide : autant de votes que d'idées. Sinon, chaque ambassadeur dispose de ce nombre de votes."),
+    )
     show_leaderboard = models.BooleanField(_("classement des contributeurs"), default=True)
 
     class Meta:
@@ -82,22 +89,42 @@ class Idea(models.Model):
         ROADMAP = "roadmap", _("Projet de la feuille de route")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("campagne"))
-    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas",
-                                 verbose_name=_("catégorie"))
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas", verbose_name=_("catégorie")
+    )
     kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices, default=Kind.IDEA)
     title = models.CharField(_("titre"), max_length=140)
     body = models.TextField(_("description"), max_length=5000, blank=True)
-    author = models.ForeignKey(Ambassador, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas",
-                               verbose_name=_("auteur (ambassadeur)"))
-    author_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="ideas", verbose_name=_("auteur (équipe)"))
+    author = models.ForeignKey(
+        Ambassador,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+        verbose_name=_("auteur (ambassadeur)"),
+    )
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas",
+        verbose_name=_("auteur (équipe)"),
+    )
     status = models.CharField(_("statut"), max_length=12, choices=Status.choices, default=Status.NEW)
-    moderation = models.CharField(_("modération"), max_length=8, choices=Moderation.choices,
-                                  default=Moderation.APPROVED)
+    moderation = models.CharField(
+        _("modération"), max_length=8, choices=Moderation.choices, default=Moderation.APPROVED
+    )
     moderation_reason = models.CharField(_("motif de modération"), max_length=500, blank=True)
     pinned = models.BooleanField(_("épinglée"), default=False)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged",
-                                    verbose_name=_("fusionnée dans"))
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
+        verbose_name=_("fusionnée dans"),
+    )
     vote_count = models.PositiveIntegerField(_("votes"), default=0)
     comment_count = models.PositiveIntegerField(_("commentaires"), default=0)
     # Trending order: log-sum-exp of the vote times, in seconds (see ideas.voting); higher is hotter.
@@ -109,8 +136,9 @@ class Idea(models.Model):
         verbose_name = _("idée")
         verbose_name_plural = _("idées")
         constraints = [
-            models.CheckConstraint(condition=models.Q(author__isnull=True) | models.Q(author_user__isnull=True),
-                                   name="idea_one_author"),
+            models.CheckConstraint(
+                condition=models.Q(author__isnull=True) | models.Q(author_user__isnull=True), name="idea_one_author"
+            ),
             models.CheckConstraint(condition=~models.Q(merged_into=models.F("pk")), name="idea_not_merged_into_itself"),
         ]
         indexes = [
@@ -121,8 +149,11 @@ class Idea(models.Model):
             models.Index(fields=["author", "campaign"], name="idea_author"),
             models.Index(fields=["campaign"], condition=models.Q(pinned=True), name="idea_pinned"),
             # the roadmap of cms: ideas planned, in progress or delivered, across campaigns, most supported first
-            models.Index(fields=["status", "-vote_count", "-id"], name="idea_roadmap",
-                         condition=models.Q(status__in=["planned", "in_progress", "delivered"])),
+            models.Index(
+                fields=["status", "-vote_count", "-id"],
+                name="idea_roadmap",
+                condition=models.Q(status__in=["planned", "in_progress", "delivered"]),
+            ),
         ]
 
     def __str__(self):
@@ -142,20 +173,27 @@ class Vote(models.Model):
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
         constraints = [models.UniqueConstraint(fields=["idea", "ambassador"], name="vote_once_per_idea")]
-        indexes = [models.Index(fields=["ambassador", "idea"], name="vote_ambassador"),
-                   models.Index(fields=["idea", "created_at"], name="vote_idea_time")]
+        indexes = [
+            models.Index(fields=["ambassador", "idea"], name="vote_ambassador"),
+            models.Index(fields=["idea", "created_at"], name="vote_idea_time"),
+        ]
 
 
 class Comment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies",
-                               verbose_name=_("en réponse à"))
-    author = models.ForeignKey(Ambassador, null=True, blank=True, on_delete=models.SET_NULL, related_name="idea_comments")
-    author_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="idea_comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies", verbose_name=_("en réponse à")
+    )
+    author = models.ForeignKey(
+        Ambassador, null=True, blank=True, on_delete=models.SET_NULL, related_name="idea_comments"
+    )
+    author_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="idea_comments"
+    )
     body = models.TextField(_("commentaire"), max_length=3000)
-    moderation = models.CharField(_("modération"), max_length=8, choices=Moderation.choices,
-                                  default=Moderation.APPROVED)
+    moderation = models.CharField(
+        _("modération"), max_length=8, choices=Moderation.choices, default=Moderation.APPROVED
+    )
     moderation_reason = models.CharField(_("motif de modération"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("écrit le"), auto_now_add=True)
     edited_at = models.DateTimeField(_("modifié le"), null=True, blank=True)
@@ -164,8 +202,11 @@ class Comment(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = _("commentaire")
         verbose_name_plural = _("commentaires")
-        constraints = [models.CheckConstraint(condition=models.Q(author__isnull=True) | models.Q(author_user__isnull=True),
-                                              name="comment_one_author")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(author__isnull=True) | models.Q(author_user__isnull=True), name="comment_one_author"
+            )
+        ]
         indexes = [models.Index(fields=["idea", "moderation", "created_at"], name="comment_idea")]
 
     @property
@@ -187,12 +228,19 @@ class AbuseReport(models.Model):
         verbose_name = _("signalement")
         verbose_name_plural = _("signalements")
         constraints = [
-            models.CheckConstraint(condition=models.Q(idea__isnull=False, comment__isnull=True)
-                                   | models.Q(idea__isnull=True, comment__isnull=False), name="report_one_target"),
-            models.UniqueConstraint(fields=["reporter", "idea"], condition=models.Q(idea__isnull=False),
-                                    name="report_once_per_idea"),
-            models.UniqueConstraint(fields=["reporter", "comment"], condition=models.Q(comment__isnull=False),
-                                    name="report_once_per_comment"),
+            models.CheckConstraint(
+                condition=models.Q(idea__isnull=False, comment__isnull=True)
+                | models.Q(idea__isnull=True, comment__isnull=False),
+                name="report_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "idea"], condition=models.Q(idea__isnull=False), name="report_once_per_idea"
+            ),
+            models.UniqueConstraint(
+                fields=["reporter", "comment"],
+                condition=models.Q(comment__isnull=False),
+                name="report_once_per_comment",
+            ),
         ]
 
 
@@ -241,8 +289,12 @@ class Award(models.Model):
         verbose_name = _("badge")
         verbose_name_plural = _("badges")
         constraints = [
-            models.UniqueConstraint(fields=["ambassador", "badge", "campaign"], name="award_once_per_campaign",
-                                    condition=models.Q(campaign__isnull=False)),
-            models.UniqueConstraint(fields=["ambassador", "badge"], name="award_once",
-                                    condition=models.Q(campaign__isnull=True)),
+            models.UniqueConstraint(
+                fields=["ambassador", "badge", "campaign"],
+                name="award_once_per_campaign",
+                condition=models.Q(campaign__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["ambassador", "badge"], name="award_once", condition=models.Q(campaign__isnull=True)
+            ),
         ]

@@ -29,9 +29,16 @@ class Decision(models.TextChoices):
     REJECT = "reject", gettext_lazy("Refuser")
 
 
-OUTCOME = {Decision.APPROVE: Moderation.APPROVED, Decision.HIDE: Moderation.HIDDEN, Decision.REJECT: Moderation.REJECTED}
-LOG_ACTION = {Decision.APPROVE: "ideas.moderation.approve", Decision.HIDE: "ideas.moderation.hide",
-              Decision.REJECT: "ideas.moderation.reject"}
+OUTCOME = {
+    Decision.APPROVE: Moderation.APPROVED,
+    Decision.HIDE: Moderation.HIDDEN,
+    Decision.REJECT: Moderation.REJECTED,
+}
+LOG_ACTION = {
+    Decision.APPROVE: "ideas.moderation.approve",
+    Decision.HIDE: "ideas.moderation.hide",
+    Decision.REJECT: "ideas.moderation.reject",
+}
 
 
 def _open_reports(item):
@@ -41,10 +48,16 @@ def _open_reports(item):
 
 def comment_counts_refresh(idea_ids):
     """Set ``comment_count`` of these ideas to their number of approved comments: one UPDATE from a subquery."""
-    approved = (Comment.objects.filter(idea=OuterRef("pk"), moderation=Moderation.APPROVED).order_by()
-                .values("idea").annotate(count=Count("pk")).values("count"))
+    approved = (
+        Comment.objects.filter(idea=OuterRef("pk"), moderation=Moderation.APPROVED)
+        .order_by()
+        .values("idea")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return Idea.objects.filter(pk__in=list(idea_ids)).update(
-        comment_count=Coalesce(Subquery(approved, output_field=models.PositiveIntegerField()), Value(0)))
+        comment_count=Coalesce(Subquery(approved, output_field=models.PositiveIntegerField()), Value(0))
+    )
 
 
 def content_moderate(*, item, decision, reason="", by, now=None):
@@ -55,15 +68,23 @@ def content_moderate(*, item, decision, reason="", by, now=None):
     if not isinstance(item, (Idea, Comment)):
         raise TypeError(f"only an Idea or a Comment is moderated, not {type(item).__name__}")
     if decision not in Decision.values:
-        raise ValidationError({"decision": _("Décision inconnue : %(decision)s (approuver, masquer ou refuser).")
-                                           % {"decision": decision}})
+        raise ValidationError(
+            {
+                "decision": _("Décision inconnue : %(decision)s (approuver, masquer ou refuser).")
+                % {"decision": decision}
+            }
+        )
     decision = Decision(decision)
     reason = (reason or "").strip()
     if decision != Decision.APPROVE and not reason:
         raise ValidationError({"reason": _("Indiquez le motif pour masquer ou refuser une contribution.")})
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationError({"reason": _("Le motif fait %(length)d caractères : %(max)d au plus.")
-                                         % {"length": len(reason), "max": REASON_MAX_LENGTH}})
+        raise ValidationError(
+            {
+                "reason": _("Le motif fait %(length)d caractères : %(max)d au plus.")
+                % {"length": len(reason), "max": REASON_MAX_LENGTH}
+            }
+        )
     now = now or timezone.now()
     outcome = OUTCOME[decision]
     with transaction.atomic():
@@ -73,8 +94,13 @@ def content_moderate(*, item, decision, reason="", by, now=None):
             comment_counts_refresh([item.idea_id])
         item.moderation, item.moderation_reason = outcome, reason
         title = item.title if isinstance(item, Idea) else item.body[:80]
-        log(instance=item, action=LOG_ACTION[decision], user=by, title=title,
-            data={"reason": reason, "reports_resolved": resolved})
+        log(
+            instance=item,
+            action=LOG_ACTION[decision],
+            user=by,
+            title=title,
+            data={"reason": reason, "reports_resolved": resolved},
+        )
     return item
 
 
@@ -120,23 +146,36 @@ class QueueEntry:
 def _awaiting(queryset, target, campaign_field, campaign):
     open_reports = AbuseReport.objects.filter(resolved_at__isnull=True, **{target: OuterRef("pk")})
     counted = open_reports.order_by().values(target).annotate(count=Count("pk")).values("count")
-    queryset = queryset.filter(Q(moderation=Moderation.PENDING) | Q(Exists(open_reports), moderation=Moderation.APPROVED))
+    queryset = queryset.filter(
+        Q(moderation=Moderation.PENDING) | Q(Exists(open_reports), moderation=Moderation.APPROVED)
+    )
     if campaign is not None:
         queryset = queryset.filter(**{campaign_field: campaign})
-    return queryset.annotate(
-        open_report_count=Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0))
-    ).prefetch_related(Prefetch("reports", queryset=AbuseReport.objects.filter(resolved_at__isnull=True)
-                                .order_by("created_at", "pk"), to_attr="open_reports")
-    ).order_by("created_at", "pk")
+    return (
+        queryset.annotate(open_report_count=Coalesce(Subquery(counted, output_field=models.IntegerField()), Value(0)))
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=AbuseReport.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk"),
+                to_attr="open_reports",
+            )
+        )
+        .order_by("created_at", "pk")
+    )
 
 
 def moderation_queue(campaign=None, *, limit=QUEUE_LIMIT):
     """What awaits a moderator, oldest first: pending ideas and comments, and approved ones with open reports,
     each with its report count and open reports, in at most four queries. ``limit`` keeps the oldest entries."""
-    ideas = _awaiting(Idea.objects.select_related("campaign", "author__contributor", "author_user"),
-                      "idea", "campaign", campaign)[:limit]
-    comments = _awaiting(Comment.objects.select_related("idea__campaign", "author__contributor", "author_user"),
-                         "comment", "idea__campaign", campaign)[:limit]
+    ideas = _awaiting(
+        Idea.objects.select_related("campaign", "author__contributor", "author_user"), "idea", "campaign", campaign
+    )[:limit]
+    comments = _awaiting(
+        Comment.objects.select_related("idea__campaign", "author__contributor", "author_user"),
+        "comment",
+        "idea__campaign",
+        campaign,
+    )[:limit]
     entries = [QueueEntry(item, item.open_reports) for item in [*ideas, *comments]]
     entries.sort(key=lambda entry: (entry.created_at, entry.kind, entry.item.pk))
     return entries[:limit]
@@ -145,6 +184,7 @@ def moderation_queue(campaign=None, *, limit=QUEUE_LIMIT):
 def awaiting_counts():
     """What awaits moderation, per campaign: [(campaign, pending ideas, pending comments, open reports)], the
     campaigns with most waiting first; four grouped queries whatever the volume."""
+
     def per_campaign(queryset, field):
         return dict(queryset.values_list(field).annotate(count=Count("pk")).order_by())
 
@@ -152,9 +192,13 @@ def awaiting_counts():
     comments = per_campaign(Comment.objects.filter(moderation=Moderation.PENDING), "idea__campaign")
     open_reports = AbuseReport.objects.filter(resolved_at__isnull=True)
     reports = per_campaign(open_reports.filter(idea__isnull=False), "idea__campaign")
-    for campaign_id, count in per_campaign(open_reports.filter(comment__isnull=False), "comment__idea__campaign").items():
+    for campaign_id, count in per_campaign(
+        open_reports.filter(comment__isnull=False), "comment__idea__campaign"
+    ).items():
         reports[campaign_id] = reports.get(campaign_id, 0) + count
     ids = {*ideas, *comments, *reports}
-    rows = [(campaign, ideas.get(campaign.pk, 0), comments.get(campaign.pk, 0), reports.get(campaign.pk, 0))
-            for campaign in Campaign.objects.filter(pk__in=ids).only("pk", "title")]
+    rows = [
+        (campaign, ideas.get(campaign.pk, 0), comments.get(campaign.pk, 0), reports.get(campaign.pk, 0))
+        for campaign in Campaign.objects.filter(pk__in=ids).only("pk", "title")
+    ]
     return sorted(rows, key=lambda row: (-sum(row[1:]), row[0].pk))

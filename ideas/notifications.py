@@ -47,9 +47,13 @@ def reachable_invitations(campaign_id, concerned):
     """Invitations to the campaign, not withdrawn, of contactable ambassadors matching ``concerned`` (a condition
     on Invitation), in id order, with their ambassador. One per ambassador (an invitation is unique per campaign
     and ambassador), so nobody is counted twice."""
-    return (Invitation.objects.filter(concerned, campaign_id=campaign_id, withdrawn_at__isnull=True,
-                                      ambassador__in=contactable_ambassadors())
-            .select_related("ambassador").order_by("pk"))
+    return (
+        Invitation.objects.filter(
+            concerned, campaign_id=campaign_id, withdrawn_at__isnull=True, ambassador__in=contactable_ambassadors()
+        )
+        .select_related("ambassador")
+        .order_by("pk")
+    )
 
 
 def status_change_recipients(change):
@@ -68,16 +72,30 @@ def _email(*, invitation, locale, subject, lines, link, reason, reply_to, answer
     name = CONTROL.sub(" ", ambassador.first_name).strip() or _("Madame, Monsieur")
     greeting = _("Bonjour %(name)s,") % {"name": name}
     answer_heading = _("La réponse de l'équipe :")
-    text = "\n\n".join(part for part in [
-        greeting, *lines,
-        f"{answer_heading}\n{answer}" if answer else "",
-        _("Voir l'idée : %(link)s") % {"link": link},
-        "--\n" + reason + "\n" + _("Ne plus recevoir nos e-mails : %(link)s") % {"link": unsubscribe},
-    ] if part) + "\n"
-    answer_html = (format_html('<p style="margin:16px 0 4px;font-weight:bold;">{}</p>'
-                               '<div style="border-left:4px solid #00695c;padding:4px 16px;">{}</div>',
-                               answer_heading, mark_safe(linebreaks(escape(answer))))
-                   if answer else "")
+    text = (
+        "\n\n".join(
+            part
+            for part in [
+                greeting,
+                *lines,
+                f"{answer_heading}\n{answer}" if answer else "",
+                _("Voir l'idée : %(link)s") % {"link": link},
+                "--\n" + reason + "\n" + _("Ne plus recevoir nos e-mails : %(link)s") % {"link": unsubscribe},
+            ]
+            if part
+        )
+        + "\n"
+    )
+    answer_html = (
+        format_html(
+            '<p style="margin:16px 0 4px;font-weight:bold;">{}</p>'
+            '<div style="border-left:4px solid #00695c;padding:4px 16px;">{}</div>',
+            answer_heading,
+            mark_safe(linebreaks(escape(answer))),
+        )
+        if answer
+        else ""
+    )
     html = format_html(
         '<!DOCTYPE html>\n<html lang="{locale}">\n<head><meta charset="utf-8"><title>{subject}</title></head>\n'
         '<body style="margin:0;padding:24px 12px;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;'
@@ -85,15 +103,29 @@ def _email(*, invitation, locale, subject, lines, link, reason, reply_to, answer
         'padding:24px;font-size:16px;line-height:1.5;">\n<p>{greeting}</p>\n{lines}\n{answer}\n'
         '<p style="margin:28px 0;text-align:center;"><a href="{link}" style="background:#00695c;color:#ffffff;'
         'text-decoration:none;padding:14px 28px;border-radius:4px;font-weight:bold;display:inline-block;">'
-        '{link_label}</a></p>\n'
+        "{link_label}</a></p>\n"
         '<p style="font-size:12px;color:#5c6270;border-top:1px solid #e3e6ea;padding-top:16px;">{reason}<br>\n'
         '<a href="{unsubscribe}" style="color:#5c6270;">{stop}</a></p>\n</div>\n</body>\n</html>\n',
-        locale=locale, subject=subject, greeting=greeting,
-        lines=format_html_join("\n", "<p>{}</p>", ((line,) for line in lines)), answer=answer_html,
-        link=link, link_label=_("Voir l'idée"), reason=reason, unsubscribe=unsubscribe,
-        stop=_("Ne plus recevoir nos e-mails"))
-    message = _message(subject=encoded_header(CONTROL.sub(" ", subject).strip()), text=text, html=html,
-                       to=ambassador.email, token=invitation.token, reply_to=reply_to, message_id=_message_id())
+        locale=locale,
+        subject=subject,
+        greeting=greeting,
+        lines=format_html_join("\n", "<p>{}</p>", ((line,) for line in lines)),
+        answer=answer_html,
+        link=link,
+        link_label=_("Voir l'idée"),
+        reason=reason,
+        unsubscribe=unsubscribe,
+        stop=_("Ne plus recevoir nos e-mails"),
+    )
+    message = _message(
+        subject=encoded_header(CONTROL.sub(" ", subject).strip()),
+        text=text,
+        html=html,
+        to=ambassador.email,
+        token=invitation.token,
+        reply_to=reply_to,
+        message_id=_message_id(),
+    )
     message.extra_headers["Content-Language"] = locale
     return message
 
@@ -113,9 +145,16 @@ def status_change_message(change, invitation):
             subject = _("Une idée que vous soutenez, « %(title)s » : %(status)s") % values
             news = _("L'idée « %(title)s », pour laquelle vous avez voté, passe au statut « %(status)s ».") % values
             reason = _("Vous recevez cet e-mail parce que vous avez voté pour cette idée.")
-        message = _email(invitation=invitation, locale=locale, subject=subject, lines=[news],
-                         answer=change.answer(locale), link=idea_url(idea.campaign.slug, idea.pk), reason=reason,
-                         reply_to=idea.campaign.reply_to)
+        message = _email(
+            invitation=invitation,
+            locale=locale,
+            subject=subject,
+            lines=[news],
+            answer=change.answer(locale),
+            link=idea_url(idea.campaign.slug, idea.pk),
+            reason=reason,
+            reply_to=idea.campaign.reply_to,
+        )
     message.metadata = {"idea": str(idea.pk), "status_change": str(change.pk)}  # for django-anymail's backends
     return message
 
@@ -128,20 +167,31 @@ def merge_message(source, target, invitation):
         values = {"source": source.title, "target": target.title}
         if invitation.ambassador_id == source.author_id:
             subject = _("Votre idée « %(source)s » a rejoint « %(target)s »") % values
-            lines = [_("Votre idée « %(source)s » disait la même chose que « %(target)s » : l'équipe les a "
-                       "réunies.") % values,
-                     _("Les votes et les commentaires de votre idée sont désormais sur « %(target)s », chaque "
-                       "ambassadeur n'y comptant qu'une fois.") % values]
+            lines = [
+                _("Votre idée « %(source)s » disait la même chose que « %(target)s » : l'équipe les a réunies.")
+                % values,
+                _(
+                    "Les votes et les commentaires de votre idée sont désormais sur « %(target)s », chaque "
+                    "ambassadeur n'y comptant qu'une fois."
+                )
+                % values,
+            ]
         else:
             subject = _("Une idée a rejoint la vôtre, « %(target)s »") % values
-            lines = [_("L'idée « %(source)s » disait la même chose que la vôtre, « %(target)s » : l'équipe les a "
-                       "réunies.") % values,
-                     _("Ses votes et ses commentaires s'ajoutent aux vôtres, chaque ambassadeur n'y comptant "
-                       "qu'une fois.")]
-        message = _email(invitation=invitation, locale=locale, subject=subject, lines=lines,
-                         link=idea_url(target.campaign.slug, target.pk),
-                         reason=_("Vous recevez cet e-mail parce que vous avez proposé cette idée."),
-                         reply_to=target.campaign.reply_to)
+            lines = [
+                _("L'idée « %(source)s » disait la même chose que la vôtre, « %(target)s » : l'équipe les a réunies.")
+                % values,
+                _("Ses votes et ses commentaires s'ajoutent aux vôtres, chaque ambassadeur n'y comptant qu'une fois."),
+            ]
+        message = _email(
+            invitation=invitation,
+            locale=locale,
+            subject=subject,
+            lines=lines,
+            link=idea_url(target.campaign.slug, target.pk),
+            reason=_("Vous recevez cet e-mail parce que vous avez proposé cette idée."),
+            reply_to=target.campaign.reply_to,
+        )
     message.metadata = {"idea": str(target.pk), "merged": str(source.pk)}
     return message
 
@@ -182,8 +232,7 @@ def status_change_notify(change_id, *, chunk_size=CHUNK_SIZE):
     if change is None:  # the idea was deleted meanwhile
         return {"sent": 0, "failed": 0}
     invitations = status_change_recipients(change).iterator(chunk_size=chunk_size)
-    return emails_send((status_change_message(change, invitation) for invitation in invitations),
-                       chunk_size=chunk_size)
+    return emails_send((status_change_message(change, invitation) for invitation in invitations), chunk_size=chunk_size)
 
 
 def merge_notify(source_id, target_id):

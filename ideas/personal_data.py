@@ -10,17 +10,32 @@ def ideas_export(ambassador):
     return {
         "display_name": contributor.display_name if contributor else "",
         "hidden_from_leaderboards": contributor.hide_from_leaderboards if contributor else False,
-        "ideas": [{"campaign": idea.campaign.title, "title": idea.title, "body": idea.body, "status": idea.status,
-                   "created_at": iso(idea.created_at)}
-                  for idea in Idea.objects.filter(author=ambassador).select_related("campaign").order_by("pk")],
-        "comments": [{"idea": comment.idea.title, "body": comment.body, "created_at": iso(comment.created_at)}
-                     for comment in Comment.objects.filter(author=ambassador).select_related("idea").order_by("pk")],
-        "votes": [{"idea": vote.idea.title, "created_at": iso(vote.created_at)}
-                  for vote in Vote.objects.filter(ambassador=ambassador).select_related("idea").order_by("pk")],
-        "reports": [{"reason": report.reason, "created_at": iso(report.created_at)}
-                    for report in AbuseReport.objects.filter(reporter=ambassador).order_by("pk")],
-        "badges": [{"badge": award.badge, "awarded_at": iso(award.awarded_at)}
-                   for award in Award.objects.filter(ambassador=ambassador).order_by("pk")],
+        "ideas": [
+            {
+                "campaign": idea.campaign.title,
+                "title": idea.title,
+                "body": idea.body,
+                "status": idea.status,
+                "created_at": iso(idea.created_at),
+            }
+            for idea in Idea.objects.filter(author=ambassador).select_related("campaign").order_by("pk")
+        ],
+        "comments": [
+            {"idea": comment.idea.title, "body": comment.body, "created_at": iso(comment.created_at)}
+            for comment in Comment.objects.filter(author=ambassador).select_related("idea").order_by("pk")
+        ],
+        "votes": [
+            {"idea": vote.idea.title, "created_at": iso(vote.created_at)}
+            for vote in Vote.objects.filter(ambassador=ambassador).select_related("idea").order_by("pk")
+        ],
+        "reports": [
+            {"reason": report.reason, "created_at": iso(report.created_at)}
+            for report in AbuseReport.objects.filter(reporter=ambassador).order_by("pk")
+        ],
+        "badges": [
+            {"badge": award.badge, "awarded_at": iso(award.awarded_at)}
+            for award in Award.objects.filter(ambassador=ambassador).order_by("pk")
+        ],
     }
 
 

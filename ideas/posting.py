@@ -25,16 +25,23 @@ def idea_post(*, board, ambassador, title, body="", category=None, now=None):
     if category is not None and category.board_id != board.pk:
         raise ValidationError(_("Cette catégorie n'existe pas dans cette campagne."))
     moderation = Moderation.PENDING if board.moderation == Board.Mode.PRE else Moderation.APPROVED
-    return Idea.objects.create(campaign_id=board.campaign_id, author=ambassador, title=title.strip(),
-                               body=body.strip(), category=category, moderation=moderation)
+    return Idea.objects.create(
+        campaign_id=board.campaign_id,
+        author=ambassador,
+        title=title.strip(),
+        body=body.strip(),
+        category=category,
+        moderation=moderation,
+    )
 
 
 def comment_post(*, board, idea, body, ambassador=None, user=None, parent=None, now=None):
     """A comment, or a reply (a reply to a reply joins the thread of its first comment: one level). Staff
     comments (``user``) are never held for moderation."""
     now = now or timezone.now()
-    if ambassador is not None and not _within_rate(Comment.objects.filter(author=ambassador),
-                                                   settings.COMMENTS_PER_HOUR, now):
+    if ambassador is not None and not _within_rate(
+        Comment.objects.filter(author=ambassador), settings.COMMENTS_PER_HOUR, now
+    ):
         raise ValidationError(_("Vous avez écrit beaucoup de commentaires en peu de temps : réessayez dans une heure."))
     if parent is not None:
         if parent.idea_id != idea.pk:
@@ -43,8 +50,14 @@ def comment_post(*, board, idea, body, ambassador=None, user=None, parent=None, 
             parent = parent.parent
     held = ambassador is not None and board.moderation == Board.Mode.PRE
     with transaction.atomic():
-        comment = Comment.objects.create(idea=idea, parent=parent, author=ambassador, author_user=user, body=body.strip(),
-                                         moderation=Moderation.PENDING if held else Moderation.APPROVED)
+        comment = Comment.objects.create(
+            idea=idea,
+            parent=parent,
+            author=ambassador,
+            author_user=user,
+            body=body.strip(),
+            moderation=Moderation.PENDING if held else Moderation.APPROVED,
+        )
         if not held:
             Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     return comment
@@ -52,8 +65,11 @@ def comment_post(*, board, idea, body, ambassador=None, user=None, parent=None, 
 
 def comment_editable(comment, ambassador, now=None):
     now = now or timezone.now()
-    return (ambassador is not None and comment.author_id == ambassador.pk
-            and now - comment.created_at <= timedelta(minutes=settings.COMMENT_EDIT_MINUTES))
+    return (
+        ambassador is not None
+        and comment.author_id == ambassador.pk
+        and now - comment.created_at <= timedelta(minutes=settings.COMMENT_EDIT_MINUTES)
+    )
 
 
 def comment_edit(*, comment, ambassador, body, now=None):

@@ -29,8 +29,9 @@ class Visit:
     """Who is looking at a board: an invited ambassador (may act), staff (may read), or nobody."""
 
     def __init__(self, request, slug):
-        self.campaign = get_object_or_404(Campaign.objects.select_related("board"), slug=slug,
-                                          kind__in=[Campaign.Kind.IDEATION, Campaign.Kind.BOTH])
+        self.campaign = get_object_or_404(
+            Campaign.objects.select_related("board"), slug=slug, kind__in=[Campaign.Kind.IDEATION, Campaign.Kind.BOTH]
+        )
         self.board = getattr(self.campaign, "board", None) or Board.objects.get_or_create(campaign=self.campaign)[0]
         self.invitation = visiting_invitation(request, self.campaign)
         self.ambassador = self.invitation.ambassador if self.invitation else None
@@ -42,9 +43,16 @@ class Visit:
         return self.ambassador is not None or self.staff
 
     def context(self, **extra):
-        return {"campaign": self.campaign, "board": self.board, "ambassador": self.ambassador, "staff": self.staff,
-                "board_path": reverse("ideas:board", args=[self.campaign.slug]),
-                "locale": self.locale, "intro": localized(self.board, "intro", self.locale), **extra}
+        return {
+            "campaign": self.campaign,
+            "board": self.board,
+            "ambassador": self.ambassador,
+            "staff": self.staff,
+            "board_path": reverse("ideas:board", args=[self.campaign.slug]),
+            "locale": self.locale,
+            "intro": localized(self.board, "intro", self.locale),
+            **extra,
+        }
 
 
 def _refused(request):
@@ -70,14 +78,33 @@ def board_view(request, slug):
         category = next((c for c in categories if c.slug == chosen.get("category")), None)
         page = chosen.get("page") or 1
         ideas, more, voted = reads.ideas_page(
-            visit.campaign, sort=chosen.get("sort") or "top", category=category, status=chosen.get("status"),
-            words=chosen.get("q") or "", page=page, viewer=visit.ambassador)
+            visit.campaign,
+            sort=chosen.get("sort") or "top",
+            category=category,
+            status=chosen.get("status"),
+            words=chosen.get("q") or "",
+            page=page,
+            viewer=visit.ambassador,
+        )
         pins = reads.pinned_items(visit.campaign) if page == 1 else []
         pending = reads.pending_ideas(visit.campaign, visit.ambassador) if page == 1 else []
-        return render(request, "ideas/board.html", visit.context(
-            ideas=ideas, pins=pins, pending=pending, voted=voted | reads.voted_among(pins, visit.ambassador), more=more, page=page,
-            filters=filters, categories=categories, chosen=chosen, statuses=Idea.Status.choices,
-            votes_left=votes_left(board=visit.board, ambassador=visit.ambassador) if visit.ambassador else None))
+        return render(
+            request,
+            "ideas/board.html",
+            visit.context(
+                ideas=ideas,
+                pins=pins,
+                pending=pending,
+                voted=voted | reads.voted_among(pins, visit.ambassador),
+                more=more,
+                page=page,
+                filters=filters,
+                categories=categories,
+                chosen=chosen,
+                statuses=Idea.Status.choices,
+                votes_left=votes_left(board=visit.board, ambassador=visit.ambassador) if visit.ambassador else None,
+            ),
+        )
 
 
 @require_GET
@@ -93,9 +120,18 @@ def idea_view(request, slug, pk):
         idea, threads, history = found
         for comment in (c for thread in threads for c in [thread, *thread.thread]):
             comment.editable = comment_editable(comment, visit.ambassador)
-        return render(request, "ideas/idea.html", visit.context(
-            idea=idea, threads=threads, history=history, comment_form=CommentForm(), report_form=ReportForm(),
-            voted=reads.voted_among([idea], visit.ambassador)))
+        return render(
+            request,
+            "ideas/idea.html",
+            visit.context(
+                idea=idea,
+                threads=threads,
+                history=history,
+                comment_form=CommentForm(),
+                report_form=ReportForm(),
+                voted=reads.voted_among([idea], visit.ambassador),
+            ),
+        )
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,8 +148,13 @@ def idea_new(request, slug):
             similar = [] if data["confirmed"] else reads.similar_ideas(visit.campaign, data["title"])
             if not similar:
                 try:
-                    idea = idea_post(board=visit.board, ambassador=visit.ambassador, title=data["title"],
-                                     body=data["body"], category=data.get("category"))
+                    idea = idea_post(
+                        board=visit.board,
+                        ambassador=visit.ambassador,
+                        title=data["title"],
+                        body=data["body"],
+                        category=data.get("category"),
+                    )
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
@@ -123,8 +164,12 @@ def idea_new(request, slug):
                         messages.info(request, _("Merci ! Votre idée paraîtra une fois relue par l'équipe."))
                     return redirect("ideas:idea", slug, idea.pk)
             form = IdeaForm({**request.POST.dict(), "confirmed": "True"}, board=visit.board) if similar else form
-        return render(request, "ideas/idea_form.html", visit.context(form=form, similar=similar),
-                      status=400 if request.method == "POST" else 200)
+        return render(
+            request,
+            "ideas/idea_form.html",
+            visit.context(form=form, similar=similar),
+            status=400 if request.method == "POST" else 200,
+        )
 
 
 @require_GET
@@ -135,8 +180,14 @@ def similar_view(request, slug):
         return JsonResponse({"ideas": []}, status=403)
     title = request.GET.get("titre", "")[:140]
     ideas = reads.similar_ideas(visit.campaign, title) if len(title.strip()) >= 4 else []
-    return JsonResponse({"ideas": [{"title": idea.title, "votes": idea.vote_count,
-                                    "url": reverse("ideas:idea", args=[slug, idea.pk])} for idea in ideas]})
+    return JsonResponse(
+        {
+            "ideas": [
+                {"title": idea.title, "votes": idea.vote_count, "url": reverse("ideas:idea", args=[slug, idea.pk])}
+                for idea in ideas
+            ]
+        }
+    )
 
 
 def _back(request, slug, pk):
@@ -176,10 +227,15 @@ def idea_comment(request, slug, pk):
         if not form.is_valid():
             messages.error(request, _("Le commentaire est vide ou trop long (3 000 caractères au plus)."))
             return redirect("ideas:idea", slug, pk)
-        parent = Comment.objects.filter(idea=idea, pk=form.cleaned_data["parent"]).first() if form.cleaned_data["parent"] else None
+        parent = (
+            Comment.objects.filter(idea=idea, pk=form.cleaned_data["parent"]).first()
+            if form.cleaned_data["parent"]
+            else None
+        )
         try:
-            comment = comment_post(board=visit.board, idea=idea, ambassador=visit.ambassador,
-                                   body=form.cleaned_data["body"], parent=parent)
+            comment = comment_post(
+                board=visit.board, idea=idea, ambassador=visit.ambassador, body=form.cleaned_data["body"], parent=parent
+            )
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
@@ -214,7 +270,9 @@ def idea_report(request, slug, pk):
     idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk)
     comment = None
     if request.POST.get("comment"):
-        comment = get_object_or_404(Comment, idea=idea, pk=request.POST["comment"] if request.POST["comment"].isdigit() else 0)
+        comment = get_object_or_404(
+            Comment, idea=idea, pk=request.POST["comment"] if request.POST["comment"].isdigit() else 0
+        )
     form = ReportForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     with translation.override(visit.locale):
@@ -233,19 +291,29 @@ def contributions(request, slug):
     ambassador = visit.ambassador
     contributor = Contributor.objects.filter(ambassador=ambassador).first()
     with translation.override(visit.locale):
-        form = ContributorForm(request.POST or None, initial={
-            "display_name": contributor.display_name if contributor else "",
-            "hide_from_leaderboards": contributor.hide_from_leaderboards if contributor else False})
+        form = ContributorForm(
+            request.POST or None,
+            initial={
+                "display_name": contributor.display_name if contributor else "",
+                "hide_from_leaderboards": contributor.hide_from_leaderboards if contributor else False,
+            },
+        )
         if request.method == "POST" and form.is_valid():
             contributor_settings(ambassador=ambassador, **form.cleaned_data)
             messages.success(request, _("Vos préférences sont enregistrées."))
             return redirect("ideas:contributions", slug)
-        return render(request, "ideas/contributions.html", visit.context(
-            form=form, awards=Award.objects.filter(ambassador=ambassador).select_related("campaign").order_by("awarded_at"),
-            ideas=Idea.objects.filter(author=ambassador).select_related("campaign").order_by("-created_at")[:50],
-            comment_count=Comment.objects.filter(author=ambassador).count(),
-            vote_count=Vote.objects.filter(ambassador=ambassador).count(),
-            shown_as=reads.display_name(ambassador)))
+        return render(
+            request,
+            "ideas/contributions.html",
+            visit.context(
+                form=form,
+                awards=Award.objects.filter(ambassador=ambassador).select_related("campaign").order_by("awarded_at"),
+                ideas=Idea.objects.filter(author=ambassador).select_related("campaign").order_by("-created_at")[:50],
+                comment_count=Comment.objects.filter(author=ambassador).count(),
+                vote_count=Vote.objects.filter(ambassador=ambassador).count(),
+                shown_as=reads.display_name(ambassador),
+            ),
+        )
 
 
 @require_GET

@@ -54,8 +54,9 @@ def vote_cast(*, idea, ambassador, board=None, now=None):
             Ambassador.objects.select_for_update().filter(pk=ambassador.pk).values_list("pk").first()
             used = Vote.objects.filter(ambassador=ambassador, idea__campaign_id=idea.campaign_id).count()
             if used >= budget:
-                raise ValidationError(_("Vous avez utilisé vos %(count)d votes : retirez-en un pour voter ici.")
-                                      % {"count": budget})
+                raise ValidationError(
+                    _("Vous avez utilisé vos %(count)d votes : retirez-en un pour voter ici.") % {"count": budget}
+                )
         try:
             with transaction.atomic():
                 Vote.objects.create(idea=idea, ambassador=ambassador)
@@ -74,7 +75,8 @@ def vote_withdraw(*, idea, ambassador):
         vote.delete()
         Idea.objects.filter(pk=idea.pk).update(
             vote_count=F("vote_count") - 1,
-            trend=Case(When(vote_count__lte=1, then=Value(0.0)), default=trend_removed(F("trend"), vote.created_at)))
+            trend=Case(When(vote_count__lte=1, then=Value(0.0)), default=trend_removed(F("trend"), vote.created_at)),
+        )
     return True
 
 

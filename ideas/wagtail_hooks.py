@@ -43,8 +43,12 @@ class BoardViewSet(SnippetViewSet):
         FieldPanel("moderation"),
         FieldRowPanel([FieldPanel("vote_budget"), FieldPanel("show_leaderboard")]),
         MultiFieldPanel([FieldPanel("intro_fr"), FieldPanel("intro_en")], heading=_("Introduction")),
-        InlinePanel("categories", label=_("catégorie"), heading=_("Catégories"), panels=[
-            FieldRowPanel([FieldPanel("slug"), FieldPanel("name_fr"), FieldPanel("name_en")])]),
+        InlinePanel(
+            "categories",
+            label=_("catégorie"),
+            heading=_("Catégories"),
+            panels=[FieldRowPanel([FieldPanel("slug"), FieldPanel("name_fr"), FieldPanel("name_en")])],
+        ),
     ]
 
     def get_queryset(self, request):
@@ -94,7 +98,8 @@ class IdeaAdminForm(WagtailAdminModelForm):
 
 class IdeaFilterSet(WagtailFilterSet):
     campaign = django_filters.ModelChoiceFilter(
-        label=_("Campagne"), queryset=Campaign.objects.filter(kind__in=IDEATION_KINDS))
+        label=_("Campagne"), queryset=Campaign.objects.filter(kind__in=IDEATION_KINDS)
+    )
 
     class Meta:
         model = Idea
@@ -108,8 +113,17 @@ class IdeaViewSet(SnippetViewSet):
     model = Idea
     icon = "pick"
     menu_label = _("Idées")
-    list_display = ["title", "campaign", "kind", "status", "moderation", "vote_count", "comment_count", "pinned",
-                    "created_at"]
+    list_display = [
+        "title",
+        "campaign",
+        "kind",
+        "status",
+        "moderation",
+        "vote_count",
+        "comment_count",
+        "pinned",
+        "created_at",
+    ]
     list_per_page = 50
     search_fields = ["title"]
     search_backend_name = None
@@ -117,12 +131,15 @@ class IdeaViewSet(SnippetViewSet):
     inspect_view_enabled = True
     inspect_view_class = ContributionInspectView
     copy_view_enabled = False
-    edit_handler = ObjectList([
-        FieldRowPanel([FieldPanel("campaign"), FieldPanel("category")]),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("pinned")]),
-        FieldPanel("title"),
-        FieldPanel("body"),
-    ], base_form_class=IdeaAdminForm)
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("campaign"), FieldPanel("category")]),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("pinned")]),
+            FieldPanel("title"),
+            FieldPanel("body"),
+        ],
+        base_form_class=IdeaAdminForm,
+    )
 
     def get_queryset(self, request):
         return Idea.objects.select_related("campaign")
@@ -130,7 +147,8 @@ class IdeaViewSet(SnippetViewSet):
 
 class CommentFilterSet(WagtailFilterSet):
     campaign = django_filters.ModelChoiceFilter(
-        label=_("Campagne"), field_name="idea__campaign", queryset=Campaign.objects.filter(kind__in=IDEATION_KINDS))
+        label=_("Campagne"), field_name="idea__campaign", queryset=Campaign.objects.filter(kind__in=IDEATION_KINDS)
+    )
 
     class Meta:
         model = Comment
@@ -168,7 +186,11 @@ class CommentViewSet(SnippetViewSet):
     menu_label = _("Commentaires")
     list_display = [
         Column("body", label=_("Commentaire"), accessor=_comment_excerpt),
-        "idea", Column("author", label=_("Auteur"), accessor=_comment_author), "moderation", "created_at"]
+        "idea",
+        Column("author", label=_("Auteur"), accessor=_comment_author),
+        "moderation",
+        "created_at",
+    ]
     list_per_page = 50
     search_fields = ["body"]
     search_backend_name = None
@@ -228,13 +250,16 @@ def register_moderation_viewset():
 @hooks.register("register_snippet_listing_buttons")
 def idea_review_button(snippet, user, next_url=None):
     if isinstance(snippet, Idea) and user.has_perms(views.REVIEW_PERMISSIONS):
-        yield ListingButton(_("Répondre"), reverse("ideas_review:idea", args=[snippet.pk]), icon_name="comment",
-                            priority=5)
+        yield ListingButton(
+            _("Répondre"), reverse("ideas_review:idea", args=[snippet.pk]), icon_name="comment", priority=5
+        )
 
 
 @hooks.register("register_log_actions")
 def register_moderation_log_actions(actions):
-    actions.register_action("ideas.moderation.approve", _("Approuvée par la modération"), _("Approuvée par la modération"))
+    actions.register_action(
+        "ideas.moderation.approve", _("Approuvée par la modération"), _("Approuvée par la modération")
+    )
     actions.register_action("ideas.moderation.hide", _("Masquée par la modération"), _("Masquée par la modération"))
     actions.register_action("ideas.moderation.reject", _("Refusée par la modération"), _("Refusée par la modération"))
     actions.register_action(MERGE_LOG_ACTION, _("Fusionnée dans une autre idée"), _("Fusionnée dans une autre idée"))

@@ -61,7 +61,9 @@ def transition_problem(from_status, to_status):
     """Why an idea cannot go from ``from_status`` to ``to_status`` (a French sentence), or None when it can."""
     if to_status not in Status.values:
         return _("Statut inconnu : %(status)s. Statuts possibles : %(allowed)s.") % {
-            "status": to_status, "allowed": _quoted(Status.values)}
+            "status": to_status,
+            "allowed": _quoted(Status.values),
+        }
     if to_status == from_status:
         return _("L'idée est déjà « %(status)s ».") % {"status": _label(to_status)}
     allowed = ALLOWED[Status(from_status)]
@@ -69,7 +71,10 @@ def transition_problem(from_status, to_status):
         return _("Une idée « %(status)s » ne change plus de statut.") % {"status": _label(from_status)}
     if to_status not in allowed:
         return _("Une idée « %(from)s » ne peut pas passer à « %(to)s ». Étapes possibles : %(allowed)s.") % {
-            "from": _label(from_status), "to": _label(to_status), "allowed": _quoted(allowed)}
+            "from": _label(from_status),
+            "to": _label(to_status),
+            "allowed": _quoted(allowed),
+        }
     return None
 
 
@@ -80,21 +85,42 @@ def idea_status_change(*, idea, to_status, answer_fr, answer_en="", by):
     when the step is not allowed, the idea was merged into another, or the French answer is empty."""
     answer_fr, answer_en = (answer_fr or "").strip(), (answer_en or "").strip()
     if not answer_fr:
-        raise ValidationError({"answer_fr": _("Écrivez la réponse officielle en français : elle est montrée sur "
-                                              "l'idée et envoyée à son auteur et à ceux qui ont voté pour elle.")})
+        raise ValidationError(
+            {
+                "answer_fr": _(
+                    "Écrivez la réponse officielle en français : elle est montrée sur "
+                    "l'idée et envoyée à son auteur et à ceux qui ont voté pour elle."
+                )
+            }
+        )
     with transaction.atomic():
         current = Idea.objects.select_for_update(of=("self",)).select_related("merged_into").get(pk=idea.pk)
         if current.merged_into_id is not None:
-            raise ValidationError({"to_status": _("Cette idée a été fusionnée dans « %(title)s » : changez plutôt "
-                                                  "le statut de celle-ci.") % {"title": current.merged_into.title}})
+            raise ValidationError(
+                {
+                    "to_status": _(
+                        "Cette idée a été fusionnée dans « %(title)s » : changez plutôt le statut de celle-ci."
+                    )
+                    % {"title": current.merged_into.title}
+                }
+            )
         problem = transition_problem(current.status, to_status)
         if problem:
             raise ValidationError({"to_status": problem})
         Idea.objects.filter(pk=idea.pk).update(status=to_status, updated_at=timezone.now())
-        change = StatusChange.objects.create(idea_id=idea.pk, from_status=current.status, to_status=to_status,
-                                             answer_fr=answer_fr, answer_en=answer_en, changed_by=by)
-        transaction.on_commit(lambda: async_task("ideas.tasks.status_change_notify", change.pk,
-                                                 task_name=f"ideas-status-change-{change.pk}"))
+        change = StatusChange.objects.create(
+            idea_id=idea.pk,
+            from_status=current.status,
+            to_status=to_status,
+            answer_fr=answer_fr,
+            answer_en=answer_en,
+            changed_by=by,
+        )
+        transaction.on_commit(
+            lambda: async_task(
+                "ideas.tasks.status_change_notify", change.pk, task_name=f"ideas-status-change-{change.pk}"
+            )
+        )
     idea.status = to_status
     return change
 
@@ -117,13 +143,17 @@ def _merge_problem(source, target):
         return "target", _("Une idée ne peut pas être fusionnée dans elle-même.")
     if source.merged_into_id is not None:
         return "source", _("« %(source)s » est déjà fusionnée dans « %(into)s ».") % {
-            "source": source.title, "into": source.merged_into.title}
+            "source": source.title,
+            "into": source.merged_into.title,
+        }
     if target.campaign_id != source.campaign_id:
-        return "target", _("« %(target)s » appartient à une autre campagne : seules les idées d'une même "
-                           "campagne se fusionnent.") % {"target": target.title}
+        return "target", _(
+            "« %(target)s » appartient à une autre campagne : seules les idées d'une même campagne se fusionnent."
+        ) % {"target": target.title}
     if target.merged_into_id is not None:
-        return "target", _("« %(target)s » est elle-même fusionnée dans « %(into)s » : fusionnez plutôt dans "
-                           "celle-ci.") % {"target": target.title, "into": target.merged_into.title}
+        return "target", _(
+            "« %(target)s » est elle-même fusionnée dans « %(into)s » : fusionnez plutôt dans celle-ci."
+        ) % {"target": target.title, "into": target.merged_into.title}
     return None
 
 
@@ -147,7 +177,8 @@ def trend_of_votes(idea_id):
 def _vote_counts_refresh(idea_ids):
     counted = Vote.objects.filter(idea=OuterRef("pk")).order_by().values("idea").annotate(n=Count("pk")).values("n")
     Idea.objects.filter(pk__in=idea_ids).update(
-        vote_count=Coalesce(Subquery(counted, output_field=models.PositiveIntegerField()), Value(0)))
+        vote_count=Coalesce(Subquery(counted, output_field=models.PositiveIntegerField()), Value(0))
+    )
 
 
 def idea_merge(*, source, target, by):
@@ -156,8 +187,13 @@ def idea_merge(*, source, target, by):
     ``source`` or ``target``) and changes nothing when merging into itself, into an idea of another campaign,
     into an idea itself merged, or when the source was already merged."""
     with transaction.atomic():
-        locked = {found.pk: found for found in Idea.objects.select_for_update(of=("self",))
-                  .select_related("merged_into").filter(pk__in=[source.pk, target.pk]).order_by("pk")}
+        locked = {
+            found.pk: found
+            for found in Idea.objects.select_for_update(of=("self",))
+            .select_related("merged_into")
+            .filter(pk__in=[source.pk, target.pk])
+            .order_by("pk")
+        }
         if len(locked) < len({source.pk, target.pk}):
             raise Idea.DoesNotExist(f"idea {source.pk} or {target.pk} no longer exists")
         problem = _merge_problem(locked[source.pk], locked[target.pk])
@@ -174,14 +210,27 @@ def idea_merge(*, source, target, by):
         _vote_counts_refresh([source.pk, target.pk])
         comment_counts_refresh([source.pk, target.pk])
         if log_actions.registry.action_exists(MERGE_LOG_ACTION):
-            log_actions.log(instance=locked[source.pk], action=MERGE_LOG_ACTION, user=by,
-                            title=locked[source.pk].title,
-                            data={"into": target.pk, "into_title": locked[target.pk].title, "votes_moved": moved,
-                                  "votes_already_counted": already_counted, "comments_moved": comments})
+            log_actions.log(
+                instance=locked[source.pk],
+                action=MERGE_LOG_ACTION,
+                user=by,
+                title=locked[source.pk].title,
+                data={
+                    "into": target.pk,
+                    "into_title": locked[target.pk].title,
+                    "votes_moved": moved,
+                    "votes_already_counted": already_counted,
+                    "comments_moved": comments,
+                },
+            )
         if locked[source.pk].author_id or locked[target.pk].author_id:
-            transaction.on_commit(lambda: async_task("ideas.tasks.merge_notify", source.pk, target.pk,
-                                                     task_name=f"ideas-merge-{source.pk}-{target.pk}"))
+            transaction.on_commit(
+                lambda: async_task(
+                    "ideas.tasks.merge_notify", source.pk, target.pk, task_name=f"ideas-merge-{source.pk}-{target.pk}"
+                )
+            )
     source.refresh_from_db()
     target.refresh_from_db()
-    return Merge(source=source, target=target, votes_moved=moved, votes_already_counted=already_counted,
-                 comments_moved=comments)
+    return Merge(
+        source=source, target=target, votes_moved=moved, votes_already_counted=already_counted, comments_moved=comments
+    )

@@ -23,8 +23,12 @@ EXPORT = ("reports.view_report", "reports.add_exportjob")
 
 def report_index(request):
     require_perms(request, VIEW)
-    page = Paginator(Campaign.objects.exclude(status=Campaign.Status.DRAFT).order_by("-created_at", "-pk")
-                     .only("pk", "title", "status", "kind", "launched_at", "closes_at"), 50).get_page(request.GET.get("p"))
+    page = Paginator(
+        Campaign.objects.exclude(status=Campaign.Status.DRAFT)
+        .order_by("-created_at", "-pk")
+        .only("pk", "title", "status", "kind", "launched_at", "closes_at"),
+        50,
+    ).get_page(request.GET.get("p"))
     return render(request, "reports/admin/index.html", {"page": page})
 
 
@@ -39,14 +43,24 @@ def campaign_report_view(request, pk):
         if chosen is not None:
             crossed = cross_tab(chosen, by)
     charts = ["funnel", "rates", "timeline"]
-    return render(request, "reports/admin/report.html", {
-        "campaign": campaign, "report": report, "crossed": crossed, "charts": charts,
-        "dimensions": cross_tab_dimensions(), "cross_tab_kinds": CROSS_TAB_KINDS,
-        "selected_question": question_id, "selected_by": by,
-        "tables": [name for name in exports.tables(campaign)],
-        "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
-        "can_export": request.user.has_perms(EXPORT), "threshold": settings.PRIVACY_THRESHOLD,
-    })
+    return render(
+        request,
+        "reports/admin/report.html",
+        {
+            "campaign": campaign,
+            "report": report,
+            "crossed": crossed,
+            "charts": charts,
+            "dimensions": cross_tab_dimensions(),
+            "cross_tab_kinds": CROSS_TAB_KINDS,
+            "selected_question": question_id,
+            "selected_by": by,
+            "tables": [name for name in exports.tables(campaign)],
+            "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
+            "can_export": request.user.has_perms(EXPORT),
+            "threshold": settings.PRIVACY_THRESHOLD,
+        },
+    )
 
 
 def chart_png(request, pk, name):

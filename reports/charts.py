@@ -36,13 +36,19 @@ def _figure(width=7.0, height=3.5):
 
 def _wrap(text, width=40):
     text = str(text)
-    return text if len(text) <= width else text[:width - 1] + "…"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _label_bars(axes, bars, labels):
     for bar, label in zip(bars, labels):
-        axes.annotate(label, (bar.get_width(), bar.get_y() + bar.get_height() / 2), xytext=(3, 0),
-                      textcoords="offset points", va="center", fontsize=8)
+        axes.annotate(
+            label,
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
 
 
 def _count_label(value):
@@ -73,8 +79,9 @@ def horizontal_bars(title, labels, values, *, annotations=None, color=BLUE, xlab
 def funnel_chart(row):
     """The funnel of a ``reports.rates.FunnelRow``: one bar per step."""
     labels = [str(STEP_LABELS[key]) for key in STEP_KEYS]
-    return horizontal_bars(_("Entonnoir : %(label)s") % {"label": row.label}, labels,
-                           [row.counts[key] for key in STEP_KEYS], color=BLUE)
+    return horizontal_bars(
+        _("Entonnoir : %(label)s") % {"label": row.label}, labels, [row.counts[key] for key in STEP_KEYS], color=BLUE
+    )
 
 
 def rates_chart(row):
@@ -107,7 +114,9 @@ def timeline_chart(days, series=(("opened", None), ("answered", None))):
         dates = [row["day"] for row in days]
         for key, _label in series:
             values = [math.nan if row.get(key) is None else row[key] for row in days]
-            axes.plot(dates, values, marker="o", markersize=3, color=colors.get(key, BLUE), label=str(names.get(key, key)))
+            axes.plot(
+                dates, values, marker="o", markersize=3, color=colors.get(key, BLUE), label=str(names.get(key, key))
+            )
         axes.set_title(_("Ouvertures et réponses par jour"), loc="left", fontsize=10)
         axes.spines[["top", "right"]].set_visible(False)
         if dates:
@@ -126,18 +135,25 @@ def question_chart(result):
     if result.suppressed:
         return None
     if result.ranking:
-        return horizontal_bars(title, [line["label"] for line in result.ranking],
-                               [line["average"] for line in result.ranking], color=ORANGE,
-                               annotations=[SUPPRESSED if line["average"] is None else f"{line['average']:.2f}"
-                                            for line in result.ranking],
-                               xlabel=_("Position moyenne (1 : premier)"))
+        return horizontal_bars(
+            title,
+            [line["label"] for line in result.ranking],
+            [line["average"] for line in result.ranking],
+            color=ORANGE,
+            annotations=[
+                SUPPRESSED if line["average"] is None else f"{line['average']:.2f}" for line in result.ranking
+            ],
+            xlabel=_("Position moyenne (1 : premier)"),
+        )
     if result.matrix:
         return _matrix_chart(title, result)
     if result.distribution:
-        return horizontal_bars(title, [cell.label for cell in result.distribution],
-                               [cell.count for cell in result.distribution],
-                               annotations=[f"{_count_label(cell.count)} ({_percent(cell.share)})"
-                                            for cell in result.distribution])
+        return horizontal_bars(
+            title,
+            [cell.label for cell in result.distribution],
+            [cell.count for cell in result.distribution],
+            annotations=[f"{_count_label(cell.count)} ({_percent(cell.share)})" for cell in result.distribution],
+        )
     return None
 
 
@@ -151,15 +167,22 @@ def _matrix_chart(title, result):
         columns = result.matrix_columns
         for index, column in enumerate(columns):
             shares = [100 * (line["cells"][index].share or 0) for line in result.matrix]
-            axes.barh(positions, shares, left=left, color=palette(0.3 + 0.6 * index / max(1, len(columns) - 1)),
-                      label=_wrap(column, 25))
+            axes.barh(
+                positions,
+                shares,
+                left=left,
+                color=palette(0.3 + 0.6 * index / max(1, len(columns) - 1)),
+                label=_wrap(column, 25),
+            )
             left = [a + b for a, b in zip(left, shares)]
         axes.set_yticks(positions, [_wrap(line["label"]) for line in result.matrix])
         axes.invert_yaxis()
         axes.set_xlim(0, 100)
         axes.set_xlabel("%")
         axes.set_title(_wrap(title, 80), loc="left", fontsize=10)
-        axes.legend(loc="lower center", bbox_to_anchor=(0.5, -0.6), ncol=min(5, len(columns)), frameon=False, fontsize=7)
+        axes.legend(
+            loc="lower center", bbox_to_anchor=(0.5, -0.6), ncol=min(5, len(columns)), frameon=False, fontsize=7
+        )
         return _png(figure)
 
 

@@ -41,18 +41,22 @@ def export_write(campaign, fmt, target, *, table="", row_limit=exports.SHEET_ROW
     if fmt == ExportJob.Format.CSV:
         found = exports.table(campaign, table or "invitations", identities=identities)
         if found is None:
-            raise ExportError(f"campaign {campaign.slug!r} has no table {table!r}: "
-                              f"choose among {', '.join(exports.TABLE_NAMES)}")
+            raise ExportError(
+                f"campaign {campaign.slug!r} has no table {table!r}: choose among {', '.join(exports.TABLE_NAMES)}"
+            )
         return exports.write_csv(found, target, progress=progress)
     raise ExportError(f"unknown format {fmt!r}: xlsx or csv")
 
 
 def export_start(*, campaign, user, fmt=ExportJob.Format.XLSX, table="", language=None):
     """Record an export and queue it; returns the ExportJob."""
-    job = ExportJob.objects.create(campaign=campaign, created_by=user, format=fmt, table=table,
-                                   file_name=export_file_name(campaign, fmt, table))
+    job = ExportJob.objects.create(
+        campaign=campaign, created_by=user, format=fmt, table=table, file_name=export_file_name(campaign, fmt, table)
+    )
     language = language or translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: async_task("reports.tasks.run_export", job.pk, language, task_name=f"export-{job.pk}"))
+    transaction.on_commit(
+        lambda: async_task("reports.tasks.run_export", job.pk, language, task_name=f"export-{job.pk}")
+    )
     return job
 
 
@@ -69,15 +73,23 @@ def export_run(job_id, language=None):
 
     with translation.override(language or settings.LANGUAGE_CODE):
         try:
-            rows = export_write(job.campaign, job.format, target, table=job.table, progress=progress,
-                                identities=exports.may_see_identities(job.created_by))
+            rows = export_write(
+                job.campaign,
+                job.format,
+                target,
+                table=job.table,
+                progress=progress,
+                identities=exports.may_see_identities(job.created_by),
+            )
         except Exception as exc:
             target.unlink(missing_ok=True)
-            ExportJob.objects.filter(pk=job.pk).update(status=Status.FAILED, error=f"{type(exc).__name__}: {exc}",
-                                                       finished_at=timezone.now())
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=Status.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=timezone.now()
+            )
             if isinstance(exc, ExportError):
                 return Status.FAILED
             raise
-    ExportJob.objects.filter(pk=job.pk).update(status=Status.DONE, rows_done=rows, rows_total=rows,
-                                               finished_at=timezone.now())
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=Status.DONE, rows_done=rows, rows_total=rows, finished_at=timezone.now()
+    )
     return Status.DONE

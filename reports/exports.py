@@ -87,16 +87,48 @@ class Table:
 
 # --- the data tables ---------------------------------------------------------------------------------------
 
+
 def invitations_table(campaign, *, anonymous=False):
-    statuses, regions, ages, locales = (dict(choices.choices) for choices in (Invitation.Status, Region, AgeBand, Locale))
-    statuses, regions, ages, locales = ({key: str(label) for key, label in mapping.items()}
-                                        for mapping in (statuses, regions, ages, locales))
-    fields = ["pk", "ambassador__email", "ambassador__region", "ambassador__age_band", "ambassador__locale", "status",
-              "sent_at", "bounced_at", "first_opened_at", "first_human_open_at", "open_count", "first_clicked_at",
-              "click_count", "responded_at", "unsubscribed_at"]
-    header = [_("Invitation"), _("Adresse e-mail"), _("Région"), _("Tranche d'âge"), _("Langue"), _("État"),
-              _("Envoyée le"), _("Rejetée le"), _("Première ouverture"), _("Première ouverture humaine estimée"),
-              _("Ouvertures"), _("Premier clic"), _("Clics"), _("A répondu le"), _("Désinscrit le")]
+    statuses, regions, ages, locales = (
+        dict(choices.choices) for choices in (Invitation.Status, Region, AgeBand, Locale)
+    )
+    statuses, regions, ages, locales = (
+        {key: str(label) for key, label in mapping.items()} for mapping in (statuses, regions, ages, locales)
+    )
+    fields = [
+        "pk",
+        "ambassador__email",
+        "ambassador__region",
+        "ambassador__age_band",
+        "ambassador__locale",
+        "status",
+        "sent_at",
+        "bounced_at",
+        "first_opened_at",
+        "first_human_open_at",
+        "open_count",
+        "first_clicked_at",
+        "click_count",
+        "responded_at",
+        "unsubscribed_at",
+    ]
+    header = [
+        _("Invitation"),
+        _("Adresse e-mail"),
+        _("Région"),
+        _("Tranche d'âge"),
+        _("Langue"),
+        _("État"),
+        _("Envoyée le"),
+        _("Rejetée le"),
+        _("Première ouverture"),
+        _("Première ouverture humaine estimée"),
+        _("Ouvertures"),
+        _("Premier clic"),
+        _("Clics"),
+        _("A répondu le"),
+        _("Désinscrit le"),
+    ]
     if anonymous:
         fields.remove("ambassador__email")
         del header[1]
@@ -110,14 +142,57 @@ def invitations_table(campaign, *, anonymous=False):
 
         for row in queryset.values_list(*fields).iterator(chunk_size=CHUNK_SIZE):
             if anonymous:
-                pk, region, age, locale, status, sent, bounced, opened, human, opens, clicked, clicks, responded, unsubscribed = row
+                (
+                    pk,
+                    region,
+                    age,
+                    locale,
+                    status,
+                    sent,
+                    bounced,
+                    opened,
+                    human,
+                    opens,
+                    clicked,
+                    clicks,
+                    responded,
+                    unsubscribed,
+                ) = row
                 head = [pk]
             else:
-                pk, email, region, age, locale, status, sent, bounced, opened, human, opens, clicked, clicks, responded, unsubscribed = row
+                (
+                    pk,
+                    email,
+                    region,
+                    age,
+                    locale,
+                    status,
+                    sent,
+                    bounced,
+                    opened,
+                    human,
+                    opens,
+                    clicked,
+                    clicks,
+                    responded,
+                    unsubscribed,
+                ) = row
                 head = [pk, email]
-            yield head + [regions.get(region, region), ages.get(age, age), locales.get(locale, locale),
-                          statuses.get(status, status), when(sent), when(bounced), when(opened), when(human), opens,
-                          when(clicked), clicks, when(responded), when(unsubscribed)]
+            yield head + [
+                regions.get(region, region),
+                ages.get(age, age),
+                locales.get(locale, locale),
+                statuses.get(status, status),
+                when(sent),
+                when(bounced),
+                when(opened),
+                when(human),
+                opens,
+                when(clicked),
+                clicks,
+                when(responded),
+                when(unsubscribed),
+            ]
 
     return Table("invitations", _("Invitations"), header, queryset.count, rows)
 
@@ -133,8 +208,9 @@ def response_columns(survey):
         if question.kind == K.MATRIX:
             columns += [(f"{question.code}[{row.code}]", question.pk, row.pk, None) for row in question.rows.all()]
         elif question.kind == K.RANKING:
-            columns += [(f"{question.code}[{choice.code}]", question.pk, None, choice.pk)
-                        for choice in question.choices.all()]
+            columns += [
+                (f"{question.code}[{choice.code}]", question.pk, None, choice.pk) for choice in question.choices.all()
+            ]
         else:
             columns.append((question.code, question.pk, None, None))
     return columns
@@ -156,9 +232,11 @@ def responses_table(survey, *, identities=True):
     lead = [_("N°")] if anonymous else [_("Réponse"), _("Envoyée le"), _("Adresse e-mail")]
     header = lead + [column[0] for column in columns]
     responses = Response.objects.filter(survey=survey, submitted_at__isnull=False).order_by("pk")
-    answers = (Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
-               .order_by("response_id", "question_id", "pk")
-               .values_list("response_id", "question_id", "row_id", "choice_id", "number", "date", "text"))
+    answers = (
+        Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
+        .order_by("response_id", "question_id", "pk")
+        .values_list("response_id", "question_id", "row_id", "choice_id", "number", "date", "text")
+    )
     width = len(columns)
     yes, no = _("oui"), _("non")
 
@@ -208,17 +286,54 @@ def ideas_table(campaign):
     kinds = {key: str(label) for key, label in Idea.Kind.choices}
     moderations = {key: str(label) for key, label in Moderation.choices}
     queryset = Idea.objects.filter(campaign=campaign).order_by("-vote_count", "pk")
-    header = [_("Idée"), _("Titre"), _("Catégorie"), _("Nature"), _("Statut"), _("Modération"), _("Votes"),
-              _("Commentaires"), _("Auteur"), _("Fusionnée dans"), _("Créée le")]
+    header = [
+        _("Idée"),
+        _("Titre"),
+        _("Catégorie"),
+        _("Nature"),
+        _("Statut"),
+        _("Modération"),
+        _("Votes"),
+        _("Commentaires"),
+        _("Auteur"),
+        _("Fusionnée dans"),
+        _("Créée le"),
+    ]
     staff = _("Équipe")
 
     def rows():
         zone = _zone()
-        for (pk, title, category, kind, status, moderation, votes, comments, chosen, first, last, staff_id, merged,
-             created) in queryset.values_list(
-                "pk", "title", "category__name_fr", "kind", "status", "moderation", "vote_count", "comment_count",
-                "author__contributor__display_name", "author__first_name", "author__last_name", "author_user_id",
-                "merged_into_id", "created_at").iterator(chunk_size=CHUNK_SIZE):
+        for (
+            pk,
+            title,
+            category,
+            kind,
+            status,
+            moderation,
+            votes,
+            comments,
+            chosen,
+            first,
+            last,
+            staff_id,
+            merged,
+            created,
+        ) in queryset.values_list(
+            "pk",
+            "title",
+            "category__name_fr",
+            "kind",
+            "status",
+            "moderation",
+            "vote_count",
+            "comment_count",
+            "author__contributor__display_name",
+            "author__first_name",
+            "author__last_name",
+            "author_user_id",
+            "merged_into_id",
+            "created_at",
+        ).iterator(chunk_size=CHUNK_SIZE):
             if staff_id:
                 author = staff
             elif chosen:
@@ -227,9 +342,19 @@ def ideas_table(campaign):
                 author = f"{first or '—'}{f' {last[:1]}.' if last else ''}"
             else:
                 author = ""
-            yield [pk, title, category or "", kinds.get(kind, kind), statuses.get(status, status),
-                   moderations.get(moderation, moderation), votes, comments, author, merged,
-                   created.astimezone(zone).replace(tzinfo=None)]
+            yield [
+                pk,
+                title,
+                category or "",
+                kinds.get(kind, kind),
+                statuses.get(status, status),
+                moderations.get(moderation, moderation),
+                votes,
+                comments,
+                author,
+                merged,
+                created.astimezone(zone).replace(tzinfo=None),
+            ]
 
     return Table("ideas", _("Idées"), header, queryset.count, rows)
 
@@ -243,13 +368,16 @@ def votes_table(campaign):
 
     def rows():
         zone = _zone()
-        for idea, title, created in queryset.values_list("idea_id", "idea__title", "created_at").iterator(chunk_size=CHUNK_SIZE):
+        for idea, title, created in queryset.values_list("idea_id", "idea__title", "created_at").iterator(
+            chunk_size=CHUNK_SIZE
+        ):
             yield [idea, title, created.astimezone(zone).replace(tzinfo=None)]
 
     return Table("votes", _("Votes"), header, queryset.count, rows)
 
 
 # --- the summary -------------------------------------------------------------------------------------------
+
 
 def _figure(value):
     return suppressed_label() if value is None else value
@@ -262,10 +390,17 @@ def _percent(value):
 def _funnel_table(title, funnel_rows):
     keys = ["open_rate", "human_open_rate", "click_rate", "response_rate", "opt_out_rate", "bounce_rate"]
     yield [title]
-    yield ([_("Groupe")] + [str(rates.STEP_LABELS[key]) for key in rates.STEP_KEYS]
-           + [f"{rates.RATE_BY_KEY[key].label} (%)" for key in keys])
+    yield (
+        [_("Groupe")]
+        + [str(rates.STEP_LABELS[key]) for key in rates.STEP_KEYS]
+        + [f"{rates.RATE_BY_KEY[key].label} (%)" for key in keys]
+    )
     for row in funnel_rows:
-        yield [row.label] + [_figure(row.counts[key]) for key in rates.STEP_KEYS] + [_percent(row.rates[key]) for key in keys]
+        yield (
+            [row.label]
+            + [_figure(row.counts[key]) for key in rates.STEP_KEYS]
+            + [_percent(row.rates[key]) for key in keys]
+        )
     yield []
 
 
@@ -275,8 +410,11 @@ def summary_rows(report):
     campaign = report.campaign
     yield [_("Rapport de la campagne « %(title)s »") % {"title": campaign.title}]
     yield [_("État"), str(campaign.get_status_display()), _("Établi le"), local(timezone.now())]
-    yield [_("Seuil de confidentialité"),
-           _("Aucun chiffre n'est donné pour un groupe de moins de %(k)s ambassadeurs.") % {"k": settings.PRIVACY_THRESHOLD}]
+    yield [
+        _("Seuil de confidentialité"),
+        _("Aucun chiffre n'est donné pour un groupe de moins de %(k)s ambassadeurs.")
+        % {"k": settings.PRIVACY_THRESHOLD},
+    ]
     yield []
     yield [_("Entonnoir")]
     yield [_("Étape"), _("Nombre"), _("Définition")]
@@ -286,8 +424,12 @@ def summary_rows(report):
     yield [_("Taux")]
     yield [_("Taux"), _("Valeur (%)"), _("Repère (%)"), _("Définition")]
     for rate in rates.RATES:
-        yield [str(rate.label), _percent(report.funnel.rates[rate.key]),
-               round(100 * rate.reference) if rate.reference else None, str(rate.definition)]
+        yield [
+            str(rate.label),
+            _percent(report.funnel.rates[rate.key]),
+            round(100 * rate.reference) if rate.reference else None,
+            str(rate.definition),
+        ]
     yield []
     yield from _funnel_table(_("Par segment"), report.by_segment)
     yield from _funnel_table(_("Par région"), report.by_region)
@@ -334,8 +476,12 @@ def _question_rows(result):
         yield [_("Réponse"), _("Nombre"), _("Part (%)")]
         for cell in result.distribution:
             yield [cell.label, _figure(cell.count), _percent(cell.share)]
-    for label, value in ((_("Moyenne"), result.mean), (_("Médiane"), result.median),
-                         (_("Minimum"), result.low), (_("Maximum"), result.high)):
+    for label, value in (
+        (_("Moyenne"), result.mean),
+        (_("Médiane"), result.median),
+        (_("Minimum"), result.low),
+        (_("Maximum"), result.high),
+    ):
         if value is not None:
             yield [label, round(value, 2) if isinstance(value, float) else plain_number(value)]
     if result.top_two_box is not None:
@@ -349,13 +495,20 @@ def _question_rows(result):
     if result.matrix:
         yield [_("Ligne"), _("Répondants")] + list(result.matrix_columns) + [_("Moyenne")]
         for line in result.matrix:
-            yield ([line["label"], _figure(line["respondents"])] + [_figure(cell.count) for cell in line["cells"]]
-                   + [round(line["mean"], 2) if line["mean"] is not None else ""])
+            yield (
+                [line["label"], _figure(line["respondents"])]
+                + [_figure(cell.count) for cell in line["cells"]]
+                + [round(line["mean"], 2) if line["mean"] is not None else ""]
+            )
     if result.ranking:
         yield [_("Choix"), _("Position moyenne"), _("Classé"), _("Classé premier")]
         for line in result.ranking:
-            yield [line["label"], round(line["average"], 2) if line["average"] is not None else suppressed_label(),
-                   _figure(line["ranked"]), _figure(line["first"])]
+            yield [
+                line["label"],
+                round(line["average"], 2) if line["average"] is not None else suppressed_label(),
+                _figure(line["ranked"]),
+                _figure(line["first"]),
+            ]
     if result.texts:
         yield [_("Réponses libres (les plus récentes)"), result.text_count]
         for text in result.texts:
@@ -403,12 +556,13 @@ def table(campaign, name, *, identities=True):
 
 # --- XLSX ----------------------------------------------------------------------------------------------------
 
+
 def sheet_title(title, number):
     """The name of the ``number``-th sheet of a table (Excel allows 31 characters, without []:*?/\\)."""
     for character in "[]:*?/\\":
         title = title.replace(character, " ")
     suffix = f" ({number})" if number > 1 else ""
-    return title[:31 - len(suffix)] + suffix
+    return title[: 31 - len(suffix)] + suffix
 
 
 class SheetSplitter:
@@ -477,7 +631,9 @@ def write_workbook(campaign, target, *, row_limit=SHEET_ROW_LIMIT, progress=None
     for row in summary_rows(report):
         summary.append(row)
     _images(summary.sheets[0], report_charts(report).values())
-    chosen = [found for name, found in tables(campaign, identities=identities).items() if names is None or name in names]
+    chosen = [
+        found for name, found in tables(campaign, identities=identities).items() if names is None or name in names
+    ]
     total = sum(found.count() for found in chosen)
     done = 0
     if progress:
@@ -496,6 +652,7 @@ def write_workbook(campaign, target, *, row_limit=SHEET_ROW_LIMIT, progress=None
 
 
 # --- CSV -------------------------------------------------------------------------------------------------------
+
 
 class _Echo:
     def write(self, value):

@@ -20,29 +20,49 @@ def ranked_ideas(campaign, limit=RANKING_LIMIT):
     """Published ideas, not merged, by votes then newest: [{"id", "title", "status", "status_label", "votes",
     "comments", "category"}]."""
     labels = dict(Idea.Status.choices)
-    rows = (Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, merged_into__isnull=True)
-            .order_by("-vote_count", "-id")
-            .values("id", "title", "status", "vote_count", "comment_count", "category__name_fr")[:limit])
-    return [{"id": row["id"], "title": row["title"], "status": row["status"], "status_label": str(labels[row["status"]]),
-             "votes": row["vote_count"], "comments": row["comment_count"], "category": row["category__name_fr"] or ""}
-            for row in rows]
+    rows = (
+        Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, merged_into__isnull=True)
+        .order_by("-vote_count", "-id")
+        .values("id", "title", "status", "vote_count", "comment_count", "category__name_fr")[:limit]
+    )
+    return [
+        {
+            "id": row["id"],
+            "title": row["title"],
+            "status": row["status"],
+            "status_label": str(labels[row["status"]]),
+            "votes": row["vote_count"],
+            "comments": row["comment_count"],
+            "category": row["category__name_fr"] or "",
+        }
+        for row in rows
+    ]
 
 
 def votes_by_day(campaign):
     """[{"day", "votes"}] in date order (site time zone); days with fewer votes than the threshold show None."""
-    rows = (Vote.objects.filter(idea__campaign=campaign)
-            .values(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
-            .annotate(n=Count("pk")).order_by("day"))
+    rows = (
+        Vote.objects.filter(idea__campaign=campaign)
+        .values(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    )
     return [{"day": row["day"], "votes": shown(row["n"])} for row in rows]
 
 
 def ideas_by_status(campaign):
     """[{"status", "label", "ideas"}] for every status, in the workflow's order (ideas, not people: no
     suppression)."""
-    counts = dict(Idea.objects.filter(campaign=campaign, merged_into__isnull=True)
-                  .exclude(moderation__in=[Moderation.REJECTED, Moderation.HIDDEN])
-                  .values_list("status").annotate(n=Count("pk")).order_by())
-    return [{"status": status, "label": str(label), "ideas": counts.get(status, 0)} for status, label in Idea.Status.choices]
+    counts = dict(
+        Idea.objects.filter(campaign=campaign, merged_into__isnull=True)
+        .exclude(moderation__in=[Moderation.REJECTED, Moderation.HIDDEN])
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [
+        {"status": status, "label": str(label), "ideas": counts.get(status, 0)} for status, label in Idea.Status.choices
+    ]
 
 
 def top_contributors(campaign, limit=10):

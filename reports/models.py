@@ -22,19 +22,25 @@ class ExportJob(models.Model):
         DONE = "done", _("Terminé")
         FAILED = "failed", _("Échec")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="export_jobs",
-                                 verbose_name=_("campagne"))
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("campagne")
+    )
     format = models.CharField(_("format"), max_length=4, choices=Format.choices, default=Format.XLSX)
-    table = models.CharField(_("tableau"), max_length=20, blank=True,
-                             help_text=_("Pour un CSV : le tableau exporté."))
+    table = models.CharField(_("tableau"), max_length=20, blank=True, help_text=_("Pour un CSV : le tableau exporté."))
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.PENDING)
     rows_total = models.PositiveBigIntegerField(_("lignes à écrire"), null=True, blank=True)
     rows_done = models.PositiveBigIntegerField(_("lignes écrites"), default=0)
     file_path = models.CharField(max_length=500, blank=True, editable=False)
     file_name = models.CharField(_("fichier"), max_length=200, blank=True)
     error = models.TextField(_("erreur"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+", verbose_name=_("demandé par"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("demandé par"),
+    )
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
 
@@ -44,8 +50,9 @@ class ExportJob(models.Model):
         verbose_name_plural = _("exports de rapports")
         permissions = [("view_report", _("Voir les rapports des campagnes"))]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=["pending", "running", "done", "failed"]),
-                                   name="exportjob_status_known"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "running", "done", "failed"]), name="exportjob_status_known"
+            ),
             models.CheckConstraint(condition=models.Q(format__in=["xlsx", "csv"]), name="exportjob_format_known"),
         ]
         indexes = [models.Index(fields=["campaign", "-created_at"], name="exportjob_campaign_recent")]
@@ -70,8 +77,9 @@ class WeeklyReport(models.Model):
     """A weekly report emailed to a campaign's owner: one per campaign and week, so a retried or repeated run of
     the schedule never sends it twice."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="weekly_reports",
-                                 verbose_name=_("campagne"))
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="weekly_reports", verbose_name=_("campagne")
+    )
     week = models.DateField(_("semaine du"))
     recipient = models.EmailField(_("destinataire"))
     sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)

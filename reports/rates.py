@@ -24,21 +24,58 @@ Status = Invitation.Status
 
 # (key, label, definition, condition on Invitation)
 STEPS = [
-    ("invited", _("Invités"), _("Invitations de la campagne (hors ambassadeurs non invités car trop sollicités)."), Q()),
+    (
+        "invited",
+        _("Invités"),
+        _("Invitations de la campagne (hors ambassadeurs non invités car trop sollicités)."),
+        Q(),
+    ),
     ("sent", _("Envoyés"), _("Invitations dont l'e-mail est parti."), Q(sent_at__isnull=False)),
-    ("delivered", _("Distribués"), _("Envoyés moins les rejetés par le serveur du destinataire."),
-     Q(sent_at__isnull=False) & ~Q(status=Status.BOUNCED)),
-    ("opened", _("Ouverts"), _("Au moins une ouverture de l'e-mail (image de suivi chargée ou lien suivi)."),
-     Q(first_opened_at__isnull=False)),
-    ("human_opened", _("Ouverts (humains estimés)"),
-     _("Ouvertures sans celles des relais de confidentialité des messageries et des ouvertures trop rapides "
-       "après l'envoi pour être humaines."), Q(first_human_open_at__isnull=False)),
-    ("clicked", _("Ont cliqué"), _("Ont suivi au moins une fois leur lien personnel."), Q(first_clicked_at__isnull=False)),
-    ("answered", _("Ont répondu"), _("Ont envoyé le questionnaire ou contribué (idée, vote, commentaire)."),
-     Q(responded_at__isnull=False)),
-    ("opted_out", _("Désinscrits"), _("Se sont désinscrits depuis cette invitation."), Q(unsubscribed_at__isnull=False)),
-    ("bounced", _("Rejetés"), _("E-mails rejetés par le serveur du destinataire (adresse invalide, boîte pleine...)."),
-     Q(status=Status.BOUNCED)),
+    (
+        "delivered",
+        _("Distribués"),
+        _("Envoyés moins les rejetés par le serveur du destinataire."),
+        Q(sent_at__isnull=False) & ~Q(status=Status.BOUNCED),
+    ),
+    (
+        "opened",
+        _("Ouverts"),
+        _("Au moins une ouverture de l'e-mail (image de suivi chargée ou lien suivi)."),
+        Q(first_opened_at__isnull=False),
+    ),
+    (
+        "human_opened",
+        _("Ouverts (humains estimés)"),
+        _(
+            "Ouvertures sans celles des relais de confidentialité des messageries et des ouvertures trop rapides "
+            "après l'envoi pour être humaines."
+        ),
+        Q(first_human_open_at__isnull=False),
+    ),
+    (
+        "clicked",
+        _("Ont cliqué"),
+        _("Ont suivi au moins une fois leur lien personnel."),
+        Q(first_clicked_at__isnull=False),
+    ),
+    (
+        "answered",
+        _("Ont répondu"),
+        _("Ont envoyé le questionnaire ou contribué (idée, vote, commentaire)."),
+        Q(responded_at__isnull=False),
+    ),
+    (
+        "opted_out",
+        _("Désinscrits"),
+        _("Se sont désinscrits depuis cette invitation."),
+        Q(unsubscribed_at__isnull=False),
+    ),
+    (
+        "bounced",
+        _("Rejetés"),
+        _("E-mails rejetés par le serveur du destinataire (adresse invalide, boîte pleine...)."),
+        Q(status=Status.BOUNCED),
+    ),
 ]
 STEP_KEYS = [key for key, *_rest in STEPS]
 STEP_LABELS = {key: label for key, label, *_rest in STEPS}
@@ -56,8 +93,13 @@ class Rate:
 
 RATES = [
     Rate("open_rate", _("Taux d'ouverture"), "opened", "delivered", _("Ouverts / distribués."), 0.20),
-    Rate("human_open_rate", _("Taux d'ouverture humaine estimé"), "human_opened", "delivered",
-         _("Ouverts par un humain (estimation) / distribués.")),
+    Rate(
+        "human_open_rate",
+        _("Taux d'ouverture humaine estimé"),
+        "human_opened",
+        "delivered",
+        _("Ouverts par un humain (estimation) / distribués."),
+    ),
     Rate("click_rate", _("Taux de clic"), "clicked", "delivered", _("Ont cliqué / distribués.")),
     Rate("click_to_open_rate", _("Taux de clic des ouverts"), "clicked", "opened", _("Ont cliqué / ouverts.")),
     Rate("response_rate", _("Taux de réponse"), "answered", "delivered", _("Ont répondu / distribués."), 0.10),
@@ -69,6 +111,7 @@ RATE_BY_KEY = {rate.key: rate for rate in RATES}
 
 def reference_text(rate):
     return _("Une bonne consultation d'ambassadeurs dépasse %(percent)s %%.") % {"percent": round(rate.reference * 100)}
+
 
 ATTRIBUTES = {
     "region": (_("Région"), Region),
@@ -94,8 +137,9 @@ class FunnelRow:
     rates: dict = field(init=False)
 
     def __post_init__(self):
-        self.rates = {rate.key: ratio(self.counts.get(rate.numerator), self.counts.get(rate.denominator))
-                      for rate in RATES}
+        self.rates = {
+            rate.key: ratio(self.counts.get(rate.numerator), self.counts.get(rate.denominator)) for rate in RATES
+        }
 
     def __getitem__(self, key):
         return self.rates[key] if key in self.rates else self.counts[key]
@@ -137,16 +181,27 @@ def funnel_by_attribute(campaign, attribute):
     """One row per value of an ambassador attribute (``region``, ``age_band``), in one GROUP BY query; the
     values in the order of their choices, the ambassadors without one last."""
     _label, choices = ATTRIBUTES[attribute]
-    grouped = {row.pop("value"): row for row in campaign_invitations(campaign)
-               .values(value=F(f"ambassador__{attribute}")).annotate(**_aggregates()).order_by()}
+    grouped = {
+        row.pop("value"): row
+        for row in campaign_invitations(campaign)
+        .values(value=F(f"ambassador__{attribute}"))
+        .annotate(**_aggregates())
+        .order_by()
+    }
     labels = dict(choices.choices)
     order = [value for value in labels if value in grouped] + sorted(value for value in grouped if value not in labels)
     return [_row(str(labels.get(value) or _("Non renseigné")), grouped[value], key=value) for value in order]
 
 
 # (key, timestamp field) of the events counted per day
-DAILY = [("sent", "sent_at"), ("opened", "first_opened_at"), ("human_opened", "first_human_open_at"),
-         ("clicked", "first_clicked_at"), ("answered", "responded_at"), ("opted_out", "unsubscribed_at")]
+DAILY = [
+    ("sent", "sent_at"),
+    ("opened", "first_opened_at"),
+    ("human_opened", "first_human_open_at"),
+    ("clicked", "first_clicked_at"),
+    ("answered", "responded_at"),
+    ("opted_out", "unsubscribed_at"),
+]
 
 
 def funnel_by_day(campaign):
@@ -155,16 +210,25 @@ def funnel_by_day(campaign):
     zone = timezone.get_current_timezone()
     days = {}
     for key, stamp in DAILY:
-        per_day = (campaign_invitations(campaign).filter(**{f"{stamp}__isnull": False})
-                   .values(day=TruncDate(stamp, tzinfo=zone)).annotate(n=Count("pk")).order_by())
+        per_day = (
+            campaign_invitations(campaign)
+            .filter(**{f"{stamp}__isnull": False})
+            .values(day=TruncDate(stamp, tzinfo=zone))
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
         for row in per_day:
             days.setdefault(row["day"], dict.fromkeys(key for key, _stamp in DAILY))[key] = row["n"]
-    return [{"day": day, **{key: shown(counts[key] or 0) for key, _stamp in DAILY}} for day, counts in sorted(days.items())]
+    return [
+        {"day": day, **{key: shown(counts[key] or 0) for key, _stamp in DAILY}} for day, counts in sorted(days.items())
+    ]
 
 
 def definitions():
     """[(label, definition)] of every step and rate, for the report and the workbook."""
     steps = [(label, text) for _key, label, text, _condition in STEPS]
-    rates = [(rate.label, f"{rate.definition} {reference_text(rate)}" if rate.reference else rate.definition)
-             for rate in RATES]
+    rates = [
+        (rate.label, f"{rate.definition} {reference_text(rate)}" if rate.reference else rate.definition)
+        for rate in RATES
+    ]
     return steps + rates

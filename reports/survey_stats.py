@@ -142,15 +142,28 @@ def survey_results(survey, *, text_limit=TEXT_LIMIT, only=None):
         questions, answers = questions.filter(pk=only), answers.filter(question_id=only)
     questions = list(questions.select_related("section").prefetch_related("choices", "rows"))
     respondents = dict(answers.values_list("question_id").annotate(n=Count("response_id", distinct=True)).order_by())
-    row_respondents = dict(((question, row), n) for question, row, n in answers.filter(row__isnull=False)
-                           .values_list("question_id", "row_id").annotate(n=Count("response_id", distinct=True)).order_by())
+    row_respondents = dict(
+        ((question, row), n)
+        for question, row, n in answers.filter(row__isnull=False)
+        .values_list("question_id", "row_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    )
     counts = defaultdict(list)  # question -> [(row, choice, number, n)]
     for question_id, row_id, choice_id, number, n in (
-            answers.exclude(question__kind__in=[*TEXT_KINDS, K.DATE])
-            .values_list("question_id", "row_id", "choice_id", "number").annotate(n=Count("pk")).order_by()):
+        answers.exclude(question__kind__in=[*TEXT_KINDS, K.DATE])
+        .values_list("question_id", "row_id", "choice_id", "number")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
         counts[question_id].append((row_id, choice_id, number, n))
-    dates = {row["question_id"]: row for row in answers.filter(date__isnull=False).values("question_id")
-             .annotate(low=Min("date"), high=Max("date")).order_by()}
+    dates = {
+        row["question_id"]: row
+        for row in answers.filter(date__isnull=False)
+        .values("question_id")
+        .annotate(low=Min("date"), high=Max("date"))
+        .order_by()
+    }
     results = []
     for question in questions:
         total = respondents.get(question.pk, 0)
@@ -161,7 +174,9 @@ def survey_results(survey, *, text_limit=TEXT_LIMIT, only=None):
             _fill(result, question, total, counts.get(question.pk, []), row_respondents, dates.get(question.pk))
             if text_limit and (question.kind in TEXT_KINDS or (question.kind in CHOICE_KINDS and question.allow_other)):
                 texts = answers.filter(question=question).exclude(text="")
-                result.texts = list(texts.order_by("-response__submitted_at", "-pk").values_list("text", flat=True)[:text_limit])
+                result.texts = list(
+                    texts.order_by("-response__submitted_at", "-pk").values_list("text", flat=True)[:text_limit]
+                )
                 result.text_count = texts.count() if len(result.texts) == text_limit else len(result.texts)
         results.append(result)
     return results
@@ -173,8 +188,9 @@ def _fill(result, question, total, counts, row_respondents, dates):
         by_choice = defaultdict(int)
         for _row, choice, _number, n in counts:
             by_choice[choice] += n
-        result.distribution = [_cell(choice.label(), choice.code, by_choice.get(choice.pk, 0), total)
-                               for choice in question.choices.all()]
+        result.distribution = [
+            _cell(choice.label(), choice.code, by_choice.get(choice.pk, 0), total) for choice in question.choices.all()
+        ]
         if by_choice.get(None):
             result.distribution.append(_cell(_("Autre"), OTHER, by_choice[None], total))
         if kind == K.LIKERT:
@@ -196,8 +212,9 @@ def _fill(result, question, total, counts, row_respondents, dates):
             by_value = defaultdict(int)
             for number, n in pairs:
                 by_value[float(number)] += n
-            result.distribution = [_cell(_number_label(question, value), value, by_value.get(value, 0), total)
-                                   for value in values]
+            result.distribution = [
+                _cell(_number_label(question, value), value, by_value.get(value, 0), total) for value in values
+            ]
         result.mean, result.median = weighted_mean(pairs), weighted_median(pairs)
         if pairs and kind != K.YES_NO:
             result.low, result.high = min(number for number, _n in pairs), max(number for number, _n in pairs)
@@ -215,10 +232,17 @@ def _fill(result, question, total, counts, row_respondents, dates):
             answered = row_respondents.get((question.pk, row.pk), 0)
             line = {"label": row.label(), "code": row.code, "respondents": shown(answered), "cells": [], "mean": None}
             if is_shown(answered):
-                line["cells"] = [_cell(choice.label(), choice.code, cells.get((row.pk, choice.pk), 0), answered)
-                                 for choice in choices]
-                line["mean"] = weighted_mean([(points[choice], n) for (row_id, choice), n in cells.items()
-                                              if row_id == row.pk and choice in points])
+                line["cells"] = [
+                    _cell(choice.label(), choice.code, cells.get((row.pk, choice.pk), 0), answered)
+                    for choice in choices
+                ]
+                line["mean"] = weighted_mean(
+                    [
+                        (points[choice], n)
+                        for (row_id, choice), n in cells.items()
+                        if row_id == row.pk and choice in points
+                    ]
+                )
             else:
                 line["cells"] = [Cell(choice.label(), choice.code, None, None) for choice in choices]
             result.matrix.append(line)
@@ -231,16 +255,22 @@ def _fill(result, question, total, counts, row_respondents, dates):
             pairs = ranks.get(choice.pk, [])
             ranked = sum(n for _number, n in pairs)
             first = sum(n for number, n in pairs if number == 1)
-            result.ranking.append({
-                "label": choice.label(), "code": choice.code, "ranked": shown(ranked),
-                "average": weighted_mean(pairs) if ranked and is_shown(ranked) else None, "first": shown(first),
-            })
+            result.ranking.append(
+                {
+                    "label": choice.label(),
+                    "code": choice.code,
+                    "ranked": shown(ranked),
+                    "average": weighted_mean(pairs) if ranked and is_shown(ranked) else None,
+                    "first": shown(first),
+                }
+            )
         result.ranking.sort(key=lambda line: (line["average"] is None, line["average"] or 0))
     elif kind == K.DATE and dates:
         result.low, result.high = dates["low"], dates["high"]
 
 
 # --- cross-tabulation -----------------------------------------------------------------------------------------
+
 
 def cross_tab_dimensions():
     return {"segment": _("Segment"), "region": _("Région"), "age_band": _("Tranche d'âge")}
@@ -277,9 +307,18 @@ def _groups(question, by):
     if by == "segment":
         campaign = question.survey.campaign
         segments = campaign.segments.prefetch_related("rules").order_by("name") if campaign else []
-        return [(segment.name, Exists(Ambassador.objects.filter(saved_segment_condition(segment))
-                                      .filter(pk=OuterRef("response__invitation__ambassador_id"))), segment.pk)
-                for segment in segments]
+        return [
+            (
+                segment.name,
+                Exists(
+                    Ambassador.objects.filter(saved_segment_condition(segment)).filter(
+                        pk=OuterRef("response__invitation__ambassador_id")
+                    )
+                ),
+                segment.pk,
+            )
+            for segment in segments
+        ]
     choices = {"region": Region, "age_band": AgeBand}[by]
     return [(label, None, value) for value, label in choices.choices] + [(_("Non renseigné"), None, "")]
 
@@ -302,16 +341,21 @@ def cross_tab(question, by):
             columns.append(label)
     else:
         attribute = f"response__invitation__ambassador__{by}"
-        respondents_by_value = dict(answers.values_list(attribute).annotate(n=Count("response_id", distinct=True)).order_by())
-        per_cell = answers.values_list(attribute, value_field).annotate(n=Count("response_id", distinct=True)).order_by()
+        respondents_by_value = dict(
+            answers.values_list(attribute).annotate(n=Count("response_id", distinct=True)).order_by()
+        )
+        per_cell = (
+            answers.values_list(attribute, value_field).annotate(n=Count("response_id", distinct=True)).order_by()
+        )
         groups = [group for group in _groups(question, by) if group[2] in respondents_by_value]
         index_of = {value: index for index, (_label, _condition, value) in enumerate(groups)}
         for value, key, n in per_cell:
             counts[(index_of[value], _key(key))] = n
         respondents = {index: respondents_by_value[value] for value, index in index_of.items()}
         columns = [label for label, _condition, _value in groups]
-    shown_columns = [{"label": str(label), "respondents": shown(respondents.get(index, 0))}
-                     for index, label in enumerate(columns)]
+    shown_columns = [
+        {"label": str(label), "respondents": shown(respondents.get(index, 0))} for index, label in enumerate(columns)
+    ]
     rows = []
     for key, label, code in keys:
         cells = []

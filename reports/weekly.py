@@ -36,8 +36,13 @@ def week_of(day):
 def due_campaigns(now=None):
     """Live campaigns whose owner has an email address and has not had this week's report yet."""
     week = week_of(timezone.localdate(now))
-    return (Campaign.objects.filter(status=Campaign.Status.LIVE, owner__isnull=False).exclude(owner__email="")
-            .exclude(weekly_reports__week=week).select_related("owner").order_by("pk"))
+    return (
+        Campaign.objects.filter(status=Campaign.Status.LIVE, owner__isnull=False)
+        .exclude(owner__email="")
+        .exclude(weekly_reports__week=week)
+        .select_related("owner")
+        .order_by("pk")
+    )
 
 
 def _workbook(campaign, folder, max_bytes):
@@ -57,14 +62,20 @@ def weekly_message(campaign, *, max_bytes=WEEKLY_ATTACHMENT_MAX_BYTES):
     with tempfile.TemporaryDirectory() as folder:
         content, full = _workbook(campaign, folder, max_bytes)
     context = {
-        "campaign": campaign, "report": report, "full": full,
+        "campaign": campaign,
+        "report": report,
+        "full": full,
         "report_url": settings.SITE_URL + reverse("reports:campaign", args=[campaign.pk]),
         "threshold": settings.PRIVACY_THRESHOLD,
     }
     subject = _("Rapport de la semaine : %(title)s") % {"title": campaign.title}
     message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()), body=render_to_string("reports/email/weekly.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL, to=[campaign.owner.email], headers={"Auto-Submitted": "auto-generated"})
+        subject=" ".join(subject.split()),
+        body=render_to_string("reports/email/weekly.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[campaign.owner.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
     message.attach_alternative(render_to_string("reports/email/weekly.html", context), "text/html")
     message.attach(export_file_name(campaign, "xlsx"), content, XLSX_TYPE)
     return message

@@ -37,15 +37,24 @@ def limesurvey_import_report(request, pk):
     require_perms(request, *IMPORT_PERMISSIONS)
     survey = get_object_or_404(
         Survey.objects.select_related("campaign").annotate(
-            section_count=Count("sections", distinct=True), question_count=Count("questions", distinct=True)),
-        pk=pk)
+            section_count=Count("sections", distinct=True), question_count=Count("questions", distinct=True)
+        ),
+        pk=pk,
+    )
     report = survey.import_report or {}
-    return render(request, "surveys/admin/limesurvey_report.html", {
-        "survey": survey, "report": report, "mapped": report.get("mapped", []),
-        "not_mapped": report.get("not_mapped", []), "languages": report.get("languages", []),
-        "counts": report.get("counts", {}),
-        "edit_url": reverse("wagtailsnippets_surveys_survey:edit", args=[survey.pk]),
-    })
+    return render(
+        request,
+        "surveys/admin/limesurvey_report.html",
+        {
+            "survey": survey,
+            "report": report,
+            "mapped": report.get("mapped", []),
+            "not_mapped": report.get("not_mapped", []),
+            "languages": report.get("languages", []),
+            "counts": report.get("counts", {}),
+            "edit_url": reverse("wagtailsnippets_surveys_survey:edit", args=[survey.pk]),
+        },
+    )
 
 
 def survey_preview(request, pk, number):
@@ -60,13 +69,24 @@ def survey_preview(request, pk, number):
     section = plan.sections[number - 1]
     with translation.override(locale):
         form = page_form(plan, section, invitation_id=0, locale=locale, every_question=True)
-        return render(request, "surveys/survey_page.html", {
-            "survey": survey, "section": section, "form": form, "number": number, "count": len(plan.sections),
-            "last": number == len(plan.sections), "campaign": survey.campaign, "locale": locale,
-            "items": page_items(plan, section, form, every_question=True), "preview": True,
-            "previous_url": _preview_url(pk, number - 1, locale) if number > 1 else "",
-            "next_url": _preview_url(pk, number + 1, locale) if number < len(plan.sections) else "",
-        })
+        return render(
+            request,
+            "surveys/survey_page.html",
+            {
+                "survey": survey,
+                "section": section,
+                "form": form,
+                "number": number,
+                "count": len(plan.sections),
+                "last": number == len(plan.sections),
+                "campaign": survey.campaign,
+                "locale": locale,
+                "items": page_items(plan, section, form, every_question=True),
+                "preview": True,
+                "previous_url": _preview_url(pk, number - 1, locale) if number > 1 else "",
+                "next_url": _preview_url(pk, number + 1, locale) if number < len(plan.sections) else "",
+            },
+        )
 
 
 def _preview_url(pk, number, locale):

@@ -54,8 +54,13 @@ class Plan:
 
 def survey_plan(survey, response=None):
     """The plan of a survey, with the answers of ``response``: four queries, five with a response."""
-    sections = list(survey.sections.order_by("sort_order", "pk").prefetch_related(Prefetch(
-        "questions", queryset=Question.objects.order_by("sort_order", "pk").prefetch_related("choices", "rows"))))
+    sections = list(
+        survey.sections.order_by("sort_order", "pk").prefetch_related(
+            Prefetch(
+                "questions", queryset=Question.objects.order_by("sort_order", "pk").prefetch_related("choices", "rows")
+            )
+        )
+    )
     plan = Plan(survey, sections)
     if response is not None and response.pk:
         for answer in Answer.objects.filter(response=response):
@@ -82,15 +87,17 @@ def page_save(*, invitation, plan, section, form, locale, resume_page, strict=Tr
     valid = form.valid_questions() if not strict else form.questions
     rows = [answer for question in valid if question.pk in shown for answer in form.answers(question)]
     replaced = [question.pk for question in valid] + [
-        question.pk for question in section.questions.all() if question.pk not in shown]
+        question.pk for question in section.questions.all() if question.pk not in shown
+    ]
     with transaction.atomic():
         response = _response_locked(invitation=invitation, survey=plan.survey, locale=locale)
         Answer.objects.filter(response=response, question_id__in=replaced).delete()
         for answer in rows:
             answer.response = response
         Answer.objects.bulk_create(rows)
-        Response.objects.filter(pk=response.pk).update(updated_at=timezone.now(), locale=locale,
-                                                        resume_page=resume_page)
+        Response.objects.filter(pk=response.pk).update(
+            updated_at=timezone.now(), locale=locale, resume_page=resume_page
+        )
     for question_pk in replaced:
         plan.answers.pop(question_pk, None)
     for answer in rows:
@@ -100,8 +107,12 @@ def page_save(*, invitation, plan, section, form, locale, resume_page, strict=Tr
 
 def missing_answers(plan):
     """(section, question) of every visible required question left unanswered, in survey order."""
-    return [(section, question) for section in plan.visible_sections() for question in plan.visible_questions(section)
-            if question.required and question.kind != Question.Kind.DISPLAY and not plan.answers.get(question.pk)]
+    return [
+        (section, question)
+        for section in plan.visible_sections()
+        for question in plan.visible_questions(section)
+        if question.required and question.kind != Question.Kind.DISPLAY and not plan.answers.get(question.pk)
+    ]
 
 
 def response_submit(*, invitation, plan, now=None):
@@ -126,5 +137,11 @@ def response_submit(*, invitation, plan, now=None):
 def page_form(plan, section, *, invitation_id, locale, data=None, strict=True, every_question=False):
     """The form of a page: its visible questions (all of them for a preview), filled with what was saved."""
     questions = list(section.questions.all()) if every_question else plan.visible_questions(section)
-    return PageForm(questions, locale=locale, invitation_id=invitation_id, strict=strict, data=data,
-                    initial=initial_from_answers(questions, plan.answers))
+    return PageForm(
+        questions,
+        locale=locale,
+        invitation_id=invitation_id,
+        strict=strict,
+        data=data,
+        initial=initial_from_answers(questions, plan.answers),
+    )

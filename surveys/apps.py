@@ -19,9 +19,12 @@ class SurveysConfig(AppConfig):
             return None
 
         destinations.register(
-            "survey", _("Répondre au questionnaire"), survey_path,
+            "survey",
+            _("Répondre au questionnaire"),
+            survey_path,
             required_for=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH],
-            missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."))
+            missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."),
+        )
 
         from campaigns import personal_data
         from surveys.personal_data import survey_answers_export

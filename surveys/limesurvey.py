@@ -29,17 +29,35 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 K = Question.Kind
 
 TYPE_NAMES = {
-    "L": gettext_lazy("liste"), "!": gettext_lazy("liste déroulante"), "O": gettext_lazy("liste avec commentaire"),
-    "M": gettext_lazy("choix multiple"), "P": gettext_lazy("choix multiple avec commentaires"),
-    "F": gettext_lazy("tableau"), "H": gettext_lazy("tableau par colonne"), "A": gettext_lazy("tableau à 5 points"),
-    "B": gettext_lazy("tableau à 10 points"), "C": gettext_lazy("tableau oui / incertain / non"),
-    "E": gettext_lazy("tableau augmente / identique / diminue"), "1": gettext_lazy("tableau à double échelle"),
-    ":": gettext_lazy("tableau de nombres"), ";": gettext_lazy("tableau de textes"), "N": gettext_lazy("nombre"),
-    "K": gettext_lazy("nombres multiples"), "S": gettext_lazy("texte court"), "T": gettext_lazy("texte long"),
-    "U": gettext_lazy("texte très long"), "Q": gettext_lazy("textes courts multiples"),
-    "R": gettext_lazy("classement"), "Y": gettext_lazy("oui / non"), "G": gettext_lazy("genre"),
-    "5": gettext_lazy("choix à 5 points"), "D": gettext_lazy("date"), "X": gettext_lazy("texte affiché"),
-    "|": gettext_lazy("envoi de fichier"), "*": gettext_lazy("équation"), "I": gettext_lazy("choix de la langue"),
+    "L": gettext_lazy("liste"),
+    "!": gettext_lazy("liste déroulante"),
+    "O": gettext_lazy("liste avec commentaire"),
+    "M": gettext_lazy("choix multiple"),
+    "P": gettext_lazy("choix multiple avec commentaires"),
+    "F": gettext_lazy("tableau"),
+    "H": gettext_lazy("tableau par colonne"),
+    "A": gettext_lazy("tableau à 5 points"),
+    "B": gettext_lazy("tableau à 10 points"),
+    "C": gettext_lazy("tableau oui / incertain / non"),
+    "E": gettext_lazy("tableau augmente / identique / diminue"),
+    "1": gettext_lazy("tableau à double échelle"),
+    ":": gettext_lazy("tableau de nombres"),
+    ";": gettext_lazy("tableau de textes"),
+    "N": gettext_lazy("nombre"),
+    "K": gettext_lazy("nombres multiples"),
+    "S": gettext_lazy("texte court"),
+    "T": gettext_lazy("texte long"),
+    "U": gettext_lazy("texte très long"),
+    "Q": gettext_lazy("textes courts multiples"),
+    "R": gettext_lazy("classement"),
+    "Y": gettext_lazy("oui / non"),
+    "G": gettext_lazy("genre"),
+    "5": gettext_lazy("choix à 5 points"),
+    "D": gettext_lazy("date"),
+    "X": gettext_lazy("texte affiché"),
+    "|": gettext_lazy("envoi de fichier"),
+    "*": gettext_lazy("équation"),
+    "I": gettext_lazy("choix de la langue"),
 }
 
 # Question attributes that change what the respondent sees or may answer, which our questions do not hold:
@@ -89,6 +107,7 @@ class LimeSurveyError(Exception):
 
 # --- plan --------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class PlannedQuestion:
     code: str
@@ -135,10 +154,12 @@ class Plan:
 
 # --- reading the file --------------------------------------------------------------------------------------
 
+
 def _read(source):
     """The bytes of ``source``: a path, XML text (a string starting with "<"), bytes, or an open/uploaded file."""
     too_big = _("Le fichier dépasse %(size)s Mo : un export LimeSurvey est bien plus petit.") % {
-        "size": MAX_FILE_BYTES // (1024 * 1024)}
+        "size": MAX_FILE_BYTES // (1024 * 1024)
+    }
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     elif isinstance(source, str) and source.lstrip().startswith("<"):
@@ -153,8 +174,9 @@ def _read(source):
         except FileNotFoundError:
             raise LimeSurveyError(_("Fichier introuvable : %(path)s.") % {"path": path}) from None
         except OSError as exc:
-            raise LimeSurveyError(_("Fichier %(path)s illisible : %(error)s.") % {
-                "path": path, "error": exc.strerror or exc}) from None
+            raise LimeSurveyError(
+                _("Fichier %(path)s illisible : %(error)s.") % {"path": path, "error": exc.strerror or exc}
+            ) from None
     else:
         if getattr(source, "size", None) and source.size > MAX_FILE_BYTES:
             raise LimeSurveyError(too_big)
@@ -174,20 +196,25 @@ def _parse_xml(data):
     try:
         return SafeElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DTDForbidden, EntitiesForbidden):
-        raise LimeSurveyError(_(
-            "Le fichier déclare une DTD ou des entités XML (<!DOCTYPE …>, <!ENTITY …>) : refusé par sécurité. "
-            "Un export LimeSurvey n'en contient jamais.")) from None
+        raise LimeSurveyError(
+            _(
+                "Le fichier déclare une DTD ou des entités XML (<!DOCTYPE …>, <!ENTITY …>) : refusé par sécurité. "
+                "Un export LimeSurvey n'en contient jamais."
+            )
+        ) from None
     except ExternalReferenceForbidden:
-        raise LimeSurveyError(_(
-            "Le fichier fait référence à une ressource externe (entité ou DTD externe) : refusé par "
-            "sécurité.")) from None
+        raise LimeSurveyError(
+            _("Le fichier fait référence à une ressource externe (entité ou DTD externe) : refusé par sécurité.")
+        ) from None
     except DefusedXmlException as exc:
         raise LimeSurveyError(_("Construction XML refusée par sécurité : %(error)s.") % {"error": exc}) from None
     except ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(": line")[0]
-        raise LimeSurveyError(_("XML illisible, ligne %(line)s, colonne %(column)s : %(reason)s.") % {
-            "line": line, "column": column, "reason": reason}) from None
+        raise LimeSurveyError(
+            _("XML illisible, ligne %(line)s, colonne %(column)s : %(reason)s.")
+            % {"line": line, "column": column, "reason": reason}
+        ) from None
 
 
 @dataclass
@@ -203,8 +230,11 @@ class Row:
         return self.values.get(name) or ""
 
     def where(self):
-        ids = [f"{key} {self.values[key].strip()}" for key in ("qid", "gid", "aid", "id")
-               if (self.values.get(key) or "").strip()]
+        ids = [
+            f"{key} {self.values[key].strip()}"
+            for key in ("qid", "gid", "aid", "id")
+            if (self.values.get(key) or "").strip()
+        ]
         where = _("élément <%(table)s>, ligne %(index)s") % {"table": self.table, "index": self.index}
         return f"{where} ({ids[0]})" if ids else where
 
@@ -215,8 +245,10 @@ class Row:
         try:
             return int(value)
         except ValueError:
-            raise LimeSurveyError(_("%(where)s : « %(value)s » n'est pas un nombre entier (champ %(field)s).") % {
-                "where": self.where(), "value": value[:40], "field": name}) from None
+            raise LimeSurveyError(
+                _("%(where)s : « %(value)s » n'est pas un nombre entier (champ %(field)s).")
+                % {"where": self.where(), "value": value[:40], "field": name}
+            ) from None
 
 
 def _table(root, name):
@@ -231,9 +263,13 @@ def _table(root, name):
         values = {}
         for cell in row:
             if len(cell):
-                raise LimeSurveyError(_("élément <%(table)s>, ligne %(index)s : le champ <%(field)s> contient des "
-                                        "éléments au lieu d'un texte.") % {
-                    "table": name, "index": index, "field": cell.tag})
+                raise LimeSurveyError(
+                    _(
+                        "élément <%(table)s>, ligne %(index)s : le champ <%(field)s> contient des "
+                        "éléments au lieu d'un texte."
+                    )
+                    % {"table": name, "index": index, "field": cell.tag}
+                )
             values[cell.tag] = cell.text or ""
         found.append(Row(name, index, values))
     return found
@@ -241,11 +277,51 @@ def _table(root, name):
 
 # --- HTML to plain text ------------------------------------------------------------------------------------
 
-BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-              "section", "article", "header", "footer", "hr", "dl", "dt", "dd", "pre", "figure", "figcaption"}
+BLOCK_TAGS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "hr",
+    "dl",
+    "dt",
+    "dd",
+    "pre",
+    "figure",
+    "figcaption",
+}
 SCRIPT_TAGS = {"script"}
-DROPPED_TAGS = {"script", "style", "template", "iframe", "object", "embed", "svg", "math", "video", "audio",
-                "canvas", "noscript", "head", "title"}
+DROPPED_TAGS = {
+    "script",
+    "style",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "video",
+    "audio",
+    "canvas",
+    "noscript",
+    "head",
+    "title",
+}
 MEDIA_TAGS = {"img", "iframe", "object", "embed", "svg", "video", "audio", "canvas"}
 VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
 TAG = re.compile(r"<\s*/?\s*[a-zA-Z!]")
@@ -351,12 +427,12 @@ def _code(value, fallback):
 
 # --- building the plan -------------------------------------------------------------------------------------
 
+
 def _language_for(languages, prefix):
     exact = [language for language in languages if language.lower() == prefix]
     if exact:
         return exact[0]
-    return next((language for language in languages
-                 if re.match(rf"{prefix}([-_].*)?$", language, re.IGNORECASE)), None)
+    return next((language for language in languages if re.match(rf"{prefix}([-_].*)?$", language, re.IGNORECASE)), None)
 
 
 class _Planner:
@@ -380,24 +456,34 @@ class _Planner:
     def read(self):
         root = self.root
         if root.tag != "document":
-            raise LimeSurveyError(_("Ce n'est pas un export LimeSurvey : l'élément racine est <%(tag)s> au lieu de "
-                                    "<document>.") % {"tag": root.tag})
+            raise LimeSurveyError(
+                _("Ce n'est pas un export LimeSurvey : l'élément racine est <%(tag)s> au lieu de <document>.")
+                % {"tag": root.tag}
+            )
         doc_type = (root.findtext("LimeSurveyDocType") or "").strip()
         if doc_type != "Survey":
             if doc_type:
-                raise LimeSurveyError(_("Ce fichier est un export LimeSurvey de type « %(type)s » : importez "
-                                        "l'export d'un questionnaire entier (.lss).") % {"type": doc_type[:40]})
-            raise LimeSurveyError(_("Ce n'est pas un export de questionnaire LimeSurvey : l'élément "
-                                    "<LimeSurveyDocType> manque."))
+                raise LimeSurveyError(
+                    _(
+                        "Ce fichier est un export LimeSurvey de type « %(type)s » : importez "
+                        "l'export d'un questionnaire entier (.lss)."
+                    )
+                    % {"type": doc_type[:40]}
+                )
+            raise LimeSurveyError(
+                _("Ce n'est pas un export de questionnaire LimeSurvey : l'élément <LimeSurveyDocType> manque.")
+            )
         surveys = _table(root, "surveys")
         if not surveys:
-            raise LimeSurveyError(_("L'élément <surveys> manque ou est vide : le fichier ne décrit aucun "
-                                    "questionnaire."))
+            raise LimeSurveyError(
+                _("L'élément <surveys> manque ou est vide : le fichier ne décrit aucun questionnaire.")
+            )
         self.survey_row = surveys[0]
         self.sid = self.survey_row.get("sid")
         if not self.sid:
-            raise LimeSurveyError(_("%(where)s : le numéro du questionnaire (sid) manque.") % {
-                "where": self.survey_row.where()})
+            raise LimeSurveyError(
+                _("%(where)s : le numéro du questionnaire (sid) manque.") % {"where": self.survey_row.where()}
+            )
         self.db_version = (root.findtext("DBVersion") or "").strip()
         self._read_languages()
         self._read_survey_texts()
@@ -422,8 +508,9 @@ class _Planner:
             if language and language not in languages:
                 languages.append(language)
         if not languages:
-            raise LimeSurveyError(_("%(where)s : la langue du questionnaire (language) manque.") % {
-                "where": self.survey_row.where()})
+            raise LimeSurveyError(
+                _("%(where)s : la langue du questionnaire (language) manque.") % {"where": self.survey_row.where()}
+            )
         self.languages = languages
         self.base = base or languages[0]
         self.fr = _language_for(languages, "fr")
@@ -433,24 +520,35 @@ class _Planner:
     def _read_survey_texts(self):
         self.survey_texts = {}
         for row in _table(self.root, "surveys_languagesettings"):
-            self.survey_texts.setdefault(row.get("surveyls_language"), {
-                "title": row.text("surveyls_title"), "description": row.text("surveyls_description"),
-                "welcome": row.text("surveyls_welcometext"), "end": row.text("surveyls_endtext")})
+            self.survey_texts.setdefault(
+                row.get("surveyls_language"),
+                {
+                    "title": row.text("surveyls_title"),
+                    "description": row.text("surveyls_description"),
+                    "welcome": row.text("surveyls_welcometext"),
+                    "end": row.text("surveyls_endtext"),
+                },
+            )
 
     def _read_groups(self):
         self.groups = {}
         for row in _table(self.root, "groups"):
             gid = row.number("gid")
-            group = self.groups.setdefault(gid, {"gid": gid, "order": row.number("group_order"),
-                                                 "relevance": row.get("grelevance"), "texts": {}})
+            group = self.groups.setdefault(
+                gid, {"gid": gid, "order": row.number("group_order"), "relevance": row.get("grelevance"), "texts": {}}
+            )
             if "group_name" in row.values:
-                group["texts"].setdefault(row.get("language") or self.base, {
-                    "name": row.text("group_name"), "description": row.text("description")})
+                group["texts"].setdefault(
+                    row.get("language") or self.base,
+                    {"name": row.text("group_name"), "description": row.text("description")},
+                )
         for row in _table(self.root, "group_l10ns"):
             group = self.groups.get(row.number("gid"))
             if group is not None:
                 group["texts"][row.get("language") or self.base] = {
-                    "name": row.text("group_name"), "description": row.text("description")}
+                    "name": row.text("group_name"),
+                    "description": row.text("description"),
+                }
                 if not group["relevance"]:
                     group["relevance"] = row.get("grelevance")
 
@@ -458,20 +556,36 @@ class _Planner:
         self.questions = {}
         for row in [*_table(self.root, "questions"), *_table(self.root, "subquestions")]:
             qid = row.number("qid")
-            record = self.questions.setdefault(qid, {
-                "qid": qid, "parent": row.number("parent_qid"), "gid": row.number("gid"),
-                "type": row.get("type"), "title": row.get("title"), "other": row.get("other"),
-                "mandatory": row.get("mandatory"), "order": row.number("question_order"),
-                "scale": row.number("scale_id"), "relevance": row.get("relevance"), "preg": row.get("preg"),
-                "texts": {}})
+            record = self.questions.setdefault(
+                qid,
+                {
+                    "qid": qid,
+                    "parent": row.number("parent_qid"),
+                    "gid": row.number("gid"),
+                    "type": row.get("type"),
+                    "title": row.get("title"),
+                    "other": row.get("other"),
+                    "mandatory": row.get("mandatory"),
+                    "order": row.number("question_order"),
+                    "scale": row.number("scale_id"),
+                    "relevance": row.get("relevance"),
+                    "preg": row.get("preg"),
+                    "texts": {},
+                },
+            )
             if "question" in row.values:
-                record["texts"].setdefault(row.get("language") or self.base, {
-                    "question": row.text("question"), "help": row.text("help"), "script": row.text("script")})
+                record["texts"].setdefault(
+                    row.get("language") or self.base,
+                    {"question": row.text("question"), "help": row.text("help"), "script": row.text("script")},
+                )
         for row in _table(self.root, "question_l10ns"):
             record = self.questions.get(row.number("qid"))
             if record is not None:
                 record["texts"][row.get("language") or self.base] = {
-                    "question": row.text("question"), "help": row.text("help"), "script": row.text("script")}
+                    "question": row.text("question"),
+                    "help": row.text("help"),
+                    "script": row.text("script"),
+                }
 
     def _read_answers(self):
         """Answers in file order; one per ``aid`` (LimeSurvey 4+) or per question, scale and code (older layout,
@@ -505,34 +619,48 @@ class _Planner:
 
     def pair(self, texts, name, where, what, *, single_line=False, fallback="", limit=None):
         """``(French, English)`` plain texts of ``texts[language][name]``, sanitised, reported."""
+
         def raw(language):
             return (texts.get(language) or {}).get(name) or "" if language else ""
 
         def clean(language):
             text, removed = text_from_html(raw(language))
             if "script" in removed:
-                self.missed(_("%(where)s, %(what)s (%(language)s) : script supprimé du texte.") % {
-                    "where": where, "what": what, "language": language})
+                self.missed(
+                    _("%(where)s, %(what)s (%(language)s) : script supprimé du texte.")
+                    % {"where": where, "what": what, "language": language}
+                )
             if "media" in removed:
-                self.missed(_("%(where)s, %(what)s (%(language)s) : image ou média supprimé, seul le texte est "
-                              "gardé.") % {"where": where, "what": what, "language": language})
+                self.missed(
+                    _("%(where)s, %(what)s (%(language)s) : image ou média supprimé, seul le texte est gardé.")
+                    % {"where": where, "what": what, "language": language}
+                )
             return _one_line(text) if single_line else text
 
         french = clean(self.french_from)
         english = clean(self.en) if self.en else ""
         if not french and fallback is not None:
-            other = next((language for language in [self.base, *self.languages]
-                          if language != self.french_from and raw(language).strip()), None)
+            other = next(
+                (
+                    language
+                    for language in [self.base, *self.languages]
+                    if language != self.french_from and raw(language).strip()
+                ),
+                None,
+            )
             if other is not None and clean(other):
                 french = clean(other)
-                self.missed(_("%(where)s, %(what)s : pas de texte en %(language)s, texte %(other)s utilisé, "
-                              "à traduire.") % {"where": where, "what": what, "language": self.french_from,
-                                                "other": other})
+                self.missed(
+                    _("%(where)s, %(what)s : pas de texte en %(language)s, texte %(other)s utilisé, à traduire.")
+                    % {"where": where, "what": what, "language": self.french_from, "other": other}
+                )
             elif fallback:
                 french = fallback
         if re.search(r"\{[^{}\s][^{}]*\}", french + english):
-            self.missed(_("%(where)s, %(what)s : contient des expressions LimeSurvey ({…}), laissées telles "
-                          "quelles.") % {"where": where, "what": what})
+            self.missed(
+                _("%(where)s, %(what)s : contient des expressions LimeSurvey ({…}), laissées telles quelles.")
+                % {"where": where, "what": what}
+            )
         if limit:
             french, english = self.fit(french, limit, where, what), self.fit(english, limit, where, what)
         return french, english
@@ -540,8 +668,9 @@ class _Planner:
     def fit(self, text, limit, where, what):
         if len(text) <= limit:
             return text
-        self.missed(_("%(where)s, %(what)s : tronqué à %(limit)s caractères.") % {
-            "where": where, "what": what, "limit": limit})
+        self.missed(
+            _("%(where)s, %(what)s : tronqué à %(limit)s caractères.") % {"where": where, "what": what, "limit": limit}
+        )
         return text[: limit - 1] + "…"
 
     # the plan
@@ -551,17 +680,22 @@ class _Planner:
         self._report_languages()
         texts = self.survey_texts
         where = _("Questionnaire")
-        title_fr, title_en = self.pair(texts, "title", where, _("titre"), single_line=True,
-                                       fallback=f"LimeSurvey {self.sid}", limit=200)
+        title_fr, title_en = self.pair(
+            texts, "title", where, _("titre"), single_line=True, fallback=f"LimeSurvey {self.sid}", limit=200
+        )
         description = self.pair(texts, "description", where, _("description"), fallback=None)
         welcome = self.pair(texts, "welcome", where, _("texte d'accueil"), fallback=None)
         end = self.pair(texts, "end", where, _("texte de fin"), fallback=None)
         plan = Plan(
-            sid=self.sid, title_fr=title_fr, title_en=title_en,
+            sid=self.sid,
+            title_fr=title_fr,
+            title_en=title_en,
             concept_fr=_rich_text("\n\n".join(part for part in (description[0], welcome[0]) if part)),
             concept_en=_rich_text("\n\n".join(part for part in (description[1], welcome[1]) if part)),
-            thank_you_fr=end[0], thank_you_en=end[1],
-            anonymous=self.survey_row.get("anonymized") == "Y")
+            thank_you_fr=end[0],
+            thank_you_en=end[1],
+            anonymous=self.survey_row.get("anonymized") == "Y",
+        )
         self.done(_("Questionnaire « %(title)s » → titre du questionnaire.") % {"title": _short(title_fr)})
         if plan.concept_fr:
             self.done(_("Description et texte d'accueil → concept présenté."))
@@ -591,53 +725,87 @@ class _Planner:
         if self.fr:
             self.done(_("Langue %(language)s → textes en français.") % {"language": self.fr})
         else:
-            self.missed(_("Pas de texte français : texte %(language)s utilisé pour le français, à traduire.") % {
-                "language": self.base})
+            self.missed(
+                _("Pas de texte français : texte %(language)s utilisé pour le français, à traduire.")
+                % {"language": self.base}
+            )
         if self.en:
             self.done(_("Langue %(language)s → textes en anglais.") % {"language": self.en})
         for language in self.languages:
             if language not in (self.fr, self.en, self.french_from):
-                self.missed(_("Langue %(language)s : textes non importés (le questionnaire ne garde que le français "
-                              "et l'anglais).") % {"language": language})
+                self.missed(
+                    _(
+                        "Langue %(language)s : textes non importés (le questionnaire ne garde que le français "
+                        "et l'anglais)."
+                    )
+                    % {"language": language}
+                )
 
     def _report_survey_extras(self):
-        for table, label in (("conditions", _("conditions (ancien format)")), ("quota", _("quotas")),
-                             ("assessments", _("évaluations")), ("defaultvalues", _("valeurs par défaut")),
-                             ("label_sets", _("jeux d'étiquettes")), ("quota_members", _("membres de quotas"))):
+        for table, label in (
+            ("conditions", _("conditions (ancien format)")),
+            ("quota", _("quotas")),
+            ("assessments", _("évaluations")),
+            ("defaultvalues", _("valeurs par défaut")),
+            ("label_sets", _("jeux d'étiquettes")),
+            ("quota_members", _("membres de quotas")),
+        ):
             count = len(_table(self.root, table))
             if count:
                 self.missed(_("%(count)s %(what)s : non importés.") % {"count": count, "what": label})
-        orphans = [record for record in self.questions.values()
-                   if record["parent"] == 0 and record["gid"] not in self.groups]
+        orphans = [
+            record for record in self.questions.values() if record["parent"] == 0 and record["gid"] not in self.groups
+        ]
         for record in sorted(orphans, key=lambda record: record["qid"]):
-            self.missed(_("Question %(code)s (qid %(qid)s) : son groupe %(gid)s n'est pas dans le fichier, question "
-                          "non créée.") % {"code": record["title"], "qid": record["qid"], "gid": record["gid"]})
-        lost = [record for record in self.questions.values()
-                if record["parent"] and record["parent"] not in self.questions]
+            self.missed(
+                _("Question %(code)s (qid %(qid)s) : son groupe %(gid)s n'est pas dans le fichier, question non créée.")
+                % {"code": record["title"], "qid": record["qid"], "gid": record["gid"]}
+            )
+        lost = [
+            record for record in self.questions.values() if record["parent"] and record["parent"] not in self.questions
+        ]
         for record in sorted(lost, key=lambda record: record["qid"]):
-            self.missed(_("Sous-question %(code)s (qid %(qid)s) : sa question %(parent)s n'est pas dans le fichier, "
-                          "non importée.") % {
-                "code": record["title"], "qid": record["qid"], "parent": record["parent"]})
+            self.missed(
+                _(
+                    "Sous-question %(code)s (qid %(qid)s) : sa question %(parent)s n'est pas dans le fichier, "
+                    "non importée."
+                )
+                % {"code": record["title"], "qid": record["qid"], "parent": record["parent"]}
+            )
 
     def _plan_sections(self, plan):
         for number, group in enumerate(sorted(self.groups.values(), key=lambda g: (g["order"], g["gid"])), start=1):
             where = _("Groupe %(gid)s") % {"gid": group["gid"]}
-            title_fr, title_en = self.pair(group["texts"], "name", where, _("titre"), single_line=True,
-                                           fallback=_("Page %(number)s") % {"number": number}, limit=200)
+            title_fr, title_en = self.pair(
+                group["texts"],
+                "name",
+                where,
+                _("titre"),
+                single_line=True,
+                fallback=_("Page %(number)s") % {"number": number},
+                limit=200,
+            )
             intro_fr, intro_en = self.pair(group["texts"], "description", where, _("description"), fallback=None)
             section = PlannedSection(title_fr=title_fr, title_en=title_en, intro_fr=intro_fr, intro_en=intro_en)
-            self.done(_("Groupe %(gid)s « %(title)s » → page %(number)s.") % {
-                "gid": group["gid"], "title": _short(title_fr), "number": number})
+            self.done(
+                _("Groupe %(gid)s « %(title)s » → page %(number)s.")
+                % {"gid": group["gid"], "title": _short(title_fr), "number": number}
+            )
             if group["relevance"] not in ("", "1"):
-                self.missed(_("Page « %(title)s » : condition « %(condition)s » non importée, la page est toujours "
-                              "affichée.") % {"title": _short(title_fr), "condition": _short(group["relevance"], 200)})
-            records = sorted(self.questions_of.get(group["gid"], []),
-                             key=lambda record: (record["order"], record["qid"]))
+                self.missed(
+                    _("Page « %(title)s » : condition « %(condition)s » non importée, la page est toujours affichée.")
+                    % {"title": _short(title_fr), "condition": _short(group["relevance"], 200)}
+                )
+            records = sorted(
+                self.questions_of.get(group["gid"], []), key=lambda record: (record["order"], record["qid"])
+            )
             for record in records:
                 section.questions.extend(self._plan_question(record))
             if not section.questions:
-                self.missed(_("Page « %(title)s » : aucune question importée, la page est gardée vide.") % {
-                    "title": _short(title_fr)})
+                self.missed(
+                    _("Page « %(title)s » : aucune question importée, la page est gardée vide.")
+                    % {"title": _short(title_fr)}
+                )
             plan.sections.append(section)
 
     # questions
@@ -650,14 +818,17 @@ class _Planner:
             code = wanted[: 40 - len(suffix)] + suffix
             number += 1
         if code != wanted:
-            self.missed(_("%(where)s : code « %(wanted)s » changé en « %(code)s » (déjà pris ou trop long).") % {
-                "where": where, "wanted": wanted, "code": code})
+            self.missed(
+                _("%(where)s : code « %(wanted)s » changé en « %(code)s » (déjà pris ou trop long).")
+                % {"where": where, "wanted": wanted, "code": code}
+            )
         self.codes.add(code.lower())
         return code
 
     def children(self, record, scale=0):
-        return sorted(self.children_of.get((record["qid"], scale), []),
-                      key=lambda child: (child["order"], child["qid"]))
+        return sorted(
+            self.children_of.get((record["qid"], scale), []), key=lambda child: (child["order"], child["qid"])
+        )
 
     def options(self, entries, where, what, text_name):
         """``(code, French, English)`` of subquestions or answers, codes unique in the question."""
@@ -670,21 +841,27 @@ class _Planner:
                 while f"{code[:36]}_{number}".lower() in seen:
                     number += 1
                 new = f"{code[:36]}_{number}"
-                self.missed(_("%(where)s : code « %(code)s » en double, changé en « %(new)s ».") % {
-                    "where": label_where, "code": code, "new": new})
+                self.missed(
+                    _("%(where)s : code « %(code)s » en double, changé en « %(new)s ».")
+                    % {"where": label_where, "code": code, "new": new}
+                )
                 code = new
             seen.add(code.lower())
-            label_fr, label_en = self.pair(entry["texts"], text_name, label_where, _("libellé"), single_line=True,
-                                           fallback=code, limit=300)
+            label_fr, label_en = self.pair(
+                entry["texts"], text_name, label_where, _("libellé"), single_line=True, fallback=code, limit=300
+            )
             if entry.get("relevance", "") not in ("", "1"):
-                self.missed(_("%(where)s : condition « %(condition)s » non importée, toujours affiché.") % {
-                    "where": label_where, "condition": _short(entry["relevance"], 200)})
+                self.missed(
+                    _("%(where)s : condition « %(condition)s » non importée, toujours affiché.")
+                    % {"where": label_where, "condition": _short(entry["relevance"], 200)}
+                )
             found.append((code, label_fr, label_en))
         return found
 
     def answer_options(self, record, where, scale=0):
-        entries = sorted(self.answers_of.get((record["qid"], scale), []),
-                         key=lambda answer: (answer["order"], answer["code"]))
+        entries = sorted(
+            self.answers_of.get((record["qid"], scale), []), key=lambda answer: (answer["order"], answer["code"])
+        )
         return self.options(entries, where, _("choix"), "answer")
 
     def sub_options(self, record, where, what):
@@ -696,15 +873,18 @@ class _Planner:
         where = _("Question %(code)s") % {"code": record["title"] or record["qid"]}
         if kind_letter not in TYPE_METHODS:
             text = self.pair(record["texts"], "question", where, _("texte"), single_line=True, fallback=None)[0]
-            self.missed(_("%(where)s (%(letter)s, %(type)s) « %(text)s » : type non pris en charge, question non "
-                          "créée.") % {"where": where, "letter": kind_letter or "?", "type": type_name,
-                                       "text": _short(text)})
+            self.missed(
+                _("%(where)s (%(letter)s, %(type)s) « %(text)s » : type non pris en charge, question non créée.")
+                % {"where": where, "letter": kind_letter or "?", "type": type_name, "text": _short(text)}
+            )
             return []
         questions = getattr(self, f"_type_{TYPE_METHODS[kind_letter]}")(record, where)
         self._report_common(record, where)
         if not questions:
-            self.missed(_("%(where)s (%(letter)s, %(type)s) : rien à créer, question non créée.") % {
-                "where": where, "letter": kind_letter, "type": type_name})
+            self.missed(
+                _("%(where)s (%(letter)s, %(type)s) : rien à créer, question non créée.")
+                % {"where": where, "letter": kind_letter, "type": type_name}
+            )
             return []
         kinds = ", ".join(dict.fromkeys(str(K(question.kind).label) for question in questions))
         details = []
@@ -712,8 +892,9 @@ class _Planner:
             details.append(_("%(count)s questions (une par sous-question)") % {"count": len(questions)})
         first = questions[0]
         if first.rows:
-            details.append(_("%(rows)s lignes, %(columns)s colonnes") % {
-                "rows": len(first.rows), "columns": len(first.choices)})
+            details.append(
+                _("%(rows)s lignes, %(columns)s colonnes") % {"rows": len(first.rows), "columns": len(first.choices)}
+            )
         elif first.choices:
             details.append(_("%(count)s choix") % {"count": len(first.choices)})
         if first.required:
@@ -724,40 +905,61 @@ class _Planner:
             details.append(_("liste déroulante"))
         if first.randomize:
             details.append(_("ordre aléatoire"))
-        self.done(_("%(where)s (%(letter)s, %(type)s) → %(kinds)s%(details)s.") % {
-            "where": where, "letter": kind_letter, "type": type_name, "kinds": kinds,
-            "details": (" : " + ", ".join(str(detail) for detail in details)) if details else ""})
+        self.done(
+            _("%(where)s (%(letter)s, %(type)s) → %(kinds)s%(details)s.")
+            % {
+                "where": where,
+                "letter": kind_letter,
+                "type": type_name,
+                "kinds": kinds,
+                "details": (" : " + ", ".join(str(detail) for detail in details)) if details else "",
+            }
+        )
         return questions
 
     def _report_common(self, record, where):
         if record["relevance"] not in ("", "1"):
-            self.missed(_("%(where)s : condition « %(condition)s » non importée, la question est toujours "
-                          "affichée.") % {"where": where, "condition": _short(record["relevance"], 200)})
+            self.missed(
+                _("%(where)s : condition « %(condition)s » non importée, la question est toujours affichée.")
+                % {"where": where, "condition": _short(record["relevance"], 200)}
+            )
         if record["mandatory"] == "S":
             self.done(_("%(where)s : réponse obligatoire « souple » → obligatoire.") % {"where": where})
         if record["preg"]:
-            self.missed(_("%(where)s : validation par expression « %(preg)s » non importée.") % {
-                "where": where, "preg": _short(record["preg"], 120)})
+            self.missed(
+                _("%(where)s : validation par expression « %(preg)s » non importée.")
+                % {"where": where, "preg": _short(record["preg"], 120)}
+            )
         if any((texts.get("script") or "").strip() for texts in record["texts"].values()):
             self.missed(_("%(where)s : script non importé.") % {"where": where})
         attributes = self.attributes.get(record["qid"], {})
         if attributes.get("hidden") == "1":
-            self.missed(_("%(where)s : question cachée dans LimeSurvey, importée visible (à revoir).") % {
-                "where": where})
+            self.missed(
+                _("%(where)s : question cachée dans LimeSurvey, importée visible (à revoir).") % {"where": where}
+            )
         for name, label in ATTRIBUTE_NOTES.items():
             if attributes.get(name, "") not in UNSET and not (
-                    name in ("min_num_value", "max_num_value") and record["type"] != "K"):
-                self.missed(_("%(where)s : réglage non importé, %(what)s « %(value)s ».") % {
-                    "where": where, "what": label, "value": _short(attributes[name], 120)})
+                name in ("min_num_value", "max_num_value") and record["type"] != "K"
+            ):
+                self.missed(
+                    _("%(where)s : réglage non importé, %(what)s « %(value)s ».")
+                    % {"where": where, "what": label, "value": _short(attributes[name], 120)}
+                )
 
     def base_question(self, record, where, kind, *, code=None, text=None):
-        text_fr, text_en = text or self.pair(record["texts"], "question", where, _("texte"),
-                                             fallback=record["title"] or str(record["qid"]))
+        text_fr, text_en = text or self.pair(
+            record["texts"], "question", where, _("texte"), fallback=record["title"] or str(record["qid"])
+        )
         help_fr, help_en = self.pair(record["texts"], "help", where, _("aide"), fallback=None)
         return PlannedQuestion(
-            code=self.unique_code(code or _code(record["title"], f"Q{record['qid']}"), where), kind=kind,
-            text_fr=text_fr, text_en=text_en, help_fr=help_fr, help_en=help_en,
-            required=record["mandatory"] in ("Y", "S") and kind != K.DISPLAY)
+            code=self.unique_code(code or _code(record["title"], f"Q{record['qid']}"), where),
+            kind=kind,
+            text_fr=text_fr,
+            text_en=text_en,
+            help_fr=help_fr,
+            help_en=help_en,
+            required=record["mandatory"] in ("Y", "S") and kind != K.DISPLAY,
+        )
 
     def randomized(self, record):
         return self.attributes.get(record["qid"], {}).get("random_order", "") not in UNSET
@@ -767,8 +969,10 @@ class _Planner:
         if value == "":
             return None
         if not value.isdigit() or int(value) > 32767:
-            self.missed(_("%(where)s : %(name)s « %(value)s » n'est pas un nombre de choix, non importé.") % {
-                "where": where, "name": name, "value": _short(value, 120)})
+            self.missed(
+                _("%(where)s : %(name)s « %(value)s » n'est pas un nombre de choix, non importé.")
+                % {"where": where, "name": name, "value": _short(value, 120)}
+            )
             return None
         return int(value) or None
 
@@ -781,8 +985,10 @@ class _Planner:
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite() or abs(number) >= Decimal(10) ** 10:
-            self.missed(_("%(where)s : %(name)s « %(value)s » n'est pas un nombre utilisable, non importé.") % {
-                "where": where, "name": name, "value": _short(value, 120)})
+            self.missed(
+                _("%(where)s : %(name)s « %(value)s » n'est pas un nombre utilisable, non importé.")
+                % {"where": where, "name": name, "value": _short(value, 120)}
+            )
             return None
         return number.quantize(Decimal("0.0001"))
 
@@ -808,8 +1014,10 @@ class _Planner:
         low = self.count_attribute(record, "min_answers", where)
         high = self.count_attribute(record, "max_answers", where)
         if low is not None and high is not None and low > high:
-            self.missed(_("%(where)s : minimum de choix (%(low)s) supérieur au maximum (%(high)s), non importés.") % {
-                "where": where, "low": low, "high": high})
+            self.missed(
+                _("%(where)s : minimum de choix (%(low)s) supérieur au maximum (%(high)s), non importés.")
+                % {"where": where, "low": low, "high": high}
+            )
             low = high = None
         question.min_choices, question.max_choices = low, high
         if record["type"] == "P":
@@ -832,15 +1040,19 @@ class _Planner:
 
     def _type_array(self, record, where):
         if record["type"] == "H":
-            self.missed(_("%(where)s : tableau par colonne, affiché par lignes (mêmes réponses, présentation "
-                          "transposée).") % {"where": where})
+            self.missed(
+                _("%(where)s : tableau par colonne, affiché par lignes (mêmes réponses, présentation transposée).")
+                % {"where": where}
+            )
         return self._matrix(record, where, self.answer_options(record, where))
 
     def _type_dual_scale(self, record, where):
         second = self.answer_options(record, where, scale=1)
         if second:
-            self.missed(_("%(where)s : seconde échelle (%(count)s choix) non importée, seule la première l'est.") % {
-                "where": where, "count": len(second)})
+            self.missed(
+                _("%(where)s : seconde échelle (%(count)s choix) non importée, seule la première l'est.")
+                % {"where": where, "count": len(second)}
+            )
         return self._matrix(record, where, self.answer_options(record, where))
 
     def _type_array_fixed(self, record, where):
@@ -856,19 +1068,26 @@ class _Planner:
         low = self.number_attribute(record, "min_num_value_n", where)
         high = self.number_attribute(record, "max_num_value_n", where)
         if low is not None and high is not None and low > high:
-            self.missed(_("%(where)s : minimum (%(low)s) supérieur au maximum (%(high)s), non importés.") % {
-                "where": where, "low": low, "high": high})
+            self.missed(
+                _("%(where)s : minimum (%(low)s) supérieur au maximum (%(high)s), non importés.")
+                % {"where": where, "low": low, "high": high}
+            )
             low = high = None
         question.min_value, question.max_value = low, high
 
     def _per_subquestion(self, record, where, kind):
-        text_fr, text_en = self.pair(record["texts"], "question", where, _("texte"),
-                                     fallback=record["title"] or str(record["qid"]))
+        text_fr, text_en = self.pair(
+            record["texts"], "question", where, _("texte"), fallback=record["title"] or str(record["qid"])
+        )
         questions = []
         for code, label_fr, label_en in self.sub_options(record, where, _("sous-question")):
             question = self.base_question(
-                record, where, kind, code=f"{_code(record['title'], 'Q' + str(record['qid']))}_{code}",
-                text=(f"{text_fr} — {label_fr}", f"{text_en} — {label_en or label_fr}" if text_en else ""))
+                record,
+                where,
+                kind,
+                code=f"{_code(record['title'], 'Q' + str(record['qid']))}_{code}",
+                text=(f"{text_fr} — {label_fr}", f"{text_en} — {label_en or label_fr}" if text_en else ""),
+            )
             if kind == K.NUMBER:
                 self._number_bounds(question, record, where)
             questions.append(question)
@@ -924,10 +1143,29 @@ class _Planner:
 
 
 TYPE_METHODS = {
-    "L": "list", "!": "list", "O": "list", "M": "multiple", "P": "multiple", "F": "array", "H": "array",
-    "A": "array_fixed", "B": "array_fixed", "C": "array_fixed", "E": "array_fixed", "1": "dual_scale",
-    "N": "number", "K": "multiple_numbers", "S": "short_text", "T": "long_text", "U": "long_text",
-    "Q": "multiple_texts", "R": "ranking", "Y": "yes_no", "G": "gender", "5": "five_points", "D": "date",
+    "L": "list",
+    "!": "list",
+    "O": "list",
+    "M": "multiple",
+    "P": "multiple",
+    "F": "array",
+    "H": "array",
+    "A": "array_fixed",
+    "B": "array_fixed",
+    "C": "array_fixed",
+    "E": "array_fixed",
+    "1": "dual_scale",
+    "N": "number",
+    "K": "multiple_numbers",
+    "S": "short_text",
+    "T": "long_text",
+    "U": "long_text",
+    "Q": "multiple_texts",
+    "R": "ranking",
+    "Y": "yes_no",
+    "G": "gender",
+    "5": "five_points",
+    "D": "date",
     "X": "display",
 }
 
@@ -940,15 +1178,19 @@ def survey_plan(source):
 
 # --- writing -----------------------------------------------------------------------------------------------
 
+
 def campaign_problem(campaign):
     """Why ``campaign`` cannot receive an imported survey, or None."""
     if campaign.kind == Campaign.Kind.IDEATION:
-        return _("La campagne « %(campaign)s » ne recueille que des idées : choisissez une campagne de type "
-                 "questionnaire.") % {"campaign": campaign}
+        return _(
+            "La campagne « %(campaign)s » ne recueille que des idées : choisissez une campagne de type questionnaire."
+        ) % {"campaign": campaign}
     existing = Survey.objects.filter(campaign=campaign).first()
     if existing is not None:
         return _("La campagne « %(campaign)s » a déjà un questionnaire (« %(survey)s »).") % {
-            "campaign": campaign, "survey": existing}
+            "campaign": campaign,
+            "survey": existing,
+        }
     return None
 
 
@@ -972,30 +1214,69 @@ def survey_import(source, *, campaign=None):
 
 def _plan_write(plan, campaign):
     survey = Survey.objects.create(
-        campaign=campaign, title_fr=plan.title_fr, title_en=plan.title_en, concept_fr=plan.concept_fr,
-        concept_en=plan.concept_en, thank_you_fr=plan.thank_you_fr, thank_you_en=plan.thank_you_en,
-        anonymous=plan.anonymous, source=plan.report["source"][:200], import_report=plan.report)
-    sections = Section.objects.bulk_create([
-        Section(survey=survey, sort_order=order, title_fr=planned.title_fr, title_en=planned.title_en,
-                intro_fr=planned.intro_fr, intro_en=planned.intro_en)
-        for order, planned in enumerate(plan.sections)])
+        campaign=campaign,
+        title_fr=plan.title_fr,
+        title_en=plan.title_en,
+        concept_fr=plan.concept_fr,
+        concept_en=plan.concept_en,
+        thank_you_fr=plan.thank_you_fr,
+        thank_you_en=plan.thank_you_en,
+        anonymous=plan.anonymous,
+        source=plan.report["source"][:200],
+        import_report=plan.report,
+    )
+    sections = Section.objects.bulk_create(
+        [
+            Section(
+                survey=survey,
+                sort_order=order,
+                title_fr=planned.title_fr,
+                title_en=planned.title_en,
+                intro_fr=planned.intro_fr,
+                intro_en=planned.intro_en,
+            )
+            for order, planned in enumerate(plan.sections)
+        ]
+    )
     planned_questions, questions = [], []
     for section, planned_section in zip(sections, plan.sections):
         for order, planned in enumerate(planned_section.questions):
             planned_questions.append(planned)
-            questions.append(Question(
-                survey=survey, section=section, sort_order=order, code=planned.code, kind=planned.kind,
-                text_fr=planned.text_fr, text_en=planned.text_en, help_fr=planned.help_fr, help_en=planned.help_en,
-                required=planned.required, dropdown=planned.dropdown, allow_other=planned.allow_other,
-                randomize=planned.randomize, min_choices=planned.min_choices, max_choices=planned.max_choices,
-                min_value=planned.min_value, max_value=planned.max_value, points=planned.points))
+            questions.append(
+                Question(
+                    survey=survey,
+                    section=section,
+                    sort_order=order,
+                    code=planned.code,
+                    kind=planned.kind,
+                    text_fr=planned.text_fr,
+                    text_en=planned.text_en,
+                    help_fr=planned.help_fr,
+                    help_en=planned.help_en,
+                    required=planned.required,
+                    dropdown=planned.dropdown,
+                    allow_other=planned.allow_other,
+                    randomize=planned.randomize,
+                    min_choices=planned.min_choices,
+                    max_choices=planned.max_choices,
+                    min_value=planned.min_value,
+                    max_value=planned.max_value,
+                    points=planned.points,
+                )
+            )
     Question.objects.bulk_create(questions)
-    Choice.objects.bulk_create([
-        Choice(question=question, sort_order=order, code=code, label_fr=label_fr, label_en=label_en)
-        for question, planned in zip(questions, planned_questions)
-        for order, (code, label_fr, label_en) in enumerate(planned.choices)])
-    MatrixRow.objects.bulk_create([
-        MatrixRow(question=question, sort_order=order, code=code, label_fr=label_fr, label_en=label_en)
-        for question, planned in zip(questions, planned_questions)
-        for order, (code, label_fr, label_en) in enumerate(planned.rows)])
+    Choice.objects.bulk_create(
+        [
+            Choice(question=question, sort_order=order, code=code, label_fr=label_fr, label_en=label_en)
+            for question, planned in zip(questions, planned_questions)
+            for order, (code, label_fr, label_en) in enumerate(planned.choices)
+        ]
+    )
+    MatrixRow.objects.bulk_create(
+        [
+            MatrixRow(question=question, sort_order=order, code=code, label_fr=label_fr, label_en=label_en)
+            for question, planned in zip(questions, planned_questions)
+            for order, (code, label_fr, label_en) in enumerate(planned.rows)
+        ]
+    )
     return survey

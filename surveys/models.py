@@ -12,29 +12,47 @@ from wagtail.models import Orderable
 from campaigns.locales import localized
 from campaigns.models import Campaign, Invitation, Locale
 
-CODE_HELP = _("Lettres, chiffres, tirets et soulignés ; unique dans le questionnaire. Sert de colonne dans les exports.")
+CODE_HELP = _(
+    "Lettres, chiffres, tirets et soulignés ; unique dans le questionnaire. Sert de colonne dans les exports."
+)
 
 
 class Survey(ClusterableModel):
     campaign = models.OneToOneField(
-        Campaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="survey",
-        limit_choices_to={"kind__in": [Campaign.Kind.SURVEY, Campaign.Kind.BOTH]}, verbose_name=_("campagne"),
-        help_text=_("Le questionnaire auquel mène le lien personnel des ambassadeurs invités à cette campagne."))
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="survey",
+        limit_choices_to={"kind__in": [Campaign.Kind.SURVEY, Campaign.Kind.BOTH]},
+        verbose_name=_("campagne"),
+        help_text=_("Le questionnaire auquel mène le lien personnel des ambassadeurs invités à cette campagne."),
+    )
     title_fr = models.CharField(_("titre (français)"), max_length=200)
     title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
-    concept_fr = RichTextField(_("concept présenté (français)"), blank=True,
-                               features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
-    concept_en = RichTextField(_("concept présenté (anglais)"), blank=True,
-                               features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
-    concept_image = models.ForeignKey("wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="+", verbose_name=_("image du concept"))
+    concept_fr = RichTextField(
+        _("concept présenté (français)"), blank=True, features=["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+    )
+    concept_en = RichTextField(
+        _("concept présenté (anglais)"), blank=True, features=["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+    )
+    concept_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("image du concept"),
+    )
     concept_image_alt_fr = models.CharField(_("description de l'image (français)"), max_length=250, blank=True)
     concept_image_alt_en = models.CharField(_("description de l'image (anglais)"), max_length=250, blank=True)
     thank_you_fr = models.TextField(_("message de remerciement (français)"), blank=True)
     thank_you_en = models.TextField(_("message de remerciement (anglais)"), blank=True)
     anonymous = models.BooleanField(
-        _("anonyme"), default=False,
-        help_text=_("Les résultats et les exports ne relient jamais les réponses à l'identité des ambassadeurs."))
+        _("anonyme"),
+        default=False,
+        help_text=_("Les résultats et les exports ne relient jamais les réponses à l'identité des ambassadeurs."),
+    )
     source = models.CharField(_("origine"), max_length=200, blank=True, editable=False)
     import_report = models.JSONField(_("rapport d'import"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -53,8 +71,13 @@ class Survey(ClusterableModel):
 
     def clean(self):
         if self.campaign_id and self.campaign.kind == Campaign.Kind.IDEATION:
-            raise ValidationError({"campaign": _("Cette campagne ne recueille que des idées : choisissez une "
-                                                 "campagne de type questionnaire.")})
+            raise ValidationError(
+                {
+                    "campaign": _(
+                        "Cette campagne ne recueille que des idées : choisissez une campagne de type questionnaire."
+                    )
+                }
+            )
 
 
 class Condition(models.Model):
@@ -62,12 +85,20 @@ class Condition(models.Model):
     (choice codes; "oui"/"non" for yes/no; numbers for scales; "*" for any answer). Evaluated on the server."""
 
     show_if_question = models.ForeignKey(
-        "surveys.Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "surveys.Question",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("seulement si la question"),
-        help_text=_("Une question d'une page précédente du même questionnaire."))
+        help_text=_("Une question d'une page précédente du même questionnaire."),
+    )
     show_if_values = models.CharField(
-        _("a pour réponse l'une de"), max_length=500, blank=True,
-        help_text=_("Codes de choix, « oui » ou « non », nombres, séparés par des virgules ; « * » : toute réponse."))
+        _("a pour réponse l'une de"),
+        max_length=500,
+        blank=True,
+        help_text=_("Codes de choix, « oui » ou « non », nombres, séparés par des virgules ; « * » : toute réponse."),
+    )
 
     class Meta:
         abstract = True
@@ -117,8 +148,9 @@ class Question(ClusterableModel, Condition):
     WITH_CHOICES = {Kind.SINGLE, Kind.MULTIPLE, Kind.LIKERT, Kind.MATRIX, Kind.RANKING}
     WITH_OTHER = {Kind.SINGLE, Kind.MULTIPLE}
 
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions",
-                               verbose_name=_("questionnaire"))
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("questionnaire")
+    )
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("page"))
     sort_order = models.PositiveIntegerField(_("ordre dans la page"), default=0)
     code = models.CharField(_("code"), max_length=40, help_text=CODE_HELP)
@@ -128,16 +160,18 @@ class Question(ClusterableModel, Condition):
     help_fr = models.TextField(_("aide (français)"), blank=True)
     help_en = models.TextField(_("aide (anglais)"), blank=True)
     required = models.BooleanField(_("réponse obligatoire"), default=False)
-    dropdown = models.BooleanField(_("liste déroulante"), default=False,
-                                   help_text=_("Choix unique : une liste déroulante plutôt que des boutons."))
+    dropdown = models.BooleanField(
+        _("liste déroulante"), default=False, help_text=_("Choix unique : une liste déroulante plutôt que des boutons.")
+    )
     allow_other = models.BooleanField(_("choix « Autre » avec un champ texte"), default=False)
     randomize = models.BooleanField(_("choix dans un ordre aléatoire"), default=False)
     min_choices = models.PositiveSmallIntegerField(_("choix minimum"), null=True, blank=True)
     max_choices = models.PositiveSmallIntegerField(_("choix maximum"), null=True, blank=True)
     min_value = models.DecimalField(_("valeur minimale"), max_digits=14, decimal_places=4, null=True, blank=True)
     max_value = models.DecimalField(_("valeur maximale"), max_digits=14, decimal_places=4, null=True, blank=True)
-    points = models.PositiveSmallIntegerField(_("nombre de points"), null=True, blank=True,
-                                              help_text=_("Note sur une échelle : de 2 à 11 points."))
+    points = models.PositiveSmallIntegerField(
+        _("nombre de points"), null=True, blank=True, help_text=_("Note sur une échelle : de 2 à 11 points.")
+    )
     low_label_fr = models.CharField(_("libellé du bas (français)"), max_length=100, blank=True)
     low_label_en = models.CharField(_("libellé du bas (anglais)"), max_length=100, blank=True)
     high_label_fr = models.CharField(_("libellé du haut (français)"), max_length=100, blank=True)
@@ -149,14 +183,22 @@ class Question(ClusterableModel, Condition):
         verbose_name_plural = _("questions")
         constraints = [
             models.UniqueConstraint(fields=["survey", "code"], name="question_code_unique_in_survey"),
-            models.CheckConstraint(condition=models.Q(points__isnull=True) | models.Q(points__gte=2, points__lte=11),
-                                   name="question_points_range"),
-            models.CheckConstraint(condition=models.Q(min_choices__isnull=True) | models.Q(max_choices__isnull=True)
-                                   | models.Q(min_choices__lte=models.F("max_choices")),
-                                   name="question_choices_min_le_max"),
-            models.CheckConstraint(condition=models.Q(min_value__isnull=True) | models.Q(max_value__isnull=True)
-                                   | models.Q(min_value__lte=models.F("max_value")),
-                                   name="question_values_min_le_max"),
+            models.CheckConstraint(
+                condition=models.Q(points__isnull=True) | models.Q(points__gte=2, points__lte=11),
+                name="question_points_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_choices__isnull=True)
+                | models.Q(max_choices__isnull=True)
+                | models.Q(min_choices__lte=models.F("max_choices")),
+                name="question_choices_min_le_max",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_value__isnull=True)
+                | models.Q(max_value__isnull=True)
+                | models.Q(min_value__lte=models.F("max_value")),
+                name="question_values_min_le_max",
+            ),
         ]
 
     def __str__(self):
@@ -180,14 +222,15 @@ class Question(ClusterableModel, Condition):
             errors["section"] = _("Cette page appartient à un autre questionnaire.")
         if self.kind == self.Kind.SCALE and not self.points:
             errors["points"] = _("Une note sur une échelle a un nombre de points (de 2 à 11).")
-        if (self.min_choices is not None and self.max_choices is not None and self.min_choices > self.max_choices):
+        if self.min_choices is not None and self.max_choices is not None and self.min_choices > self.max_choices:
             errors["max_choices"] = _("Le maximum est inférieur au minimum.")
-        if (self.min_value is not None and self.max_value is not None and self.min_value > self.max_value):
+        if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
             errors["max_value"] = _("Le maximum est inférieur au minimum.")
         if self.show_if_question_id:
             earlier = self.show_if_question
             if earlier.survey_id != self.survey_id or (
-                    self.section_id and earlier.section.sort_order >= self.section.sort_order):
+                self.section_id and earlier.section.sort_order >= self.section.sort_order
+            ):
                 errors["show_if_question"] = _("La condition doit porter sur une question d'une page précédente.")
         if self.pk and self.answers.exists():
             stored = Question.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
@@ -267,8 +310,13 @@ class Answer(models.Model):
         verbose_name = _("réponse à une question")
         verbose_name_plural = _("réponses aux questions")
         constraints = [
-            models.CheckConstraint(condition=models.Q(choice__isnull=False) | models.Q(number__isnull=False)
-                                   | models.Q(date__isnull=False) | ~models.Q(text=""), name="answer_has_a_value"),
+            models.CheckConstraint(
+                condition=models.Q(choice__isnull=False)
+                | models.Q(number__isnull=False)
+                | models.Q(date__isnull=False)
+                | ~models.Q(text=""),
+                name="answer_has_a_value",
+            ),
         ]
         indexes = [
             models.Index(fields=["question", "choice"], name="answer_question_choice"),

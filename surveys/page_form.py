@@ -89,18 +89,23 @@ class PageForm(forms.Form):
                 choices.append((OTHER, _("Autre")))
             field = forms.MultipleChoiceField(choices=choices, required=required, widget=forms.CheckboxSelectMultiple)
         elif kind == K.YES_NO:
-            field = forms.ChoiceField(choices=[(YES, _("Oui")), (NO, _("Non"))], required=required,
-                                      widget=forms.RadioSelect)
+            field = forms.ChoiceField(
+                choices=[(YES, _("Oui")), (NO, _("Non"))], required=required, widget=forms.RadioSelect
+            )
         elif kind in (K.SCALE, K.NPS):
             low, high = (1, question.points or 5) if kind == K.SCALE else (0, 10)
-            field = forms.ChoiceField(choices=[(str(point), str(point)) for point in range(low, high + 1)],
-                                      required=required, widget=forms.RadioSelect(attrs={"class": "scale"}))
+            field = forms.ChoiceField(
+                choices=[(str(point), str(point)) for point in range(low, high + 1)],
+                required=required,
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
+            )
         elif kind == K.MATRIX:
             names = []
             for row in question.rows.all():
                 row_name = field_name(question, f"_r{row.pk}")
-                self.fields[row_name] = forms.ChoiceField(choices=choices, required=required, label=row.label(locale),
-                                                          widget=forms.RadioSelect)
+                self.fields[row_name] = forms.ChoiceField(
+                    choices=choices, required=required, label=row.label(locale), widget=forms.RadioSelect
+                )
                 names.append(row_name)
             return names
         elif kind == K.RANKING:
@@ -112,11 +117,20 @@ class PageForm(forms.Form):
                 names.append(rank_name)
             return names
         elif kind == K.NUMBER:
-            field = NumberField(required=required, min_value=question.min_value, max_value=question.max_value,
-                                max_digits=14, decimal_places=4, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+            field = NumberField(
+                required=required,
+                min_value=question.min_value,
+                max_value=question.max_value,
+                max_digits=14,
+                decimal_places=4,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+            )
         elif kind == K.DATE:
-            field = forms.DateField(required=required, input_formats=DATE_FORMATS,
-                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+            field = forms.DateField(
+                required=required,
+                input_formats=DATE_FORMATS,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
         else:  # short and long texts
             limit = TEXT_LIMITS[kind]
             widget = forms.Textarea(attrs={"rows": 6}) if kind == K.LONG_TEXT else forms.TextInput
@@ -126,7 +140,8 @@ class PageForm(forms.Form):
         names = [name]
         if question.allow_other and kind in Question.WITH_OTHER:
             self.fields[field_name(question, "_other")] = forms.CharField(
-                required=False, max_length=500, label=_("Précisez"))
+                required=False, max_length=500, label=_("Précisez")
+            )
             names.append(field_name(question, "_other"))
         return names
 
@@ -147,8 +162,9 @@ class PageForm(forms.Form):
         if OTHER in picked and not other:
             self.add_error(field_name(question, "_other"), _("Précisez votre réponse « Autre »."))
         elif other and OTHER not in picked:
-            self.add_error(field_name(question, "_other"),
-                           _("Cochez « Autre » pour donner cette réponse, ou effacez le texte."))
+            self.add_error(
+                field_name(question, "_other"), _("Cochez « Autre » pour donner cette réponse, ou effacez le texte.")
+            )
 
     def _check_single(self, question, cleaned):
         if question.allow_other:
@@ -161,13 +177,25 @@ class PageForm(forms.Form):
             self._check_other(question, set(picked), cleaned)
         count = len(picked)
         if question.max_choices is not None and count > question.max_choices:
-            self.add_error(field_name(question), ngettext(
-                "Choisissez au plus %(count)d réponse.", "Choisissez au plus %(count)d réponses.",
-                question.max_choices) % {"count": question.max_choices})
+            self.add_error(
+                field_name(question),
+                ngettext(
+                    "Choisissez au plus %(count)d réponse.",
+                    "Choisissez au plus %(count)d réponses.",
+                    question.max_choices,
+                )
+                % {"count": question.max_choices},
+            )
         elif self.strict and count and question.min_choices and count < question.min_choices:
-            self.add_error(field_name(question), ngettext(
-                "Choisissez au moins %(count)d réponse.", "Choisissez au moins %(count)d réponses.",
-                question.min_choices) % {"count": question.min_choices})
+            self.add_error(
+                field_name(question),
+                ngettext(
+                    "Choisissez au moins %(count)d réponse.",
+                    "Choisissez au moins %(count)d réponses.",
+                    question.min_choices,
+                )
+                % {"count": question.min_choices},
+            )
 
     def _check_ranking(self, question, cleaned):
         names = self.fields_of[question.pk]
@@ -184,8 +212,11 @@ class PageForm(forms.Form):
     def valid_questions(self):
         """The questions whose every field is valid (all of them when the form is valid)."""
         self.is_valid()
-        return [question for question in self.questions
-                if not any(name in self.errors for name in self.fields_of[question.pk])]
+        return [
+            question
+            for question in self.questions
+            if not any(name in self.errors for name in self.fields_of[question.pk])
+        ]
 
     # --- answers ---------------------------------------------------------------------------------------------
 
@@ -199,12 +230,15 @@ class PageForm(forms.Form):
         rows = []
         if kind in (K.SINGLE, K.LIKERT, K.MULTIPLE):
             picked = data.get(name) or []
-            for code in ([picked] if isinstance(picked, str) else picked):
+            for code in [picked] if isinstance(picked, str) else picked:
                 if code == OTHER:
                     rows.append(Answer(question=question, text=data[field_name(question, "_other")].strip()))
                 elif code:
-                    rows.append(Answer(question=question, choice=by_code[code],
-                                       number=position[code] if kind == K.LIKERT else None))
+                    rows.append(
+                        Answer(
+                            question=question, choice=by_code[code], number=position[code] if kind == K.LIKERT else None
+                        )
+                    )
         elif kind == K.YES_NO and data.get(name):
             rows.append(Answer(question=question, number=1 if data[name] == YES else 0))
         elif kind in (K.SCALE, K.NPS) and data.get(name):

@@ -20,8 +20,11 @@ def choice_counts(question):
 def number_summary(question):
     """Count, mean, minimum and maximum of the numbers answered (scale, NPS, number, Likert points, yes as 1),
     in one query."""
-    return submitted_answers(question).filter(number__isnull=False).aggregate(
-        count=Count("pk"), mean=Avg("number"), low=Min("number"), high=Max("number"))
+    return (
+        submitted_answers(question)
+        .filter(number__isnull=False)
+        .aggregate(count=Count("pk"), mean=Avg("number"), low=Min("number"), high=Max("number"))
+    )
 
 
 def response_rows(survey):
@@ -30,10 +33,12 @@ def response_rows(survey):
     questions = {question.pk: question.code for question in Question.objects.filter(survey=survey)}
     responses = Response.objects.filter(survey=survey, submitted_at__isnull=False).order_by("pk")
     fields = ["pk", "submitted_at"] + ([] if survey.anonymous else ["invitation__ambassador__email"])
-    answers = (Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
-               .order_by("response_id", "question_id", "pk")
-               .values_list("response_id", "question_id", "row__code", "choice__code", "number", "date", "text")
-               .iterator(chunk_size=5000))
+    answers = (
+        Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
+        .order_by("response_id", "question_id", "pk")
+        .values_list("response_id", "question_id", "row__code", "choice__code", "number", "date", "text")
+        .iterator(chunk_size=5000)
+    )
     pending = next(answers, None)
     for values in responses.values_list(*fields).iterator(chunk_size=2000):
         row = {"response": values[0], "submitted_at": values[1], "ambassador": None if survey.anonymous else values[2]}

@@ -68,18 +68,31 @@ def survey_page(request, slug, number):
         if request.method == "POST":
             action = request.POST.get("action", "next")
             strict = action == "next"
-            form = page_form(plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST,
-                             strict=strict)
+            form = page_form(
+                plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST, strict=strict
+            )
             if strict and not form.is_valid():
                 return _render_page(request, plan, section, form, number, len(sections), response, status=400)
             resume = number if action != "next" else min(number + 1, len(sections))
-            page_save(invitation=invitation, plan=plan, section=section, form=form, locale=locale,
-                      resume_page=resume, strict=strict)
+            page_save(
+                invitation=invitation,
+                plan=plan,
+                section=section,
+                form=form,
+                locale=locale,
+                resume_page=resume,
+                strict=strict,
+            )
             if action == "back":
                 return redirect(_page_url(slug, max(1, number - 1)))
             if action == "later":
-                messages.success(request, _("Vos réponses sont enregistrées. Reprenez quand vous voulez avec le "
-                                            "lien de votre e-mail d'invitation."))
+                messages.success(
+                    request,
+                    _(
+                        "Vos réponses sont enregistrées. Reprenez quand vous voulez avec le "
+                        "lien de votre e-mail d'invitation."
+                    ),
+                )
                 return redirect(_page_url(slug, number))
             if not last:
                 return redirect(_page_url(slug, number + 1))
@@ -94,11 +107,23 @@ def survey_page(request, slug, number):
 
 
 def _render_page(request, plan, section, form, number, count, response, status=200):
-    return render(request, "surveys/survey_page.html", {
-        "survey": plan.survey, "section": section, "form": form, "number": number, "count": count,
-        "last": number == count, "campaign": plan.survey.campaign, "locale": translation.get_language(),
-        "items": page_items(plan, section, form), "submitted": bool(response and response.submitted_at),
-    }, status=status)
+    return render(
+        request,
+        "surveys/survey_page.html",
+        {
+            "survey": plan.survey,
+            "section": section,
+            "form": form,
+            "number": number,
+            "count": count,
+            "last": number == count,
+            "campaign": plan.survey.campaign,
+            "locale": translation.get_language(),
+            "items": page_items(plan, section, form),
+            "submitted": bool(response and response.submitted_at),
+        },
+        status=status,
+    )
 
 
 SINGLE_INPUT = {Question.Kind.NUMBER, Question.Kind.DATE, Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT}
@@ -119,10 +144,10 @@ def page_items(plan, section, form, every_question=False):
                 described += [f"q{question.pk}-error-{index}" for index in range(1, len(errors) + 1)]
             if described:
                 attrs["aria-describedby"] = " ".join(described)
-        single = question.kind in SINGLE_INPUT or (
-            question.kind == Question.Kind.SINGLE and question.dropdown)
-        items.append({"question": question, "fields": [form[name] for name in names], "errors": errors,
-                      "grouped": not single})
+        single = question.kind in SINGLE_INPUT or (question.kind == Question.Kind.SINGLE and question.dropdown)
+        items.append(
+            {"question": question, "fields": [form[name] for name in names], "errors": errors, "grouped": not single}
+        )
     return items
 
 
@@ -136,7 +161,13 @@ def survey_thanks(request, slug):
         response = Response.objects.filter(invitation=invitation).first()
         if response is None or response.submitted_at is None:
             return redirect("surveys:start", slug)
-        return render(request, "surveys/thanks.html", {
-            "survey": survey, "campaign": invitation.campaign, "response": response,
-            "message": localized(survey, "thank_you"),
-        })
+        return render(
+            request,
+            "surveys/thanks.html",
+            {
+                "survey": survey,
+                "campaign": invitation.campaign,
+                "response": response,
+                "message": localized(survey, "thank_you"),
+            },
+        )

@@ -14,7 +14,8 @@ from surveys import admin_views as views
 from surveys.models import Question, Survey
 
 CONDITION_PANEL = MultiFieldPanel(
-    [FieldPanel("show_if_question"), FieldPanel("show_if_values")], heading=_("Condition d'affichage"))
+    [FieldPanel("show_if_question"), FieldPanel("show_if_values")], heading=_("Condition d'affichage")
+)
 
 
 class SurveyViewSet(SnippetViewSet):
@@ -25,24 +26,43 @@ class SurveyViewSet(SnippetViewSet):
     search_fields = ["title_fr", "title_en"]
     search_backend_name = None
     copy_view_enabled = False
-    edit_handler = TabbedInterface([
-        ObjectList([
-            FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
-            FieldPanel("campaign"), FieldPanel("anonymous"),
-        ], heading=_("Questionnaire")),
-        ObjectList([
-            FieldPanel("concept_fr"), FieldPanel("concept_en"), FieldPanel("concept_image"),
-            FieldRowPanel([FieldPanel("concept_image_alt_fr"), FieldPanel("concept_image_alt_en")]),
-        ], heading=_("Concept")),
-        ObjectList([
-            InlinePanel("sections", label=_("page"), heading=_("Pages du questionnaire"), panels=[
-                FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
-                FieldRowPanel([FieldPanel("intro_fr"), FieldPanel("intro_en")]),
-                CONDITION_PANEL,
-            ]),
-        ], heading=_("Pages")),
-        ObjectList([FieldPanel("thank_you_fr"), FieldPanel("thank_you_en")], heading=_("Remerciements")),
-    ])
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
+                    FieldPanel("campaign"),
+                    FieldPanel("anonymous"),
+                ],
+                heading=_("Questionnaire"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("concept_fr"),
+                    FieldPanel("concept_en"),
+                    FieldPanel("concept_image"),
+                    FieldRowPanel([FieldPanel("concept_image_alt_fr"), FieldPanel("concept_image_alt_en")]),
+                ],
+                heading=_("Concept"),
+            ),
+            ObjectList(
+                [
+                    InlinePanel(
+                        "sections",
+                        label=_("page"),
+                        heading=_("Pages du questionnaire"),
+                        panels=[
+                            FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
+                            FieldRowPanel([FieldPanel("intro_fr"), FieldPanel("intro_en")]),
+                            CONDITION_PANEL,
+                        ],
+                    ),
+                ],
+                heading=_("Pages"),
+            ),
+            ObjectList([FieldPanel("thank_you_fr"), FieldPanel("thank_you_en")], heading=_("Remerciements")),
+        ]
+    )
 
 
 class QuestionViewSet(SnippetViewSet):
@@ -53,30 +73,48 @@ class QuestionViewSet(SnippetViewSet):
     list_filter = ["survey", "kind"]
     search_fields = ["code", "text_fr", "text_en"]
     search_backend_name = None
-    edit_handler = TabbedInterface([
-        ObjectList([
-            FieldRowPanel([FieldPanel("survey"), FieldPanel("section"), FieldPanel("sort_order")]),
-            FieldRowPanel([FieldPanel("code"), FieldPanel("kind"), FieldPanel("required")]),
-            FieldRowPanel([FieldPanel("text_fr"), FieldPanel("text_en")]),
-            FieldRowPanel([FieldPanel("help_fr"), FieldPanel("help_en")]),
-        ], heading=_("Question")),
-        ObjectList([
-            InlinePanel("choices", label=_("choix"), heading=_("Choix (ou points d'une échelle de Likert, "
-                                                               "colonnes d'un tableau)"), panels=[
-                FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])]),
-            InlinePanel("rows", label=_("ligne"), heading=_("Lignes d'un tableau"), panels=[
-                FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])]),
-            FieldRowPanel([FieldPanel("dropdown"), FieldPanel("allow_other"), FieldPanel("randomize")]),
-            FieldRowPanel([FieldPanel("min_choices"), FieldPanel("max_choices")]),
-        ], heading=_("Choix")),
-        ObjectList([
-            FieldRowPanel([FieldPanel("min_value"), FieldPanel("max_value")]),
-            FieldPanel("points"),
-            FieldRowPanel([FieldPanel("low_label_fr"), FieldPanel("low_label_en")]),
-            FieldRowPanel([FieldPanel("high_label_fr"), FieldPanel("high_label_en")]),
-        ], heading=_("Nombres et échelles")),
-        ObjectList([CONDITION_PANEL], heading=_("Condition")),
-    ])
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("survey"), FieldPanel("section"), FieldPanel("sort_order")]),
+                    FieldRowPanel([FieldPanel("code"), FieldPanel("kind"), FieldPanel("required")]),
+                    FieldRowPanel([FieldPanel("text_fr"), FieldPanel("text_en")]),
+                    FieldRowPanel([FieldPanel("help_fr"), FieldPanel("help_en")]),
+                ],
+                heading=_("Question"),
+            ),
+            ObjectList(
+                [
+                    InlinePanel(
+                        "choices",
+                        label=_("choix"),
+                        heading=_("Choix (ou points d'une échelle de Likert, colonnes d'un tableau)"),
+                        panels=[FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])],
+                    ),
+                    InlinePanel(
+                        "rows",
+                        label=_("ligne"),
+                        heading=_("Lignes d'un tableau"),
+                        panels=[FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])],
+                    ),
+                    FieldRowPanel([FieldPanel("dropdown"), FieldPanel("allow_other"), FieldPanel("randomize")]),
+                    FieldRowPanel([FieldPanel("min_choices"), FieldPanel("max_choices")]),
+                ],
+                heading=_("Choix"),
+            ),
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("min_value"), FieldPanel("max_value")]),
+                    FieldPanel("points"),
+                    FieldRowPanel([FieldPanel("low_label_fr"), FieldPanel("low_label_en")]),
+                    FieldRowPanel([FieldPanel("high_label_fr"), FieldPanel("high_label_en")]),
+                ],
+                heading=_("Nombres et échelles"),
+            ),
+            ObjectList([CONDITION_PANEL], heading=_("Condition")),
+        ]
+    )
 
     def get_queryset(self, request):
         return Question.objects.select_related("survey", "section")
@@ -123,7 +161,12 @@ def register_survey_viewsets():
 @hooks.register("register_snippet_listing_buttons")
 def survey_listing_buttons(snippet, user, next_url=None):
     if isinstance(snippet, Survey):
-        yield ListingButton(_("Aperçu"), reverse("survey_preview:page", args=[snippet.pk, 1]), icon_name="view",
-                            priority=5)
-        yield ListingButton(_("Questions"), reverse("wagtailsnippets_surveys_question:list") + f"?survey={snippet.pk}",
-                            icon_name="help", priority=6)
+        yield ListingButton(
+            _("Aperçu"), reverse("survey_preview:page", args=[snippet.pk, 1]), icon_name="view", priority=5
+        )
+        yield ListingButton(
+            _("Questions"),
+            reverse("wagtailsnippets_surveys_question:list") + f"?survey={snippet.pk}",
+            icon_name="help",
+            priority=6,
+        )

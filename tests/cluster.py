@@ -47,8 +47,14 @@ class Cluster:
 
     def start(self):
         log = (self.log_dir / f"qcluster-{len(self.processes) + 1}.log").open("wb")
-        process = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=ROOT, env=self.env,
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         self.processes.append(process)
         return process
@@ -106,8 +112,11 @@ class WebServer:
 
     def __init__(self, env, log_dir, *, workers=2, threads=4):
         (log_dir / "web_test_settings.py").write_text(WEB_SETTINGS)
-        self.env = {**env, "DJANGO_SETTINGS_MODULE": "web_test_settings",
-                    "PYTHONPATH": os.pathsep.join(filter(None, [str(log_dir), env.get("PYTHONPATH")]))}
+        self.env = {
+            **env,
+            "DJANGO_SETTINGS_MODULE": "web_test_settings",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(log_dir), env.get("PYTHONPATH")])),
+        }
         self.log_dir, self.workers, self.threads = log_dir, workers, threads
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -120,11 +129,31 @@ class WebServer:
     def start(self, timeout=60):
         """Start gunicorn and return once it answers HTTP."""
         log = (self.log_dir / f"gunicorn-{len(self.processes) + 1}.log").open("wb")
-        self.processes.append(subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--worker-class", "gthread", "--threads", str(self.threads),
-             "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        self.processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "config.wsgi:application",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--worker-class",
+                    "gthread",
+                    "--threads",
+                    str(self.threads),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         log.close()
         self.wait_answering(timeout)
 
@@ -142,8 +171,9 @@ class WebServer:
             finally:
                 connection.close()
 
-        wait_for(answers, timeout=timeout, interval=0.1, what=f"gunicorn to answer on {self.url}",
-                 explain=self.log_tail)
+        wait_for(
+            answers, timeout=timeout, interval=0.1, what=f"gunicorn to answer on {self.url}", explain=self.log_tail
+        )
 
     def kill(self):
         group_kill(self.process)

@@ -41,8 +41,10 @@ def _test_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "fr"
     # Static files straight from the apps (production serves the collected, hashed copies).
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -78,8 +80,12 @@ def _tasks_run_at_once(monkeypatch):
 
 def _staff(django_user_model, username, role=None, **extra):
     user = django_user_model.objects.create_user(
-        username=username, email=f"{username}@banque.example", password=PASSWORD,
-        first_name=username.capitalize(), **extra)
+        username=username,
+        email=f"{username}@banque.example",
+        password=PASSWORD,
+        first_name=username.capitalize(),
+        **extra,
+    )
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
@@ -130,8 +136,14 @@ def client_for(client):
 # --- browser -----------------------------------------------------------------------------------------------
 
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -141,7 +153,9 @@ def chromium():
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
-        pytest.fail("Debian's chromium is not installed: run `bin/ensure-system-packages` (apt-get install chromium) first.")
+        pytest.fail(
+            "Debian's chromium is not installed: run `bin/ensure-system-packages` (apt-get install chromium) first."
+        )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
@@ -158,6 +172,7 @@ def page(chromium, live_server):
 
 
 # --- a real SMTP server on loopback ------------------------------------------------------------------------
+
 
 class SmtpRecorder:
     """aiosmtpd handler keeping every message; ``reply`` may return an SMTP error line for a recipient."""
@@ -228,6 +243,7 @@ def smtp_server(settings):
 
 # --- real django-q2 clusters ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def cluster(smtp_server, monkeypatch, tmp_path, caplog, settings):
     """Start and kill real django-q2 clusters (``cluster.start()``) on a Redis queue used by this test only; the
@@ -238,8 +254,10 @@ def cluster(smtp_server, monkeypatch, tmp_path, caplog, settings):
         pytest.skip("needs the Redis broker: set REDIS_URL (CI does)")
     database_url = test_database_url()
     if database_url is None:
-        pytest.skip("the SQLite test database is in memory, out of reach of the cluster's processes: "
-                    "run on PostgreSQL (DATABASE_URL=postgres://...) to exercise a real cluster")
+        pytest.skip(
+            "the SQLite test database is in memory, out of reach of the cluster's processes: "
+            "run on PostgreSQL (DATABASE_URL=postgres://...) to exercise a real cluster"
+        )
     import redis
     from django_q.conf import Conf
 
@@ -255,21 +273,23 @@ def cluster(smtp_server, monkeypatch, tmp_path, caplog, settings):
     monkeypatch.setattr(Conf, "CLUSTER_NAME", name)
     monkeypatch.setattr(Conf, "SECRET_KEY", settings.SECRET_KEY)
     env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env.update({
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-        "VAR_DIR": str(tmp_path / "cluster-var"),
-        "SECRET_KEY": settings.SECRET_KEY,
-        "Q_CLUSTER_NAME": name,
-        "Q_WORKERS": str(CLUSTER_WORKERS),
-        "SEND_PARALLEL": str(CLUSTER_WORKERS),
-        "SEND_BATCH_SIZE": "50",
-        "SEND_LEASE_SECONDS": str(CLUSTER_LEASE_SECONDS),
-        "CACHE_URL": "",
-        "DEBUG": "0",
-        "PYTHONUNBUFFERED": "1",
-    })
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+            "VAR_DIR": str(tmp_path / "cluster-var"),
+            "SECRET_KEY": settings.SECRET_KEY,
+            "Q_CLUSTER_NAME": name,
+            "Q_WORKERS": str(CLUSTER_WORKERS),
+            "SEND_PARALLEL": str(CLUSTER_WORKERS),
+            "SEND_BATCH_SIZE": "50",
+            "SEND_LEASE_SECONDS": str(CLUSTER_LEASE_SECONDS),
+            "CACHE_URL": "",
+            "DEBUG": "0",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     store = redis.from_url(redis_url)
     store.ping()
 

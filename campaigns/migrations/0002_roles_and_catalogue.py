@@ -26,11 +26,22 @@ def forwards(apps, schema_editor):
     grant(
         apps,
         {
-            PRODUCT_TEAM: [ADMIN, *crud("campaigns", "ambassador", "segment", "segmentrule", "product", "tag"),
-                           "campaigns.add_ambassadorimport", "campaigns.view_ambassadorimport",
-                           "campaigns.view_outboxmessage"],
-            EDITOR: [ADMIN, "wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image",
-                     "wagtaildocs.add_document", "wagtaildocs.change_document", "wagtaildocs.choose_document"],
+            PRODUCT_TEAM: [
+                ADMIN,
+                *crud("campaigns", "ambassador", "segment", "segmentrule", "product", "tag"),
+                "campaigns.add_ambassadorimport",
+                "campaigns.view_ambassadorimport",
+                "campaigns.view_outboxmessage",
+            ],
+            EDITOR: [
+                ADMIN,
+                "wagtailimages.add_image",
+                "wagtailimages.change_image",
+                "wagtailimages.choose_image",
+                "wagtaildocs.add_document",
+                "wagtaildocs.change_document",
+                "wagtaildocs.choose_document",
+            ],
             MODERATOR: [ADMIN],
             ANALYST: [ADMIN, "campaigns.view_segment"],
         },

@@ -12,8 +12,11 @@ def forwards(apps, schema_editor):
     grant(
         apps,
         {
-            PRODUCT_TEAM: [*crud("campaigns", "campaign", "reminder"), "campaigns.view_invitation",
-                           "campaigns.change_invitation"],
+            PRODUCT_TEAM: [
+                *crud("campaigns", "campaign", "reminder"),
+                "campaigns.view_invitation",
+                "campaigns.change_invitation",
+            ],
             ANALYST: ["campaigns.view_campaign"],
         },
         ["campaigns"],

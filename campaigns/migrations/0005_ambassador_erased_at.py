@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0004_tick_schedule_and_roles'),
+        ("campaigns", "0004_tick_schedule_and_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ambassador',
-            name='erased_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='données effacées le'),
+            model_name="ambassador",
+            name="erased_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="données effacées le"),
         ),
     ]

@@ -6,7 +6,8 @@ from django.db import migrations, models
 
 def schedule(apps, schema_editor):
     apps.get_model("django_q", "Schedule").objects.update_or_create(
-        name="campaigns: retention", defaults={"func": "campaigns.tasks.retention", "schedule_type": "D", "repeats": -1})
+        name="campaigns: retention", defaults={"func": "campaigns.tasks.retention", "schedule_type": "D", "repeats": -1}
+    )
 
 
 def unschedule(apps, schema_editor):
@@ -14,22 +15,32 @@ def unschedule(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('django_q', '0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more'),
-        ('campaigns', '0005_ambassador_erased_at'),
+        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
+        ("campaigns", "0005_ambassador_erased_at"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='campaign',
-            name='deidentified_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='Passé le délai de conservation, les invitations ne sont plus rattachées à personne.', null=True, verbose_name='invitations anonymisées le'),
+            model_name="campaign",
+            name="deidentified_at",
+            field=models.DateTimeField(
+                blank=True,
+                editable=False,
+                help_text="Passé le délai de conservation, les invitations ne sont plus rattachées à personne.",
+                null=True,
+                verbose_name="invitations anonymisées le",
+            ),
         ),
         migrations.AlterField(
-            model_name='invitation',
-            name='ambassador',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='campaigns.ambassador'),
+            model_name="invitation",
+            name="ambassador",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="invitations",
+                to="campaigns.ambassador",
+            ),
         ),
         migrations.RunPython(schedule, unschedule),
     ]

@@ -7,51 +7,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0004_tick_schedule_and_roles'),
-        ('cms', '0002_create_homepage'),
-        ('wagtailcore', '0098_apitoken'),
-        ('wagtailimages', '0027_image_description'),
+        ("campaigns", "0004_tick_schedule_and_roles"),
+        ("cms", "0002_create_homepage"),
+        ("wagtailcore", "0098_apitoken"),
+        ("wagtailimages", "0027_image_description"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CampaignIndexPage',
+            name="CampaignIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
             ],
             options={
-                'verbose_name': 'liste des campagnes',
+                "verbose_name": "liste des campagnes",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='CampaignPage',
+            name="CampaignPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', models.TextField(help_text='Deux ou trois phrases : elles présentent la campagne dans les listes et le flux.', max_length=400, verbose_name='accroche')),
-                ('hero_alt', models.CharField(blank=True, help_text="Ce que montre l'image, pour qui ne la voit pas. Vide : image décorative.", max_length=250, verbose_name="texte alternatif de l'image")),
-                ('body', wagtail.fields.StreamField([('heading', 2), ('paragraph', 3), ('figure', 6), ('video', 11), ('concept', 16), ('quote', 20), ('faq', 26), ('call_to_action', 29)], blank=True, block_lookup={0: ('wagtail.blocks.CharBlock', (), {'label': 'titre', 'max_length': 120}), 1: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'niveau 2'), ('h3', 'niveau 3')], 'label': 'niveau'}), 2: ('wagtail.blocks.StructBlock', [[('text', 0), ('level', 1)]], {}), 3: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3'], 'icon': 'pilcrow', 'label': 'Texte'}), 4: ('wagtail.images.blocks.ImageBlock', [], {'label': 'image'}), 5: ('wagtail.blocks.CharBlock', (), {'label': 'légende', 'max_length': 250, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('image', 4), ('caption', 5)]], {}), 7: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'fichier vidéo (MP4 ou WebM)'}), 8: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'sous-titres (WebVTT)', 'required': False}), 9: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': "image d'attente", 'required': False}), 10: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul'], 'label': 'transcription', 'required': False}), 11: ('wagtail.blocks.StructBlock', [[('title', 0), ('video', 7), ('captions', 8), ('poster', 9), ('transcript', 10)]], {}), 12: ('wagtail.blocks.CharBlock', (), {'label': 'nom du concept', 'max_length': 120}), 13: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul'], 'label': 'description'}), 14: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 15: ('wagtail.blocks.ListBlock', (14,), {'label': 'points clés', 'required': False}), 16: ('wagtail.blocks.StructBlock', [[('title', 12), ('image', 4), ('description', 13), ('points', 15)]], {}), 17: ('wagtail.blocks.TextBlock', (), {'label': 'citation', 'max_length': 600}), 18: ('wagtail.blocks.CharBlock', (), {'label': 'auteur', 'max_length': 120}), 19: ('wagtail.blocks.CharBlock', (), {'label': 'fonction', 'max_length': 120, 'required': False}), 20: ('wagtail.blocks.StructBlock', [[('quote', 17), ('author', 18), ('role', 19)]], {}), 21: ('wagtail.blocks.CharBlock', (), {'default': 'Questions fréquentes', 'label': 'titre', 'max_length': 120}), 22: ('wagtail.blocks.CharBlock', (), {'label': 'question', 'max_length': 250}), 23: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul'], 'label': 'réponse'}), 24: ('wagtail.blocks.StructBlock', [[('question', 22), ('answer', 23)]], {}), 25: ('wagtail.blocks.ListBlock', (24,), {'label': 'questions', 'min_num': 1}), 26: ('wagtail.blocks.StructBlock', [[('title', 21), ('items', 25)]], {}), 27: ('wagtail.blocks.TextBlock', (), {'label': 'texte', 'max_length': 400, 'required': False}), 28: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('all', 'Tout ce que la campagne propose'), ('survey', 'Le questionnaire'), ('ideas', "L'espace d'idées")], 'label': 'vers'}), 29: ('wagtail.blocks.StructBlock', [[('heading', 0), ('text', 27), ('target', 28)]], {})}, verbose_name='contenu')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='pages', to='campaigns.campaign', verbose_name='campagne')),
-                ('hero_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailimages.image', verbose_name="image d'en-tête")),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "intro",
+                    models.TextField(
+                        help_text="Deux ou trois phrases : elles présentent la campagne dans les listes et le flux.",
+                        max_length=400,
+                        verbose_name="accroche",
+                    ),
+                ),
+                (
+                    "hero_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ce que montre l'image, pour qui ne la voit pas. Vide : image décorative.",
+                        max_length=250,
+                        verbose_name="texte alternatif de l'image",
+                    ),
+                ),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("heading", 2),
+                            ("paragraph", 3),
+                            ("figure", 6),
+                            ("video", 11),
+                            ("concept", 16),
+                            ("quote", 20),
+                            ("faq", 26),
+                            ("call_to_action", 29),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: ("wagtail.blocks.CharBlock", (), {"label": "titre", "max_length": 120}),
+                            1: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {"choices": [("h2", "niveau 2"), ("h3", "niveau 3")], "label": "niveau"},
+                            ),
+                            2: ("wagtail.blocks.StructBlock", [[("text", 0), ("level", 1)]], {}),
+                            3: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "ol", "ul", "h3"],
+                                    "icon": "pilcrow",
+                                    "label": "Texte",
+                                },
+                            ),
+                            4: ("wagtail.images.blocks.ImageBlock", [], {"label": "image"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "légende", "max_length": 250, "required": False},
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("image", 4), ("caption", 5)]], {}),
+                            7: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "fichier vidéo (MP4 ou WebM)"},
+                            ),
+                            8: (
+                                "wagtail.documents.blocks.DocumentChooserBlock",
+                                (),
+                                {"label": "sous-titres (WebVTT)", "required": False},
+                            ),
+                            9: (
+                                "wagtail.images.blocks.ImageChooserBlock",
+                                (),
+                                {"label": "image d'attente", "required": False},
+                            ),
+                            10: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": ["bold", "italic", "link", "ol", "ul"],
+                                    "label": "transcription",
+                                    "required": False,
+                                },
+                            ),
+                            11: (
+                                "wagtail.blocks.StructBlock",
+                                [[("title", 0), ("video", 7), ("captions", 8), ("poster", 9), ("transcript", 10)]],
+                                {},
+                            ),
+                            12: ("wagtail.blocks.CharBlock", (), {"label": "nom du concept", "max_length": 120}),
+                            13: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "ol", "ul"], "label": "description"},
+                            ),
+                            14: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                            15: ("wagtail.blocks.ListBlock", (14,), {"label": "points clés", "required": False}),
+                            16: (
+                                "wagtail.blocks.StructBlock",
+                                [[("title", 12), ("image", 4), ("description", 13), ("points", 15)]],
+                                {},
+                            ),
+                            17: ("wagtail.blocks.TextBlock", (), {"label": "citation", "max_length": 600}),
+                            18: ("wagtail.blocks.CharBlock", (), {"label": "auteur", "max_length": 120}),
+                            19: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "fonction", "max_length": 120, "required": False},
+                            ),
+                            20: ("wagtail.blocks.StructBlock", [[("quote", 17), ("author", 18), ("role", 19)]], {}),
+                            21: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Questions fréquentes", "label": "titre", "max_length": 120},
+                            ),
+                            22: ("wagtail.blocks.CharBlock", (), {"label": "question", "max_length": 250}),
+                            23: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "link", "ol", "ul"], "label": "réponse"},
+                            ),
+                            24: ("wagtail.blocks.StructBlock", [[("question", 22), ("answer", 23)]], {}),
+                            25: ("wagtail.blocks.ListBlock", (24,), {"label": "questions", "min_num": 1}),
+                            26: ("wagtail.blocks.StructBlock", [[("title", 21), ("items", 25)]], {}),
+                            27: (
+                                "wagtail.blocks.TextBlock",
+                                (),
+                                {"label": "texte", "max_length": 400, "required": False},
+                            ),
+                            28: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [
+                                        ("all", "Tout ce que la campagne propose"),
+                                        ("survey", "Le questionnaire"),
+                                        ("ideas", "L'espace d'idées"),
+                                    ],
+                                    "label": "vers",
+                                },
+                            ),
+                            29: ("wagtail.blocks.StructBlock", [[("heading", 0), ("text", 27), ("target", 28)]], {}),
+                        },
+                        verbose_name="contenu",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pages",
+                        to="campaigns.campaign",
+                        verbose_name="campagne",
+                    ),
+                ),
+                (
+                    "hero_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailimages.image",
+                        verbose_name="image d'en-tête",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'page de campagne',
+                "verbose_name": "page de campagne",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='RoadmapPage',
+            name="RoadmapPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='introduction')),
-                ('campaign', models.ForeignKey(blank=True, help_text='Vide : les idées de toutes les campagnes.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='campaigns.campaign', verbose_name='campagne')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="introduction")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Vide : les idées de toutes les campagnes.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="campaigns.campaign",
+                        verbose_name="campagne",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feuille de route',
+                "verbose_name": "feuille de route",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
     ]

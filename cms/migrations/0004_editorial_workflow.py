@@ -8,39 +8,50 @@ from django.db import migrations
 from campaigns.roles import EDITOR, PRODUCT_TEAM, grant
 
 WORKFLOW = "Validation par l'équipe produit"
-PAGE_PERMISSIONS = {EDITOR: ["add_page", "change_page"],
-                    PRODUCT_TEAM: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]}
+PAGE_PERMISSIONS = {
+    EDITOR: ["add_page", "change_page"],
+    PRODUCT_TEAM: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
 MEDIA_PERMISSIONS = [("wagtailimages", action + "_image") for action in ("add", "change", "choose")] + [
-    ("wagtaildocs", action + "_document") for action in ("add", "change", "choose")]
+    ("wagtaildocs", action + "_document") for action in ("add", "change", "choose")
+]
 
 
 def forwards(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     Page = apps.get_model("wagtailcore", "Page")
-    grant(apps, {EDITOR: ["simple_translation.submit_translation"],
-                 PRODUCT_TEAM: ["simple_translation.submit_translation"]},
-          ["wagtailcore", "wagtailimages", "wagtaildocs", "simple_translation"])
+    grant(
+        apps,
+        {EDITOR: ["simple_translation.submit_translation"], PRODUCT_TEAM: ["simple_translation.submit_translation"]},
+        ["wagtailcore", "wagtailimages", "wagtaildocs", "simple_translation"],
+    )
     root = Page.objects.get(depth=1)
     collection = apps.get_model("wagtailcore", "Collection").objects.get(depth=1)
     for role, codenames in PAGE_PERMISSIONS.items():
         group = Group.objects.get(name=role)
         for codename in codenames:
             apps.get_model("wagtailcore", "GroupPagePermission").objects.get_or_create(
-                group=group, page=root,
-                permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename))
+                group=group,
+                page=root,
+                permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+            )
         for app_label, codename in MEDIA_PERMISSIONS:
             apps.get_model("wagtailcore", "GroupCollectionPermission").objects.get_or_create(
-                group=group, collection=collection,
-                permission=Permission.objects.get(content_type__app_label=app_label, codename=codename))
+                group=group,
+                collection=collection,
+                permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+            )
 
     # One approval task (the product team's) in one workflow on the whole tree; Wagtail's default groups go.
     ContentType = apps.get_model("contenttypes", "ContentType")
     Task = apps.get_model("wagtailcore", "GroupApprovalTask")
     Workflow = apps.get_model("wagtailcore", "Workflow")
     task = Task.objects.filter(name="Moderators approval").first() or Task.objects.create(
-        name=WORKFLOW, active=True,
-        content_type=ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")[0])
+        name=WORKFLOW,
+        active=True,
+        content_type=ContentType.objects.get_or_create(app_label="wagtailcore", model="groupapprovaltask")[0],
+    )
     task.name = WORKFLOW
     task.save()
     task.groups.set([Group.objects.get(name=PRODUCT_TEAM)])
@@ -48,14 +59,17 @@ def forwards(apps, schema_editor):
     workflow.name = WORKFLOW
     workflow.active = True
     workflow.save()
-    apps.get_model("wagtailcore", "WorkflowTask").objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    apps.get_model("wagtailcore", "WorkflowTask").objects.get_or_create(
+        workflow=workflow, task=task, defaults={"sort_order": 0}
+    )
     apps.get_model("wagtailcore", "WorkflowPage").objects.update_or_create(page=root, defaults={"workflow": workflow})
     Group.objects.filter(name__in=["Editors", "Moderators"]).delete()
 
     apps.get_model("wagtailcore", "Locale").objects.get_or_create(language_code="en")
     apps.get_model("django_q", "Schedule").objects.update_or_create(
         name="cms: publish scheduled pages",
-        defaults={"func": "cms.tasks.publish_scheduled", "schedule_type": "I", "minutes": 1, "repeats": -1})
+        defaults={"func": "cms.tasks.publish_scheduled", "schedule_type": "I", "minutes": 1, "repeats": -1},
+    )
 
 
 def backwards(apps, schema_editor):

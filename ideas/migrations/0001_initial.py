@@ -7,228 +7,538 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0004_tick_schedule_and_roles'),
+        ("campaigns", "0004_tick_schedule_and_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Board',
+            name="Board",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('intro_fr', models.TextField(blank=True, verbose_name='introduction (français)')),
-                ('intro_en', models.TextField(blank=True, verbose_name='introduction (anglais)')),
-                ('moderation', models.CharField(choices=[('pre', 'Avant publication (les contributions paraissent une fois approuvées)'), ('post', 'Après publication (les contributions paraissent tout de suite)')], default='post', max_length=4, verbose_name='modération')),
-                ('vote_budget', models.PositiveSmallIntegerField(blank=True, help_text="Vide : autant de votes que d'idées. Sinon, chaque ambassadeur dispose de ce nombre de votes.", null=True, verbose_name='votes par ambassadeur')),
-                ('show_leaderboard', models.BooleanField(default=True, verbose_name='classement des contributeurs')),
-                ('campaign', models.OneToOneField(limit_choices_to={'kind__in': ['ideation', 'both']}, on_delete=django.db.models.deletion.CASCADE, related_name='board', to='campaigns.campaign', verbose_name='campagne')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("intro_fr", models.TextField(blank=True, verbose_name="introduction (français)")),
+                ("intro_en", models.TextField(blank=True, verbose_name="introduction (anglais)")),
+                (
+                    "moderation",
+                    models.CharField(
+                        choices=[
+                            ("pre", "Avant publication (les contributions paraissent une fois approuvées)"),
+                            ("post", "Après publication (les contributions paraissent tout de suite)"),
+                        ],
+                        default="post",
+                        max_length=4,
+                        verbose_name="modération",
+                    ),
+                ),
+                (
+                    "vote_budget",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Vide : autant de votes que d'idées. Sinon, chaque ambassadeur dispose de ce nombre de votes.",
+                        null=True,
+                        verbose_name="votes par ambassadeur",
+                    ),
+                ),
+                ("show_leaderboard", models.BooleanField(default=True, verbose_name="classement des contributeurs")),
+                (
+                    "campaign",
+                    models.OneToOneField(
+                        limit_choices_to={"kind__in": ["ideation", "both"]},
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="board",
+                        to="campaigns.campaign",
+                        verbose_name="campagne",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "espace d'idées",
-                'verbose_name_plural': "espaces d'idées",
+                "verbose_name": "espace d'idées",
+                "verbose_name_plural": "espaces d'idées",
             },
         ),
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('slug', models.SlugField(max_length=60, verbose_name='identifiant')),
-                ('name_fr', models.CharField(max_length=100, verbose_name='nom (français)')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='nom (anglais)')),
-                ('board', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='categories', to='ideas.board')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("slug", models.SlugField(max_length=60, verbose_name="identifiant")),
+                ("name_fr", models.CharField(max_length=100, verbose_name="nom (français)")),
+                ("name_en", models.CharField(blank=True, max_length=100, verbose_name="nom (anglais)")),
+                (
+                    "board",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="categories", to="ideas.board"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'catégorie',
-                'verbose_name_plural': 'catégories',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "catégorie",
+                "verbose_name_plural": "catégories",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Contributor',
+            name="Contributor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(blank=True, max_length=60, verbose_name='nom affiché')),
-                ('hide_from_leaderboards', models.BooleanField(default=False, verbose_name='ne pas figurer dans les classements')),
-                ('ambassador', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contributor', to='campaigns.ambassador')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("display_name", models.CharField(blank=True, max_length=60, verbose_name="nom affiché")),
+                (
+                    "hide_from_leaderboards",
+                    models.BooleanField(default=False, verbose_name="ne pas figurer dans les classements"),
+                ),
+                (
+                    "ambassador",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributor",
+                        to="campaigns.ambassador",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Idea',
+            name="Idea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('idea', 'Idée'), ('question', "Question de l'équipe"), ('roadmap', 'Projet de la feuille de route')], default='idea', max_length=10, verbose_name='nature')),
-                ('title', models.CharField(max_length=140, verbose_name='titre')),
-                ('body', models.TextField(blank=True, max_length=5000, verbose_name='description')),
-                ('status', models.CharField(choices=[('new', 'Nouvelle'), ('under_review', "À l'étude"), ('planned', 'Prévue'), ('in_progress', 'En cours'), ('delivered', 'Réalisée'), ('declined', 'Non retenue')], default='new', max_length=12, verbose_name='statut')),
-                ('moderation', models.CharField(choices=[('pending', 'À modérer'), ('approved', 'Publiée'), ('hidden', 'Masquée'), ('rejected', 'Refusée')], default='approved', max_length=8, verbose_name='modération')),
-                ('moderation_reason', models.CharField(blank=True, max_length=500, verbose_name='motif de modération')),
-                ('pinned', models.BooleanField(default=False, verbose_name='épinglée')),
-                ('vote_count', models.PositiveIntegerField(default=0, verbose_name='votes')),
-                ('comment_count', models.PositiveIntegerField(default=0, verbose_name='commentaires')),
-                ('trend', models.FloatField(default=0.0, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='modifiée le')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ideas', to='campaigns.ambassador', verbose_name='auteur (ambassadeur)')),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ideas', to=settings.AUTH_USER_MODEL, verbose_name='auteur (équipe)')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ideas', to='campaigns.campaign', verbose_name='campagne')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ideas', to='ideas.category', verbose_name='catégorie')),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='merged', to='ideas.idea', verbose_name='fusionnée dans')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("idea", "Idée"),
+                            ("question", "Question de l'équipe"),
+                            ("roadmap", "Projet de la feuille de route"),
+                        ],
+                        default="idea",
+                        max_length=10,
+                        verbose_name="nature",
+                    ),
+                ),
+                ("title", models.CharField(max_length=140, verbose_name="titre")),
+                ("body", models.TextField(blank=True, max_length=5000, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Nouvelle"),
+                            ("under_review", "À l'étude"),
+                            ("planned", "Prévue"),
+                            ("in_progress", "En cours"),
+                            ("delivered", "Réalisée"),
+                            ("declined", "Non retenue"),
+                        ],
+                        default="new",
+                        max_length=12,
+                        verbose_name="statut",
+                    ),
+                ),
+                (
+                    "moderation",
+                    models.CharField(
+                        choices=[
+                            ("pending", "À modérer"),
+                            ("approved", "Publiée"),
+                            ("hidden", "Masquée"),
+                            ("rejected", "Refusée"),
+                        ],
+                        default="approved",
+                        max_length=8,
+                        verbose_name="modération",
+                    ),
+                ),
+                ("moderation_reason", models.CharField(blank=True, max_length=500, verbose_name="motif de modération")),
+                ("pinned", models.BooleanField(default=False, verbose_name="épinglée")),
+                ("vote_count", models.PositiveIntegerField(default=0, verbose_name="votes")),
+                ("comment_count", models.PositiveIntegerField(default=0, verbose_name="commentaires")),
+                ("trend", models.FloatField(default=0.0, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="modifiée le")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="ideas",
+                        to="campaigns.ambassador",
+                        verbose_name="auteur (ambassadeur)",
+                    ),
+                ),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="ideas",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur (équipe)",
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ideas",
+                        to="campaigns.campaign",
+                        verbose_name="campagne",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="ideas",
+                        to="ideas.category",
+                        verbose_name="catégorie",
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="merged",
+                        to="ideas.idea",
+                        verbose_name="fusionnée dans",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'idée',
-                'verbose_name_plural': 'idées',
+                "verbose_name": "idée",
+                "verbose_name_plural": "idées",
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(max_length=3000, verbose_name='commentaire')),
-                ('moderation', models.CharField(choices=[('pending', 'À modérer'), ('approved', 'Publiée'), ('hidden', 'Masquée'), ('rejected', 'Refusée')], default='approved', max_length=8, verbose_name='modération')),
-                ('moderation_reason', models.CharField(blank=True, max_length=500, verbose_name='motif de modération')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='écrit le')),
-                ('edited_at', models.DateTimeField(blank=True, null=True, verbose_name='modifié le')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='idea_comments', to='campaigns.ambassador')),
-                ('author_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='idea_comments', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='ideas.comment', verbose_name='en réponse à')),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='ideas.idea')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField(max_length=3000, verbose_name="commentaire")),
+                (
+                    "moderation",
+                    models.CharField(
+                        choices=[
+                            ("pending", "À modérer"),
+                            ("approved", "Publiée"),
+                            ("hidden", "Masquée"),
+                            ("rejected", "Refusée"),
+                        ],
+                        default="approved",
+                        max_length=8,
+                        verbose_name="modération",
+                    ),
+                ),
+                ("moderation_reason", models.CharField(blank=True, max_length=500, verbose_name="motif de modération")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="écrit le")),
+                ("edited_at", models.DateTimeField(blank=True, null=True, verbose_name="modifié le")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="idea_comments",
+                        to="campaigns.ambassador",
+                    ),
+                ),
+                (
+                    "author_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="idea_comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="ideas.comment",
+                        verbose_name="en réponse à",
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="ideas.idea"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'commentaire',
-                'verbose_name_plural': 'commentaires',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "commentaire",
+                "verbose_name_plural": "commentaires",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AbuseReport',
+            name="AbuseReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, max_length=500, verbose_name='motif')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='signalé le')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='traité le')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='abuse_reports', to='campaigns.ambassador')),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='ideas.comment')),
-                ('idea', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='ideas.idea')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(blank=True, max_length=500, verbose_name="motif")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="signalé le")),
+                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="traité le")),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="abuse_reports",
+                        to="campaigns.ambassador",
+                    ),
+                ),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="ideas.comment",
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="ideas.idea",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signalement',
-                'verbose_name_plural': 'signalements',
+                "verbose_name": "signalement",
+                "verbose_name_plural": "signalements",
             },
         ),
         migrations.CreateModel(
-            name='StatusChange',
+            name="StatusChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(choices=[('new', 'Nouvelle'), ('under_review', "À l'étude"), ('planned', 'Prévue'), ('in_progress', 'En cours'), ('delivered', 'Réalisée'), ('declined', 'Non retenue')], max_length=12)),
-                ('to_status', models.CharField(choices=[('new', 'Nouvelle'), ('under_review', "À l'étude"), ('planned', 'Prévue'), ('in_progress', 'En cours'), ('delivered', 'Réalisée'), ('declined', 'Non retenue')], max_length=12)),
-                ('answer_fr', models.TextField(verbose_name='réponse officielle (français)')),
-                ('answer_en', models.TextField(blank=True, verbose_name='réponse officielle (anglais)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='ideas.idea')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Nouvelle"),
+                            ("under_review", "À l'étude"),
+                            ("planned", "Prévue"),
+                            ("in_progress", "En cours"),
+                            ("delivered", "Réalisée"),
+                            ("declined", "Non retenue"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("new", "Nouvelle"),
+                            ("under_review", "À l'étude"),
+                            ("planned", "Prévue"),
+                            ("in_progress", "En cours"),
+                            ("delivered", "Réalisée"),
+                            ("declined", "Non retenue"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("answer_fr", models.TextField(verbose_name="réponse officielle (français)")),
+                ("answer_en", models.TextField(blank=True, verbose_name="réponse officielle (anglais)")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="status_changes", to="ideas.idea"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'changement de statut',
-                'verbose_name_plural': 'changements de statut',
-                'ordering': ['created_at', 'pk'],
+                "verbose_name": "changement de statut",
+                "verbose_name_plural": "changements de statut",
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Vote',
+            name="Vote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('ambassador', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='idea_votes', to='campaigns.ambassador')),
-                ('idea', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='ideas.idea')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "ambassador",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="idea_votes",
+                        to="campaigns.ambassador",
+                    ),
+                ),
+                (
+                    "idea",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="ideas.idea"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vote',
-                'verbose_name_plural': 'votes',
+                "verbose_name": "vote",
+                "verbose_name_plural": "votes",
             },
         ),
         migrations.CreateModel(
-            name='Award',
+            name="Award",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('badge', models.CharField(choices=[('first_idea', 'Première idée'), ('first_vote', 'Premier vote'), ('idea_adopted', 'Idée adoptée'), ('top_contributor', 'Contributeur de la campagne'), ('surveys_answered', 'Fidèle aux questionnaires')], max_length=20)),
-                ('awarded_at', models.DateTimeField(auto_now_add=True)),
-                ('ambassador', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='awards', to='campaigns.ambassador')),
-                ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='campaigns.campaign')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "badge",
+                    models.CharField(
+                        choices=[
+                            ("first_idea", "Première idée"),
+                            ("first_vote", "Premier vote"),
+                            ("idea_adopted", "Idée adoptée"),
+                            ("top_contributor", "Contributeur de la campagne"),
+                            ("surveys_answered", "Fidèle aux questionnaires"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("awarded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "ambassador",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="awards", to="campaigns.ambassador"
+                    ),
+                ),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.campaign",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'badge',
-                'verbose_name_plural': 'badges',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('campaign__isnull', False)), fields=('ambassador', 'badge', 'campaign'), name='award_once_per_campaign'), models.UniqueConstraint(condition=models.Q(('campaign__isnull', True)), fields=('ambassador', 'badge'), name='award_once')],
+                "verbose_name": "badge",
+                "verbose_name_plural": "badges",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("campaign__isnull", False)),
+                        fields=("ambassador", "badge", "campaign"),
+                        name="award_once_per_campaign",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("campaign__isnull", True)),
+                        fields=("ambassador", "badge"),
+                        name="award_once",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='category',
-            constraint=models.UniqueConstraint(fields=('board', 'slug'), name='category_slug_unique_in_board'),
+            model_name="category",
+            constraint=models.UniqueConstraint(fields=("board", "slug"), name="category_slug_unique_in_board"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['campaign', 'moderation', '-vote_count', '-id'], name='idea_top'),
+            model_name="idea",
+            index=models.Index(fields=["campaign", "moderation", "-vote_count", "-id"], name="idea_top"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['campaign', 'moderation', '-created_at', '-id'], name='idea_newest'),
+            model_name="idea",
+            index=models.Index(fields=["campaign", "moderation", "-created_at", "-id"], name="idea_newest"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['campaign', 'moderation', '-trend', '-id'], name='idea_trending'),
+            model_name="idea",
+            index=models.Index(fields=["campaign", "moderation", "-trend", "-id"], name="idea_trending"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['campaign', 'status'], name='idea_campaign_status'),
+            model_name="idea",
+            index=models.Index(fields=["campaign", "status"], name="idea_campaign_status"),
         ),
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(fields=['author', 'campaign'], name='idea_author'),
+            model_name="idea",
+            index=models.Index(fields=["author", "campaign"], name="idea_author"),
         ),
         migrations.AddConstraint(
-            model_name='idea',
-            constraint=models.CheckConstraint(condition=models.Q(('author__isnull', True), ('author_user__isnull', True), _connector='OR'), name='idea_one_author'),
+            model_name="idea",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("author__isnull", True), ("author_user__isnull", True), _connector="OR"),
+                name="idea_one_author",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='idea',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into', models.F('pk')), _negated=True), name='idea_not_merged_into_itself'),
+            model_name="idea",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("merged_into", models.F("pk")), _negated=True), name="idea_not_merged_into_itself"
+            ),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['idea', 'moderation', 'created_at'], name='comment_idea'),
+            model_name="comment",
+            index=models.Index(fields=["idea", "moderation", "created_at"], name="comment_idea"),
         ),
         migrations.AddConstraint(
-            model_name='comment',
-            constraint=models.CheckConstraint(condition=models.Q(('author__isnull', True), ('author_user__isnull', True), _connector='OR'), name='comment_one_author'),
+            model_name="comment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("author__isnull", True), ("author_user__isnull", True), _connector="OR"),
+                name="comment_one_author",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='abusereport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('comment__isnull', True), ('idea__isnull', False)), models.Q(('comment__isnull', False), ('idea__isnull', True)), _connector='OR'), name='report_one_target'),
+            model_name="abusereport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("comment__isnull", True), ("idea__isnull", False)),
+                    models.Q(("comment__isnull", False), ("idea__isnull", True)),
+                    _connector="OR",
+                ),
+                name="report_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='abusereport',
-            constraint=models.UniqueConstraint(condition=models.Q(('idea__isnull', False)), fields=('reporter', 'idea'), name='report_once_per_idea'),
+            model_name="abusereport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idea__isnull", False)), fields=("reporter", "idea"), name="report_once_per_idea"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='abusereport',
-            constraint=models.UniqueConstraint(condition=models.Q(('comment__isnull', False)), fields=('reporter', 'comment'), name='report_once_per_comment'),
+            model_name="abusereport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("comment__isnull", False)),
+                fields=("reporter", "comment"),
+                name="report_once_per_comment",
+            ),
         ),
         migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['ambassador', 'idea'], name='vote_ambassador'),
+            model_name="vote",
+            index=models.Index(fields=["ambassador", "idea"], name="vote_ambassador"),
         ),
         migrations.AddIndex(
-            model_name='vote',
-            index=models.Index(fields=['idea', 'created_at'], name='vote_idea_time'),
+            model_name="vote",
+            index=models.Index(fields=["idea", "created_at"], name="vote_idea_time"),
         ),
         migrations.AddConstraint(
-            model_name='vote',
-            constraint=models.UniqueConstraint(fields=('idea', 'ambassador'), name='vote_once_per_idea'),
+            model_name="vote",
+            constraint=models.UniqueConstraint(fields=("idea", "ambassador"), name="vote_once_per_idea"),
         ),
     ]

@@ -7,10 +7,20 @@ def forwards(apps, schema_editor):
     grant(
         apps,
         {
-            PRODUCT_TEAM: [*crud("ideas", "board", "category", "idea", "comment", "statuschange"),
-                           "ideas.view_abusereport", "ideas.change_abusereport"],
-            MODERATOR: ["ideas.view_board", "ideas.view_idea", "ideas.change_idea", "ideas.view_comment",
-                        "ideas.change_comment", "ideas.view_abusereport", "ideas.change_abusereport"],
+            PRODUCT_TEAM: [
+                *crud("ideas", "board", "category", "idea", "comment", "statuschange"),
+                "ideas.view_abusereport",
+                "ideas.change_abusereport",
+            ],
+            MODERATOR: [
+                "ideas.view_board",
+                "ideas.view_idea",
+                "ideas.change_idea",
+                "ideas.view_comment",
+                "ideas.change_comment",
+                "ideas.view_abusereport",
+                "ideas.change_abusereport",
+            ],
             ANALYST: ["ideas.view_board", "ideas.view_idea", "ideas.view_comment", "ideas.view_statuschange"],
         },
         ["ideas"],

@@ -3,7 +3,8 @@ from django.db import migrations
 
 def forwards(apps, schema_editor):
     apps.get_model("django_q", "Schedule").objects.update_or_create(
-        name="ideas: awards", defaults={"func": "ideas.tasks.awards_refresh", "schedule_type": "H", "repeats": -1})
+        name="ideas: awards", defaults={"func": "ideas.tasks.awards_refresh", "schedule_type": "H", "repeats": -1}
+    )
 
 
 def backwards(apps, schema_editor):
@@ -11,5 +12,8 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ideas", "0002_roles"), ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more")]
+    dependencies = [
+        ("ideas", "0002_roles"),
+        ("django_q", "0019_alter_task_options_alter_ormq_key_alter_ormq_lock_and_more"),
+    ]
     operations = [migrations.RunPython(forwards, backwards)]

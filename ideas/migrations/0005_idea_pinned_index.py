@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0004_tick_schedule_and_roles'),
-        ('ideas', '0004_idea_search_index'),
+        ("campaigns", "0004_tick_schedule_and_roles"),
+        ("ideas", "0004_idea_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(condition=models.Q(('pinned', True)), fields=['campaign'], name='idea_pinned'),
+            model_name="idea",
+            index=models.Index(condition=models.Q(("pinned", True)), fields=["campaign"], name="idea_pinned"),
         ),
     ]

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0004_tick_schedule_and_roles'),
-        ('ideas', '0005_idea_pinned_index'),
+        ("campaigns", "0004_tick_schedule_and_roles"),
+        ("ideas", "0005_idea_pinned_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='idea',
-            index=models.Index(condition=models.Q(('status__in', ['planned', 'in_progress', 'delivered'])), fields=['status', '-vote_count', '-id'], name='idea_roadmap'),
+            model_name="idea",
+            index=models.Index(
+                condition=models.Q(("status__in", ["planned", "in_progress", "delivered"])),
+                fields=["status", "-vote_count", "-id"],
+                name="idea_roadmap",
+            ),
         ),
     ]

@@ -6,55 +6,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('campaigns', '0004_tick_schedule_and_roles'),
+        ("campaigns", "0004_tick_schedule_and_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('xlsx', 'Classeur Excel'), ('csv', 'CSV')], default='xlsx', max_length=4, verbose_name='format')),
-                ('table', models.CharField(blank=True, help_text='Pour un CSV : le tableau exporté.', max_length=20, verbose_name='tableau')),
-                ('status', models.CharField(choices=[('pending', 'En attente'), ('running', 'En cours'), ('done', 'Terminé'), ('failed', 'Échec')], default='pending', max_length=10, verbose_name='état')),
-                ('rows_total', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='lignes à écrire')),
-                ('rows_done', models.PositiveBigIntegerField(default=0, verbose_name='lignes écrites')),
-                ('file_path', models.CharField(blank=True, editable=False, max_length=500)),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='fichier')),
-                ('error', models.TextField(blank=True, verbose_name='erreur')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='demandé le')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='export_jobs', to='campaigns.campaign', verbose_name='campagne')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='demandé par')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("xlsx", "Classeur Excel"), ("csv", "CSV")],
+                        default="xlsx",
+                        max_length=4,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "table",
+                    models.CharField(
+                        blank=True, help_text="Pour un CSV : le tableau exporté.", max_length=20, verbose_name="tableau"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "En attente"),
+                            ("running", "En cours"),
+                            ("done", "Terminé"),
+                            ("failed", "Échec"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                ("rows_total", models.PositiveBigIntegerField(blank=True, null=True, verbose_name="lignes à écrire")),
+                ("rows_done", models.PositiveBigIntegerField(default=0, verbose_name="lignes écrites")),
+                ("file_path", models.CharField(blank=True, editable=False, max_length=500)),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="fichier")),
+                ("error", models.TextField(blank=True, verbose_name="erreur")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="demandé le")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="terminé le")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_jobs",
+                        to="campaigns.campaign",
+                        verbose_name="campagne",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="demandé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export de rapport',
-                'verbose_name_plural': 'exports de rapports',
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('view_report', 'Voir les rapports des campagnes')],
-                'indexes': [models.Index(fields=['campaign', '-created_at'], name='exportjob_campaign_recent')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['pending', 'running', 'done', 'failed'])), name='exportjob_status_known'), models.CheckConstraint(condition=models.Q(('format__in', ['xlsx', 'csv'])), name='exportjob_format_known')],
+                "verbose_name": "export de rapport",
+                "verbose_name_plural": "exports de rapports",
+                "ordering": ["-created_at", "-id"],
+                "permissions": [("view_report", "Voir les rapports des campagnes")],
+                "indexes": [models.Index(fields=["campaign", "-created_at"], name="exportjob_campaign_recent")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["pending", "running", "done", "failed"])),
+                        name="exportjob_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("format__in", ["xlsx", "csv"])), name="exportjob_format_known"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='WeeklyReport',
+            name="WeeklyReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField(verbose_name='semaine du')),
-                ('recipient', models.EmailField(max_length=254, verbose_name='destinataire')),
-                ('sent_at', models.DateTimeField(auto_now_add=True, verbose_name='envoyé le')),
-                ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weekly_reports', to='campaigns.campaign', verbose_name='campagne')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("week", models.DateField(verbose_name="semaine du")),
+                ("recipient", models.EmailField(max_length=254, verbose_name="destinataire")),
+                ("sent_at", models.DateTimeField(auto_now_add=True, verbose_name="envoyé le")),
+                (
+                    "campaign",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weekly_reports",
+                        to="campaigns.campaign",
+                        verbose_name="campagne",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rapport hebdomadaire',
-                'verbose_name_plural': 'rapports hebdomadaires',
-                'ordering': ['-week'],
-                'constraints': [models.UniqueConstraint(fields=('campaign', 'week'), name='weekly_report_once_a_week')],
+                "verbose_name": "rapport hebdomadaire",
+                "verbose_name_plural": "rapports hebdomadaires",
+                "ordering": ["-week"],
+                "constraints": [models.UniqueConstraint(fields=("campaign", "week"), name="weekly_report_once_a_week")],
             },
         ),
     ]

@@ -18,8 +18,14 @@ def next_monday_morning():
 def forwards(apps, schema_editor):
     grant(apps, {PRODUCT_TEAM: REPORTS, ANALYST: REPORTS}, ["reports"])
     apps.get_model("django_q", "Schedule").objects.update_or_create(
-        name="reports: weekly", defaults={"func": "reports.tasks.weekly_reports", "schedule_type": "W", "repeats": -1,
-                                          "next_run": next_monday_morning()})
+        name="reports: weekly",
+        defaults={
+            "func": "reports.tasks.weekly_reports",
+            "schedule_type": "W",
+            "repeats": -1,
+            "next_run": next_monday_morning(),
+        },
+    )
 
 
 def backwards(apps, schema_editor):

@@ -7,8 +7,10 @@ def forwards(apps, schema_editor):
     grant(
         apps,
         {
-            PRODUCT_TEAM: [*crud("surveys", "survey", "section", "question", "choice", "matrixrow"),
-                           "surveys.view_response"],
+            PRODUCT_TEAM: [
+                *crud("surveys", "survey", "section", "question", "choice", "matrixrow"),
+                "surveys.view_response",
+            ],
             EDITOR: ["surveys.view_survey"],
             ANALYST: ["surveys.view_survey", "surveys.view_question", "surveys.view_response"],
         },

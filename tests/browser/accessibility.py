@@ -18,7 +18,9 @@ def axe_violations(page):
         page.evaluate(AXE_SOURCE)
     return page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
-        ".then(results => results.violations)", WCAG_TAGS)
+        ".then(results => results.violations)",
+        WCAG_TAGS,
+    )
 
 
 def assert_accessible(page):
@@ -26,4 +28,5 @@ def assert_accessible(page):
     assert not blocking, f"accessibility violations on {page.url}:\n" + "\n".join(
         f"- {violation['id']} ({violation['impact']}): {violation['help']} — "
         + "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"])
-        for violation in blocking)
+        for violation in blocking
+    )

@@ -18,8 +18,9 @@ def browser(chromium, live_server):
     contexts = []
 
     def open_page(viewport=DESKTOP):
-        context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=viewport,
-                                       device_scale_factor=1)
+        context = chromium.new_context(
+            base_url=live_server.url, locale="fr-FR", viewport=viewport, device_scale_factor=1
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

@@ -29,7 +29,10 @@ def test_product_team_member_imports_ambassadors_from_the_admin(page, product_us
     page.wait_for_selector("[data-import-status=done]")
     assert page.locator("[data-created]").inner_text() == "2"
     assert page.locator("[data-rejected]").inner_text() == "1"
-    assert "« pas-une-adresse » n'est pas une adresse e-mail valide." in page.locator("[data-import-status] table").inner_text()
+    assert (
+        "« pas-une-adresse » n'est pas une adresse e-mail valide."
+        in page.locator("[data-import-status] table").inner_text()
+    )
     assert sorted(Ambassador.objects.values_list("email", flat=True)) == ["hugo@exemple.fr", "lea.martin@exemple.fr"]
 
     page.goto("/admin/snippets/campaigns/ambassador/?q=durand")
@@ -40,9 +43,10 @@ def test_segment_size_follows_the_rules_as_they_are_edited(page, product_user):
     from django.utils import timezone
 
     now = timezone.now()
-    Ambassador.objects.bulk_create([
-        Ambassador(email=f"b{i}@exemple.fr", region="bre", consent_at=now) for i in range(3)
-    ] + [Ambassador(email="p@exemple.fr", region="idf", consent_at=now)])
+    Ambassador.objects.bulk_create(
+        [Ambassador(email=f"b{i}@exemple.fr", region="bre", consent_at=now) for i in range(3)]
+        + [Ambassador(email="p@exemple.fr", region="idf", consent_at=now)]
+    )
     log_in(page, product_user)
     page.goto("/admin/snippets/campaigns/segment/add/")
     page.get_by_role("textbox", name="Nom*").fill("Bretons")

@@ -23,11 +23,15 @@ def test_the_public_site_on_a_phone_and_a_desktop(chromium, live_server, setting
     seed_board(closed, CLOSED_IDEAS, days_ago=110)
     pages = seed_pages(live, closed)
     for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=viewport,
-                                       device_scale_factor=1)
+        context = chromium.new_context(
+            base_url=live_server.url, locale="fr-FR", viewport=viewport, device_scale_factor=1
+        )
         page = context.new_page()
-        for key, title in (("home", "Espace ambassadeurs"), ("live", "Votre banque mobile de demain"),
-                           ("roadmap", "Vous avez dit, nous avons fait")):
+        for key, title in (
+            ("home", "Espace ambassadeurs"),
+            ("live", "Votre banque mobile de demain"),
+            ("roadmap", "Vous avez dit, nous avons fait"),
+        ):
             response = page.goto(pages[key].url)
             assert response.status == 200
             assert page.get_by_role("heading", level=1).first.is_visible()

@@ -37,17 +37,39 @@ def campaign_page(target):
     body = [
         {"type": "heading", "value": {"text": "Une application pensée avec vous", "level": "h2"}},
         {"type": "paragraph", "value": "<p>Nous voulons la simplifier autour de ce que vous faites le plus.</p>"},
-        {"type": "concept", "value": {"title": "Accueil « Mon mois »", "points": ["Le solde jusqu'à la paie"],
-                                      "description": "<p>Ce qui est entré, sorti, et ce qui reste.</p>",
-                                      "image": {"image": image.pk, "decorative": False,
-                                                "alt_text": "Maquette de l'écran d'accueil"}}},
-        {"type": "faq", "value": {"title": "Questions fréquentes", "items": [
-            {"question": "Combien de temps faut-il ?", "answer": "<p>Dix minutes, en plusieurs fois si besoin.</p>"}]}},
+        {
+            "type": "concept",
+            "value": {
+                "title": "Accueil « Mon mois »",
+                "points": ["Le solde jusqu'à la paie"],
+                "description": "<p>Ce qui est entré, sorti, et ce qui reste.</p>",
+                "image": {"image": image.pk, "decorative": False, "alt_text": "Maquette de l'écran d'accueil"},
+            },
+        },
+        {
+            "type": "faq",
+            "value": {
+                "title": "Questions fréquentes",
+                "items": [
+                    {
+                        "question": "Combien de temps faut-il ?",
+                        "answer": "<p>Dix minutes, en plusieurs fois si besoin.</p>",
+                    }
+                ],
+            },
+        },
     ]
-    page = index.add_child(instance=CampaignPage(
-        title="Votre banque mobile de demain", slug="banque-mobile", campaign=target, hero_image=image,
-        hero_alt="Maquette de l'application", intro="Découvrez le concept et proposez vos idées.",
-        body=json.dumps(body)))
+    page = index.add_child(
+        instance=CampaignPage(
+            title="Votre banque mobile de demain",
+            slug="banque-mobile",
+            campaign=target,
+            hero_image=image,
+            hero_alt="Maquette de l'application",
+            intro="Découvrez le concept et proposez vos idées.",
+            body=json.dumps(body),
+        )
+    )
     page.save_revision().publish()
     return page
 
@@ -65,7 +87,8 @@ def check(page, name=None):
 
 
 def test_ambassador_goes_from_the_emailed_invitation_through_survey_and_ideas_to_the_opt_out(
-        chromium, live_server, cluster, smtp_server, settings):
+    chromium, live_server, cluster, smtp_server, settings
+):
     settings.SITE_URL = live_server.url
     lea = ambassador("lea@exemple.fr", region="bre", first_name="Léa", last_name="Martin")
     target = campaign(segments=[region_segment()], kind=Campaign.Kind.BOTH, theme="Application mobile")
@@ -75,8 +98,13 @@ def test_ambassador_goes_from_the_emailed_invitation_through_survey_and_ideas_to
     cluster.env["SITE_URL"] = live_server.url
     cluster.start()
     assert campaign_launch(target) == 1  # on commit, the sending goes to the cluster's queue
-    [message] = wait_for(lambda: smtp_server.to("lea@exemple.fr"), timeout=60, interval=0.2,
-                         what="the invitation at the SMTP server", explain=cluster.log_tail)
+    [message] = wait_for(
+        lambda: smtp_server.to("lea@exemple.fr"),
+        timeout=60,
+        interval=0.2,
+        what="the invitation at the SMTP server",
+        explain=cluster.log_tail,
+    )
     html = message.get_body(("html",)).get_content()
     link = re.search(r'href="(http://[^"]+/i/[0-9a-f]{64}/)"', html).group(1)
     unsubscribe = re.search(r'<a href="([^"]+)"[^>]*>Ne plus recevoir nos invitations</a>', html).group(1)

@@ -50,11 +50,19 @@ def form_data(survey, number):
         elif question.kind == K.NPS:
             data[name] = str(10 - number % 8)
         elif question.kind == K.MATRIX:
-            data.update({field_name(question, f"_r{row.pk}"): codes[(number + index) % len(codes)]
-                         for index, row in enumerate(question.rows.all())})
+            data.update(
+                {
+                    field_name(question, f"_r{row.pk}"): codes[(number + index) % len(codes)]
+                    for index, row in enumerate(question.rows.all())
+                }
+            )
         elif question.kind == K.RANKING:
-            data.update({field_name(question, f"_c{choice.pk}"): str((number + index) % len(codes) + 1)
-                         for index, choice in enumerate(question.choices.all())})
+            data.update(
+                {
+                    field_name(question, f"_c{choice.pk}"): str((number + index) % len(codes) + 1)
+                    for index, choice in enumerate(question.choices.all())
+                }
+            )
         elif question.kind == K.NUMBER:
             data[name] = str(100 * number)
         elif question.kind == K.DATE:
@@ -73,8 +81,9 @@ def answer(survey, invitation, number):
             continue
         form = page_form(plan, section, invitation_id=invitation.pk, locale="fr", data=data)
         assert form.is_valid(), form.errors
-        page_save(invitation=invitation, plan=plan, section=section, form=form, locale="fr",
-                  resume_page=page_number + 1)
+        page_save(
+            invitation=invitation, plan=plan, section=section, form=form, locale="fr", resume_page=page_number + 1
+        )
     assert response_submit(invitation=invitation, plan=plan) == []
 
 
@@ -85,15 +94,21 @@ def download(page, link):
 
 
 def test_analyst_reads_the_report_and_downloads_the_workbook_written_by_the_cluster(
-        browser, live_server, cluster, smtp_server, settings, analyst_user, tmp_path):
+    browser, live_server, cluster, smtp_server, settings, analyst_user, tmp_path
+):
     settings.SITE_URL = live_server.url
     cluster.env["SITE_URL"] = live_server.url
     cluster.start()
     seed_audience(120)
     live = seed_campaign(prepare=seed_survey)  # launched: the cluster sends the panel's invitations
     invitations = Invitation.objects.filter(campaign=live)
-    wait_for(lambda: not invitations.filter(status__in=[Invitation.Status.QUEUED, Invitation.Status.SENDING]).exists(),
-             timeout=60, interval=0.2, what="the cluster to send every invitation", explain=cluster.log_tail)
+    wait_for(
+        lambda: not invitations.filter(status__in=[Invitation.Status.QUEUED, Invitation.Status.SENDING]).exists(),
+        timeout=60,
+        interval=0.2,
+        what="the cluster to send every invitation",
+        explain=cluster.log_tail,
+    )
     assert len(smtp_server.messages) == invitations.count() > RESPONDENTS
     # Ambassadors' mail clients load the open pixel of 30 emails; the respondents follow their personal link.
     respondents = list(invitations.select_related("ambassador").order_by("pk")[:RESPONDENTS])
@@ -109,10 +124,15 @@ def test_analyst_reads_the_report_and_downloads_the_workbook_written_by_the_clus
     for number, invitation in enumerate(respondents):
         answer(survey, invitation, number)
     seed_board(live, LIVE_IDEAS)
-    invited, ideas, votes = invitations.count(), Idea.objects.filter(campaign=live).count(), Vote.objects.filter(
-        idea__campaign=live).count()
-    opened, clicked = (invitations.filter(first_opened_at__isnull=False).count(),
-                       invitations.filter(first_clicked_at__isnull=False).count())
+    invited, ideas, votes = (
+        invitations.count(),
+        Idea.objects.filter(campaign=live).count(),
+        Vote.objects.filter(idea__campaign=live).count(),
+    )
+    opened, clicked = (
+        invitations.filter(first_opened_at__isnull=False).count(),
+        invitations.filter(first_clicked_at__isnull=False).count(),
+    )
     assert opened >= 30 and clicked == RESPONDENTS
     assert Response.objects.filter(survey=survey, submitted_at__isnull=False).count() == RESPONDENTS
     assert ideas == len(LIVE_IDEAS) and votes > 0
@@ -180,14 +200,24 @@ def test_analyst_reads_the_report_and_downloads_the_workbook_written_by_the_clus
     for row in summary.iter_rows(values_only=True):
         if row and isinstance(row[0], str) and len(row) > 1:
             figures.setdefault(row[0], row[1])
-    assert ([figures[step] for step in ("Invités", "Envoyés", "Ouverts", "Ont cliqué", "Ont répondu")]
-            == [invited, invited, opened, clicked, RESPONDENTS])
+    assert [figures[step] for step in ("Invités", "Envoyés", "Ouverts", "Ont cliqué", "Ont répondu")] == [
+        invited,
+        invited,
+        opened,
+        clicked,
+        RESPONDENTS,
+    ]
     assert figures["Répondants"] == RESPONDENTS  # the first question's respondents
     assert len(summary._images) == count  # the same charts as on the page
     assert workbook["Invitations"].max_row == 1 + invited
     assert workbook["Réponses"].max_row == 1 + RESPONDENTS and workbook["Réponses"]["A1"].value == "N°"
     assert workbook["Idées"].max_row == 1 + ideas and workbook["Votes"].max_row == 1 + votes
-    cells = {str(value) for sheet in workbook for row in sheet.iter_rows(values_only=True) for value in row
-             if value is not None}
+    cells = {
+        str(value)
+        for sheet in workbook
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
     assert not any("@" in value for value in cells), "an email address in an analyst's export"
     assert not cells & emails

@@ -28,7 +28,8 @@ def shoot(page, name):
 
 
 def test_editor_drafts_submits_product_team_publishes_and_a_visitor_reads_the_page(
-        browser, live_server, cluster, smtp_server, settings, editor_user, product_user):
+    browser, live_server, cluster, smtp_server, settings, editor_user, product_user
+):
     settings.SITE_URL = live_server.url
     cluster.env["SITE_URL"] = live_server.url
     cluster.start()
@@ -67,7 +68,8 @@ def test_editor_drafts_submits_product_team_publishes_and_a_visitor_reads_the_pa
     # A forged "publish" from the editor's form is only saved as a draft (one more revision): editors may not publish.
     revisions = draft.revisions.count()
     editor.locator("form[data-edit-form]").evaluate(
-        "form => form.insertAdjacentHTML('beforeend', '<input type=hidden name=action-publish value=1>')")
+        "form => form.insertAdjacentHTML('beforeend', '<input type=hidden name=action-publish value=1>')"
+    )
     with editor.expect_navigation():
         editor.get_by_role("button", name="Enregistrer le brouillon").click()
     draft.refresh_from_db()
@@ -113,9 +115,11 @@ def test_editor_drafts_submits_product_team_publishes_and_a_visitor_reads_the_pa
     assert draft.current_workflow_state is None
     # The editor wrote the published revision; the reviewer approved and published it.
     assert draft.live_revision.user == editor_user
-    assert set(PageLogEntry.objects.filter(page=draft, action__in=["wagtail.publish", "wagtail.workflow.approve"])
-               .values_list("action", "user")) == {("wagtail.publish", product_user.pk),
-                                                   ("wagtail.workflow.approve", product_user.pk)}
+    assert set(
+        PageLogEntry.objects.filter(page=draft, action__in=["wagtail.publish", "wagtail.workflow.approve"]).values_list(
+            "action", "user"
+        )
+    ) == {("wagtail.publish", product_user.pk), ("wagtail.workflow.approve", product_user.pk)}
 
     # --- an anonymous visitor reads it at its public address ---------------------------------------------------
     assert draft.url == "/fr/campagnes/votre-banque-mobile-de-demain/"
@@ -131,8 +135,12 @@ def test_editor_drafts_submits_product_team_publishes_and_a_visitor_reads_the_pa
 
     # Meanwhile the cluster sent the campaign's invitation, and Wagtail told the reviewer of the submission and
     # the editor of the approval, all over SMTP.
-    wait_for(lambda: smtp_server.to("lea@exemple.fr"), timeout=30, what="the invitation sent by the cluster",
-             explain=cluster.log_tail)
+    wait_for(
+        lambda: smtp_server.to("lea@exemple.fr"),
+        timeout=30,
+        what="the invitation sent by the cluster",
+        explain=cluster.log_tail,
+    )
     assert Invitation.objects.get(campaign=target).status == Invitation.Status.SENT
     [submitted] = smtp_server.to(product_user.email)
     assert "Votre banque mobile de demain" in submitted["Subject"]

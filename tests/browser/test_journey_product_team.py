@@ -23,7 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 TITLE = "Budget automatique"
 # (email, first name, language): twelve in Brittany, the segment's audience, and two in Paris, outside it
 BRETONS = [(f"breton{number:02}@exemple.fr", f"Breton{number}", "fr") for number in range(11)] + [
-    ("gwen@exemple.fr", "Gwen", "en")]
+    ("gwen@exemple.fr", "Gwen", "en")
+]
 PARISIANS = [("paul@exemple.fr", "Paul", "fr"), ("zoe@exemple.fr", "Zoé", "fr")]
 FIGURES = ("invited", "waiting", "sent", "opened", "clicked", "responded")
 
@@ -53,7 +54,8 @@ def fetch(url):
 
 
 def test_product_team_imports_targets_tests_launches_and_watches_the_figures(
-        page, chromium, live_server, cluster, smtp_server, settings, product_user, tmp_path):
+    page, chromium, live_server, cluster, smtp_server, settings, product_user, tmp_path
+):
     settings.SITE_URL = live_server.url
     cluster.env["SITE_URL"] = live_server.url
     # The test holds the SMTP server for a moment to see the page mid-sending; the every-minute tick would take a
@@ -61,15 +63,25 @@ def test_product_team_imports_targets_tests_launches_and_watches_the_figures(
     assert Schedule.objects.filter(name="campaigns: tick").update(next_run=timezone.now() + timedelta(hours=1)) == 1
     cluster.start()  # boots while the person logs in
     log_in(page, product_user)
-    phone = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=PHONE, device_scale_factor=1,
-                                 storage_state=page.context.storage_state()).new_page()  # the same session
+    phone = chromium.new_context(
+        base_url=live_server.url,
+        locale="fr-FR",
+        viewport=PHONE,
+        device_scale_factor=1,
+        storage_state=page.context.storage_state(),
+    ).new_page()  # the same session
 
     # 1. Import: the cluster runs it, the page follows its progress by itself.
     upload = tmp_path / "ambassadeurs.csv"
-    upload.write_text("\ufeffemail;prenom;nom;langue;region\n" + "".join(
-        f"{email};{first};Test;{locale};{region}\n"
-        for people, region in ((BRETONS, "Bretagne"), (PARISIANS, "idf")) for email, first, locale in people),
-        encoding="utf-8")
+    upload.write_text(
+        "\ufeffemail;prenom;nom;langue;region\n"
+        + "".join(
+            f"{email};{first};Test;{locale};{region}\n"
+            for people, region in ((BRETONS, "Bretagne"), (PARISIANS, "idf"))
+            for email, first, locale in people
+        ),
+        encoding="utf-8",
+    )
     page.get_by_role("button", name="Ambassadeurs").click()
     page.get_by_role("link", name="Importer").click()
     page.get_by_label("Fichier").set_input_files(str(upload))
@@ -187,8 +199,10 @@ def test_product_team_imports_targets_tests_launches_and_watches_the_figures(
     # survey from a phone. The links are those of the emails the SMTP server received.
     def pixel_and_link(email):
         html = invitations[email].get_body(("html",)).get_content()
-        return (re.search(r'src="(http://[^"]+/t/o/[0-9a-f]{64}\.gif)"', html).group(1),
-                re.search(r'href="(http://[^"]+/i/[0-9a-f]{64}/)"', html).group(1))
+        return (
+            re.search(r'src="(http://[^"]+/t/o/[0-9a-f]{64}\.gif)"', html).group(1),
+            re.search(r'href="(http://[^"]+/i/[0-9a-f]{64}/)"', html).group(1),
+        )
 
     for email in ("breton00@exemple.fr", "breton01@exemple.fr", "breton02@exemple.fr"):
         assert fetch(pixel_and_link(email)[0]) == 200

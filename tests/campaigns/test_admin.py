@@ -19,16 +19,23 @@ def refused(response):
     """Wagtail answers a refused admin page with 403, or a redirect to the dashboard or the login page."""
     if response.status_code == 403:
         return True
-    return response.status_code == 302 and response.url.rstrip("/").endswith(("/admin", "/admin/login")) or (
-        response.status_code == 302 and "/admin/login/" in response.url)
+    return (
+        response.status_code == 302
+        and response.url.rstrip("/").endswith(("/admin", "/admin/login"))
+        or (response.status_code == 302 and "/admin/login/" in response.url)
+    )
 
 
 @pytest.fixture
 def ambassadors():
     now = timezone.now()
     return [
-        Ambassador.objects.create(email="lea@exemple.fr", first_name="Léa", last_name="Martin", region="idf", consent_at=now),
-        Ambassador.objects.create(email="hugo@exemple.fr", first_name="Hugo", last_name="Durand", region="bre", consent_at=now),
+        Ambassador.objects.create(
+            email="lea@exemple.fr", first_name="Léa", last_name="Martin", region="idf", consent_at=now
+        ),
+        Ambassador.objects.create(
+            email="hugo@exemple.fr", first_name="Hugo", last_name="Durand", region="bre", consent_at=now
+        ),
         Ambassador.objects.create(email="evil@exemple.fr", first_name="<script>alert(1)</script>", consent_at=now),
     ]
 
@@ -83,10 +90,18 @@ def size(client, **data):
 
 def test_segment_size_counts_the_rules_being_edited(client_for, product_user, ambassadors):
     client = client_for(product_user)
-    form = {"kind": "rules", "match": "any", "rules-TOTAL_FORMS": "3",
-            "rules-0-attribute": "region_in", "rules-0-value": "idf",
-            "rules-1-attribute": "region_in", "rules-1-value": "bre",
-            "rules-2-attribute": "region_in", "rules-2-value": "cor", "rules-2-DELETE": "1"}
+    form = {
+        "kind": "rules",
+        "match": "any",
+        "rules-TOTAL_FORMS": "3",
+        "rules-0-attribute": "region_in",
+        "rules-0-value": "idf",
+        "rules-1-attribute": "region_in",
+        "rules-1-value": "bre",
+        "rules-2-attribute": "region_in",
+        "rules-2-value": "cor",
+        "rules-2-DELETE": "1",
+    }
     assert size(client, **form)["count"] == 2
     assert size(client, **{**form, "match": "all"})["count"] == 0
     answer = size(client, **{**form, "rules-0-value": "atlantide"})
@@ -109,11 +124,23 @@ def test_segment_edit_page_shows_the_live_size_panel(client_for, product_user):
 
 
 def test_product_team_creates_a_segment_with_rules(client_for, product_user):
-    response = client_for(product_user).post(reverse("wagtailsnippets_campaigns_segment:add"), {
-        "name": "Bretons", "description": "", "kind": "rules", "match": "all",
-        "rules-TOTAL_FORMS": "1", "rules-INITIAL_FORMS": "0", "rules-MIN_NUM_FORMS": "0", "rules-MAX_NUM_FORMS": "1000",
-        "rules-0-attribute": "region_in", "rules-0-value": "bre", "rules-0-ORDER": "1", "rules-0-id": "",
-    })
+    response = client_for(product_user).post(
+        reverse("wagtailsnippets_campaigns_segment:add"),
+        {
+            "name": "Bretons",
+            "description": "",
+            "kind": "rules",
+            "match": "all",
+            "rules-TOTAL_FORMS": "1",
+            "rules-INITIAL_FORMS": "0",
+            "rules-MIN_NUM_FORMS": "0",
+            "rules-MAX_NUM_FORMS": "1000",
+            "rules-0-attribute": "region_in",
+            "rules-0-value": "bre",
+            "rules-0-ORDER": "1",
+            "rules-0-id": "",
+        },
+    )
     assert response.status_code == 302
     assert list(Segment.objects.get(name="Bretons").rules.values_list("attribute", "value")) == [("region_in", "bre")]
 
@@ -136,8 +163,9 @@ def test_bulk_add_to_static_list(client_for, product_user, ambassadors):
     assert list(segment.members.all()) == [ambassadors[0]]
 
 
-def test_import_from_the_admin_reports_progress_and_result(client_for, product_user, tmp_path,
-                                                          django_capture_on_commit_callbacks):
+def test_import_from_the_admin_reports_progress_and_result(
+    client_for, product_user, tmp_path, django_capture_on_commit_callbacks
+):
     upload = tmp_path / "ambassadeurs.csv"
     upload.write_text("email;prenom;region\nzoe@exemple.fr;Zoé;idf\nbad;X;idf\n", encoding="utf-8")
     client = client_for(product_user)
@@ -146,14 +174,17 @@ def test_import_from_the_admin_reports_progress_and_result(client_for, product_u
     job = AmbassadorImport.objects.get()
     assert response.status_code == 302 and response.url == reverse("ambassador_import:detail", args=[job.pk])
     assert (job.status, job.rows_total, job.created_count, job.rejected_count) == ("done", 2, 1, 1)
-    assert job.errors == [{"row": 3, "column": "A « email »", "message": "« bad » n'est pas une adresse e-mail valide."}]
+    assert job.errors == [
+        {"row": 3, "column": "A « email »", "message": "« bad » n'est pas une adresse e-mail valide."}
+    ]
     page = client.get(response.url)
     assert escape("« bad » n'est pas une adresse e-mail valide.") in page.content.decode()
     assert Ambassador.objects.get().email == "zoe@exemple.fr"
 
 
-def test_import_of_an_unreadable_file_from_the_admin_says_why(client_for, product_user, tmp_path,
-                                                             django_capture_on_commit_callbacks):
+def test_import_of_an_unreadable_file_from_the_admin_says_why(
+    client_for, product_user, tmp_path, django_capture_on_commit_callbacks
+):
     upload = tmp_path / "photo.csv"
     upload.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with upload.open("rb") as handle, django_capture_on_commit_callbacks(execute=True):
@@ -182,8 +213,9 @@ def test_admin_home_shows_the_live_campaigns_figures_to_the_product_team(client_
     live = campaign(segments=[region_segment()], title="<b>Appli</b> de demain")
     campaign_launch(live)
     Invitation.objects.update(status=Invitation.Status.SENT, sent_at=timezone.now())
-    Invitation.objects.filter(pk=Invitation.objects.first().pk).update(first_opened_at=timezone.now(),
-                                                                      responded_at=timezone.now())
+    Invitation.objects.filter(pk=Invitation.objects.first().pk).update(
+        first_opened_at=timezone.now(), responded_at=timezone.now()
+    )
     campaign(slug="brouillon", title="Brouillon", status=Campaign.Status.DRAFT)
     html = " ".join(client_for(product_user).get(reverse("wagtailadmin_home")).content.decode().split())
     assert "Campagnes en cours" in html and escape("<b>Appli</b> de demain") in html and "Brouillon" not in html

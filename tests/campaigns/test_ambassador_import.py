@@ -81,8 +81,14 @@ def test_every_wrong_cell_of_a_row_is_reported(write):
     path = write(HEADER + "\nx@exemple.fr;A;B;de;Atlantide;12-17;31/02/2020;livret-z;;peut-être\n")
     report = import_ambassadors(path)
     columns = [error.column for error in report.errors]
-    assert columns == ["D « langue »", "E « region »", "F « tranche_age »", "G « client_depuis »", "H « produits »",
-                       "J « consentement »"]
+    assert columns == [
+        "D « langue »",
+        "E « region »",
+        "F « tranche_age »",
+        "G « client_depuis »",
+        "H « produits »",
+        "J « consentement »",
+    ]
     assert all(error.row == 2 for error in report.errors)
     assert "livret-z" in report.errors[4].message and "livret-a" in report.errors[4].message
 
@@ -163,10 +169,19 @@ def test_rule_segment_cannot_receive_imported_ambassadors(write):
 def test_progress_is_reported_for_both_stages(write):
     calls = []
     rows = "\n".join(f"p{i}@exemple.fr" for i in range(5))
-    import_ambassadors(write(f"email\n{rows}\n"), batch_size=2,
-                       progress=lambda stage, done, total, report: calls.append((stage, done, total)))
-    assert calls == [("validating", 2, None), ("validating", 4, None), ("validating", 5, None),
-                     ("writing", 2, 5), ("writing", 4, 5), ("writing", 5, 5)]
+    import_ambassadors(
+        write(f"email\n{rows}\n"),
+        batch_size=2,
+        progress=lambda stage, done, total, report: calls.append((stage, done, total)),
+    )
+    assert calls == [
+        ("validating", 2, None),
+        ("validating", 4, None),
+        ("validating", 5, None),
+        ("writing", 2, 5),
+        ("writing", 4, 5),
+        ("writing", 5, 5),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -34,7 +34,12 @@ def sent():
 
 def test_bounce_file_lines_are_read_as_addresses_or_dsn_fields():
     lines = ["# bounces of Monday", "lea@exemple.fr", "<zoe@exemple.fr>", "", *DSN.splitlines(), "pas une adresse"]
-    assert list(addresses_in(lines)) == [(2, "lea@exemple.fr"), (3, "zoe@exemple.fr"), (8, "hugo@exemple.fr"), (11, None)]
+    assert list(addresses_in(lines)) == [
+        (2, "lea@exemple.fr"),
+        (3, "zoe@exemple.fr"),
+        (8, "hugo@exemple.fr"),
+        (11, None),
+    ]
 
 
 def test_record_bounces_marks_invitations_and_addresses_and_reports_the_rest(sent, tmp_path, capsys):
@@ -59,8 +64,12 @@ def test_esp_webhook_events_feed_the_same_functions(sent):
     hugo, lea, zoe = Invitation.objects.order_by("ambassador__email").select_related("ambassador")
     now = timezone.now()
     for event_type, invitation in [("delivered", lea), ("bounced", hugo), ("complained", zoe)]:
-        event = AnymailTrackingEvent(event_type=event_type, timestamp=now, recipient=invitation.ambassador.email,
-                                     metadata={"invitation": str(invitation.pk)})
+        event = AnymailTrackingEvent(
+            event_type=event_type,
+            timestamp=now,
+            recipient=invitation.ambassador.email,
+            metadata={"invitation": str(invitation.pk)},
+        )
         tracking.send(sender=object, event=event, esp_name="Test")
     lea.refresh_from_db()
     hugo.refresh_from_db()

@@ -50,8 +50,9 @@ def test_test_send_goes_to_the_current_user_through_smtp(client_for, product_use
     assert not Invitation.objects.exists()
 
 
-def test_launch_from_the_admin_then_watch_the_figures(client_for, product_user, draft, smtp_server,
-                                                      django_capture_on_commit_callbacks):
+def test_launch_from_the_admin_then_watch_the_figures(
+    client_for, product_user, draft, smtp_server, django_capture_on_commit_callbacks
+):
     client = client_for(product_user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("campaign_actions:action", args=[draft.pk, "launch"]))

@@ -101,11 +101,16 @@ def test_staff_text_is_escaped_in_the_html_part(audience, smtp_server, django_ca
     assert "<script>" not in html and "&lt;b&gt;Bonjour&lt;/b&gt;" in html
 
 
-def test_temporary_failure_is_retried_later_and_permanent_failure_is_not(audience, smtp_server,
-                                                                          django_capture_on_commit_callbacks):
+def test_temporary_failure_is_retried_later_and_permanent_failure_is_not(
+    audience, smtp_server, django_capture_on_commit_callbacks
+):
     smtp_server.reply = lambda rcpt, attempt: (
-        "450 4.2.1 Mailbox busy" if rcpt == "lea@exemple.fr" and attempt == 1
-        else "550 5.1.1 No such user" if rcpt == "john@example.com" else None)
+        "450 4.2.1 Mailbox busy"
+        if rcpt == "lea@exemple.fr" and attempt == 1
+        else "550 5.1.1 No such user"
+        if rcpt == "john@example.com"
+        else None
+    )
     target = campaign(segments=[region_segment()])
     with django_capture_on_commit_callbacks(execute=True):
         campaign_launch(target)
@@ -140,10 +145,12 @@ def test_dropped_connection_is_retried_on_a_new_connection(audience, smtp_server
 
     class Flaky:
         """The first connection drops on the first message."""
+
         calls = 0
 
         def __init__(self):
             from django.core.mail import get_connection
+
             self.inner = get_connection()
 
         def open(self):
@@ -186,19 +193,27 @@ def test_frequency_cap_skips_and_counts_the_over_solicited(audience, settings, d
     third = campaign(slug="troisieme", segments=[segment])
     campaign_launch(third)
     assert set(Invitation.objects.filter(campaign=third).values_list("status", "skip_reason")) == {
-        (Status.SKIPPED, "frequency_cap")}
+        (Status.SKIPPED, "frequency_cap")
+    }
 
 
-def test_reminder_goes_only_to_those_who_have_not_answered(live, smtp_server, audience, django_capture_on_commit_callbacks):
-    reminder = Reminder.objects.create(campaign=live, days_after=3, subject_fr="Rappel : {campagne}",
-                                       body_fr="Il reste quelques jours, {prenom} : {lien}")
+def test_reminder_goes_only_to_those_who_have_not_answered(
+    live, smtp_server, audience, django_capture_on_commit_callbacks
+):
+    reminder = Reminder.objects.create(
+        campaign=live,
+        days_after=3,
+        subject_fr="Rappel : {campagne}",
+        body_fr="Il reste quelques jours, {prenom} : {lien}",
+    )
     Invitation.objects.filter(ambassador=audience["john"]).update(responded_at=timezone.now())
     assert delivery.reminders_start(now=timezone.now() + timedelta(days=2)) == []
     with django_capture_on_commit_callbacks(execute=True):
         assert delivery.reminders_start(now=timezone.now() + timedelta(days=3, minutes=1)) == [reminder]
     assert delivery.reminders_start(now=timezone.now() + timedelta(days=4)) == []  # only once
     assert list(ReminderDelivery.objects.values_list("invitation__ambassador__email", "status")) == [
-        ("lea@exemple.fr", Status.SENT)]
+        ("lea@exemple.fr", Status.SENT)
+    ]
     [first, second] = smtp_server.to("lea@exemple.fr")
     assert second["Subject"] == "Rappel : La banque mobile de demain"
     token = Invitation.objects.get(ambassador=audience["lea"]).token
@@ -217,10 +232,19 @@ def test_reminder_skips_opted_out_and_bounced(live, audience):
 
 
 def test_tick_launches_scheduled_campaigns_and_closes_expired_ones(audience):
-    scheduled = campaign(slug="programmee", segments=[region_segment()], status=Campaign.Status.SCHEDULED,
-                         opens_at=timezone.now() - timedelta(minutes=1))
-    expired = campaign(slug="finie", status=Campaign.Status.LIVE, launched_at=timezone.now() - timedelta(days=20),
-                       opens_at=timezone.now() - timedelta(days=20), closes_at=timezone.now() - timedelta(minutes=1))
+    scheduled = campaign(
+        slug="programmee",
+        segments=[region_segment()],
+        status=Campaign.Status.SCHEDULED,
+        opens_at=timezone.now() - timedelta(minutes=1),
+    )
+    expired = campaign(
+        slug="finie",
+        status=Campaign.Status.LIVE,
+        launched_at=timezone.now() - timedelta(days=20),
+        opens_at=timezone.now() - timedelta(days=20),
+        closes_at=timezone.now() - timedelta(minutes=1),
+    )
     delivery.tick()
     scheduled.refresh_from_db()
     expired.refresh_from_db()
@@ -261,10 +285,13 @@ def test_a_sender_whose_database_connection_drops_puts_its_batch_back_and_carrie
 
     def drop_then_defer(rcpt, attempt):
         if rcpt == "ambassadeur15@exemple.fr" and attempt == 1:  # the sender's connection: every other one
-            with psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"],
-                                 autocommit=True) as admin:
-                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            with psycopg.connect(
+                host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"], autocommit=True
+            ) as admin:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
             return "451 4.3.0 Try again later"
         return None
 
@@ -274,8 +301,11 @@ def test_a_sender_whose_database_connection_drops_puts_its_batch_back_and_carrie
 
     invitations = Invitation.objects.filter(campaign=target)
     assert set(invitations.values_list("status", flat=True)) == {Status.SENT}
-    assert sorted(rcpt for rcpt, _message in smtp_server.messages) == [f"ambassadeur{n:02}@exemple.fr" for n in range(25)]
-    assert dict(invitations.filter(possible_duplicates__gt=0).values_list("ambassador__email", "possible_duplicates")) == {
-        "ambassadeur15@exemple.fr": 1}
+    assert sorted(rcpt for rcpt, _message in smtp_server.messages) == [
+        f"ambassadeur{n:02}@exemple.fr" for n in range(25)
+    ]
+    assert dict(
+        invitations.filter(possible_duplicates__gt=0).values_list("ambassador__email", "possible_duplicates")
+    ) == {"ambassadeur15@exemple.fr": 1}
     [interrupted] = [record for record in caplog.records if record.getMessage() == "batch interrupted"]
     assert interrupted.released == 5 and "terminat" in interrupted.error

@@ -23,13 +23,13 @@ Status = Invitation.Status
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_killing_the_cluster_mid_campaign_invites_everyone_and_duplicates_only_messages_in_flight(
-        cluster, smtp_server):
+def test_killing_the_cluster_mid_campaign_invites_everyone_and_duplicates_only_messages_in_flight(cluster, smtp_server):
     segment = region_segment()
     now = timezone.now()
     Ambassador.objects.bulk_create(
         Ambassador(email=f"ambassadeur{number:03}@exemple.fr", first_name=f"Amb{number}", region="bre", consent_at=now)
-        for number in range(AUDIENCE))
+        for number in range(AUDIENCE)
+    )
     target = campaign(segments=[segment])
     smtp_server.delay = 0.01  # every message takes a while: the kill lands in the middle of the sending
     invitations = Invitation.objects.filter(campaign=target)
@@ -37,8 +37,12 @@ def test_killing_the_cluster_mid_campaign_invites_everyone_and_duplicates_only_m
     started = time.monotonic()
     first = cluster.start()
     assert campaign_launch(target) == AUDIENCE  # on commit, the sender tasks go to the cluster's Redis queue
-    wait_for(lambda: len(smtp_server.messages) >= 60, timeout=60,
-              what="60 messages from the first cluster", explain=cluster.log_tail)
+    wait_for(
+        lambda: len(smtp_server.messages) >= 60,
+        timeout=60,
+        what="60 messages from the first cluster",
+        explain=cluster.log_tail,
+    )
     cluster.kill(first)
     killed = time.monotonic()
     received_at_kill = len(smtp_server.messages)
@@ -52,18 +56,26 @@ def test_killing_the_cluster_mid_campaign_invites_everyone_and_duplicates_only_m
     # every minute; making it due now only spares the test the wait for the next minute.
     assert Schedule.objects.filter(name="campaigns: tick").update(next_run=timezone.now()) == 1
     cluster.start()
-    wait_for(lambda: not invitations.exclude(status=Status.SENT).exists(), timeout=150, interval=0.5,
-              what="every invitation to be sent after the restart", explain=cluster.log_tail)
+    wait_for(
+        lambda: not invitations.exclude(status=Status.SENT).exists(),
+        timeout=150,
+        interval=0.5,
+        what="every invitation to be sent after the restart",
+        explain=cluster.log_tail,
+    )
 
     received = Counter(rcpt for rcpt, _message in smtp_server.messages)
     extra = sum(received.values()) - AUDIENCE
-    flagged = dict(invitations.filter(possible_duplicates__gt=0)
-                   .values_list("ambassador__email", "possible_duplicates"))
+    flagged = dict(
+        invitations.filter(possible_duplicates__gt=0).values_list("ambassador__email", "possible_duplicates")
+    )
     possible_duplicates = invitations.aggregate(total=Sum("possible_duplicates"))["total"]
-    print(f"\nN={AUDIENCE}: killed after {killed - started:.1f} s with {received_at_kill} received, {unsent} unsent, "
-          f"{len(interrupted_claims)} claims interrupted; all sent {time.monotonic() - killed:.1f} s later; "
-          f"received={sum(received.values())} duplicates={extra} possible_duplicates={possible_duplicates} "
-          f"flagged={flagged}")
+    print(
+        f"\nN={AUDIENCE}: killed after {killed - started:.1f} s with {received_at_kill} received, {unsent} unsent, "
+        f"{len(interrupted_claims)} claims interrupted; all sent {time.monotonic() - killed:.1f} s later; "
+        f"received={sum(received.values())} duplicates={extra} possible_duplicates={possible_duplicates} "
+        f"flagged={flagged}"
+    )
 
     # (1) everyone is invited, and only the audience is.
     assert set(invitations.values_list("status", flat=True)) == {Status.SENT}
@@ -82,12 +94,18 @@ def test_two_clusters_send_one_campaign_through_temporary_and_permanent_smtp_err
     up delivered, the permanent ones are marked failed, and nobody gets the invitation twice."""
     now = timezone.now()
     Ambassador.objects.bulk_create(
-        Ambassador(email=f"ambassadeur{number:03}@exemple.fr", region="bre", consent_at=now) for number in range(AUDIENCE))
+        Ambassador(email=f"ambassadeur{number:03}@exemple.fr", region="bre", consent_at=now)
+        for number in range(AUDIENCE)
+    )
     refused = {"ambassadeur007@exemple.fr", "ambassadeur077@exemple.fr", "ambassadeur177@exemple.fr"}
     delayed = {f"ambassadeur{number:03}@exemple.fr" for number in range(0, AUDIENCE, 10)}
     smtp_server.reply = lambda rcpt, attempt: (
-        "550 5.1.1 No such user" if rcpt in refused else "451 4.3.0 Try again later" if rcpt in delayed and attempt == 1
-        else None)
+        "550 5.1.1 No such user"
+        if rcpt in refused
+        else "451 4.3.0 Try again later"
+        if rcpt in delayed and attempt == 1
+        else None
+    )
     cluster.env["SEND_RETRY_BASE_SECONDS"] = "1"
     cluster.start()
     cluster.start()

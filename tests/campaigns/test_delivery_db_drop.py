@@ -34,7 +34,9 @@ def terminate_backends(application_name):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND application_name = %s", [application_name])
+            "AND pid <> pg_backend_pid() AND application_name = %s",
+            [application_name],
+        )
         return sum(1 for (ended,) in cursor.fetchall() if ended)
 
 
@@ -45,7 +47,8 @@ def test_a_send_batch_whose_database_connections_drop_resumes_and_invites_everyo
     now = timezone.now()
     Ambassador.objects.bulk_create(
         Ambassador(email=f"ambassadeur{number:03}@exemple.fr", first_name=f"Amb{number}", region="bre", consent_at=now)
-        for number in range(AUDIENCE))
+        for number in range(AUDIENCE)
+    )
     target = campaign(segments=[region_segment()])
     invitations = Invitation.objects.filter(campaign=target)
     smtp_server.delay = 0.02  # each message takes a while: the drops land in the middle of the batches
@@ -59,28 +62,45 @@ def test_a_send_batch_whose_database_connections_drop_resumes_and_invites_everyo
     assert campaign_launch(target) == AUDIENCE
     drops, goal = [], MID_BATCH
     for _drop in range(2):
-        wait_for(lambda goal=goal: len(smtp_server.messages) >= goal and invitations.filter(status=Status.SENDING).exists(),
-                 timeout=60, interval=0.02, what=f"{goal} messages sent and batches under way", explain=cluster.log_tail)
+        wait_for(
+            lambda goal=goal: len(smtp_server.messages) >= goal and invitations.filter(status=Status.SENDING).exists(),
+            timeout=60,
+            interval=0.02,
+            what=f"{goal} messages sent and batches under way",
+            explain=cluster.log_tail,
+        )
         received = len(smtp_server.messages)
         ended = terminate_backends(application_name)
         drops.append({"at": round(time.monotonic() - started, 1), "received": received, "ended": ended})
         assert ended >= CLUSTER_WORKERS, drops  # the senders' at least
         goal = received + MID_BATCH
 
-    wait_for(lambda: not invitations.exclude(status=Status.SENT).exists(), timeout=60, interval=0.5,
-             what="every invitation to be sent after the drops, without the tick", explain=cluster.log_tail)
-    logged = [json.loads(line) for path in sorted(tmp_path.glob("qcluster-*.log"))
-              for line in path.read_text().splitlines() if line.startswith("{")]
+    wait_for(
+        lambda: not invitations.exclude(status=Status.SENT).exists(),
+        timeout=60,
+        interval=0.5,
+        what="every invitation to be sent after the drops, without the tick",
+        explain=cluster.log_tail,
+    )
+    logged = [
+        json.loads(line)
+        for path in sorted(tmp_path.glob("qcluster-*.log"))
+        for line in path.read_text().splitlines()
+        if line.startswith("{")
+    ]
     interrupted = [entry for entry in logged if entry["message"] == "batch interrupted"]
 
     received = Counter(rcpt for rcpt, _message in smtp_server.messages)
     extra = sum(received.values()) - AUDIENCE
-    flagged = dict(invitations.filter(possible_duplicates__gt=0)
-                   .values_list("ambassador__email", "possible_duplicates"))
+    flagged = dict(
+        invitations.filter(possible_duplicates__gt=0).values_list("ambassador__email", "possible_duplicates")
+    )
     possible_duplicates = invitations.aggregate(total=Sum("possible_duplicates"))["total"] or 0
-    print(f"\nN={AUDIENCE}: drops {drops}; {len(interrupted)} batches interrupted; all sent after {time.monotonic() - started:.1f} s; "
-          f"received={sum(received.values())} duplicates={extra} possible_duplicates={possible_duplicates} "
-          f"flagged={flagged}")
+    print(
+        f"\nN={AUDIENCE}: drops {drops}; {len(interrupted)} batches interrupted; all sent after {time.monotonic() - started:.1f} s; "
+        f"received={sum(received.values())} duplicates={extra} possible_duplicates={possible_duplicates} "
+        f"flagged={flagged}"
+    )
 
     # (1) every invitation is sent, to everyone in the audience and no one else.
     assert set(invitations.values_list("status", flat=True)) == {Status.SENT}

@@ -14,7 +14,9 @@ def parsed(data):
 
 
 def both(target, person):
-    built = parsed(build_message(source=target, campaign=target, ambassador=person, token=TOKEN).message().as_bytes(linesep="\r\n"))
+    built = parsed(
+        build_message(source=target, campaign=target, ambassador=person, token=TOKEN).message().as_bytes(linesep="\r\n")
+    )
     raw = raw_message(source=target, campaign=target, ambassador=person, token=TOKEN)
     return built, raw and parsed(raw)
 

@@ -25,7 +25,9 @@ def test_health_says_which_part_is_down(client, monkeypatch):
     assert response.status_code == 503 and response.json()["cluster"] == "down"
 
     monkeypatch.setattr("django_q.brokers.orm.ORM.ping", lambda self: (_ for _ in ()).throw(ConnectionError("down")))
-    monkeypatch.setattr("django_q.brokers.redis_broker.Redis.ping", lambda self: (_ for _ in ()).throw(ConnectionError("down")))
+    monkeypatch.setattr(
+        "django_q.brokers.redis_broker.Redis.ping", lambda self: (_ for _ in ()).throw(ConnectionError("down"))
+    )
     assert client.get(reverse("campaigns:health")).json()["broker"] == "down"
 
 

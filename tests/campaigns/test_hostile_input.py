@@ -15,8 +15,9 @@ from campaigns.models import Ambassador, Invitation
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = settings(max_examples=50, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.fixture
@@ -32,9 +33,12 @@ def tracked(invitation):
 
 
 @EXAMPLES
-@given(token=st.one_of(st.text(alphabet=string.printable, max_size=80), st.text(alphabet="0123456789abcdef",
-                                                                                  min_size=64, max_size=64)),
-       endpoint=st.sampled_from(["/t/o/{}.gif", "/i/{}/", "/u/{}/"]))
+@given(
+    token=st.one_of(
+        st.text(alphabet=string.printable, max_size=80), st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
+    ),
+    endpoint=st.sampled_from(["/t/o/{}.gif", "/i/{}/", "/u/{}/"]),
+)
 def test_forged_tracking_addresses_answer_cleanly_and_count_nothing(client, invitation, token, endpoint):
     before = tracked(invitation)
     path = endpoint.format("".join(char for char in token if char not in "\r\n\x0b\x0c"))
@@ -55,11 +59,16 @@ def test_any_bounce_file_is_read_without_error_and_marks_only_known_addresses(in
 
 
 @EXAMPLES
-@given(content=st.one_of(
-    st.binary(max_size=400),
-    st.lists(st.lists(st.text(alphabet=string.printable + "éà;", max_size=20), min_size=1, max_size=6),
-             min_size=1, max_size=6).map(lambda rows: "\n".join(",".join(row) for row in
-                                                                 [["email", "prenom", "region"], *rows]).encode())))
+@given(
+    content=st.one_of(
+        st.binary(max_size=400),
+        st.lists(
+            st.lists(st.text(alphabet=string.printable + "éà;", max_size=20), min_size=1, max_size=6),
+            min_size=1,
+            max_size=6,
+        ).map(lambda rows: "\n".join(",".join(row) for row in [["email", "prenom", "region"], *rows]).encode()),
+    )
+)
 def test_any_ambassador_file_is_imported_whole_or_refused_with_nothing_written(tmp_path_factory, content):
     before = Ambassador.objects.count()
     path = tmp_path_factory.mktemp("import") / "ambassadeurs.csv"

@@ -25,8 +25,14 @@ def lea():
     target = campaign(segments=[region_segment()], kind="both")
     survey = Survey.objects.create(campaign=target, title_fr="Votre avis")
     section = Section.objects.create(survey=survey, sort_order=0, title_fr="Page 1")
-    question = Question.objects.create(survey=survey, section=section, sort_order=0, code="q1",
-                                       kind=Question.Kind.SHORT_TEXT, text_fr="Qu'en pensez-vous ?")
+    question = Question.objects.create(
+        survey=survey,
+        section=section,
+        sort_order=0,
+        code="q1",
+        kind=Question.Kind.SHORT_TEXT,
+        text_fr="Qu'en pensez-vous ?",
+    )
     Board.objects.create(campaign=target)
     campaign_launch(target)
     invitation = Invitation.objects.get(ambassador=person)

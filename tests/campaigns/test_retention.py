@@ -32,7 +32,8 @@ def test_old_campaigns_lose_who_was_invited_and_keep_their_figures(client, setti
         ambassador(f"amb{number}@exemple.fr", region="bre")
     old, recent = closed("ancienne", 25), closed("recente", 3)
     Invitation.objects.filter(campaign=old, ambassador__email="amb0@exemple.fr").update(
-        first_opened_at=timezone.now(), responded_at=timezone.now())
+        first_opened_at=timezone.now(), responded_at=timezone.now()
+    )
     tokens = list(Invitation.objects.filter(campaign=old).values_list("token", flat=True))
     figures = campaign_progress(old)
 
@@ -42,8 +43,10 @@ def test_old_campaigns_lose_who_was_invited_and_keep_their_figures(client, setti
     assert campaign_progress(old) == figures  # the funnel keeps its figures
     assert not Invitation.objects.filter(token__in=tokens).exists()
     assert client.get(reverse("campaigns:personal_link", args=[tokens[0]])).status_code == 404
-    assert [row["campaign__title"] for row in ambassador_export(Ambassador.objects.get(email="amb0@exemple.fr"))[
-        "invitations"]] == [recent.title]
+    assert [
+        row["campaign__title"]
+        for row in ambassador_export(Ambassador.objects.get(email="amb0@exemple.fr"))["invitations"]
+    ] == [recent.title]
     assert Campaign.objects.get(pk=old.pk).deidentified_at is not None
     assert tasks.retention() == {}  # once
 

@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from campaigns import segments
-from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Product, Segment, SegmentMember, SegmentRule, Tag
+from campaigns.models import (
+    Ambassador,
+    AmbassadorProduct,
+    AmbassadorTag,
+    Product,
+    Segment,
+    SegmentMember,
+    SegmentRule,
+    Tag,
+)
 from campaigns.segments import Rule, count_members, members_of_segments, segment_members
 
 pytestmark = pytest.mark.django_db
@@ -25,10 +34,21 @@ def person(email, products=(), tags=(), **fields):
 @pytest.fixture
 def people():
     return {
-        "paris_young": person("a@x.fr", region="idf", age_band="25-34", products=["livret-a"], tags=["beta"],
-                              customer_since=date(2020, 1, 1)),
-        "paris_old": person("b@x.fr", region="idf", age_band="65+", products=["assurance-vie", "livret-a"],
-                            customer_since=date(1995, 5, 1)),
+        "paris_young": person(
+            "a@x.fr",
+            region="idf",
+            age_band="25-34",
+            products=["livret-a"],
+            tags=["beta"],
+            customer_since=date(2020, 1, 1),
+        ),
+        "paris_old": person(
+            "b@x.fr",
+            region="idf",
+            age_band="65+",
+            products=["assurance-vie", "livret-a"],
+            customer_since=date(1995, 5, 1),
+        ),
         "breton": person("c@x.fr", region="bre", age_band="25-34", locale="en", customer_since=date(2009, 12, 31)),
         "opted_out": person("d@x.fr", region="idf", age_band="25-34", opted_out_at=timezone.now()),
         "no_consent": person("e@x.fr", region="idf", age_band="25-34", consent_at=None),
@@ -102,7 +122,11 @@ def test_members_of_several_segments_are_counted_once(people):
     SegmentRule.objects.create(segment=first, attribute=A.REGION_IN, value="idf")
     second = Segment.objects.create(name="Jeunes")
     SegmentRule.objects.create(segment=second, attribute=A.AGE_BAND_IN, value="25-34")
-    assert sorted(members_of_segments([first, second]).values_list("email", flat=True)) == ["a@x.fr", "b@x.fr", "c@x.fr"]
+    assert sorted(members_of_segments([first, second]).values_list("email", flat=True)) == [
+        "a@x.fr",
+        "b@x.fr",
+        "c@x.fr",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -131,15 +131,19 @@ def test_one_click_unsubscribe_without_csrf_token_opts_out_at_once(invitation):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    response = client.post(reverse("campaigns:unsubscribe", args=[invitation.token]),
-                           data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        reverse("campaigns:unsubscribe", args=[invitation.token]),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 200
     assert Ambassador.objects.get().opted_out_at is not None
     assert Invitation.objects.get().unsubscribed_at is not None
 
 
-def test_unsubscribed_ambassador_is_never_emailed_again(client, invitation, smtp_server,
-                                                         django_capture_on_commit_callbacks):
+def test_unsubscribed_ambassador_is_never_emailed_again(
+    client, invitation, smtp_server, django_capture_on_commit_callbacks
+):
     client.post(reverse("campaigns:unsubscribe", args=[invitation.token]))
     with django_capture_on_commit_callbacks(execute=True):
         assert campaign_launch(campaign(slug="suite", segments=[region_segment("Encore")])) == 0
@@ -155,7 +159,9 @@ def test_a_working_personal_link_costs_one_statement(client, invitation):
 def test_a_campaign_not_yet_launched_is_not_public(client, client_for, product_user):
     draft = campaign(slug="secret")
     assert client.get(reverse("campaigns:landing", args=["secret"])).status_code == 404
-    Campaign.objects.filter(pk=draft.pk).update(status=Campaign.Status.SCHEDULED, opens_at=timezone.now() + timedelta(days=1))
+    Campaign.objects.filter(pk=draft.pk).update(
+        status=Campaign.Status.SCHEDULED, opens_at=timezone.now() + timedelta(days=1)
+    )
     assert client.get(reverse("campaigns:landing", args=["secret"])).status_code == 404
     assert client_for(product_user).get(reverse("campaigns:landing", args=["secret"])).status_code == 200
 
@@ -175,8 +181,13 @@ def test_tracking_writes_check_the_connection_only_when_it_fails(invitation, mon
         import psycopg
 
         settings = connection.settings_dict
-        with psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-                             dbname=settings["NAME"], autocommit=True) as admin:
+        with psycopg.connect(
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+            user=settings["USER"],
+            dbname=settings["NAME"],
+            autocommit=True,
+        ) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
         connection.health_check_done = False
         assert record_open(invitation.token) and checks == [1]
@@ -215,7 +226,10 @@ def test_behind_a_proxy_guessers_are_told_apart_by_the_address_it_forwards(clien
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for number in range(3):
         forged = {"HTTP_X_FORWARDED_FOR": f"192.0.2.{number}, 203.0.113.9"}
-        assert client.get(reverse("campaigns:personal_link", args=[f"{number:064x}"]), **proxy, **forged).status_code == 404
+        assert (
+            client.get(reverse("campaigns:personal_link", args=[f"{number:064x}"]), **proxy, **forged).status_code
+            == 404
+        )
     link = reverse("campaigns:personal_link", args=[invitation.token])
     assert client.get(link, **proxy, HTTP_X_FORWARDED_FOR="192.0.2.50, 203.0.113.9").status_code == 429
     assert client.get(link, **proxy, HTTP_X_FORWARDED_FOR="203.0.113.10").status_code == 302

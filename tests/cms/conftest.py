@@ -12,10 +12,14 @@ from tests.campaigns.factories import ambassador, campaign, region_segment
 BODY = [
     {"type": "heading", "value": {"text": "Une appli pensée avec vous", "level": "h2"}},
     {"type": "paragraph", "value": "<p>Nous simplifions <b>tout</b>.</p>"},
-    {"type": "quote", "value": {"quote": "<script>alert('citation')</script> Rien sans vous.", "author": "Claire",
-                                "role": ""}},
-    {"type": "faq", "value": {"title": "Questions", "items": [{"question": "Combien de temps ?",
-                                                               "answer": "<p>Dix minutes.</p>"}]}},
+    {
+        "type": "quote",
+        "value": {"quote": "<script>alert('citation')</script> Rien sans vous.", "author": "Claire", "role": ""},
+    },
+    {
+        "type": "faq",
+        "value": {"title": "Questions", "items": [{"question": "Combien de temps ?", "answer": "<p>Dix minutes.</p>"}]},
+    },
     {"type": "call_to_action", "value": {"heading": "À vous", "text": "Participez.", "target": "all"}},
 ]
 
@@ -40,8 +44,14 @@ def live_campaign(db):
     target = campaign(segments=[region_segment()], kind=Campaign.Kind.BOTH, theme="Application mobile")
     survey = Survey.objects.create(campaign=target, title_fr="Votre avis", title_en="Your views")
     section = Section.objects.create(survey=survey, sort_order=0, title_fr="Page 1")
-    Question.objects.create(survey=survey, section=section, sort_order=0, code="q1", kind=Question.Kind.SHORT_TEXT,
-                            text_fr="Qu'en pensez-vous ?")
+    Question.objects.create(
+        survey=survey,
+        section=section,
+        sort_order=0,
+        code="q1",
+        kind=Question.Kind.SHORT_TEXT,
+        text_fr="Qu'en pensez-vous ?",
+    )
     Board.objects.create(campaign=target)
     campaign_launch(target)
     return target
@@ -51,10 +61,20 @@ def live_campaign(db):
 def pages(home, live_campaign):
     """The published site: an index with the live campaign's page, and a roadmap."""
     index = publish(home.add_child(instance=CampaignIndexPage(title="Campagnes", slug="campagnes")))
-    page = publish(index.add_child(instance=CampaignPage(
-        title="La banque mobile de demain", slug="banque-mobile", campaign=live_campaign,
-        intro="Découvrez le concept <em>et</em> donnez votre avis.", body=BODY)))
-    roadmap = publish(home.add_child(instance=RoadmapPage(title="Vous avez dit, nous avons fait", slug="feuille-de-route")))
+    page = publish(
+        index.add_child(
+            instance=CampaignPage(
+                title="La banque mobile de demain",
+                slug="banque-mobile",
+                campaign=live_campaign,
+                intro="Découvrez le concept <em>et</em> donnez votre avis.",
+                body=BODY,
+            )
+        )
+    )
+    roadmap = publish(
+        home.add_child(instance=RoadmapPage(title="Vous avez dit, nous avons fait", slug="feuille-de-route"))
+    )
     return {"home": home, "index": index, "campaign": page, "roadmap": roadmap}
 
 

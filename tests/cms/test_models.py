@@ -38,28 +38,70 @@ class TestPageTypes(WagtailPageTestCase):
         self.login()
         home = HomePage.objects.get()
         target = campaign(slug="page-admin", status=Campaign.Status.LIVE, launched_at=timezone.now())
-        self.assertCanCreate(home, CampaignIndexPage, nested_form_data({
-            "title": "Campagnes", "slug": "campagnes", "intro": rich_text("<p>Toutes nos campagnes.</p>")}))
+        self.assertCanCreate(
+            home,
+            CampaignIndexPage,
+            nested_form_data(
+                {"title": "Campagnes", "slug": "campagnes", "intro": rich_text("<p>Toutes nos campagnes.</p>")}
+            ),
+        )
         index = CampaignIndexPage.objects.get()
         self.assertCanNotCreateAt(CampaignIndexPage, CampaignIndexPage)  # max one per home page
-        data = nested_form_data({
-            "title": "La banque mobile", "slug": "banque-mobile", "campaign": target.pk,
-            "intro": "Votre avis compte.", "hero_alt": "",
-            "body": streamfield([
-                ("heading", {"text": "Le concept", "level": "h2"}),
-                ("paragraph", rich_text("<p>Un écran « Mon mois ».</p>")),
-                ("quote", {"quote": "Rien sans vous.", "author": "Claire", "role": "équipe produit"}),
-                ("faq", {"title": "Questions", "items": streamfield([
-                    ("item", {"question": "Combien de temps ?", "answer": rich_text("<p>Dix minutes.</p>")})])}),
-                ("call_to_action", {"heading": "À vous", "text": "", "target": "all"}),
-            ])})
+        data = nested_form_data(
+            {
+                "title": "La banque mobile",
+                "slug": "banque-mobile",
+                "campaign": target.pk,
+                "intro": "Votre avis compte.",
+                "hero_alt": "",
+                "body": streamfield(
+                    [
+                        ("heading", {"text": "Le concept", "level": "h2"}),
+                        ("paragraph", rich_text("<p>Un écran « Mon mois ».</p>")),
+                        ("quote", {"quote": "Rien sans vous.", "author": "Claire", "role": "équipe produit"}),
+                        (
+                            "faq",
+                            {
+                                "title": "Questions",
+                                "items": streamfield(
+                                    [
+                                        (
+                                            "item",
+                                            {
+                                                "question": "Combien de temps ?",
+                                                "answer": rich_text("<p>Dix minutes.</p>"),
+                                            },
+                                        )
+                                    ]
+                                ),
+                            },
+                        ),
+                        ("call_to_action", {"heading": "À vous", "text": "", "target": "all"}),
+                    ]
+                ),
+            }
+        )
         self.assertCanCreate(index, CampaignPage, data)
-        self.assertCanCreate(home, RoadmapPage, nested_form_data({
-            "title": "Feuille de route", "slug": "feuille-de-route", "intro": rich_text("<p>Vous avez dit.</p>"),
-            "campaign": ""}))
+        self.assertCanCreate(
+            home,
+            RoadmapPage,
+            nested_form_data(
+                {
+                    "title": "Feuille de route",
+                    "slug": "feuille-de-route",
+                    "intro": rich_text("<p>Vous avez dit.</p>"),
+                    "campaign": "",
+                }
+            ),
+        )
         page = CampaignPage.objects.get()
         assert page.live and [block.block_type for block in page.body] == [
-            "heading", "paragraph", "quote", "faq", "call_to_action"]
+            "heading",
+            "paragraph",
+            "quote",
+            "faq",
+            "call_to_action",
+        ]
         self.assertPageIsRenderable(page)
         self.assertPageIsPreviewable(page, post_data=data)
 
@@ -69,9 +111,19 @@ class TestPageTypes(WagtailPageTestCase):
         target = campaign(slug="une-page")
         index = home.add_child(instance=CampaignIndexPage(title="Campagnes", slug="campagnes"))
         index.add_child(instance=CampaignPage(title="Première", slug="premiere", campaign=target, intro="x"))
-        response = self.client.post(reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", index.pk]),
-                                    nested_form_data({"title": "Seconde", "slug": "seconde", "campaign": target.pk,
-                                                      "intro": "y", "hero_alt": "", "body": streamfield([])}))
+        response = self.client.post(
+            reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", index.pk]),
+            nested_form_data(
+                {
+                    "title": "Seconde",
+                    "slug": "seconde",
+                    "campaign": target.pk,
+                    "intro": "y",
+                    "hero_alt": "",
+                    "body": streamfield([]),
+                }
+            ),
+        )
         assert response.status_code == 200
         assert "déjà une page dans cette langue" in response.content.decode()
         assert CampaignPage.objects.count() == 1
@@ -135,10 +187,18 @@ def test_closed_campaign_shows_its_results_without_small_groups(client, pages, s
     target = pages["campaign"].campaign
     Invitation.objects.filter(campaign=target).update(responded_at=None)
     Invitation.objects.filter(pk__in=Invitation.objects.filter(campaign=target).values("pk")[:3]).update(
-        responded_at=timezone.now())
-    Campaign.objects.filter(pk=target.pk).update(status=Campaign.Status.CLOSED, closes_at=timezone.now() - timedelta(days=1))
-    idea = Idea.objects.create(campaign=target, title="Virement par contact", status=Idea.Status.PLANNED, vote_count=7,
-                               author=invitation_of("lea@exemple.fr").ambassador)
+        responded_at=timezone.now()
+    )
+    Campaign.objects.filter(pk=target.pk).update(
+        status=Campaign.Status.CLOSED, closes_at=timezone.now() - timedelta(days=1)
+    )
+    idea = Idea.objects.create(
+        campaign=target,
+        title="Virement par contact",
+        status=Idea.Status.PLANNED,
+        vote_count=7,
+        author=invitation_of("lea@exemple.fr").ambassador,
+    )
     html = client.get(pages["campaign"].url).content.decode()
     assert "Les résultats en bref" in html and "Cette campagne est terminée" in html
     assert 'data-call="survey"' not in html  # nothing to act on any more
@@ -151,11 +211,19 @@ def test_closed_campaign_shows_its_results_without_small_groups(client, pages, s
 
 def test_home_and_index_list_campaigns_by_state(client, pages):
     other = campaign(slug="epargne", title="Épargne", status=Campaign.Status.CLOSED, launched_at=timezone.now())
-    publish(pages["index"].add_child(instance=CampaignPage(title="Épargne : vos priorités", slug="epargne",
-                                                           campaign=other, intro="Ce qui en est sorti.")))
+    publish(
+        pages["index"].add_child(
+            instance=CampaignPage(
+                title="Épargne : vos priorités", slug="epargne", campaign=other, intro="Ce qui en est sorti."
+            )
+        )
+    )
     draft = campaign(slug="secret", title="Secret")
-    publish(pages["index"].add_child(instance=CampaignPage(title="Projet secret", slug="secret", campaign=draft,
-                                                           intro="Pas encore.")))
+    publish(
+        pages["index"].add_child(
+            instance=CampaignPage(title="Projet secret", slug="secret", campaign=draft, intro="Pas encore.")
+        )
+    )
     home = client.get(pages["home"].url).content.decode()
     assert "La banque mobile de demain" in home and "Épargne : vos priorités" not in home
     assert "Projet secret" not in home
@@ -167,12 +235,19 @@ def test_home_and_index_list_campaigns_by_state(client, pages):
 def test_roadmap_shows_planned_started_and_delivered_ideas_with_their_answers(client, pages, live_campaign):
     shown = {}
     for number, status in enumerate([Idea.Status.PLANNED, Idea.Status.IN_PROGRESS, Idea.Status.DELIVERED]):
-        shown[status] = Idea.objects.create(campaign=live_campaign, title=f"<script>x</script> Idée {number}",
-                                            status=status, vote_count=10 + number)
-        StatusChange.objects.create(idea=shown[status], from_status="new", to_status=status,
-                                    answer_fr=f"Réponse {number}", answer_en=f"Answer {number}")
-    Idea.objects.create(campaign=live_campaign, title="Idée masquée", status=Idea.Status.PLANNED,
-                        moderation=Moderation.HIDDEN)
+        shown[status] = Idea.objects.create(
+            campaign=live_campaign, title=f"<script>x</script> Idée {number}", status=status, vote_count=10 + number
+        )
+        StatusChange.objects.create(
+            idea=shown[status],
+            from_status="new",
+            to_status=status,
+            answer_fr=f"Réponse {number}",
+            answer_en=f"Answer {number}",
+        )
+    Idea.objects.create(
+        campaign=live_campaign, title="Idée masquée", status=Idea.Status.PLANNED, moderation=Moderation.HIDDEN
+    )
     Idea.objects.create(campaign=live_campaign, title="Idée nouvelle")
     html = client.get(pages["roadmap"].url).content.decode()
     for number in range(3):
@@ -183,15 +258,21 @@ def test_roadmap_shows_planned_started_and_delivered_ideas_with_their_answers(cl
 
 
 @pytest.mark.parametrize("name", ["home", "index", "campaign", "roadmap"])
-def test_public_pages_answer_in_a_fixed_number_of_queries(client, pages, live_campaign, name,
-                                                          django_assert_max_num_queries):
+def test_public_pages_answer_in_a_fixed_number_of_queries(
+    client, pages, live_campaign, name, django_assert_max_num_queries
+):
     def grow():
         for number in range(5):
             idea = Idea.objects.create(campaign=live_campaign, title=f"Idée {number}", status=Idea.Status.PLANNED)
             StatusChange.objects.create(idea=idea, from_status="new", to_status="planned", answer_fr="Oui")
             other = campaign(slug=f"autre-{number}", status=Campaign.Status.LIVE, launched_at=timezone.now())
-            publish(pages["index"].add_child(instance=CampaignPage(title=f"Autre {number}", slug=f"autre-{number}",
-                                                                   campaign=other, intro="Encore une.")))
+            publish(
+                pages["index"].add_child(
+                    instance=CampaignPage(
+                        title=f"Autre {number}", slug=f"autre-{number}", campaign=other, intro="Encore une."
+                    )
+                )
+            )
 
     url = pages[name].url
     client.get(url)  # caches warmed (site root paths)

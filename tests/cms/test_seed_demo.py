@@ -35,14 +35,24 @@ def test_demo_data_is_french_realistic_and_idempotent(capsys, settings, django_c
     assert f"/i/{invitation.token}/" in message_parts(kept)["text"]
 
     closed = Campaign.objects.get(status=Campaign.Status.CLOSED)  # last season's, written directly: no email
-    assert closed.invitations.filter(responded_at__isnull=False).exists() and closed.ideas.filter(status="delivered").exists()
+    assert (
+        closed.invitations.filter(responded_at__isnull=False).exists()
+        and closed.ideas.filter(status="delivered").exists()
+    )
     assert demo.ideas.filter(status__in=["planned", "in_progress", "delivered"]).count() == 3
     for page in (HomePage, CampaignIndexPage, RoadmapPage):
         assert set(page.objects.live().values_list("locale__language_code", flat=True)) == {"fr", "en"}
     assert CampaignPage.objects.live().count() == 4  # two campaigns, two languages
     client = Client()
-    for url in ("/fr/", "/en/", "/fr/campagnes/", "/fr/campagnes/banque-mobile-de-demain/",
-                "/fr/campagnes/epargne-vos-priorites/", "/fr/feuille-de-route/", "/en/roadmap/"):
+    for url in (
+        "/fr/",
+        "/en/",
+        "/fr/campagnes/",
+        "/fr/campagnes/banque-mobile-de-demain/",
+        "/fr/campagnes/epargne-vos-priorites/",
+        "/fr/feuille-de-route/",
+        "/en/roadmap/",
+    ):
         assert client.get(url).status_code == 200, url
 
 

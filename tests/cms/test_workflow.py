@@ -23,13 +23,22 @@ def index(home):
 
 
 def page_data(campaign, title="La banque mobile", **extra):
-    return nested_form_data({
-        "title": title, "slug": "banque-mobile", "campaign": campaign.pk, "intro": "Votre avis compte.", "hero_alt": "",
-        "body": streamfield([("paragraph", rich_text("<p>Le concept « Mon mois ».</p>"))]), **extra})
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": "banque-mobile",
+            "campaign": campaign.pk,
+            "intro": "Votre avis compte.",
+            "hero_alt": "",
+            "body": streamfield([("paragraph", rich_text("<p>Le concept « Mon mois ».</p>"))]),
+            **extra,
+        }
+    )
 
 
-def test_editor_submits_and_the_product_team_approves_and_publishes(client_for, editor_user, product_user, index,
-                                                                       live_campaign):
+def test_editor_submits_and_the_product_team_approves_and_publishes(
+    client_for, editor_user, product_user, index, live_campaign
+):
     editor = client_for(editor_user)
     add_url = reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", index.pk])
     response = editor.post(add_url, {**page_data(live_campaign), "action-publish": "publish"})
@@ -41,11 +50,13 @@ def test_editor_submits_and_the_product_team_approves_and_publishes(client_for, 
     assert not CampaignPage.objects.get().live
 
     task_state = state.current_task_state
-    refused = editor.post(reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]),
-                          {"comment": ""})
+    refused = editor.post(
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]), {"comment": ""}
+    )
     assert refused.status_code in (302, 403) and not CampaignPage.objects.get().live  # editors do not approve
     approved = client_for(product_user).post(
-        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]), {"comment": "Parfait"})
+        reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", task_state.pk]), {"comment": "Parfait"}
+    )
     assert approved.status_code == 302
     page.refresh_from_db()
     state.refresh_from_db()
@@ -57,7 +68,8 @@ def test_scheduled_page_goes_live_when_the_task_runs(client, client_for, product
     go_live = timezone.now() + timedelta(hours=2)
     client_for(product_user).post(
         reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", index.pk]),
-        {**page_data(live_campaign, go_live_at=go_live.strftime("%Y-%m-%d %H:%M")), "action-publish": "publish"})
+        {**page_data(live_campaign, go_live_at=go_live.strftime("%Y-%m-%d %H:%M")), "action-publish": "publish"},
+    )
     page = CampaignPage.objects.get()
     assert not page.live and Revision.objects.filter(object_id=str(page.pk), approved_go_live_at__isnull=False).exists()
     publish_scheduled()
@@ -74,8 +86,10 @@ def test_a_previous_revision_is_restored(client, client_for, product_user, index
     staff.post(add_url, {**page_data(live_campaign, title="Première version"), "action-publish": "publish"})
     page = CampaignPage.objects.get()
     first = page.latest_revision
-    staff.post(reverse("wagtailadmin_pages:edit", args=[page.pk]),
-               {**page_data(live_campaign, title="Version ratée"), "action-publish": "publish"})
+    staff.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        {**page_data(live_campaign, title="Version ratée"), "action-publish": "publish"},
+    )
     assert "Version ratée" in client.get(page.url).content.decode()
     revert_url = reverse("wagtailadmin_pages:revisions_revert", args=[page.pk, first.pk])
     assert "Première version" in staff.get(revert_url).content.decode()

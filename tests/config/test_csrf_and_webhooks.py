@@ -36,7 +36,9 @@ def views(patterns=None, prefix=""):
 
 
 def test_no_view_of_ours_is_exempt_from_csrf_but_the_one_click_unsubscribe():
-    exempt = [route for route, view in views() if getattr(view, "csrf_exempt", False) and view.__module__.startswith(OURS)]
+    exempt = [
+        route for route, view in views() if getattr(view, "csrf_exempt", False) and view.__module__.startswith(OURS)
+    ]
     assert exempt == ["u/<token:token>/"]
     # Wagtail's admin API is read-only (DRF views: exempt from Django's check, SessionAuthentication makes its own)
     others = {view.__module__.split(".")[0] for route, view in views() if getattr(view, "csrf_exempt", False)}
@@ -45,7 +47,9 @@ def test_no_view_of_ours_is_exempt_from_csrf_but_the_one_click_unsubscribe():
 
 def test_esp_webhooks_are_not_mounted_without_an_esp(client):
     assert not [route for route, _view in views() if route.startswith("anymail/")]
-    assert client.post("/anymail/mailjet/tracking/", "[]", content_type="application/json", follow=True).status_code == 404
+    assert (
+        client.post("/anymail/mailjet/tracking/", "[]", content_type="application/json", follow=True).status_code == 404
+    )
 
 
 @pytest.fixture
@@ -65,8 +69,19 @@ def esp_urls(settings):
 
 def test_esp_tracking_webhook_needs_its_credentials_and_inbound_mail_is_not_mounted(esp_urls, client):
     lea = ambassador("lea@exemple.fr")
-    bounce = json.dumps([{"event": "bounce", "time": 1764400000, "MessageID": 1, "email": "lea@exemple.fr",
-                          "hard_bounce": True, "error_related_to": "recipient", "error": "user unknown"}])
+    bounce = json.dumps(
+        [
+            {
+                "event": "bounce",
+                "time": 1764400000,
+                "MessageID": 1,
+                "email": "lea@exemple.fr",
+                "hard_bounce": True,
+                "error_related_to": "recipient",
+                "error": "user unknown",
+            }
+        ]
+    )
     url = "/anymail/mailjet/tracking/"
     assert client.post(url, bounce, content_type="application/json").status_code == 400
     wrong = "Basic " + base64.b64encode(b"mailjet:devine").decode()
@@ -76,13 +91,23 @@ def test_esp_tracking_webhook_needs_its_credentials_and_inbound_mail_is_not_moun
     right = "Basic " + base64.b64encode(b"mailjet:un secret de webhook").decode()
     assert client.post(url, bounce, content_type="application/json", HTTP_AUTHORIZATION=right).status_code == 200
     assert Ambassador.objects.get(pk=lea.pk).email_bounced_at is not None
-    assert client.post("/anymail/mailjet/inbound/", "{}", content_type="application/json", follow=True,
-                       HTTP_AUTHORIZATION=right).status_code == 404
+    assert (
+        client.post(
+            "/anymail/mailjet/inbound/", "{}", content_type="application/json", follow=True, HTTP_AUTHORIZATION=right
+        ).status_code
+        == 404
+    )
 
 
 def test_an_esp_without_webhook_credentials_is_refused_at_start():
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True,
-                            text=True, env={"PATH": "/usr/bin:/bin", "EMAIL_URL": "anymail+mailjet://"}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "EMAIL_URL": "anymail+mailjet://"},
+        timeout=60,
+    )
     assert result.returncode != 0 and "needs ANYMAIL_WEBHOOK_SECRET=user:password" in result.stderr
 
 

@@ -24,7 +24,8 @@ def logged(caplog):
 
 
 def test_a_send_logs_each_batch_and_each_failure_as_json_without_addresses(
-        logged, smtp_server, django_capture_on_commit_callbacks):
+    logged, smtp_server, django_capture_on_commit_callbacks
+):
     for number in range(3):
         ambassador(f"ambassadeur{number}@exemple.fr", region="bre")
     smtp_server.reply = lambda rcpt, attempt: "550 5.1.1 No such user" if rcpt == "ambassadeur1@exemple.fr" else None
@@ -36,7 +37,13 @@ def test_a_send_logs_each_batch_and_each_failure_as_json_without_addresses(
     by_message = {line["message"]: line for line in lines}
     assert by_message["campaign launched"]["invitations"] == 3
     batch = by_message["batch sent"]
-    assert (batch["campaign_id"], batch["emails"], batch["sent"], batch["failed"], batch["retry"]) == (target.pk, 3, 2, 1, 0)
+    assert (batch["campaign_id"], batch["emails"], batch["sent"], batch["failed"], batch["retry"]) == (
+        target.pk,
+        3,
+        2,
+        1,
+        0,
+    )
     assert batch["level"] == "INFO" and batch["logger"] == "campaigns.delivery" and batch["time"].endswith("+00:00")
     failed = by_message["email failed"]
     assert failed["level"] == "WARNING" and "550" in failed["error"] and "<email>" in failed["error"]
@@ -51,8 +58,11 @@ def test_a_bounce_file_logs_what_it_recorded(logged, tmp_path):
     [record] = [r for r in logged("campaigns.bounces") if r.getMessage() == "bounce file recorded"]
     assert (record.bounced, record.unknown, record.unreadable) == (1, 1, 1)
     [single] = [r for r in logged("campaigns.bounces") if r.getMessage() == "bounce recorded"]
-    assert KeyValueFormatter().format(single).endswith('bounce recorded ambassadors=[%d] invitation=null invitations=0'
-                                                       % single.ambassadors[0])
+    assert (
+        KeyValueFormatter()
+        .format(single)
+        .endswith("bounce recorded ambassadors=[%d] invitation=null invitations=0" % single.ambassadors[0])
+    )
 
 
 def test_exceptions_are_kept_and_masked_in_both_formats():
@@ -66,6 +76,12 @@ def test_exceptions_are_kept_and_masked_in_both_formats():
 
 
 def test_an_unknown_log_format_is_refused_by_name():
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True,
-                            text=True, env={"PATH": "/usr/bin:/bin", "LOG_FORMAT": "xml"}, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LOG_FORMAT": "xml"},
+        timeout=60,
+    )
     assert result.returncode != 0 and "LOG_FORMAT must be json or plain, not 'xml'" in result.stderr

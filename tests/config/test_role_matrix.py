@@ -35,16 +35,20 @@ pytestmark = pytest.mark.django_db
 
 # Choosers (the pop-up list of a foreign-key field) check no permission in Wagtail: any admin account may list
 # these snippets, which name no one (editors need the campaign chooser for their campaign pages).
-OPEN_CHOOSERS = (r"snippets/choose/(campaigns/(campaign|segment|product|tag)|surveys/(survey|question)"
-                 r"|ideas/(board|idea|comment))/(results/|chosen/\d+/|chosen-multiple/)?$")
+OPEN_CHOOSERS = (
+    r"snippets/choose/(campaigns/(campaign|segment|product|tag)|surveys/(survey|question)"
+    r"|ideas/(board|idea|comment))/(results/|chosen/\d+/|chosen-multiple/)?$"
+)
 
 MAY_OPEN = {
     # Manages everything: audience, imports, campaigns and their launch, outbox, personal data, surveys, ideas,
     # reports.
-    "product_user": [r"(?!"
-                     r"snippets/(choose/)?campaigns/invitation/(add|create|delete)/"  # a launch invites; staff withdraw
-                     r"|snippets/(choose/)?ideas/comment/(add|create)/"  # comments are written on the board
-                     r")"],
+    "product_user": [
+        r"(?!"
+        r"snippets/(choose/)?campaigns/invitation/(add|create|delete)/"  # a launch invites; staff withdraw
+        r"|snippets/(choose/)?ideas/comment/(add|create)/"  # comments are written on the board
+        r")"
+    ],
     # Pages, images and documents (Wagtail's own views); sees the surveys.
     "editor_user": [
         r"snippets/surveys/survey/(results/)?$",  # the survey listing
@@ -76,11 +80,26 @@ MAY_OPEN = {
 
 # Views that only take a POST: Django's method check comes before the permission check, so a GET answers 405
 # to everyone (disclosing nothing).
-POST_ONLY = {"campaign_actions:test", "campaign_actions:action", "reports:export_create",
-             "ideas_moderation:moderate", "wagtailsnippets_campaigns_segment:size"}
+POST_ONLY = {
+    "campaign_actions:test",
+    "campaign_actions:action",
+    "reports:export_create",
+    "ideas_moderation:moderate",
+    "wagtailsnippets_campaigns_segment:size",
+}
 # Wagtail's read-only views: a POST answers 405 to whoever may open them.
-READ_ONLY = {"list", "list_results", "history", "history_results", "inspect", "usage",
-             "choose", "choose_results", "chosen", "chosen_multiple"}
+READ_ONLY = {
+    "list",
+    "list_results",
+    "history",
+    "history_results",
+    "inspect",
+    "usage",
+    "choose",
+    "choose_results",
+    "chosen",
+    "chosen_multiple",
+}
 # A chooser's creation step: none of our snippets offers a creation form, and Wagtail 8 fails (500) on a POST
 # there once its own add-permission check passes; only its GET is swept for those who may open it.
 GET_ONLY_SWEPT = {"create"}
@@ -91,6 +110,7 @@ GET_ONLY_SWEPT = {"create"}
 @dataclass(frozen=True)
 class Ref:
     """The primary key of one of the built objects, by name."""
+
     name: str
 
 
@@ -102,33 +122,46 @@ class _Objects:
 OBJ = _Objects()
 
 URLS = {
-    "ambassador_import:index": {}, "ambassador_import:detail": {"pk": OBJ.ambassador_import},
-    "ambassador_data:export": {"pk": OBJ.ambassador}, "ambassador_data:erase": {"pk": OBJ.ambassador},
+    "ambassador_import:index": {},
+    "ambassador_import:detail": {"pk": OBJ.ambassador_import},
+    "ambassador_data:export": {"pk": OBJ.ambassador},
+    "ambassador_data:erase": {"pk": OBJ.ambassador},
     "campaign_actions:overview": {"pk": OBJ.campaign},
     "campaign_actions:preview": {"pk": OBJ.campaign, "locale": "fr"},
     "campaign_actions:test": {"pk": OBJ.campaign},
     "campaign_actions:action": {"pk": OBJ.campaign, "action": "unschedule"},  # harmless on a live campaign
-    "outbox:index": {}, "outbox:detail": {"pk": OBJ.outbox_message},
-    "limesurvey_import:index": {}, "limesurvey_import:report": {"pk": OBJ.survey},
+    "outbox:index": {},
+    "outbox:detail": {"pk": OBJ.outbox_message},
+    "limesurvey_import:index": {},
+    "limesurvey_import:report": {"pk": OBJ.survey},
     "survey_preview:page": {"pk": OBJ.survey, "number": 1},
     "ideas_moderation:index": {},
     "ideas_moderation:moderate": [{"kind": "idea", "pk": OBJ.idea}, {"kind": "comment", "pk": OBJ.comment}],
     "ideas_review:idea": {"pk": OBJ.idea},
-    "reports:index": {}, "reports:campaign": {"pk": OBJ.campaign},
+    "reports:index": {},
+    "reports:campaign": {"pk": OBJ.campaign},
     "reports:chart": {"pk": OBJ.campaign, "name": "funnel"},
     "reports:question_chart": {"pk": OBJ.campaign, "question_pk": OBJ.question},
     "reports:csv": {"pk": OBJ.campaign, "table": "invitations"},
     "reports:export_create": {"pk": OBJ.campaign},
-    "reports:export": {"job_pk": OBJ.export_job}, "reports:download": {"job_pk": OBJ.export_job},
+    "reports:export": {"job_pk": OBJ.export_job},
+    "reports:download": {"job_pk": OBJ.export_job},
     "wagtailsnippets_campaigns_segment:size": {},
 }
 # Wagtail's views of each snippet (and of its chooser), whose only argument is the snippet's primary key.
 SNIPPET_VIEWS = READ_ONLY | GET_ONLY_SWEPT | {"add", "edit", "delete", "copy"}
 SNIPPET_OBJECTS = {
-    "campaigns_ambassador": OBJ.ambassador, "campaigns_segment": OBJ.segment, "campaigns_product": OBJ.product,
-    "campaigns_tag": OBJ.tag, "campaigns_campaign": OBJ.campaign, "campaigns_invitation": OBJ.invitation,
-    "surveys_survey": OBJ.survey, "surveys_question": OBJ.question,
-    "ideas_board": OBJ.board, "ideas_idea": OBJ.idea, "ideas_comment": OBJ.comment,
+    "campaigns_ambassador": OBJ.ambassador,
+    "campaigns_segment": OBJ.segment,
+    "campaigns_product": OBJ.product,
+    "campaigns_tag": OBJ.tag,
+    "campaigns_campaign": OBJ.campaign,
+    "campaigns_invitation": OBJ.invitation,
+    "surveys_survey": OBJ.survey,
+    "surveys_question": OBJ.question,
+    "ideas_board": OBJ.board,
+    "ideas_idea": OBJ.idea,
+    "ideas_comment": OBJ.comment,
 }
 CHOOSERS = tuple(prefix.replace("wagtailsnippets_", "wagtailsnippetchoosers_") for prefix in SNIPPETS)
 
@@ -163,8 +196,10 @@ def staff_urls(pks):
                 continue
             values = {key: pks[value.name] if isinstance(value, Ref) else value for key, value in kwargs.items()}
             urls.append((url_name, reverse(url_name, kwargs=values)))
-    assert not unknown, ("Staff URLs the role matrix does not know: add them to URLS (or their snippet to "
-                         f"SNIPPET_OBJECTS) in {__name__}, and to MAY_OPEN for the roles that may open them: {unknown}")
+    assert not unknown, (
+        "Staff URLs the role matrix does not know: add them to URLS (or their snippet to "
+        f"SNIPPET_OBJECTS) in {__name__}, and to MAY_OPEN for the roles that may open them: {unknown}"
+    )
     return sorted(urls, key=lambda item: item[1])
 
 
@@ -186,12 +221,19 @@ def build_objects(exporter):
     job = export_start(campaign=target, user=exporter)
     export_run(job.pk)
     return {
-        "ambassador": lea.pk, "segment": segment.pk, "product": Product.objects.first().pk,
-        "tag": Tag.objects.create(name="fidèle").pk, "campaign": target.pk,
-        "invitation": target.invitations.get(ambassador=lea).pk, "survey": survey.pk,
-        "question": survey.questions.first().pk, "board": board.pk, "idea": idea.pk,
+        "ambassador": lea.pk,
+        "segment": segment.pk,
+        "product": Product.objects.first().pk,
+        "tag": Tag.objects.create(name="fidèle").pk,
+        "campaign": target.pk,
+        "invitation": target.invitations.get(ambassador=lea).pk,
+        "survey": survey.pk,
+        "question": survey.questions.first().pk,
+        "board": board.pk,
+        "idea": idea.pk,
         "comment": Comment.objects.create(idea=idea, author=lea, body="Oui, et sans frais !").pk,
-        "outbox_message": OutboxMessage.objects.get().pk, "export_job": job.pk,
+        "outbox_message": OutboxMessage.objects.get().pk,
+        "export_job": job.pk,
         "ambassador_import": AmbassadorImport.objects.create(file_name="ambassadeurs.csv", created_by=exporter).pk,
     }
 
@@ -202,6 +244,7 @@ def objects(request, role):
 
 
 # --- the sweep -------------------------------------------------------------------------------------------
+
 
 def body(response):
     """The bytes a client receives, a streamed file (CSV, workbook) included; XLSX parts unzipped."""

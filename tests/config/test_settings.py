@@ -37,7 +37,11 @@ def test_email_url_schemes():
     assert email_settings("outbox:")["EMAIL_BACKEND"] == "campaigns.outbox.OutboxEmailBackend"
     smtp = email_settings("smtp://user%40bank:s%3Acret@mail.example:2525?tls=1")
     assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_HOST_USER"], smtp["EMAIL_HOST_PASSWORD"]) == (
-        "mail.example", 2525, "user@bank", "s:cret")
+        "mail.example",
+        2525,
+        "user@bank",
+        "s:cret",
+    )
     assert smtp["EMAIL_USE_TLS"] and not smtp["EMAIL_USE_SSL"]
     assert email_settings("smtps://mail.example")["EMAIL_PORT"] == 465
     assert email_settings("anymail+mailjet://")["EMAIL_BACKEND"] == "anymail.backends.mailjet.EmailBackend"
@@ -49,14 +53,26 @@ def test_email_url_schemes():
 
 def manage(*args, **env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env})
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env},
+    )
 
 
 def test_production_settings_pass_the_deployment_checks(tmp_path):
-    result = manage("check", "--deploy", "--fail-level", "WARNING",
-                    DEBUG="0", SITE_URL="https://ambassadeurs.banque.example", VAR_DIR=str(tmp_path),
-                    SECRET_KEY="k7#Qz!p2@Lw9$Xr4%Tn8^Vb1&Mc6*Hd3(Jf5)Gs0-Ye7+Ua2=Oi9")
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SITE_URL="https://ambassadeurs.banque.example",
+        VAR_DIR=str(tmp_path),
+        SECRET_KEY="k7#Qz!p2@Lw9$Xr4%Tn8^Vb1&Mc6*Hd3(Jf5)Gs0-Ye7+Ua2=Oi9",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

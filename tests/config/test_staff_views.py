@@ -10,11 +10,29 @@ from tests.campaigns.test_admin import refused
 
 pytestmark = pytest.mark.django_db
 
-OURS = ("campaign_actions", "outbox", "ambassador_data", "ambassador_import", "limesurvey_import", "survey_preview",
-        "ideas_moderation", "ideas_review", "reports")
-SNIPPETS = ("wagtailsnippets_campaigns_", "wagtailsnippets_surveys_", "wagtailsnippets_ideas_", "wagtailsnippets_reports_")
-SAMPLES = {converters.IntConverter: 1, converters.SlugConverter: "x", converters.StringConverter: "fr",
-           converters.PathConverter: "x"}
+OURS = (
+    "campaign_actions",
+    "outbox",
+    "ambassador_data",
+    "ambassador_import",
+    "limesurvey_import",
+    "survey_preview",
+    "ideas_moderation",
+    "ideas_review",
+    "reports",
+)
+SNIPPETS = (
+    "wagtailsnippets_campaigns_",
+    "wagtailsnippets_surveys_",
+    "wagtailsnippets_ideas_",
+    "wagtailsnippets_reports_",
+)
+SAMPLES = {
+    converters.IntConverter: 1,
+    converters.SlugConverter: "x",
+    converters.StringConverter: "fr",
+    converters.PathConverter: "x",
+}
 
 
 def staff_urls():

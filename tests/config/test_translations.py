@@ -25,8 +25,13 @@ def current_strings(tmp_path):
         else:
             shutil.copy(source, tmp_path / name)
     (tmp_path / "config" / "locale").mkdir()
-    subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location"],
-                   cwd=tmp_path, check=True, capture_output=True, env={"VAR_DIR": str(tmp_path / "var"), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "--no-location"],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        env={"VAR_DIR": str(tmp_path / "var"), "PATH": "/usr/bin:/bin"},
+    )
     po = tmp_path / "config" / "locale" / "en" / "LC_MESSAGES" / "django.po"
     identity = tmp_path / "identity.po"
     subprocess.run(["msgen", "-o", str(identity), str(po)], check=True)
@@ -35,8 +40,11 @@ def current_strings(tmp_path):
 
 
 def test_english_catalogue_is_complete_with_no_fuzzy_entry():
-    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null",
-                             str(LOCALE / "en" / "LC_MESSAGES" / "django.po")], capture_output=True, text=True)
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(LOCALE / "en" / "LC_MESSAGES" / "django.po")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
 

@@ -25,7 +25,9 @@ def moderate_url(item):
 
 @pytest.fixture
 def moderated_board():
-    board = Board.objects.create(campaign=campaign(slug="epargne", kind=Campaign.Kind.IDEATION), moderation=Board.Mode.PRE)
+    board = Board.objects.create(
+        campaign=campaign(slug="epargne", kind=Campaign.Kind.IDEATION), moderation=Board.Mode.PRE
+    )
     Category.objects.create(board=board, slug="appli", name_fr="Application", sort_order=0)
     return board
 
@@ -37,8 +39,13 @@ def people():
 
 @pytest.fixture
 def pending_idea(moderated_board, people):
-    return Idea.objects.create(campaign=moderated_board.campaign, author=people[0], title="Un coffre-fort numérique",
-                               body="Pour ranger <b>mes</b> justificatifs", moderation=Moderation.PENDING)
+    return Idea.objects.create(
+        campaign=moderated_board.campaign,
+        author=people[0],
+        title="Un coffre-fort numérique",
+        body="Pour ranger <b>mes</b> justificatifs",
+        moderation=Moderation.PENDING,
+    )
 
 
 @pytest.fixture
@@ -49,8 +56,9 @@ def reported_comment(pending_idea, people):
     return comment
 
 
-def test_moderator_sees_the_queue_with_the_campaign_author_and_report_reasons(client_for, moderator_user,
-                                                                              pending_idea, reported_comment):
+def test_moderator_sees_the_queue_with_the_campaign_author_and_report_reasons(
+    client_for, moderator_user, pending_idea, reported_comment
+):
     page = client_for(moderator_user).get(reverse(QUEUE))
     assert page.status_code == 200
     text = page.content.decode()
@@ -70,8 +78,11 @@ def test_moderator_approves_a_pending_idea(client_for, moderator_user, pending_i
 
 def test_moderator_hides_a_reported_comment_with_a_reason(client_for, moderator_user, reported_comment):
     client = client_for(moderator_user)
-    response = client.post(moderate_url(reported_comment), {"decision": "hide", "reason": "Publicité",
-                                                            "campaign": reported_comment.idea.campaign_id}, follow=True)
+    response = client.post(
+        moderate_url(reported_comment),
+        {"decision": "hide", "reason": "Publicité", "campaign": reported_comment.idea.campaign_id},
+        follow=True,
+    )
     assert "Contribution masquée" in response.content.decode()
     assert response.redirect_chain[0][0].endswith(f"?campaign={reported_comment.idea.campaign_id}")
     reported_comment.refresh_from_db()
@@ -88,27 +99,38 @@ def test_moderator_rejects_with_a_reason(client_for, moderator_user, pending_ide
 
 
 @pytest.mark.parametrize("decision", ["hide", "reject"])
-def test_hiding_or_rejecting_without_a_reason_says_so_and_changes_nothing(client_for, moderator_user, pending_idea,
-                                                                          decision):
-    response = client_for(moderator_user).post(moderate_url(pending_idea), {"decision": decision, "reason": " "},
-                                               follow=True)
+def test_hiding_or_rejecting_without_a_reason_says_so_and_changes_nothing(
+    client_for, moderator_user, pending_idea, decision
+):
+    response = client_for(moderator_user).post(
+        moderate_url(pending_idea), {"decision": decision, "reason": " "}, follow=True
+    )
     assert "Indiquez le motif" in response.content.decode()
     pending_idea.refresh_from_db()
     assert pending_idea.moderation == Moderation.PENDING
 
 
 def test_a_script_in_an_idea_title_shows_escaped_in_the_queue(client_for, moderator_user, moderated_board, people):
-    Idea.objects.create(campaign=moderated_board.campaign, author=people[0], moderation=Moderation.PENDING,
-                        title="<script>alert('titre')</script>")
+    Idea.objects.create(
+        campaign=moderated_board.campaign,
+        author=people[0],
+        moderation=Moderation.PENDING,
+        title="<script>alert('titre')</script>",
+    )
     text = client_for(moderator_user).get(reverse(QUEUE)).content.decode()
     assert "<script>alert('titre')</script>" not in text
     assert "&lt;script&gt;alert(&#x27;titre&#x27;)&lt;/script&gt;" in text
 
 
-def test_a_script_in_a_title_shows_escaped_in_the_message_after_a_decision(client_for, moderator_user,
-                                                                           moderated_board, people):
-    idea = Idea.objects.create(campaign=moderated_board.campaign, author=people[0], moderation=Moderation.PENDING,
-                               title="<script>alert(1)</script>")
+def test_a_script_in_a_title_shows_escaped_in_the_message_after_a_decision(
+    client_for, moderator_user, moderated_board, people
+):
+    idea = Idea.objects.create(
+        campaign=moderated_board.campaign,
+        author=people[0],
+        moderation=Moderation.PENDING,
+        title="<script>alert(1)</script>",
+    )
     text = client_for(moderator_user).post(moderate_url(idea), {"decision": "approve"}, follow=True).content.decode()
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
@@ -116,15 +138,17 @@ def test_a_script_in_a_title_shows_escaped_in_the_message_after_a_decision(clien
 def _fill_queue(board, people, size):
     start = timezone.now() - timedelta(days=1)
     for number in range(size):
-        idea = Idea.objects.create(campaign=board.campaign, author=people[number % 3], title=f"Idée {number}",
-                                   moderation=Moderation.PENDING)
+        idea = Idea.objects.create(
+            campaign=board.campaign, author=people[number % 3], title=f"Idée {number}", moderation=Moderation.PENDING
+        )
         comment = Comment.objects.create(idea=idea, author=people[(number + 1) % 3], body=f"Commentaire {number}")
         AbuseReport.objects.create(reporter=people[number % 3], comment=comment, reason="Spam")
         Idea.objects.filter(pk=idea.pk).update(created_at=start + timedelta(minutes=number))
 
 
-def test_queue_page_takes_as_many_queries_for_30_items_as_for_3(client_for, moderator_user, moderated_board, people,
-                                                                django_assert_max_num_queries):
+def test_queue_page_takes_as_many_queries_for_30_items_as_for_3(
+    client_for, moderator_user, moderated_board, people, django_assert_max_num_queries
+):
     client = client_for(moderator_user)
     _fill_queue(moderated_board, people, 3)
     client.get(reverse(QUEUE))  # sessions, permissions and menus warmed up as on any later visit
@@ -137,8 +161,9 @@ def test_queue_page_takes_as_many_queries_for_30_items_as_for_3(client_for, mode
 
 
 @pytest.mark.parametrize("role", ["outsider_user", "analyst_user", "editor_user"])
-def test_roles_without_moderation_rights_are_refused_the_queue_and_the_decisions(request, client_for, role,
-                                                                                 pending_idea, reported_comment):
+def test_roles_without_moderation_rights_are_refused_the_queue_and_the_decisions(
+    request, client_for, role, pending_idea, reported_comment
+):
     client = client_for(request.getfixturevalue(role))
     queue = client.get(reverse(QUEUE))
     assert refused(queue) and b"coffre-fort" not in queue.content
@@ -153,8 +178,12 @@ def test_roles_without_moderation_rights_are_refused_the_queue_and_the_decisions
 def test_decisions_are_posted_never_taken_by_a_link(client_for, moderator_user, pending_idea):
     client = client_for(moderator_user)
     assert client.get(moderate_url(pending_idea) + "?decision=approve").status_code == 405
-    assert client.post(reverse("ideas_moderation:moderate", args=["vote", pending_idea.pk]),
-                       {"decision": "approve"}).status_code == 404
+    assert (
+        client.post(
+            reverse("ideas_moderation:moderate", args=["vote", pending_idea.pk]), {"decision": "approve"}
+        ).status_code
+        == 404
+    )
     pending_idea.refresh_from_db()
     assert pending_idea.moderation == Moderation.PENDING
 
@@ -169,30 +198,55 @@ def test_product_team_creates_a_pinned_question_signed_by_them(client_for, produ
     client = client_for(product_user)
     form = client.get(reverse("wagtailsnippets_ideas_idea:add")).content.decode()
     assert 'value="question"' in form and 'value="roadmap"' in form and 'value="idea"' not in form
-    response = client.post(reverse("wagtailsnippets_ideas_idea:add"), {
-        "campaign": moderated_board.campaign_id, "category": "", "kind": "question", "pinned": "on",
-        "title": "Quelle alerte de dépense vous serait utile ?", "body": "Dites-nous quand vous aimeriez être prévenus.",
-    })
+    response = client.post(
+        reverse("wagtailsnippets_ideas_idea:add"),
+        {
+            "campaign": moderated_board.campaign_id,
+            "category": "",
+            "kind": "question",
+            "pinned": "on",
+            "title": "Quelle alerte de dépense vous serait utile ?",
+            "body": "Dites-nous quand vous aimeriez être prévenus.",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     question = Idea.objects.get(title="Quelle alerte de dépense vous serait utile ?")
     assert (question.kind, question.pinned, question.author_user, question.author) == (
-        Idea.Kind.QUESTION, True, product_user, None)
+        Idea.Kind.QUESTION,
+        True,
+        product_user,
+        None,
+    )
     assert question.moderation == Moderation.APPROVED  # the team's own items are published at once
 
 
 def test_a_category_of_another_campaign_is_refused(client_for, product_user, moderated_board):
     other = Board.objects.create(campaign=campaign(slug="credit", kind=Campaign.Kind.IDEATION))
-    response = client_for(product_user).post(reverse("wagtailsnippets_ideas_idea:add"), {
-        "campaign": other.campaign_id, "category": Category.objects.get(board=moderated_board).pk, "kind": "roadmap",
-        "title": "Prêt en ligne", "body": ""})
+    response = client_for(product_user).post(
+        reverse("wagtailsnippets_ideas_idea:add"),
+        {
+            "campaign": other.campaign_id,
+            "category": Category.objects.get(board=moderated_board).pk,
+            "kind": "roadmap",
+            "title": "Prêt en ligne",
+            "body": "",
+        },
+    )
     assert response.status_code == 200 and "autre campagne" in response.content.decode()
     assert not Idea.objects.filter(title="Prêt en ligne").exists()
 
 
 def test_editing_an_ambassadors_idea_keeps_its_nature_and_author(client_for, product_user, pending_idea, people):
-    response = client_for(product_user).post(reverse("wagtailsnippets_ideas_idea:edit", args=[pending_idea.pk]), {
-        "campaign": pending_idea.campaign_id, "category": "", "kind": "roadmap",
-        "title": "Un coffre-fort numérique (corrigé)", "body": ""})
+    response = client_for(product_user).post(
+        reverse("wagtailsnippets_ideas_idea:edit", args=[pending_idea.pk]),
+        {
+            "campaign": pending_idea.campaign_id,
+            "category": "",
+            "kind": "roadmap",
+            "title": "Un coffre-fort numérique (corrigé)",
+            "body": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     pending_idea.refresh_from_db()
     assert (pending_idea.title, pending_idea.kind) == ("Un coffre-fort numérique (corrigé)", Idea.Kind.IDEA)
@@ -204,8 +258,10 @@ def test_moderator_finds_ideas_by_title_and_filters(client_for, moderator_user, 
     client = client_for(moderator_user)
     found = client.get(reverse(IDEAS), {"q": "virement"}).content.decode()
     assert "Virement instantané" in found and "coffre-fort" not in found
-    filtered = client.get(reverse(IDEAS), {"moderation": "pending", "campaign": moderated_board.campaign_id,
-                                           "kind": "idea", "status": "new"}).content.decode()
+    filtered = client.get(
+        reverse(IDEAS),
+        {"moderation": "pending", "campaign": moderated_board.campaign_id, "kind": "idea", "status": "new"},
+    ).content.decode()
     assert "coffre-fort" in filtered and "Virement instantané" not in filtered
 
 
@@ -219,23 +275,44 @@ def test_analyst_reads_ideas_and_comments_but_changes_none(client_for, analyst_u
 
 def test_outsider_is_refused_boards_ideas_and_comments(client_for, outsider_user, reported_comment):
     client = client_for(outsider_user)
-    for url in (reverse("wagtailsnippets_ideas_board:list"), reverse(IDEAS), reverse(COMMENTS),
-                reverse("wagtailsnippets_ideas_idea:edit", args=[reported_comment.idea_id])):
+    for url in (
+        reverse("wagtailsnippets_ideas_board:list"),
+        reverse(IDEAS),
+        reverse(COMMENTS),
+        reverse("wagtailsnippets_ideas_idea:edit", args=[reported_comment.idea_id]),
+    ):
         assert refused(client.get(url)), url
 
 
 def test_product_team_sets_up_a_board_with_its_categories(client_for, product_user):
     target = campaign(slug="cartes", kind=Campaign.Kind.BOTH)
-    response = client_for(product_user).post(reverse("wagtailsnippets_ideas_board:add"), {
-        "campaign": target.pk, "moderation": "pre", "vote_budget": "5", "show_leaderboard": "on",
-        "intro_fr": "Vos idées pour nos cartes", "intro_en": "",
-        "categories-TOTAL_FORMS": "2", "categories-INITIAL_FORMS": "0", "categories-MIN_NUM_FORMS": "0",
-        "categories-MAX_NUM_FORMS": "1000",
-        "categories-0-slug": "paiement", "categories-0-name_fr": "Paiement", "categories-0-name_en": "Payment",
-        "categories-0-ORDER": "1", "categories-0-id": "", "categories-0-DELETE": "",
-        "categories-1-slug": "securite", "categories-1-name_fr": "Sécurité", "categories-1-name_en": "",
-        "categories-1-ORDER": "2", "categories-1-id": "", "categories-1-DELETE": "",
-    })
+    response = client_for(product_user).post(
+        reverse("wagtailsnippets_ideas_board:add"),
+        {
+            "campaign": target.pk,
+            "moderation": "pre",
+            "vote_budget": "5",
+            "show_leaderboard": "on",
+            "intro_fr": "Vos idées pour nos cartes",
+            "intro_en": "",
+            "categories-TOTAL_FORMS": "2",
+            "categories-INITIAL_FORMS": "0",
+            "categories-MIN_NUM_FORMS": "0",
+            "categories-MAX_NUM_FORMS": "1000",
+            "categories-0-slug": "paiement",
+            "categories-0-name_fr": "Paiement",
+            "categories-0-name_en": "Payment",
+            "categories-0-ORDER": "1",
+            "categories-0-id": "",
+            "categories-0-DELETE": "",
+            "categories-1-slug": "securite",
+            "categories-1-name_fr": "Sécurité",
+            "categories-1-name_en": "",
+            "categories-1-ORDER": "2",
+            "categories-1-id": "",
+            "categories-1-DELETE": "",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     board = Board.objects.get(campaign=target)
     assert (board.moderation, board.vote_budget) == (Board.Mode.PRE, 5)
@@ -251,7 +328,9 @@ def test_comments_are_listed_but_never_created_in_the_admin(client_for, product_
 
 
 def test_deleting_a_comment_in_the_admin_keeps_the_count_exact(client_for, product_user, reported_comment):
-    response = client_for(product_user).post(reverse("wagtailsnippets_ideas_comment:delete", args=[reported_comment.pk]))
+    response = client_for(product_user).post(
+        reverse("wagtailsnippets_ideas_comment:delete", args=[reported_comment.pk])
+    )
     assert response.status_code == 302
     assert not Comment.objects.exists()
     assert Idea.objects.get(pk=reported_comment.idea_id).comment_count == 0
@@ -260,15 +339,23 @@ def test_deleting_a_comment_in_the_admin_keeps_the_count_exact(client_for, produ
 def test_every_ideas_admin_page_opens_for_the_product_team(client_for, product_user, moderated_board, reported_comment):
     client = client_for(product_user)
     idea_pk, comment_pk = reported_comment.idea_id, reported_comment.pk
-    for name, args in [("wagtailsnippets_ideas_board:list", []), ("wagtailsnippets_ideas_board:add", []),
-                       ("wagtailsnippets_ideas_board:edit", [moderated_board.pk]), (IDEAS, []),
-                       ("wagtailsnippets_ideas_idea:edit", [idea_pk]), ("wagtailsnippets_ideas_idea:inspect", [idea_pk]),
-                       (COMMENTS, []), ("wagtailsnippets_ideas_comment:edit", [comment_pk]),
-                       ("wagtailsnippets_ideas_comment:inspect", [comment_pk]), (QUEUE, [])]:
+    for name, args in [
+        ("wagtailsnippets_ideas_board:list", []),
+        ("wagtailsnippets_ideas_board:add", []),
+        ("wagtailsnippets_ideas_board:edit", [moderated_board.pk]),
+        (IDEAS, []),
+        ("wagtailsnippets_ideas_idea:edit", [idea_pk]),
+        ("wagtailsnippets_ideas_idea:inspect", [idea_pk]),
+        (COMMENTS, []),
+        ("wagtailsnippets_ideas_comment:edit", [comment_pk]),
+        ("wagtailsnippets_ideas_comment:inspect", [comment_pk]),
+        (QUEUE, []),
+    ]:
         assert client.get(reverse(name, args=args)).status_code == 200, name
 
 
 # --- the team's review page of an idea ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def reviewed(db):
@@ -286,8 +373,9 @@ def review_url(idea):
     return reverse("ideas_review:idea", args=[idea.pk])
 
 
-def test_product_team_answers_moves_the_status_comments_and_sees_duplicates(client_for, product_user, reviewed,
-                                                                            django_capture_on_commit_callbacks):
+def test_product_team_answers_moves_the_status_comments_and_sees_duplicates(
+    client_for, product_user, reviewed, django_capture_on_commit_callbacks
+):
     first, second = reviewed
     client = client_for(product_user)
     page = client.get(review_url(first)).content.decode()
@@ -295,8 +383,15 @@ def test_product_team_answers_moves_the_status_comments_and_sees_duplicates(clie
     refused_step = client.post(review_url(first), {"action": "status", "to_status": "delivered", "answer_fr": "Fait"})
     assert refused_step.status_code == 400 and "ne peut pas passer" in refused_step.content.decode()
     with django_capture_on_commit_callbacks(execute=False):
-        done = client.post(review_url(first), {"action": "status", "to_status": "under_review",
-                                               "answer_fr": "Nous l'étudions.", "answer_en": "We are looking at it."})
+        done = client.post(
+            review_url(first),
+            {
+                "action": "status",
+                "to_status": "under_review",
+                "answer_fr": "Nous l'étudions.",
+                "answer_en": "We are looking at it.",
+            },
+        )
     assert done.status_code == 302
     first.refresh_from_db()
     assert first.status == "under_review" and first.status_changes.get().answer_en == "We are looking at it."
@@ -304,8 +399,9 @@ def test_product_team_answers_moves_the_status_comments_and_sees_duplicates(clie
     assert Comment.objects.get(idea=first).by_staff
 
 
-def test_product_team_merges_a_duplicate_from_the_review_page(client_for, product_user, reviewed,
-                                                             django_capture_on_commit_callbacks):
+def test_product_team_merges_a_duplicate_from_the_review_page(
+    client_for, product_user, reviewed, django_capture_on_commit_callbacks
+):
     first, second = reviewed
     client = client_for(product_user)
     assert client.post(review_url(second), {"action": "merge", "target": second.pk}).status_code == 400
@@ -317,8 +413,9 @@ def test_product_team_merges_a_duplicate_from_the_review_page(client_for, produc
     assert first.merged_into == second and second.vote_count == 1
 
 
-def test_moderators_analysts_and_outsiders_cannot_answer_or_merge(client_for, moderator_user, analyst_user,
-                                                                 outsider_user, reviewed):
+def test_moderators_analysts_and_outsiders_cannot_answer_or_merge(
+    client_for, moderator_user, analyst_user, outsider_user, reviewed
+):
     first, second = reviewed
     for user in (moderator_user, analyst_user, outsider_user):
         client = client_for(user)

@@ -44,7 +44,9 @@ def test_the_leaderboard_scores_contributions_and_leaves_out_those_who_hide(boar
     vote_cast(idea=first, ambassador=john)
     vote_cast(idea=second, ambassador=lea)
     assert [(person.email, score) for person, score in leaderboard(board.campaign)] == [
-        ("lea@exemple.fr", 7), ("john@example.com", 2)]
+        ("lea@exemple.fr", 7),
+        ("john@example.com", 2),
+    ]
     awards_refresh()
     assert Badge.TOP_CONTRIBUTOR in badges(lea) and Badge.TOP_CONTRIBUTOR not in badges(john)
     Contributor.objects.create(ambassador=lea, hide_from_leaderboards=True)
@@ -70,6 +72,8 @@ def test_answering_surveys_earns_a_badge(board):
     lea = Ambassador.objects.get(email="lea@exemple.fr")
     for number in range(3):
         campaign = Campaign.objects.create(slug=f"q{number}", title=f"Q{number}", kind=Campaign.Kind.SURVEY)
-        Invitation.objects.create(campaign=campaign, ambassador=lea, token=f"{number:064x}", responded_at=timezone.now())
+        Invitation.objects.create(
+            campaign=campaign, ambassador=lea, token=f"{number:064x}", responded_at=timezone.now()
+        )
     awards_refresh()
     assert Badge.SURVEYS_ANSWERED in badges(lea)

@@ -10,12 +10,15 @@ from ideas.models import Comment, Idea, Vote
 from tests.ideas.conftest import idea
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 TEXT = st.text(max_size=300).map(lambda text: text.replace("\x00", ""))  # the test client cannot send NUL
-FIELDS = st.dictionaries(st.sampled_from(["title", "body", "category", "confirmed", "parent", "reason", "csrf"]),
-                         st.one_of(TEXT, st.sampled_from(["<script>alert(1)</script>", "=1+1", "9" * 30, "-1", ""])),
-                         max_size=6)
+FIELDS = st.dictionaries(
+    st.sampled_from(["title", "body", "category", "confirmed", "parent", "reason", "csrf"]),
+    st.one_of(TEXT, st.sampled_from(["<script>alert(1)</script>", "=1+1", "9" * 30, "-1", ""])),
+    max_size=6,
+)
 
 
 @EXAMPLES

@@ -19,7 +19,9 @@ START = timezone.now() - timedelta(days=3)
 
 @pytest.fixture
 def moderated_board():
-    return Board.objects.create(campaign=campaign(slug="epargne", kind=Campaign.Kind.IDEATION), moderation=Board.Mode.PRE)
+    return Board.objects.create(
+        campaign=campaign(slug="epargne", kind=Campaign.Kind.IDEATION), moderation=Board.Mode.PRE
+    )
 
 
 @pytest.fixture
@@ -67,8 +69,9 @@ def test_hiding_or_rejecting_keeps_the_reason(moderated_board, people, moderator
 
 
 @pytest.mark.parametrize("decision", ["hide", "reject"])
-def test_hiding_or_rejecting_without_a_reason_is_refused_and_changes_nothing(moderated_board, people, moderator_user,
-                                                                             decision):
+def test_hiding_or_rejecting_without_a_reason_is_refused_and_changes_nothing(
+    moderated_board, people, moderator_user, decision
+):
     idea = make_idea(moderated_board, people[0], moderation=Moderation.PENDING)
     report(people[1], idea=idea)
     with pytest.raises(ValidationError) as refused:
@@ -153,7 +156,11 @@ def test_queue_holds_pending_and_reported_items_oldest_first_with_their_reports(
     queue = moderation_queue()
 
     assert [(entry.kind, entry.item.pk) for entry in queue] == [
-        ("idea", reported.pk), ("comment", pending_comment.pk), ("idea", pending.pk), ("comment", reported_comment.pk)]
+        ("idea", reported.pk),
+        ("comment", pending_comment.pk),
+        ("idea", pending.pk),
+        ("comment", reported_comment.pk),
+    ]
     assert [entry.report_count for entry in queue] == [2, 0, 0, 1]
     assert [report.reason for report in queue[0].reports] == ["Spam", "Doublon"]
     assert queue[1].idea == published and queue[1].campaign == moderated_board.campaign

@@ -71,8 +71,13 @@ def planned(ideation, audience, product_user, smtp_server, django_capture_on_com
     Idea.objects.filter(pk=voted.pk).update(status=Idea.Status.UNDER_REVIEW)
     voted.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
-        idea_status_change(idea=voted, to_status=Idea.Status.PLANNED, answer_fr="Prévue pour le printemps.",
-                           answer_en="Planned for the spring.", by=product_user)
+        idea_status_change(
+            idea=voted,
+            to_status=Idea.Status.PLANNED,
+            answer_fr="Prévue pour le printemps.",
+            answer_en="Planned for the spring.",
+            by=product_user,
+        )
     return voted
 
 
@@ -86,8 +91,10 @@ def test_a_french_voter_is_told_in_french_with_both_parts_the_answer_the_link_an
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     text, html = parts(message)
     link = f"{SITE}/b/banque-mobile/{planned.pk}/"
-    assert text.startswith("Bonjour Zoé,\n\nL'idée « Un virement instantané gratuit », pour laquelle vous avez voté, "
-                           "passe au statut « Prévue ».")
+    assert text.startswith(
+        "Bonjour Zoé,\n\nL'idée « Un virement instantané gratuit », pour laquelle vous avez voté, "
+        "passe au statut « Prévue »."
+    )
     assert "La réponse de l'équipe :\nPrévue pour le printemps." in text and "Planned for" not in text
     assert f"Voir l'idée : {link}" in text and unsubscribe_link in text
     assert '<html lang="fr">' in html and "Prévue pour le printemps." in html
@@ -97,8 +104,9 @@ def test_a_french_voter_is_told_in_french_with_both_parts_the_answer_the_link_an
 def test_an_english_voter_is_told_in_english_with_the_english_answer(planned, smtp_server):
     [message] = smtp_server.to("john@example.com")
     status = translated("en", "Prévue")
-    assert message["Subject"] == translated("en", "Une idée que vous soutenez, « %(title)s » : %(status)s",
-                                            title=planned.title, status=status)
+    assert message["Subject"] == translated(
+        "en", "Une idée que vous soutenez, « %(title)s » : %(status)s", title=planned.title, status=status
+    )
     assert message["Content-Language"] == "en"
     assert message["List-Unsubscribe"].strip() == f"<{SITE}/u/{token('john@example.com')}/>"
     text, html = parts(message)
@@ -116,9 +124,9 @@ def test_the_author_is_told_about_their_own_idea(planned, smtp_server):
     assert "parce que vous avez proposé cette idée" in text
 
 
-def test_the_french_answer_goes_to_english_speakers_when_there_is_none_in_english(ideation, audience, product_user,
-                                                                                  smtp_server,
-                                                                                  django_capture_on_commit_callbacks):
+def test_the_french_answer_goes_to_english_speakers_when_there_is_none_in_english(
+    ideation, audience, product_user, smtp_server, django_capture_on_commit_callbacks
+):
     voted = idea(ideation, voters=[audience["john"]])
     with django_capture_on_commit_callbacks(execute=True):
         idea_status_change(idea=voted, to_status=Idea.Status.DECLINED, answer_fr="Pas cette année.", by=product_user)
@@ -127,37 +135,49 @@ def test_the_french_answer_goes_to_english_speakers_when_there_is_none_in_englis
     assert "Pas cette année." in text and "Pas cette année." in html
 
 
-def test_opted_out_bounced_and_uninvited_voters_are_never_emailed(ideation, audience, product_user, smtp_server,
-                                                                  django_capture_on_commit_callbacks):
+def test_opted_out_bounced_and_uninvited_voters_are_never_emailed(
+    ideation, audience, product_user, smtp_server, django_capture_on_commit_callbacks
+):
     unsubscribe(Invitation.objects.get(ambassador=audience["gone"]))
     bounce_record(email="bounced@example.com")
     late = ambassador("late@exemple.fr", region="bre")  # came after the launch: no invitation to this campaign
-    voted = idea(ideation, author=audience["lea"],
-                 voters=[audience[name] for name in ("john", "zoe", "gone", "bounced")] + [late])
+    voted = idea(
+        ideation,
+        author=audience["lea"],
+        voters=[audience[name] for name in ("john", "zoe", "gone", "bounced")] + [late],
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        idea_status_change(idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr="Nous l'étudions.",
-                           by=product_user)
+        idea_status_change(
+            idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr="Nous l'étudions.", by=product_user
+        )
     assert sorted(rcpt for rcpt, _message in smtp_server.messages) == [
-        "john@example.com", "lea@exemple.fr", "zoe@exemple.fr"]
+        "john@example.com",
+        "lea@exemple.fr",
+        "zoe@exemple.fr",
+    ]
 
 
-def test_an_author_who_also_voted_gets_one_email_the_authors(ideation, audience, product_user, smtp_server,
-                                                             django_capture_on_commit_callbacks):
+def test_an_author_who_also_voted_gets_one_email_the_authors(
+    ideation, audience, product_user, smtp_server, django_capture_on_commit_callbacks
+):
     voted = idea(ideation, author=audience["lea"], voters=[audience["lea"], audience["zoe"]])
     with django_capture_on_commit_callbacks(execute=True):
-        idea_status_change(idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr="Nous l'étudions.",
-                           by=product_user)
+        idea_status_change(
+            idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr="Nous l'étudions.", by=product_user
+        )
     [message] = smtp_server.to("lea@exemple.fr")
     assert message["Subject"].startswith("Votre idée")
     assert len(smtp_server.messages) == 2
 
 
-def test_hostile_titles_and_answers_are_escaped_in_the_html_part(ideation, audience, product_user, smtp_server,
-                                                                 django_capture_on_commit_callbacks):
+def test_hostile_titles_and_answers_are_escaped_in_the_html_part(
+    ideation, audience, product_user, smtp_server, django_capture_on_commit_callbacks
+):
     voted = idea(ideation, title=HOSTILE, voters=[audience["zoe"]])
     with django_capture_on_commit_callbacks(execute=True):
-        idea_status_change(idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr=f"Réponse {HOSTILE}\nfin",
-                           by=product_user)
+        idea_status_change(
+            idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr=f"Réponse {HOSTILE}\nfin", by=product_user
+        )
     [message] = smtp_server.to("zoe@exemple.fr")
     text, html = parts(message)
     assert HOSTILE in text and "<script" not in html
@@ -165,10 +185,12 @@ def test_hostile_titles_and_answers_are_escaped_in_the_html_part(ideation, audie
 
 
 def test_recipients_are_read_in_one_query_and_sent_by_chunks_one_connection_each(
-        ideation, audience, product_user, smtp_server, django_assert_max_num_queries):
+    ideation, audience, product_user, smtp_server, django_assert_max_num_queries
+):
     voted = idea(ideation, author=audience["lea"], voters=[audience["john"], audience["zoe"]])
-    change = idea_status_change(idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr="Nous l'étudions.",
-                                by=product_user)  # not committed: the notification is sent below, by hand
+    change = idea_status_change(
+        idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr="Nous l'étudions.", by=product_user
+    )  # not committed: the notification is sent below, by hand
     with django_assert_max_num_queries(2):  # the change with its idea, then the recipients, streamed
         outcome = notifications.status_change_notify(change.pk, chunk_size=2)
     assert outcome == {"sent": 3, "failed": 0}
@@ -177,8 +199,9 @@ def test_recipients_are_read_in_one_query_and_sent_by_chunks_one_connection_each
 
 def test_an_address_the_server_refuses_does_not_stop_the_others(ideation, audience, product_user, smtp_server):
     voted = idea(ideation, author=audience["lea"], voters=[audience["john"], audience["zoe"]])
-    change = idea_status_change(idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr="Nous l'étudions.",
-                                by=product_user)
+    change = idea_status_change(
+        idea=voted, to_status=Idea.Status.UNDER_REVIEW, answer_fr="Nous l'étudions.", by=product_user
+    )
     smtp_server.reply = lambda rcpt, attempt: "550 No such user" if rcpt == "john@example.com" else None
     assert notifications.status_change_notify(change.pk) == {"sent": 2, "failed": 1}
     assert sorted(rcpt for rcpt, _message in smtp_server.messages) == ["lea@exemple.fr", "zoe@exemple.fr"]
@@ -186,8 +209,10 @@ def test_an_address_the_server_refuses_does_not_stop_the_others(ideation, audien
 
 # --- merge ----------------------------------------------------------------------------------------------------
 
-def test_a_merge_tells_both_authors_each_in_their_language(ideation, audience, product_user, smtp_server,
-                                                           django_capture_on_commit_callbacks):
+
+def test_a_merge_tells_both_authors_each_in_their_language(
+    ideation, audience, product_user, smtp_server, django_capture_on_commit_callbacks
+):
     source = idea(ideation, "Virement gratuit", author=audience["lea"], voters=[audience["zoe"]])
     target = idea(ideation, "Virements sans frais", author=audience["john"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,16 +227,18 @@ def test_a_merge_tells_both_authors_each_in_their_language(ideation, audience, p
     assert f"Voir l'idée : {link}" in text and f'href="{link}"' in html and '<html lang="fr">' in html
 
     [to_target] = smtp_server.to("john@example.com")
-    assert to_target["Subject"] == translated("en", "Une idée a rejoint la vôtre, « %(target)s »",
-                                              target="Virements sans frais")
+    assert to_target["Subject"] == translated(
+        "en", "Une idée a rejoint la vôtre, « %(target)s »", target="Virements sans frais"
+    )
     assert to_target["Content-Language"] == "en"
     text, html = parts(to_target)
     assert "Virement gratuit" in text and f'href="{link}"' in html and '<html lang="en">' in html
     assert not smtp_server.to("zoe@exemple.fr")  # voters are not told of a merge
 
 
-def test_a_merge_into_a_staff_idea_tells_the_source_author_only(ideation, audience, product_user, smtp_server,
-                                                                 django_capture_on_commit_callbacks):
+def test_a_merge_into_a_staff_idea_tells_the_source_author_only(
+    ideation, audience, product_user, smtp_server, django_capture_on_commit_callbacks
+):
     source = idea(ideation, "Virement gratuit", author=audience["lea"])
     target = idea(ideation, "Virements sans frais", author_user=product_user)
     with django_capture_on_commit_callbacks(execute=True):

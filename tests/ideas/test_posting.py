@@ -73,8 +73,9 @@ def test_comments_are_editable_by_their_author_for_a_short_time(board, lea, sett
     with pytest.raises(ValidationError):
         comment_edit(comment=comment, ambassador=john, body="Pas à moi")
     with pytest.raises(ValidationError):
-        comment_edit(comment=comment, ambassador=lea, body="Trop tard",
-                     now=timezone.now() + timezone.timedelta(minutes=16))
+        comment_edit(
+            comment=comment, ambassador=lea, body="Trop tard", now=timezone.now() + timezone.timedelta(minutes=16)
+        )
 
 
 def test_an_ambassador_reports_an_item_once(board, lea):

@@ -24,12 +24,20 @@ def test_the_board_needs_a_personal_link(client, board):
 
 
 def test_a_visit_for_another_campaign_opens_nothing_on_this_board(visitor, board):
-    other = Campaign.objects.create(slug="autre", title="Autre", kind=Campaign.Kind.IDEATION,
-                                    status=Campaign.Status.LIVE, launched_at=timezone.now())
+    other = Campaign.objects.create(
+        slug="autre",
+        title="Autre",
+        kind=Campaign.Kind.IDEATION,
+        status=Campaign.Status.LIVE,
+        launched_at=timezone.now(),
+    )
     Board.objects.create(campaign=other)
     elsewhere = idea(Board.objects.get(campaign=other), "Ailleurs", moderation=Moderation.APPROVED)
     assert visitor.get(reverse("ideas:board", args=["autre"])).status_code == 403
-    assert visitor.post(reverse("ideas:new", args=["autre"]), {"title": "Une idée", "confirmed": "True"}).status_code == 403
+    assert (
+        visitor.post(reverse("ideas:new", args=["autre"]), {"title": "Une idée", "confirmed": "True"}).status_code
+        == 403
+    )
     assert visitor.post(reverse("ideas:vote", args=["autre", elsewhere.pk]), {"action": "vote"}).status_code == 403
     assert Idea.objects.filter(campaign=other).count() == 1 and not Vote.objects.exists()
 
@@ -40,9 +48,14 @@ def test_the_campaign_page_leads_to_the_board(visitor, board):
 
 
 def test_an_ambassador_posts_an_idea_votes_and_comments(visitor, board, invitation):
-    response = visitor.post(reverse("ideas:new", args=[SLUG]), {
-        "title": "Alertes de <script>alert(1)</script> budget", "body": "Prévenir avant le découvert.",
-        "category": board.categories.get(slug="appli").pk})
+    response = visitor.post(
+        reverse("ideas:new", args=[SLUG]),
+        {
+            "title": "Alertes de <script>alert(1)</script> budget",
+            "body": "Prévenir avant le découvert.",
+            "category": board.categories.get(slug="appli").pk,
+        },
+    )
     created = Idea.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("ideas:idea", args=[SLUG, created.pk])
     assert created.author.email == "lea@exemple.fr" and created.category.slug == "appli"
@@ -83,8 +96,10 @@ def test_similar_ideas_are_suggested_before_posting(visitor, board):
     assert visitor.post(reverse("ideas:new", args=[SLUG]), {**data, "confirmed": "True"}).status_code == 302
     assert Idea.objects.count() == 2
     suggestions = visitor.get(reverse("ideas:similar", args=[SLUG]), {"titre": "virement instantané"}).json()
-    assert [item["title"] for item in suggestions["ideas"]][0] in {"Virement instantané gratuit",
-                                                                  "Rendre le virement instantané moins cher"}
+    assert [item["title"] for item in suggestions["ideas"]][0] in {
+        "Virement instantané gratuit",
+        "Rendre le virement instantané moins cher",
+    }
 
 
 def test_sorting_filtering_and_searching_the_board(visitor, board):
@@ -96,8 +111,11 @@ def test_sorting_filtering_and_searching_the_board(visitor, board):
 
     def titles(**params):
         page = visitor.get(board_url(**params)).content.decode()
-        return [title for title in ("Budget par catégorie", "Retrait sans carte", "Agence ouverte le samedi", "Masquée")
-                if title in page]
+        return [
+            title
+            for title in ("Budget par catégorie", "Retrait sans carte", "Agence ouverte le samedi", "Masquée")
+            if title in page
+        ]
 
     assert titles(sort="top") == ["Budget par catégorie", "Retrait sans carte", "Agence ouverte le samedi"]
     page = visitor.get(board_url(sort="newest")).content.decode()
@@ -112,7 +130,9 @@ def test_pinned_team_questions_show_first_marked_as_staff(visitor, board, django
     staff = django_user_model.objects.create_user("equipe")
     idea(board, "Quelle fonction attendez-vous le plus ?", kind=Idea.Kind.QUESTION, pinned=True, author_user=staff)
     page = visitor.get(board_url()).content.decode()
-    assert "L'équipe vous demande" in page.replace("&#x27;", "'") and "Question de l'équipe" in page.replace("&#x27;", "'")
+    assert "L'équipe vous demande" in page.replace("&#x27;", "'") and "Question de l'équipe" in page.replace(
+        "&#x27;", "'"
+    )
     assert 'class="staff-badge"' in page
 
 
@@ -129,14 +149,20 @@ def test_pending_ideas_show_only_to_their_author(visitor, board, client):
 
 def test_reporting_an_idea_and_a_comment(visitor, board):
     target = idea(board)
-    comment = Comment.objects.create(idea=target, body="Achetez mes cryptos", author=Ambassador.objects.get(email="john@example.com"))
+    comment = Comment.objects.create(
+        idea=target, body="Achetez mes cryptos", author=Ambassador.objects.get(email="john@example.com")
+    )
     visitor.post(reverse("ideas:report", args=[SLUG, target.pk]), {"reason": "Hors sujet"})
     visitor.post(reverse("ideas:report", args=[SLUG, target.pk]), {"comment": comment.pk, "reason": "Spam"})
-    assert AbuseReport.objects.filter(idea=target).count() == 1 and AbuseReport.objects.filter(comment=comment).count() == 1
+    assert (
+        AbuseReport.objects.filter(idea=target).count() == 1
+        and AbuseReport.objects.filter(comment=comment).count() == 1
+    )
 
 
 def test_the_board_page_takes_a_fixed_number_of_queries_whatever_the_number_of_ideas(
-        visitor, board, django_assert_max_num_queries):
+    visitor, board, django_assert_max_num_queries
+):
     lea = Ambassador.objects.get(email="lea@exemple.fr")
     for number in range(3):
         vote_cast(idea=idea(board, f"Idée {number}", author=lea), ambassador=lea)

@@ -44,19 +44,28 @@ def queued(monkeypatch):
 
 # --- status ---------------------------------------------------------------------------------------------------
 
+
 def test_an_idea_goes_from_new_to_delivered_each_step_kept_with_its_answer(ideation, product_user):
     target = idea(ideation)
     path = [Status.UNDER_REVIEW, Status.PLANNED, Status.IN_PROGRESS, Status.DELIVERED]
     for number, status in enumerate(path):
-        change = idea_status_change(idea=target, to_status=status, answer_fr=f"  Réponse {number}  ",
-                                    answer_en=f"Answer {number}", by=product_user)
+        change = idea_status_change(
+            idea=target,
+            to_status=status,
+            answer_fr=f"  Réponse {number}  ",
+            answer_en=f"Answer {number}",
+            by=product_user,
+        )
         assert target.status == status and change.to_status == status
     target.refresh_from_db()
     assert target.status == Status.DELIVERED
     history = list(StatusChange.objects.filter(idea=target))
     assert [(c.from_status, c.to_status) for c in history] == [
-        (Status.NEW, Status.UNDER_REVIEW), (Status.UNDER_REVIEW, Status.PLANNED),
-        (Status.PLANNED, Status.IN_PROGRESS), (Status.IN_PROGRESS, Status.DELIVERED)]
+        (Status.NEW, Status.UNDER_REVIEW),
+        (Status.UNDER_REVIEW, Status.PLANNED),
+        (Status.PLANNED, Status.IN_PROGRESS),
+        (Status.IN_PROGRESS, Status.DELIVERED),
+    ]
     assert [c.answer_fr for c in history] == ["Réponse 0", "Réponse 1", "Réponse 2", "Réponse 3"]
     assert history[0].answer("en") == "Answer 0" and all(c.changed_by == product_user for c in history)
 
@@ -73,7 +82,8 @@ def test_a_declined_idea_is_reopened_for_review_only(ideation, product_user):
     with pytest.raises(ValidationError) as refused:
         idea_status_change(idea=target, to_status=Status.PLANNED, answer_fr="Finalement oui.", by=product_user)
     assert refused.value.message_dict["to_status"] == [
-        "Une idée « Non retenue » ne peut pas passer à « Prévue ». Étapes possibles : « À l'étude »."]
+        "Une idée « Non retenue » ne peut pas passer à « Prévue ». Étapes possibles : « À l'étude »."
+    ]
     idea_status_change(idea=target, to_status=Status.UNDER_REVIEW, answer_fr="Nous la réétudions.", by=product_user)
     assert Idea.objects.get(pk=target.pk).status == Status.UNDER_REVIEW
 
@@ -82,17 +92,27 @@ def test_every_status_has_its_allowed_steps():
     assert set(ALLOWED) == set(Status) and ALLOWED[Status.DELIVERED] == ()
 
 
-@pytest.mark.parametrize(("start", "to", "message"), [
-    (Status.NEW, Status.PLANNED,
-     "Une idée « Nouvelle » ne peut pas passer à « Prévue ». Étapes possibles : « À l'étude », « Non retenue »."),
-    (Status.UNDER_REVIEW, Status.DELIVERED,
-     "Une idée « À l'étude » ne peut pas passer à « Réalisée ». Étapes possibles : « Prévue », « Non retenue »."),
-    (Status.DELIVERED, Status.DECLINED, "Une idée « Réalisée » ne change plus de statut."),
-    (Status.PLANNED, Status.PLANNED, "L'idée est déjà « Prévue »."),
-    (Status.NEW, "abandoned", "Statut inconnu : abandoned."),
-])
-def test_a_step_not_allowed_is_refused_with_the_reason_and_changes_nothing(ideation, product_user, queued, start, to,
-                                                                             message, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("start", "to", "message"),
+    [
+        (
+            Status.NEW,
+            Status.PLANNED,
+            "Une idée « Nouvelle » ne peut pas passer à « Prévue ». Étapes possibles : « À l'étude », « Non retenue ».",
+        ),
+        (
+            Status.UNDER_REVIEW,
+            Status.DELIVERED,
+            "Une idée « À l'étude » ne peut pas passer à « Réalisée ». Étapes possibles : « Prévue », « Non retenue ».",
+        ),
+        (Status.DELIVERED, Status.DECLINED, "Une idée « Réalisée » ne change plus de statut."),
+        (Status.PLANNED, Status.PLANNED, "L'idée est déjà « Prévue »."),
+        (Status.NEW, "abandoned", "Statut inconnu : abandoned."),
+    ],
+)
+def test_a_step_not_allowed_is_refused_with_the_reason_and_changes_nothing(
+    ideation, product_user, queued, start, to, message, django_capture_on_commit_callbacks
+):
     target = idea(ideation, status=start)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as refused:
         idea_status_change(idea=target, to_status=to, answer_fr="Une réponse.", by=product_user)
@@ -105,8 +125,9 @@ def test_a_step_not_allowed_is_refused_with_the_reason_and_changes_nothing(ideat
 def test_a_change_without_official_answer_in_french_is_refused(ideation, product_user, answer):
     target = idea(ideation)
     with pytest.raises(ValidationError) as refused:
-        idea_status_change(idea=target, to_status=Status.UNDER_REVIEW, answer_fr=answer, answer_en="An answer",
-                           by=product_user)
+        idea_status_change(
+            idea=target, to_status=Status.UNDER_REVIEW, answer_fr=answer, answer_en="An answer", by=product_user
+        )
     assert "réponse officielle en français" in refused.value.message_dict["answer_fr"][0]
     assert Idea.objects.get(pk=target.pk).status == Status.NEW and not StatusChange.objects.exists()
 
@@ -119,18 +140,19 @@ def test_the_status_of_a_merged_idea_does_not_change(ideation, product_user):
     assert not StatusChange.objects.exists()
 
 
-def test_the_notification_is_queued_once_the_change_is_committed(ideation, product_user, queued,
-                                                                 django_capture_on_commit_callbacks):
+def test_the_notification_is_queued_once_the_change_is_committed(
+    ideation, product_user, queued, django_capture_on_commit_callbacks
+):
     target = idea(ideation)
     with django_capture_on_commit_callbacks() as callbacks:
-        change = idea_status_change(idea=target, to_status=Status.UNDER_REVIEW, answer_fr="À l'étude.",
-                                    by=product_user)
+        change = idea_status_change(idea=target, to_status=Status.UNDER_REVIEW, answer_fr="À l'étude.", by=product_user)
     assert not queued and len(callbacks) == 1
     callbacks[0]()
     assert queued == [("ideas.tasks.status_change_notify", change.pk)]
 
 
 # --- merge ----------------------------------------------------------------------------------------------------
+
 
 def test_a_merge_keeps_each_distinct_voter_once(ideation, people, product_user):
     a, b, c, d = (people[name] for name in "abcd")
@@ -140,7 +162,11 @@ def test_a_merge_keeps_each_distinct_voter_once(ideation, people, product_user):
     assert (merge.votes_moved, merge.votes_already_counted) == (2, 1)
     assert target.vote_count == 4 and Vote.objects.filter(idea=target).count() == 4
     assert set(Vote.objects.filter(idea=target).values_list("ambassador__email", flat=True)) == {
-        "a@exemple.fr", "b@exemple.fr", "c@exemple.fr", "d@exemple.fr"}
+        "a@exemple.fr",
+        "b@exemple.fr",
+        "c@exemple.fr",
+        "d@exemple.fr",
+    }
     assert source.vote_count == 0 and Vote.objects.count() == 4
 
 
@@ -195,15 +221,18 @@ def test_ideas_merged_earlier_into_the_source_now_point_at_the_target(ideation, 
     assert Idea.objects.get(pk=older.pk).merged_into_id == target.pk
 
 
-@pytest.mark.parametrize(("case", "field", "message"), [
-    ("itself", "target", "Une idée ne peut pas être fusionnée dans elle-même."),
-    ("other campaign", "target", "« Ailleurs » appartient à une autre campagne"),
-    ("merged target", "target", "« Ailleurs » est elle-même fusionnée dans « Original » : fusionnez plutôt"),
-    ("merged source", "source", "« Doublon » est déjà fusionnée dans « Original »."),
-])
-def test_a_merge_not_allowed_is_refused_with_the_reason_and_changes_nothing(ideation, people, product_user, queued,
-                                                                             case, field, message,
-                                                                             django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    ("case", "field", "message"),
+    [
+        ("itself", "target", "Une idée ne peut pas être fusionnée dans elle-même."),
+        ("other campaign", "target", "« Ailleurs » appartient à une autre campagne"),
+        ("merged target", "target", "« Ailleurs » est elle-même fusionnée dans « Original » : fusionnez plutôt"),
+        ("merged source", "source", "« Doublon » est déjà fusionnée dans « Original »."),
+    ],
+)
+def test_a_merge_not_allowed_is_refused_with_the_reason_and_changes_nothing(
+    ideation, people, product_user, queued, case, field, message, django_capture_on_commit_callbacks
+):
     source = idea(ideation, "Doublon", voters=[people["a"]], author=people["e"])
     original = idea(ideation, "Original", voters=[people["b"]])
     target = {
@@ -221,8 +250,9 @@ def test_a_merge_not_allowed_is_refused_with_the_reason_and_changes_nothing(idea
     assert sorted(Vote.objects.values_list("idea_id", "ambassador_id")) == before and not queued
 
 
-def test_a_merge_queues_the_authors_notification_once_committed(ideation, people, product_user, queued,
-                                                                django_capture_on_commit_callbacks):
+def test_a_merge_queues_the_authors_notification_once_committed(
+    ideation, people, product_user, queued, django_capture_on_commit_callbacks
+):
     source = idea(ideation, "Doublon", author=people["a"])
     target = idea(ideation, "Original", author_user=product_user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -244,10 +274,12 @@ def test_a_merge_is_kept_in_the_admin_history_with_who_did_it(ideation, product_
 
     registry.scan_for_actions()
     if not registry.action_exists(workflow.MERGE_LOG_ACTION):  # until ideas/wagtail_hooks.py registers it
-        monkeypatch.setitem(registry.formatters, workflow.MERGE_LOG_ACTION,
-                            type("Merged", (LogFormatter,), {"label": "Fusionnée", "message": "Fusionnée"})())
+        monkeypatch.setitem(
+            registry.formatters,
+            workflow.MERGE_LOG_ACTION,
+            type("Merged", (LogFormatter,), {"label": "Fusionnée", "message": "Fusionnée"})(),
+        )
     source, target = idea(ideation, "Doublon"), idea(ideation, "Original")
     idea_merge(source=source, target=target, by=product_user)
     entry = ModelLogEntry.objects.get(action="ideas.merge")
     assert entry.object_id == str(source.pk) and entry.user == product_user and entry.data["into"] == target.pk
-

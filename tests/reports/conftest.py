@@ -22,20 +22,41 @@ def refused(response):
     """Wagtail answers a refused admin page with 403, or a redirect to the dashboard or the login page."""
     if response.status_code == 403:
         return True
-    return response.status_code == 302 and (response.url.rstrip("/").endswith("/admin") or "/admin/login/" in response.url)
+    return response.status_code == 302 and (
+        response.url.rstrip("/").endswith("/admin") or "/admin/login/" in response.url
+    )
 
 
-def invite(target, person, *, status=Status.SENT, sent=True, opened=None, human=None, clicked=None, answered=None,
-           opted_out=None, bounced=False):
+def invite(
+    target,
+    person,
+    *,
+    status=Status.SENT,
+    sent=True,
+    opened=None,
+    human=None,
+    clicked=None,
+    answered=None,
+    opted_out=None,
+    bounced=False,
+):
     """An invitation in a known state; the other arguments are hours after T0 (None: never)."""
     at = lambda hours: None if hours is None else T0 + timedelta(hours=hours)  # noqa: E731
     return Invitation.objects.create(
-        campaign=target, ambassador=person, token=secrets.token_hex(20),
-        status=Status.BOUNCED if bounced else status, sent_at=T0 if sent else None,
+        campaign=target,
+        ambassador=person,
+        token=secrets.token_hex(20),
+        status=Status.BOUNCED if bounced else status,
+        sent_at=T0 if sent else None,
         bounced_at=T0 + timedelta(minutes=5) if bounced else None,
-        first_opened_at=at(opened), first_human_open_at=at(human), open_count=1 if opened is not None else 0,
-        first_clicked_at=at(clicked), click_count=1 if clicked is not None else 0, responded_at=at(answered),
-        unsubscribed_at=at(opted_out))
+        first_opened_at=at(opened),
+        first_human_open_at=at(human),
+        open_count=1 if opened is not None else 0,
+        first_clicked_at=at(clicked),
+        click_count=1 if clicked is not None else 0,
+        responded_at=at(answered),
+        unsubscribed_at=at(opted_out),
+    )
 
 
 def people(prefix, count, **fields):
@@ -56,16 +77,32 @@ def known(db):
     skipped = ambassador("trop.sollicite@exemple.fr", region="bre")
     static = Segment.objects.create(name="Franciliens choisis", kind=Segment.Kind.STATIC)
     add_to_static_segment(static, [person.pk for person in franciliens[:3]])
-    target = campaign(segments=[region_segment("Bretons", "bre"), static], kind=Campaign.Kind.BOTH,
-                      status=Campaign.Status.LIVE, launched_at=T0)
+    target = campaign(
+        segments=[region_segment("Bretons", "bre"), static],
+        kind=Campaign.Kind.BOTH,
+        status=Campaign.Status.LIVE,
+        launched_at=T0,
+    )
     for number, person in enumerate(bretons):
-        invite(target, person, bounced=number == 9,
-               opened=1 if number < 6 else None, human=1 if number < 4 else None,
-               clicked=2 if number < 3 else None, answered=25 if number < 2 else None,
-               opted_out=3 if number == 5 else None)
+        invite(
+            target,
+            person,
+            bounced=number == 9,
+            opened=1 if number < 6 else None,
+            human=1 if number < 4 else None,
+            clicked=2 if number < 3 else None,
+            answered=25 if number < 2 else None,
+            opted_out=3 if number == 5 else None,
+        )
     for number, person in enumerate(franciliens):
-        invite(target, person, opened=26 if number < 3 else None, human=26 if number < 3 else None,
-               clicked=27 if number < 2 else None, answered=28 if number < 2 else None)
+        invite(
+            target,
+            person,
+            opened=26 if number < 3 else None,
+            human=26 if number < 3 else None,
+            clicked=27 if number < 2 else None,
+            answered=28 if number < 2 else None,
+        )
     for number, person in enumerate(aquitains):
         invite(target, person, opened=49 if number == 0 else None)
     invite(target, skipped, status=Status.SKIPPED, sent=False)
@@ -82,15 +119,18 @@ def respond(invitation, survey, *, submitted=True, **answers):
     "autre:<text>" for the other), True/False (yes/no), numbers, {row: choice} (matrix), {choice: rank}
     (ranking), a date, a text."""
     K = Question.Kind
-    response = Response.objects.create(survey=survey, invitation=invitation,
-                                       submitted_at=T0 + timedelta(days=1) if submitted else None)
+    response = Response.objects.create(
+        survey=survey, invitation=invitation, submitted_at=T0 + timedelta(days=1) if submitted else None
+    )
     rows = []
     for code, value in answers.items():
         question = Question.objects.get(survey=survey, code=code)
         choices = {choice.code: (position, choice) for position, choice in enumerate(question.choices.all(), start=1)}
         if question.kind in (K.SINGLE, K.LIKERT):
             position, choice = choices[value]
-            rows.append(Answer(question=question, choice=choice, number=position if question.kind == K.LIKERT else None))
+            rows.append(
+                Answer(question=question, choice=choice, number=position if question.kind == K.LIKERT else None)
+            )
         elif question.kind == K.MULTIPLE:
             for item in value:
                 if item.startswith("autre:"):
@@ -127,18 +167,30 @@ USAGE = ["jour", "jour", "jour", "semaine", "mois", "jour", "semaine"]
 @pytest.fixture
 def answered(known, survey):
     """Seven submitted responses (5 Bretons, 2 Franciliens) and one left unsubmitted."""
-    invitations = list(Invitation.objects.filter(campaign=known, ambassador__region="bre")
-                       .exclude(status=Status.SKIPPED).order_by("pk")[:5])
+    invitations = list(
+        Invitation.objects.filter(campaign=known, ambassador__region="bre")
+        .exclude(status=Status.SKIPPED)
+        .order_by("pk")[:5]
+    )
     invitations += list(Invitation.objects.filter(campaign=known, ambassador__region="idf").order_by("pk")[:3])
     for index, invitation in enumerate(invitations[:7]):
-        respond(invitation, survey, usage=USAGE[index], nps=NPS[index], clarte=LIKERT[index],
-                banque_principale=index % 2 == 0, interet=index % 5 + 1,
-                fonctions=["budget", "virement"] if index < 3 else ["budget", "autre:=HYPERLINK(\"http://x\")"],
-                criteres={"securite": "3", "simplicite": "2" if index < 4 else "3", "prix": "1"},
-                priorites={"alertes": 1, "objectifs": 2, "categories": 3} if index < 5
-                else {"alertes": 2, "objectifs": 1, "categories": 3},
-                montant=[10, 20, 30, 40, 50, 60, 70][index], date_ouverture=date(2015 + index, 1, 1),
-                idees=HOSTILE if index == 0 else f"=1+{index}" if index == 1 else f"Idée {index}")
+        respond(
+            invitation,
+            survey,
+            usage=USAGE[index],
+            nps=NPS[index],
+            clarte=LIKERT[index],
+            banque_principale=index % 2 == 0,
+            interet=index % 5 + 1,
+            fonctions=["budget", "virement"] if index < 3 else ["budget", 'autre:=HYPERLINK("http://x")'],
+            criteres={"securite": "3", "simplicite": "2" if index < 4 else "3", "prix": "1"},
+            priorites={"alertes": 1, "objectifs": 2, "categories": 3}
+            if index < 5
+            else {"alertes": 2, "objectifs": 1, "categories": 3},
+            montant=[10, 20, 30, 40, 50, 60, 70][index],
+            date_ouverture=date(2015 + index, 1, 1),
+            idees=HOSTILE if index == 0 else f"=1+{index}" if index == 1 else f"Idée {index}",
+        )
     respond(invitations[7], survey, submitted=False, usage="jamais", nps=0)
     return survey
 
@@ -149,12 +201,21 @@ def board(known):
     6 on March 3rd."""
     board = Board.objects.create(campaign=known)
     category = Category.objects.create(board=board, slug="appli", name_fr="Application", sort_order=0)
-    authors = list(Invitation.objects.filter(campaign=known).exclude(status=Status.SKIPPED)
-                   .select_related("ambassador").order_by("pk"))
+    authors = list(
+        Invitation.objects.filter(campaign=known)
+        .exclude(status=Status.SKIPPED)
+        .select_related("ambassador")
+        .order_by("pk")
+    )
     hidden = authors[1].ambassador
     Contributor.objects.create(ambassador=hidden, hide_from_leaderboards=True)
-    top = Idea.objects.create(campaign=known, title="=cmd|' /C calc'!A0", author=authors[0].ambassador, category=category,
-                              status=Idea.Status.PLANNED)
+    top = Idea.objects.create(
+        campaign=known,
+        title="=cmd|' /C calc'!A0",
+        author=authors[0].ambassador,
+        category=category,
+        status=Idea.Status.PLANNED,
+    )
     second = Idea.objects.create(campaign=known, title=HOSTILE, author=hidden)
     Idea.objects.create(campaign=known, title="Sans votes", author=authors[2].ambassador)
     for number, invitation in enumerate(authors[:8]):

@@ -64,8 +64,9 @@ def test_menu_lists_launched_campaigns(client_for, analyst_user, known):
     assert "La banque mobile de demain" in page and reverse("reports:campaign", args=[known.pk]) in page
 
 
-def test_report_page_shows_funnel_rates_definitions_and_results_escaped(client_for, analyst_user, answered, board,
-                                                                         settings, django_assert_max_num_queries):
+def test_report_page_shows_funnel_rates_definitions_and_results_escaped(
+    client_for, analyst_user, answered, board, settings, django_assert_max_num_queries
+):
     settings.PRIVACY_THRESHOLD = 1
     client = client_for(analyst_user)
     client.get(reverse("reports:campaign", args=[answered.campaign.pk]))  # sessions, permissions cached
@@ -89,8 +90,11 @@ def test_report_page_suppresses_small_groups(client_for, analyst_user, known):
 def test_cross_tab_on_request(client_for, analyst_user, answered, settings):
     settings.PRIVACY_THRESHOLD = 1
     question = answered.questions.get(code="usage")
-    page = client_for(analyst_user).get(reverse("reports:campaign", args=[answered.campaign.pk]),
-                                        {"question": question.pk, "by": "region"}).content.decode()
+    page = (
+        client_for(analyst_user)
+        .get(reverse("reports:campaign", args=[answered.campaign.pk]), {"question": question.pk, "by": "region"})
+        .content.decode()
+    )
     assert 'data-crosstab="region"' in page and "Île-de-France" in page
 
 
@@ -127,8 +131,9 @@ def test_campaign_listing_has_a_report_button(client_for, product_user, known):
     assert report in client_for(product_user).get(listing).content.decode()
 
 
-def test_only_those_who_may_see_ambassadors_get_their_emails_in_exports(client_for, analyst_user, product_user,
-                                                                         answered):
+def test_only_those_who_may_see_ambassadors_get_their_emails_in_exports(
+    client_for, analyst_user, product_user, answered
+):
     def csv_of(user, table):
         response = client_for(user).get(reverse("reports:csv", args=[answered.campaign.pk, table]))
         return b"".join(response.streaming_content).decode("utf-8-sig")

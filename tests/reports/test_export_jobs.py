@@ -11,8 +11,9 @@ from reports.models import ExportJob
 pytestmark = pytest.mark.django_db
 
 
-def test_an_export_runs_through_the_task_queue_with_its_progress(answered, analyst_user, monkeypatch, settings,
-                                                                  django_capture_on_commit_callbacks):
+def test_an_export_runs_through_the_task_queue_with_its_progress(
+    answered, analyst_user, monkeypatch, settings, django_capture_on_commit_callbacks
+):
     monkeypatch.setattr(exports, "PROGRESS_EVERY", 5)
     seen = []
     original = ExportJob.objects.filter
@@ -49,7 +50,9 @@ def test_a_csv_export_job_writes_its_table(answered, analyst_user, django_captur
         assert len(list(csv.reader(handle))) == 8
 
 
-def test_an_export_of_an_unknown_table_fails_with_its_reason(answered, analyst_user, django_capture_on_commit_callbacks):
+def test_an_export_of_an_unknown_table_fails_with_its_reason(
+    answered, analyst_user, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         job = export_start(campaign=answered.campaign, user=analyst_user, fmt="csv", table="votes")  # no board
     job.refresh_from_db()

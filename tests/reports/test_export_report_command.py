@@ -28,5 +28,6 @@ def test_the_command_names_what_is_wrong(known, tmp_path):
     with pytest.raises(CommandError, match="no campaign with the slug 'inconnue'"):
         call_command("export_report", "inconnue", "--output", str(tmp_path / "x.xlsx"))
     with pytest.raises(CommandError, match="no table 'ideas'"):
-        call_command("export_report", "banque-mobile", "--format", "csv", "--table", "ideas",
-                     "--output", str(tmp_path / "x.csv"))
+        call_command(
+            "export_report", "banque-mobile", "--format", "csv", "--table", "ideas", "--output", str(tmp_path / "x.csv")
+        )

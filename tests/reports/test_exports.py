@@ -100,7 +100,11 @@ def test_the_splitter_alone():
     workbook.save(buffer)
     buffer.seek(0)
     assert [[cell.value for cell in sheet["A"]] for sheet in load_workbook(buffer).worksheets] == [
-        ["a", 0, 1], ["a", 2, 3], ["a", 4, 5], ["a", 6]]
+        ["a", 0, 1],
+        ["a", 2, 3],
+        ["a", 4, 5],
+        ["a", 6],
+    ]
 
 
 def test_sheet_titles_fit_excel():

@@ -12,13 +12,18 @@ def test_ideas_ranked_by_votes(board, django_assert_num_queries):
     with django_assert_num_queries(1):
         ranking = ranked_ideas(board.campaign)
     assert [(idea["title"], idea["votes"]) for idea in ranking] == [
-        ("=cmd|' /C calc'!A0", 8), (HOSTILE, 2), ("Sans votes", 0)]
+        ("=cmd|' /C calc'!A0", 8),
+        (HOSTILE, 2),
+        ("Sans votes", 0),
+    ]
     assert ranking[0]["status_label"] == "Prévue" and ranking[0]["category"] == "Application"
 
 
 def test_votes_per_day_suppress_small_days(board, settings):
-    assert votes_by_day(board.campaign) == [{"day": date(2026, 3, 2), "votes": None},
-                                            {"day": date(2026, 3, 3), "votes": 6}]
+    assert votes_by_day(board.campaign) == [
+        {"day": date(2026, 3, 2), "votes": None},
+        {"day": date(2026, 3, 3), "votes": 6},
+    ]
     settings.PRIVACY_THRESHOLD = 1
     assert [day["votes"] for day in votes_by_day(board.campaign)] == [4, 6]
 

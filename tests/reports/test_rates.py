@@ -10,8 +10,17 @@ pytestmark = pytest.mark.django_db
 def test_funnel_counts_every_step_and_leaves_skipped_invitations_out(known, django_assert_num_queries):
     with django_assert_num_queries(1):
         row = funnel(known)
-    assert row.counts == {"invited": 19, "sent": 19, "delivered": 18, "opened": 10, "human_opened": 7, "clicked": 5,
-                          "answered": 4, "opted_out": 1, "bounced": 1}
+    assert row.counts == {
+        "invited": 19,
+        "sent": 19,
+        "delivered": 18,
+        "opened": 10,
+        "human_opened": 7,
+        "clicked": 5,
+        "answered": 4,
+        "opted_out": 1,
+        "bounced": 1,
+    }
     assert not row.suppressed
 
 
@@ -57,7 +66,10 @@ def test_per_region_one_query_and_small_regions_are_suppressed(known, django_ass
 def test_per_age_band_names_those_without_one(known):
     rows = funnel_by_attribute(known, "age_band")
     assert [(row.label, row.counts["invited"]) for row in rows] == [
-        ("25 à 34 ans", 10), ("35 à 44 ans", 6), ("Non renseigné", None)]
+        ("25 à 34 ans", 10),
+        ("35 à 44 ans", 6),
+        ("Non renseigné", None),
+    ]
 
 
 def test_per_segment_counts_members_and_suppresses_a_small_static_list(known, django_assert_max_num_queries):

@@ -25,7 +25,12 @@ def test_whole_survey_in_a_fixed_number_of_queries(answered, django_assert_max_n
 def test_single_choice_distribution_counts_and_shares(answered, everything_shown):
     usage = results_by_code(answered)["usage"]
     assert usage.respondents == 7  # the unsubmitted response does not count
-    assert [(cell.code, cell.count) for cell in usage.distribution] == [("jour", 4), ("semaine", 2), ("mois", 1), ("jamais", 0)]
+    assert [(cell.code, cell.count) for cell in usage.distribution] == [
+        ("jour", 4),
+        ("semaine", 2),
+        ("mois", 1),
+        ("jamais", 0),
+    ]
     assert usage.distribution[0].share == pytest.approx(4 / 7)
 
 
@@ -122,7 +127,10 @@ def test_median_and_top_two_box_helpers():
 def test_cross_tab_by_region_suppresses_small_groups(answered):
     usage = Question.objects.get(survey=answered, code="usage")
     table = cross_tab(usage, "region")
-    assert [(column["label"], column["respondents"]) for column in table.columns] == [("Bretagne", 5), ("Île-de-France", None)]
+    assert [(column["label"], column["respondents"]) for column in table.columns] == [
+        ("Bretagne", 5),
+        ("Île-de-France", None),
+    ]
     rows = {row["code"]: row for row in table.rows}
     assert [cell.count for cell in rows["jour"]["cells"]] == [None, None]  # 3 Bretons: under 5
 

@@ -1,6 +1,5 @@
 """The LimeSurvey import in the Wagtail admin: the product team uploads, other roles are refused."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -12,6 +11,7 @@ from tests.campaigns.factories import campaign
 pytestmark = pytest.mark.django_db
 
 from tests.surveys.peers import PEERS  # noqa: E402
+
 IMPORT = "limesurvey_import:index"
 
 
@@ -19,13 +19,17 @@ def refused(response):
     """Wagtail answers a refused admin page with 403, or a redirect to the dashboard or the login page."""
     if response.status_code == 403:
         return True
-    return response.status_code == 302 and response.url.rstrip("/").endswith(("/admin", "/admin/login")) or (
-        response.status_code == 302 and "/admin/login/" in response.url)
+    return (
+        response.status_code == 302
+        and response.url.rstrip("/").endswith(("/admin", "/admin/login"))
+        or (response.status_code == 302 and "/admin/login/" in response.url)
+    )
 
 
 def upload(name, content=None):
-    return SimpleUploadedFile(name, content if content is not None else (PEERS / name).read_bytes(),
-                              content_type="application/xml")
+    return SimpleUploadedFile(
+        name, content if content is not None else (PEERS / name).read_bytes(), content_type="application/xml"
+    )
 
 
 def test_product_team_imports_a_file_and_sees_the_report(client_for, product_user):
@@ -41,7 +45,7 @@ def test_product_team_imports_a_file_and_sees_the_report(client_for, product_use
     assert "Please upload a text file" in content and "type non pris en charge" in content
     assert "Question G01Q01 (T, texte long) → Texte long." in content
     assert reverse("wagtailsnippets_surveys_survey:edit", args=[survey.pk]) in content
-    assert 'data-questions>3<' in content and 'data-sections>2<' in content
+    assert "data-questions>3<" in content and "data-sections>2<" in content
 
 
 def test_campaign_choice_lists_only_survey_campaigns_without_a_survey(client_for, product_user):
@@ -66,8 +70,9 @@ def test_hostile_file_report_shows_no_script(client_for, product_user):
 
 @pytest.mark.parametrize("role", ["analyst_user", "outsider_user", "editor_user"])
 def test_other_roles_cannot_import_or_read_reports(request, client_for, role):
-    survey = Survey.objects.create(title_fr="Importé", source="LimeSurvey 1",
-                                   import_report={"mapped": ["secret"], "not_mapped": []})
+    survey = Survey.objects.create(
+        title_fr="Importé", source="LimeSurvey 1", import_report={"mapped": ["secret"], "not_mapped": []}
+    )
     client = client_for(request.getfixturevalue(role))
     assert refused(client.get(reverse(IMPORT)))
     assert refused(client.post(reverse(IMPORT), {"file": upload("citric_survey.lss")}))

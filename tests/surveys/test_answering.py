@@ -43,10 +43,20 @@ def stored_answers_are_valid(survey):
         if question.kind in (K.SINGLE, K.LIKERT, K.MATRIX, K.RANKING, K.MULTIPLE):
             assert answer.choice or (question.allow_other and answer.text)
     per_question = Answer.objects.values("response", "question__kind", "question__max_choices", "question").annotate(
-        rows=Count("pk"), distinct_rows=Count("row", distinct=True), ranks=Count("number", distinct=True))
+        rows=Count("pk"), distinct_rows=Count("row", distinct=True), ranks=Count("number", distinct=True)
+    )
     for group in per_question:
-        if group["question__kind"] in (K.SINGLE, K.LIKERT, K.YES_NO, K.SCALE, K.NPS, K.NUMBER, K.DATE, K.SHORT_TEXT,
-                                       K.LONG_TEXT):
+        if group["question__kind"] in (
+            K.SINGLE,
+            K.LIKERT,
+            K.YES_NO,
+            K.SCALE,
+            K.NPS,
+            K.NUMBER,
+            K.DATE,
+            K.SHORT_TEXT,
+            K.LONG_TEXT,
+        ):
             assert group["rows"] == 1, group
         if group["question__kind"] == K.MULTIPLE and group["question__max_choices"]:
             assert group["rows"] <= group["question__max_choices"]
@@ -57,22 +67,47 @@ def stored_answers_are_valid(survey):
 
 
 values = st.one_of(
-    st.text(max_size=30), st.sampled_from(["", "1", "5", "11", "-1", "0", "oui", "non", "jour", "budget", "__other__",
-                                           "1e309", "NaN", "2020-02-30", "1 000,5", "x" * 600]),
-    st.lists(st.sampled_from(["budget", "epargne", "carte", "virement", "__other__", "nope"]), max_size=6))
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            "1",
+            "5",
+            "11",
+            "-1",
+            "0",
+            "oui",
+            "non",
+            "jour",
+            "budget",
+            "__other__",
+            "1e309",
+            "NaN",
+            "2020-02-30",
+            "1 000,5",
+            "x" * 600,
+        ]
+    ),
+    st.lists(st.sampled_from(["budget", "epargne", "carte", "virement", "__other__", "nope"]), max_size=6),
+)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(number=st.integers(min_value=1, max_value=3), picks=st.data(), action=st.sampled_from(["next", "back", "later"]))
 def test_arbitrary_form_data_never_breaks_the_answer_page_nor_stores_an_invalid_answer(
-        visitor, survey, number, picks, action):
+    visitor, survey, number, picks, action
+):
     known = list(Question.objects.filter(survey=survey).values_list("pk", flat=True))
     names = [f"q{pk}" for pk in known] + [f"q{pk}_other" for pk in known] + ["action", "q999999", "q1_r999"]
     ranked = Question.objects.get(survey=survey, code="priorites")
     names += [f"q{ranked.pk}_c{pk}" for pk in ranked.choices.values_list("pk", flat=True)]
     data = picks.draw(st.dictionaries(st.sampled_from(names), values, max_size=12))
-    data = {key: ([item.replace("\x00", "") for item in value] if isinstance(value, list) else value)
-            for key, value in data.items()}  # the test client cannot send NUL bytes in a form; the server refuses them
+    data = {
+        key: ([item.replace("\x00", "") for item in value] if isinstance(value, list) else value)
+        for key, value in data.items()
+    }  # the test client cannot send NUL bytes in a form; the server refuses them
     data["action"] = action
     response = visitor.post(page_url(number), data)
     assert response.status_code in (200, 302, 400), response.status_code
@@ -88,8 +123,11 @@ def test_a_nul_byte_in_a_text_answer_is_refused(visitor, survey):
     assert not Answer.objects.filter(question__code="idees").exists()
 
 
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="the live server shares one in-memory SQLite connection "
-                    "between its threads: concurrency is tested on PostgreSQL (.ci/run)")
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the live server shares one in-memory SQLite connection "
+    "between its threads: concurrency is tested on PostgreSQL (.ci/run)",
+)
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # content types survive for Wagtail
 def test_submitting_the_same_response_several_times_at_once_stores_one_response(live_server, invitation):
     from surveys.demo import seed_survey
@@ -103,8 +141,9 @@ def test_submitting_the_same_response_several_times_at_once_stores_one_response(
         page = opener.open(f"{live_server.url}{page_url(number)}").read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token, "action": "next"}, doseq=True).encode()
-        request = urllib.request.Request(f"{live_server.url}{page_url(number)}", data=body,
-                                         headers={"Referer": live_server.url})
+        request = urllib.request.Request(
+            f"{live_server.url}{page_url(number)}", data=body, headers={"Referer": live_server.url}
+        )
         if barrier:
             barrier.wait()
         return opener.open(request).geturl()
@@ -113,8 +152,9 @@ def test_submitting_the_same_response_several_times_at_once_stores_one_response(
     submit(2, page_two(survey))
     barrier = threading.Barrier(6)
     results = []
-    threads = [threading.Thread(target=lambda: results.append(submit(3, page_three(survey), barrier)))
-               for _ in range(6)]
+    threads = [
+        threading.Thread(target=lambda: results.append(submit(3, page_three(survey), barrier))) for _ in range(6)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -17,10 +17,12 @@ from tests.campaigns.factories import campaign
 pytestmark = pytest.mark.django_db
 
 from tests.surveys.peers import PEERS  # noqa: E402
+
 K = Question.Kind
 
 
 # --- a LimeSurvey >= 4 export built from a few Python values ----------------------------------------------
+
 
 def _cell(name, value):
     return f"<{name}/>" if value in ("", None) else f"<{name}><![CDATA[{value}]]></{name}>"
@@ -35,72 +37,164 @@ def _by_language(text, languages):
     return text if isinstance(text, dict) else {language: text for language in languages}
 
 
-def q(kind, code, text="Votre avis ?", *, sub=(), answers=(), second_scale=(), attributes=None, gid=1, help="",
-      script="", **fields):
+def q(
+    kind,
+    code,
+    text="Votre avis ?",
+    *,
+    sub=(),
+    answers=(),
+    second_scale=(),
+    attributes=None,
+    gid=1,
+    help="",
+    script="",
+    **fields,
+):
     """One question: ``sub`` and ``answers`` are (code, text) pairs; texts are a string or {language: text}."""
-    return {"type": kind, "title": code, "text": text, "sub": sub, "answers": answers, "second_scale": second_scale,
-            "attributes": attributes or {}, "gid": gid, "help": help, "script": script, **fields}
+    return {
+        "type": kind,
+        "title": code,
+        "text": text,
+        "sub": sub,
+        "answers": answers,
+        "second_scale": second_scale,
+        "attributes": attributes or {},
+        "gid": gid,
+        "help": help,
+        "script": script,
+        **fields,
+    }
 
 
-def lss(*questions, languages=("fr",), groups=((1, "Première page"),), title="Banque mobile", description="",
-        welcome="", endtext="", grelevance=None, extra="", anonymized="N"):
+def lss(
+    *questions,
+    languages=("fr",),
+    groups=((1, "Première page"),),
+    title="Banque mobile",
+    description="",
+    welcome="",
+    endtext="",
+    grelevance=None,
+    extra="",
+    anonymized="N",
+):
     base, *others = languages
     group_rows, group_texts = [], []
     for order, (gid, name) in enumerate(groups, start=1):
-        group_rows.append({"gid": gid, "sid": 4242, "group_order": order, "randomization_group": "",
-                           "grelevance": (grelevance or {}).get(gid, "1")})
+        group_rows.append(
+            {
+                "gid": gid,
+                "sid": 4242,
+                "group_order": order,
+                "randomization_group": "",
+                "grelevance": (grelevance or {}).get(gid, "1"),
+            }
+        )
         for language, text in _by_language(name, languages).items():
-            group_texts.append({"id": len(group_texts) + 1, "gid": gid, "group_name": text,
-                                "description": "", "language": language})
+            group_texts.append(
+                {"id": len(group_texts) + 1, "gid": gid, "group_name": text, "description": "", "language": language}
+            )
     question_rows, sub_rows, l10n_rows, answer_rows, answer_texts, attribute_rows = [], [], [], [], [], []
     next_id = iter(range(100, 100000))
     for order, question in enumerate(questions, start=1):
         qid = next(next_id)
-        question_rows.append({
-            "qid": qid, "parent_qid": 0, "sid": 4242, "gid": question["gid"], "type": question["type"],
-            "title": question["title"], "preg": question.get("preg", ""), "other": question.get("other", "N"),
-            "mandatory": question.get("mandatory", "N"), "question_order": question.get("order", order),
-            "scale_id": 0, "relevance": question.get("relevance", "1")})
+        question_rows.append(
+            {
+                "qid": qid,
+                "parent_qid": 0,
+                "sid": 4242,
+                "gid": question["gid"],
+                "type": question["type"],
+                "title": question["title"],
+                "preg": question.get("preg", ""),
+                "other": question.get("other", "N"),
+                "mandatory": question.get("mandatory", "N"),
+                "question_order": question.get("order", order),
+                "scale_id": 0,
+                "relevance": question.get("relevance", "1"),
+            }
+        )
         for language in languages:
-            l10n_rows.append({
-                "id": len(l10n_rows) + 1, "qid": qid,
-                "question": _by_language(question["text"], languages).get(language, ""),
-                "help": _by_language(question["help"], languages).get(language, ""),
-                "script": question["script"], "language": language})
+            l10n_rows.append(
+                {
+                    "id": len(l10n_rows) + 1,
+                    "qid": qid,
+                    "question": _by_language(question["text"], languages).get(language, ""),
+                    "help": _by_language(question["help"], languages).get(language, ""),
+                    "script": question["script"],
+                    "language": language,
+                }
+            )
         for sub_order, (code, text, *relevance) in enumerate(question["sub"]):
             sub_qid = next(next_id)
-            sub_rows.append({"qid": sub_qid, "parent_qid": qid, "sid": 4242, "gid": question["gid"], "type": "T",
-                             "title": code, "question_order": sub_order, "scale_id": 0,
-                             "relevance": relevance[0] if relevance else "1"})
+            sub_rows.append(
+                {
+                    "qid": sub_qid,
+                    "parent_qid": qid,
+                    "sid": 4242,
+                    "gid": question["gid"],
+                    "type": "T",
+                    "title": code,
+                    "question_order": sub_order,
+                    "scale_id": 0,
+                    "relevance": relevance[0] if relevance else "1",
+                }
+            )
             for language, label in _by_language(text, languages).items():
-                l10n_rows.append({"id": len(l10n_rows) + 1, "qid": sub_qid, "question": label, "help": "",
-                                  "language": language})
+                l10n_rows.append(
+                    {"id": len(l10n_rows) + 1, "qid": sub_qid, "question": label, "help": "", "language": language}
+                )
         for scale, options in ((0, question["answers"]), (1, question["second_scale"])):
             for sort_order, (code, text) in enumerate(options):
                 aid = next(next_id)
-                answer_rows.append({"aid": aid, "qid": qid, "code": code, "sortorder": sort_order,
-                                    "assessment_value": 0, "scale_id": scale})
+                answer_rows.append(
+                    {
+                        "aid": aid,
+                        "qid": qid,
+                        "code": code,
+                        "sortorder": sort_order,
+                        "assessment_value": 0,
+                        "scale_id": scale,
+                    }
+                )
                 for language, label in _by_language(text, languages).items():
-                    answer_texts.append({"id": len(answer_texts) + 1, "aid": aid, "answer": label,
-                                         "language": language})
+                    answer_texts.append(
+                        {"id": len(answer_texts) + 1, "aid": aid, "answer": label, "language": language}
+                    )
         for name, value in question["attributes"].items():
             attribute_rows.append({"qid": qid, "attribute": name, "value": value, "language": ""})
-    settings = [{"surveyls_survey_id": 4242, "surveyls_language": language,
-                 "surveyls_title": _by_language(title, languages).get(language, ""),
-                 "surveyls_description": _by_language(description, languages).get(language, ""),
-                 "surveyls_welcometext": _by_language(welcome, languages).get(language, ""),
-                 "surveyls_endtext": _by_language(endtext, languages).get(language, "")} for language in languages]
+    settings = [
+        {
+            "surveyls_survey_id": 4242,
+            "surveyls_language": language,
+            "surveyls_title": _by_language(title, languages).get(language, ""),
+            "surveyls_description": _by_language(description, languages).get(language, ""),
+            "surveyls_welcometext": _by_language(welcome, languages).get(language, ""),
+            "surveyls_endtext": _by_language(endtext, languages).get(language, ""),
+        }
+        for language in languages
+    ]
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<document>\n <LimeSurveyDocType>Survey</LimeSurveyDocType>\n'
         " <DBVersion>641</DBVersion>\n <languages>"
-        + "".join(f"<language>{language}</language>" for language in languages) + "</languages>\n"
-        + _table("answers", answer_rows) + _table("answer_l10ns", answer_texts)
-        + _table("groups", group_rows) + _table("group_l10ns", group_texts)
-        + _table("questions", question_rows) + _table("subquestions", sub_rows)
-        + _table("question_l10ns", l10n_rows) + _table("question_attributes", attribute_rows)
-        + _table("surveys", [{"sid": 4242, "language": base, "additional_languages": " ".join(others),
-                              "anonymized": anonymized}])
-        + _table("surveys_languagesettings", settings) + extra + "</document>\n"
+        + "".join(f"<language>{language}</language>" for language in languages)
+        + "</languages>\n"
+        + _table("answers", answer_rows)
+        + _table("answer_l10ns", answer_texts)
+        + _table("groups", group_rows)
+        + _table("group_l10ns", group_texts)
+        + _table("questions", question_rows)
+        + _table("subquestions", sub_rows)
+        + _table("question_l10ns", l10n_rows)
+        + _table("question_attributes", attribute_rows)
+        + _table(
+            "surveys",
+            [{"sid": 4242, "language": base, "additional_languages": " ".join(others), "anonymized": anonymized}],
+        )
+        + _table("surveys_languagesettings", settings)
+        + extra
+        + "</document>\n"
     ).encode("utf-8")
 
 
@@ -122,24 +216,32 @@ def rows(question):
 
 
 def nothing_written():
-    return not (Survey.objects.exists() or Section.objects.exists() or Question.objects.exists()
-                or Choice.objects.exists() or MatrixRow.objects.exists())
+    return not (
+        Survey.objects.exists()
+        or Section.objects.exists()
+        or Question.objects.exists()
+        or Choice.objects.exists()
+        or MatrixRow.objects.exists()
+    )
 
 
 def stored_texts():
     """Every text the import stored, to look for what must never be there."""
     values = []
-    for model, fields in ((Survey, ["title_fr", "title_en", "concept_fr", "concept_en", "thank_you_fr",
-                                    "thank_you_en"]),
-                          (Section, ["title_fr", "title_en", "intro_fr", "intro_en"]),
-                          (Question, ["code", "text_fr", "text_en", "help_fr", "help_en"]),
-                          (Choice, ["code", "label_fr", "label_en"]), (MatrixRow, ["code", "label_fr", "label_en"])):
+    for model, fields in (
+        (Survey, ["title_fr", "title_en", "concept_fr", "concept_en", "thank_you_fr", "thank_you_en"]),
+        (Section, ["title_fr", "title_en", "intro_fr", "intro_en"]),
+        (Question, ["code", "text_fr", "text_en", "help_fr", "help_en"]),
+        (Choice, ["code", "label_fr", "label_en"]),
+        (MatrixRow, ["code", "label_fr", "label_en"]),
+    ):
         for row in model.objects.values_list(*fields):
             values.extend(row)
     return values
 
 
 # --- the real exports ------------------------------------------------------------------------------------
+
 
 def test_citric_survey_imports_two_pages_and_reports_the_file_upload():
     survey, report = survey_import(PEERS / "citric_survey.lss")
@@ -150,7 +252,10 @@ def test_citric_survey_imports_two_pages_and_reports_the_file_upload():
     assert sections[0].intro_fr == "This is the first question group of this survey"
     questions = list(Question.objects.filter(survey=survey))
     assert [(question.code, question.kind, question.required) for question in questions] == [
-        ("G01Q01", K.LONG_TEXT, False), ("G01Q02", K.SCALE, True), ("G02Q04", K.YES_NO, True)]
+        ("G01Q01", K.LONG_TEXT, False),
+        ("G01Q02", K.SCALE, True),
+        ("G02Q04", K.YES_NO, True),
+    ]
     assert questions[0].text_fr == "Text for first question"  # <strong> stripped
     assert questions[0].help_fr == "This is a question help text."
     assert questions[1].points == 5
@@ -167,11 +272,19 @@ def test_citric_answers_imports_multiple_choice_and_array_with_their_codes():
     survey, report = survey_import(PEERS / "citric_answers.lss")
     multiple, array = Question.objects.filter(survey=survey)
     assert (multiple.code, multiple.kind) == ("Q01", K.MULTIPLE)
-    assert choices(multiple) == [("SQ001", "First option", "First option"), ("SQ002", "Second option", "Second option"),
-                                 ("SQ003", "Third option", "Third option")]
+    assert choices(multiple) == [
+        ("SQ001", "First option", "First option"),
+        ("SQ002", "Second option", "Second option"),
+        ("SQ003", "Third option", "Third option"),
+    ]
     assert (array.code, array.kind) == ("Q02", K.MATRIX)
-    assert rows(array) == [("SQ001", "Color"), ("SQ002", "Milkiness"), ("SQ003", "Creaminess"),
-                           ("SQ004", "Mouthfeel"), ("SQ005", "Aftertaste")]
+    assert rows(array) == [
+        ("SQ001", "Color"),
+        ("SQ002", "Milkiness"),
+        ("SQ003", "Creaminess"),
+        ("SQ004", "Mouthfeel"),
+        ("SQ005", "Aftertaste"),
+    ]
     assert [code for code, *_labels in choices(array)] == ["AO01", "AO02", "AO03", "AO04", "AO05"]
     assert choices(array)[2][1] == "Just Right"
     assert any("Q02" in line and "5 lignes, 5 colonnes" in line for line in report["mapped"])
@@ -229,13 +342,16 @@ def test_broken_xml_is_refused_naming_the_line():
     assert nothing_written()
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"<?xml version='1.0'?><rss><channel/></rss>", "élément racine est <rss>"),
-    (b"<document><LimeSurveyDocType>Group</LimeSurveyDocType></document>", "de type « Group »"),
-    (b"<document><title>x</title></document>", "LimeSurveyDocType"),
-    (b"<document><LimeSurveyDocType>Survey</LimeSurveyDocType></document>", "<surveys> manque"),
-    (b"", "vide"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"<?xml version='1.0'?><rss><channel/></rss>", "élément racine est <rss>"),
+        (b"<document><LimeSurveyDocType>Group</LimeSurveyDocType></document>", "de type « Group »"),
+        (b"<document><title>x</title></document>", "LimeSurveyDocType"),
+        (b"<document><LimeSurveyDocType>Survey</LimeSurveyDocType></document>", "<surveys> manque"),
+        (b"", "vide"),
+    ],
+)
 def test_xml_that_is_not_a_limesurvey_survey_is_refused(content, message):
     with pytest.raises(LimeSurveyError, match=message):
         survey_import(content)
@@ -243,12 +359,14 @@ def test_xml_that_is_not_a_limesurvey_survey_is_refused(content, message):
 
 
 def test_a_bad_number_is_refused_naming_the_table_row_and_qid():
-    content = lss(q("S", "Q1"), q("S", "Q2")).replace(b"<question_order><![CDATA[2]]>",
-                                                      b"<question_order><![CDATA[deux]]>")
+    content = lss(q("S", "Q1"), q("S", "Q2")).replace(
+        b"<question_order><![CDATA[2]]>", b"<question_order><![CDATA[deux]]>"
+    )
     with pytest.raises(LimeSurveyError) as error:
         survey_import(content)
-    assert str(error.value) == ("élément <questions>, ligne 2 (qid 101) : « deux » n'est pas un nombre entier "
-                                "(champ question_order).")
+    assert str(error.value) == (
+        "élément <questions>, ligne 2 (qid 101) : « deux » n'est pas un nombre entier (champ question_order)."
+    )
     assert nothing_written()
 
 
@@ -280,10 +398,16 @@ def test_a_failure_while_writing_leaves_nothing_behind(monkeypatch):
 
 def test_scripts_styles_media_and_escaped_scripts_are_removed_from_texts():
     survey, report = imported(
-        q("L", "Q1", "<p>Votre <b>banque</b>&nbsp;?</p><style>p{}</style><img src=x onerror=alert(1)>",
-          help="Aide&lt;script&gt;alert(2)&lt;/script&gt; utile",
-          answers=[("A1", "<a href='javascript:alert(3)'>Oui</a>"), ("A2", "Non<script>alert(4)</script>")]),
-        title="Titre<script>alert(5)</script>", welcome="<p>Bienvenue</p><script>alert(6)</script>")
+        q(
+            "L",
+            "Q1",
+            "<p>Votre <b>banque</b>&nbsp;?</p><style>p{}</style><img src=x onerror=alert(1)>",
+            help="Aide&lt;script&gt;alert(2)&lt;/script&gt; utile",
+            answers=[("A1", "<a href='javascript:alert(3)'>Oui</a>"), ("A2", "Non<script>alert(4)</script>")],
+        ),
+        title="Titre<script>alert(5)</script>",
+        welcome="<p>Bienvenue</p><script>alert(6)</script>",
+    )
     question = only_question(survey)
     assert question.text_fr == "Votre banque ?"
     assert question.help_fr == "Aide utile"
@@ -298,7 +422,9 @@ def test_scripts_styles_media_and_escaped_scripts_are_removed_from_texts():
 
 def test_html_becomes_plain_text_keeping_paragraphs_and_line_breaks():
     assert text_from_html("<p>Un&nbsp;<b>deux</b></p><p>trois<br/>quatre &amp; cinq</p>") == (
-        "Un deux\n\ntrois\nquatre & cinq", set())
+        "Un deux\n\ntrois\nquatre & cinq",
+        set(),
+    )
     assert text_from_html("Ligne un\nLigne deux") == ("Ligne un\nLigne deux", set())
     assert text_from_html("<ul><li>a</li><li>b</li></ul>") == ("- a\n- b", set())
     assert text_from_html("<script>jamais fermé") == ("", {"script"})
@@ -353,22 +479,36 @@ def test_older_layout_with_inline_texts_imports_french_and_english():
     canal, services = Question.objects.filter(survey=survey)
     assert (canal.code, canal.kind, canal.required, canal.allow_other) == ("canal", K.SINGLE, True, True)
     assert (canal.text_fr, canal.text_en, canal.help_en) == (
-        "Où gérez-vous vos comptes ?", "Where do you manage your accounts?", "One choice")
+        "Où gérez-vous vos comptes ?",
+        "Where do you manage your accounts?",
+        "One choice",
+    )
     assert choices(canal) == [("A1", "En agence", "In a branch"), ("A2", "En ligne", "Online")]
     assert services.kind == K.MULTIPLE
     assert choices(services) == [("virement", "Virements", "Transfers"), ("epargne", "Épargne", "Savings")]
-    assert any("services" in line and 'canal == "A2"' in line and "toujours affichée" in line
-               for line in report["not_mapped"])
+    assert any(
+        "services" in line and 'canal == "A2"' in line and "toujours affichée" in line for line in report["not_mapped"]
+    )
     assert report["languages"] == ["fr", "en"]
     assert not any("Pas de texte français" in line for line in report["not_mapped"])
 
 
 # --- one small survey per LimeSurvey type ------------------------------------------------------------------
 
-@pytest.mark.parametrize("letter, kind", [
-    ("S", K.SHORT_TEXT), ("T", K.LONG_TEXT), ("U", K.LONG_TEXT), ("Y", K.YES_NO), ("D", K.DATE), ("X", K.DISPLAY),
-    ("N", K.NUMBER), ("5", K.SCALE),
-])
+
+@pytest.mark.parametrize(
+    "letter, kind",
+    [
+        ("S", K.SHORT_TEXT),
+        ("T", K.LONG_TEXT),
+        ("U", K.LONG_TEXT),
+        ("Y", K.YES_NO),
+        ("D", K.DATE),
+        ("X", K.DISPLAY),
+        ("N", K.NUMBER),
+        ("5", K.SCALE),
+    ],
+)
 def test_simple_types_map_onto_our_kinds(letter, kind):
     survey, report = imported(q(letter, "Q1", "Votre avis ?"))
     question = only_question(survey)
@@ -378,8 +518,9 @@ def test_simple_types_map_onto_our_kinds(letter, kind):
 
 
 def test_list_keeps_answer_codes_order_other_and_random_order():
-    survey, _report = imported(q("L", "Q1", other="Y", attributes={"random_order": "1"},
-                                 answers=[("B2", "Deuxième"), ("A1", "Premier")]))
+    survey, _report = imported(
+        q("L", "Q1", other="Y", attributes={"random_order": "1"}, answers=[("B2", "Deuxième"), ("A1", "Premier")])
+    )
     question = only_question(survey)
     assert (question.kind, question.dropdown, question.allow_other, question.randomize) == (K.SINGLE, False, True, True)
     assert choices(question) == [("B2", "Deuxième", ""), ("A1", "Premier", "")]
@@ -398,11 +539,17 @@ def test_list_with_comment_reports_the_comment_field():
 
 
 def test_multiple_choice_takes_subquestions_other_and_answer_counts():
-    survey, report = imported(q("M", "Q1", other="Y", attributes={"min_answers": "1", "max_answers": "2"},
-                                sub=[("SQ1", "Carte"), ("SQ2", "Chèque"), ("SQ3", "Virement")]))
+    survey, report = imported(
+        q(
+            "M",
+            "Q1",
+            other="Y",
+            attributes={"min_answers": "1", "max_answers": "2"},
+            sub=[("SQ1", "Carte"), ("SQ2", "Chèque"), ("SQ3", "Virement")],
+        )
+    )
     question = only_question(survey)
-    assert (question.kind, question.allow_other, question.min_choices, question.max_choices) == (
-        K.MULTIPLE, True, 1, 2)
+    assert (question.kind, question.allow_other, question.min_choices, question.max_choices) == (K.MULTIPLE, True, 1, 2)
     assert [code for code, *_labels in choices(question)] == ["SQ1", "SQ2", "SQ3"]
     assert any("Q1 (M, choix multiple) → Choix multiple : 3 choix" in line for line in report["mapped"])
 
@@ -422,8 +569,9 @@ def test_multiple_choice_with_comments_reports_the_comments():
 
 @pytest.mark.parametrize("letter", ["F", "H"])
 def test_arrays_become_matrices_with_subquestion_rows_and_answer_columns(letter):
-    survey, report = imported(q(letter, "Q1", sub=[("R1", "Frais"), ("R2", "Appli")],
-                                answers=[("1", "Mauvais"), ("2", "Bon")]))
+    survey, report = imported(
+        q(letter, "Q1", sub=[("R1", "Frais"), ("R2", "Appli")], answers=[("1", "Mauvais"), ("2", "Bon")])
+    )
     question = only_question(survey)
     assert question.kind == K.MATRIX
     assert rows(question) == [("R1", "Frais"), ("R2", "Appli")]
@@ -432,12 +580,15 @@ def test_arrays_become_matrices_with_subquestion_rows_and_answer_columns(letter)
     assert transposed == (letter == "H")
 
 
-@pytest.mark.parametrize("letter, columns", [
-    ("A", [("1", "1", "1"), ("2", "2", "2"), ("3", "3", "3"), ("4", "4", "4"), ("5", "5", "5")]),
-    ("B", [(str(point), str(point), str(point)) for point in range(1, 11)]),
-    ("C", [("Y", "Oui", "Yes"), ("U", "Incertain", "Uncertain"), ("N", "Non", "No")]),
-    ("E", [("I", "Augmente", "Increase"), ("S", "Identique", "Same"), ("D", "Diminue", "Decrease")]),
-])
+@pytest.mark.parametrize(
+    "letter, columns",
+    [
+        ("A", [("1", "1", "1"), ("2", "2", "2"), ("3", "3", "3"), ("4", "4", "4"), ("5", "5", "5")]),
+        ("B", [(str(point), str(point), str(point)) for point in range(1, 11)]),
+        ("C", [("Y", "Oui", "Yes"), ("U", "Incertain", "Uncertain"), ("N", "Non", "No")]),
+        ("E", [("I", "Augmente", "Increase"), ("S", "Identique", "Same"), ("D", "Diminue", "Decrease")]),
+    ],
+)
 def test_fixed_scale_arrays_become_matrices_with_their_scale(letter, columns):
     survey, _report = imported(q(letter, "Q1", sub=[("R1", "Frais")]))
     question = only_question(survey)
@@ -446,8 +597,15 @@ def test_fixed_scale_arrays_become_matrices_with_their_scale(letter, columns):
 
 
 def test_dual_scale_array_keeps_the_first_scale_and_reports_the_second():
-    survey, report = imported(q("1", "Q1", sub=[("R1", "Frais")], answers=[("a", "Bas"), ("b", "Haut")],
-                                second_scale=[("x", "Rare"), ("y", "Souvent"), ("z", "Toujours")]))
+    survey, report = imported(
+        q(
+            "1",
+            "Q1",
+            sub=[("R1", "Frais")],
+            answers=[("a", "Bas"), ("b", "Haut")],
+            second_scale=[("x", "Rare"), ("y", "Souvent"), ("z", "Toujours")],
+        )
+    )
     question = only_question(survey)
     assert question.kind == K.MATRIX and [code for code, *_labels in choices(question)] == ["a", "b"]
     assert "Question Q1 : seconde échelle (3 choix) non importée, seule la première l'est." in report["not_mapped"]
@@ -463,14 +621,23 @@ def test_number_takes_its_bounds_and_reports_unusable_ones():
 
 
 def test_multiple_numbers_become_one_number_question_per_subquestion():
-    survey, report = imported(q("K", "Q1", "Combien ?", attributes={"max_num_value_n": "10", "max_num_value": "15"},
-                                sub=[("c", "Comptes"), ("k", "Cartes")]))
+    survey, report = imported(
+        q(
+            "K",
+            "Q1",
+            "Combien ?",
+            attributes={"max_num_value_n": "10", "max_num_value": "15"},
+            sub=[("c", "Comptes"), ("k", "Cartes")],
+        )
+    )
     questions = list(Question.objects.filter(survey=survey))
     assert [(question.code, question.kind, question.text_fr, question.max_value) for question in questions] == [
         ("Q1_c", K.NUMBER, "Combien ? — Comptes", Decimal("10")),
-        ("Q1_k", K.NUMBER, "Combien ? — Cartes", Decimal("10"))]
-    assert any("Q1 (K, nombres multiples) → Nombre : 2 questions (une par sous-question)" in line
-               for line in report["mapped"])
+        ("Q1_k", K.NUMBER, "Combien ? — Cartes", Decimal("10")),
+    ]
+    assert any(
+        "Q1 (K, nombres multiples) → Nombre : 2 questions (une par sous-question)" in line for line in report["mapped"]
+    )
     assert "Question Q1 : réglage non importé, somme maximale « 15 »." in report["not_mapped"]
 
 
@@ -478,7 +645,9 @@ def test_multiple_short_texts_become_one_short_text_per_subquestion():
     survey, _report = imported(q("Q", "Q1", "Vos idées", sub=[("a", "Première"), ("b", "Seconde")]))
     questions = Question.objects.filter(survey=survey)
     assert [(question.code, question.kind, question.text_fr) for question in questions] == [
-        ("Q1_a", K.SHORT_TEXT, "Vos idées — Première"), ("Q1_b", K.SHORT_TEXT, "Vos idées — Seconde")]
+        ("Q1_a", K.SHORT_TEXT, "Vos idées — Première"),
+        ("Q1_b", K.SHORT_TEXT, "Vos idées — Seconde"),
+    ]
 
 
 def test_ranking_takes_its_answers_as_the_items_to_rank():
@@ -494,15 +663,24 @@ def test_gender_is_a_single_choice_in_french_and_english():
     assert choices(question) == [("F", "Femme", "Female"), ("M", "Homme", "Male")]
 
 
-@pytest.mark.parametrize("letter, name", [
-    ("|", "envoi de fichier"), ("*", "équation"), ("I", "choix de la langue"), (":", "tableau de nombres"),
-    (";", "tableau de textes"), ("W", "type inconnu"),
-])
+@pytest.mark.parametrize(
+    "letter, name",
+    [
+        ("|", "envoi de fichier"),
+        ("*", "équation"),
+        ("I", "choix de la langue"),
+        (":", "tableau de nombres"),
+        (";", "tableau de textes"),
+        ("W", "type inconnu"),
+    ],
+)
 def test_unsupported_types_are_listed_with_code_and_text_and_not_created(letter, name):
     survey, report = imported(q("S", "Q0", "Gardée"), q(letter, "Q1", "<b>Question</b> impossible"))
     assert [question.code for question in Question.objects.filter(survey=survey)] == ["Q0"]
-    assert (f"Question Q1 ({letter}, {name}) « Question impossible » : type non pris en charge, question non créée."
-            in report["not_mapped"])
+    assert (
+        f"Question Q1 ({letter}, {name}) « Question impossible » : type non pris en charge, question non créée."
+        in report["not_mapped"]
+    )
 
 
 @pytest.mark.parametrize("mandatory, required", [("Y", True), ("S", True), ("N", False), ("", False)])
@@ -513,20 +691,36 @@ def test_mandatory_and_soft_mandatory_questions_are_required(mandatory, required
 
 
 def test_conditions_are_reported_and_the_question_and_page_are_still_created():
-    survey, report = imported(q("S", "Q1"), q("S", "Q2", relevance="Q1 == 'oui'"),
-                              q("M", "Q3", sub=[("a", "A", "Q1 == 'x'"), ("b", "B")]), grelevance={1: "Q0.NAOK > 2"})
+    survey, report = imported(
+        q("S", "Q1"),
+        q("S", "Q2", relevance="Q1 == 'oui'"),
+        q("M", "Q3", sub=[("a", "A", "Q1 == 'x'"), ("b", "B")]),
+        grelevance={1: "Q0.NAOK > 2"},
+    )
     assert Question.objects.filter(survey=survey).count() == 3
-    assert ("Question Q2 : condition « Q1 == 'oui' » non importée, la question est toujours affichée."
-            in report["not_mapped"])
-    assert ("Page « Première page » : condition « Q0.NAOK > 2 » non importée, la page est toujours affichée."
-            in report["not_mapped"])
+    assert (
+        "Question Q2 : condition « Q1 == 'oui' » non importée, la question est toujours affichée."
+        in report["not_mapped"]
+    )
+    assert (
+        "Page « Première page » : condition « Q0.NAOK > 2 » non importée, la page est toujours affichée."
+        in report["not_mapped"]
+    )
     assert any("Q3, choix a : condition « Q1 == 'x' » non importée" in line for line in report["not_mapped"])
     assert not any("Q1 : condition" in line for line in report["not_mapped"])
 
 
 def test_validation_hidden_script_and_expressions_are_reported():
-    survey, report = imported(q("S", "Q1", "Bonjour {TOKEN:FIRSTNAME}", preg="/^[0-9]+$/", script="alert(1)",
-                                attributes={"hidden": "1", "em_validation_q": "Q1 > 2", "array_filter": ""}))
+    survey, report = imported(
+        q(
+            "S",
+            "Q1",
+            "Bonjour {TOKEN:FIRSTNAME}",
+            preg="/^[0-9]+$/",
+            script="alert(1)",
+            attributes={"hidden": "1", "em_validation_q": "Q1 > 2", "array_filter": ""},
+        )
+    )
     assert only_question(survey).text_fr == "Bonjour {TOKEN:FIRSTNAME}"
     not_mapped = report["not_mapped"]
     assert "Question Q1 : validation par expression « /^[0-9]+$/ » non importée." in not_mapped
@@ -538,8 +732,9 @@ def test_validation_hidden_script_and_expressions_are_reported():
 
 
 def test_sections_and_questions_follow_the_file_order_and_an_empty_page_is_kept_and_reported():
-    survey, report = imported(q("S", "B", gid=2, order=2), q("S", "A", gid=2, order=1), q("|", "F", gid=3),
-                              groups=((2, "Deux"), (3, "Trois")))
+    survey, report = imported(
+        q("S", "B", gid=2, order=2), q("S", "A", gid=2, order=1), q("|", "F", gid=3), groups=((2, "Deux"), (3, "Trois"))
+    )
     assert [section.title_fr for section in survey.sections.order_by("sort_order")] == ["Deux", "Trois"]
     assert [question.code for question in Question.objects.filter(survey=survey)] == ["A", "B"]
     assert "Page « Trois » : aucune question importée, la page est gardée vide." in report["not_mapped"]
@@ -562,9 +757,14 @@ def test_long_labels_and_titles_are_truncated_to_fit_and_reported():
 
 
 def test_survey_texts_become_title_concept_and_thank_you():
-    survey, _report = imported(q("S", "Q1"), title="Banque <i>mobile</i>",
-                               description="<p>Un concept & <b>deux</b></p>",
-                               welcome="Bienvenue\nà tous", endtext="<p>Merci</p>", languages=("fr", "en"))
+    survey, _report = imported(
+        q("S", "Q1"),
+        title="Banque <i>mobile</i>",
+        description="<p>Un concept & <b>deux</b></p>",
+        welcome="Bienvenue\nà tous",
+        endtext="<p>Merci</p>",
+        languages=("fr", "en"),
+    )
     assert survey.title_fr == "Banque mobile"
     assert survey.concept_fr == "<p>Un concept &amp; deux</p><p>Bienvenue<br/>à tous</p>"
     assert survey.thank_you_fr == survey.thank_you_en == "Merci"
@@ -572,10 +772,13 @@ def test_survey_texts_become_title_concept_and_thank_you():
 
 # --- languages -------------------------------------------------------------------------------------------
 
+
 def test_french_and_english_texts_go_to_their_fields():
-    survey, report = imported(q("L", "Q1", {"fr": "Votre avis ?", "en": "Your opinion?"},
-                                answers=[("A1", {"fr": "Oui", "en": "Yes"})]),
-                              languages=("en", "fr"), title={"fr": "Titre", "en": "Title"})
+    survey, report = imported(
+        q("L", "Q1", {"fr": "Votre avis ?", "en": "Your opinion?"}, answers=[("A1", {"fr": "Oui", "en": "Yes"})]),
+        languages=("en", "fr"),
+        title={"fr": "Titre", "en": "Title"},
+    )
     question = only_question(survey)
     assert (question.text_fr, question.text_en) == ("Votre avis ?", "Your opinion?")
     assert choices(question) == [("A1", "Oui", "Yes")]
@@ -592,8 +795,9 @@ def test_without_french_the_base_language_fills_french_and_is_reported():
 
 
 def test_french_variants_are_french_and_other_languages_are_reported():
-    survey, report = imported(q("S", "Q1", {"fr-informal": "Ton avis ?", "es": "¿Su opinión?"}),
-                              languages=("es", "fr-informal"))
+    survey, report = imported(
+        q("S", "Q1", {"fr-informal": "Ton avis ?", "es": "¿Su opinión?"}), languages=("es", "fr-informal")
+    )
     assert only_question(survey).text_fr == "Ton avis ?"
     assert any(line.startswith("Langue es : textes non importés") for line in report["not_mapped"])
     assert report["languages"] == ["es", "fr-informal"]
@@ -607,17 +811,23 @@ def test_a_missing_french_translation_falls_back_to_another_language_and_is_repo
 
 # --- campaigns -------------------------------------------------------------------------------------------
 
+
 def test_survey_is_attached_to_a_survey_campaign():
     target = campaign(kind=Campaign.Kind.SURVEY)
     survey, _report = survey_import(PEERS / "citric_survey.lss", campaign=target)
     assert survey.campaign == target
 
 
-@pytest.mark.parametrize("setup, message", [
-    (lambda: campaign(kind=Campaign.Kind.IDEATION), "ne recueille que des idées"),
-    (lambda: Survey.objects.create(title_fr="Déjà là", campaign=campaign(kind=Campaign.Kind.BOTH)).campaign,
-     "a déjà un questionnaire"),
-])
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (lambda: campaign(kind=Campaign.Kind.IDEATION), "ne recueille que des idées"),
+        (
+            lambda: Survey.objects.create(title_fr="Déjà là", campaign=campaign(kind=Campaign.Kind.BOTH)).campaign,
+            "a déjà un questionnaire",
+        ),
+    ],
+)
 def test_a_campaign_that_cannot_take_a_survey_is_refused_before_anything_is_written(setup, message):
     target = setup()
     before = Survey.objects.count()
@@ -640,6 +850,10 @@ def test_the_number_of_queries_does_not_grow_with_the_survey():
         return len(context.captured_queries)
 
     small = lss(q("F", "Q1", sub=[("r1", "x")], answers=[("a", "a")]))
-    large = lss(*[q("F", f"Q{number}", sub=[("r1", "x"), ("r2", "y")], answers=[("a", "a"), ("b", "b")])
-                  for number in range(30)])
+    large = lss(
+        *[
+            q("F", f"Q{number}", sub=[("r1", "x"), ("r2", "y")], answers=[("a", "a"), ("b", "b")])
+            for number in range(30)
+        ]
+    )
     assert queries(large) == queries(small)

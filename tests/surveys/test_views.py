@@ -28,9 +28,13 @@ def choice_pk(survey, code, choice):
 
 
 def page_one(survey, main_bank="oui", **extra):
-    return {field(survey, "usage"): "jour", field(survey, "fonctions"): ["budget", "__other__"],
-            field(survey, "fonctions", "_other"): "Paiement mobile", field(survey, "banque_principale"): main_bank,
-            **extra}
+    return {
+        field(survey, "usage"): "jour",
+        field(survey, "fonctions"): ["budget", "__other__"],
+        field(survey, "fonctions", "_other"): "Paiement mobile",
+        field(survey, "banque_principale"): main_bank,
+        **extra,
+    }
 
 
 def page_two(survey):
@@ -45,8 +49,12 @@ def page_two(survey):
 
 
 def page_three(survey):
-    return {field(survey, "nps"): "9", field(survey, "montant"): "1 250,50", field(survey, "date_ouverture"): "2015-03-01",
-            field(survey, "idees"): "Des alertes <b>plus</b> claires"}
+    return {
+        field(survey, "nps"): "9",
+        field(survey, "montant"): "1 250,50",
+        field(survey, "date_ouverture"): "2015-03-01",
+        field(survey, "idees"): "Des alertes <b>plus</b> claires",
+    }
 
 
 def post(client, number, data, action="next"):
@@ -75,8 +83,11 @@ def test_every_question_type_is_answered_and_stored(visitor, survey, invitation)
     assert invitation.responded_at is not None
 
     def stored(code):
-        return list(Answer.objects.filter(response=response, question__code=code).order_by("pk").values(
-            "choice__code", "row__code", "number", "date", "text"))
+        return list(
+            Answer.objects.filter(response=response, question__code=code)
+            .order_by("pk")
+            .values("choice__code", "row__code", "number", "date", "text")
+        )
 
     assert stored("usage") == [{"choice__code": "jour", "row__code": None, "number": None, "date": None, "text": ""}]
     assert {(a["choice__code"], a["text"]) for a in stored("fonctions")} == {("budget", ""), (None, "Paiement mobile")}
@@ -84,9 +95,15 @@ def test_every_question_type_is_answered_and_stored(visitor, survey, invitation)
     assert [a["number"] for a in stored("interet")] == [4]
     assert [(a["choice__code"], a["number"]) for a in stored("clarte")] == [("5", 5)]
     assert {(a["row__code"], a["choice__code"]) for a in stored("criteres")} == {
-        ("securite", "3"), ("simplicite", "2"), ("prix", "1")}
+        ("securite", "3"),
+        ("simplicite", "2"),
+        ("prix", "1"),
+    }
     assert {(a["choice__code"], a["number"]) for a in stored("priorites")} == {
-        ("alertes", 2), ("objectifs", 1), ("categories", 3)}
+        ("alertes", 2),
+        ("objectifs", 1),
+        ("categories", 3),
+    }
     assert [a["number"] for a in stored("nps")] == [9]
     assert [str(a["number"].normalize()) for a in stored("montant")] == ["1250.5"]
     assert [a["date"].isoformat() for a in stored("date_ouverture")] == ["2015-03-01"]
@@ -98,8 +115,14 @@ def test_every_question_type_is_answered_and_stored(visitor, survey, invitation)
 
 
 def test_invalid_answers_get_messages_next_to_their_fields_and_nothing_is_saved(visitor, survey, invitation):
-    data = page_one(survey, **{field(survey, "usage"): "", field(survey, "fonctions"): ["budget", "epargne", "carte", "virement"],
-                               field(survey, "fonctions", "_other"): ""})
+    data = page_one(
+        survey,
+        **{
+            field(survey, "usage"): "",
+            field(survey, "fonctions"): ["budget", "epargne", "carte", "virement"],
+            field(survey, "fonctions", "_other"): "",
+        },
+    )
     data.pop(field(survey, "banque_principale"))
     page = post(visitor, 1, data)
     assert page.status_code == 400
@@ -137,7 +160,9 @@ def test_ranking_refuses_a_rank_used_twice_or_a_gap(visitor, survey):
     ranking = q(survey, "priorites")
     data = page_two(survey)
     first, second, third = ranking.choices.all()
-    data.update({f"q{ranking.pk}_c{first.pk}": "1", f"q{ranking.pk}_c{second.pk}": "1", f"q{ranking.pk}_c{third.pk}": ""})
+    data.update(
+        {f"q{ranking.pk}_c{first.pk}": "1", f"q{ranking.pk}_c{second.pk}": "1", f"q{ranking.pk}_c{third.pk}": ""}
+    )
     assert "Chaque rang ne peut servir qu" in post(visitor, 2, data).content.decode()
     data.update({f"q{ranking.pk}_c{second.pk}": "3"})
     assert "sans sauter de rang" in post(visitor, 2, data).content.decode()
@@ -185,7 +210,7 @@ def test_the_ambassador_stops_and_resumes_where_they_left(client, visitor, surve
     resume = client.get(reverse("surveys:start", args=[SLUG]))
     assert resume["Location"] == page_url(2)
     page = client.get(page_url(2)).content.decode()
-    assert 'value="2" checked' in page.replace('\n', ' ') or 'checked' in page
+    assert 'value="2" checked' in page.replace("\n", " ") or "checked" in page
     first = client.get(page_url(1)).content.decode()
     assert 'value="jour"' in first and "Paiement mobile" in first
 
@@ -245,7 +270,8 @@ def test_question_texts_are_escaped(visitor, survey):
 
 
 def test_the_answer_page_takes_a_fixed_number_of_queries_whatever_the_number_of_questions(
-        visitor, survey, django_assert_max_num_queries):
+    visitor, survey, django_assert_max_num_queries
+):
     post(visitor, 1, page_one(survey))
     data = page_two(survey)
     with django_assert_max_num_queries(8) as shown:
@@ -254,9 +280,14 @@ def test_the_answer_page_takes_a_fixed_number_of_queries_whatever_the_number_of_
         assert post(visitor, 2, data).status_code == 302
     section = Section.objects.get(survey=survey, sort_order=1)
     for number in range(40):
-        question = Question.objects.create(survey=survey, section=section, sort_order=10 + number, code=f"extra{number}",
-                                           kind=Question.Kind.MATRIX if number % 2 else Question.Kind.SINGLE,
-                                           text_fr=f"Question {number}")
+        question = Question.objects.create(
+            survey=survey,
+            section=section,
+            sort_order=10 + number,
+            code=f"extra{number}",
+            kind=Question.Kind.MATRIX if number % 2 else Question.Kind.SINGLE,
+            text_fr=f"Question {number}",
+        )
         question.choices.create(code="a", label_fr="A", sort_order=0)
         question.choices.create(code="b", label_fr="B", sort_order=1)
         if number % 2:
@@ -291,7 +322,7 @@ def valid_answers(survey, number, client):
         if kind in (Question.Kind.SINGLE, Question.Kind.LIKERT):
             data[name] = choices[0].code
         elif kind == Question.Kind.MULTIPLE:
-            data[name] = [choice.code for choice in choices[:max(1, question.min_choices or 1)]]
+            data[name] = [choice.code for choice in choices[: max(1, question.min_choices or 1)]]
         elif kind == Question.Kind.YES_NO:
             data[name] = "oui"
         elif kind in (Question.Kind.SCALE, Question.Kind.NPS):
@@ -328,4 +359,6 @@ def test_an_imported_limesurvey_survey_renders_and_can_be_answered(client, invit
             break
         number += 1
     assert Response.objects.get().submitted_at is not None
-    assert Answer.objects.filter(response__survey=survey).count() >= survey.questions.exclude(kind="display").count() // 2
+    assert (
+        Answer.objects.filter(response__survey=survey).count() >= survey.questions.exclude(kind="display").count() // 2
+    )

@@ -50,13 +50,22 @@ def pages_of(number, fields):
     main_bank = "non" if number % 5 == 0 else "oui"  # "non" shows a fourth page
     interest, clarity, nps = 1 + number % 5, 1 + (number + 2) % 5, number % 10
     pages = [
-        ({fields["usage"]: usage, fields["fonctions"]: features, fields["banque_principale"]: main_bank},
-         [("usage", usage, None, ""), *[("fonctions", code, None, "") for code in features],
-          ("banque_principale", None, int(main_bank == "oui"), "")]),
-        ({fields["interet"]: str(interest), fields["clarte"]: str(clarity)},
-         [("interet", None, interest, ""), ("clarte", str(clarity), clarity, "")]),  # a Likert choice and its point
-        ({fields["nps"]: str(nps), fields["idees"]: f"Idée de l'ambassadeur {number}"},
-         [("nps", None, nps, ""), ("idees", None, None, f"Idée de l'ambassadeur {number}")]),
+        (
+            {fields["usage"]: usage, fields["fonctions"]: features, fields["banque_principale"]: main_bank},
+            [
+                ("usage", usage, None, ""),
+                *[("fonctions", code, None, "") for code in features],
+                ("banque_principale", None, int(main_bank == "oui"), ""),
+            ],
+        ),
+        (
+            {fields["interet"]: str(interest), fields["clarte"]: str(clarity)},
+            [("interet", None, interest, ""), ("clarte", str(clarity), clarity, "")],
+        ),  # a Likert choice and its point
+        (
+            {fields["nps"]: str(nps), fields["idees"]: f"Idée de l'ambassadeur {number}"},
+            [("nps", None, nps, ""), ("idees", None, None, f"Idée de l'ambassadeur {number}")],
+        ),
     ]
     if main_bank == "non":
         pages.append(({fields["autre_banque"]: f"Banque {number}"}, [("autre_banque", None, None, f"Banque {number}")]))
@@ -93,8 +102,11 @@ class Visitor:
                     if stop is not None and at > stop:
                         self.outcome = "left"
                         break
-                    data = {**self.pages[at - 1][0], "action": "next",
-                            "csrfmiddlewaretoken": CSRF.search(page).group(1)}
+                    data = {
+                        **self.pages[at - 1][0],
+                        "action": "next",
+                        "csrfmiddlewaretoken": CSRF.search(page).group(1),
+                    }
                     path, page = self.open(path, data)  # the next page, or the thanks
             except urllib.error.HTTPError as error:  # the application refused something: that is a failure
                 self.outcome = f"HTTP {error.code} on {error.url}"
@@ -112,12 +124,14 @@ class Visitor:
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restarting_the_web_process_during_submissions_never_leaves_a_half_saved_response(settings, tmp_path):
     if connection.vendor != "postgresql":
-        pytest.skip("gunicorn, in processes of its own, needs the PostgreSQL test database "
-                    "(DATABASE_URL=postgres://...)")
+        pytest.skip(
+            "gunicorn, in processes of its own, needs the PostgreSQL test database (DATABASE_URL=postgres://...)"
+        )
     now = timezone.now()
     Ambassador.objects.bulk_create(
         Ambassador(email=f"ambassadeur{number:02}@exemple.fr", first_name=f"Amb{number}", region="bre", consent_at=now)
-        for number in range(AMBASSADORS))
+        for number in range(AMBASSADORS)
+    )
     target = campaign(slug=SLUG, segments=[region_segment()], kind=Campaign.Kind.SURVEY)
     survey = seed_survey(target)
     assert campaign_launch(target) == AMBASSADORS  # the emails go to the test's own outbox
@@ -125,13 +139,23 @@ def test_restarting_the_web_process_during_submissions_never_leaves_a_half_saved
     tokens = dict(Invitation.objects.filter(campaign=target).values_list("ambassador__email", "token"))
 
     env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}}
-    env.update({"DATABASE_URL": cluster.test_database_url(), "SECRET_KEY": settings.SECRET_KEY,
-                "VAR_DIR": str(tmp_path / "web"), "CACHE_URL": "", "DEBUG": "0", "LOG_LEVEL": "WARNING"})
+    env.update(
+        {
+            "DATABASE_URL": cluster.test_database_url(),
+            "SECRET_KEY": settings.SECRET_KEY,
+            "VAR_DIR": str(tmp_path / "web"),
+            "CACHE_URL": "",
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     web = WebServer(env, tmp_path)
     web.start()
     try:
-        visitors = [Visitor(web.url, number, tokens[f"ambassadeur{number:02}@exemple.fr"], pages_of(number, fields))
-                    for number in range(AMBASSADORS)]
+        visitors = [
+            Visitor(web.url, number, tokens[f"ambassadeur{number:02}@exemple.fr"], pages_of(number, fields))
+            for number in range(AMBASSADORS)
+        ]
         threads = [threading.Thread(target=visitor.answer, daemon=True) for visitor in visitors]
         started = time.monotonic()
         for thread in threads:
@@ -139,15 +163,25 @@ def test_restarting_the_web_process_during_submissions_never_leaves_a_half_saved
         submitted = Response.objects.filter(submitted_at__isnull=False)
 
         # the kill lands while pages and submissions are in flight: some responses are done, most are not
-        wait_for(lambda: submitted.count() >= AMBASSADORS // 8, timeout=60, interval=0.02,
-                 what="the first submissions", explain=web.log_tail)
+        wait_for(
+            lambda: submitted.count() >= AMBASSADORS // 8,
+            timeout=60,
+            interval=0.02,
+            what="the first submissions",
+            explain=web.log_tail,
+        )
         at_kill = submitted.count()
         web.kill()
         killed = time.monotonic()
         web.start()
         restarted = time.monotonic()
-        wait_for(lambda: submitted.count() >= at_kill + AMBASSADORS // 8, timeout=60, interval=0.05,
-                 what="submissions after the restart", explain=web.log_tail)
+        wait_for(
+            lambda: submitted.count() >= at_kill + AMBASSADORS // 8,
+            timeout=60,
+            interval=0.05,
+            what="submissions after the restart",
+            explain=web.log_tail,
+        )
         at_reload = submitted.count()
         failed_before_reload = sum(visitor.cut + visitor.refused for visitor in visitors)
         web.process.send_signal(signal.SIGHUP)  # a graceful restart: new workers, the old ones finish their requests
@@ -159,24 +193,30 @@ def test_restarting_the_web_process_during_submissions_never_leaves_a_half_saved
         web.kill()
 
     cut, refused = sum(visitor.cut for visitor in visitors), sum(visitor.refused for visitor in visitors)
-    print(f"\n{AMBASSADORS} ambassadors: killed after {killed - started:.1f} s with {at_kill} submitted, back "
-          f"{restarted - killed:.1f} s later; SIGHUP with {at_reload} submitted; all done after "
-          f"{time.monotonic() - started:.1f} s; requests cut {cut}, refused {refused}")
+    print(
+        f"\n{AMBASSADORS} ambassadors: killed after {killed - started:.1f} s with {at_kill} submitted, back "
+        f"{restarted - killed:.1f} s later; SIGHUP with {at_reload} submitted; all done after "
+        f"{time.monotonic() - started:.1f} s; requests cut {cut}, refused {refused}"
+    )
 
     # (1) the kill cut requests off, and every ambassador still got where they meant to go, with no error.
     assert cut >= 1, "the kill cut no request off: it did not land during the submissions"
     assert cut + refused == failed_before_reload, "the graceful restart failed requests"
     assert Counter(visitor.outcome for visitor in visitors) == Counter(
-        "left" if leaves_after(number) else "submitted" for number in range(AMBASSADORS))
+        "left" if leaves_after(number) else "submitted" for number in range(AMBASSADORS)
+    )
 
     # (2) one response per ambassador; a submitted one holds every page's answers exactly once, as sent, and none of
     # its required answers is missing; a partial one holds the pages before the one it resumes at, as sent.
-    responses = {response.invitation.ambassador.email: response
-                 for response in Response.objects.select_related("invitation__ambassador")}
+    responses = {
+        response.invitation.ambassador.email: response
+        for response in Response.objects.select_related("invitation__ambassador")
+    }
     assert len(responses) == AMBASSADORS == Response.objects.values("invitation").distinct().count()
     stored = {email: Counter() for email in responses}
     for email, code, choice, number, text in Answer.objects.values_list(
-            "response__invitation__ambassador__email", "question__code", "choice__code", "number", "text"):
+        "response__invitation__ambassador__email", "question__code", "choice__code", "number", "text"
+    ):
         stored[email][(code, choice, None if number is None else int(number), text)] += 1
     for visitor in visitors:
         email = f"ambassadeur{visitor.number:02}@exemple.fr"

@@ -20,12 +20,15 @@ class Command(BaseCommand):
         if user is None or not path.exists():
             password = secrets.token_urlsafe(12)
             if user is None:
-                user = User.objects.create_superuser(username, f"{username}@localhost", password,
-                                                     first_name="Admin", last_name="Démo")
+                user = User.objects.create_superuser(
+                    username, f"{username}@localhost", password, first_name="Admin", last_name="Démo"
+                )
             else:
                 user.set_password(password)
                 user.save()
             path.write_text(password)
             path.chmod(0o600)
-        self.stdout.write(_("Administration : %(url)s/admin/  identifiant : %(user)s  mot de passe : %(password)s") % {
-            "url": settings.SITE_URL, "user": username, "password": path.read_text().strip()})
+        self.stdout.write(
+            _("Administration : %(url)s/admin/  identifiant : %(user)s  mot de passe : %(password)s")
+            % {"url": settings.SITE_URL, "user": username, "password": path.read_text().strip()}
+        )

@@ -6,8 +6,10 @@ from campaigns.personal_data import ambassador_erase
 
 
 class Command(BaseCommand):
-    help = _("Efface l'identité d'un ambassadeur (droit à l'effacement) : ses contributions restent, anonymes, "
-             "et il n'est plus jamais contacté.")
+    help = _(
+        "Efface l'identité d'un ambassadeur (droit à l'effacement) : ses contributions restent, anonymes, "
+        "et il n'est plus jamais contacté."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("email")

@@ -24,6 +24,8 @@ class Command(BaseCommand):
                 with open(output, "w", encoding="utf-8") as handle:
                     handle.write(text)
             except OSError as exc:
-                raise CommandError(_("Impossible d'écrire %(path)s : %(error)s") % {"path": output, "error": exc.strerror}) from None
+                raise CommandError(
+                    _("Impossible d'écrire %(path)s : %(error)s") % {"path": output, "error": exc.strerror}
+                ) from None
         else:
             self.stdout.write(text)

@@ -14,8 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--dry-run", action="store_true", help=_("Vérifier sans rien enregistrer."))
         parser.add_argument("--update", action="store_true", help=_("Mettre à jour les ambassadeurs déjà connus."))
-        parser.add_argument("--keep-valid", action="store_true",
-                            help=_("Enregistrer les lignes valides même si d'autres sont rejetées."))
+        parser.add_argument(
+            "--keep-valid",
+            action="store_true",
+            help=_("Enregistrer les lignes valides même si d'autres sont rejetées."),
+        )
         parser.add_argument("--segment", help=_("Nom d'une liste fixe à laquelle ajouter les ambassadeurs importés."))
 
     def handle(self, path, dry_run, update, keep_valid, segment, **options):
@@ -30,8 +33,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"{stage} {rows_done}/{rows_total or '?'}")
 
         try:
-            report = import_ambassadors(path, update=update, keep_valid=keep_valid, dry_run=dry_run, segment=target,
-                                        progress=progress)
+            report = import_ambassadors(
+                path, update=update, keep_valid=keep_valid, dry_run=dry_run, segment=target, progress=progress
+            )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         self.print_report(report, dry_run)
@@ -42,9 +46,15 @@ class Command(BaseCommand):
         for error in report.errors:
             self.stderr.write(str(error))
         if report.rejected > len(report.errors):
-            self.stderr.write(_("… et %(count)s autres lignes rejetées.") % {"count": report.rejected - len(report.errors)})
+            self.stderr.write(
+                _("… et %(count)s autres lignes rejetées.") % {"count": report.rejected - len(report.errors)}
+            )
         summary = _("%(rows)s lignes lues, %(created)s créées, %(updated)s mises à jour, %(rejected)s rejetées.") % {
-            "rows": report.rows, "created": report.created, "updated": report.updated, "rejected": report.rejected}
+            "rows": report.rows,
+            "created": report.created,
+            "updated": report.updated,
+            "rejected": report.rejected,
+        }
         self.stdout.write(summary)
         if dry_run:
             self.stdout.write(_("Simulation : rien n'a été enregistré."))

@@ -15,7 +15,9 @@ class Command(BaseCommand):
             with open(path, encoding="utf-8", errors="replace") as handle:
                 result = bounces_record_file(handle)
         except OSError as exc:
-            raise CommandError(_("Impossible de lire %(path)s : %(error)s") % {"path": path, "error": exc.strerror}) from None
+            raise CommandError(
+                _("Impossible de lire %(path)s : %(error)s") % {"path": path, "error": exc.strerror}
+            ) from None
         for number in result["unreadable"]:
             self.stderr.write(_("ligne %(row)s : ni une adresse e-mail ni un champ Final-Recipient.") % {"row": number})
         for address in result["unknown"]:

@@ -23,6 +23,11 @@ class Command(BaseCommand):
         closed = seed_closed_campaign()
         seed_board(closed, CLOSED_IDEAS, days_ago=110)
         pages = seed_pages(campaign, closed)
-        self.stdout.write(_("Campagne de démonstration « %(title)s » : ses invitations arrivent dans la boîte d'envoi "
-                            "de l'administration.") % {"title": campaign.title})
+        self.stdout.write(
+            _(
+                "Campagne de démonstration « %(title)s » : ses invitations arrivent dans la boîte d'envoi "
+                "de l'administration."
+            )
+            % {"title": campaign.title}
+        )
         self.stdout.write(_("Site publié : %(url)s") % {"url": settings.SITE_URL.rstrip("/") + pages["home"].url})

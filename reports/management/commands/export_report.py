@@ -1,7 +1,7 @@
 """Export a campaign's report to a file, as the admin's export does (without the task queue).
 
-    python manage.py export_report SLUG --format xlsx --output rapport.xlsx
-    python manage.py export_report SLUG --format csv --table responses --output reponses.csv
+python manage.py export_report SLUG --format xlsx --output rapport.xlsx
+python manage.py export_report SLUG --format csv --table responses --output reponses.csv
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -24,8 +24,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("slug", help="the campaign's slug")
         parser.add_argument("--format", choices=["xlsx", "csv"], default="xlsx")
-        parser.add_argument("--table", choices=TABLE_NAMES, default="invitations",
-                            help="with --format csv: the table exported (default: invitations)")
+        parser.add_argument(
+            "--table",
+            choices=TABLE_NAMES,
+            default="invitations",
+            help="with --format csv: the table exported (default: invitations)",
+        )
         parser.add_argument("--output", required=True, help="the file written")
 
     def handle(self, *args, slug, format, table, output, **options):

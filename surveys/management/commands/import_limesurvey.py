@@ -22,10 +22,20 @@ def campaign_by_slug(slug):
 def report_lines(survey, report):
     """What the command prints: the survey created, then what was imported and what was not."""
     counts = report.get("counts", {})
-    lines = [_("Questionnaire %(pk)s créé : « %(title)s » — %(sections)s pages, %(questions)s questions, "
-               "%(choices)s choix, %(rows)s lignes de tableau.") % {
-        "pk": survey.pk, "title": survey.title_fr, "sections": counts.get("sections", 0),
-        "questions": counts.get("questions", 0), "choices": counts.get("choices", 0), "rows": counts.get("rows", 0)}]
+    lines = [
+        _(
+            "Questionnaire %(pk)s créé : « %(title)s » — %(sections)s pages, %(questions)s questions, "
+            "%(choices)s choix, %(rows)s lignes de tableau."
+        )
+        % {
+            "pk": survey.pk,
+            "title": survey.title_fr,
+            "sections": counts.get("sections", 0),
+            "questions": counts.get("questions", 0),
+            "choices": counts.get("choices", 0),
+            "rows": counts.get("rows", 0),
+        }
+    ]
     if survey.campaign_id:
         lines.append(_("Rattaché à la campagne « %(campaign)s ».") % {"campaign": survey.campaign})
     else:
@@ -38,13 +48,19 @@ def report_lines(survey, report):
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Importe un questionnaire depuis l'export LimeSurvey (.lss) de sa structure, et affiche ce "
-                        "qui a été importé et ce qui ne l'a pas été.")
+    help = gettext_lazy(
+        "Importe un questionnaire depuis l'export LimeSurvey (.lss) de sa structure, et affiche ce "
+        "qui a été importé et ce qui ne l'a pas été."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=gettext_lazy("Fichier .lss exporté de LimeSurvey."))
-        parser.add_argument("--campaign", help=gettext_lazy(
-            "Identifiant (slug) d'une campagne de type questionnaire à laquelle rattacher le questionnaire."))
+        parser.add_argument(
+            "--campaign",
+            help=gettext_lazy(
+                "Identifiant (slug) d'une campagne de type questionnaire à laquelle rattacher le questionnaire."
+            ),
+        )
 
     def handle(self, path, campaign, **options):
         target = campaign_by_slug(campaign) if campaign else None
