@@ -1,5 +1,5 @@
 # Two commands for a fresh machine: `make run` (the service on its embedded defaults, with demo data) and
-# `make test` (the whole suite; on PostgreSQL when DATABASE_URL is set, on SQLite otherwise).
+# `make test` (lint, then the whole suite; on PostgreSQL when DATABASE_URL is set, on SQLite otherwise).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +8,7 @@ PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test system-packages messages
+.PHONY: run test lint system-packages messages
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,13 @@ run: $(VENV)/.runtime
 	$(PY) manage.py ensure_admin
 	bin/serve $(HOST):$(PORT)
 
-test: $(VENV)/.test system-packages
+test: lint system-packages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# ruff's lint rules and format (pyproject.toml); `make test`, and so CI, fail on either.
+lint: $(VENV)/.test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 system-packages:
 	bin/ensure-system-packages

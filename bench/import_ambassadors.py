@@ -40,8 +40,9 @@ def write_csv(path, rows):
 
 def scratch_postgres(url):
     """Create a scratch database next to the one in ``url``; returns (scratch url, drop function)."""
-    import psycopg
     from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
 
     parts = urlsplit(url)
     name = f"bench_import_{os.getpid()}"

@@ -49,8 +49,9 @@ def scratch_database(database_url, tmp, name):
     database ``name`` created beside the one in ``database_url``."""
     if not database_url.startswith("postgres"):
         return f"sqlite:///{tmp}/bench.sqlite3", None
-    import psycopg
     from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
 
     admin = psycopg.connect(database_url, autocommit=True)
     admin.execute(f'CREATE DATABASE "{name}"')
@@ -237,13 +238,12 @@ def measure(args, tmp, url, port, received):
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Count
-
     from django.urls import get_resolver
 
     from campaigns.emails import build_message
     from campaigns.models import Invitation
 
-    get_resolver().url_patterns  # modules and templates loaded now: an edit to the code during a long run changes
+    _ = get_resolver().url_patterns  # modules and templates loaded now: an edit to the code during a long run changes
     from django.template import engines  # nothing (template tag libraries load with the first template)
 
     engines.all()

@@ -5,8 +5,8 @@ from email.header import decode_header, make_header
 
 from django.contrib import messages
 from django.core import mail
-from django.core.paginator import Paginator
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,9 +18,9 @@ from campaigns import segments
 from campaigns.delivery import LaunchError, campaign_close, campaign_launch, launch_problems
 from campaigns.emails import build_message
 from campaigns.forms import AmbassadorImportForm, TestSendForm
+from campaigns.health import cluster_ok
 from campaigns.import_jobs import import_start
 from campaigns.models import Ambassador, AmbassadorImport, Campaign, OutboxMessage, Segment
-from campaigns.health import cluster_ok
 from campaigns.outbox import message_parts
 from campaigns.personal_data import ambassador_erase, ambassador_export
 from campaigns.progress import campaign_progress

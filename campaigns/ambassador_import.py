@@ -135,7 +135,8 @@ def read_table(path):
     if is_zip:
         raise ImportFileError(
             _(
-                "Le fichier %(name)s est un classeur Excel (XLSX) enregistré avec l'extension %(suffix)s : renommez-le en .xlsx ou enregistrez-le au format CSV."
+                "Le fichier %(name)s est un classeur Excel (XLSX) enregistré avec l'extension "
+                "%(suffix)s : renommez-le en .xlsx ou enregistrez-le au format CSV."
             )
             % {"name": path.name, "suffix": suffix}
         )
@@ -151,7 +152,7 @@ def _read_csv(path, head):
     lines = head.decode("utf-8-sig", errors="ignore").splitlines()
     first_line = lines[0] if lines else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    handle = open(path, "r", encoding="utf-8-sig", newline="")
+    handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the reader when done
     reader = csv.reader(handle, delimiter=delimiter)
 
     def next_row(number):
@@ -160,7 +161,8 @@ def _read_csv(path, head):
         except UnicodeDecodeError:
             raise ImportFileError(
                 _(
-                    "Le fichier %(name)s n'est pas encodé en UTF-8 (vers la ligne %(row)s) : enregistrez-le au format « CSV UTF-8 »."
+                    "Le fichier %(name)s n'est pas encodé en UTF-8 (vers la ligne %(row)s) : "
+                    "enregistrez-le au format « CSV UTF-8 »."
                 )
                 % {"name": path.name, "row": number}
             ) from None
@@ -243,7 +245,8 @@ def map_columns(header, file_name):
     if "email" not in seen:
         raise ImportFileError(
             _(
-                "Le fichier %(name)s n'a pas de colonne « email » (ou « courriel ») : la première ligne doit nommer les colonnes."
+                "Le fichier %(name)s n'a pas de colonne « email » (ou « courriel ») : la première "
+                "ligne doit nommer les colonnes."
             )
             % {"name": file_name}
         )
@@ -530,7 +533,8 @@ def _checked_batches(path, update, batch_size):
                             number,
                             email_label,
                             _(
-                                "%(email)s est déjà un ambassadeur ; choisissez la mise à jour des existants pour le modifier."
+                                "%(email)s est déjà un ambassadeur ; choisissez la mise à jour des existants "
+                                "pour le modifier."
                             )
                             % {"email": email},
                         )

@@ -72,7 +72,9 @@ def addresses_in(lines):
 
 
 def bounces_record_file(lines, *, when=None):
-    """Record every address of a bounce file. Returns {"bounced", "unknown": [addresses], "unreadable": [line numbers]}."""
+    """Record every address of a bounce file.
+
+    Returns {"bounced": count, "unknown": [addresses], "unreadable": [line numbers]}."""
     result = {"bounced": 0, "unknown": [], "unreadable": []}
     seen = set()
     for number, address in addresses_in(lines):

@@ -17,6 +17,7 @@ Emails of a claim are sent in id order, so only its lowest still-claimed email c
 sender died: that one, and only that one, is counted as a possible duplicate.
 """
 
+import contextlib
 import logging
 import smtplib
 import socket
@@ -26,8 +27,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail
-from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -286,10 +287,8 @@ def send_batch(kind, claim, ids, *, connection_factory=None):
                 _record_sent(model, item.pk, claim)
                 outcome["sent"] += 1
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the connection may already be gone
             backend.close()
-        except Exception:  # noqa: BLE001 - the connection may already be gone
-            pass
     return outcome
 
 
@@ -314,10 +313,8 @@ def _failure(model, kind, item, claim, exc, backend):
     )
     log.info("email will be retried", extra={"kind": kind, "id": item.pk, "error": error, "delay": delay})
     if isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, OSError)):
-        try:  # start again on a fresh connection
+        with contextlib.suppress(Exception):  # start again on a fresh connection
             backend.close()
-        except Exception:  # noqa: BLE001
-            pass
     return "retry"
 
 

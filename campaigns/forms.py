@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from campaigns.models import Segment

@@ -300,7 +300,7 @@ class EmailTemplate(models.Model):
             if unknown:
                 errors[name] = _(
                     "Variable(s) inconnue(s) : %(unknown)s. Possibles : {prenom}, {campagne}, {lien}, {date_cloture}."
-                ) % {"unknown": ", ".join("{%s}" % name for name in unknown)}
+                ) % {"unknown": ", ".join(f"{{{name}}}" for name in unknown)}
         if errors:
             raise ValidationError(errors)
 

@@ -20,17 +20,17 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.admin.ui.components import Component
-from wagtail.admin.widgets import ListingButton
 from wagtail.admin.viewsets.base import ViewSet
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns import admin_views as views
+from campaigns.delivery import invitations_withdraw
 from campaigns.forms import CampaignAdminForm
 from campaigns.models import Ambassador, Campaign, Invitation, Product, Segment, Tag
-from campaigns.delivery import invitations_withdraw
 from campaigns.opt_out import ambassadors_opt_out
 from campaigns.progress import live_campaigns_progress
 from campaigns.segments import add_to_static_segment

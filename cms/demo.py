@@ -27,8 +27,10 @@ TEXTS = {
         "fr": (
             "Vous avez dit, nous avons fait",
             "feuille-de-route",
-            "<p>Les idées des ambassadeurs que nous avons retenues : prévues, en cours et réalisées, avec "
-            "la réponse de l'équipe.</p>",
+            (
+                "<p>Les idées des ambassadeurs que nous avons retenues : prévues, en cours et réalisées, avec "
+                "la réponse de l'équipe.</p>"
+            ),
         ),
         "en": (
             "You said, we did",
@@ -47,8 +49,10 @@ CAMPAIGN_TEXTS = {
         "autour de ce que vous faites le plus : <b>payer, suivre son budget, épargner</b>.</p>",
         "concept": (
             "Accueil « Mon mois »",
-            "<p>Un écran d'accueil qui montre en un coup d'œil ce qui est entré, "
-            "ce qui est sorti et ce qui reste jusqu'à la fin du mois.</p>",
+            (
+                "<p>Un écran d'accueil qui montre en un coup d'œil ce qui est entré, "
+                "ce qui est sorti et ce qui reste jusqu'à la fin du mois.</p>"
+            ),
             [
                 "Le solde prévisionnel jusqu'à la prochaine paie",
                 "Les dépenses rangées par catégorie",
@@ -70,9 +74,11 @@ CAMPAIGN_TEXTS = {
                 ),
                 (
                     "Mes réponses sont-elles anonymes ?",
-                    "<p>Elles ne sont jamais publiées de façon nominative et les "
-                    "résultats ne portent que sur des groupes d'au moins cinq "
-                    "personnes.</p>",
+                    (
+                        "<p>Elles ne sont jamais publiées de façon nominative et les "
+                        "résultats ne portent que sur des groupes d'au moins cinq "
+                        "personnes.</p>"
+                    ),
                 ),
             ],
         ),
@@ -87,8 +93,10 @@ CAMPAIGN_TEXTS = {
         "do most: <b>pay, follow your budget, save</b>.</p>",
         "concept": (
             "“My month” home screen",
-            "<p>A home screen that shows at a glance what came in, what went "
-            "out and what is left until the end of the month.</p>",
+            (
+                "<p>A home screen that shows at a glance what came in, what went "
+                "out and what is left until the end of the month.</p>"
+            ),
             [
                 "Forecast balance until the next payday",
                 "Spending sorted by category",
@@ -107,8 +115,10 @@ CAMPAIGN_TEXTS = {
                 ("How long does it take?", "<p>Ten minutes for the survey; you can stop and come back later.</p>"),
                 (
                     "Are my answers anonymous?",
-                    "<p>They are never published under your name and results only cover "
-                    "groups of at least five people.</p>",
+                    (
+                        "<p>They are never published under your name and results only cover "
+                        "groups of at least five people.</p>"
+                    ),
                 ),
             ],
         ),

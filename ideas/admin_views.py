@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from campaigns.admin_views import require_perms
 from campaigns.models import Campaign
-from ideas.moderation import QUEUE_LIMIT, REASON_MAX_LENGTH, Decision, content_moderate, moderation_queue
 from ideas.models import Comment, Idea
+from ideas.moderation import QUEUE_LIMIT, REASON_MAX_LENGTH, Decision, content_moderate, moderation_queue
 
 QUEUE_PERMISSIONS = ("ideas.change_idea",)
 TARGETS = {"idea": (Idea, "ideas.change_idea"), "comment": (Comment, "ideas.change_comment")}

@@ -13,6 +13,7 @@ Recipients are read in one query, streamed, and sent ``CHUNK_SIZE`` per SMTP con
 whatever the number of voters. A recipient the server refuses is logged and skipped; the others still get
 theirs. Nothing is retried (a retried task would email again those already reached)."""
 
+import contextlib
 import itertools
 import logging
 
@@ -220,10 +221,8 @@ def emails_send(messages, *, chunk_size=CHUNK_SIZE):
 
 
 def _close(backend):
-    try:
+    with contextlib.suppress(Exception):  # the connection may already be gone
         backend.close()
-    except Exception:  # noqa: BLE001 - the connection may already be gone
-        pass
 
 
 def status_change_notify(change_id, *, chunk_size=CHUNK_SIZE):

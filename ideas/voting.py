@@ -8,9 +8,8 @@ every TAU * ln 2 (about two days) and the order needs no recomputation: an index
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import Case, F, Value, When
 from django.db.models.functions import Abs, Exp, Greatest, Ln
-from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 

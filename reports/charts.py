@@ -9,11 +9,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
+from django.utils.translation import gettext as _
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-from reports.rates import RATES, STEP_KEYS, STEP_LABELS  # noqa: E402
+from reports.rates import RATES, STEP_KEYS, STEP_LABELS
 
 FONT = {"font.family": "DejaVu Sans", "font.size": 9}
 BLUE, GREEN, GREY, ORANGE, RED = "#1f5f99", "#2e7d32", "#9e9e9e", "#ef6c00", "#c62828"

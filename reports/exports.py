@@ -18,9 +18,9 @@ address.
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 from django.conf import settings
 from django.utils import timezone

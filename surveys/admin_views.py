@@ -2,16 +2,16 @@
 
 from django.contrib import messages
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from surveys.forms import LimeSurveyImportForm
-from surveys.limesurvey import LimeSurveyError, survey_import
 from campaigns.admin_views import require_perms
 from surveys.answering import page_form, survey_plan
+from surveys.forms import LimeSurveyImportForm
+from surveys.limesurvey import LimeSurveyError, survey_import
 from surveys.models import Survey
 from surveys.views import page_items
 
@@ -23,7 +23,7 @@ def limesurvey_import(request):
     form = LimeSurveyImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            survey, report = survey_import(form.cleaned_data["file"], campaign=form.cleaned_data["campaign"])
+            survey, _report = survey_import(form.cleaned_data["file"], campaign=form.cleaned_data["campaign"])
         except LimeSurveyError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:

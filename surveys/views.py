@@ -39,7 +39,7 @@ def _page_url(slug, number):
 @never_cache
 def survey_start(request, slug):
     """Where the personal link's "answer" leads: the page to resume at, or the thanks of a submitted response."""
-    invitation, survey = _visit(request, slug)
+    invitation, _survey = _visit(request, slug)
     if invitation is None:
         return _no_visit(request)
     response = Response.objects.filter(invitation=invitation).only("submitted_at", "resume_page").first()

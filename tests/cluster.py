@@ -1,6 +1,7 @@
 """Real processes for tests: ``manage.py qcluster`` clusters on the test database and a Redis queue of the test's
 own (the ``cluster`` fixture of ``tests/conftest.py``), and the helpers to wait on them."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -88,10 +89,8 @@ def free_port():
 
 def group_kill(process):
     """SIGKILL to the process group of ``process`` (started with ``start_new_session``), then wait until it is gone."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     process.wait(timeout=10)
 
     def group_gone():

@@ -2,8 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from campaigns.models import Ambassador, AmbassadorImport, Segment, SegmentMember
 
@@ -19,10 +19,8 @@ def refused(response):
     """Wagtail answers a refused admin page with 403, or a redirect to the dashboard or the login page."""
     if response.status_code == 403:
         return True
-    return (
-        response.status_code == 302
-        and response.url.rstrip("/").endswith(("/admin", "/admin/login"))
-        or (response.status_code == 302 and "/admin/login/" in response.url)
+    return (response.status_code == 302 and response.url.rstrip("/").endswith(("/admin", "/admin/login"))) or (
+        response.status_code == 302 and "/admin/login/" in response.url
     )
 
 

@@ -94,7 +94,7 @@ def test_every_wrong_cell_of_a_row_is_reported(write):
 
 
 def test_customer_since_in_the_future_is_rejected(write):
-    path = write(f"email;client_depuis\na@exemple.fr;{date.today().year + 1}-01-01\n")
+    path = write(f"email;client_depuis\na@exemple.fr;{timezone.localdate().year + 1}-01-01\n")
     [error] = import_ambassadors(path).errors
     assert "futur" in error.message
 

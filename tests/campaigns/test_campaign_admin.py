@@ -3,8 +3,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import timezone
+from django.utils.html import escape
 
 from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation, OutboxMessage

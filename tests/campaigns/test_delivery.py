@@ -175,7 +175,7 @@ def test_dropped_connection_is_retried_on_a_new_connection(audience, smtp_server
 def test_a_dead_senders_claim_is_released_and_only_its_first_email_counts_as_a_possible_duplicate(audience, settings):
     target = campaign(segments=[region_segment()])
     campaign_launch(target)
-    claim, ids = claim_batch("invitations", target.pk)
+    _claim, ids = claim_batch("invitations", target.pk)
     assert len(ids) == 2
     later = timezone.now() + timedelta(seconds=settings.SEND_LEASE_SECONDS + 1)
     assert release_stale_claims(now=timezone.now()) == 0  # still fresh
@@ -214,7 +214,7 @@ def test_reminder_goes_only_to_those_who_have_not_answered(
     assert list(ReminderDelivery.objects.values_list("invitation__ambassador__email", "status")) == [
         ("lea@exemple.fr", Status.SENT)
     ]
-    [first, second] = smtp_server.to("lea@exemple.fr")
+    [_first, second] = smtp_server.to("lea@exemple.fr")
     assert second["Subject"] == "Rappel : La banque mobile de demain"
     token = Invitation.objects.get(ambassador=audience["lea"]).token
     assert f"/i/{token}/" in second.get_body(("plain",)).get_content()

@@ -97,7 +97,8 @@ def test_a_send_batch_whose_database_connections_drop_resumes_and_invites_everyo
     )
     possible_duplicates = invitations.aggregate(total=Sum("possible_duplicates"))["total"] or 0
     print(
-        f"\nN={AUDIENCE}: drops {drops}; {len(interrupted)} batches interrupted; all sent after {time.monotonic() - started:.1f} s; "
+        f"\nN={AUDIENCE}: drops {drops}; {len(interrupted)} batches interrupted; "
+        f"all sent after {time.monotonic() - started:.1f} s; "
         f"received={sum(received.values())} duplicates={extra} possible_duplicates={possible_duplicates} "
         f"flagged={flagged}"
     )

@@ -1,7 +1,7 @@
 import pytest
-from django.test import Client
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.test import Client
 
 from campaigns.models import Ambassador, Campaign, OutboxMessage, Segment
 from campaigns.outbox import message_parts

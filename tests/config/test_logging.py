@@ -1,6 +1,7 @@
 """Structured logs: sends, failures and bounces are logged with their fields, as JSON lines (or key=value pairs)
 that carry no email address."""
 
+import io
 import json
 import logging
 import subprocess
@@ -54,14 +55,14 @@ def test_a_bounce_file_logs_what_it_recorded(logged, tmp_path):
     ambassador("lea@exemple.fr")
     bounces = tmp_path / "bounces.txt"
     bounces.write_text("lea@exemple.fr\ninconnu@exemple.fr\npas une adresse\n")
-    call_command("record_bounces", str(bounces), stdout=open(tmp_path / "out.txt", "w"))
+    call_command("record_bounces", str(bounces), stdout=io.StringIO())
     [record] = [r for r in logged("campaigns.bounces") if r.getMessage() == "bounce file recorded"]
     assert (record.bounced, record.unknown, record.unreadable) == (1, 1, 1)
     [single] = [r for r in logged("campaigns.bounces") if r.getMessage() == "bounce recorded"]
     assert (
         KeyValueFormatter()
         .format(single)
-        .endswith("bounce recorded ambassadors=[%d] invitation=null invitations=0" % single.ambassadors[0])
+        .endswith(f"bounce recorded ambassadors=[{single.ambassadors[0]}] invitation=null invitations=0")
     )
 
 

@@ -44,10 +44,12 @@ MAY_OPEN = {
     # Manages everything: audience, imports, campaigns and their launch, outbox, personal data, surveys, ideas,
     # reports.
     "product_user": [
-        r"(?!"
-        r"snippets/(choose/)?campaigns/invitation/(add|create|delete)/"  # a launch invites; staff withdraw
-        r"|snippets/(choose/)?ideas/comment/(add|create)/"  # comments are written on the board
-        r")"
+        (
+            r"(?!"
+            r"snippets/(choose/)?campaigns/invitation/(add|create|delete)/"  # a launch invites; staff withdraw
+            r"|snippets/(choose/)?ideas/comment/(add|create)/"  # comments are written on the board
+            r")"
+        )
     ],
     # Pages, images and documents (Wagtail's own views); sees the surveys.
     "editor_user": [
@@ -274,7 +276,7 @@ def verdict(url_name, method, may_open, response):
     """What is wrong with the response, or None."""
     status, view = response.status_code, url_name.split(":")[1]
     if may_open:
-        if method == "get" and url_name in POST_ONLY or method == "post" and view in READ_ONLY:
+        if (method == "get" and url_name in POST_ONLY) or (method == "post" and view in READ_ONLY):
             expected = status == 405
         else:
             expected = status == 200 or (method == "post" and status == 302 and not refused(response))

@@ -376,7 +376,7 @@ def review_url(idea):
 def test_product_team_answers_moves_the_status_comments_and_sees_duplicates(
     client_for, product_user, reviewed, django_capture_on_commit_callbacks
 ):
-    first, second = reviewed
+    first, _second = reviewed
     client = client_for(product_user)
     page = client.get(review_url(first)).content.decode()
     assert "data-duplicates" in page and "Virement instantané sans frais" in page

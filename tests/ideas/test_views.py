@@ -96,7 +96,7 @@ def test_similar_ideas_are_suggested_before_posting(visitor, board):
     assert visitor.post(reverse("ideas:new", args=[SLUG]), {**data, "confirmed": "True"}).status_code == 302
     assert Idea.objects.count() == 2
     suggestions = visitor.get(reverse("ideas:similar", args=[SLUG]), {"titre": "virement instantané"}).json()
-    assert [item["title"] for item in suggestions["ideas"]][0] in {
+    assert next(item["title"] for item in suggestions["ideas"]) in {
         "Virement instantané gratuit",
         "Rendre le virement instantané moins cher",
     }

@@ -2,7 +2,7 @@
 survey answered by known values, ideas and votes."""
 
 import secrets
-from datetime import date, datetime, timedelta, timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from surveys.demo import seed_survey
 from surveys.models import Answer, Question, Response
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
-T0 = datetime(2026, 3, 2, 8, 0, tzinfo=dt_timezone.utc)  # a Monday, 9:00 in Paris
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 9:00 in Paris
 HOSTILE = "<script>alert('x')</script>"
 Status = Invitation.Status
 

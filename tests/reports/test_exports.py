@@ -75,7 +75,7 @@ def test_no_cell_of_the_workbook_runs_as_a_formula(answered, board):
 
 
 def test_sheets_split_past_the_row_limit_with_the_header_repeated(answered):
-    workbook, rows = workbook_of(answered.campaign, row_limit=6)
+    workbook, _rows = workbook_of(answered.campaign, row_limit=6)
     names = workbook.sheetnames
     assert names[:3] == ["Synthèse", "Synthèse (2)", "Synthèse (3)"]  # the summary splits too
     invitation_sheets = [name for name in names if name.startswith("Invitations")]

@@ -1,5 +1,5 @@
 import io
-from datetime import datetime, timezone as dt_timezone
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -10,7 +10,7 @@ from reports.models import WeeklyReport
 from reports.weekly import weekly_report_send, weekly_reports_send
 
 pytestmark = pytest.mark.django_db
-MONDAY = datetime(2026, 3, 9, 6, 0, tzinfo=dt_timezone.utc)
+MONDAY = datetime(2026, 3, 9, 6, 0, tzinfo=UTC)
 
 
 @pytest.fixture

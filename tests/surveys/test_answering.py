@@ -8,7 +8,8 @@ from collections import Counter
 import pytest
 from django.db import connection
 from django.db.models import Count
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from surveys.answering import survey_plan
 from surveys.models import Answer, Question, Response

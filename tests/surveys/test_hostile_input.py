@@ -36,7 +36,7 @@ FRAGMENTS = st.sampled_from(
 def test_any_file_is_imported_whole_or_refused_with_nothing_written(source):
     surveys, questions = Survey.objects.count(), Question.objects.count()
     try:
-        survey, report = survey_import(source)
+        survey, _report = survey_import(source)
     except LimeSurveyError as error:
         assert str(error)
         assert (Survey.objects.count(), Question.objects.count()) == (surveys, questions)
