@@ -11,6 +11,7 @@ from wagtail.models import Orderable
 
 from campaigns.locales import localized
 from campaigns.models import Campaign, Invitation, Locale
+from surveys.types import kind_choices, kind_enum, kinds_where, question_type
 
 CODE_HELP = _(
     "Lettres, chiffres, tirets et soulignés ; unique dans le questionnaire. Sert de colonne dans les exports."
@@ -130,23 +131,9 @@ class Section(Orderable, ClusterableModel, Condition):
 
 
 class Question(ClusterableModel, Condition):
-    class Kind(models.TextChoices):
-        SINGLE = "single", _("Choix unique")
-        MULTIPLE = "multiple", _("Choix multiple")
-        YES_NO = "yes_no", _("Oui / non")
-        SCALE = "scale", _("Note sur une échelle")
-        LIKERT = "likert", _("Échelle de Likert")
-        NPS = "nps", _("Recommandation (NPS, 0 à 10)")
-        MATRIX = "matrix", _("Tableau (lignes sur une même échelle)")
-        RANKING = "ranking", _("Classement")
-        NUMBER = "number", _("Nombre")
-        DATE = "date", _("Date")
-        SHORT_TEXT = "short_text", _("Texte court")
-        LONG_TEXT = "long_text", _("Texte long")
-        DISPLAY = "display", _("Texte affiché (sans réponse)")
-
-    WITH_CHOICES = {Kind.SINGLE, Kind.MULTIPLE, Kind.LIKERT, Kind.MATRIX, Kind.RANKING}
-    WITH_OTHER = {Kind.SINGLE, Kind.MULTIPLE}
+    Kind = kind_enum()  # Question.Kind.SINGLE == "single": the types of surveys.types
+    WITH_CHOICES = kinds_where("has_choices")
+    WITH_OTHER = kinds_where("has_other")
 
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("questionnaire")
@@ -154,7 +141,7 @@ class Question(ClusterableModel, Condition):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("page"))
     sort_order = models.PositiveIntegerField(_("ordre dans la page"), default=0)
     code = models.CharField(_("code"), max_length=40, help_text=CODE_HELP)
-    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices, default=Kind.SINGLE)
+    kind = models.CharField(_("type"), max_length=40, choices=kind_choices, default="single")
     text_fr = models.TextField(_("question (français)"))
     text_en = models.TextField(_("question (anglais)"), blank=True)
     help_fr = models.TextField(_("aide (français)"), blank=True)
@@ -176,6 +163,9 @@ class Question(ClusterableModel, Condition):
     low_label_en = models.CharField(_("libellé du bas (anglais)"), max_length=100, blank=True)
     high_label_fr = models.CharField(_("libellé du haut (français)"), max_length=100, blank=True)
     high_label_en = models.CharField(_("libellé du haut (anglais)"), max_length=100, blank=True)
+    settings = models.JSONField(
+        _("réglages du type"), default=dict, blank=True, help_text=_("Ce que seul ce type de question règle.")
+    )
 
     class Meta:
         ordering = ["section__sort_order", "sort_order", "pk"]
@@ -220,8 +210,8 @@ class Question(ClusterableModel, Condition):
         errors = {}
         if self.section_id and self.survey_id and self.section.survey_id != self.survey_id:
             errors["section"] = _("Cette page appartient à un autre questionnaire.")
-        if self.kind == self.Kind.SCALE and not self.points:
-            errors["points"] = _("Une note sur une échelle a un nombre de points (de 2 à 11).")
+        if self.kind in dict(kind_choices()):
+            errors.update(question_type(self.kind).clean(self))
         if self.min_choices is not None and self.max_choices is not None and self.min_choices > self.max_choices:
             errors["max_choices"] = _("Le maximum est inférieur au minimum.")
         if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
