@@ -10,13 +10,16 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from campaigns.tracking import mark_responded
+from surveys.logic.conditions import Visibility
 from surveys.models import Answer, Question, Response, Survey
-from surveys.page_form import PageForm, answer_tokens, initial_from_answers
+from surveys.page_form import PageForm, initial_from_answers
+from surveys.types import question_type
 
 
 @dataclass
 class Plan:
-    """A survey's pages and questions, and for one response its saved answers and what they make visible."""
+    """A survey's pages and questions, and for one response its saved answers and what they make visible
+    (``surveys.logic.conditions``)."""
 
     survey: Survey
     sections: list
@@ -27,26 +30,14 @@ class Plan:
         return {question.pk: question for section in self.sections for question in section.questions.all()}
 
     @cached_property
-    def _sections(self):
-        return {section.pk: section for section in self.sections}
+    def visibility(self):
+        return Visibility(self.questions, {section.pk: section for section in self.sections}, self.answers)
 
-    def _holds(self, item, seen):
-        target = item.show_if_question_id
-        if target is None:
-            return True
-        question = self.questions.get(target)
-        if question is None or not self.question_shown(question, seen):
-            return False
-        return bool(answer_tokens(question, self.answers.get(target, [])) & item.condition_values)
-
-    def question_shown(self, question, seen=frozenset()):
-        if question.pk in seen:  # a loop of conditions shows nothing of it
-            return False
-        seen = seen | {question.pk}
-        return self._holds(self._sections[question.section_id], seen) and self._holds(question, seen)
+    def question_shown(self, question):
+        return self.visibility.question_shown(question)
 
     def visible_sections(self):
-        return [section for section in self.sections if self._holds(section, frozenset())]
+        return [section for section in self.sections if self.visibility.holds(section)]
 
     def visible_questions(self, section):
         return [question for question in section.questions.all() if self.question_shown(question)]
@@ -111,7 +102,7 @@ def missing_answers(plan):
         (section, question)
         for section in plan.visible_sections()
         for question in plan.visible_questions(section)
-        if question.required and question.kind != Question.Kind.DISPLAY and not plan.answers.get(question.pk)
+        if question.required and question_type(question.kind).answerable and not plan.answers.get(question.pk)
     ]
 
 

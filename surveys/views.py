@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.visits import visiting_invitation
 from surveys.answering import page_form, page_save, response_submit, survey_plan
-from surveys.models import Question, Response, Survey, localized
+from surveys.models import Response, Survey, localized
+from surveys.types import question_type
 
 
 def _visit(request, slug):
@@ -126,12 +127,9 @@ def _render_page(request, plan, section, form, number, count, response, status=2
     )
 
 
-SINGLE_INPUT = {Question.Kind.NUMBER, Question.Kind.DATE, Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT}
-
-
 def page_items(plan, section, form, every_question=False):
-    """What the page template walks through: each visible question with its bound fields, its errors, and
-    whether it is a group of inputs (a fieldset) or one input (a label)."""
+    """What the page template walks through: each visible question with its bound fields, its errors, how its
+    type lays it out (one input with a label, or a fieldset), and the type's notes around its fields."""
     items = []
     for question in section.questions.all() if every_question else plan.visible_questions(section):
         names = form.fields_of.get(question.pk, ())
@@ -144,9 +142,17 @@ def page_items(plan, section, form, every_question=False):
                 described += [f"q{question.pk}-error-{index}" for index in range(1, len(errors) + 1)]
             if described:
                 attrs["aria-describedby"] = " ".join(described)
-        single = question.kind in SINGLE_INPUT or (question.kind == Question.Kind.SINGLE and question.dropdown)
+        kind = question_type(question.kind)
         items.append(
-            {"question": question, "fields": [form[name] for name in names], "errors": errors, "grouped": not single}
+            {
+                "question": question,
+                "fields": [form[name] for name in names],
+                "errors": errors,
+                "grouped": not kind.single_input(question),
+                "layout": kind.layout,
+                "before": kind.before(question),
+                "after": kind.after(question),
+            }
         )
     return items
 

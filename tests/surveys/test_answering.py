@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from surveys.answering import survey_plan
 from surveys.models import Answer, Question, Response
-from surveys.page_form import TEXT_LIMITS
+from surveys.types import question_type
 from tests.surveys.test_views import field, page_one, page_three, page_two, page_url, post
 
 K = Question.Kind
@@ -39,8 +39,8 @@ def stored_answers_are_valid(survey):
             assert low <= answer.number <= high and answer.number == int(answer.number)
         if question.kind == K.NUMBER:
             assert question.min_value <= answer.number <= question.max_value
-        if question.kind in TEXT_LIMITS:
-            assert 0 < len(answer.text) <= TEXT_LIMITS[question.kind] and "\x00" not in answer.text
+        if question.kind in (K.SHORT_TEXT, K.LONG_TEXT):
+            assert 0 < len(answer.text) <= question_type(question.kind).max_length and "\x00" not in answer.text
         if question.kind in (K.SINGLE, K.LIKERT, K.MATRIX, K.RANKING, K.MULTIPLE):
             assert answer.choice or (question.allow_other and answer.text)
     per_question = Answer.objects.values("response", "question__kind", "question__max_choices", "question").annotate(

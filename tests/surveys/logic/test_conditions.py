@@ -1,0 +1,68 @@
+"""Conditions (``surveys.logic.conditions``): the tokens an answer offers, from its question's type, and what
+the saved answers make visible."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from surveys.logic.conditions import Visibility, answer_tokens
+from surveys.models import Answer, Section
+from tests.surveys.types.conftest import question
+
+pytestmark = pytest.mark.django_db
+
+
+def test_tokens_are_choice_codes_yes_no_words_numbers_dates_and_a_star(survey):
+    single = question(survey, "usage", "single", choices=["Jour", "mois"], allow_other=True)
+    jour = single.choices.get(code="Jour")
+    assert answer_tokens(single, [Answer(choice=jour)]) == {"jour", "*"}
+    assert answer_tokens(single, [Answer(text="Au guichet")]) == {"autre", "other", "*"}
+    yes_no = question(survey, "client", "yes_no")
+    assert answer_tokens(yes_no, [Answer(number=1)]) == {"oui", "yes", "y", "1", "*"}
+    assert answer_tokens(yes_no, [Answer(number=0)]) == {"non", "no", "n", "0", "*"}
+    amount = question(survey, "montant", "number")
+    assert answer_tokens(amount, [Answer(number=Decimal("12.5000"))]) == {"12.5", "*"}
+    day = question(survey, "jour", "date")
+    assert answer_tokens(day, [Answer(date=date(2025, 3, 1))]) == {"2025-03-01", "*"}
+    text = question(survey, "idees", "long_text")
+    assert answer_tokens(text, [Answer(text="Tout")]) == {"*"}
+    assert answer_tokens(text, []) == set()
+
+
+def visibility(survey, answers):
+    sections = {section.pk: section for section in Section.objects.filter(survey=survey)}
+    questions = {asked.pk: asked for asked in survey.questions.all()}
+    return Visibility(questions, sections, answers)
+
+
+def test_a_question_shows_when_an_earlier_answer_holds_one_of_its_values(survey):
+    client = question(survey, "client", "yes_no")
+    why = question(survey, "pourquoi", "long_text", show_if_question=client, show_if_values="non, n")
+    seen = visibility(survey, {client.pk: [Answer(number=0)]})
+    assert seen.question_shown(why) is True
+    seen.answers[client.pk] = [Answer(number=1)]  # answers saved meanwhile count
+    assert seen.question_shown(why) is False
+    assert visibility(survey, {}).question_shown(why) is False
+
+
+def test_a_question_hangs_on_a_hidden_question_and_its_page(survey):
+    client = question(survey, "client", "yes_no")
+    page = Section.objects.create(survey=survey, sort_order=1, title_fr="Suite", show_if_question=client)
+    page.show_if_values = "*"
+    page.save()
+    amount = question(survey, "montant", "number", section=page)
+    detail = question(survey, "detail", "short_text", section=page, show_if_question=amount, show_if_values="*")
+    seen = visibility(survey, {amount.pk: [Answer(number=3)]})
+    assert seen.holds(page) is False and seen.question_shown(detail) is False  # the page waits for "client"
+    seen.answers[client.pk] = [Answer(number=1)]
+    assert seen.holds(page) is True and seen.question_shown(detail) is True
+
+
+def test_a_loop_of_conditions_shows_nothing_of_it(survey):
+    first = question(survey, "a", "short_text")
+    second = question(survey, "b", "short_text", show_if_question=first, show_if_values="*")
+    first.show_if_question, first.show_if_values = second, "*"
+    seen = visibility(survey, {first.pk: [Answer(text="x")], second.pk: [Answer(text="y")]})
+    seen.questions[first.pk] = first
+    assert seen.question_shown(first) is False and seen.question_shown(second) is False
