@@ -1,10 +1,14 @@
+from decimal import Decimal
 from pathlib import Path
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
 from campaigns.models import Campaign
 from surveys.limesurvey import MAX_FILE_BYTES
+from surveys.types import kind_choices, question_type, settings_fields
+from surveys.types.base import decimal_text
 
 LIMESURVEY_SUFFIXES = {".lss", ".xml"}
 
@@ -44,3 +48,37 @@ class LimeSurveyImportForm(forms.Form):
                 % {"size": MAX_FILE_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class QuestionSettingsForm(WagtailAdminModelForm):
+    """The admin form of a question: its model fields, and the settings of the types (``settings_<name>``),
+    kept in ``Question.settings`` for the question's type only. The type checks them (``Question.clean``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in settings_fields():
+            if f"settings_{name}" in self.fields and name in (self.instance.settings or {}):
+                self.initial.setdefault(f"settings_{name}", self.instance.settings[name])
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind in dict(kind_choices()):
+            self.instance.settings = {
+                name: settings_value(cleaned[f"settings_{name}"])
+                for name in question_type(kind).settings_fields
+                if cleaned.get(f"settings_{name}") not in (None, "")
+            }
+        return cleaned
+
+
+def settings_value(value):
+    """A setting as JSON keeps it: a decimal as its text ("12.5")."""
+    return decimal_text(value) if isinstance(value, Decimal) else value
+
+
+QuestionForm = type(QuestionSettingsForm)(
+    "QuestionForm",
+    (QuestionSettingsForm,),
+    {"__module__": __name__, **{f"settings_{name}": factory() for name, factory in settings_fields().items()}},
+)

@@ -11,11 +11,19 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.wagtail_hooks import MenuViewSet
 from surveys import admin_views as views
+from surveys.forms import QuestionForm
 from surveys.models import Question, Survey
+from surveys.types import settings_fields
 
 CONDITION_PANEL = MultiFieldPanel(
     [FieldPanel("show_if_question"), FieldPanel("show_if_values")], heading=_("Condition d'affichage")
 )
+
+
+def type_settings_tabs():
+    """A tab with the settings of the question types (``surveys.types``), when some type has settings."""
+    panels = [FieldPanel(f"settings_{name}") for name in settings_fields()]
+    return [ObjectList(panels, heading=_("Réglages du type"))] if panels else []
 
 
 class SurveyViewSet(SnippetViewSet):
@@ -95,7 +103,7 @@ class QuestionViewSet(SnippetViewSet):
                     InlinePanel(
                         "rows",
                         label=_("ligne"),
-                        heading=_("Lignes d'un tableau"),
+                        heading=_("Lignes d'un tableau, éléments d'une question à plusieurs champs"),
                         panels=[FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])],
                     ),
                     FieldRowPanel([FieldPanel("dropdown"), FieldPanel("allow_other"), FieldPanel("randomize")]),
@@ -112,8 +120,10 @@ class QuestionViewSet(SnippetViewSet):
                 ],
                 heading=_("Nombres et échelles"),
             ),
+            *type_settings_tabs(),
             ObjectList([CONDITION_PANEL], heading=_("Condition")),
-        ]
+        ],
+        base_form_class=QuestionForm,
     )
 
     def get_queryset(self, request):
