@@ -371,7 +371,7 @@ def test_a_bad_number_is_refused_naming_the_table_row_and_qid():
 
 
 def test_a_file_over_the_size_limit_is_refused(monkeypatch, tmp_path):
-    monkeypatch.setattr(limesurvey, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(limesurvey.read, "MAX_FILE_BYTES", 1000)
     path = tmp_path / "big.lss"
     path.write_bytes(lss(q("T", "Q1", "x" * 2000)))
     with pytest.raises(LimeSurveyError, match="dépasse"):
