@@ -311,10 +311,12 @@ def _details(questions):
     if len(questions) > 1:
         details.append(_("%(count)s questions (une par sous-question)") % {"count": len(questions)})
     first = questions[0]
-    if first.rows:
+    if first.rows and question_type(first.kind).has_choices:
         details.append(
             _("%(rows)s lignes, %(columns)s colonnes") % {"rows": len(first.rows), "columns": len(first.choices)}
         )
+    elif first.rows:
+        details.append(_("%(count)s éléments") % {"count": len(first.rows)})
     elif first.choices:
         details.append(_("%(count)s choix") % {"count": len(first.choices)})
     for flag, label in (
