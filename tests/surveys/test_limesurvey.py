@@ -620,25 +620,45 @@ def test_number_takes_its_bounds_and_reports_unusable_ones():
     assert any("min_num_value_n « {Q1} » n'est pas un nombre utilisable" in line for line in report["not_mapped"])
 
 
-def test_multiple_numbers_become_one_number_question_per_subquestion():
+def test_multiple_numbers_become_one_question_with_its_items_their_bounds_and_the_total():
     survey, report = imported(
         q(
             "K",
             "Q1",
             "Combien ?",
-            attributes={"max_num_value_n": "10", "max_num_value": "15"},
+            attributes={"max_num_value_n": "10", "max_num_value": "15", "min_num_value": "2"},
             sub=[("c", "Comptes"), ("k", "Cartes")],
         )
     )
-    questions = list(Question.objects.filter(survey=survey))
-    assert [(question.code, question.kind, question.text_fr, question.max_value) for question in questions] == [
-        ("Q1_c", K.NUMBER, "Combien ? — Comptes", Decimal("10")),
-        ("Q1_k", K.NUMBER, "Combien ? — Cartes", Decimal("10")),
-    ]
-    assert any(
-        "Q1 (K, nombres multiples) → Nombre : 2 questions (une par sous-question)" in line for line in report["mapped"]
+    question = only_question(survey)
+    assert (question.code, question.kind, question.text_fr, question.max_value) == (
+        "Q1",
+        K.MULTIPLE_NUMERIC,
+        "Combien ?",
+        Decimal("10"),
     )
-    assert "Question Q1 : réglage non importé, somme maximale « 15 »." in report["not_mapped"]
+    assert rows(question) == [("c", "Comptes"), ("k", "Cartes")]
+    assert question.settings == {"total_min": "2", "total_max": "15"}
+    assert "Question Q1 (K, nombres multiples) → Plusieurs nombres (et leur total) : 2 éléments." in report["mapped"]
+    assert "Question Q1 : total → « Le total doit être compris entre 2 et 15. »" in report["mapped"]
+    assert not any("somme" in line for line in report["not_mapped"])
+
+
+def test_a_total_imposed_and_bounded_at_once_is_reported_and_not_imported():
+    survey, report = imported(
+        q("K", "Q1", attributes={"equals_num_value": "100", "max_num_value": "150"}, sub=[("a", "A")])
+    )
+    assert only_question(survey).settings == {}
+    assert any(
+        line.startswith("Question Q1 : total non importé (Un total imposé exclut un minimum")
+        for line in report["not_mapped"]
+    )
+
+
+def test_an_equal_sum_on_another_type_is_still_reported_as_not_imported():
+    _survey, report = imported(q("N", "Q1", attributes={"equals_num_value": "100", "max_num_value": "150"}))
+    assert "Question Q1 : réglage non importé, somme imposée « 100 »." in report["not_mapped"]
+    assert not any("somme maximale" in line for line in report["not_mapped"])  # meaningless outside K
 
 
 def test_multiple_short_texts_become_one_short_text_per_subquestion():
