@@ -179,28 +179,8 @@ def cross_tab(question, by):
         return None
     value_field, keys = question_type(question.kind).cross_tab_keys(question)
     answers = Answer.objects.filter(question=question, response__submitted_at__isnull=False)
-    counts, respondents, columns = {}, {}, []
-    if by == "segment":
-        for index, (label, condition, _value) in enumerate(_groups(question, by)):
-            group = answers.filter(condition)
-            respondents[index] = group.aggregate(n=Count("response_id", distinct=True))["n"]
-            for key, n in group.values_list(value_field).annotate(n=Count("response_id", distinct=True)).order_by():
-                counts[(index, _key(key))] = n
-            columns.append(label)
-    else:
-        attribute = f"response__invitation__ambassador__{by}"
-        respondents_by_value = dict(
-            answers.values_list(attribute).annotate(n=Count("response_id", distinct=True)).order_by()
-        )
-        per_cell = (
-            answers.values_list(attribute, value_field).annotate(n=Count("response_id", distinct=True)).order_by()
-        )
-        groups = [group for group in _groups(question, by) if group[2] in respondents_by_value]
-        index_of = {value: index for index, (_label, _condition, value) in enumerate(groups)}
-        for value, key, n in per_cell:
-            counts[(index_of[value], _key(key))] = n
-        respondents = {index: respondents_by_value[value] for value, index in index_of.items()}
-        columns = [label for label, _condition, _value in groups]
+    tally = _segment_counts if by == "segment" else _attribute_counts
+    counts, respondents, columns = tally(question, by, answers, value_field)
     shown_columns = [
         {"label": str(label), "respondents": shown(respondents.get(index, 0))} for index, label in enumerate(columns)
     ]
@@ -215,6 +195,33 @@ def cross_tab(question, by):
                 cells.append(cell(label, code, counts.get((index, _key(key)), 0), total))
         rows.append({"label": str(label), "code": code, "cells": cells})
     return CrossTab(question=question, by=by, columns=shown_columns, rows=rows)
+
+
+def _segment_counts(question, by, answers, value_field):
+    """({(column, answer key): respondents}, {column: respondents}, [column label]) per segment: two queries
+    each."""
+    counts, respondents, columns = {}, {}, []
+    for index, (label, condition, _value) in enumerate(_groups(question, by)):
+        group = answers.filter(condition)
+        respondents[index] = group.aggregate(n=Count("response_id", distinct=True))["n"]
+        for key, n in group.values_list(value_field).annotate(n=Count("response_id", distinct=True)).order_by():
+            counts[(index, _key(key))] = n
+        columns.append(label)
+    return counts, respondents, columns
+
+
+def _attribute_counts(question, by, answers, value_field):
+    """The same per value of an ambassador attribute (the values nobody answered with left out): two queries."""
+    attribute = f"response__invitation__ambassador__{by}"
+    respondents_by_value = dict(
+        answers.values_list(attribute).annotate(n=Count("response_id", distinct=True)).order_by()
+    )
+    per_cell = answers.values_list(attribute, value_field).annotate(n=Count("response_id", distinct=True)).order_by()
+    groups = [group for group in _groups(question, by) if group[2] in respondents_by_value]
+    index_of = {value: index for index, (_label, _condition, value) in enumerate(groups)}
+    counts = {(index_of[value], _key(key)): n for value, key, n in per_cell}
+    respondents = {index: respondents_by_value[value] for value, index in index_of.items()}
+    return counts, respondents, [label for label, _condition, _value in groups]
 
 
 def _key(value):

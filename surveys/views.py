@@ -64,47 +64,43 @@ def survey_page(request, slug, number):
             raise Http404
         if not 1 <= number <= len(sections):
             return redirect(_page_url(slug, max(1, min(number, len(sections)))))
-        section = sections[number - 1]
-        last = number == len(sections)
         if request.method == "POST":
-            action = request.POST.get("action", "next")
-            strict = action == "next"
-            form = page_form(
-                plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST, strict=strict
-            )
-            if strict and not form.is_valid():
-                return _render_page(request, plan, section, form, number, len(sections), response, status=400)
-            resume = number if action != "next" else min(number + 1, len(sections))
-            page_save(
-                invitation=invitation,
-                plan=plan,
-                section=section,
-                form=form,
-                locale=locale,
-                resume_page=resume,
-                strict=strict,
-            )
-            if action == "back":
-                return redirect(_page_url(slug, max(1, number - 1)))
-            if action == "later":
-                messages.success(
-                    request,
-                    _(
-                        "Vos réponses sont enregistrées. Reprenez quand vous voulez avec le "
-                        "lien de votre e-mail d'invitation."
-                    ),
-                )
-                return redirect(_page_url(slug, number))
-            if not last:
-                return redirect(_page_url(slug, number + 1))
-            missing = response_submit(invitation=invitation, plan=plan)
-            if missing:
-                first_section = missing[0][0]
-                messages.error(request, _("Il manque des réponses obligatoires sur cette page."))
-                return redirect(_page_url(slug, plan.visible_sections().index(first_section) + 1))
-            return redirect("surveys:thanks", slug)
+            return _page_post(request, invitation, plan, number, response)
+        section = sections[number - 1]
         form = page_form(plan, section, invitation_id=invitation.pk, locale=locale)
         return _render_page(request, plan, section, form, number, len(sections), response)
+
+
+def _page_post(request, invitation, plan, number, response):
+    """Save the page (checked fully when going forward), then go where the button asked: back, later (this
+    page), the next page, or, from the last page, submit."""
+    slug, locale = invitation.campaign.slug, invitation.ambassador.locale
+    sections = plan.visible_sections()
+    section, count = sections[number - 1], len(sections)
+    action = request.POST.get("action", "next")
+    strict = action == "next"
+    form = page_form(plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST, strict=strict)
+    if strict and not form.is_valid():
+        return _render_page(request, plan, section, form, number, count, response, status=400)
+    resume = number if action != "next" else min(number + 1, count)
+    page_save(
+        invitation=invitation, plan=plan, section=section, form=form, locale=locale, resume_page=resume, strict=strict
+    )
+    if action == "back":
+        return redirect(_page_url(slug, max(1, number - 1)))
+    if action == "later":
+        messages.success(
+            request,
+            _("Vos réponses sont enregistrées. Reprenez quand vous voulez avec le lien de votre e-mail d'invitation."),
+        )
+        return redirect(_page_url(slug, number))
+    if number < count:
+        return redirect(_page_url(slug, number + 1))
+    missing = response_submit(invitation=invitation, plan=plan)
+    if missing:
+        messages.error(request, _("Il manque des réponses obligatoires sur cette page."))
+        return redirect(_page_url(slug, plan.visible_sections().index(missing[0][0]) + 1))
+    return redirect("surveys:thanks", slug)
 
 
 def _render_page(request, plan, section, form, number, count, response, status=200):

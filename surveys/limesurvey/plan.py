@@ -131,7 +131,12 @@ class Planner(Readings):
         self.codes = set()
         self._plan_sections(plan)
         self._report_survey_extras()
-        plan.report = {
+        plan.report = self._report(plan)
+        return plan
+
+    def _report(self, plan):
+        questions = [question for section in plan.sections for question in section.questions]
+        return {
             "source": f"LimeSurvey {self.sid}",
             "db_version": self.db_version,
             "languages": self.languages,
@@ -139,12 +144,11 @@ class Planner(Readings):
             "not_mapped": self.not_mapped,
             "counts": {
                 "sections": len(plan.sections),
-                "questions": sum(len(section.questions) for section in plan.sections),
-                "choices": sum(len(question.choices) for section in plan.sections for question in section.questions),
-                "rows": sum(len(question.rows) for section in plan.sections for question in section.questions),
+                "questions": len(questions),
+                "choices": sum(len(question.choices) for question in questions),
+                "rows": sum(len(question.rows) for question in questions),
             },
         }
-        return plan
 
     def _report_languages(self):
         if self.fr:

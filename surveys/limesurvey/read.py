@@ -165,6 +165,25 @@ class Export:
         self.root = root
 
     def read(self):
+        self._read_survey_row()
+        self.db_version = (self.root.findtext("DBVersion") or "").strip()
+        self._read_languages()
+        self._read_survey_texts()
+        self._read_groups()
+        self._read_questions()
+        self._read_answers()
+        self._read_attributes()
+        self.children_of, self.answers_of, self.questions_of = {}, {}, {}
+        for record in self.questions.values():
+            if record["parent"]:
+                self.children_of.setdefault((record["parent"], record["scale"]), []).append(record)
+            else:
+                self.questions_of.setdefault(record["gid"], []).append(record)
+        for answer in self.answers:
+            self.answers_of.setdefault((answer["qid"], answer["scale"]), []).append(answer)
+
+    def _read_survey_row(self):
+        """The row of the survey, once the document is known to be a LimeSurvey survey."""
         root = self.root
         if root.tag != "document":
             raise LimeSurveyError(
@@ -195,21 +214,6 @@ class Export:
             raise LimeSurveyError(
                 _("%(where)s : le numéro du questionnaire (sid) manque.") % {"where": self.survey_row.where()}
             )
-        self.db_version = (root.findtext("DBVersion") or "").strip()
-        self._read_languages()
-        self._read_survey_texts()
-        self._read_groups()
-        self._read_questions()
-        self._read_answers()
-        self._read_attributes()
-        self.children_of, self.answers_of, self.questions_of = {}, {}, {}
-        for record in self.questions.values():
-            if record["parent"]:
-                self.children_of.setdefault((record["parent"], record["scale"]), []).append(record)
-            else:
-                self.questions_of.setdefault(record["gid"], []).append(record)
-        for answer in self.answers:
-            self.answers_of.setdefault((answer["qid"], answer["scale"]), []).append(answer)
 
     def _read_languages(self):
         listed = [(element.text or "").strip() for element in self.root.findall("languages/language")]

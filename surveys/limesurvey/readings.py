@@ -58,43 +58,10 @@ class Readings(Export):
 
     def pair(self, texts, name, where, what, *, single_line=False, fallback="", limit=None):
         """``(French, English)`` plain texts of ``texts[language][name]``, sanitised, reported."""
-
-        def raw(language):
-            return (texts.get(language) or {}).get(name) or "" if language else ""
-
-        def clean(language):
-            text, removed = text_from_html(raw(language))
-            if "script" in removed:
-                self.missed(
-                    _("%(where)s, %(what)s (%(language)s) : script supprimé du texte.")
-                    % {"where": where, "what": what, "language": language}
-                )
-            if "media" in removed:
-                self.missed(
-                    _("%(where)s, %(what)s (%(language)s) : image ou média supprimé, seul le texte est gardé.")
-                    % {"where": where, "what": what, "language": language}
-                )
-            return one_line(text) if single_line else text
-
-        french = clean(self.french_from)
-        english = clean(self.en) if self.en else ""
+        french = self._clean(texts, name, self.french_from, where, what, single_line)
+        english = self._clean(texts, name, self.en, where, what, single_line) if self.en else ""
         if not french and fallback is not None:
-            other = next(
-                (
-                    language
-                    for language in [self.base, *self.languages]
-                    if language != self.french_from and raw(language).strip()
-                ),
-                None,
-            )
-            if other is not None and clean(other):
-                french = clean(other)
-                self.missed(
-                    _("%(where)s, %(what)s : pas de texte en %(language)s, texte %(other)s utilisé, à traduire.")
-                    % {"where": where, "what": what, "language": self.french_from, "other": other}
-                )
-            elif fallback:
-                french = fallback
+            french = self._french_elsewhere(texts, name, where, what, single_line) or fallback
         if re.search(r"\{[^{}\s][^{}]*\}", french + english):
             self.missed(
                 _("%(where)s, %(what)s : contient des expressions LimeSurvey ({…}), laissées telles quelles.")
@@ -103,6 +70,39 @@ class Readings(Export):
         if limit:
             french, english = self.fit(french, limit, where, what), self.fit(english, limit, where, what)
         return french, english
+
+    def _clean(self, texts, name, language, where, what, single_line):
+        """The text of ``language`` without its HTML; a script or a medium removed is reported."""
+        text, removed = text_from_html(_raw(texts, name, language))
+        if "script" in removed:
+            self.missed(
+                _("%(where)s, %(what)s (%(language)s) : script supprimé du texte.")
+                % {"where": where, "what": what, "language": language}
+            )
+        if "media" in removed:
+            self.missed(
+                _("%(where)s, %(what)s (%(language)s) : image ou média supprimé, seul le texte est gardé.")
+                % {"where": where, "what": what, "language": language}
+            )
+        return one_line(text) if single_line else text
+
+    def _french_elsewhere(self, texts, name, where, what, single_line):
+        """For a text missing in French, the text of another language (reported: to translate), or ""."""
+        other = next(
+            (
+                language
+                for language in [self.base, *self.languages]
+                if language != self.french_from and _raw(texts, name, language).strip()
+            ),
+            None,
+        )
+        if other is None or not self._clean(texts, name, other, where, what, single_line):
+            return ""
+        self.missed(
+            _("%(where)s, %(what)s : pas de texte en %(language)s, texte %(other)s utilisé, à traduire.")
+            % {"where": where, "what": what, "language": self.french_from, "other": other}
+        )
+        return self._clean(texts, name, other, where, what, single_line)
 
     def fit(self, text, limit, where, what):
         if len(text) <= limit:
@@ -256,3 +256,7 @@ class Readings(Export):
         if self.randomized(record):
             self.missed(_("%(where)s : ordre aléatoire des sous-questions non importé.") % {"where": where})
         return questions
+
+
+def _raw(texts, name, language):
+    return (texts.get(language) or {}).get(name) or "" if language else ""

@@ -1,13 +1,19 @@
 """Writing a LimeSurvey plan: the survey, its pages, questions, choices and rows, in one transaction (bulk
 inserts), attached to a campaign when one is given."""
 
+from dataclasses import fields
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign
 from surveys.limesurvey.plan import survey_plan
 from surveys.limesurvey.read import LimeSurveyError
+from surveys.limesurvey.readings import PlannedQuestion
 from surveys.models import Choice, MatrixRow, Question, Section, Survey
+
+# The fields of a planned question that are the Question's own (its choices and rows are rows of their own).
+QUESTION_FIELDS = [planned.name for planned in fields(PlannedQuestion) if planned.name not in ("choices", "rows")]
 
 
 def campaign_problem(campaign):
@@ -44,6 +50,7 @@ def survey_import(source, *, campaign=None):
 
 
 def plan_write(plan, campaign):
+    """The Survey of ``plan`` and everything in it, in a few bulk inserts (the caller holds the transaction)."""
     survey = Survey.objects.create(
         campaign=campaign,
         title_fr=plan.title_fr,
@@ -69,46 +76,23 @@ def plan_write(plan, campaign):
             for order, planned in enumerate(plan.sections)
         ]
     )
+    _questions_write(survey, sections, plan)
+    return survey
+
+
+def _questions_write(survey, sections, plan):
     planned_questions, questions = [], []
     for section, planned_section in zip(sections, plan.sections):
         for order, planned in enumerate(planned_section.questions):
             planned_questions.append(planned)
-            questions.append(
-                Question(
-                    survey=survey,
-                    section=section,
-                    sort_order=order,
-                    code=planned.code,
-                    kind=planned.kind,
-                    text_fr=planned.text_fr,
-                    text_en=planned.text_en,
-                    help_fr=planned.help_fr,
-                    help_en=planned.help_en,
-                    required=planned.required,
-                    dropdown=planned.dropdown,
-                    allow_other=planned.allow_other,
-                    randomize=planned.randomize,
-                    min_choices=planned.min_choices,
-                    max_choices=planned.max_choices,
-                    min_value=planned.min_value,
-                    max_value=planned.max_value,
-                    points=planned.points,
-                    settings=planned.settings,
-                )
-            )
+            values = {name: getattr(planned, name) for name in QUESTION_FIELDS}
+            questions.append(Question(survey=survey, section=section, sort_order=order, **values))
     Question.objects.bulk_create(questions)
-    Choice.objects.bulk_create(
-        [
-            Choice(question=question, sort_order=order, code=code, label_fr=label_fr, label_en=label_en)
-            for question, planned in zip(questions, planned_questions)
-            for order, (code, label_fr, label_en) in enumerate(planned.choices)
-        ]
-    )
-    MatrixRow.objects.bulk_create(
-        [
-            MatrixRow(question=question, sort_order=order, code=code, label_fr=label_fr, label_en=label_en)
-            for question, planned in zip(questions, planned_questions)
-            for order, (code, label_fr, label_en) in enumerate(planned.rows)
-        ]
-    )
-    return survey
+    for model, options in ((Choice, "choices"), (MatrixRow, "rows")):
+        model.objects.bulk_create(
+            [
+                model(question=question, sort_order=order, code=code, label_fr=label_fr, label_en=label_en)
+                for question, planned in zip(questions, planned_questions)
+                for order, (code, label_fr, label_en) in enumerate(getattr(planned, options))
+            ]
+        )
