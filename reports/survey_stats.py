@@ -20,7 +20,7 @@ from campaigns.models import AgeBand, Ambassador, Region
 from campaigns.privacy import is_shown, shown
 from campaigns.segments import saved_segment_condition
 from surveys.models import Answer, Question
-from surveys.types import kinds_where, question_type
+from surveys.types import all_types, kinds_where, question_type
 from surveys.types.summary import Cell, Tallies, cell, nps_figures, top_two_box, weighted_mean, weighted_median
 
 __all__ = [
@@ -87,7 +87,7 @@ def _tallies(answers):
         .order_by()
     ):
         tallies[question_id].row_respondents[row_id] = n
-    uncounted = [kind for kind, _label in Question.Kind.choices if not question_type(kind).counted]
+    uncounted = [declared.key for declared in all_types() if not declared.counted]
     for question_id, row_id, choice_id, number, n in (
         answers.exclude(question__kind__in=uncounted)
         .values_list("question_id", "row_id", "choice_id", "number")
@@ -111,7 +111,7 @@ def _latest_texts(result, answers, text_limit):
 def survey_results(survey, *, text_limit=TEXT_LIMIT, only=None):
     """[QuestionResult] of every answerable question of the survey (or of the one whose id is ``only``), in
     survey order."""
-    answerable = [kind for kind, _label in Question.Kind.choices if question_type(kind).answerable]
+    answerable = kinds_where("answerable")
     questions = Question.objects.filter(survey=survey, kind__in=answerable)
     answers = submitted(survey)
     if only is not None:
