@@ -3,6 +3,7 @@ type, in their language, and the server refuses a wrong total."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
@@ -38,16 +39,16 @@ def test_the_running_total_follows_the_typing_and_a_wrong_total_is_refused(page)
     page.goto(f"/i/{invitation.token}/")
     page.get_by_role("link", name="Répondre au questionnaire").click()
     total = page.locator("[data-running-total] output")
-    assert total.inner_text() == "Total : 0"
+    expect(total).to_have_text("Total : 0")
     page.get_by_label("La carte").fill("60,5")
     page.get_by_label("L'appli").fill("29,5")
-    assert total.inner_text() == "Total : 90"
+    expect(total).to_have_text("Total : 90")
     assert_accessible(page)
     page.get_by_role("button", name="Envoyer mes réponses").click()
-    assert page.get_by_text("Le total doit faire 100 : il fait 90.").first.is_visible()
-    assert total.inner_text() == "Total : 90"  # the figures typed are kept, and so is the total
+    expect(page.get_by_text("Le total doit faire 100 : il fait 90.").first).to_be_visible()
+    expect(total).to_have_text("Total : 90")  # the figures typed are kept, and so is the total
     page.get_by_label("L'appli").fill("39,5")
-    assert total.inner_text() == "Total : 100"
+    expect(total).to_have_text("Total : 100")
     page.get_by_role("button", name="Envoyer mes réponses").click()
     page.wait_for_url("**/merci/")
     assert sorted(Answer.objects.values_list("number", flat=True)) == [39.5, 60.5]
@@ -57,6 +58,6 @@ def test_an_english_ambassador_sees_the_total_in_english(page):
     invitation = launched_with_points(locale="en")
     page.goto(f"/i/{invitation.token}/")
     page.goto(reverse("surveys:page", args=[invitation.campaign.slug, 1]))  # in the ambassador's language
-    assert page.get_by_text("The total must be 100.").is_visible()
+    expect(page.get_by_text("The total must be 100.")).to_be_visible()
     page.get_by_label("The card").fill("1250.5")
-    assert page.locator("[data-running-total] output").inner_text() == "Total: 1,250.5"
+    expect(page.locator("[data-running-total] output")).to_have_text("Total: 1,250.5")
