@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 OTHER = "__other__"
 
@@ -95,7 +96,7 @@ class QuestionType:
         errors = {}
         for name, value in (settings or {}).items():
             if name not in self.settings_fields:
-                errors[name] = f"unknown setting {name!r}"
+                errors[name] = _("Réglage inconnu de ce type de question : %(name)s.") % {"name": name}
                 continue
             try:
                 self.settings_fields[name]().clean(value)

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from reports.exports import responses_table
 from surveys.models import Answer, Question, Response
@@ -133,3 +134,12 @@ def test_the_types_give_the_responses_table_of_the_exports_cell_for_cell(target,
     assert [row[1:] for row in table.rows()] == lines
     assert lines[0][header.index("fonctions")] == "budget | virement | @SUM(A1)"
     assert lines[1][header.index("client")] == "non" and lines[1][header.index("montant")] is None
+
+
+def test_a_setting_the_type_does_not_know_is_refused_by_name(survey):
+    asked = question(survey, "montant", "number", settings={"total": "100"})
+    assert question_type("number").settings_errors(asked.settings) == {
+        "total": "Réglage inconnu de ce type de question : total."
+    }
+    with pytest.raises(ValidationError, match="Réglage inconnu"):
+        asked.full_clean()
