@@ -84,7 +84,12 @@ def awards_grant(*, ambassador, campaign=None):
 
 
 def top_contributors_award(campaign):
-    top = [ambassador for ambassador, score in leaderboard(campaign, TOP_PLACES) if score >= TOP_MIN_SCORE]
+    """The campaign's top places awarded. Inserted in the ambassadors' order, as every vote's transaction does
+    (``ideas.voting``): two transactions inserting the same awards wait for each other, never in a circle."""
+    top = sorted(
+        (ambassador for ambassador, score in leaderboard(campaign, TOP_PLACES) if score >= TOP_MIN_SCORE),
+        key=lambda ambassador: ambassador.pk,
+    )
     Award.objects.bulk_create(
         [Award(ambassador=ambassador, badge=Badge.TOP_CONTRIBUTOR, campaign=campaign) for ambassador in top],
         ignore_conflicts=True,

@@ -5,11 +5,18 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Prefetch, Q
 
-from ideas.models import Award, Comment, Idea, Moderation, StatusChange, Vote
+from ideas.models import Award, Board, Comment, Idea, Moderation, StatusChange, Vote
 
 PAGE_SIZE = 20
 SEARCH_VECTOR = SearchVector("title", "body", config="french")
 SORTS = {"top": ("-vote_count", "-id"), "newest": ("-created_at", "-id"), "trending": ("-trend", "-id")}
+
+
+def board_of(campaign):
+    """The campaign's board; before a first contribution made its row, an unsaved board with the default
+    settings, so that showing it writes nothing (``ideas.posting.board_ensure`` saves it)."""
+    board = getattr(campaign, "board", None)
+    return board if board is not None else Board(campaign=campaign)
 
 
 def display_name(ambassador):
