@@ -37,6 +37,7 @@ def not_stored(view):
 @require_GET
 @not_stored
 def open_pixel(request, token):
+    # A GET that writes, by design: counting the open is what the pixel is for (one small UPDATE).
     record_open(token, user_agent=request.headers.get("User-Agent", ""))
     return HttpResponse(PIXEL, content_type="image/gif")
 
@@ -66,7 +67,7 @@ def _landing_url(script_prefix, slug):
 @not_stored
 def personal_link(request, token):
     """Count the click, identify the visitor, and send them to the campaign (or one of its registered pages).
-    A link that does not work says why."""
+    A link that does not work says why. A GET that writes, by design: counting the click is what it is for."""
     if throttled(request):
         return _unavailable(request, "throttled", status=429)
     clicked = record_click(token)
