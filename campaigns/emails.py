@@ -2,8 +2,10 @@
 
 Every message carries the ambassador's personal link, an open pixel, a visible unsubscribe link and the
 one-click unsubscribe headers of RFC 8058. Texts are written by staff; they are escaped in the HTML part.
+Other apps write to ambassadors through ``ambassador_email`` (same headers, their own parts).
 """
 
+import contextlib
 import functools
 import re
 from email.charset import BASE64, Charset
@@ -209,3 +211,37 @@ def raw_message(*, source, campaign, ambassador, token):
     for mark, value in replacements:
         data = data.replace(mark.encode(), value.encode())
     return data
+
+
+# --- the public seam for the other apps' emails to ambassadors (ideas' notifications) ----------------------
+
+
+def single_line(value):
+    """``value`` fit for a header or a greeting: control characters (line breaks among them) become spaces."""
+    return CONTROL.sub(" ", value or "").strip()
+
+
+def ambassador_email(*, invitation, subject, text, html, locale="", reply_to=None):
+    """An email to the ambassador of ``invitation`` other than the invitation itself (which ``build_message``
+    makes): ``subject`` on one line (encoded when not ASCII), the ``text`` and ``html`` parts as given, a fresh
+    Message-ID, the invitation's one-click unsubscribe headers (RFC 8058) and, with ``locale``, its
+    Content-Language. The parts are the caller's; they carry the visible unsubscribe link, which is
+    ``personal_links(invitation.token)["unsubscribe"]``."""
+    message = _message(
+        subject=encoded_header(single_line(subject)),
+        text=text,
+        html=html,
+        to=invitation.ambassador.email,
+        token=invitation.token,
+        reply_to=reply_to,
+        message_id=_message_id(),
+    )
+    if locale:
+        message.extra_headers["Content-Language"] = locale
+    return message
+
+
+def connection_close(backend):
+    """Close an email backend's connection quietly: after a failure it may already be gone."""
+    with contextlib.suppress(Exception):
+        backend.close()

@@ -2,7 +2,8 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from campaigns.emails import build_message, raw_message
+from campaigns.emails import ambassador_email, build_message, connection_close, personal_links, raw_message
+from campaigns.models import Invitation
 from tests.campaigns.factories import ambassador, campaign
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,32 @@ def test_a_line_break_in_a_first_name_never_reaches_a_header():
 def test_text_that_needs_quoted_printable_falls_back_to_the_built_message():
     target = campaign(body_fr="Bonjour {prenom}, " + "très long " * 150 + "{lien}")
     assert raw_message(source=target, campaign=target, ambassador=ambassador("a@exemple.fr"), token=TOKEN) is None
+
+
+def test_an_email_to_an_ambassador_carries_the_invitations_unsubscribe_headers_and_the_callers_parts(settings):
+    settings.SITE_URL = "https://ambassadeurs.banque.example"
+    invitation = Invitation.objects.create(campaign=campaign(), ambassador=ambassador("lea@exemple.fr"), token=TOKEN)
+    message = ambassador_email(
+        invitation=invitation,
+        subject="Votre idée « Virement »\r\nBcc: victim@example.com",
+        text="Bonjour Léa",
+        html="<p>Bonjour Léa</p>",
+        locale="fr",
+        reply_to="equipe@banque.example",
+    )
+    sent = parsed(message.message().as_bytes(linesep="\r\n"))
+    assert sent["To"] == "lea@exemple.fr" and sent["Reply-To"] == "equipe@banque.example" and sent["Bcc"] is None
+    assert sent["Subject"] == "Votre idée « Virement » Bcc: victim@example.com"
+    assert sent["List-Unsubscribe"].strip() == f"<{personal_links(TOKEN)['unsubscribe']}>"  # folded: long
+    assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and sent["Content-Language"] == "fr"
+    assert sent["Message-ID"].endswith("@ambassadeurs.banque.example>")
+    assert sent.get_body(("plain",)).get_content().strip() == "Bonjour Léa"
+    assert sent.get_body(("html",)).get_content().strip() == "<p>Bonjour Léa</p>"
+
+
+def test_a_connection_that_is_already_gone_closes_quietly():
+    class Gone:
+        def close(self):
+            raise ConnectionResetError("the server hung up")
+
+    connection_close(Gone())
