@@ -4,8 +4,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from reports import exports
-from reports.exports import SheetSplitter, csv_lines, csv_safe, sheet_title, table, write_workbook
+from reports.exports import SheetSplitter, csv_lines, csv_safe, sheet_title, streaming, table, write_workbook
 from surveys.models import Survey
 from tests.reports.conftest import HOSTILE
 
@@ -155,7 +154,7 @@ def test_every_dangerous_start_is_neutralised_in_csv_and_workbook():
 
 
 def test_rows_are_streamed_in_chunks(answered, monkeypatch, django_assert_max_num_queries):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(streaming, "CHUNK_SIZE", 2)
     rows = list(table(answered.campaign, "responses").rows())
     assert len(rows) == 7
     invitations = table(answered.campaign, "invitations")
