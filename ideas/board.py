@@ -5,7 +5,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Prefetch, Q
 
-from ideas.models import Award, Board, Comment, Idea, Moderation, StatusChange, Vote
+from ideas.models import Award, Board, Comment, Contributor, Idea, Moderation, StatusChange, Vote
 
 PAGE_SIZE = 20
 SEARCH_VECTOR = SearchVector("title", "body", config="french")
@@ -143,3 +143,24 @@ def similar_ideas(campaign, title, limit=5):
     for word in words:
         condition |= Q(title__icontains=word)
     return list(queryset.filter(condition).order_by("-vote_count", "-id")[:limit])
+
+
+def contributor_preferences(ambassador):
+    """How the ambassador chose to appear on boards, as the initial values of their preferences' form."""
+    contributor = Contributor.objects.filter(ambassador=ambassador).first()
+    return {
+        "display_name": contributor.display_name if contributor else "",
+        "hide_from_leaderboards": contributor.hide_from_leaderboards if contributor else False,
+    }
+
+
+def own_activity(ambassador):
+    """What an ambassador's own page shows: their badges, their latest ideas, how many comments and votes, and
+    the name the boards show."""
+    return {
+        "awards": Award.objects.filter(ambassador=ambassador).select_related("campaign").order_by("awarded_at"),
+        "ideas": Idea.objects.filter(author=ambassador).select_related("campaign").order_by("-created_at")[:50],
+        "comment_count": Comment.objects.filter(author=ambassador).count(),
+        "vote_count": Vote.objects.filter(ambassador=ambassador).count(),
+        "shown_as": display_name(ambassador),
+    }

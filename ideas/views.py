@@ -21,7 +21,7 @@ from campaigns.visits import visiting_invitation
 from ideas import board as reads
 from ideas.badges import contributor_settings, leaderboard
 from ideas.forms import CommentForm, ContributorForm, FilterForm, IdeaForm, ReportForm
-from ideas.models import Award, Comment, Contributor, Idea, Moderation, Vote
+from ideas.models import Comment, Idea, Moderation
 from ideas.posting import abuse_report, comment_edit, comment_editable, comment_post, idea_post
 from ideas.voting import vote_cast, vote_withdraw, votes_left
 
@@ -291,31 +291,14 @@ def contributions(request, slug):
     visit = _acting(request, slug)
     if visit is None:
         return _refused(request)
-    ambassador = visit.ambassador
-    contributor = Contributor.objects.filter(ambassador=ambassador).first()
     with translation.override(visit.locale):
-        form = ContributorForm(
-            request.POST or None,
-            initial={
-                "display_name": contributor.display_name if contributor else "",
-                "hide_from_leaderboards": contributor.hide_from_leaderboards if contributor else False,
-            },
-        )
+        form = ContributorForm(request.POST or None, initial=reads.contributor_preferences(visit.ambassador))
         if request.method == "POST" and form.is_valid():
-            contributor_settings(ambassador=ambassador, **form.cleaned_data)
+            contributor_settings(ambassador=visit.ambassador, **form.cleaned_data)
             messages.success(request, _("Vos préférences sont enregistrées."))
             return redirect("ideas:contributions", slug)
         return render(
-            request,
-            "ideas/contributions.html",
-            visit.context(
-                form=form,
-                awards=Award.objects.filter(ambassador=ambassador).select_related("campaign").order_by("awarded_at"),
-                ideas=Idea.objects.filter(author=ambassador).select_related("campaign").order_by("-created_at")[:50],
-                comment_count=Comment.objects.filter(author=ambassador).count(),
-                vote_count=Vote.objects.filter(ambassador=ambassador).count(),
-                shown_as=reads.display_name(ambassador),
-            ),
+            request, "ideas/contributions.html", visit.context(form=form, **reads.own_activity(visit.ambassador))
         )
 
 
