@@ -56,8 +56,8 @@ def build(ambassadors):
     from django.db import connection
     from django.utils import timezone
 
-    from campaigns.delivery import _token_sql
     from campaigns.models import Ambassador, Campaign, Invitation
+    from campaigns.sending.senders import _token_sql
     from ideas.models import Board, Idea
     from surveys.models import Choice, Question, Section, Survey
 

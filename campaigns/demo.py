@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import (
     Ambassador,
     AmbassadorProduct,
@@ -24,6 +23,7 @@ from campaigns.models import (
     SegmentRule,
     Tag,
 )
+from campaigns.sending.launch import campaign_launch
 
 FIRST_NAMES = [
     "Camille",

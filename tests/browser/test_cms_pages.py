@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def test_the_public_site_on_a_phone_and_a_desktop(chromium, live_server, settings):
     settings.SITE_URL = live_server.url
-    settings.EMAIL_BACKEND = "campaigns.outbox.OutboxEmailBackend"
+    settings.EMAIL_BACKEND = "campaigns.sending.outbox.OutboxEmailBackend"
     seed_audience(300)
     live = seed_campaign(prepare=seed_survey)
     seed_board(live, LIVE_IDEAS)

@@ -9,8 +9,8 @@ import re
 import pytest
 from wagtail.models import Site
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from cms.demo import demo_image
 from cms.models import CampaignIndexPage, CampaignPage
 from ideas.demo import LIVE_IDEAS, seed_board

@@ -8,8 +8,8 @@ import re
 import pytest
 from wagtail.models import PageLogEntry, Site
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from cms.models import CampaignIndexPage, CampaignPage
 from surveys.demo import seed_survey
 from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot

@@ -202,8 +202,8 @@ def test_import_form_refuses_other_file_types(client_for, product_user, tmp_path
 
 
 def test_admin_home_shows_the_live_campaigns_figures_to_the_product_team(client_for, product_user, editor_user):
-    from campaigns.delivery import campaign_launch
     from campaigns.models import Campaign, Invitation
+    from campaigns.sending.launch import campaign_launch
     from tests.campaigns.factories import ambassador, campaign, region_segment
 
     for number in range(3):

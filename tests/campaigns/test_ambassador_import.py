@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import Workbook
 
-from campaigns.ambassador_import import ImportFileError, import_ambassadors
+from campaigns.audience.imports.files import ImportFileError
+from campaigns.audience.imports.run import import_ambassadors
 from campaigns.models import Ambassador, AmbassadorProduct, Segment, Tag
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from anymail.signals import AnymailTrackingEvent, tracking
 from django.core.management import call_command
 from django.utils import timezone
 
-from campaigns.bounces import addresses_in, bounce_record
-from campaigns.delivery import campaign_launch
 from campaigns.models import Ambassador, Invitation
+from campaigns.sending.bounces import addresses_in, bounce_record
+from campaigns.sending.launch import campaign_launch
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db

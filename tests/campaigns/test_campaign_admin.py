@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation, OutboxMessage
-from campaigns.outbox import OutboxEmailBackend
+from campaigns.sending.launch import campaign_launch
+from campaigns.sending.outbox import OutboxEmailBackend
 from tests.campaigns.factories import ambassador, campaign, region_segment
 from tests.campaigns.test_admin import refused
 
@@ -123,7 +123,7 @@ def test_other_roles_are_refused_campaigns_and_outbox(request, client_for, role,
 
 
 def test_outbox_keeps_emails_that_staff_can_open_and_follow(client_for, product_user, draft):
-    from campaigns.delivery import claim_batch, send_batch
+    from campaigns.sending.senders import claim_batch, send_batch
 
     campaign_launch(draft)
     claim, ids = claim_batch("invitations", draft.pk)

@@ -7,9 +7,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from campaigns import delivery
-from campaigns.delivery import LaunchError, campaign_launch, claim_batch, release_stale_claims, send_batch
 from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
+from campaigns.sending import clock, reminders, senders
+from campaigns.sending.launch import LaunchError, campaign_launch
+from campaigns.sending.senders import claim_batch, release_stale_claims, send_batch
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_temporary_failure_is_retried_later_and_permanent_failure_is_not(
     assert "450" in lea.last_error
     assert (john.status, john.attempts) == (Status.FAILED, 1) and "550" in john.last_error
     Invitation.objects.filter(pk=lea.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
-    delivery.send_emails("invitations", target.pk)
+    senders.send_emails("invitations", target.pk)
     lea.refresh_from_db()
     assert lea.status == Status.SENT and lea.attempts == 2
     assert smtp_server.attempts["john@example.com"] == 1
@@ -134,7 +135,7 @@ def test_retries_stop_after_the_maximum_attempts(audience, smtp_server, settings
     campaign_launch(target)
     for _round in range(2):
         Invitation.objects.update(next_attempt_at=None)
-        delivery.send_emails("invitations", target.pk)
+        senders.send_emails("invitations", target.pk)
     assert set(Invitation.objects.values_list("status", "attempts")) == {(Status.FAILED, 2)}
 
 
@@ -168,7 +169,7 @@ def test_dropped_connection_is_retried_on_a_new_connection(audience, smtp_server
     outcome = send_batch("invitations", claim, ids, connection_factory=Flaky)
     assert outcome == {"sent": 1, "retry": 1, "failed": 0}
     Invitation.objects.update(next_attempt_at=None)
-    delivery.send_emails("invitations", target.pk)
+    senders.send_emails("invitations", target.pk)
     assert set(Invitation.objects.values_list("status", flat=True)) == {Status.SENT}
 
 
@@ -207,10 +208,10 @@ def test_reminder_goes_only_to_those_who_have_not_answered(
         body_fr="Il reste quelques jours, {prenom} : {lien}",
     )
     Invitation.objects.filter(ambassador=audience["john"]).update(responded_at=timezone.now())
-    assert delivery.reminders_start(now=timezone.now() + timedelta(days=2)) == []
+    assert reminders.reminders_start(now=timezone.now() + timedelta(days=2)) == []
     with django_capture_on_commit_callbacks(execute=True):
-        assert delivery.reminders_start(now=timezone.now() + timedelta(days=3, minutes=1)) == [reminder]
-    assert delivery.reminders_start(now=timezone.now() + timedelta(days=4)) == []  # only once
+        assert reminders.reminders_start(now=timezone.now() + timedelta(days=3, minutes=1)) == [reminder]
+    assert reminders.reminders_start(now=timezone.now() + timedelta(days=4)) == []  # only once
     assert list(ReminderDelivery.objects.values_list("invitation__ambassador__email", "status")) == [
         ("lea@exemple.fr", Status.SENT)
     ]
@@ -227,7 +228,7 @@ def test_reminder_skips_opted_out_and_bounced(live, audience):
     audience["lea"].save()
     audience["john"].email_bounced_at = timezone.now()
     audience["john"].save()
-    delivery.reminders_start(now=timezone.now() + timedelta(days=2))
+    reminders.reminders_start(now=timezone.now() + timedelta(days=2))
     assert not ReminderDelivery.objects.exists()
 
 
@@ -245,7 +246,7 @@ def test_tick_launches_scheduled_campaigns_and_closes_expired_ones(audience):
         opens_at=timezone.now() - timedelta(days=20),
         closes_at=timezone.now() - timedelta(minutes=1),
     )
-    delivery.tick()
+    clock.tick()
     scheduled.refresh_from_db()
     expired.refresh_from_db()
     assert scheduled.status == Campaign.Status.LIVE and scheduled.invitations.count() == 2
@@ -255,10 +256,10 @@ def test_tick_launches_scheduled_campaigns_and_closes_expired_ones(audience):
 def test_tick_restarts_sending_where_nobody_is_at_work(audience, smtp_server):
     target = campaign(segments=[region_segment()])
     campaign_launch(target)  # outside on_commit capture: no sender was queued
-    assert delivery.pending_work() == [("invitations", target.pk)]
-    delivery.tick()
+    assert senders.pending_work() == [("invitations", target.pk)]
+    clock.tick()
     assert set(Invitation.objects.values_list("status", flat=True)) == {Status.SENT}
-    assert delivery.pending_work() == []
+    assert senders.pending_work() == []
 
 
 def test_launch_campaign_command(audience, capsys):

@@ -13,8 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django_q.models import Schedule
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Ambassador, Invitation
+from campaigns.sending.launch import campaign_launch
 from tests.campaigns.factories import campaign, region_segment
 from tests.cluster import CLUSTER_WORKERS, wait_for
 

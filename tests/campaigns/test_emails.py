@@ -2,7 +2,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from campaigns.emails import build_message, raw_message
+from campaigns.sending.emails import build_message, raw_message
 from tests.campaigns.factories import ambassador, campaign
 
 pytestmark = pytest.mark.django_db

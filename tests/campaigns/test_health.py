@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_q.models import Schedule
 
-from campaigns.delivery import campaign_launch
-from campaigns.health import TICK
+from campaigns.sending.health import TICK
+from campaigns.sending.launch import campaign_launch
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_health_says_which_part_is_down(client, monkeypatch):
 def test_follow_up_page_says_sending_waits_for_a_cluster(client_for, product_user, settings, monkeypatch):
     ambassador("lea@exemple.fr", region="bre")
     target = campaign(segments=[region_segment()])
-    monkeypatch.setattr("campaigns.delivery.senders_enqueue", lambda *args, **kwargs: None)  # nothing sends
+    monkeypatch.setattr("campaigns.sending.senders.senders_enqueue", lambda *args, **kwargs: None)  # nothing sends
     campaign_launch(target)
     overview = reverse("campaign_actions:overview", args=[target.pk])
     Schedule.objects.filter(name=TICK).update(next_run=timezone.now() - timedelta(minutes=10))

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from campaigns.delivery import campaign_launch
+from campaigns.audience.personal_data import ambassador_erase, ambassador_export
 from campaigns.models import Ambassador, Invitation, Tag
-from campaigns.personal_data import ambassador_erase, ambassador_export
+from campaigns.sending.launch import campaign_launch
 from ideas.models import Board, Comment, Contributor, Idea, Vote
 from surveys.models import Answer, Question, Response, Section, Survey
 from tests.campaigns.factories import ambassador, campaign, region_segment

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from campaigns import tasks
-from campaigns.delivery import campaign_launch
+from campaigns.audience.personal_data import ambassador_export
 from campaigns.models import Ambassador, Campaign, Invitation
-from campaigns.personal_data import ambassador_export
-from campaigns.progress import campaign_progress
+from campaigns.sending.launch import campaign_launch
+from campaigns.sending.progress import campaign_progress
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db

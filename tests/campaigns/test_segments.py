@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from campaigns import segments
+from campaigns.audience import segments
+from campaigns.audience.segments import Rule, count_members, members_of_segments, segment_members
 from campaigns.models import (
     Ambassador,
     AmbassadorProduct,
@@ -15,7 +16,6 @@ from campaigns.models import (
     SegmentRule,
     Tag,
 )
-from campaigns.segments import Rule, count_members, members_of_segments, segment_members
 
 pytestmark = pytest.mark.django_db
 A = SegmentRule.Attribute

@@ -6,10 +6,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns import destinations, throttle
-from campaigns.delivery import campaign_launch
 from campaigns.models import Ambassador, Campaign, Invitation
-from campaigns.visits import COOKIE, visiting_invitation
+from campaigns.sending.launch import campaign_launch
+from campaigns.tracking import destinations, throttle
+from campaigns.tracking.visits import COOKIE, visiting_invitation
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +169,7 @@ def test_a_campaign_not_yet_launched_is_not_public(client, client_for, product_u
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_tracking_writes_check_the_connection_only_when_it_fails(invitation, monkeypatch):
     """No health-check round trip before the pixel's UPDATE; a connection the server dropped is reopened once."""
-    from campaigns.tracking import record_open
+    from campaigns.tracking.events import record_open
 
     checks = []
     is_usable = connection.is_usable

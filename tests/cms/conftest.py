@@ -2,8 +2,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Locale, Site
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from cms.models import CampaignIndexPage, CampaignPage, RoadmapPage
 from ideas.models import Board
 from surveys.models import Question, Section, Survey

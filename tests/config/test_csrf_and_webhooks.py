@@ -14,8 +14,8 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLResolver, clear_url_caches, get_resolver, reverse
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Ambassador, Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from ideas.demo import LIVE_IDEAS, seed_board
 from ideas.models import AbuseReport, Comment, Contributor, Idea, Vote
 from surveys.demo import seed_survey

@@ -17,9 +17,9 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import get_resolver, reverse
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import AmbassadorImport, Campaign, OutboxMessage, Product, Tag
-from campaigns.outbox import OutboxEmailBackend
+from campaigns.sending.launch import campaign_launch
+from campaigns.sending.outbox import OutboxEmailBackend
 from ideas.models import Board, Comment, Idea
 from reports.export_jobs import export_run, export_start
 from surveys.demo import seed_survey

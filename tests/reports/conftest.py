@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from campaigns.audience.segments import add_to_static_segment
 from campaigns.models import Campaign, Invitation, Segment
-from campaigns.segments import add_to_static_segment
 from ideas.models import Board, Category, Contributor, Idea, Vote
 from surveys.demo import seed_survey
 from surveys.models import Answer, Question, Response

@@ -1,8 +1,8 @@
 import pytest
 
-from campaigns import destinations
-from campaigns.delivery import LaunchError, campaign_launch
 from campaigns.models import Campaign
+from campaigns.sending.launch import LaunchError, campaign_launch
+from campaigns.tracking import destinations
 from surveys.demo import seed_survey
 from tests.campaigns.factories import ambassador, campaign, region_segment
 

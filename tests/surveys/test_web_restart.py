@@ -23,8 +23,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Ambassador, Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from surveys.answering import missing_answers, survey_plan
 from surveys.demo import seed_survey
 from surveys.models import Answer, Question, Response

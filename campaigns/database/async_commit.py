@@ -20,6 +20,8 @@ Two more savings on PostgreSQL, for the busiest endpoints:
 
 from django.db import Error, connection
 
+from campaigns.database.django_private import health_check_pending, health_check_skip, server_binding_cursor
+
 ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) IS NOT NULL"
 
 
@@ -27,8 +29,8 @@ def execute_async_commit(sql, params, *, fetch=False):
     """Run ``sql``, an UPDATE whose WHERE clause ends with ``{async_commit}``. Returns the number of rows changed,
     or with ``fetch`` the rows its RETURNING clause gives."""
     sql = sql.replace("{async_commit}", ASYNC_COMMIT if connection.vendor == "postgresql" else "1 = 1")
-    if connection.connection is not None and connection.get_autocommit() and not connection.health_check_done:
-        connection.health_check_done = True  # checked below, if the statement fails
+    if connection.connection is not None and connection.get_autocommit() and health_check_pending(connection):
+        health_check_skip(connection)  # checked below, if the statement fails
         try:
             return _execute(sql, params, fetch)
         except Error:
@@ -39,13 +41,7 @@ def execute_async_commit(sql, params, *, fetch=False):
 
 
 def _execute(sql, params, fetch):
-    if connection.vendor == "postgresql":
-        from django.db.backends.postgresql.base import ServerBindingCursor
-
-        connection.ensure_connection()
-        cursor = connection._prepare_cursor(ServerBindingCursor(connection.connection))  # Django's wrapper, logging
-    else:
-        cursor = connection.cursor()
+    cursor = server_binding_cursor(connection) if connection.vendor == "postgresql" else connection.cursor()
     with cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if fetch else cursor.rowcount

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django_q.tasks import async_task
 
-from campaigns.ambassador_import import ImportFileError, import_ambassadors
+from campaigns.audience.imports.files import ImportFileError
+from campaigns.audience.imports.run import import_ambassadors
 from campaigns.models import AmbassadorImport, Segment
 
 Status = AmbassadorImport.Status

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from campaigns.delivery import _token_sql
+from campaigns.database.tokens import token_sql
 from campaigns.models import Campaign, Invitation
 
 
@@ -34,7 +34,7 @@ def campaigns_deidentify(now=None):
     for campaign in retention_due(now):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Invitation._meta.db_table} SET ambassador_id = NULL, token = {_token_sql()}, "
+                f"UPDATE {Invitation._meta.db_table} SET ambassador_id = NULL, token = {token_sql()}, "
                 "withdrawn_at = COALESCE(withdrawn_at, %s) WHERE campaign_id = %s AND ambassador_id IS NOT NULL",
                 [connection.ops.adapt_datetimefield_value(now), campaign.pk],
             )

@@ -1,50 +1,17 @@
 """What ambassadors do with their invitation: opens, clicks, answers, unsubscribing. Each records with one
 small UPDATE so the endpoints answer at once; first times are kept with COALESCE, counts with F()."""
 
-import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.async_commit import execute_async_commit
+from campaigns.audience.opt_out import ambassadors_opt_out
+from campaigns.database.async_commit import execute_async_commit
 from campaigns.models import Campaign, Invitation
-from campaigns.opt_out import ambassadors_opt_out
-
-TOKEN = re.compile(r"^[0-9a-f]{64}$")
-# Agents that fetch images on the recipient's behalf (privacy proxies, security scanners).
-PROXY_AGENTS = re.compile(
-    r"GoogleImageProxy|ggpht\.com|YahooMailProxy|Mimecast|Barracuda|Proofpoint|"
-    r"Symantec|bingpreview|Outlook-Proxy|AppleMailProxy",
-    re.IGNORECASE,
-)
-
-
-def invitation_for_token(token):
-    if not TOKEN.match(token or ""):
-        return None
-    return Invitation.objects.select_related("campaign", "ambassador").filter(token=token).first()
-
-
-def link_state(invitation, *, now=None):
-    """Why a personal link does not open its campaign ("withdrawn", "closed", "not_open"), or "" when it does."""
-    now = now or timezone.now()
-    campaign = invitation.campaign
-    if invitation.withdrawn_at:
-        return "withdrawn"
-    if campaign.status in (Campaign.Status.CLOSED, Campaign.Status.ARCHIVED) or (
-        campaign.closes_at and campaign.closes_at <= now
-    ):
-        return "closed"
-    if campaign.status != Campaign.Status.LIVE:
-        return "not_open"
-    return ""
-
-
-def is_proxy_agent(user_agent):
-    return bool(PROXY_AGENTS.search(user_agent or ""))
-
+from campaigns.tracking.classify import is_proxy_agent
+from campaigns.tracking.links import TOKEN
 
 # The two busiest writes, as SQL: the ORM's expression building costs more than the UPDATE itself.
 OPEN_SQL = f"""
@@ -64,7 +31,7 @@ CLICK_SQL = f"""
         first_human_open_at = COALESCE(first_human_open_at, %(now)s)
     WHERE token = %(token)s AND withdrawn_at IS NULL
           AND campaign_id IN (SELECT id FROM {Campaign._meta.db_table}
-                              WHERE status = 'live' AND (closes_at IS NULL OR closes_at > %(now)s))
+                              WHERE status = %(live)s AND (closes_at IS NULL OR closes_at > %(now)s))
           AND {{async_commit}}
     RETURNING id, (SELECT slug FROM {Campaign._meta.db_table} WHERE id = campaign_id)"""
 
@@ -98,7 +65,9 @@ def record_click(token, *, now=None):
         return None
     now = now or timezone.now()
     rows = execute_async_commit(
-        CLICK_SQL, {"now": connection.ops.adapt_datetimefield_value(now), "token": token}, fetch=True
+        CLICK_SQL,
+        {"now": connection.ops.adapt_datetimefield_value(now), "token": token, "live": Campaign.Status.LIVE.value},
+        fetch=True,
     )
     return rows[0] if rows else None
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import signing
 
 from campaigns.models import Invitation
-from campaigns.tracking import link_state
+from campaigns.tracking.links import link_state
 
 COOKIE = "ambassador_visit"
 SALT = "campaigns.visit"

@@ -1,10 +1,8 @@
-"""Launching campaigns and sending their emails.
+"""Sending the emails of a campaign or of a reminder.
 
-Launch snapshots the target segments into one Invitation per ambassador with a single INSERT ... SELECT
-(tokens drawn by the database, the frequency cap applied in the same statement), then queues a bounded number
-of django-q2 sender tasks. A sender claims a batch of due emails (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so
-several senders and clusters share the work), sends them over one connection, and records each outcome with
-one small write as soon as the server answers:
+A sender claims a batch of due emails (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several senders and clusters
+share the work), sends them over one connection, and records each outcome with one small write as soon as the
+server answers:
 
 - accepted: sent (state moves forward only, guarded by the claim);
 - temporary failure (4xx, dropped connection): queued again with exponential backoff, failed after
@@ -27,123 +25,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_q.tasks import async_task
 
-from campaigns import destinations
-from campaigns.async_commit import execute_async_commit
-from campaigns.emails import build_message, raw_message
-from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
-from campaigns.segments import contactable_ambassadors, members_of_segments
+from campaigns.database.async_commit import execute_async_commit
+from campaigns.models import Campaign, Invitation, ReminderDelivery
+from campaigns.sending.emails import build_message, raw_message
 
-log = logging.getLogger("campaigns.delivery")
+log = logging.getLogger("campaigns.sending")
 Status = Invitation.Status
-ACTIVE = [Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED]
-
-
-class LaunchError(ValidationError):
-    pass
-
-
-def _token_sql():
-    """256 bits from the database's own strong random source, as 64 hex characters."""
-    if connection.vendor == "postgresql":
-        return "replace(gen_random_uuid()::text, '-', '') || replace(gen_random_uuid()::text, '-', '')"
-    return "lower(hex(randomblob(32)))"
-
-
-def launch_problems(campaign):
-    problems = []
-    if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
-        problems.append(
-            _("La campagne est déjà lancée (état : %(status)s).") % {"status": campaign.get_status_display()}
-        )
-    if not campaign.has_email:
-        problems.append(_("L'e-mail d'invitation en français (objet et message) est obligatoire."))
-    if not campaign.segments.exists():
-        problems.append(_("Choisissez au moins un segment."))
-    if campaign.closes_at and campaign.closes_at <= timezone.now():
-        problems.append(_("La date de clôture est passée."))
-    return problems + destinations.missing_for(campaign)
-
-
-def invitations_create(campaign, *, now):
-    """One Invitation per contactable member of the campaign's segments, in one statement. Those contacted
-    ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS`` days are recorded as skipped."""
-    recent = (
-        Invitation.objects.filter(
-            ambassador=OuterRef("pk"),
-            created_at__gte=now - timedelta(days=settings.CONTACT_CAP_DAYS),
-            status__in=ACTIVE,
-        )
-        .order_by()
-        .values("ambassador")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    members = (
-        members_of_segments(campaign.segments.prefetch_related("rules"))
-        .annotate(recent=Coalesce(Subquery(recent), 0), member_id=F("pk"))
-        .values_list("member_id", "recent")
-        .order_by()
-    )
-    select_sql, select_params = members.query.sql_with_params()
-    cap = settings.CONTACT_CAP_COUNT or 2**31 - 1
-    created = connection.ops.adapt_datetimefield_value(now)
-    table = Invitation._meta.db_table
-    sql = f"""
-        INSERT INTO {table} (campaign_id, ambassador_id, token, status, skip_reason, created_at)
-        SELECT %s, member.member_id, {_token_sql()},
-               CASE WHEN member.recent >= %s THEN 'skipped' ELSE 'queued' END,
-               CASE WHEN member.recent >= %s THEN 'frequency_cap' ELSE '' END,
-               %s
-        FROM ({select_sql}) AS member WHERE 1 = 1  -- the WHERE lets SQLite parse ON CONFLICT
-        ON CONFLICT (campaign_id, ambassador_id) DO NOTHING
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign.pk, cap, cap, created, *select_params])
-        return cursor.rowcount
-
-
-def campaign_launch(campaign, *, now=None):
-    """Invite the audience and start sending. Returns how many invitations were created."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        problems = launch_problems(campaign)
-        if problems:
-            raise LaunchError(problems)
-        created = invitations_create(campaign, now=now)
-        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.LIVE, launched_at=now)
-        transaction.on_commit(lambda: senders_enqueue("invitations", campaign.pk))
-    log.info("campaign launched", extra={"campaign": campaign.slug, "invitations": created})
-    return created
-
-
-def campaign_close(campaign, *, now=None):
-    """Close a live campaign: its links then show a "campaign closed" page; unsent emails are not sent."""
-    now = now or timezone.now()
-    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.LIVE).update(
-        status=Campaign.Status.CLOSED, closed_at=now
-    )
-    return bool(updated)
-
-
-def invitations_withdraw(invitation_ids, *, now=None):
-    """Withdraw invitations: their links stop working and their emails, if not sent yet, are not sent."""
-    now = now or timezone.now()
-    ids = list(invitation_ids)
-    Invitation.objects.filter(pk__in=ids, status=Status.QUEUED).update(status=Status.SKIPPED)
-    return Invitation.objects.filter(pk__in=ids, withdrawn_at__isnull=True).update(withdrawn_at=now)
-
-
-# --- sending ---------------------------------------------------------------------------------------------
 
 KINDS = {
     "invitations": (Invitation, "campaign_id", lambda: ["ambassador", "campaign"]),
@@ -416,63 +309,3 @@ def pending_work(*, now=None):
         )
         work += [(kind, object_id) for object_id in sorted(due - busy)]
     return work
-
-
-def reminders_start(*, now=None):
-    """Create the deliveries of reminders that are due, for invited ambassadors who have not answered, opted
-    out or bounced, in one statement each. Returns the reminders started."""
-    now = now or timezone.now()
-    started = []
-    due = Reminder.objects.filter(
-        started_at__isnull=True, campaign__status=Campaign.Status.LIVE, campaign__launched_at__isnull=False
-    ).select_related("campaign")
-    for reminder in due:
-        if reminder.campaign.launched_at + timedelta(days=reminder.days_after) > now or not reminder.has_email:
-            continue
-        with transaction.atomic():
-            if not Reminder.objects.filter(pk=reminder.pk, started_at__isnull=True).update(started_at=now):
-                continue
-            targets = (
-                Invitation.objects.filter(
-                    campaign=reminder.campaign,
-                    status__in=[Status.SENT, Status.DELIVERED],
-                    responded_at__isnull=True,
-                    unsubscribed_at__isnull=True,
-                    withdrawn_at__isnull=True,
-                    ambassador__in=contactable_ambassadors(),
-                )
-                .annotate(target_id=F("pk"))
-                .values_list("target_id")
-                .order_by()
-            )
-            select_sql, select_params = targets.query.sql_with_params()
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"""INSERT INTO {ReminderDelivery._meta.db_table}
-                        (reminder_id, invitation_id, status, created_at)
-                        SELECT %s, target.target_id, 'queued', %s FROM ({select_sql}) AS target WHERE 1 = 1
-                        ON CONFLICT (reminder_id, invitation_id) DO NOTHING""",
-                    [reminder.pk, connection.ops.adapt_datetimefield_value(now), *select_params],
-                )
-            transaction.on_commit(lambda pk=reminder.pk: senders_enqueue("reminders", pk))
-        started.append(reminder)
-    return started
-
-
-def tick(*, now=None):
-    """The campaigns' clock, run every minute by django-q2: launch scheduled campaigns, close expired ones,
-    start due reminders, release dead senders' claims and restart sending where nobody is at work."""
-    now = now or timezone.now()
-    for campaign in Campaign.objects.filter(status=Campaign.Status.SCHEDULED, opens_at__lte=now):
-        try:
-            campaign_launch(campaign, now=now)
-        except LaunchError as exc:
-            log.error(
-                "scheduled campaign could not launch", extra={"campaign": campaign.slug, "problems": exc.messages}
-            )
-    for campaign in Campaign.objects.filter(status=Campaign.Status.LIVE, closes_at__lte=now):
-        campaign_close(campaign, now=now)
-    reminders_start(now=now)
-    release_stale_claims(now=now)
-    for kind, object_id in pending_work(now=now):
-        senders_enqueue(kind, object_id)

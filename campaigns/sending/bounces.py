@@ -11,12 +11,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.audience.opt_out import ambassadors_opt_out
 from campaigns.models import Ambassador, Invitation
-from campaigns.opt_out import ambassadors_opt_out
 
 Status = Invitation.Status
 HEADER = re.compile(r"^[A-Za-z][A-Za-z-]*:\s")
-log = logging.getLogger("campaigns.bounces")
+log = logging.getLogger("campaigns.sending")
 DSN_FIELD = re.compile(r"^(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^>\s]+)>?\s*$", re.IGNORECASE)
 
 
