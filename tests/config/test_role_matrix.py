@@ -23,8 +23,8 @@ from campaigns.sending.outbox import OutboxEmailBackend
 from ideas.models import Board, Comment, Idea
 from reports.export_jobs import export_run, export_start
 from surveys.demo import seed_survey
+from tests.admin_pages import refused
 from tests.campaigns.factories import ambassador, campaign, region_segment
-from tests.campaigns.test_admin import refused
 from tests.config.test_staff_views import OURS, SNIPPETS
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from wagtail.test.utils.form_data import rich_text
 
 from surveys.demo import seed_survey
 from surveys.models import Question, Section, Survey
-from tests.campaigns.test_admin import refused
+from tests.admin_pages import refused
 
 pytestmark = pytest.mark.django_db
 

@@ -1,69 +1,20 @@
-import re
+"""Senders: emails over one SMTP connection, retries with backoff, permanent failures, dead senders' claims."""
+
 import smtplib
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
-from campaigns.sending import clock, reminders, senders
-from campaigns.sending.launch import LaunchError, campaign_launch
+from campaigns.models import Invitation
+from campaigns.sending import senders
+from campaigns.sending.launch import campaign_launch
 from campaigns.sending.senders import claim_batch, release_stale_claims, send_batch
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db
 Status = Invitation.Status
-
-
-@pytest.fixture
-def audience():
-    return {
-        "lea": ambassador("lea@exemple.fr", region="bre", first_name="Léa"),
-        "john": ambassador("john@example.com", region="bre", locale="en", first_name="John"),
-        "gone": ambassador("gone@exemple.fr", region="bre", opted_out_at=timezone.now()),
-        "paris": ambassador("paris@exemple.fr", region="idf"),
-    }
-
-
-@pytest.fixture
-def live(audience, smtp_server, django_capture_on_commit_callbacks):
-    """A campaign to the Bretons, launched: its emails went through the SMTP server."""
-    target = campaign(segments=[region_segment()])
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign_launch(target)
-    return Campaign.objects.get(pk=target.pk)
-
-
-def test_launch_invites_each_contactable_member_once_with_an_unguessable_token(audience):
-    target = campaign(segments=[region_segment(), region_segment("Tous les Bretons")])
-    assert campaign_launch(target) == 2
-    invitations = Invitation.objects.filter(campaign=target)
-    assert sorted(i.ambassador.email for i in invitations) == ["john@example.com", "lea@exemple.fr"]
-    tokens = [i.token for i in invitations]
-    assert all(re.fullmatch(r"[0-9a-f]{64}", token) for token in tokens) and len(set(tokens)) == 2
-    target.refresh_from_db()
-    assert target.status == Campaign.Status.LIVE and target.launched_at is not None
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"subject_fr": ""}, "e-mail d'invitation en français"),
-        ({"status": Campaign.Status.CLOSED, "launched_at": timezone.now()}, "déjà lancée"),
-    ],
-)
-def test_launch_is_refused_with_the_reason(audience, change, message):
-    target = campaign(segments=[region_segment()], **change)
-    with pytest.raises(LaunchError, match=message):
-        campaign_launch(target)
-    assert not Invitation.objects.exists()
-
-
-def test_launch_without_segment_is_refused():
-    with pytest.raises(LaunchError, match="au moins un segment"):
-        campaign_launch(campaign())
 
 
 def test_invitation_email_arrives_with_headers_both_parts_link_pixel_and_unsubscribe(live, smtp_server):
@@ -184,90 +135,6 @@ def test_a_dead_senders_claim_is_released_and_only_its_first_email_counts_as_a_p
     first, second = Invitation.objects.order_by("id")
     assert (first.status, first.possible_duplicates, first.claim) == (Status.QUEUED, 1, "")
     assert (second.status, second.possible_duplicates) == (Status.QUEUED, 0)
-
-
-def test_frequency_cap_skips_and_counts_the_over_solicited(audience, settings, django_capture_on_commit_callbacks):
-    settings.CONTACT_CAP_COUNT, settings.CONTACT_CAP_DAYS = 2, 30
-    segment = region_segment()
-    for number in range(2):
-        campaign_launch(campaign(slug=f"avant-{number}", segments=[segment]))
-    third = campaign(slug="troisieme", segments=[segment])
-    campaign_launch(third)
-    assert set(Invitation.objects.filter(campaign=third).values_list("status", "skip_reason")) == {
-        (Status.SKIPPED, "frequency_cap")
-    }
-
-
-def test_reminder_goes_only_to_those_who_have_not_answered(
-    live, smtp_server, audience, django_capture_on_commit_callbacks
-):
-    reminder = Reminder.objects.create(
-        campaign=live,
-        days_after=3,
-        subject_fr="Rappel : {campagne}",
-        body_fr="Il reste quelques jours, {prenom} : {lien}",
-    )
-    Invitation.objects.filter(ambassador=audience["john"]).update(responded_at=timezone.now())
-    assert reminders.reminders_start(now=timezone.now() + timedelta(days=2)) == []
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reminders.reminders_start(now=timezone.now() + timedelta(days=3, minutes=1)) == [reminder]
-    assert reminders.reminders_start(now=timezone.now() + timedelta(days=4)) == []  # only once
-    assert list(ReminderDelivery.objects.values_list("invitation__ambassador__email", "status")) == [
-        ("lea@exemple.fr", Status.SENT)
-    ]
-    [_first, second] = smtp_server.to("lea@exemple.fr")
-    assert second["Subject"] == "Rappel : La banque mobile de demain"
-    token = Invitation.objects.get(ambassador=audience["lea"]).token
-    assert f"/i/{token}/" in second.get_body(("plain",)).get_content()
-    assert smtp_server.to("john@example.com") and len(smtp_server.to("john@example.com")) == 1
-
-
-def test_reminder_skips_opted_out_and_bounced(live, audience):
-    Reminder.objects.create(campaign=live, days_after=1, subject_fr="Rappel", body_fr="{lien}")
-    audience["lea"].opted_out_at = timezone.now()
-    audience["lea"].save()
-    audience["john"].email_bounced_at = timezone.now()
-    audience["john"].save()
-    reminders.reminders_start(now=timezone.now() + timedelta(days=2))
-    assert not ReminderDelivery.objects.exists()
-
-
-def test_tick_launches_scheduled_campaigns_and_closes_expired_ones(audience):
-    scheduled = campaign(
-        slug="programmee",
-        segments=[region_segment()],
-        status=Campaign.Status.SCHEDULED,
-        opens_at=timezone.now() - timedelta(minutes=1),
-    )
-    expired = campaign(
-        slug="finie",
-        status=Campaign.Status.LIVE,
-        launched_at=timezone.now() - timedelta(days=20),
-        opens_at=timezone.now() - timedelta(days=20),
-        closes_at=timezone.now() - timedelta(minutes=1),
-    )
-    clock.tick()
-    scheduled.refresh_from_db()
-    expired.refresh_from_db()
-    assert scheduled.status == Campaign.Status.LIVE and scheduled.invitations.count() == 2
-    assert expired.status == Campaign.Status.CLOSED
-
-
-def test_tick_restarts_sending_where_nobody_is_at_work(audience, smtp_server):
-    target = campaign(segments=[region_segment()])
-    campaign_launch(target)  # outside on_commit capture: no sender was queued
-    assert senders.pending_work() == [("invitations", target.pk)]
-    clock.tick()
-    assert set(Invitation.objects.values_list("status", flat=True)) == {Status.SENT}
-    assert senders.pending_work() == []
-
-
-def test_launch_campaign_command(audience, capsys):
-    campaign(segments=[region_segment()])
-    call_command("launch_campaign", "banque-mobile")
-    assert "2 invitations créées" in capsys.readouterr().out
-    with pytest.raises(Exception, match="Aucune campagne"):
-        call_command("launch_campaign", "inconnue")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -11,8 +11,8 @@ from campaigns.models import Ambassador, Invitation, Tag
 from campaigns.sending.launch import campaign_launch
 from ideas.models import Board, Comment, Contributor, Idea, Vote
 from surveys.models import Answer, Question, Response, Section, Survey
+from tests.admin_pages import refused
 from tests.campaigns.factories import ambassador, campaign, region_segment
-from tests.campaigns.test_admin import refused
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from campaigns.models import Ambassador, AmbassadorImport, Segment, SegmentMember
+from tests.admin_pages import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -13,15 +14,6 @@ AMBASSADORS = "wagtailsnippets_campaigns_ambassador:list"
 SEGMENTS = "wagtailsnippets_campaigns_segment:list"
 SEGMENT_SIZE = "wagtailsnippets_campaigns_segment:size"
 IMPORT = "ambassador_import:index"
-
-
-def refused(response):
-    """Wagtail answers a refused admin page with 403, or a redirect to the dashboard or the login page."""
-    if response.status_code == 403:
-        return True
-    return (response.status_code == 302 and response.url.rstrip("/").endswith(("/admin", "/admin/login"))) or (
-        response.status_code == 302 and "/admin/login/" in response.url
-    )
 
 
 @pytest.fixture

@@ -166,35 +166,6 @@ def test_a_campaign_not_yet_launched_is_not_public(client, client_for, product_u
     assert client_for(product_user).get(reverse("campaigns:landing", args=["secret"])).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_tracking_writes_check_the_connection_only_when_it_fails(invitation, monkeypatch):
-    """No health-check round trip before the pixel's UPDATE; a connection the server dropped is reopened once."""
-    from campaigns.tracking.events import record_open
-
-    checks = []
-    is_usable = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checks.append(1) or is_usable())
-    connection.ensure_connection()
-    connection.health_check_done = False  # as at the start of each request
-    assert record_open(invitation.token) and checks == []
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        settings = connection.settings_dict
-        with psycopg.connect(
-            host=settings["HOST"],
-            port=settings["PORT"] or 5432,
-            user=settings["USER"],
-            dbname=settings["NAME"],
-            autocommit=True,
-        ) as admin:
-            admin.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
-        connection.health_check_done = False
-        assert record_open(invitation.token) and checks == [1]
-        invitation.refresh_from_db()
-        assert invitation.open_count == 2
-
-
 def test_guessing_tokens_is_stopped_after_a_few_failures(client, invitation, settings):
     settings.TOKEN_FAILURES_PER_MINUTE = 3
     for number in range(3):

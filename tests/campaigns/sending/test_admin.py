@@ -9,8 +9,8 @@ from django.utils.html import escape
 from campaigns.models import Campaign, Invitation, OutboxMessage
 from campaigns.sending.launch import campaign_launch
 from campaigns.sending.outbox import OutboxEmailBackend
+from tests.admin_pages import refused
 from tests.campaigns.factories import ambassador, campaign, region_segment
-from tests.campaigns.test_admin import refused
 
 pytestmark = pytest.mark.django_db
 
