@@ -36,38 +36,29 @@ def iso(value):
     return value.isoformat() if value else None
 
 
+INVITATION_FIELDS = [
+    "campaign__title",
+    "status",
+    "sent_at",
+    "first_opened_at",
+    "open_count",
+    "first_clicked_at",
+    "click_count",
+    "responded_at",
+    "unsubscribed_at",
+    "withdrawn_at",
+]
+IDENTITY_FIELDS = ["email", "first_name", "last_name", "locale", "region", "age_band"]
+DATE_FIELDS = ["customer_since", "consent_at", "opted_out_at", "email_bounced_at", "created_at"]
+
+
 def ambassador_export(ambassador):
     """Everything held on ``ambassador``, as a dict ready for JSON (a few queries per section)."""
-    invitations = (
-        Invitation.objects.filter(ambassador=ambassador)
-        .select_related("campaign")
-        .order_by("pk")
-        .values(
-            "campaign__title",
-            "status",
-            "sent_at",
-            "first_opened_at",
-            "open_count",
-            "first_clicked_at",
-            "click_count",
-            "responded_at",
-            "unsubscribed_at",
-            "withdrawn_at",
-        )
-    )
+    invitations = Invitation.objects.filter(ambassador=ambassador).order_by("pk").values(*INVITATION_FIELDS)
     document = {
         "ambassador": {
-            "email": ambassador.email,
-            "first_name": ambassador.first_name,
-            "last_name": ambassador.last_name,
-            "locale": ambassador.locale,
-            "region": ambassador.region,
-            "age_band": ambassador.age_band,
-            "customer_since": iso(ambassador.customer_since),
-            "consent_at": iso(ambassador.consent_at),
-            "opted_out_at": iso(ambassador.opted_out_at),
-            "email_bounced_at": iso(ambassador.email_bounced_at),
-            "created_at": iso(ambassador.created_at),
+            **{name: getattr(ambassador, name) for name in IDENTITY_FIELDS},
+            **{name: iso(getattr(ambassador, name)) for name in DATE_FIELDS},
             "products": list(ambassador.products.values_list("name", flat=True)),
             "tags": list(ambassador.tags.values_list("name", flat=True)),
             "lists": list(SegmentMember.objects.filter(ambassador=ambassador).values_list("segment__name", flat=True)),

@@ -231,32 +231,27 @@ def send_emails(kind, object_id, *, max_seconds=None):
             interruptions += 1
             if interruptions > 2:
                 raise
-            connection.close()
-            released = _claims_release(KINDS[kind][0].objects.filter(claim=claim, status=Status.SENDING))
-            log.warning(
-                "batch interrupted",
-                extra={
-                    "kind": kind,
-                    KINDS[kind][1]: object_id,
-                    "released": released,
-                    "error": f"{type(exc).__name__}: {exc}"[:300],
-                },
-            )
+            _batch_interrupted(kind, object_id, claim, exc)
             continue
+        seconds = round(time.monotonic() - started, 3)
         log.info(
             "batch sent",
-            extra={
-                "kind": kind,
-                KINDS[kind][1]: object_id,
-                "emails": len(ids),
-                **outcome,
-                "seconds": round(time.monotonic() - started, 3),
-            },
+            extra={"kind": kind, KINDS[kind][1]: object_id, "emails": len(ids), **outcome, "seconds": seconds},
         )
         for key, value in outcome.items():
             total[key] += value
     senders_enqueue(kind, object_id, count=1)
     return total
+
+
+def _batch_interrupted(kind, object_id, claim, exc):
+    """On a fresh connection, put back in the queue what the interrupted batch had not sent."""
+    connection.close()
+    released = _claims_release(KINDS[kind][0].objects.filter(claim=claim, status=Status.SENDING))
+    error = f"{type(exc).__name__}: {exc}"[:300]
+    log.warning(
+        "batch interrupted", extra={"kind": kind, KINDS[kind][1]: object_id, "released": released, "error": error}
+    )
 
 
 def _claims_release(claimed):

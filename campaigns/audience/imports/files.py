@@ -74,13 +74,7 @@ def _read_csv(path, head):
         try:
             return next(reader)
         except UnicodeDecodeError:
-            raise ImportFileError(
-                _(
-                    "Le fichier %(name)s n'est pas encodé en UTF-8 (vers la ligne %(row)s) : "
-                    "enregistrez-le au format « CSV UTF-8 »."
-                )
-                % {"name": path.name, "row": number}
-            ) from None
+            raise _not_utf8(path, number) from None
         except csv.Error as exc:
             raise ImportFileError(_("Ligne %(row)s illisible : %(error)s") % {"row": number, "error": exc}) from None
 
@@ -104,6 +98,16 @@ def _read_csv(path, head):
                 number += 1
 
     return header, numbered()
+
+
+def _not_utf8(path, number):
+    return ImportFileError(
+        _(
+            "Le fichier %(name)s n'est pas encodé en UTF-8 (vers la ligne %(row)s) : "
+            "enregistrez-le au format « CSV UTF-8 »."
+        )
+        % {"name": path.name, "row": number}
+    )
 
 
 def _read_xlsx(path):

@@ -1,6 +1,7 @@
 """Imports started from the admin: the uploaded file is kept under var/imports, an AmbassadorImport row
 records the progress and the report, and a django-q2 task does the work (``run_import``)."""
 
+import functools
 import uuid
 from pathlib import Path
 
@@ -50,17 +51,6 @@ def run_import(job_id, segment_id=None, language=None):
     job = AmbassadorImport.objects.get(pk=job_id)
     if job.is_finished:
         return job.status
-
-    def progress(stage, rows_done, rows_total, report):
-        AmbassadorImport.objects.filter(pk=job.pk).update(
-            status=Status.VALIDATING if stage == "validating" else Status.WRITING,
-            rows_done=rows_done,
-            rows_total=rows_total,
-            created_count=report.created,
-            updated_count=report.updated,
-            rejected_count=report.rejected,
-        )
-
     with translation.override(language or settings.LANGUAGE_CODE):
         try:
             report = import_ambassadors(
@@ -69,7 +59,7 @@ def run_import(job_id, segment_id=None, language=None):
                 keep_valid=job.keep_valid,
                 dry_run=job.dry_run,
                 segment=Segment.objects.get(pk=segment_id) if segment_id else None,
-                progress=progress,
+                progress=functools.partial(_progress, job.pk),
             )
         except ImportFileError as exc:
             job.status, job.fatal_error = Status.FAILED, str(exc)
@@ -80,11 +70,27 @@ def run_import(job_id, segment_id=None, language=None):
             job.save()
             raise
         else:
-            job.rows_total = job.rows_done = report.rows
-            job.created_count, job.updated_count, job.rejected_count = report.created, report.updated, report.rejected
-            job.errors = [error.as_dict() for error in report.errors]
-            job.status = Status.DONE if report.written or (job.dry_run and not report.rejected) else Status.REJECTED
+            _report_keep(job, report)
     job.finished_at = timezone.now()
     job.save()
     Path(job.stored_path).unlink(missing_ok=True)
     return job.status
+
+
+def _progress(job_id, stage, rows_done, rows_total, report):
+    AmbassadorImport.objects.filter(pk=job_id).update(
+        status=Status.VALIDATING if stage == "validating" else Status.WRITING,
+        rows_done=rows_done,
+        rows_total=rows_total,
+        created_count=report.created,
+        updated_count=report.updated,
+        rejected_count=report.rejected,
+    )
+
+
+def _report_keep(job, report):
+    """The finished import's figures and rejected rows, on its record (saved by the caller)."""
+    job.rows_total = job.rows_done = report.rows
+    job.created_count, job.updated_count, job.rejected_count = report.created, report.updated, report.rejected
+    job.errors = [error.as_dict() for error in report.errors]
+    job.status = Status.DONE if report.written or (job.dry_run and not report.rejected) else Status.REJECTED
