@@ -105,6 +105,7 @@ HOSTILE_IDEA = (
     "",
     3,
 )
+IDEAS = (*MOBILE_IDEAS, HOSTILE_IDEA)
 # (the idea's position, the comment), by the invited ambassadors in turn
 COMMENTS = [
     (0, "Indispensable : je rembourse mes amis chaque semaine."),
@@ -114,7 +115,7 @@ COMMENTS = [
 ]
 
 
-def idea_board(campaign, ideas=(*MOBILE_IDEAS, HOSTILE_IDEA), *, comments=COMMENTS, days_ago=10):
+def idea_board(campaign, ideas=IDEAS, *, comments=COMMENTS, days_ago=10):
     """The board of ``campaign`` with ``ideas`` posted over the last ``days_ago`` days by its invited ambassadors
     in turn, voted by the first of them, the answered ones with their status change, and ``comments``. Before the
     launch (no one invited), the ideas have no author, no vote and no comment. Returns the board."""
