@@ -175,14 +175,14 @@ DEMO_PAGES = [
 
 
 @transaction.atomic
-def seed_survey(campaign=None, *, title="Budget automatique dans l'appli"):
-    """The demo survey of ``campaign`` (created if it has none), or a new unattached one."""
-    existing = Survey.objects.filter(campaign=campaign).first() if campaign else None
+def seed_survey(campaign):
+    """The demo survey of ``campaign`` (created if it has none)."""
+    existing = Survey.objects.filter(campaign=campaign).first()
     if existing:
         return existing
     survey = Survey.objects.create(
         campaign=campaign,
-        title_fr=title,
+        title_fr="Budget automatique dans l'appli",
         title_en="Automatic budget in the app",
         concept_fr="<p>Chaque mois, l'application classe vos dépenses et vous propose un budget par poste. "
         "Vous êtes alerté avant de le dépasser.</p>",
