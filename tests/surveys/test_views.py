@@ -73,6 +73,7 @@ def test_the_personal_link_leads_to_the_survey_whose_first_page_shows_the_concep
 
 
 def test_every_question_type_is_answered_and_stored(visitor, survey, invitation):
+    assert set(survey.questions.values_list("kind", flat=True)) == set(Question.Kind)  # the factory has them all
     assert post(visitor, 1, page_one(survey))["Location"] == page_url(2)
     assert post(visitor, 2, page_two(survey))["Location"] == page_url(3)
     done = post(visitor, 3, page_three(survey))
