@@ -12,12 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns import destinations
-from campaigns.health import health
 from campaigns.models import Campaign
-from campaigns.throttle import throttled, token_failed
-from campaigns.tracking import invitation_for_token, link_state, record_click, record_open, unsubscribe
-from campaigns.visits import visit_start, visiting_invitation
+from campaigns.sending.health import health
+from campaigns.tracking import destinations
+from campaigns.tracking.events import record_click, record_open, unsubscribe
+from campaigns.tracking.links import invitation_for_token, link_state
+from campaigns.tracking.throttle import throttled, token_failed
+from campaigns.tracking.visits import visit_start, visiting_invitation
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from campaigns.admin_views import require_perms
 from campaigns.models import Campaign
+from campaigns.staff_admin import require_perms
 from ideas.board import board_of, similar_ideas
 from ideas.models import Comment, Idea
 from ideas.moderation import QUEUE_LIMIT, REASON_MAX_LENGTH, Decision, content_moderate, moderation_queue

@@ -25,9 +25,9 @@ from django.utils.html import escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from campaigns.emails import ambassador_email, connection_close, personal_links, single_line
+from campaigns.audience.segments import contactable_ambassadors
 from campaigns.models import Invitation
-from campaigns.segments import contactable_ambassadors
+from campaigns.sending.emails import ambassador_email, connection_close, personal_links, single_line
 from ideas.models import Idea, StatusChange, Vote
 
 CHUNK_SIZE = 500

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.locales import localized
 from campaigns.models import Campaign
-from campaigns.throttle import hit
-from campaigns.visits import visiting_invitation
+from campaigns.tracking import visiting_invitation
+from campaigns.tracking.throttle import hit
 from ideas import board as reads
 from ideas.badges import contributor_settings, leaderboard
 from ideas.forms import CommentForm, ContributorForm, FilterForm, IdeaForm, ReportForm

@@ -175,14 +175,14 @@ DEMO_PAGES = [
 
 
 @transaction.atomic
-def seed_survey(campaign=None, *, title="Budget automatique dans l'appli"):
-    """The demo survey of ``campaign`` (created if it has none), or a new unattached one."""
-    existing = Survey.objects.filter(campaign=campaign).first() if campaign else None
+def seed_survey(campaign):
+    """The demo survey of ``campaign`` (created if it has none)."""
+    existing = Survey.objects.filter(campaign=campaign).first()
     if existing:
         return existing
     survey = Survey.objects.create(
         campaign=campaign,
-        title_fr=title,
+        title_fr="Budget automatique dans l'appli",
         title_en="Automatic budget in the app",
         concept_fr="<p>Chaque mois, l'application classe vos dépenses et vous propose un budget par poste. "
         "Vous êtes alerté avant de le dépasser.</p>",
@@ -197,29 +197,36 @@ def seed_survey(campaign=None, *, title="Budget automatique dans l'appli"):
         if condition:
             section.show_if_question, section.show_if_values = by_code[condition[0]], condition[1]
             section.save()
-        for position, (code, kind, text_fr, text_en, options) in enumerate(questions):
-            options = dict(options)
-            choices, rows = options.pop("choices", []), options.pop("rows", [])
-            condition = options.pop("condition", None)
-            question = Question.objects.create(
-                survey=survey,
-                section=section,
-                sort_order=position,
-                code=code,
-                kind=kind,
-                text_fr=text_fr,
-                text_en=text_en,
-                show_if_question=by_code[condition[0]] if condition else None,
-                show_if_values=condition[1] if condition else "",
-                **options,
-            )
-            Choice.objects.bulk_create(
-                Choice(question=question, sort_order=index, code=choice_code, label_fr=fr, label_en=en)
-                for index, (choice_code, fr, en) in enumerate(choices)
-            )
-            MatrixRow.objects.bulk_create(
-                MatrixRow(question=question, sort_order=index, code=row_code, label_fr=fr, label_en=en)
-                for index, (row_code, fr, en) in enumerate(rows)
-            )
-            by_code[code] = question
+        for position, spec in enumerate(questions):
+            question = _question_create(survey, section, position, spec, by_code)
+            by_code[question.code] = question
     return survey
+
+
+def _question_create(survey, section, position, spec, by_code):
+    """One demo question with its choices and rows; ``by_code`` holds the earlier questions its condition names."""
+    code, kind, text_fr, text_en, options = spec
+    options = dict(options)
+    choices, rows = options.pop("choices", []), options.pop("rows", [])
+    condition = options.pop("condition", None)
+    question = Question.objects.create(
+        survey=survey,
+        section=section,
+        sort_order=position,
+        code=code,
+        kind=kind,
+        text_fr=text_fr,
+        text_en=text_en,
+        show_if_question=by_code[condition[0]] if condition else None,
+        show_if_values=condition[1] if condition else "",
+        **options,
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, sort_order=index, code=choice_code, label_fr=fr, label_en=en)
+        for index, (choice_code, fr, en) in enumerate(choices)
+    )
+    MatrixRow.objects.bulk_create(
+        MatrixRow(question=question, sort_order=index, code=row_code, label_fr=fr, label_en=en)
+        for index, (row_code, fr, en) in enumerate(rows)
+    )
+    return question

@@ -17,8 +17,8 @@ from django.urls import reverse
 from wagtail.models import Site
 from wagtail.users.models import UserProfile
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from cms.models import CampaignIndexPage, CampaignPage, RoadmapPage
 from ideas.models import Board, Comment, Idea, StatusChange
 from surveys.models import Question, Response, Section, Survey

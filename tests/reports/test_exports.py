@@ -7,6 +7,7 @@ from openpyxl import Workbook, load_workbook
 from reports.exports import SheetSplitter, csv_lines, csv_safe, sheet_title, streaming, table, write_workbook
 from surveys.models import Survey
 from tests.reports.conftest import HOSTILE
+from tests.surveys.factories import FORMULA_LABEL
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,7 @@ def test_no_cell_of_the_workbook_runs_as_a_formula(answered, board):
     assert "=cmd|' /C calc'!A0" in titles  # kept as typed, as text
     texts = [cell.value for cell in every_cell(workbook)]
     assert "=1+1" in texts and '=HYPERLINK("http://x")' in " ".join(str(text) for text in texts)
+    assert FORMULA_LABEL in texts  # a choice's label, in the summary
 
 
 def test_sheets_split_past_the_row_limit_with_the_header_repeated(answered):
