@@ -15,7 +15,6 @@ Emails of a claim are sent in id order, so only its lowest still-claimed email c
 sender died: that one, and only that one, is counted as a possible duplicate.
 """
 
-import contextlib
 import logging
 import smtplib
 import socket
@@ -33,7 +32,7 @@ from django_q.tasks import async_task
 
 from campaigns.database.async_commit import execute_async_commit
 from campaigns.models import Campaign, Invitation, ReminderDelivery
-from campaigns.sending.emails import build_message, raw_message
+from campaigns.sending.emails import build_message, connection_close, raw_message
 
 log = logging.getLogger("campaigns.sending")
 Status = Invitation.Status
@@ -180,8 +179,7 @@ def send_batch(kind, claim, ids, *, connection_factory=None):
                 _record_sent(model, item.pk, claim)
                 outcome["sent"] += 1
     finally:
-        with contextlib.suppress(Exception):  # the connection may already be gone
-            backend.close()
+        connection_close(backend)
     return outcome
 
 
@@ -206,8 +204,7 @@ def _failure(model, kind, item, claim, exc, backend):
     )
     log.info("email will be retried", extra={"kind": kind, "id": item.pk, "error": error, "delay": delay})
     if isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout, OSError)):
-        with contextlib.suppress(Exception):  # start again on a fresh connection
-            backend.close()
+        connection_close(backend)  # start again on a fresh connection
     return "retry"
 
 
