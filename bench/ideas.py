@@ -46,9 +46,9 @@ def board_fill(*, ideas, votes):
     from django.db import connection
     from django.utils import timezone
 
-    from campaigns.delivery import campaign_launch
+    from campaigns.audience.segments import add_to_static_segment
     from campaigns.models import Ambassador, Campaign, Invitation, Segment
-    from campaigns.segments import add_to_static_segment
+    from campaigns.sending.launch import campaign_launch
     from ideas.models import Board, Category, Idea, Vote
     from ideas.voting import TAU
 

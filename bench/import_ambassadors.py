@@ -89,7 +89,7 @@ def main():
             file=sys.stderr,
         )
 
-        from campaigns.ambassador_import import import_ambassadors
+        from campaigns.audience.imports.run import import_ambassadors
         from campaigns.models import Ambassador
 
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -56,7 +56,7 @@ def build(ambassadors):
     from django.db import connection
     from django.utils import timezone
 
-    from campaigns.delivery import _token_sql
+    from campaigns.database.tokens import token_sql
     from campaigns.models import Ambassador, Campaign, Invitation
     from ideas.models import Board, Idea
     from surveys.models import Choice, Question, Section, Survey
@@ -107,7 +107,7 @@ def build(ambassadors):
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {Invitation._meta.db_table} (campaign_id, ambassador_id, token, status, sent_at, created_at) "
-            f"SELECT %s, id, {_token_sql()}, 'sent', %s, %s "
+            f"SELECT %s, id, {token_sql()}, 'sent', %s, %s "
             f"FROM {Ambassador._meta.db_table}",
             [campaign.pk, now, now],
         )

@@ -143,20 +143,20 @@ def _sender_process(tasks, results):
     """A stand-in for one django-q2 worker: run sender tasks from the queue until it is empty."""
     from django.db import connections
 
-    from campaigns import delivery
+    from campaigns.sending import senders
 
     def enqueue(kind, object_id, count=None):  # a sender that ran out of time queues itself again
         for _number in range(count or 1):
             tasks.put((kind, object_id))
 
     totals = {"sent": 0, "retry": 0, "failed": 0}
-    with mock.patch.object(delivery, "senders_enqueue", enqueue):
+    with mock.patch.object(senders, "senders_enqueue", enqueue):
         while True:
             try:
                 kind, object_id = tasks.get(timeout=0.5)
             except queue.Empty:
                 break
-            for key, value in delivery.send_emails(kind, object_id).items():
+            for key, value in senders.send_emails(kind, object_id).items():
                 totals[key] += value
     connections.close_all()
     results.put(totals)
@@ -191,7 +191,7 @@ def end_to_end(campaign):
     """Launch ``campaign`` and send its invitations; returns (seconds to launch, seconds in all, outcomes)."""
     from django.conf import settings
 
-    from campaigns import delivery
+    from campaigns.sending import launch, senders
 
     tasks = queue.Queue()
 
@@ -199,9 +199,9 @@ def end_to_end(campaign):
         for _number in range(count or settings.SEND_PARALLEL):
             tasks.put((kind, object_id))
 
-    with mock.patch.object(delivery, "senders_enqueue", enqueue):
+    with mock.patch.object(senders, "senders_enqueue", enqueue):
         started = time.perf_counter()
-        delivery.campaign_launch(campaign)
+        launch.campaign_launch(campaign)
         launched = time.perf_counter() - started
         outcome = run_senders(tasks)
         return launched, time.perf_counter() - started, outcome
@@ -240,8 +240,8 @@ def measure(args, tmp, url, port, received):
     from django.db.models import Count
     from django.urls import get_resolver
 
-    from campaigns.emails import build_message
     from campaigns.models import Invitation
+    from campaigns.sending.emails import build_message
 
     _ = get_resolver().url_patterns  # modules and templates loaded now: an edit to the code during a long run changes
     from django.template import engines  # nothing (template tag libraries load with the first template)

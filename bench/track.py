@@ -124,13 +124,14 @@ def invitations_create():
 
     from django.utils import timezone
 
-    from campaigns import delivery
     from campaigns.models import Invitation
+    from campaigns.sending import senders
+    from campaigns.sending.launch import campaign_launch
 
     ambassadors_create(INVITED)
     campaign = campaign_create()
-    with mock.patch.object(delivery, "senders_enqueue", lambda *args, **kwargs: None):
-        delivery.campaign_launch(campaign)
+    with mock.patch.object(senders, "senders_enqueue", lambda *args, **kwargs: None):
+        campaign_launch(campaign)
     Invitation.objects.update(status=Invitation.Status.SENT, sent_at=timezone.now() - timedelta(hours=1))
     return list(Invitation.objects.values_list("token", flat=True))
 

@@ -9,7 +9,7 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
-        from campaigns.bounces import esp_event_record
+        from campaigns.sending.bounces import esp_event_record
 
         tracking.connect(
             lambda sender, event, esp_name, **kwargs: esp_event_record(event),

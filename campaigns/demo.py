@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import (
     Ambassador,
     AmbassadorProduct,
@@ -24,212 +23,26 @@ from campaigns.models import (
     SegmentRule,
     Tag,
 )
+from campaigns.sending.launch import campaign_launch
 
-FIRST_NAMES = [
-    "Camille",
-    "Léa",
-    "Manon",
-    "Chloé",
-    "Emma",
-    "Inès",
-    "Jade",
-    "Louise",
-    "Sarah",
-    "Zoé",
-    "Lucie",
-    "Juliette",
-    "Clara",
-    "Anaïs",
-    "Margaux",
-    "Élodie",
-    "Nathalie",
-    "Isabelle",
-    "Sophie",
-    "Valérie",
-    "Sandrine",
-    "Céline",
-    "Aurélie",
-    "Hélène",
-    "Françoise",
-    "Monique",
-    "Brigitte",
-    "Catherine",
-    "Martine",
-    "Sylvie",
-    "Lucas",
-    "Hugo",
-    "Louis",
-    "Gabriel",
-    "Arthur",
-    "Jules",
-    "Nathan",
-    "Raphaël",
-    "Théo",
-    "Paul",
-    "Thomas",
-    "Nicolas",
-    "Julien",
-    "Antoine",
-    "Maxime",
-    "Alexandre",
-    "Pierre",
-    "Jean",
-    "Michel",
-    "Philippe",
-    "Alain",
-    "Patrick",
-    "Christophe",
-    "Olivier",
-    "Laurent",
-    "Frédéric",
-    "Éric",
-    "Stéphane",
-    "Benoît",
-    "Mathieu",
-    "Yasmine",
-    "Karim",
-    "Mehdi",
-    "Sofiane",
-    "Amina",
-    "Fatou",
-    "Moussa",
-    "Linh",
-    "Minh",
-]
-LAST_NAMES = [
-    "Martin",
-    "Bernard",
-    "Thomas",
-    "Petit",
-    "Robert",
-    "Richard",
-    "Durand",
-    "Dubois",
-    "Moreau",
-    "Laurent",
-    "Simon",
-    "Michel",
-    "Lefèvre",
-    "Leroy",
-    "Roux",
-    "David",
-    "Bertrand",
-    "Morel",
-    "Fournier",
-    "Girard",
-    "Bonnet",
-    "Dupont",
-    "Lambert",
-    "Fontaine",
-    "Rousseau",
-    "Vincent",
-    "Muller",
-    "Lefebvre",
-    "Faure",
-    "André",
-    "Mercier",
-    "Blanc",
-    "Guérin",
-    "Boyer",
-    "Garnier",
-    "Chevalier",
-    "François",
-    "Legrand",
-    "Gauthier",
-    "Garcia",
-    "Perrin",
-    "Robin",
-    "Clément",
-    "Morin",
-    "Nicolas",
-    "Henry",
-    "Roussel",
-    "Mathieu",
-    "Gautier",
-    "Masson",
-    "Marchand",
-    "Duval",
-    "Denis",
-    "Dumont",
-    "Marie",
-    "Lemaire",
-    "Noël",
-    "Meyer",
-    "Dufour",
-    "Meunier",
-    "Brun",
-    "Blanchard",
-    "Giraud",
-    "Joly",
-    "Rivière",
-    "Lucas",
-    "Brunet",
-    "Gaillard",
-    "Barbier",
-    "Arnaud",
-    "Martinez",
-    "Gérard",
-    "Roche",
-    "Renard",
-    "Schmitt",
-    "Roy",
-    "Leroux",
-    "Colin",
-    "Vidal",
-    "Caron",
-    "Picard",
-    "Roger",
-    "Fabre",
-    "Aubert",
-    "Lemoine",
-    "Renaud",
-    "Dumas",
-    "Lacroix",
-    "Olivier",
-    "Philippe",
-    "Bourgeois",
-    "Pierre",
-    "Benoît",
-    "Rey",
-    "Leclerc",
-    "Payet",
-    "Rolland",
-    "Leclercq",
-    "Guillaume",
-    "Lecomte",
-    "Lopez",
-    "Jean",
-    "Dupuy",
-    "Guillot",
-    "Hubert",
-    "Berger",
-    "Carpentier",
-    "Sanchez",
-    "Dupuis",
-    "Moulin",
-    "Louis",
-    "Deschamps",
-    "Huet",
-    "Vasseur",
-    "Perez",
-    "Boucher",
-    "Fleury",
-    "Royer",
-    "Klein",
-    "Jacquet",
-    "Nguyen",
-    "Diallo",
-    "Benali",
-    "Haddad",
-    "Traoré",
-    "Le",
-    "Gall",
-    "Le",
-    "Goff",
-    "Kerbrat",
-    "Castelli",
-    "Santoni",
-]
+FIRST_NAMES = (
+    "Camille Léa Manon Chloé Emma Inès Jade Louise Sarah Zoé Lucie Juliette Clara Anaïs Margaux Élodie Nathalie "
+    "Isabelle Sophie Valérie Sandrine Céline Aurélie Hélène Françoise Monique Brigitte Catherine Martine Sylvie "
+    "Lucas Hugo Louis Gabriel Arthur Jules Nathan Raphaël Théo Paul Thomas Nicolas Julien Antoine Maxime Alexandre "
+    "Pierre Jean Michel Philippe Alain Patrick Christophe Olivier Laurent Frédéric Éric Stéphane Benoît Mathieu "
+    "Yasmine Karim Mehdi Sofiane Amina Fatou Moussa Linh Minh"
+).split()
+LAST_NAMES = (
+    "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Lefèvre Leroy Roux David "
+    "Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent Muller Lefebvre Faure André "
+    "Mercier Blanc Guérin Boyer Garnier Chevalier François Legrand Gauthier Garcia Perrin Robin Clément Morin "
+    "Nicolas Henry Roussel Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer Dufour "
+    "Meunier Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez Gérard Roche Renard "
+    "Schmitt Roy Leroux Colin Vidal Caron Picard Roger Fabre Aubert Lemoine Renaud Dumas Lacroix Olivier Philippe "
+    "Bourgeois Pierre Benoît Rey Leclerc Payet Rolland Leclercq Guillaume Lecomte Lopez Jean Dupuy Guillot Hubert "
+    "Berger Carpentier Sanchez Dupuis Moulin Louis Deschamps Huet Vasseur Perez Boucher Fleury Royer Klein Jacquet "
+    "Nguyen Diallo Benali Haddad Traoré Le Gall Le Goff Kerbrat Castelli Santoni"
+).split()
 # Rough weights of each region in the French population.
 REGION_WEIGHTS = {
     Region.ILE_DE_FRANCE: 18,
@@ -363,6 +176,12 @@ def seed_audience(count=3000):
         ignore_conflicts=True,
         batch_size=2000,
     )
+    _segments_seed([ids[a.email] for a, _p, _t in people[:50]])
+    return Ambassador.objects.count() - before
+
+
+def _segments_seed(panel_ids):
+    """The demo segments by rules, and a static test panel of ``panel_ids``; those already there are kept."""
     for name, description, match, rules in SEGMENTS:
         segment, created = Segment.objects.get_or_create(
             name=name, defaults={"description": description, "match": match}
@@ -379,10 +198,7 @@ def seed_audience(count=3000):
         defaults={"kind": Segment.Kind.STATIC, "description": "Liste fixe de 50 ambassadeurs volontaires"},
     )
     if created:
-        SegmentMember.objects.bulk_create(
-            [SegmentMember(segment=panel, ambassador_id=ids[a.email]) for a, _p, _t in people[:50]]
-        )
-    return Ambassador.objects.count() - before
+        SegmentMember.objects.bulk_create([SegmentMember(segment=panel, ambassador_id=pk) for pk in panel_ids])
 
 
 DEMO_CAMPAIGN = {

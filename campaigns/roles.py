@@ -1,7 +1,7 @@
 """Staff roles as groups, and the permissions each one holds. Each app's migrations grant the permissions on
 its own models with ``grant``, so a role gains what a new feature needs in the migration that adds it."""
 
-from django.contrib.auth.management import create_permissions
+from campaigns.database.django_private import permissions_create
 
 PRODUCT_TEAM = "Product team"
 EDITOR = "Editor"
@@ -17,10 +17,7 @@ def grant(apps, role_permissions, app_labels):
     migrations ran, so a migration that grants them creates them here.
     """
     for label in app_labels:
-        app_config = apps.get_app_config(label)
-        app_config.models_module = True  # a migration's app config stub lacks it; create_permissions needs it
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        permissions_create(apps, label)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, permissions in role_permissions.items():

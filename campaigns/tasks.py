@@ -1,8 +1,8 @@
 """django-q2 entry points: each calls the same function a test calls."""
 
-from campaigns import delivery
-from campaigns.import_jobs import run_import
-from campaigns.retention import campaigns_deidentify
+from campaigns.audience.imports.jobs import run_import
+from campaigns.audience.retention import campaigns_deidentify
+from campaigns.sending import clock, senders
 
 
 def run_ambassador_import(job_id, segment_id=None, language=None):
@@ -10,11 +10,11 @@ def run_ambassador_import(job_id, segment_id=None, language=None):
 
 
 def send_emails(kind, object_id):
-    return delivery.send_emails(kind, object_id)
+    return senders.send_emails(kind, object_id)
 
 
 def tick():
-    return delivery.tick()
+    return clock.tick()
 
 
 def retention():

@@ -12,12 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns import destinations
-from campaigns.health import health
 from campaigns.models import Campaign
-from campaigns.throttle import throttled, token_failed
-from campaigns.tracking import invitation_for_token, link_state, record_click, record_open, unsubscribe
-from campaigns.visits import visit_start, visiting_invitation
+from campaigns.sending.health import health
+from campaigns.tracking import destinations
+from campaigns.tracking.events import record_click, record_open, unsubscribe
+from campaigns.tracking.links import invitation_for_token, link_state
+from campaigns.tracking.throttle import throttled, token_failed
+from campaigns.tracking.visits import visit_start, visiting_invitation
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -37,6 +38,7 @@ def not_stored(view):
 @require_GET
 @not_stored
 def open_pixel(request, token):
+    # A GET that writes, by design: counting the open is what the pixel is for (one small UPDATE).
     record_open(token, user_agent=request.headers.get("User-Agent", ""))
     return HttpResponse(PIXEL, content_type="image/gif")
 
@@ -66,7 +68,7 @@ def _landing_url(script_prefix, slug):
 @not_stored
 def personal_link(request, token):
     """Count the click, identify the visitor, and send them to the campaign (or one of its registered pages).
-    A link that does not work says why."""
+    A link that does not work says why. A GET that writes, by design: counting the click is what it is for."""
     if throttled(request):
         return _unavailable(request, "throttled", status=429)
     clicked = record_click(token)

@@ -7,7 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Pages")
 
     def ready(self):
-        from campaigns import destinations
+        from campaigns.tracking import destinations
         from cms.models import campaign_page_path
 
         destinations.register_page(campaign_page_path)

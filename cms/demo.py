@@ -211,30 +211,36 @@ def seed_pages(live_campaign, closed_campaign):
 
     image = demo_image("Maquette Mon mois", ((11, 61, 92), (18, 125, 140)))
     for key, campaign in (("live", live_campaign), ("closed", closed_campaign)):
-        page = CampaignPage.objects.filter(campaign=campaign, locale=home.locale).first()
-        texts = CAMPAIGN_TEXTS["fr"]
-        if page is None:
-            page = _publish(
-                pages["index"].add_child(
-                    instance=CampaignPage(
-                        title=campaign.title,
-                        slug=campaign.slug,
-                        campaign=campaign,
-                        intro=texts[f"{key}_intro"],
-                        hero_image=image,
-                        hero_alt=texts["alt"],
-                        body=_body(texts, image, live=key == "live"),
-                    )
+        pages[key] = _campaign_page(pages["index"], campaign, image, english, live=key == "live")
+    return pages
+
+
+def _campaign_page(index, campaign, image, english, *, live):
+    """The campaign's page in French (published once) and its English translation."""
+    key = "live" if live else "closed"
+    page = CampaignPage.objects.filter(campaign=campaign, locale=index.locale).first()
+    texts = CAMPAIGN_TEXTS["fr"]
+    if page is None:
+        page = _publish(
+            index.add_child(
+                instance=CampaignPage(
+                    title=campaign.title,
+                    slug=campaign.slug,
+                    campaign=campaign,
+                    intro=texts[f"{key}_intro"],
+                    hero_image=image,
+                    hero_alt=texts["alt"],
+                    body=_body(texts, image, live=live),
                 )
             )
-        texts = CAMPAIGN_TEXTS["en"]
-        _translate(
-            page,
-            english,
-            title="Your mobile bank of tomorrow" if key == "live" else "Savings: your priorities",
-            intro=texts[f"{key}_intro"],
-            hero_alt=texts["alt"],
-            body=_body(texts, image, live=key == "live"),
         )
-        pages[key] = page
-    return pages
+    texts = CAMPAIGN_TEXTS["en"]
+    _translate(
+        page,
+        english,
+        title="Your mobile bank of tomorrow" if live else "Savings: your priorities",
+        intro=texts[f"{key}_intro"],
+        hero_alt=texts["alt"],
+        body=_body(texts, image, live=live),
+    )
+    return page

@@ -16,7 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from campaigns.models import Campaign
-from campaigns.visits import visiting_invitation
+from campaigns.tracking import visiting_invitation
 from cms.blocks import BodyBlock
 from cms.participation import participation
 from cms.results import campaign_results

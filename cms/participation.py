@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from campaigns import destinations
+from campaigns.tracking import destinations
 from ideas.models import Idea
 from surveys.models import Response
 

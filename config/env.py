@@ -55,7 +55,7 @@ def email_settings(url):
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "outbox":
-        return {"EMAIL_BACKEND": "campaigns.outbox.OutboxEmailBackend"}
+        return {"EMAIL_BACKEND": "campaigns.sending.outbox.OutboxEmailBackend"}
     if scheme == "console":
         return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if scheme.startswith("anymail+"):

@@ -11,10 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from campaigns.admin_views import require_perms
 from campaigns.models import Campaign
+from campaigns.staff_admin import require_perms
+from ideas.board import board_of, similar_ideas
 from ideas.models import Comment, Idea
 from ideas.moderation import QUEUE_LIMIT, REASON_MAX_LENGTH, Decision, content_moderate, moderation_queue
+from ideas.posting import comment_post
+from ideas.workflow import idea_merge, idea_status_change
 
 QUEUE_PERMISSIONS = ("ideas.change_idea",)
 TARGETS = {"idea": (Idea, "ideas.change_idea"), "comment": (Comment, "ideas.change_comment")}
@@ -120,44 +123,51 @@ class MergeForm(forms.Form):
     target = forms.IntegerField(label=gettext_lazy("Fusionner dans l'idée n°"), min_value=1)
 
 
-def idea_review(request, pk):
-    """The team's page for one idea: its history, likely duplicates, and the forms to answer, comment and merge."""
-    from ideas.board import similar_ideas
-    from ideas.posting import comment_post
-    from ideas.workflow import idea_merge, idea_status_change
+def _status_change(request, idea, data):
+    idea_status_change(idea=idea, by=request.user, **data)
+    messages.success(request, _("Statut changé : l'auteur et les votants vont être prévenus par e-mail."))
+    return redirect("ideas_review:idea", idea.pk)
 
+
+def _staff_comment(request, idea, data):
+    comment_post(board=board_of(idea.campaign), idea=idea, user=request.user, body=data["body"])
+    messages.success(request, _("Commentaire de l'équipe publié."))
+    return redirect("ideas_review:idea", idea.pk)
+
+
+def _merge(request, idea, data):
+    target = Idea.objects.filter(pk=data["target"]).select_related("merged_into").first()
+    if target is None:
+        raise ValidationError({"target": _("Aucune idée ne porte ce numéro.")})
+    idea_merge(source=idea, target=target, by=request.user)
+    messages.success(
+        request, _("Idée fusionnée : ses votes et commentaires ont rejoint « %(title)s ».") % {"title": target.title}
+    )
+    return redirect("ideas_review:idea", target.pk)
+
+
+# action: (its form, what it does with the form's data and where it then leads)
+REVIEW_ACTIONS = {
+    "status": (StatusForm, _status_change),
+    "comment": (StaffCommentForm, _staff_comment),
+    "merge": (MergeForm, _merge),
+}
+
+
+def idea_review(request, pk):
+    """The team's page for one idea: its history, likely duplicates, and the forms to answer, comment and merge.
+    A POST names its ``action``; the form of that action is bound, the others are empty."""
     require_perms(request, *REVIEW_PERMISSIONS)
     idea = get_object_or_404(Idea.objects.select_related("campaign", "author", "merged_into"), pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
-    status_form = StatusForm(request.POST if action == "status" else None)
-    comment_form = StaffCommentForm(request.POST if action == "comment" else None)
-    merge_form = MergeForm(request.POST if action == "merge" else None)
-    try:
-        if action == "status" and status_form.is_valid():
-            idea_status_change(idea=idea, by=request.user, **status_form.cleaned_data)
-            messages.success(request, _("Statut changé : l'auteur et les votants vont être prévenus par e-mail."))
-            return redirect("ideas_review:idea", pk)
-        if action == "comment" and comment_form.is_valid():
-            board = idea.campaign.board
-            comment_post(board=board, idea=idea, user=request.user, body=comment_form.cleaned_data["body"])
-            messages.success(request, _("Commentaire de l'équipe publié."))
-            return redirect("ideas_review:idea", pk)
-        if action == "merge" and merge_form.is_valid():
-            target = Idea.objects.filter(pk=merge_form.cleaned_data["target"]).select_related("merged_into").first()
-            if target is None:
-                merge_form.add_error("target", _("Aucune idée ne porte ce numéro."))
-            else:
-                idea_merge(source=idea, target=target, by=request.user)
-                messages.success(
-                    request,
-                    _("Idée fusionnée : ses votes et commentaires ont rejoint « %(title)s ».")
-                    % {"title": target.title},
-                )
-                return redirect("ideas_review:idea", target.pk)
-    except ValidationError as error:
-        form = {"status": status_form, "merge": merge_form}.get(action, comment_form)
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+    forms = {name: form(request.POST if name == action else None) for name, (form, _do) in REVIEW_ACTIONS.items()}
+    form = forms.get(action)
+    if form is not None and form.is_valid():
+        try:
+            return REVIEW_ACTIONS[action][1](request, idea, form.cleaned_data)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, problems)
     duplicates = [other for other in similar_ideas(idea.campaign, idea.title) if other.pk != idea.pk]
     return render(
         request,
@@ -166,9 +176,9 @@ def idea_review(request, pk):
             "idea": idea,
             "history": idea.status_changes.select_related("changed_by"),
             "duplicates": duplicates,
-            "status_form": status_form,
-            "comment_form": comment_form,
-            "merge_form": merge_form,
+            "status_form": forms["status"],
+            "comment_form": forms["comment"],
+            "merge_form": forms["merge"],
             "public_url": reverse("ideas:idea", args=[idea.campaign.slug, idea.pk]),
         },
         status=400 if action and request.method == "POST" else 200,

@@ -9,8 +9,8 @@ class IdeasConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from campaigns import destinations
         from campaigns.models import Campaign
+        from campaigns.tracking import destinations
 
         def board_path(campaign):
             if campaign.kind in (Campaign.Kind.IDEATION, Campaign.Kind.BOTH):
@@ -19,7 +19,7 @@ class IdeasConfig(AppConfig):
 
         destinations.register("ideas", _("Proposer et soutenir des idées"), board_path)
 
-        from campaigns import personal_data
+        from campaigns.audience import personal_data
         from ideas.personal_data import ideas_erase, ideas_export
 
         personal_data.register("ideas", ideas_export, ideas_erase)

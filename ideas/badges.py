@@ -84,54 +84,71 @@ def awards_grant(*, ambassador, campaign=None):
 
 
 def top_contributors_award(campaign):
-    top = [ambassador for ambassador, score in leaderboard(campaign, TOP_PLACES) if score >= TOP_MIN_SCORE]
+    """The campaign's top places awarded. Inserted in the ambassadors' order, as every vote's transaction does
+    (``ideas.voting``): two transactions inserting the same awards wait for each other, never in a circle."""
+    top = sorted(
+        (ambassador for ambassador, score in leaderboard(campaign, TOP_PLACES) if score >= TOP_MIN_SCORE),
+        key=lambda ambassador: ambassador.pk,
+    )
     Award.objects.bulk_create(
         [Award(ambassador=ambassador, badge=Badge.TOP_CONTRIBUTOR, campaign=campaign) for ambassador in top],
         ignore_conflicts=True,
     )
 
 
+def _awards_give(badge, pairs):
+    """Award ``badge`` to each (ambassador id, campaign id or None) of ``pairs``, inserted in chunks."""
+    batch = []
+    for ambassador_id, campaign_id in pairs.iterator(chunk_size=2000):
+        batch.append(Award(ambassador_id=ambassador_id, badge=badge, campaign_id=campaign_id))
+        if len(batch) == 2000:
+            Award.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    Award.objects.bulk_create(batch, ignore_conflicts=True)
+
+
+def _due_to_anyone():
+    """[(badge, query of (ambassador id, campaign id or None) who earned it)], one query per kind of badge."""
+
+    def without(badge):
+        return ~Q(awards__badge=badge)
+
+    return [
+        (
+            Badge.FIRST_IDEA,
+            Ambassador.objects.filter(without(Badge.FIRST_IDEA), ideas__moderation=Moderation.APPROVED)
+            .values_list("pk", NO_CAMPAIGN)
+            .distinct(),
+        ),
+        (
+            Badge.FIRST_VOTE,
+            Ambassador.objects.filter(without(Badge.FIRST_VOTE), idea_votes__isnull=False)
+            .values_list("pk", NO_CAMPAIGN)
+            .distinct(),
+        ),
+        (
+            Badge.IDEA_ADOPTED,
+            Idea.objects.filter(status__in=ADOPTED, author__isnull=False)
+            .values_list("author_id", "campaign_id")
+            .distinct(),
+        ),
+        (
+            Badge.SURVEYS_ANSWERED,
+            Invitation.objects.filter(
+                responded_at__isnull=False, campaign__kind__in=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH]
+            )
+            .values("ambassador_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=SURVEYS_FOR_BADGE)
+            .values_list("ambassador_id", NO_CAMPAIGN),
+        ),
+    ]
+
+
 def awards_refresh():
     """Every badge due to anyone, set-based (for the schedule): one query per kind of badge, inserts in chunks."""
-
-    def give(badge, pairs):
-        batch = []
-        for ambassador_id, campaign_id in pairs.iterator(chunk_size=2000):
-            batch.append(Award(ambassador_id=ambassador_id, badge=badge, campaign_id=campaign_id))
-            if len(batch) == 2000:
-                Award.objects.bulk_create(batch, ignore_conflicts=True)
-                batch = []
-        Award.objects.bulk_create(batch, ignore_conflicts=True)
-
-    without = lambda badge: ~Q(awards__badge=badge)  # noqa: E731
-    give(
-        Badge.FIRST_IDEA,
-        Ambassador.objects.filter(without(Badge.FIRST_IDEA), ideas__moderation=Moderation.APPROVED)
-        .values_list("pk", NO_CAMPAIGN)
-        .distinct(),
-    )
-    give(
-        Badge.FIRST_VOTE,
-        Ambassador.objects.filter(without(Badge.FIRST_VOTE), idea_votes__isnull=False)
-        .values_list("pk", NO_CAMPAIGN)
-        .distinct(),
-    )
-    give(
-        Badge.IDEA_ADOPTED,
-        Idea.objects.filter(status__in=ADOPTED, author__isnull=False)
-        .values_list("author_id", "campaign_id")
-        .distinct(),
-    )
-    give(
-        Badge.SURVEYS_ANSWERED,
-        Invitation.objects.filter(
-            responded_at__isnull=False, campaign__kind__in=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH]
-        )
-        .values("ambassador_id")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=SURVEYS_FOR_BADGE)
-        .values_list("ambassador_id", NO_CAMPAIGN),
-    )
+    for badge, pairs in _due_to_anyone():
+        _awards_give(badge, pairs)
     for campaign in Campaign.objects.filter(
         status=Campaign.Status.LIVE, kind__in=[Campaign.Kind.IDEATION, Campaign.Kind.BOTH]
     ):

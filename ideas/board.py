@@ -5,11 +5,18 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Prefetch, Q
 
-from ideas.models import Award, Comment, Idea, Moderation, StatusChange, Vote
+from ideas.models import Award, Board, Comment, Contributor, Idea, Moderation, StatusChange, Vote
 
 PAGE_SIZE = 20
 SEARCH_VECTOR = SearchVector("title", "body", config="french")
 SORTS = {"top": ("-vote_count", "-id"), "newest": ("-created_at", "-id"), "trending": ("-trend", "-id")}
+
+
+def board_of(campaign):
+    """The campaign's board; before a first contribution made its row, an unsaved board with the default
+    settings, so that showing it writes nothing (``ideas.posting.board_ensure`` saves it)."""
+    board = getattr(campaign, "board", None)
+    return board if board is not None else Board(campaign=campaign)
 
 
 def display_name(ambassador):
@@ -136,3 +143,24 @@ def similar_ideas(campaign, title, limit=5):
     for word in words:
         condition |= Q(title__icontains=word)
     return list(queryset.filter(condition).order_by("-vote_count", "-id")[:limit])
+
+
+def contributor_preferences(ambassador):
+    """How the ambassador chose to appear on boards, as the initial values of their preferences' form."""
+    contributor = Contributor.objects.filter(ambassador=ambassador).first()
+    return {
+        "display_name": contributor.display_name if contributor else "",
+        "hide_from_leaderboards": contributor.hide_from_leaderboards if contributor else False,
+    }
+
+
+def own_activity(ambassador):
+    """What an ambassador's own page shows: their badges, their latest ideas, how many comments and votes, and
+    the name the boards show."""
+    return {
+        "awards": Award.objects.filter(ambassador=ambassador).select_related("campaign").order_by("awarded_at"),
+        "ideas": Idea.objects.filter(author=ambassador).select_related("campaign").order_by("-created_at")[:50],
+        "comment_count": Comment.objects.filter(author=ambassador).count(),
+        "vote_count": Vote.objects.filter(ambassador=ambassador).count(),
+        "shown_as": display_name(ambassador),
+    }

@@ -60,13 +60,9 @@ def comment_counts_refresh(idea_ids):
     )
 
 
-def content_moderate(*, item, decision, reason="", by, now=None):
-    """Approve, hide or reject an Idea or a Comment. Hiding and rejecting need a reason (shown to no ambassador
-    but kept with the item and in its history). Resolves the item's open abuse reports; for a comment, the idea's
-    comment count follows. Returns the item, updated. Raises ValidationError (on ``decision`` or ``reason``) and
-    changes nothing when the decision or the reason is not acceptable."""
-    if not isinstance(item, (Idea, Comment)):
-        raise TypeError(f"only an Idea or a Comment is moderated, not {type(item).__name__}")
+def _decision_checked(decision, reason):
+    """(the Decision, the reason stripped); raises ValidationError (on ``decision`` or ``reason``) when the
+    decision is unknown, or the reason missing for a refusal or too long."""
     if decision not in Decision.values:
         raise ValidationError(
             {
@@ -85,6 +81,17 @@ def content_moderate(*, item, decision, reason="", by, now=None):
                 % {"length": len(reason), "max": REASON_MAX_LENGTH}
             }
         )
+    return decision, reason
+
+
+def content_moderate(*, item, decision, reason="", by, now=None):
+    """Approve, hide or reject an Idea or a Comment. Hiding and rejecting need a reason (shown to no ambassador
+    but kept with the item and in its history). Resolves the item's open abuse reports; for a comment, the idea's
+    comment count follows. Returns the item, updated. Raises ValidationError (on ``decision`` or ``reason``) and
+    changes nothing when the decision or the reason is not acceptable."""
+    if not isinstance(item, (Idea, Comment)):
+        raise TypeError(f"only an Idea or a Comment is moderated, not {type(item).__name__}")
+    decision, reason = _decision_checked(decision, reason)
     now = now or timezone.now()
     outcome = OUTCOME[decision]
     with transaction.atomic():

@@ -13,7 +13,6 @@ Recipients are read in one query, streamed, and sent ``CHUNK_SIZE`` per SMTP con
 whatever the number of voters. A recipient the server refuses is logged and skipped; the others still get
 theirs. Nothing is retried (a retried task would email again those already reached)."""
 
-import contextlib
 import itertools
 import logging
 
@@ -26,9 +25,9 @@ from django.utils.html import escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from campaigns.emails import CONTROL, _message, _message_id, encoded_header, personal_links
+from campaigns.audience.segments import contactable_ambassadors
 from campaigns.models import Invitation
-from campaigns.segments import contactable_ambassadors
+from campaigns.sending.emails import ambassador_email, connection_close, personal_links, single_line
 from ideas.models import Idea, StatusChange, Vote
 
 CHUNK_SIZE = 500
@@ -66,38 +65,31 @@ def status_change_recipients(change):
     return reachable_invitations(idea.campaign_id, concerned)
 
 
-def _email(*, invitation, locale, subject, lines, link, reason, reply_to, answer=""):
-    """The email to one ambassador, both parts; called under ``translation.override(locale)``."""
-    ambassador = invitation.ambassador
-    unsubscribe = personal_links(invitation.token)["unsubscribe"]
-    name = CONTROL.sub(" ", ambassador.first_name).strip() or _("Madame, Monsieur")
-    greeting = _("Bonjour %(name)s,") % {"name": name}
+def _text(*, greeting, lines, answer, link, reason, unsubscribe):
     answer_heading = _("La réponse de l'équipe :")
-    text = (
-        "\n\n".join(
-            part
-            for part in [
-                greeting,
-                *lines,
-                f"{answer_heading}\n{answer}" if answer else "",
-                _("Voir l'idée : %(link)s") % {"link": link},
-                "--\n" + reason + "\n" + _("Ne plus recevoir nos e-mails : %(link)s") % {"link": unsubscribe},
-            ]
-            if part
-        )
-        + "\n"
+    parts = [
+        greeting,
+        *lines,
+        f"{answer_heading}\n{answer}" if answer else "",
+        _("Voir l'idée : %(link)s") % {"link": link},
+        "--\n" + reason + "\n" + _("Ne plus recevoir nos e-mails : %(link)s") % {"link": unsubscribe},
+    ]
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _answer_html(answer):
+    if not answer:
+        return ""
+    return format_html(
+        '<p style="margin:16px 0 4px;font-weight:bold;">{}</p>'
+        '<div style="border-left:4px solid #00695c;padding:4px 16px;">{}</div>',
+        _("La réponse de l'équipe :"),
+        mark_safe(linebreaks(escape(answer))),
     )
-    answer_html = (
-        format_html(
-            '<p style="margin:16px 0 4px;font-weight:bold;">{}</p>'
-            '<div style="border-left:4px solid #00695c;padding:4px 16px;">{}</div>',
-            answer_heading,
-            mark_safe(linebreaks(escape(answer))),
-        )
-        if answer
-        else ""
-    )
-    html = format_html(
+
+
+def _html(*, locale, subject, greeting, lines, answer, link, reason, unsubscribe):
+    return format_html(
         '<!DOCTYPE html>\n<html lang="{locale}">\n<head><meta charset="utf-8"><title>{subject}</title></head>\n'
         '<body style="margin:0;padding:24px 12px;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;'
         'color:#14213d;">\n<div style="max-width:600px;margin:0 auto;background:#ffffff;border-radius:6px;'
@@ -111,24 +103,34 @@ def _email(*, invitation, locale, subject, lines, link, reason, reply_to, answer
         subject=subject,
         greeting=greeting,
         lines=format_html_join("\n", "<p>{}</p>", ((line,) for line in lines)),
-        answer=answer_html,
+        answer=_answer_html(answer),
         link=link,
         link_label=_("Voir l'idée"),
         reason=reason,
         unsubscribe=unsubscribe,
         stop=_("Ne plus recevoir nos e-mails"),
     )
-    message = _message(
-        subject=encoded_header(CONTROL.sub(" ", subject).strip()),
-        text=text,
-        html=html,
-        to=ambassador.email,
-        token=invitation.token,
+
+
+def _email(*, invitation, locale, subject, lines, link, reason, reply_to, answer=""):
+    """The email to one ambassador, both parts; called under ``translation.override(locale)``."""
+    name = single_line(invitation.ambassador.first_name) or _("Madame, Monsieur")
+    parts = {
+        "greeting": _("Bonjour %(name)s,") % {"name": name},
+        "lines": lines,
+        "answer": answer,
+        "link": link,
+        "reason": reason,
+        "unsubscribe": personal_links(invitation.token)["unsubscribe"],
+    }
+    return ambassador_email(
+        invitation=invitation,
+        subject=subject,
+        text=_text(**parts),
+        html=_html(locale=locale, subject=subject, **parts),
+        locale=locale,
         reply_to=reply_to,
-        message_id=_message_id(),
     )
-    message.extra_headers["Content-Language"] = locale
-    return message
 
 
 def status_change_message(change, invitation):
@@ -212,17 +214,12 @@ def emails_send(messages, *, chunk_size=CHUNK_SIZE):
                 except Exception as exc:  # noqa: BLE001 - one refused address must not stop the others
                     outcome["failed"] += 1
                     log.warning("idea notification failed", extra={"to": message.to, "error": repr(exc)[:300]})
-                    _close(backend)
+                    connection_close(backend)
                 else:
                     outcome["sent"] += 1
         finally:
-            _close(backend)
+            connection_close(backend)
     return outcome
-
-
-def _close(backend):
-    with contextlib.suppress(Exception):  # the connection may already be gone
-        backend.close()
 
 
 def status_change_notify(change_id, *, chunk_size=CHUNK_SIZE):

@@ -1,7 +1,7 @@
 """One ambassador's ideas, comments, votes, reports and badges, for their data export; on erasure, the name they
 chose to show goes (their contributions stay, signed by no one)."""
 
-from campaigns.personal_data import iso
+from campaigns.audience.personal_data import iso
 from ideas.models import AbuseReport, Award, Comment, Contributor, Idea, Vote
 
 

@@ -1,5 +1,7 @@
 """The idea board as ambassadors see it, identified by the visit their personal link started (staff may read).
-Views parse the request, call one function of ``ideas.board``/``ideas.posting``/``ideas.voting``, render."""
+Views parse the request, call one function of ``ideas.board`` (reads) or one action of ``ideas.posting`` or
+``ideas.voting`` (each writes everything it does in one transaction), render. No GET writes: a board whose row
+does not exist yet is shown unsaved, and made by the first contribution."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,13 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.locales import localized
 from campaigns.models import Campaign
-from campaigns.throttle import hit
-from campaigns.tracking import mark_responded
-from campaigns.visits import visiting_invitation
+from campaigns.tracking import visiting_invitation
+from campaigns.tracking.throttle import hit
 from ideas import board as reads
-from ideas.badges import awards_grant, contributor_settings, leaderboard
+from ideas.badges import contributor_settings, leaderboard
 from ideas.forms import CommentForm, ContributorForm, FilterForm, IdeaForm, ReportForm
-from ideas.models import Award, Board, Comment, Contributor, Idea, Vote
+from ideas.models import Comment, Idea, Moderation
 from ideas.posting import abuse_report, comment_edit, comment_editable, comment_post, idea_post
 from ideas.voting import vote_cast, vote_withdraw, votes_left
 
@@ -32,7 +33,7 @@ class Visit:
         self.campaign = get_object_or_404(
             Campaign.objects.select_related("board"), slug=slug, kind__in=[Campaign.Kind.IDEATION, Campaign.Kind.BOTH]
         )
-        self.board = getattr(self.campaign, "board", None) or Board.objects.get_or_create(campaign=self.campaign)[0]
+        self.board = reads.board_of(self.campaign)  # unsaved until a first contribution: a GET writes nothing
         self.invitation = visiting_invitation(request, self.campaign)
         self.ambassador = self.invitation.ambassador if self.invitation else None
         self.staff = self.ambassador is None and request.user.has_perm("ideas.view_idea")
@@ -146,11 +147,14 @@ def idea_new(request, slug):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             similar = [] if data["confirmed"] else reads.similar_ideas(visit.campaign, data["title"])
-            if not similar:
+            if similar:  # shown first; sent again, the form says the ambassador saw them
+                form = IdeaForm({**request.POST.dict(), "confirmed": "True"}, board=visit.board)
+            else:
                 try:
                     idea = idea_post(
                         board=visit.board,
                         ambassador=visit.ambassador,
+                        invitation=visit.invitation,
                         title=data["title"],
                         body=data["body"],
                         category=data.get("category"),
@@ -158,12 +162,9 @@ def idea_new(request, slug):
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
-                    mark_responded(visit.invitation)
-                    awards_grant(ambassador=visit.ambassador, campaign=visit.campaign)
-                    if idea.moderation == "pending":
+                    if idea.moderation == Moderation.PENDING:
                         messages.info(request, _("Merci ! Votre idée paraîtra une fois relue par l'équipe."))
                     return redirect("ideas:idea", slug, idea.pk)
-            form = IdeaForm({**request.POST.dict(), "confirmed": "True"}, board=visit.board) if similar else form
         return render(
             request,
             "ideas/idea_form.html",
@@ -208,9 +209,7 @@ def idea_vote(request, slug, pk):
             if request.POST.get("action") == "withdraw":
                 vote_withdraw(idea=idea, ambassador=visit.ambassador)
             else:
-                if vote_cast(idea=idea, ambassador=visit.ambassador, board=visit.board):
-                    mark_responded(visit.invitation)
-                    awards_grant(ambassador=visit.ambassador, campaign=visit.campaign)
+                vote_cast(idea=idea, ambassador=visit.ambassador, board=visit.board, invitation=visit.invitation)
         except ValidationError as error:
             messages.error(request, error.messages[0])
     return _back(request, slug, pk)
@@ -221,7 +220,7 @@ def idea_comment(request, slug, pk):
     visit = _acting(request, slug)
     if visit is None:
         return _refused(request)
-    idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk, moderation="approved")
+    idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk, moderation=Moderation.APPROVED)
     with translation.override(visit.locale):
         form = CommentForm(request.POST)
         if not form.is_valid():
@@ -234,13 +233,17 @@ def idea_comment(request, slug, pk):
         )
         try:
             comment = comment_post(
-                board=visit.board, idea=idea, ambassador=visit.ambassador, body=form.cleaned_data["body"], parent=parent
+                board=visit.board,
+                idea=idea,
+                ambassador=visit.ambassador,
+                invitation=visit.invitation,
+                body=form.cleaned_data["body"],
+                parent=parent,
             )
         except ValidationError as error:
             messages.error(request, error.messages[0])
         else:
-            mark_responded(visit.invitation)
-            if comment.moderation == "pending":
+            if comment.moderation == Moderation.PENDING:
                 messages.info(request, _("Merci ! Votre commentaire paraîtra une fois relu par l'équipe."))
     return redirect("ideas:idea", slug, pk)
 
@@ -288,31 +291,14 @@ def contributions(request, slug):
     visit = _acting(request, slug)
     if visit is None:
         return _refused(request)
-    ambassador = visit.ambassador
-    contributor = Contributor.objects.filter(ambassador=ambassador).first()
     with translation.override(visit.locale):
-        form = ContributorForm(
-            request.POST or None,
-            initial={
-                "display_name": contributor.display_name if contributor else "",
-                "hide_from_leaderboards": contributor.hide_from_leaderboards if contributor else False,
-            },
-        )
+        form = ContributorForm(request.POST or None, initial=reads.contributor_preferences(visit.ambassador))
         if request.method == "POST" and form.is_valid():
-            contributor_settings(ambassador=ambassador, **form.cleaned_data)
+            contributor_settings(ambassador=visit.ambassador, **form.cleaned_data)
             messages.success(request, _("Vos préférences sont enregistrées."))
             return redirect("ideas:contributions", slug)
         return render(
-            request,
-            "ideas/contributions.html",
-            visit.context(
-                form=form,
-                awards=Award.objects.filter(ambassador=ambassador).select_related("campaign").order_by("awarded_at"),
-                ideas=Idea.objects.filter(author=ambassador).select_related("campaign").order_by("-created_at")[:50],
-                comment_count=Comment.objects.filter(author=ambassador).count(),
-                vote_count=Vote.objects.filter(ambassador=ambassador).count(),
-                shown_as=reads.display_name(ambassador),
-            ),
+            request, "ideas/contributions.html", visit.context(form=form, **reads.own_activity(visit.ambassador))
         )
 
 

@@ -4,7 +4,11 @@ so counts stay exact however many ambassadors vote at once.
 
 ``trend`` is the log-sum-exp of the vote times: TAU * ln(sum of exp(t_i / TAU)), in seconds. Ordering by it
 is ordering by the sum of each vote's weight exp(-(now - t_i) / TAU) at any "now", so a vote's weight halves
-every TAU * ln 2 (about two days) and the order needs no recomputation: an index serves it."""
+every TAU * ln 2 (about two days) and the order needs no recomputation: an index serves it.
+
+Casting a vote through an invitation (``invitation``, as the board's views do) is one action: the vote, the
+idea's counts, the invitation marked answered and the badges earned are written in one transaction, all or
+nothing. The idea's row is updated last, so that others voting for it wait on this transaction the least."""
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.models import Ambassador
 from ideas.models import Idea, Moderation, Vote
+from ideas.posting import board_ensure, contribution_answered
 
 TAU = 3 * 24 * 3600.0
 FLOOR = Value(-50.0)  # exp(-50) is nothing next to 1; PostgreSQL refuses exp() of far smaller arguments (underflow)
@@ -40,33 +45,44 @@ def votable(idea):
     return idea.moderation == Moderation.APPROVED and idea.merged_into_id is None
 
 
-def vote_cast(*, idea, ambassador, board=None, now=None):
-    """Vote for ``idea``. Returns False when the ambassador had already voted for it. Raises ValidationError
-    when the idea cannot take votes or the ambassador's vote budget for the campaign is spent."""
+def _budget_check(*, idea, ambassador, budget):
+    """Raises ValidationError when the ambassador's votes on the idea's campaign reach ``budget``. Locks the
+    ambassador's row until the transaction ends: one ambassador's votes take turns, so two at once cannot both
+    pass the budget."""
+    Ambassador.objects.select_for_update().filter(pk=ambassador.pk).values_list("pk").first()
+    used = Vote.objects.filter(ambassador=ambassador, idea__campaign_id=idea.campaign_id).count()
+    if used >= budget:
+        raise ValidationError(
+            _("Vous avez utilisé vos %(count)d votes : retirez-en un pour voter ici.") % {"count": budget}
+        )
+
+
+def vote_cast(*, idea, ambassador, board=None, invitation=None, now=None):
+    """Vote for ``idea``; with ``invitation``, the invitation is marked answered and the ambassador's badges
+    granted in the same transaction. Returns False (and writes nothing) when the ambassador had already voted
+    for it. Raises ValidationError when the idea cannot take votes or the ambassador's vote budget for the
+    campaign is spent."""
     now = now or timezone.now()
     if not votable(idea):
         raise ValidationError(_("Cette idée ne reçoit pas de votes."))
-    budget = board.vote_budget if board is not None else None
     with transaction.atomic():
-        if budget is not None:
-            # one ambassador's votes take turns, so two at once cannot both pass the budget
-            Ambassador.objects.select_for_update().filter(pk=ambassador.pk).values_list("pk").first()
-            used = Vote.objects.filter(ambassador=ambassador, idea__campaign_id=idea.campaign_id).count()
-            if used >= budget:
-                raise ValidationError(
-                    _("Vous avez utilisé vos %(count)d votes : retirez-en un pour voter ici.") % {"count": budget}
-                )
+        if board is not None:
+            board = board_ensure(board)
+            if board.vote_budget is not None:
+                _budget_check(idea=idea, ambassador=ambassador, budget=board.vote_budget)
         try:
             with transaction.atomic():
                 Vote.objects.create(idea=idea, ambassador=ambassador)
         except IntegrityError:
             return False
+        contribution_answered(invitation)
         Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1, trend=trend_added(F("trend"), now))
     return True
 
 
 def vote_withdraw(*, idea, ambassador):
-    """Take back a vote. Returns False when there was none."""
+    """Take back a vote, the idea's counts following in the same transaction. Returns False when there was none.
+    (Withdrawing answers nothing and earns nothing: the invitation and the badges stay as they are.)"""
     with transaction.atomic():
         vote = Vote.objects.select_for_update().filter(idea=idea, ambassador=ambassador).first()
         if vote is None:

@@ -18,7 +18,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.models import Campaign
-from campaigns.wagtail_hooks import MenuViewSet
+from campaigns.staff_admin import MenuViewSet
 from ideas import admin_views as views
 from ideas.board import display_name
 from ideas.models import Board, Comment, Idea

@@ -27,6 +27,7 @@ from django.db.models import Count, Exists, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 from wagtail import log_actions
 
@@ -39,6 +40,10 @@ Status = Idea.Status
 # (Wagtail refuses to log an action it does not know).
 MERGE_LOG_ACTION = "ideas.merge"
 
+ANSWER_REQUIRED = gettext_lazy(
+    "Écrivez la réponse officielle en français : elle est montrée sur "
+    "l'idée et envoyée à son auteur et à ceux qui ont voté pour elle."
+)
 ALLOWED = {
     Status.NEW: (Status.UNDER_REVIEW, Status.DECLINED),
     Status.UNDER_REVIEW: (Status.PLANNED, Status.DECLINED),
@@ -78,6 +83,23 @@ def transition_problem(from_status, to_status):
     return None
 
 
+def _locked_for_status_change(idea, to_status):
+    """The idea's row, locked until the transaction ends; raises ValidationError (on ``to_status``) when it was
+    merged into another or cannot take that step."""
+    current = Idea.objects.select_for_update(of=("self",)).select_related("merged_into").get(pk=idea.pk)
+    if current.merged_into_id is not None:
+        raise ValidationError(
+            {
+                "to_status": _("Cette idée a été fusionnée dans « %(title)s » : changez plutôt le statut de celle-ci.")
+                % {"title": current.merged_into.title}
+            }
+        )
+    problem = transition_problem(current.status, to_status)
+    if problem:
+        raise ValidationError({"to_status": problem})
+    return current
+
+
 def idea_status_change(*, idea, to_status, answer_fr, answer_en="", by):
     """Move ``idea`` to ``to_status`` with its official answer (French required, English optional) and keep the
     change in its history. Once committed, the author and the voters are emailed. Returns the StatusChange;
@@ -85,28 +107,9 @@ def idea_status_change(*, idea, to_status, answer_fr, answer_en="", by):
     when the step is not allowed, the idea was merged into another, or the French answer is empty."""
     answer_fr, answer_en = (answer_fr or "").strip(), (answer_en or "").strip()
     if not answer_fr:
-        raise ValidationError(
-            {
-                "answer_fr": _(
-                    "Écrivez la réponse officielle en français : elle est montrée sur "
-                    "l'idée et envoyée à son auteur et à ceux qui ont voté pour elle."
-                )
-            }
-        )
+        raise ValidationError({"answer_fr": ANSWER_REQUIRED})
     with transaction.atomic():
-        current = Idea.objects.select_for_update(of=("self",)).select_related("merged_into").get(pk=idea.pk)
-        if current.merged_into_id is not None:
-            raise ValidationError(
-                {
-                    "to_status": _(
-                        "Cette idée a été fusionnée dans « %(title)s » : changez plutôt le statut de celle-ci."
-                    )
-                    % {"title": current.merged_into.title}
-                }
-            )
-        problem = transition_problem(current.status, to_status)
-        if problem:
-            raise ValidationError({"to_status": problem})
+        current = _locked_for_status_change(idea, to_status)
         Idea.objects.filter(pk=idea.pk).update(status=to_status, updated_at=timezone.now())
         change = StatusChange.objects.create(
             idea_id=idea.pk,
@@ -181,48 +184,66 @@ def _vote_counts_refresh(idea_ids):
     )
 
 
+def _locked_pair(source, target):
+    """{pk: idea} of both ideas, locked in the order of their keys (two merges at once never wait in a circle);
+    raises ValidationError (on ``source`` or ``target``) when they cannot be merged."""
+    locked = {
+        found.pk: found
+        for found in Idea.objects.select_for_update(of=("self",))
+        .select_related("merged_into")
+        .filter(pk__in=[source.pk, target.pk])
+        .order_by("pk")
+    }
+    if len(locked) < len({source.pk, target.pk}):
+        raise Idea.DoesNotExist(f"idea {source.pk} or {target.pk} no longer exists")
+    problem = _merge_problem(locked[source.pk], locked[target.pk])
+    if problem:
+        raise ValidationError({problem[0]: problem[1]})
+    return locked
+
+
+def _rows_merged(source_id, target_id):
+    """Move the source's votes (each ambassador once) and comments to the target, point the ideas merged into
+    the source at the target, recount both. Returns (votes moved, votes already counted, comments moved)."""
+    already_voted = Vote.objects.filter(idea_id=target_id, ambassador_id=OuterRef("ambassador_id"))
+    moved = Vote.objects.filter(idea_id=source_id).exclude(Exists(already_voted)).update(idea_id=target_id)
+    already_counted, _by_model = Vote.objects.filter(idea_id=source_id).delete()
+    comments = Comment.objects.filter(idea_id=source_id).update(idea_id=target_id)
+    Idea.objects.filter(merged_into_id=source_id).update(merged_into_id=target_id)
+    now = timezone.now()
+    Idea.objects.filter(pk=source_id).update(merged_into_id=target_id, trend=0.0, updated_at=now)
+    Idea.objects.filter(pk=target_id).update(trend=trend_of_votes(target_id), updated_at=now)
+    _vote_counts_refresh([source_id, target_id])
+    comment_counts_refresh([source_id, target_id])
+    return moved, already_counted, comments
+
+
+def _merge_logged(source, target, by, moved, already_counted, comments):
+    if log_actions.registry.action_exists(MERGE_LOG_ACTION):
+        log_actions.log(
+            instance=source,
+            action=MERGE_LOG_ACTION,
+            user=by,
+            title=source.title,
+            data={
+                "into": target.pk,
+                "into_title": target.title,
+                "votes_moved": moved,
+                "votes_already_counted": already_counted,
+                "comments_moved": comments,
+            },
+        )
+
+
 def idea_merge(*, source, target, by):
     """Merge the duplicate ``source`` into ``target`` (see the module's docstring). Returns a Merge; both ideas
     passed are refreshed. Once committed, their ambassador authors are emailed. Raises ValidationError (on
     ``source`` or ``target``) and changes nothing when merging into itself, into an idea of another campaign,
     into an idea itself merged, or when the source was already merged."""
     with transaction.atomic():
-        locked = {
-            found.pk: found
-            for found in Idea.objects.select_for_update(of=("self",))
-            .select_related("merged_into")
-            .filter(pk__in=[source.pk, target.pk])
-            .order_by("pk")
-        }
-        if len(locked) < len({source.pk, target.pk}):
-            raise Idea.DoesNotExist(f"idea {source.pk} or {target.pk} no longer exists")
-        problem = _merge_problem(locked[source.pk], locked[target.pk])
-        if problem:
-            raise ValidationError({problem[0]: problem[1]})
-        already_voted = Vote.objects.filter(idea_id=target.pk, ambassador_id=OuterRef("ambassador_id"))
-        moved = Vote.objects.filter(idea_id=source.pk).exclude(Exists(already_voted)).update(idea_id=target.pk)
-        already_counted, _by_model = Vote.objects.filter(idea_id=source.pk).delete()
-        comments = Comment.objects.filter(idea_id=source.pk).update(idea_id=target.pk)
-        Idea.objects.filter(merged_into_id=source.pk).update(merged_into_id=target.pk)
-        now = timezone.now()
-        Idea.objects.filter(pk=source.pk).update(merged_into_id=target.pk, trend=0.0, updated_at=now)
-        Idea.objects.filter(pk=target.pk).update(trend=trend_of_votes(target.pk), updated_at=now)
-        _vote_counts_refresh([source.pk, target.pk])
-        comment_counts_refresh([source.pk, target.pk])
-        if log_actions.registry.action_exists(MERGE_LOG_ACTION):
-            log_actions.log(
-                instance=locked[source.pk],
-                action=MERGE_LOG_ACTION,
-                user=by,
-                title=locked[source.pk].title,
-                data={
-                    "into": target.pk,
-                    "into_title": locked[target.pk].title,
-                    "votes_moved": moved,
-                    "votes_already_counted": already_counted,
-                    "comments_moved": comments,
-                },
-            )
+        locked = _locked_pair(source, target)
+        moved, already_counted, comments = _rows_merged(source.pk, target.pk)
+        _merge_logged(locked[source.pk], locked[target.pk], by, moved, already_counted, comments)
         if locked[source.pk].author_id or locked[target.pk].author_id:
             transaction.on_commit(
                 lambda: async_task(

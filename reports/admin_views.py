@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
-from campaigns.admin_views import require_perms
 from campaigns.models import Campaign
+from campaigns.staff_admin import require_perms
 from reports import exports
 from reports.export_jobs import export_file_name, export_start
 from reports.models import ExportJob

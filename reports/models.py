@@ -9,6 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign
 
 
+class ExportStatus(models.TextChoices):
+    """Where an export is (``ExportJob.Status``); at module level so the constraints can name its values."""
+
+    PENDING = "pending", _("En attente")
+    RUNNING = "running", _("En cours")
+    DONE = "done", _("Terminé")
+    FAILED = "failed", _("Échec")
+
+
 class ExportJob(models.Model):
     """One export of a campaign's report, written by a task: its progress, then the file to download."""
 
@@ -16,11 +25,7 @@ class ExportJob(models.Model):
         XLSX = "xlsx", _("Classeur Excel")
         CSV = "csv", _("CSV")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("En attente")
-        RUNNING = "running", _("En cours")
-        DONE = "done", _("Terminé")
-        FAILED = "failed", _("Échec")
+    Status = ExportStatus
 
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("campagne")
@@ -50,9 +55,7 @@ class ExportJob(models.Model):
         verbose_name_plural = _("exports de rapports")
         permissions = [("view_report", _("Voir les rapports des campagnes"))]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status__in=["pending", "running", "done", "failed"]), name="exportjob_status_known"
-            ),
+            models.CheckConstraint(condition=models.Q(status__in=ExportStatus.values), name="exportjob_status_known"),
             models.CheckConstraint(condition=models.Q(format__in=["xlsx", "csv"]), name="exportjob_format_known"),
         ]
         indexes = [models.Index(fields=["campaign", "-created_at"], name="exportjob_campaign_recent")]

@@ -16,9 +16,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.audience.segments import saved_segment_condition
 from campaigns.models import AgeBand, Ambassador, Invitation, Region
 from campaigns.privacy import is_shown, shown
-from campaigns.segments import saved_segment_condition
 
 Status = Invitation.Status
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, Min, OuterRef
 from django.utils.translation import gettext as _
 
+from campaigns.audience.segments import saved_segment_condition
 from campaigns.models import AgeBand, Ambassador, Region
 from campaigns.privacy import is_shown, shown
-from campaigns.segments import saved_segment_condition
 from surveys.models import Answer, Question
 from surveys.types import all_types, kinds_where, question_type
 from surveys.types.summary import Cell, Tallies, cell, nps_figures, top_two_box, weighted_mean, weighted_median

@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
 
 from campaigns.models import Campaign
-from campaigns.wagtail_hooks import MenuViewSet
+from campaigns.staff_admin import MenuViewSet
 from reports import admin_views as views
 
 

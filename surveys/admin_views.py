@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from campaigns.admin_views import require_perms
+from campaigns.staff_admin import require_perms
 from surveys.answering import page_form, survey_plan
 from surveys.forms import LimeSurveyImportForm
 from surveys.limesurvey import LimeSurveyError, survey_import

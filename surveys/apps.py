@@ -9,8 +9,8 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from django.urls import reverse
 
-        from campaigns import destinations
         from campaigns.models import Campaign
+        from campaigns.tracking import destinations
         from surveys.models import Survey
 
         def survey_path(campaign):
@@ -26,7 +26,7 @@ class SurveysConfig(AppConfig):
             missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."),
         )
 
-        from campaigns import personal_data
+        from campaigns.audience import personal_data
         from surveys.personal_data import survey_answers_export
 
         personal_data.register("survey_answers", survey_answers_export)

@@ -175,14 +175,14 @@ DEMO_PAGES = [
 
 
 @transaction.atomic
-def seed_survey(campaign=None, *, title="Budget automatique dans l'appli"):
-    """The demo survey of ``campaign`` (created if it has none), or a new unattached one."""
-    existing = Survey.objects.filter(campaign=campaign).first() if campaign else None
+def seed_survey(campaign):
+    """The demo survey of ``campaign`` (created if it has none)."""
+    existing = Survey.objects.filter(campaign=campaign).first()
     if existing:
         return existing
     survey = Survey.objects.create(
         campaign=campaign,
-        title_fr=title,
+        title_fr="Budget automatique dans l'appli",
         title_en="Automatic budget in the app",
         concept_fr="<p>Chaque mois, l'application classe vos dépenses et vous propose un budget par poste. "
         "Vous êtes alerté avant de le dépasser.</p>",
@@ -198,12 +198,13 @@ def seed_survey(campaign=None, *, title="Budget automatique dans l'appli"):
             section.show_if_question, section.show_if_values = by_code[condition[0]], condition[1]
             section.save()
         for position, spec in enumerate(questions):
-            by_code[spec[0]] = _demo_question(survey, section, position, spec, by_code)
+            question = _question_create(survey, section, position, spec, by_code)
+            by_code[question.code] = question
     return survey
 
 
-def _demo_question(survey, section, position, spec, by_code):
-    """One question of DEMO_PAGES with its choices and rows; ``by_code`` holds the questions already made."""
+def _question_create(survey, section, position, spec, by_code):
+    """One demo question with its choices and rows; ``by_code`` holds the earlier questions its condition names."""
     code, kind, text_fr, text_en, options = spec
     options = dict(options)
     choices, rows = options.pop("choices", []), options.pop("rows", [])

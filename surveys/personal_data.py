@@ -1,7 +1,7 @@
 """The survey answers of one ambassador, for their data export (``campaigns.personal_data``). Erasure keeps them:
 they stay attached to the erased, blank ambassador."""
 
-from campaigns.personal_data import iso
+from campaigns.audience.personal_data import iso
 from surveys.models import Answer, Response
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaigns.visits import visiting_invitation
+from campaigns.tracking import visiting_invitation
 from surveys.answering import page_form, page_save, response_submit, survey_plan
 from surveys.models import Response, Survey, localized
 from surveys.types import question_type

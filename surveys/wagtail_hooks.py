@@ -9,7 +9,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from campaigns.wagtail_hooks import MenuViewSet
+from campaigns.staff_admin import MenuViewSet
 from surveys import admin_views as views
 from surveys.forms import QuestionForm
 from surveys.models import Question, Survey

@@ -24,7 +24,7 @@ def _cache_cleared():
     """Each test starts with an empty cache (rate-limit counters, among others) and no address held back."""
     from django.core.cache import cache
 
-    from campaigns import throttle
+    from campaigns.tracking import throttle
 
     cache.clear()
     throttle._blocked.clear()

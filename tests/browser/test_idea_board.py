@@ -2,8 +2,8 @@
 
 import pytest
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from ideas.models import Board, Idea, Vote
 from tests.campaigns.factories import ambassador, campaign, region_segment
 

@@ -7,20 +7,18 @@ import json
 import re
 
 import pytest
-from wagtail.models import Site
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
-from cms.demo import demo_image
-from cms.models import CampaignIndexPage, CampaignPage
-from ideas.demo import LIVE_IDEAS, seed_board
+from campaigns.sending.launch import campaign_launch
 from ideas.models import Idea, Vote
-from surveys.demo import seed_survey
 from surveys.models import Answer, Response
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 from tests.campaigns.factories import ambassador, campaign, region_segment
 from tests.cluster import wait_for
+from tests.cms.factories import campaign_index, campaign_page, home_page, picture
+from tests.ideas.factories import MOBILE_IDEAS, idea_board
+from tests.surveys.factories import SCRIPT_LABEL, budget_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -28,12 +26,10 @@ IDEA_TITLE = "Prévenir avant un prélèvement inhabituel"
 IDEA_BODY = "Une alerte la veille quand un prélèvement dépasse le montant habituel."
 
 
-def campaign_page(target):
+def landing_page(target):
     """The campaign's published Wagtail page, with the blocks an editor would use."""
-    home = Site.objects.get(is_default_site=True).root_page
-    index = home.add_child(instance=CampaignIndexPage(title="Campagnes", slug="campagnes"))
-    index.save_revision().publish()
-    image = demo_image("Maquette Mon mois", ((11, 61, 92), (18, 125, 140)))
+    index = campaign_index(home_page())
+    image = picture()
     body = [
         {"type": "heading", "value": {"text": "Une application pensée avec vous", "level": "h2"}},
         {"type": "paragraph", "value": "<p>Nous voulons la simplifier autour de ce que vous faites le plus.</p>"},
@@ -59,19 +55,15 @@ def campaign_page(target):
             },
         },
     ]
-    page = index.add_child(
-        instance=CampaignPage(
-            title="Votre banque mobile de demain",
-            slug="banque-mobile",
-            campaign=target,
-            hero_image=image,
-            hero_alt="Maquette de l'application",
-            intro="Découvrez le concept et proposez vos idées.",
-            body=json.dumps(body),
-        )
+    return campaign_page(
+        index,
+        target,
+        title="Votre banque mobile de demain",
+        hero_image=image,
+        hero_alt="Maquette de l'application",
+        intro="Découvrez le concept et proposez vos idées.",
+        body=json.dumps(body),
     )
-    page.save_revision().publish()
-    return page
 
 
 def check(page, name=None):
@@ -92,9 +84,9 @@ def test_ambassador_goes_from_the_emailed_invitation_through_survey_and_ideas_to
     settings.SITE_URL = live_server.url
     lea = ambassador("lea@exemple.fr", region="bre", first_name="Léa", last_name="Martin")
     target = campaign(segments=[region_segment()], kind=Campaign.Kind.BOTH, theme="Application mobile")
-    seed_survey(target)
-    seed_board(target, LIVE_IDEAS)  # before the launch: the ideas have no author and no vote yet
-    landing = campaign_page(target)
+    budget_survey(target)
+    idea_board(target, MOBILE_IDEAS)  # before the launch: the ideas have no author, no vote and no comment yet
+    landing = landing_page(target)
     cluster.env["SITE_URL"] = live_server.url
     cluster.start()
     assert campaign_launch(target) == 1  # on commit, the sending goes to the cluster's queue
@@ -138,6 +130,7 @@ def test_ambassador_goes_from_the_emailed_invitation_through_survey_and_ideas_to
     page.get_by_role("group", name="Sommes-nous votre banque principale ? (obligatoire)").get_by_label("Non").check()
     page.get_by_role("button", name="Page suivante").click()
     page.wait_for_url("**/2/")
+    assert page.get_by_text(SCRIPT_LABEL).is_visible()  # a script in a label is text
     page.get_by_role("group", name=re.compile("Quel intérêt")).get_by_label("4").check()
     check(page)
     page.get_by_role("button", name="Enregistrer et finir plus tard").click()

@@ -12,17 +12,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from campaigns.demo import seed_audience, seed_campaign
 from campaigns.models import Ambassador, Invitation
-from ideas.demo import LIVE_IDEAS, seed_board
 from ideas.models import Idea, Vote
 from reports.models import ExportJob
 from surveys.answering import page_form, page_save, response_submit, survey_plan
-from surveys.demo import seed_survey
-from surveys.models import Question, Response
+from surveys.models import Question, Response, Survey
 from surveys.page_form import field_name
 from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
+from tests.campaigns.factories import audience, launched_campaign, panel
 from tests.cluster import wait_for
+from tests.ideas.factories import HOSTILE_IDEA, IDEAS, idea_board
+from tests.surveys.factories import budget_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -99,8 +99,8 @@ def test_analyst_reads_the_report_and_downloads_the_workbook_written_by_the_clus
     settings.SITE_URL = live_server.url
     cluster.env["SITE_URL"] = live_server.url
     cluster.start()
-    seed_audience(120)
-    live = seed_campaign(prepare=seed_survey)  # launched: the cluster sends the panel's invitations
+    people = audience(60)
+    live = launched_campaign([panel(people[:50])], prepare=budget_survey)  # the cluster sends the invitations
     invitations = Invitation.objects.filter(campaign=live)
     wait_for(
         lambda: not invitations.filter(status__in=[Invitation.Status.QUEUED, Invitation.Status.SENDING]).exists(),
@@ -120,10 +120,10 @@ def test_analyst_reads_the_report_and_downloads_the_workbook_written_by_the_clus
         [message] = smtp_server.to(invitation.ambassador.email)
         html = message.get_body(("html",)).get_content()
         assert mail_client.get(re.search(r'href="(http://[^"]+/i/[0-9a-f]{64}/)"', html).group(1)).ok
-    survey = seed_survey(live)
+    survey = Survey.objects.get(campaign=live)
     for number, invitation in enumerate(respondents):
         answer(survey, invitation, number)
-    seed_board(live, LIVE_IDEAS)
+    idea_board(live)
     invited, ideas, votes = (
         invitations.count(),
         Idea.objects.filter(campaign=live).count(),
@@ -135,7 +135,7 @@ def test_analyst_reads_the_report_and_downloads_the_workbook_written_by_the_clus
     )
     assert opened >= 30 and clicked == RESPONDENTS
     assert Response.objects.filter(survey=survey, submitted_at__isnull=False).count() == RESPONDENTS
-    assert ideas == len(LIVE_IDEAS) and votes > 0
+    assert ideas == len(IDEAS) and votes > 0
     emails = set(Ambassador.objects.values_list("email", flat=True))
 
     # --- the analyst opens the report from the menu --------------------------------------------------------------
@@ -220,4 +220,8 @@ def test_analyst_reads_the_report_and_downloads_the_workbook_written_by_the_clus
         if value is not None
     }
     assert not any("@" in value for value in cells), "an email address in an analyst's export"
+    assert HOSTILE_IDEA[0] in cells  # an idea's title that starts with "=" is kept as typed, as text
+    assert not [
+        cell.coordinate for sheet in workbook for row in sheet.iter_rows() for cell in row if cell.data_type == "f"
+    ]
     assert not cells & emails

@@ -8,13 +8,13 @@ import re
 import pytest
 from wagtail.models import PageLogEntry, Site
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from cms.models import CampaignIndexPage, CampaignPage
-from surveys.demo import seed_survey
 from tests.browser.conftest import DESKTOP, PHONE, log_in, screenshot
 from tests.campaigns.factories import ambassador, campaign, region_segment
 from tests.cluster import wait_for
+from tests.surveys.factories import budget_survey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -36,7 +36,7 @@ def test_editor_drafts_submits_product_team_publishes_and_a_visitor_reads_the_pa
     # A launched campaign: its page shows to anyone once published; its invitation goes out through the cluster.
     ambassador("lea@exemple.fr", region="bre", first_name="Léa")
     target = campaign(segments=[region_segment()], kind=Campaign.Kind.SURVEY, title="La banque mobile de demain")
-    seed_survey(target)
+    budget_survey(target)
     assert campaign_launch(target) == 1
     home = Site.objects.get(is_default_site=True).root_page
     index = home.add_child(instance=CampaignIndexPage(title="Campagnes", slug="campagnes"))

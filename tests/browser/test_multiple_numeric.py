@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from surveys.models import Answer, MatrixRow, Question, Section, Survey
 from tests.browser.accessibility import assert_accessible
 from tests.campaigns.factories import ambassador, campaign, region_segment

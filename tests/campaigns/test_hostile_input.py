@@ -8,10 +8,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaigns.ambassador_import import ImportFileError, import_ambassadors
-from campaigns.bounces import bounces_record_file
-from campaigns.delivery import campaign_launch
+from campaigns.audience.imports.files import ImportFileError
+from campaigns.audience.imports.run import import_ambassadors
 from campaigns.models import Ambassador, Invitation
+from campaigns.sending.bounces import bounces_record_file
+from campaigns.sending.launch import campaign_launch
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db

@@ -1,13 +1,13 @@
 import pytest
 from django.urls import reverse
-from wagtail.models import Locale, Site
+from wagtail.models import Locale
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
-from cms.models import CampaignIndexPage, CampaignPage, RoadmapPage
+from campaigns.sending.launch import campaign_launch
 from ideas.models import Board
 from surveys.models import Question, Section, Survey
 from tests.campaigns.factories import ambassador, campaign, region_segment
+from tests.cms.factories import campaign_index, campaign_page, home_page, roadmap
 
 BODY = [
     {"type": "heading", "value": {"text": "Une appli pensée avec vous", "level": "h2"}},
@@ -24,14 +24,9 @@ BODY = [
 ]
 
 
-def publish(page):
-    page.save_revision().publish()
-    return page
-
-
 @pytest.fixture
 def home(db):
-    return Site.objects.get(is_default_site=True).root_page.specific
+    return home_page()
 
 
 @pytest.fixture
@@ -60,22 +55,9 @@ def live_campaign(db):
 @pytest.fixture
 def pages(home, live_campaign):
     """The published site: an index with the live campaign's page, and a roadmap."""
-    index = publish(home.add_child(instance=CampaignIndexPage(title="Campagnes", slug="campagnes")))
-    page = publish(
-        index.add_child(
-            instance=CampaignPage(
-                title="La banque mobile de demain",
-                slug="banque-mobile",
-                campaign=live_campaign,
-                intro="Découvrez le concept <em>et</em> donnez votre avis.",
-                body=BODY,
-            )
-        )
-    )
-    roadmap = publish(
-        home.add_child(instance=RoadmapPage(title="Vous avez dit, nous avons fait", slug="feuille-de-route"))
-    )
-    return {"home": home, "index": index, "campaign": page, "roadmap": roadmap}
+    index = campaign_index(home)
+    page = campaign_page(index, live_campaign, intro="Découvrez le concept <em>et</em> donnez votre avis.", body=BODY)
+    return {"home": home, "index": index, "campaign": page, "roadmap": roadmap(home)}
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from campaigns.models import Campaign
 from cms.models import CampaignPage
 from ideas.models import Idea, Moderation, StatusChange
 from tests.campaigns.factories import campaign
-from tests.cms.conftest import publish
+from tests.cms.factories import publish
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"

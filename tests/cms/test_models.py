@@ -15,7 +15,8 @@ from cms.models import CampaignIndexPage, CampaignPage, HomePage, RoadmapPage
 from ideas.models import Idea, Moderation, StatusChange
 from surveys.models import Response
 from tests.campaigns.factories import campaign
-from tests.cms.conftest import follow_link, invitation_of, publish
+from tests.cms.conftest import follow_link, invitation_of
+from tests.cms.factories import publish
 
 pytestmark = pytest.mark.django_db
 

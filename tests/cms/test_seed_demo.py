@@ -3,16 +3,16 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import Client
 
+from campaigns.audience.segments import segment_members
 from campaigns.models import Ambassador, Campaign, OutboxMessage, Segment
-from campaigns.outbox import message_parts
-from campaigns.segments import segment_members
+from campaigns.sending.outbox import message_parts
 from cms.models import CampaignIndexPage, CampaignPage, HomePage, RoadmapPage
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_data_is_french_realistic_and_idempotent(capsys, settings, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "campaigns.outbox.OutboxEmailBackend"
+    settings.EMAIL_BACKEND = "campaigns.sending.outbox.OutboxEmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", "--ambassadors", "400")
     assert "400 ambassadeurs ajoutés" in capsys.readouterr().out

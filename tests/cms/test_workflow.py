@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from cms.models import CampaignIndexPage, CampaignPage
 from cms.tasks import publish_scheduled
-from tests.cms.conftest import publish
+from tests.cms.factories import publish
 
 pytestmark = pytest.mark.django_db
 

@@ -14,13 +14,13 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLResolver, clear_url_caches, get_resolver, reverse
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Ambassador, Campaign, Invitation
-from ideas.demo import LIVE_IDEAS, seed_board
+from campaigns.sending.launch import campaign_launch
 from ideas.models import AbuseReport, Comment, Contributor, Idea, Vote
-from surveys.demo import seed_survey
 from surveys.models import Answer, Response
 from tests.campaigns.factories import ambassador, campaign, region_segment
+from tests.ideas.factories import idea_board
+from tests.surveys.factories import budget_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +115,9 @@ def test_every_form_an_ambassador_posts_is_refused_without_its_csrf_token():
     for number in range(6):
         ambassador(f"ambassadeur{number}@exemple.fr", region="bre")
     target = campaign(segments=[region_segment()], kind=Campaign.Kind.BOTH)
-    seed_survey(target)
+    budget_survey(target)
     campaign_launch(target)
-    seed_board(target, LIVE_IDEAS[:2])
+    idea_board(target)
     idea = Idea.objects.filter(campaign=target).first()
     client = Client(enforce_csrf_checks=True)
     token = Invitation.objects.filter(campaign=target).order_by("-pk").first().token

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from campaigns.delivery import campaign_launch
+from campaigns.sending.launch import campaign_launch
 from config.log_format import JsonFormatter, KeyValueFormatter
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
@@ -34,7 +34,7 @@ def test_a_send_logs_each_batch_and_each_failure_as_json_without_addresses(
     with django_capture_on_commit_callbacks(execute=True):
         campaign_launch(target)
 
-    lines = [json.loads(JsonFormatter().format(record)) for record in logged("campaigns.delivery")]
+    lines = [json.loads(JsonFormatter().format(record)) for record in logged("campaigns.sending")]
     by_message = {line["message"]: line for line in lines}
     assert by_message["campaign launched"]["invitations"] == 3
     batch = by_message["batch sent"]
@@ -45,7 +45,8 @@ def test_a_send_logs_each_batch_and_each_failure_as_json_without_addresses(
         1,
         0,
     )
-    assert batch["level"] == "INFO" and batch["logger"] == "campaigns.delivery" and batch["time"].endswith("+00:00")
+    assert batch["level"] == "INFO" and batch["logger"] == "campaigns.sending"
+    assert batch["time"].endswith("+00:00")
     failed = by_message["email failed"]
     assert failed["level"] == "WARNING" and "550" in failed["error"] and "<email>" in failed["error"]
     assert "@" not in json.dumps(lines)
@@ -56,9 +57,9 @@ def test_a_bounce_file_logs_what_it_recorded(logged, tmp_path):
     bounces = tmp_path / "bounces.txt"
     bounces.write_text("lea@exemple.fr\ninconnu@exemple.fr\npas une adresse\n")
     call_command("record_bounces", str(bounces), stdout=io.StringIO())
-    [record] = [r for r in logged("campaigns.bounces") if r.getMessage() == "bounce file recorded"]
+    [record] = [r for r in logged("campaigns.sending") if r.getMessage() == "bounce file recorded"]
     assert (record.bounced, record.unknown, record.unreadable) == (1, 1, 1)
-    [single] = [r for r in logged("campaigns.bounces") if r.getMessage() == "bounce recorded"]
+    [single] = [r for r in logged("campaigns.sending") if r.getMessage() == "bounce recorded"]
     assert (
         KeyValueFormatter()
         .format(single)

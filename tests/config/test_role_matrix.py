@@ -17,15 +17,15 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import get_resolver, reverse
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import AmbassadorImport, Campaign, OutboxMessage, Product, Tag
-from campaigns.outbox import OutboxEmailBackend
+from campaigns.sending.launch import campaign_launch
+from campaigns.sending.outbox import OutboxEmailBackend
 from ideas.models import Board, Comment, Idea
 from reports.export_jobs import export_run, export_start
-from surveys.demo import seed_survey
+from tests.admin_pages import refused
 from tests.campaigns.factories import ambassador, campaign, region_segment
-from tests.campaigns.test_admin import refused
 from tests.config.test_staff_views import OURS, SNIPPETS
+from tests.surveys.factories import budget_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -215,7 +215,7 @@ def build_objects(exporter):
     lea = ambassador(EMAIL, first_name="Léa", last_name=LAST_NAME, region="bre")
     segment = region_segment()
     target = campaign(segments=[segment], kind=Campaign.Kind.BOTH)
-    survey = seed_survey(target)
+    survey = budget_survey(target)
     campaign_launch(target)  # Léa's invitation (its emails would go out on commit, which never comes here)
     board = Board.objects.create(campaign=target)
     idea = Idea.objects.create(campaign=target, title="Virement instantané", author=lea)

@@ -34,7 +34,7 @@ def test_list_setting_splits_on_commas(monkeypatch):
 
 
 def test_email_url_schemes():
-    assert email_settings("outbox:")["EMAIL_BACKEND"] == "campaigns.outbox.OutboxEmailBackend"
+    assert email_settings("outbox:")["EMAIL_BACKEND"] == "campaigns.sending.outbox.OutboxEmailBackend"
     smtp = email_settings("smtp://user%40bank:s%3Acret@mail.example:2525?tls=1")
     assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_HOST_USER"], smtp["EMAIL_HOST_PASSWORD"]) == (
         "mail.example",

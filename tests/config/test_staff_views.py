@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import converters, get_resolver, reverse
 
-from tests.campaigns.test_admin import refused
+from tests.admin_pages import refused
 
 pytestmark = pytest.mark.django_db
 

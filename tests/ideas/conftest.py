@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from ideas.models import Board, Category, Idea
 from tests.campaigns.factories import ambassador, campaign, region_segment
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from ideas.models import AbuseReport, Board, Category, Comment, Idea, Moderation
+from tests.admin_pages import refused
 from tests.campaigns.factories import ambassador, campaign
-from tests.campaigns.test_admin import refused
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext
 
-from campaigns.bounces import bounce_record
-from campaigns.delivery import campaign_launch
 from campaigns.models import Invitation
-from campaigns.tracking import unsubscribe
+from campaigns.sending.bounces import bounce_record
+from campaigns.sending.launch import campaign_launch
+from campaigns.tracking.events import unsubscribe
 from ideas import notifications
 from ideas.models import Idea, Vote
 from ideas.workflow import idea_merge, idea_status_change

@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from campaigns.models import Ambassador
-from ideas.models import AbuseReport, Board, Category, Comment, Idea, Moderation
+from campaigns.models import Ambassador, Invitation
+from ideas import posting
+from ideas.models import AbuseReport, Award, Board, Category, Comment, Idea, Moderation
 from ideas.posting import abuse_report, comment_edit, comment_post, idea_post
 from tests.ideas.conftest import idea
 
@@ -85,3 +86,55 @@ def test_an_ambassador_reports_an_item_once(board, lea):
     comment = Comment.objects.create(idea=target, body="Spam")
     assert abuse_report(ambassador=lea, comment=comment)
     assert AbuseReport.objects.count() == 2
+
+
+def badge_grant_fails(monkeypatch):
+    def refused(**kwargs):
+        raise RuntimeError("badges out of order")
+
+    monkeypatch.setattr(posting, "awards_grant", refused)
+
+
+def test_an_idea_posted_through_an_invitation_marks_it_answered_and_earns_its_badge(board, invitation):
+    posted = idea_post(board=board, ambassador=invitation.ambassador, invitation=invitation, title="Payer par mobile")
+    invitation.refresh_from_db()
+    assert Idea.objects.get() == posted and invitation.responded_at is not None
+    assert Award.objects.filter(ambassador=invitation.ambassador, badge=Award.Badge.FIRST_IDEA).exists()
+
+
+def test_an_idea_whose_badges_fail_is_not_posted_nor_the_invitation_answered(board, invitation, monkeypatch):
+    badge_grant_fails(monkeypatch)
+    with pytest.raises(RuntimeError):
+        idea_post(board=board, ambassador=invitation.ambassador, invitation=invitation, title="Payer par mobile")
+    assert not Idea.objects.exists() and not Invitation.objects.filter(responded_at__isnull=False).exists()
+
+
+def test_the_first_idea_makes_the_board_row_and_a_failed_one_leaves_none(board, invitation, monkeypatch):
+    campaign = board.campaign
+    Board.objects.filter(pk=board.pk).delete()
+    unsaved = Board(campaign=campaign)
+    with monkeypatch.context() as patched:
+        badge_grant_fails(patched)
+        with pytest.raises(RuntimeError):
+            idea_post(board=unsaved, ambassador=invitation.ambassador, invitation=invitation, title="Une idée")
+    assert not Board.objects.exists()
+    posted = idea_post(board=unsaved, ambassador=invitation.ambassador, invitation=invitation, title="Une idée")
+    assert Board.objects.get(campaign=campaign).moderation == Board.Mode.POST and posted.campaign == campaign
+
+
+def test_a_comment_through_an_invitation_is_counted_and_marks_it_answered(board, invitation):
+    target = idea(board)
+    comment_post(board=board, idea=target, ambassador=invitation.ambassador, invitation=invitation, body="Oui !")
+    target.refresh_from_db()
+    invitation.refresh_from_db()
+    assert target.comment_count == 1 and invitation.responded_at is not None
+
+
+def test_a_comment_whose_badges_fail_leaves_no_comment_count_nor_answer(board, invitation, monkeypatch):
+    target = idea(board)
+    badge_grant_fails(monkeypatch)
+    with pytest.raises(RuntimeError):
+        comment_post(board=board, idea=target, ambassador=invitation.ambassador, invitation=invitation, body="Oui")
+    target.refresh_from_db()
+    invitation.refresh_from_db()
+    assert not Comment.objects.exists() and target.comment_count == 0 and invitation.responded_at is None

@@ -75,6 +75,28 @@ def test_an_ambassador_posts_an_idea_votes_and_comments(visitor, board, invitati
     assert not Vote.objects.exists()
 
 
+def test_a_visit_makes_no_board_row_the_first_idea_does(visitor, board, invitation):
+    """Was: opening a board without its row created it (a write during a GET)."""
+    Board.objects.filter(pk=board.pk).delete()
+    assert visitor.get(board_url()).status_code == 200
+    assert visitor.get(reverse("ideas:new", args=[SLUG])).status_code == 200
+    assert not Board.objects.exists()
+    response = visitor.post(reverse("ideas:new", args=[SLUG]), {"title": "Payer sans contact", "confirmed": "True"})
+    assert response.status_code == 302 and Board.objects.get().campaign_id == invitation.campaign_id
+    assert Idea.objects.get().title == "Payer sans contact"
+
+
+def test_a_vote_and_a_comment_from_the_board_mark_the_invitation_answered(visitor, board, invitation):
+    target = idea(board, "Budget par catégorie")
+    visitor.post(reverse("ideas:vote", args=[SLUG, target.pk]), {"action": "vote"})
+    invitation.refresh_from_db()
+    assert invitation.responded_at is not None and Vote.objects.filter(idea=target).exists()
+    Invitation.objects.filter(pk=invitation.pk).update(responded_at=None)
+    visitor.post(reverse("ideas:comment", args=[SLUG, target.pk]), {"body": "Oui, par mois"})
+    invitation.refresh_from_db()
+    assert invitation.responded_at is not None and Comment.objects.filter(idea=target).exists()
+
+
 def test_voting_again_and_again_is_held_back_for_a_minute(visitor, board, settings):
     settings.VOTES_PER_MINUTE = 3
     target = idea(board, "Budget par catégorie")

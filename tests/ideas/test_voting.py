@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.models import Ambassador
-from ideas.models import Idea, Moderation, Vote
+from campaigns.models import Ambassador, Invitation
+from ideas import posting
+from ideas.models import Award, Board, Idea, Moderation, Vote
 from ideas.voting import TAU, vote_cast, vote_withdraw, votes_left
 from tests.campaigns.factories import ambassador
 from tests.ideas.conftest import idea
@@ -61,6 +62,46 @@ def test_recent_votes_weigh_more_in_the_trending_order(board):
     assert TAU == 3 * 24 * 3600.0
 
 
+def test_a_vote_through_an_invitation_marks_it_answered_and_earns_its_badge(board, invitation):
+    target = idea(board)
+    assert vote_cast(idea=target, ambassador=invitation.ambassador, board=board, invitation=invitation)
+    target.refresh_from_db()
+    invitation.refresh_from_db()
+    assert target.vote_count == 1 and target.trend > 0 and invitation.responded_at is not None
+    assert Award.objects.filter(ambassador=invitation.ambassador, badge=Award.Badge.FIRST_VOTE).exists()
+
+
+def test_a_vote_whose_badges_fail_leaves_no_vote_count_nor_answer(board, invitation, monkeypatch):
+    def refused(**kwargs):
+        raise RuntimeError("badges out of order")
+
+    monkeypatch.setattr(posting, "awards_grant", refused)
+    target = idea(board)
+    with pytest.raises(RuntimeError):
+        vote_cast(idea=target, ambassador=invitation.ambassador, board=board, invitation=invitation)
+    target.refresh_from_db()
+    invitation.refresh_from_db()
+    assert not Vote.objects.exists() and target.vote_count == 0 and target.trend == 0
+    assert invitation.responded_at is None and not Award.objects.exists()
+
+
+def test_a_second_vote_for_the_same_idea_writes_nothing_more(board, invitation):
+    target = idea(board)
+    vote_cast(idea=target, ambassador=invitation.ambassador, board=board, invitation=invitation)
+    Invitation.objects.filter(pk=invitation.pk).update(responded_at=None)
+    assert vote_cast(idea=target, ambassador=invitation.ambassador, board=board, invitation=invitation) is False
+    invitation.refresh_from_db()
+    assert invitation.responded_at is None and Idea.objects.get().vote_count == 1
+
+
+def test_a_vote_on_a_board_without_its_row_yet_makes_it(board, invitation):
+    campaign = board.campaign
+    Board.objects.filter(pk=board.pk).delete()
+    target = idea(board)
+    assert vote_cast(idea=target, ambassador=invitation.ambassador, board=Board(campaign=campaign))
+    assert Board.objects.get().campaign == campaign
+
+
 @pytest.mark.skipif(connection.vendor == "sqlite", reason="concurrent writers are tested on PostgreSQL (.ci/run)")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_hundred_concurrent_votes_on_one_idea_are_all_counted(board):
@@ -91,3 +132,46 @@ def test_two_hundred_concurrent_votes_on_one_idea_are_all_counted(board):
     assert not errors
     target.refresh_from_db()
     assert target.vote_count == 200 == Vote.objects.filter(idea=target).count()
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="concurrent writers are tested on PostgreSQL (.ci/run)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_votes_through_invitations_are_all_counted_answered_and_badged(board):
+    """As the board's views vote: through each voter's invitation, within a budget, on two ideas at once (the
+    badges, the top contributors among them, computed in each vote's transaction)."""
+    from django.db import connections
+
+    board.vote_budget = 3
+    board.save()
+    ideas = [idea(board, "Première"), idea(board, "Seconde")]
+    Ambassador.objects.bulk_create(Ambassador(email=f"voter{n}@exemple.fr") for n in range(80))
+    voters = list(Ambassador.objects.filter(email__startswith="voter"))
+    Invitation.objects.bulk_create(
+        Invitation(campaign=board.campaign, ambassador=voter, token=f"{voter.pk:064x}") for voter in voters
+    )
+    invitations = list(Invitation.objects.filter(ambassador__in=voters).select_related("ambassador", "campaign"))
+    barrier = threading.Barrier(20)
+    errors = []
+
+    def cast(group):
+        try:
+            barrier.wait()
+            for invitation in group:
+                for target in [*ideas, ideas[0]]:  # the third vote is a second click on the first idea
+                    vote_cast(idea=target, ambassador=invitation.ambassador, board=board, invitation=invitation)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=cast, args=(invitations[n::20],)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for target in ideas:
+        target.refresh_from_db()
+        assert target.vote_count == 80 == Vote.objects.filter(idea=target).count()
+    assert Invitation.objects.filter(ambassador__in=voters, responded_at__isnull=False).count() == 80
+    assert Award.objects.filter(badge=Award.Badge.FIRST_VOTE).count() == 80

@@ -6,15 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from campaigns.audience.segments import add_to_static_segment
 from campaigns.models import Campaign, Invitation, Segment
-from campaigns.segments import add_to_static_segment
 from ideas.models import Board, Category, Contributor, Idea, Vote
-from surveys.demo import seed_survey
 from surveys.models import Answer, Question, Response
-from tests.campaigns.factories import ambassador, campaign, region_segment
+from tests.campaigns.factories import SCRIPT, ambassador, campaign, region_segment
+from tests.surveys.factories import budget_survey
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # a Monday, 9:00 in Paris
-HOSTILE = "<script>alert('x')</script>"
+HOSTILE = SCRIPT
 Status = Invitation.Status
 
 
@@ -111,7 +111,7 @@ def known(db):
 
 @pytest.fixture
 def survey(known):
-    return seed_survey(known)
+    return budget_survey(known)
 
 
 def respond(invitation, survey, *, submitted=True, **answers):

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from reports import exports
 from reports.export_jobs import ExportError, export_run, export_start, export_write
+from reports.exports import streaming
 from reports.models import ExportJob
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def test_an_export_runs_through_the_task_queue_with_its_progress(
     answered, analyst_user, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(exports, "PROGRESS_EVERY", 5)
+    monkeypatch.setattr(streaming, "PROGRESS_EVERY", 5)
     seen = []
     original = ExportJob.objects.filter
 

@@ -4,10 +4,10 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from reports import exports
-from reports.exports import SheetSplitter, csv_lines, csv_safe, sheet_title, table, write_workbook
+from reports.exports import SheetSplitter, csv_lines, csv_safe, sheet_title, streaming, table, write_workbook
 from surveys.models import Survey
 from tests.reports.conftest import HOSTILE
+from tests.surveys.factories import FORMULA_LABEL
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,7 @@ def test_no_cell_of_the_workbook_runs_as_a_formula(answered, board):
     assert "=cmd|' /C calc'!A0" in titles  # kept as typed, as text
     texts = [cell.value for cell in every_cell(workbook)]
     assert "=1+1" in texts and '=HYPERLINK("http://x")' in " ".join(str(text) for text in texts)
+    assert FORMULA_LABEL in texts  # a choice's label, in the summary
 
 
 def test_sheets_split_past_the_row_limit_with_the_header_repeated(answered):
@@ -155,7 +156,7 @@ def test_every_dangerous_start_is_neutralised_in_csv_and_workbook():
 
 
 def test_rows_are_streamed_in_chunks(answered, monkeypatch, django_assert_max_num_queries):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(streaming, "CHUNK_SIZE", 2)
     rows = list(table(answered.campaign, "responses").rows())
     assert len(rows) == 7
     invitations = table(answered.campaign, "invitations")

@@ -1,18 +1,18 @@
 import pytest
 from django.urls import reverse
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
-from surveys.demo import seed_survey
+from campaigns.sending.launch import campaign_launch
 from surveys.models import Survey
 from tests.campaigns.factories import ambassador, campaign, region_segment
+from tests.surveys.factories import budget_survey
 
 
 @pytest.fixture
 def invitation(db):
     ambassador("lea@exemple.fr", region="bre", first_name="Léa")
     target = campaign(segments=[region_segment()], kind=Campaign.Kind.SURVEY)
-    seed_survey(target)
+    budget_survey(target)
     campaign_launch(target)
     return Invitation.objects.select_related("campaign", "ambassador").get()
 

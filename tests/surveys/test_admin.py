@@ -4,16 +4,16 @@ import pytest
 from django.urls import reverse
 from wagtail.test.utils.form_data import rich_text
 
-from surveys.demo import seed_survey
 from surveys.models import Question, Section, Survey
-from tests.campaigns.test_admin import refused
+from tests.admin_pages import refused
+from tests.surveys.factories import budget_survey
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def survey():
-    return seed_survey()
+    return budget_survey()
 
 
 def test_product_team_builds_a_survey_with_pages_and_a_question_with_choices(client_for, product_user):

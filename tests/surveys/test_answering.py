@@ -130,10 +130,7 @@ def test_a_nul_byte_in_a_text_answer_is_refused(visitor, survey):
     "between its threads: concurrency is tested on PostgreSQL (.ci/run)",
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)  # content types survive for Wagtail
-def test_submitting_the_same_response_several_times_at_once_stores_one_response(live_server, invitation):
-    from surveys.demo import seed_survey
-
-    survey = seed_survey(invitation.campaign)
+def test_submitting_the_same_response_several_times_at_once_stores_one_response(live_server, invitation, survey):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.open(f"{live_server.url}/i/{invitation.token}/")

@@ -1,10 +1,10 @@
 import pytest
 
-from campaigns import destinations
-from campaigns.delivery import LaunchError, campaign_launch
 from campaigns.models import Campaign
-from surveys.demo import seed_survey
+from campaigns.sending.launch import LaunchError, campaign_launch
+from campaigns.tracking import destinations
 from tests.campaigns.factories import ambassador, campaign, region_segment
+from tests.surveys.factories import budget_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def test_a_survey_campaign_does_not_launch_without_its_survey(kind):
     target = campaign(segments=[region_segment()], kind=kind)
     with pytest.raises(LaunchError, match="sans questionnaire"):
         campaign_launch(target)
-    seed_survey(target)
+    budget_survey(target)
     assert campaign_launch(target) == 1
     assert "/s/banque-mobile/" in [path for _destination, path in destinations.for_campaign(target)]
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Invitation
 from surveys.models import Answer, Question, Response, Section, Survey
+from tests.surveys.factories import SCRIPT_LABEL
 
 pytestmark = pytest.mark.django_db
 SLUG = "banque-mobile"
@@ -72,6 +73,7 @@ def test_the_personal_link_leads_to_the_survey_whose_first_page_shows_the_concep
 
 
 def test_every_question_type_is_answered_and_stored(visitor, survey, invitation):
+    assert set(survey.questions.values_list("kind", flat=True)) == set(Question.Kind)  # the factory has them all
     assert post(visitor, 1, page_one(survey))["Location"] == page_url(2)
     assert post(visitor, 2, page_two(survey))["Location"] == page_url(3)
     done = post(visitor, 3, page_three(survey))
@@ -267,6 +269,9 @@ def test_question_texts_are_escaped(visitor, survey):
     Question.objects.filter(code="usage").update(text_fr="<script>alert('x')</script> Fréquence ?")
     page = visitor.get(page_url(1)).content.decode()
     assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    post(visitor, 1, page_one(survey))
+    page = visitor.get(page_url(2)).content.decode()  # a row of the matrix has a script in its label
+    assert "<script>alert" not in page and html.escape(SCRIPT_LABEL) in page
 
 
 def test_the_answer_page_takes_a_fixed_number_of_queries_whatever_the_number_of_questions(

@@ -1,5 +1,5 @@
 """Survey answers survive a restart of the web process: gunicorn serves the project on the test database while
-ambassadors, each in a thread with their own cookies, follow their personal link and answer the demo survey page
+ambassadors, each in a thread with their own cookies, follow their personal link and answer the test survey page
 by page over HTTP. Meanwhile the test kills gunicorn outright (SIGKILL to the master and its workers) and starts
 it again on the same port, then restarts it gracefully (SIGHUP). An ambassador whose request failed does what a
 person does: opens the link again and goes on from the page the survey resumes at.
@@ -23,14 +23,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Ambassador, Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from surveys.answering import missing_answers, survey_plan
-from surveys.demo import seed_survey
 from surveys.models import Answer, Question, Response
 from tests import cluster
 from tests.campaigns.factories import campaign, region_segment
 from tests.cluster import WebServer, wait_for
+from tests.surveys.factories import budget_survey
 
 AMBASSADORS = 32
 SLUG = "banque-mobile"
@@ -133,7 +133,7 @@ def test_restarting_the_web_process_during_submissions_never_leaves_a_half_saved
         for number in range(AMBASSADORS)
     )
     target = campaign(slug=SLUG, segments=[region_segment()], kind=Campaign.Kind.SURVEY)
-    survey = seed_survey(target)
+    survey = budget_survey(target)
     assert campaign_launch(target) == AMBASSADORS  # the emails go to the test's own outbox
     fields = {question.code: f"q{question.pk}" for question in Question.objects.filter(survey=survey)}
     tokens = dict(Invitation.objects.filter(campaign=target).values_list("ambassador__email", "token"))

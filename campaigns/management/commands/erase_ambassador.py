@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from campaigns.audience.personal_data import ambassador_erase
 from campaigns.models import Ambassador
-from campaigns.personal_data import ambassador_erase
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from campaigns.audience.personal_data import ambassador_export
 from campaigns.models import Ambassador
-from campaigns.personal_data import ambassador_export
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.ambassador_import import ImportFileError, import_ambassadors
+from campaigns.audience.imports.files import ImportFileError
+from campaigns.audience.imports.run import import_ambassadors
 from campaigns.models import Segment
 
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.delivery import LaunchError, campaign_launch
 from campaigns.models import Campaign
+from campaigns.sending.launch import LaunchError, campaign_launch
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from campaigns.bounces import bounces_record_file
+from campaigns.sending.bounces import bounces_record_file
 
 
 class Command(BaseCommand):

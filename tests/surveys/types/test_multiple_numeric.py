@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from campaigns.delivery import campaign_launch
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
 from reports.survey_stats import survey_results
 from surveys.limesurvey import survey_import
 from surveys.logic.conditions import answer_tokens

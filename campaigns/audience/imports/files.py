@@ -1,0 +1,137 @@
+"""Reading an ambassador file: a CSV (UTF-8, ; or ,) or an XLSX workbook, streamed row by row."""
+
+import csv
+import unicodedata
+import zipfile
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported at all; nothing was written."""
+
+
+def normalise(text):
+    """Lower case, accents and punctuation removed: 'Tranche d'âge' -> 'tranche_d_age'."""
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
+    return "_".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def column_letter(index):
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _sniff(path):
+    with open(path, "rb") as handle:
+        return handle.read(65536)
+
+
+def read_table(path):
+    """(header cells, iterator of (row number, cells)) for a CSV or XLSX file; ImportFileError if unreadable."""
+    path = Path(path)
+    try:
+        head = _sniff(path)
+    except OSError as exc:
+        raise ImportFileError(
+            _("Impossible de lire le fichier %(name)s : %(error)s") % {"name": path.name, "error": exc.strerror}
+        ) from None
+    if not head.strip():
+        raise ImportFileError(_("Le fichier %(name)s est vide.") % {"name": path.name})
+    is_zip = head.startswith(b"PK\x03\x04")
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"} or (is_zip and suffix not in {".csv", ".txt"}):
+        return _read_xlsx(path)
+    if is_zip:
+        raise ImportFileError(
+            _(
+                "Le fichier %(name)s est un classeur Excel (XLSX) enregistré avec l'extension "
+                "%(suffix)s : renommez-le en .xlsx ou enregistrez-le au format CSV."
+            )
+            % {"name": path.name, "suffix": suffix}
+        )
+    if b"\x00" in head:
+        raise ImportFileError(
+            _("Le fichier %(name)s n'est pas un fichier texte CSV (il contient des données binaires).")
+            % {"name": path.name}
+        )
+    return _read_csv(path, head)
+
+
+def _read_csv(path, head):
+    lines = head.decode("utf-8-sig", errors="ignore").splitlines()
+    first_line = lines[0] if lines else ""
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the reader when done
+    reader = csv.reader(handle, delimiter=delimiter)
+
+    def next_row(number):
+        try:
+            return next(reader)
+        except UnicodeDecodeError:
+            raise _not_utf8(path, number) from None
+        except csv.Error as exc:
+            raise ImportFileError(_("Ligne %(row)s illisible : %(error)s") % {"row": number, "error": exc}) from None
+
+    try:
+        header = next_row(1)
+    except StopIteration:
+        handle.close()
+        raise ImportFileError(_("Le fichier %(name)s est vide.") % {"name": path.name}) from None
+    except ImportFileError:
+        handle.close()
+        raise
+
+    def numbered():
+        with handle:
+            number = 2
+            while True:
+                try:
+                    yield number, next_row(number)
+                except StopIteration:
+                    return
+                number += 1
+
+    return header, numbered()
+
+
+def _not_utf8(path, number):
+    return ImportFileError(
+        _(
+            "Le fichier %(name)s n'est pas encodé en UTF-8 (vers la ligne %(row)s) : "
+            "enregistrez-le au format « CSV UTF-8 »."
+        )
+        % {"name": path.name, "row": number}
+    )
+
+
+def _read_xlsx(path):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError(
+            _("Le fichier %(name)s n'est pas un classeur XLSX lisible (%(error)s).") % {"name": path.name, "error": exc}
+        ) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = next(rows)
+    except StopIteration:
+        workbook.close()
+        raise ImportFileError(_("La première feuille du fichier %(name)s est vide.") % {"name": path.name}) from None
+
+    def numbered():
+        try:
+            for number, cells in enumerate(rows, start=2):
+                yield number, list(cells)
+        finally:
+            workbook.close()
+
+    return [cell for cell in header], numbered()

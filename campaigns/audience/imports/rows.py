@@ -1,0 +1,253 @@
+"""The columns of an ambassador file and the check of each row's cells."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.audience.imports.files import ImportFileError, column_letter, normalise
+from campaigns.audience.segments import parse_date, split_values
+from campaigns.models import AgeBand, Product, Region
+
+# Canonical column -> the header spellings accepted for it (compared without case, accents or punctuation).
+COLUMNS = {
+    "email": ["email", "e_mail", "courriel", "adresse_email", "adresse_e_mail", "mail"],
+    "first_name": ["first_name", "firstname", "prenom"],
+    "last_name": ["last_name", "lastname", "nom", "nom_de_famille"],
+    "locale": ["locale", "langue", "language", "lang"],
+    "region": ["region"],
+    "age_band": ["age_band", "tranche_d_age", "tranche_age", "age"],
+    "customer_since": ["customer_since", "client_depuis"],
+    "products": ["products", "produits"],
+    "tags": ["tags", "etiquettes"],
+    "consent": ["consent", "consentement"],
+}
+YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x"}
+NO = {"non", "n", "no", "0", "false", "faux"}
+AGE_BANDS = frozenset(AgeBand.values)
+LOCALES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en", "english": "en"}
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        if self.column:
+            return _("ligne %(row)s, colonne %(column)s : %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("ligne %(row)s : %(message)s") % {"row": self.row, "message": self.message}
+
+    def as_dict(self):
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+def map_columns(header, file_name):
+    """{column index: canonical name}; ImportFileError naming unknown, repeated or missing columns."""
+    alias_to_column = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
+    mapping, unknown, seen = {}, [], {}
+    for index, cell in enumerate(header):
+        name = "" if cell is None else str(cell).strip()
+        if not name:
+            continue
+        column = alias_to_column.get(normalise(name))
+        if column is None:
+            unknown.append(f"{column_letter(index)} « {name} »")
+        elif column in seen:
+            raise ImportFileError(
+                _("La colonne %(column)s apparaît deux fois (colonnes %(first)s et %(second)s).")
+                % {"column": column, "first": column_letter(seen[column]), "second": column_letter(index)}
+            )
+        else:
+            seen[column] = index
+            mapping[index] = column
+    if unknown:
+        raise ImportFileError(
+            _("Colonnes inconnues dans %(name)s : %(unknown)s. Colonnes acceptées : %(accepted)s.")
+            % {"name": file_name, "unknown": ", ".join(unknown), "accepted": ", ".join(COLUMNS)}
+        )
+    if "email" not in seen:
+        raise ImportFileError(
+            _(
+                "Le fichier %(name)s n'a pas de colonne « email » (ou « courriel ») : la première "
+                "ligne doit nommer les colonnes."
+            )
+            % {"name": file_name}
+        )
+    return mapping
+
+
+def cell_text(cell):
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    return str(cell).strip()
+
+
+class RowChecker:
+    """Turns the cells of one row into clean values, or RowErrors; knows the product catalogue.
+
+    Columns with few distinct values (language, region, products...) are parsed once per distinct cell text.
+    """
+
+    CACHED = {"locale", "region", "age_band", "products", "tags", "consent"}
+    CACHE_SIZE = 10_000
+
+    def __init__(self, mapping, header):
+        self.mapping = mapping
+        self.labels = {index: f"{column_letter(index)} « {str(header[index]).strip()} »" for index in mapping}
+        self.width = len(header)
+        self.email_label = next(self.labels[index] for index, column in mapping.items() if column == "email")
+        self.products = {}
+        for pk, code, name in Product.objects.values_list("id", "code", "name"):
+            self.products[code.lower()] = pk
+            self.products[normalise(name)] = pk
+        self.product_codes = sorted(Product.objects.values_list("code", flat=True))
+        self.regions = {}
+        for code, label in Region.choices:
+            self.regions[code] = code
+            self.regions[normalise(label)] = code
+        self.today = timezone.localdate()
+        self.parsers = {column: getattr(self, f"_{column}") for column in COLUMNS}
+        self.cache = {column: {} for column in self.CACHED}
+
+    def check(self, number, cells):
+        """(values, errors): values holds only the filled cells, by canonical column."""
+        values, errors = {}, []
+        extra = [c for c in cells[self.width :] if cell_text(c)]
+        if extra:
+            errors.append(
+                RowError(
+                    number,
+                    "",
+                    _("%(count)s cellule(s) de plus que de colonnes dans l'en-tête.") % {"count": len(extra)},
+                )
+            )
+        for index, column in self.mapping.items():
+            raw = cell_text(cells[index]) if index < len(cells) else ""
+            cell = cells[index] if index < len(cells) else None
+            if not raw:
+                continue
+            cache = self.cache.get(column)
+            result = cache.get(raw) if cache is not None else None
+            if result is None:
+                try:
+                    result = (self.parsers[column](raw, cell), None)
+                except ValidationError as exc:
+                    result = (None, exc.messages[0])
+                if cache is not None and len(cache) < self.CACHE_SIZE:
+                    cache[raw] = result
+            value, message = result
+            if message is None:
+                values[column] = value
+            else:
+                errors.append(RowError(number, self.labels[index], message))
+        if "email" not in values and not any(error.column == self.email_label for error in errors):
+            errors.append(RowError(number, self.email_label, _("l'adresse e-mail est obligatoire.")))
+        return values, errors
+
+    def _email(self, raw, cell):
+        email = raw.lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                _("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": raw[:100]}
+            ) from None
+        return email
+
+    def _first_name(self, raw, cell):
+        return self._name(raw)
+
+    def _last_name(self, raw, cell):
+        return self._name(raw)
+
+    def _name(self, raw):
+        if len(raw) > 150:
+            raise ValidationError(_("150 caractères au plus (il y en a %(count)s).") % {"count": len(raw)})
+        return raw
+
+    def _locale(self, raw, cell):
+        try:
+            return LOCALES[normalise(raw)]
+        except KeyError:
+            raise ValidationError(
+                _("« %(value)s » n'est pas une langue connue (fr ou en).") % {"value": raw[:50]}
+            ) from None
+
+    def _region(self, raw, cell):
+        try:
+            return self.regions[normalise(raw)]
+        except KeyError:
+            raise ValidationError(
+                _("« %(value)s » n'est pas une région connue (codes : %(codes)s, ou le nom de la région).")
+                % {"value": raw[:50], "codes": ", ".join(Region.values)}
+            ) from None
+
+    def _age_band(self, raw, cell):
+        code = raw.lower().replace("–", "-").replace("ans", "").replace(" ", "")
+        if code not in AGE_BANDS:
+            raise ValidationError(
+                _("« %(value)s » n'est pas une tranche d'âge connue (%(codes)s).")
+                % {"value": raw[:50], "codes": ", ".join(AgeBand.values)}
+            )
+        return code
+
+    def _customer_since(self, raw, cell):
+        if isinstance(cell, datetime):
+            day = cell.date()
+        elif isinstance(cell, date):
+            day = cell
+        else:
+            try:
+                day = parse_date(raw)
+            except ValueError:
+                raise ValidationError(
+                    _("« %(value)s » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA).") % {"value": raw[:50]}
+                ) from None
+        if day > self.today:
+            raise ValidationError(_("la date %(value)s est dans le futur.") % {"value": day.isoformat()})
+        return day
+
+    def _products(self, raw, cell):
+        ids, unknown = set(), []
+        for item in split_values(raw):
+            pk = self.products.get(item.lower()) or self.products.get(normalise(item))
+            if pk is None:
+                unknown.append(item[:50])
+            else:
+                ids.add(pk)
+        if unknown:
+            raise ValidationError(
+                _("produit(s) inconnu(s) : %(unknown)s (codes du catalogue : %(codes)s).")
+                % {"unknown": ", ".join(unknown), "codes": ", ".join(self.product_codes) or "—"}
+            )
+        return frozenset(ids)
+
+    def _tags(self, raw, cell):
+        names = {item.lower() for item in split_values(raw)}
+        too_long = [name for name in names if len(name) > 60]
+        if too_long:
+            raise ValidationError(
+                _("une étiquette a 60 caractères au plus : « %(value)s… ».") % {"value": too_long[0][:60]}
+            )
+        return frozenset(names)
+
+    def _consent(self, raw, cell):
+        value = normalise(raw)
+        if value in YES:
+            return True
+        if value in NO:
+            return False
+        raise ValidationError(_("« %(value)s » : répondez oui ou non.") % {"value": raw[:50]})

@@ -1,0 +1,107 @@
+"""Staff views of the audience: importing a file, the live size of a segment being edited, and an
+ambassador's personal data (handed over, or erased)."""
+
+import json
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaigns.audience import segments
+from campaigns.audience.imports.jobs import import_start
+from campaigns.audience.personal_data import ambassador_erase, ambassador_export
+from campaigns.forms import AmbassadorImportForm
+from campaigns.models import Ambassador, AmbassadorImport, Segment
+from campaigns.staff_admin import require_perms
+
+IMPORT_PERMISSIONS = ("campaigns.add_ambassadorimport", "campaigns.add_ambassador")
+
+
+def ambassador_import(request):
+    require_perms(request, *IMPORT_PERMISSIONS)
+    form = AmbassadorImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["update_existing"]:
+            require_perms(request, "campaigns.change_ambassador")
+        job = import_start(
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            update_existing=form.cleaned_data["update_existing"],
+            keep_valid=form.cleaned_data["keep_valid"],
+            dry_run=form.cleaned_data["dry_run"],
+            segment=form.cleaned_data["segment"],
+            language=get_language(),
+        )
+        return redirect("ambassador_import:detail", job.pk)
+    recent = AmbassadorImport.objects.select_related("created_by")[:10]
+    return render(request, "campaigns/import_form.html", {"form": form, "recent": recent})
+
+
+def ambassador_import_detail(request, pk):
+    require_perms(request, *IMPORT_PERMISSIONS)
+    job = get_object_or_404(AmbassadorImport, pk=pk)
+    return render(request, "campaigns/import_detail.html", {"job": job})
+
+
+def rules_from_post(data, prefix="rules"):
+    """The rules of a segment form as posted (Wagtail's inline panel), deleted ones left out."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except ValueError:
+        total = 0
+    rules = []
+    for index in range(min(total, 200)):
+        if data.get(f"{prefix}-{index}-DELETE") in {"1", "on", "true"}:
+            continue
+        attribute = data.get(f"{prefix}-{index}-attribute", "")
+        if attribute:
+            rules.append(segments.Rule(attribute, data.get(f"{prefix}-{index}-value", "")))
+    return rules
+
+
+@require_POST
+def segment_size(request):
+    """Members of the segment being edited, counted by one query: the admin form shows it live."""
+    require_perms(request, "campaigns.view_segment")
+    kind = request.POST.get("kind", Segment.Kind.RULES)
+    match = request.POST.get("match", Segment.Match.ALL)
+    segment_id = request.POST.get("segment_id") or None
+    if segment_id is not None and not segment_id.isdigit():
+        segment_id = None
+    try:
+        count = segments.count_members(kind, match, rules_from_post(request.POST), segment_id)
+    except ValidationError as exc:
+        return JsonResponse({"count": None, "error": " ".join(exc.messages)})
+    return JsonResponse(
+        {
+            "count": count,
+            "label": _("%(count)s ambassadeurs contactables") % {"count": f"{count:,}".replace(",", "\u202f")},
+        }
+    )
+
+
+def ambassador_data_export(request, pk):
+    """Everything held on one ambassador, as a JSON file to hand over (right of access)."""
+    require_perms(request, "campaigns.view_ambassador")
+    ambassador = get_object_or_404(Ambassador, pk=pk)
+    response = HttpResponse(
+        json.dumps(ambassador_export(ambassador), ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="ambassadeur-{ambassador.pk}.json"'
+    return response
+
+
+def ambassador_data_erase(request, pk):
+    """Asks, then erases the ambassador's identity (right to erasure): contributions stay, de-identified."""
+    require_perms(request, "campaigns.delete_ambassador")
+    ambassador = get_object_or_404(Ambassador, pk=pk)
+    if request.method == "POST":
+        ambassador_erase(ambassador)
+        messages.success(request, _("Les données de l'ambassadeur n° %(pk)s sont effacées.") % {"pk": ambassador.pk})
+        return redirect("wagtailsnippets_campaigns_ambassador:list")
+    return render(request, "campaigns/admin/ambassador_erase.html", {"ambassador": ambassador})

@@ -1,0 +1,42 @@
+"""The campaigns app's models, one module per concern; imported from here (``from campaigns.models import
+Invitation``)."""
+
+from campaigns.models.audience import (
+    AgeBand,
+    Ambassador,
+    AmbassadorImport,
+    AmbassadorProduct,
+    AmbassadorTag,
+    Locale,
+    Product,
+    Region,
+    Segment,
+    SegmentMember,
+    SegmentRule,
+    Tag,
+)
+from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
+from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
+from campaigns.models.outbox import OutboxMessage
+
+__all__ = [
+    "AgeBand",
+    "Ambassador",
+    "AmbassadorImport",
+    "AmbassadorProduct",
+    "AmbassadorTag",
+    "Campaign",
+    "Delivery",
+    "EmailTemplate",
+    "Invitation",
+    "Locale",
+    "OutboxMessage",
+    "Product",
+    "Region",
+    "Reminder",
+    "ReminderDelivery",
+    "Segment",
+    "SegmentMember",
+    "SegmentRule",
+    "Tag",
+]

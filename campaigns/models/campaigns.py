@@ -1,0 +1,158 @@
+"""Campaigns, their reminders, and the email texts both carry."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+
+from campaigns.models.audience import Segment
+from campaigns.sending.emails import unknown_placeholders
+
+
+class EmailTemplate(models.Model):
+    """Subject and body of an email in French and English. Placeholders: {prenom}, {campagne}, {lien},
+    {date_cloture} (or {first_name}, {campaign}, {link}, {closing_date})."""
+
+    subject_fr = models.CharField(_("objet (français)"), max_length=200, blank=True)
+    body_fr = models.TextField(_("message (français)"), blank=True)
+    subject_en = models.CharField(_("objet (anglais)"), max_length=200, blank=True)
+    body_en = models.TextField(_("message (anglais)"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_email(self):
+        return bool(self.subject_fr.strip() and self.body_fr.strip())
+
+    def clean(self):
+        errors = {}
+        for name in ("subject_fr", "body_fr", "subject_en", "body_en"):
+            unknown = unknown_placeholders(getattr(self, name))
+            if unknown:
+                errors[name] = _(
+                    "Variable(s) inconnue(s) : %(unknown)s. Possibles : {prenom}, {campagne}, {lien}, {date_cloture}."
+                ) % {"unknown": ", ".join(f"{{{name}}}" for name in unknown)}
+        if errors:
+            raise ValidationError(errors)
+
+
+class CampaignStatus(models.TextChoices):
+    """Where a campaign is (``Campaign.Status``); at module level so the model's constraints can name its values."""
+
+    DRAFT = "draft", _("Brouillon")
+    SCHEDULED = "scheduled", _("Programmée")
+    LIVE = "live", _("En cours")
+    CLOSED = "closed", _("Close")
+    ARCHIVED = "archived", _("Archivée")
+
+
+LAUNCHED = [CampaignStatus.LIVE, CampaignStatus.CLOSED, CampaignStatus.ARCHIVED]
+
+
+class Campaign(ClusterableModel, EmailTemplate):
+    class Kind(models.TextChoices):
+        IDEATION = "ideation", _("Idées")
+        SURVEY = "survey", _("Questionnaire")
+        BOTH = "both", _("Questionnaire et idées")
+
+    Status = CampaignStatus
+
+    title = models.CharField(_("titre"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
+    theme = models.CharField(_("thème"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.BOTH)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(
+        _("ouverture"), null=True, blank=True, help_text=_("Date d'envoi des invitations d'une campagne programmée.")
+    )
+    closes_at = models.DateTimeField(_("clôture"), null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_campaigns",
+        verbose_name=_("responsable"),
+    )
+    segments = models.ManyToManyField(Segment, blank=True, related_name="campaigns", verbose_name=_("segments ciblés"))
+    reply_to = models.EmailField(_("adresse de réponse"), blank=True)
+    launched_at = models.DateTimeField(_("lancée le"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)
+    deidentified_at = models.DateTimeField(
+        _("invitations anonymisées le"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Passé le délai de conservation, les invitations ne sont plus rattachées à personne."),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("campagne")
+        verbose_name_plural = _("campagnes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_at__isnull=True)
+                | models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="campaign_closes_after_opening",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status__in=LAUNCHED) | models.Q(launched_at__isnull=False),
+                name="campaign_launched_before_live",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=CampaignStatus.SCHEDULED) | models.Q(opens_at__isnull=False),
+                name="campaign_scheduled_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=CampaignStatus.values),
+                name="campaign_status_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "opens_at"], name="campaign_status_opens")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def audience_locked(self):
+        """Once launched, the audience of a campaign no longer changes."""
+        return self.status not in {self.Status.DRAFT, self.Status.SCHEDULED}
+
+    @property
+    def is_open(self):
+        """Live and not past its closing date: ambassadors can take part."""
+        return self.status == self.Status.LIVE and not (self.closes_at and self.closes_at <= timezone.now())
+
+    @property
+    def is_public(self):
+        """Launched: its pages show to anyone (before that, to staff only)."""
+        return self.audience_locked
+
+
+class Reminder(EmailTemplate):
+    """A reminder sent some days after launch to the invited who have not answered."""
+
+    campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="reminders")
+    days_after = models.PositiveSmallIntegerField(_("jours après le lancement"), default=3)
+    started_at = models.DateTimeField(_("envoyé le"), null=True, editable=False)
+
+    class Meta:
+        ordering = ["days_after"]
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "days_after"], name="reminder_once_per_day"),
+            models.CheckConstraint(condition=models.Q(days_after__gte=1), name="reminder_after_a_day"),
+        ]
+
+    def __str__(self):
+        return _("Relance à J+%(days)s") % {"days": self.days_after}

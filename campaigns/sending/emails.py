@@ -1,0 +1,247 @@
+"""Invitation and reminder emails: placeholders, the text and HTML parts, and the headers.
+
+Every message carries the ambassador's personal link, an open pixel, a visible unsubscribe link and the
+one-click unsubscribe headers of RFC 8058. Texts are written by staff; they are escaped in the HTML part.
+Other apps write to ambassadors through ``ambassador_email`` (same headers, their own parts).
+"""
+
+import contextlib
+import functools
+import re
+from email.charset import BASE64, Charset
+from email.header import Header
+from email.utils import formatdate, make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+PLACEHOLDERS = {
+    "prenom": "first_name",
+    "first_name": "first_name",
+    "campagne": "campaign",
+    "campaign": "campaign",
+    "lien": "link",
+    "link": "link",
+    "date_cloture": "closing_date",
+    "closing_date": "closing_date",
+}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def unknown_placeholders(text):
+    return sorted({name for name in PLACEHOLDER.findall(text or "") if name not in PLACEHOLDERS})
+
+
+def fill(text, values):
+    return PLACEHOLDER.sub(
+        lambda m: values[PLACEHOLDERS[m.group(1)]] if m.group(1) in PLACEHOLDERS else m.group(0), text
+    )
+
+
+TOKEN_MARK = "f" * 64
+
+
+@functools.cache
+def _link_patterns(site):
+    """The URLs of one invitation with a mark where the token goes: reversed once, not for every email."""
+    return {
+        name: site + reverse(f"campaigns:{view}", args=[TOKEN_MARK])
+        for name, view in (("link", "personal_link"), ("pixel", "open_pixel"), ("unsubscribe", "unsubscribe"))
+    }
+
+
+def personal_links(token):
+    return {name: pattern.replace(TOKEN_MARK, token) for name, pattern in _link_patterns(settings.SITE_URL).items()}
+
+
+BASE64_UTF8 = Charset("utf-8")
+BASE64_UTF8.header_encoding = BASE64
+
+
+def encoded_header(value):
+    """A header value as RFC 2047 encoded words when it is not ASCII. Base64 straight away: the standard
+    library's default weighs quoted-printable against base64 character by character, the costliest part of
+    building a message with an accented subject."""
+    if value.isascii():
+        return value
+    return Header(value, BASE64_UTF8, header_name="Subject").encode(linesep=" ")  # Django refuses newlines
+
+
+def template_for(source, locale):
+    """(subject, body) of ``source`` (a campaign or a reminder) in ``locale``, French when English is missing."""
+    if locale == "en" and source.subject_en.strip() and source.body_en.strip():
+        return source.subject_en, source.body_en
+    return source.subject_fr, source.body_fr
+
+
+# Marks that stand for what differs between recipients: the first name as Unicode private-use characters
+# (untouched by escaping; one for the text part, one for the HTML part, where it is escaped), the rest in ASCII
+# (the token goes into headers too, and must fit the URL pattern).
+FIRST_NAME_TEXT, FIRST_NAME_HTML, TOKEN = "\ue000", "\ue001", TOKEN_MARK
+SUBJECT, TO, MESSAGE_ID, DATE = "subject-mark", "to-mark@invalid", "<message-id-mark@invalid>", "date-mark"
+CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+@functools.lru_cache(maxsize=128)
+def _skeleton(subject, body, title, closes_at, locale, site):
+    """Subject, text and HTML of an email for every recipient of one text in one language, with marks where the
+    first name and the token go: the templates render once per campaign and language, not once per email."""
+    links = personal_links(TOKEN)
+    with translation.override(locale):
+        closing = formats.date_format(timezone.localtime(closes_at), "DATE_FORMAT") if closes_at else ""
+        values = {"first_name": FIRST_NAME_TEXT, "campaign": title, "link": links["link"], "closing_date": closing}
+        escaped = {key: escape(value) for key, value in values.items()}
+        escaped["first_name"] = FIRST_NAME_HTML
+        escaped["link"] = f'<a href="{escape(links["link"])}">{escape(links["link"])}</a>'
+        context = {
+            "title": title,
+            "locale": locale,
+            "links": links,
+            "text_body": fill(body, values),
+            "html_body": mark_safe(linebreaks(fill(escape(body), escaped))),
+            "link_in_body": "{lien}" in body or "{link}" in body,
+        }
+        return (
+            fill(subject, values).replace("\n", " ").strip(),
+            render_to_string("campaigns/email/invitation.txt", context),
+            render_to_string("campaigns/email/invitation.html", context),
+            _("Madame, Monsieur"),
+        )
+
+
+def _texts(source, campaign, ambassador):
+    """(subject, text, html with marks, the first name to put in them) for one ambassador."""
+    locale = ambassador.locale if ambassador.locale in ("fr", "en") else "fr"
+    subject, body = template_for(source, locale)
+    subject, text, html, nobody = _skeleton(
+        subject, body, campaign.title, campaign.closes_at, locale, settings.SITE_URL
+    )
+    first_name = CONTROL.sub(" ", ambassador.first_name).strip() or nobody  # no line break may reach a header
+    return subject, text, html, first_name
+
+
+def _message(*, subject, text, html, to, token, reply_to, message_id, date=None):
+    headers = {
+        "Message-ID": message_id,
+        "List-Unsubscribe": f"<{personal_links(token)['unsubscribe']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    if date:
+        headers["Date"] = date
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        reply_to=[reply_to] if reply_to else None,
+        headers=headers,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _message_id():
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname)
+
+
+def build_message(*, source, campaign, ambassador, token, metadata=None, subject_prefix=""):
+    """The email for one ambassador: ``source`` holds the texts (the campaign itself, or one of its reminders)."""
+    subject, text, html, first_name = _texts(source, campaign, ambassador)
+    message = _message(
+        subject=encoded_header(subject_prefix + subject.replace(FIRST_NAME_TEXT, first_name)),
+        text=text.replace(FIRST_NAME_TEXT, first_name).replace(TOKEN, token),
+        html=html.replace(FIRST_NAME_HTML, escape(first_name)).replace(TOKEN, token),
+        to=ambassador.email,
+        token=token,
+        reply_to=campaign.reply_to,
+        message_id=_message_id(),
+    )
+    message.metadata = metadata or {}  # read by django-anymail's backends, ignored by the others
+    return message
+
+
+@functools.lru_cache(maxsize=128)
+def _raw_skeleton(text, html, reply_to, from_email, site):
+    """The bytes of an email with marks, as Django would send them, or None when its parts are not sent as 8bit
+    text (very long lines get quoted-printable: the marks inside could not be replaced)."""
+    data = (
+        _message(
+            subject=SUBJECT,
+            text=text,
+            html=html,
+            to=TO,
+            token=TOKEN,
+            reply_to=reply_to,
+            message_id=MESSAGE_ID,
+            date=DATE,
+        )
+        .message()
+        .as_bytes(linesep="\r\n")
+    )
+    return data if data.count(b"Content-Transfer-Encoding: 8bit") == 2 else None
+
+
+def raw_message(*, source, campaign, ambassador, token):
+    """The bytes of the email for one ambassador, made by replacing the marks of a message built once per text
+    and language, or None when only ``build_message`` can make it. Same headers and parts as build_message:
+    the email package's generation is the costliest part of an email, and a campaign sends it a million times."""
+    if not ambassador.email.isascii():
+        return None
+    subject, text, html, first_name = _texts(source, campaign, ambassador)
+    data = _raw_skeleton(text, html, campaign.reply_to, settings.DEFAULT_FROM_EMAIL, settings.SITE_URL)
+    if data is None:
+        return None
+    replacements = [
+        (SUBJECT, encoded_header(subject.replace(FIRST_NAME_TEXT, first_name))),
+        (TO, ambassador.email),
+        (MESSAGE_ID, _message_id()),
+        (DATE, formatdate(localtime=settings.EMAIL_USE_LOCALTIME)),
+        (TOKEN, token),
+        (FIRST_NAME_TEXT, first_name),
+        (FIRST_NAME_HTML, escape(first_name)),
+    ]
+    for mark, value in replacements:
+        data = data.replace(mark.encode(), value.encode())
+    return data
+
+
+# --- the public seam for the other apps' emails to ambassadors (ideas' notifications) ----------------------
+
+
+def single_line(value):
+    """``value`` fit for a header or a greeting: control characters (line breaks among them) become spaces."""
+    return CONTROL.sub(" ", value or "").strip()
+
+
+def ambassador_email(*, invitation, subject, text, html, locale="", reply_to=None):
+    """An email to the ambassador of ``invitation`` other than the invitation itself (which ``build_message``
+    makes): ``subject`` on one line (encoded when not ASCII), the ``text`` and ``html`` parts as given, a fresh
+    Message-ID, the invitation's one-click unsubscribe headers (RFC 8058) and, with ``locale``, its
+    Content-Language. The parts are the caller's; they carry the visible unsubscribe link, which is
+    ``personal_links(invitation.token)["unsubscribe"]``."""
+    message = _message(
+        subject=encoded_header(single_line(subject)),
+        text=text,
+        html=html,
+        to=invitation.ambassador.email,
+        token=invitation.token,
+        reply_to=reply_to,
+        message_id=_message_id(),
+    )
+    if locale:
+        message.extra_headers["Content-Language"] = locale
+    return message
+
+
+def connection_close(backend):
+    """Close an email backend's connection quietly: after a failure it may already be gone."""
+    with contextlib.suppress(Exception):
+        backend.close()

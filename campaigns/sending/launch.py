@@ -1,0 +1,116 @@
+"""Launching, closing and withdrawing: the state changes of a campaign and of its invitations.
+
+Launch snapshots the target segments into one Invitation per ambassador with a single INSERT ... SELECT (tokens
+drawn by the database, the frequency cap applied in the same statement), then queues a bounded number of
+django-q2 sender tasks (``campaigns.sending.senders``)."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaigns.audience.segments import members_of_segments
+from campaigns.database.tokens import token_sql
+from campaigns.models import Campaign, Invitation
+from campaigns.sending import senders
+from campaigns.tracking import destinations
+
+log = logging.getLogger("campaigns.sending")
+Status = Invitation.Status
+ACTIVE = [Status.QUEUED, Status.SENDING, Status.SENT, Status.DELIVERED]
+
+
+class LaunchError(ValidationError):
+    pass
+
+
+def launch_problems(campaign):
+    problems = []
+    if campaign.status not in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED):
+        problems.append(
+            _("La campagne est déjà lancée (état : %(status)s).") % {"status": campaign.get_status_display()}
+        )
+    if not campaign.has_email:
+        problems.append(_("L'e-mail d'invitation en français (objet et message) est obligatoire."))
+    if not campaign.segments.exists():
+        problems.append(_("Choisissez au moins un segment."))
+    if campaign.closes_at and campaign.closes_at <= timezone.now():
+        problems.append(_("La date de clôture est passée."))
+    return problems + destinations.missing_for(campaign)
+
+
+def invitations_create(campaign, *, now):
+    """One Invitation per contactable member of the campaign's segments, in one statement. Those contacted
+    ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS`` days are recorded as skipped."""
+    recent = (
+        Invitation.objects.filter(
+            ambassador=OuterRef("pk"),
+            created_at__gte=now - timedelta(days=settings.CONTACT_CAP_DAYS),
+            status__in=ACTIVE,
+        )
+        .order_by()
+        .values("ambassador")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    members = (
+        members_of_segments(campaign.segments.prefetch_related("rules"))
+        .annotate(recent=Coalesce(Subquery(recent), 0), member_id=F("pk"))
+        .values_list("member_id", "recent")
+        .order_by()
+    )
+    select_sql, select_params = members.query.sql_with_params()
+    cap = settings.CONTACT_CAP_COUNT or 2**31 - 1
+    created = connection.ops.adapt_datetimefield_value(now)
+    table = Invitation._meta.db_table
+    sql = f"""
+        INSERT INTO {table} (campaign_id, ambassador_id, token, status, skip_reason, created_at)
+        SELECT %s, member.member_id, {token_sql()},
+               CASE WHEN member.recent >= %s THEN %s ELSE %s END,
+               CASE WHEN member.recent >= %s THEN %s ELSE '' END,
+               %s
+        FROM ({select_sql}) AS member WHERE 1 = 1  -- the WHERE lets SQLite parse ON CONFLICT
+        ON CONFLICT (campaign_id, ambassador_id) DO NOTHING
+    """
+    with connection.cursor() as cursor:
+        params = [campaign.pk, cap, Status.SKIPPED, Status.QUEUED, cap, Invitation.SkipReason.FREQUENCY_CAP, created]
+        cursor.execute(sql, [*params, *select_params])
+        return cursor.rowcount
+
+
+def campaign_launch(campaign, *, now=None):
+    """Invite the audience and start sending. Returns how many invitations were created."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        problems = launch_problems(campaign)
+        if problems:
+            raise LaunchError(problems)
+        created = invitations_create(campaign, now=now)
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.LIVE, launched_at=now)
+        transaction.on_commit(lambda: senders.senders_enqueue("invitations", campaign.pk))
+    log.info("campaign launched", extra={"campaign": campaign.slug, "invitations": created})
+    return created
+
+
+def campaign_close(campaign, *, now=None):
+    """Close a live campaign: its links then show a "campaign closed" page; unsent emails are not sent."""
+    now = now or timezone.now()
+    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.LIVE).update(
+        status=Campaign.Status.CLOSED, closed_at=now
+    )
+    return bool(updated)
+
+
+def invitations_withdraw(invitation_ids, *, now=None):
+    """Withdraw invitations: their links stop working and their emails, if not sent yet, are not sent."""
+    now = now or timezone.now()
+    ids = list(invitation_ids)
+    Invitation.objects.filter(pk__in=ids, status=Status.QUEUED).update(status=Status.SKIPPED)
+    return Invitation.objects.filter(pk__in=ids, withdrawn_at__isnull=True).update(withdrawn_at=now)

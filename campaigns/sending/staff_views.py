@@ -1,0 +1,140 @@
+"""Staff views of a campaign's sending: where it is (its figures), its email previewed and sent as a test, its
+state changes, and the local outbox."""
+
+from email.header import decode_header, make_header
+
+from django.contrib import messages
+from django.core import mail
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from campaigns.audience.segments import members_of_segments
+from campaigns.forms import TestSendForm
+from campaigns.models import Ambassador, Campaign, OutboxMessage
+from campaigns.sending.emails import build_message
+from campaigns.sending.health import cluster_ok
+from campaigns.sending.launch import LaunchError, campaign_close, campaign_launch, launch_problems
+from campaigns.sending.outbox import message_parts
+from campaigns.sending.progress import campaign_progress
+from campaigns.staff_admin import require_perms
+
+SAMPLE_TOKEN = "0" * 64  # test emails carry a link that opens no invitation
+
+
+def campaign_overview(request, pk):
+    """Where a campaign is: its figures (refreshing while it sends), what can be done next, its email."""
+    require_perms(request, "campaigns.view_campaign")
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("segments", "reminders"), pk=pk)
+    figures = campaign_progress(campaign)
+    return render(
+        request,
+        "campaigns/admin/campaign_overview.html",
+        {
+            "campaign": campaign,
+            "figures": figures,
+            "problems": launch_problems(campaign) if not campaign.audience_locked else [],
+            "can_change": request.user.has_perm("campaigns.change_campaign"),
+            "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > 0,
+            "stalled": figures["waiting"] > 0 and not cluster_ok(),
+            "test_form": TestSendForm(),
+            "audience_size": members_of_segments(campaign.segments.all()).count(),
+        },
+    )
+
+
+def campaign_preview(request, pk, locale):
+    """The invitation email as one ambassador of that language will see it (HTML, shown in a sandboxed frame)."""
+    require_perms(request, "campaigns.view_campaign")
+    campaign = get_object_or_404(Campaign, pk=pk)
+    message = _sample_message(campaign, request.user, locale)
+    html = next(content for content, mimetype in message.alternatives if mimetype == "text/html")
+    return render(
+        request,
+        "campaigns/admin/campaign_preview.html",
+        {
+            "campaign": campaign,
+            "message": message,
+            "html": html,
+            "language": locale,
+            "subject": str(make_header(decode_header(message.subject))),
+        },
+    )
+
+
+def _sample_message(campaign, user, locale):
+    sample = Ambassador(
+        email=user.email or "test@localhost", first_name=user.first_name or user.get_username(), locale=locale
+    )
+    return build_message(
+        source=campaign, campaign=campaign, ambassador=sample, token=SAMPLE_TOKEN, subject_prefix=_("[TEST] ")
+    )
+
+
+@require_POST
+def campaign_test_send(request, pk):
+    require_perms(request, "campaigns.change_campaign")
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = TestSendForm(request.POST)
+    if not request.user.email:
+        messages.error(request, _("Votre compte n'a pas d'adresse e-mail : renseignez-la dans votre profil."))
+    elif form.is_valid():
+        try:
+            mail.get_connection().send_messages([_sample_message(campaign, request.user, form.cleaned_data["locale"])])
+        except Exception as exc:  # noqa: BLE001 - shown to the person who asked
+            messages.error(request, _("L'e-mail de test n'est pas parti : %(error)s") % {"error": exc})
+        else:
+            messages.success(request, _("E-mail de test envoyé à %(email)s.") % {"email": request.user.email})
+    return redirect("campaign_actions:overview", campaign.pk)
+
+
+@require_POST
+def campaign_action(request, pk, action):
+    """Launch, schedule, close or archive: each a state change the database and this view both guard."""
+    require_perms(request, "campaigns.change_campaign")
+    campaign = get_object_or_404(Campaign, pk=pk)
+    Status = Campaign.Status
+    if action == "launch":
+        try:
+            count = campaign_launch(campaign)
+        except LaunchError as exc:
+            for problem in exc.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(request, _("Campagne lancée : %(count)s invitations en cours d'envoi.") % {"count": count})
+    elif action == "schedule":
+        problems = launch_problems(campaign)
+        if campaign.opens_at is None or campaign.opens_at <= timezone.now():
+            problems.append(_("Indiquez une date d'ouverture à venir pour programmer l'envoi."))
+        if problems or campaign.status != Status.DRAFT:
+            for problem in problems or [_("Seul un brouillon peut être programmé.")]:
+                messages.error(request, problem)
+        else:
+            Campaign.objects.filter(pk=pk, status=Status.DRAFT).update(status=Status.SCHEDULED)
+            messages.success(request, _("Envoi programmé."))
+    elif action == "unschedule":
+        Campaign.objects.filter(pk=pk, status=Status.SCHEDULED).update(status=Status.DRAFT)
+    elif action == "close":
+        if campaign_close(campaign):
+            messages.success(request, _("Campagne close : les liens affichent désormais une page de fin."))
+    elif action == "archive":
+        Campaign.objects.filter(pk=pk, status=Status.CLOSED).update(status=Status.ARCHIVED)
+    else:
+        raise Http404
+    return redirect("campaign_actions:overview", campaign.pk)
+
+
+def outbox_message(request, pk):
+    """One email of the local outbox, as the recipient would read it; its links can be followed."""
+    require_perms(request, "campaigns.view_outboxmessage")
+    kept = get_object_or_404(OutboxMessage, pk=pk)
+    return render(request, "campaigns/admin/outbox_message.html", {"kept": kept, "parts": message_parts(kept)})
+
+
+def outbox_index(request):
+    require_perms(request, "campaigns.view_outboxmessage")
+    page = Paginator(OutboxMessage.objects.defer("message"), 50).get_page(request.GET.get("p"))
+    return render(request, "campaigns/admin/outbox_index.html", {"page": page})

@@ -1,0 +1,87 @@
+"""The admin pieces other apps build on, public on purpose: a permission check for staff views, a menu viewset
+shown only to those holding its permissions, a chooser that checks who may list people, and a bulk action
+confirmed on one shared page."""
+
+import functools
+
+from django.core.exceptions import PermissionDenied
+from django.urls import URLPattern, reverse
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.viewsets.base import ViewSet
+from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
+
+
+def require_perms(request, *permissions):
+    """Refuse (403) a staff view to whoever lacks one of ``permissions``."""
+    if not request.user.has_perms(permissions):
+        raise PermissionDenied
+
+
+def with_permission(view, permission):
+    @functools.wraps(view)
+    def checked(request, *args, **kwargs):
+        require_perms(request, permission)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+class PeopleChooserViewSet(SnippetChooserViewSet):
+    """The chooser of a model whose rows name people (an ambassador, an invitation: by email). Wagtail's
+    choosers check no permission of their own, so any admin account could list them: only those who may view
+    the model may open it."""
+
+    def get_urlpatterns(self):
+        permission = f"{self.model._meta.app_label}.view_{self.model._meta.model_name}"
+        return [
+            URLPattern(
+                pattern.pattern, with_permission(pattern.callback, permission), pattern.default_args, pattern.name
+            )
+            for pattern in super().get_urlpatterns()
+        ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permissions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permissions = permissions
+
+    def is_shown(self, request):
+        return request.user.has_perms(self.permissions)
+
+
+class MenuViewSet(ViewSet):
+    """A viewset of custom admin views whose menu item shows only to those holding ``menu_permissions``."""
+
+    add_to_admin_menu = True
+    menu_order = 900
+    menu_permissions = ()
+
+    def get_menu_item(self, order=None):
+        return PermissionMenuItem(
+            self.menu_label,
+            reverse(f"{self.name}:index"),
+            icon_name=self.icon,
+            order=order or self.menu_order,
+            permissions=self.menu_permissions,
+            name=self.name,
+        )
+
+
+class ConfirmedBulkAction(SnippetBulkAction):
+    """A bulk action confirmed on one shared page: ``question(count)`` says what will happen."""
+
+    template_name = "campaigns/bulk_actions/confirm.html"
+    permission = None
+
+    def question(self, count):
+        raise NotImplementedError
+
+    def check_perm(self, obj):
+        return self.request.user.has_perm(self.permission)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(action_title=self.display_name, question=self.question(len(context["items"])))
+        return context

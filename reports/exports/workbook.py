@@ -1,0 +1,117 @@
+"""The workbook writer: openpyxl in write-only mode, the summary with its charts first, then one sheet per data
+table, split onto a next sheet (same header) past ``SHEET_ROW_LIMIT`` rows. Text cells that could run as
+formulas are written as explicit, quote-prefixed strings (``reports.exports.formulas``)."""
+
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.drawing.image import Image
+from openpyxl.styles import Font
+
+from reports.exports import streaming
+from reports.exports.catalogue import tables
+from reports.exports.formulas import DANGEROUS, is_dangerous
+from reports.exports.sources.summary import summary_rows
+from reports.report import campaign_report, report_charts
+
+SHEET_ROW_LIMIT = 1_048_576  # rows per sheet in Excel, the header included
+
+
+def sheet_title(title, number):
+    """The name of the ``number``-th sheet of a table (Excel allows 31 characters, without []:*?/\\)."""
+    for character in "[]:*?/\\":
+        title = title.replace(character, " ")
+    suffix = f" ({number})" if number > 1 else ""
+    return title[: 31 - len(suffix)] + suffix
+
+
+class SheetSplitter:
+    """Appends rows to a write-only sheet, and to a next one (same header) past ``row_limit`` rows per sheet,
+    the header included. Text cells that could run as formulas are written as explicit, quote-prefixed strings.
+    """
+
+    def __init__(self, workbook, title, header, *, row_limit=SHEET_ROW_LIMIT):
+        if row_limit < 2 and header:
+            raise ValueError("row_limit must leave room for a row under the header")
+        self.workbook, self.title, self.header, self.row_limit = workbook, title, header, row_limit
+        self.sheets = []
+        self.rows_in_sheet = 0
+        self.rows = 0
+        self._new_sheet()
+
+    def _new_sheet(self):
+        self.sheet = self.workbook.create_sheet(sheet_title(self.title, len(self.sheets) + 1))
+        self.sheets.append(self.sheet)
+        self.rows_in_sheet = 0
+        if self.header:
+            bold = Font(bold=True)
+            cells = []
+            for value in self.header:
+                cell = self._cell(value)
+                cell.font = bold
+                cells.append(cell)
+            self.sheet.append(cells)
+            self.rows_in_sheet = 1
+
+    def _cell(self, value):
+        cell = WriteOnlyCell(self.sheet, value)
+        if is_dangerous(value):
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+
+    def append(self, row):
+        if self.rows_in_sheet >= self.row_limit:
+            self._new_sheet()
+        for value in row:
+            if type(value) is str and value and value[0] in DANGEROUS:
+                row = [self._cell(value) if is_dangerous(value) else value for value in row]
+                break
+        self.sheet.append(row)
+        self.rows_in_sheet += 1
+        self.rows += 1
+
+
+def _images(sheet, pngs, column="J"):
+    """The charts on the summary sheet, one under the other from ``column``1."""
+    row = 1
+    for png in pngs:
+        image = Image(io.BytesIO(png))
+        sheet.add_image(image, f"{column}{row}")
+        row += int(image.height / 20) + 2  # default rows are 20 pixels high
+
+
+def _summary_sheet(workbook, campaign, row_limit):
+    report = campaign_report(campaign)
+    summary = SheetSplitter(workbook, _("Synthèse"), [], row_limit=row_limit)
+    for row in summary_rows(report):
+        summary.append(row)
+    _images(summary.sheets[0], report_charts(report).values())
+
+
+def write_workbook(campaign, target, *, row_limit=SHEET_ROW_LIMIT, progress=None, names=None, identities=True):
+    """Write the campaign's workbook to ``target`` (a path or a binary file): the summary with its charts,
+    then the data tables (all, or those in ``names``). ``progress(rows_done, rows_total)`` is called as rows go.
+    Returns the number of data rows written."""
+    workbook = Workbook(write_only=True)
+    _summary_sheet(workbook, campaign, row_limit)
+    chosen = [
+        found for name, found in tables(campaign, identities=identities).items() if names is None or name in names
+    ]
+    total = sum(found.count() for found in chosen)
+    done = 0
+    if progress:
+        progress(done, total)
+    for found in chosen:
+        splitter = SheetSplitter(workbook, found.title, found.header, row_limit=row_limit)
+        for row in found.rows():
+            splitter.append(row)
+            done += 1
+            if progress and done % streaming.PROGRESS_EVERY == 0:
+                progress(done, max(total, done))
+    workbook.save(target)
+    if progress:
+        progress(done, done)
+    return done

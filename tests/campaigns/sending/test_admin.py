@@ -1,0 +1,156 @@
+"""Campaigns in the Wagtail admin: follow-up page, preview, test send, launch, outbox; each role's reach."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from campaigns.models import Campaign, Invitation, OutboxMessage
+from campaigns.sending.launch import campaign_launch
+from campaigns.sending.outbox import OutboxEmailBackend
+from tests.admin_pages import refused
+from tests.campaigns.factories import ambassador, campaign, region_segment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft():
+    ambassador("lea@exemple.fr", region="bre", first_name="Léa")
+    ambassador("hugo@exemple.fr", region="bre")
+    return campaign(segments=[region_segment()])
+
+
+def overview(client, target):
+    return client.get(reverse("campaign_actions:overview", args=[target.pk]))
+
+
+def test_overview_of_a_draft_shows_the_audience_and_actions(client_for, product_user, draft):
+    page = overview(client_for(product_user), draft)
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "2 ambassadeurs contactables" in content and "Lancer maintenant" in content
+
+
+def test_preview_shows_the_email_in_each_language(client_for, product_user, draft):
+    client = client_for(product_user)
+    french = client.get(reverse("campaign_actions:preview", args=[draft.pk, "fr"])).content.decode()
+    english = client.get(reverse("campaign_actions:preview", args=[draft.pk, "en"])).content.decode()
+    assert "[TEST] Produit, votre avis sur La banque mobile de demain" in french
+    assert "[TEST] Produit, your opinion on La banque mobile de demain" in english
+    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in french
+
+
+def test_test_send_goes_to_the_current_user_through_smtp(client_for, product_user, draft, smtp_server):
+    response = client_for(product_user).post(reverse("campaign_actions:test", args=[draft.pk]), {"locale": "fr"})
+    assert response.status_code == 302
+    [message] = smtp_server.to("produit@banque.example")
+    assert message["Subject"].startswith("[TEST] Produit, votre avis")
+    assert not Invitation.objects.exists()
+
+
+def test_launch_from_the_admin_then_watch_the_figures(
+    client_for, product_user, draft, smtp_server, django_capture_on_commit_callbacks
+):
+    client = client_for(product_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("campaign_actions:action", args=[draft.pk, "launch"]))
+    assert Campaign.objects.get().status == Campaign.Status.LIVE
+    page = overview(client, draft)
+    assert b'data-figure="sent">2<' in page.content and b'data-figure="invited">2<' in page.content
+    assert len(smtp_server.messages) == 2
+
+
+def test_launch_refusal_is_explained(client_for, product_user, draft):
+    Campaign.objects.update(subject_fr="")
+    client = client_for(product_user)
+    response = client.post(reverse("campaign_actions:action", args=[draft.pk, "launch"]), follow=True)
+    assert escape("L'e-mail d'invitation en français (objet et message) est obligatoire.") in response.content.decode()
+    assert Campaign.objects.get().status == Campaign.Status.DRAFT
+
+
+def test_schedule_needs_a_future_opening_date(client_for, product_user, draft):
+    client = client_for(product_user)
+    client.post(reverse("campaign_actions:action", args=[draft.pk, "schedule"]))
+    assert Campaign.objects.get().status == Campaign.Status.DRAFT
+    Campaign.objects.update(opens_at=timezone.now() + timezone.timedelta(days=1))
+    client.post(reverse("campaign_actions:action", args=[draft.pk, "schedule"]))
+    assert Campaign.objects.get().status == Campaign.Status.SCHEDULED
+
+
+def test_close_then_archive(client_for, product_user, draft):
+    campaign_launch(draft)
+    client = client_for(product_user)
+    client.post(reverse("campaign_actions:action", args=[draft.pk, "archive"]))
+    assert Campaign.objects.get().status == Campaign.Status.LIVE  # only a closed campaign is archived
+    client.post(reverse("campaign_actions:action", args=[draft.pk, "close"]))
+    client.post(reverse("campaign_actions:action", args=[draft.pk, "archive"]))
+    assert Campaign.objects.get().status == Campaign.Status.ARCHIVED
+
+
+def test_audience_of_a_live_campaign_cannot_be_edited(client_for, product_user, draft):
+    campaign_launch(draft)
+    page = client_for(product_user).get(reverse("wagtailsnippets_campaigns_campaign:edit", args=[draft.pk]))
+    assert page.status_code == 200
+    assert "son public ne change plus" in page.content.decode()
+    assert page.context["form"].fields["segments"].disabled
+
+
+def test_unknown_placeholder_is_named(draft):
+    draft.body_fr = "Bonjour {prenon} {lien}"
+    with pytest.raises(ValidationError) as info:
+        draft.full_clean()
+    assert "{prenon}" in info.value.message_dict["body_fr"][0]
+
+
+def test_analyst_follows_but_cannot_act(client_for, analyst_user, draft):
+    client = client_for(analyst_user)
+    page = overview(client, draft)
+    assert page.status_code == 200 and "Lancer maintenant" not in page.content.decode()
+    assert refused(client.post(reverse("campaign_actions:action", args=[draft.pk, "launch"])))
+    assert refused(client.post(reverse("campaign_actions:test", args=[draft.pk]), {"locale": "fr"}))
+    assert Campaign.objects.get().status == Campaign.Status.DRAFT
+
+
+@pytest.mark.parametrize("role", ["editor_user", "moderator_user", "outsider_user"])
+def test_other_roles_are_refused_campaigns_and_outbox(request, client_for, role, draft):
+    client = client_for(request.getfixturevalue(role))
+    assert refused(overview(client, draft))
+    assert refused(client.get(reverse("campaign_actions:preview", args=[draft.pk, "fr"])))
+    assert refused(client.get(reverse("wagtailsnippets_campaigns_campaign:list")))
+    assert refused(client.get(reverse("outbox:index")))
+
+
+def test_outbox_keeps_emails_that_staff_can_open_and_follow(client_for, product_user, draft):
+    from campaigns.sending.senders import claim_batch, send_batch
+
+    campaign_launch(draft)
+    claim, ids = claim_batch("invitations", draft.pk)
+    send_batch("invitations", claim, ids, connection_factory=OutboxEmailBackend)
+    assert OutboxMessage.objects.count() == 2
+    client = client_for(product_user)
+    listing = client.get(reverse("outbox:index")).content.decode()
+    kept = OutboxMessage.objects.get(to="lea@exemple.fr")
+    assert "Léa, votre avis sur La banque mobile de demain" in listing
+    page = client.get(reverse("outbox:detail", args=[kept.pk])).content.decode()
+    token = Invitation.objects.get(ambassador__email="lea@exemple.fr").token
+    assert f'<a href="http://localhost:8000/i/{token}/"' in page  # the text part's link is clickable
+    assert "List-Unsubscribe" in page
+
+
+def test_withdrawn_invitation_is_not_sent_and_its_link_stops(client_for, product_user, draft):
+    campaign_launch(draft)
+    lea = Invitation.objects.get(ambassador__email="lea@exemple.fr")
+    client = client_for(product_user)
+    listing = client.get(reverse("wagtailsnippets_campaigns_invitation:list"), {"status": "queued"})
+    assert listing.status_code == 200 and "lea@exemple.fr" in listing.content.decode()
+    url = reverse("wagtail_bulk_action", args=["campaigns", "invitation", "withdraw"]) + f"?id={lea.pk}"
+    assert client.post(url).status_code == 302
+    lea.refresh_from_db()
+    assert lea.withdrawn_at and lea.status == Invitation.Status.SKIPPED
+    assert client.get(reverse("campaigns:personal_link", args=[lea.token])).status_code == 410
+
+
+def test_analyst_cannot_see_who_was_invited(client_for, analyst_user, draft):
+    assert refused(client_for(analyst_user).get(reverse("wagtailsnippets_campaigns_invitation:list")))
