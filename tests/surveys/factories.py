@@ -4,9 +4,10 @@ condition on a page and one on a question.
 Tests rely on its codes, texts and layout: page 1 "usage" (single, required), "fonctions" (multiple, at most
 three, with "Autre", in random order) and "banque_principale" (yes/no, required); page 2 "interet" (scale of 5),
 "clarte" (Likert), "criteres" (matrix) and "priorites" (ranking); page 3 "nps", "montant" (number, shown when
-"fonctions" holds "budget"), "date_ouverture", "info" (displayed text) and "idees" (long text); page 4, shown
-when "banque_principale" is "non": "autre_banque" (short text) and "raison" (drop-down with "Autre"). The labels
-of page 2 carry hostile text (``SCRIPT_LABEL``, ``FORMULA_LABEL``): pages and exports show it as text."""
+"fonctions" holds "budget"), "repartition" (several numbers adding up to 10), "date_ouverture", "info"
+(displayed text) and "idees" (long text); page 4, shown when "banque_principale" is "non": "autre_banque" (short
+text) and "raison" (drop-down with "Autre"). The labels of page 2 carry hostile text (``SCRIPT_LABEL``,
+``FORMULA_LABEL``): pages and exports show it as text."""
 
 from django.db import transaction
 
@@ -143,6 +144,17 @@ PAGES = [
                 "Quel budget mensuel suivez-vous (en euros) ?",
                 "What monthly budget do you track (euros)?",
                 {"min_value": 0, "max_value": 100000, "condition": ("fonctions", "budget")},
+            ),
+            (
+                "repartition",
+                K.MULTIPLE_NUMERIC,
+                "Répartissez 10 points entre ces usages",
+                "Split 10 points between these uses",
+                {
+                    "min_value": 0,
+                    "settings": {"total": "10"},
+                    "rows": [("payer", "Payer", "Paying"), ("suivre", "Suivre son budget", "Tracking one's budget")],
+                },
             ),
             (
                 "date_ouverture",

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,8 +43,13 @@ def stored_answers_are_valid(survey):
             assert 0 < len(answer.text) <= question_type(question.kind).max_length and "\x00" not in answer.text
         if question.kind in (K.SINGLE, K.LIKERT, K.MATRIX, K.RANKING, K.MULTIPLE):
             assert answer.choice or (question.allow_other and answer.text)
+        if question.kind == K.MULTIPLE_NUMERIC:
+            assert answer.row and answer.number >= question.min_value
     per_question = Answer.objects.values("response", "question__kind", "question__max_choices", "question").annotate(
-        rows=Count("pk"), distinct_rows=Count("row", distinct=True), ranks=Count("number", distinct=True)
+        rows=Count("pk"),
+        distinct_rows=Count("row", distinct=True),
+        ranks=Count("number", distinct=True),
+        sum=Sum("number"),
     )
     for group in per_question:
         if group["question__kind"] in (
@@ -63,6 +68,8 @@ def stored_answers_are_valid(survey):
             assert group["rows"] <= group["question__max_choices"]
         if group["question__kind"] == K.RANKING:
             assert group["ranks"] == group["rows"]
+        if group["question__kind"] == K.MULTIPLE_NUMERIC:  # one answer per item, never over the total (10)
+            assert group["distinct_rows"] == group["rows"] and group["sum"] <= 10
         if group["question__kind"] == K.MATRIX:
             assert group["distinct_rows"] == group["rows"]
 
@@ -104,6 +111,8 @@ def test_arbitrary_form_data_never_breaks_the_answer_page_nor_stores_an_invalid_
     names = [f"q{pk}" for pk in known] + [f"q{pk}_other" for pk in known] + ["action", "q999999", "q1_r999"]
     ranked = Question.objects.get(survey=survey, code="priorites")
     names += [f"q{ranked.pk}_c{pk}" for pk in ranked.choices.values_list("pk", flat=True)]
+    split = Question.objects.get(survey=survey, code="repartition")
+    names += [f"q{split.pk}_r{pk}" for pk in split.rows.values_list("pk", flat=True)] * 3  # drawn more often
     data = picks.draw(st.dictionaries(st.sampled_from(names), values, max_size=12))
     data = {
         key: ([item.replace("\x00", "") for item in value] if isinstance(value, list) else value)

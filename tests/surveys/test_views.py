@@ -50,9 +50,11 @@ def page_two(survey):
 
 
 def page_three(survey):
+    split = q(survey, "repartition")
     return {
         field(survey, "nps"): "9",
         field(survey, "montant"): "1 250,50",
+        **{f"q{split.pk}_r{row.pk}": points for row, points in zip(split.rows.all(), ["7", "3"])},
         field(survey, "date_ouverture"): "2015-03-01",
         field(survey, "idees"): "Des alertes <b>plus</b> claires",
     }
@@ -108,6 +110,7 @@ def test_every_question_type_is_answered_and_stored(visitor, survey, invitation)
     }
     assert [a["number"] for a in stored("nps")] == [9]
     assert [str(a["number"].normalize()) for a in stored("montant")] == ["1250.5"]
+    assert [(a["row__code"], a["number"]) for a in stored("repartition")] == [("payer", 7), ("suivre", 3)]
     assert [a["date"].isoformat() for a in stored("date_ouverture")] == ["2015-03-01"]
     assert [a["text"] for a in stored("idees")] == ["Des alertes <b>plus</b> claires"]
     assert not stored("info") and not stored("raison") and not stored("autre_banque")
