@@ -28,7 +28,7 @@ from reports.exports.formulas import DANGEROUS, csv_safe, is_dangerous
 from reports.exports.sources import Table
 from reports.exports.sources.ideas import ideas_table
 from reports.exports.sources.invitations import invitations_table
-from reports.exports.sources.responses import response_columns, responses_table
+from reports.exports.sources.responses import responses_table
 from reports.exports.sources.summary import summary_rows
 from reports.exports.sources.votes import votes_table
 from reports.exports.workbook import SHEET_ROW_LIMIT, SheetSplitter, sheet_title, write_workbook
@@ -45,7 +45,6 @@ __all__ = [
     "invitations_table",
     "is_dangerous",
     "may_see_identities",
-    "response_columns",
     "responses_table",
     "sheet_title",
     "summary_rows",

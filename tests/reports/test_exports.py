@@ -51,6 +51,7 @@ def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     header = [cell.value for cell in responses[1]]
     assert header[:4] == ["Réponse", "Envoyée le", "Adresse e-mail", "usage"]
     assert "criteres[securite]" in header and "priorites[alertes]" in header and "info" not in header
+    assert "repartition[payer]" in header and "repartition[suivre]" in header  # a column per item of several numbers
     values = dict(zip(header, [cell.value for cell in responses[2]]))
     assert values["usage"] == "jour" and values["nps"] == 10 and values["banque_principale"] == "oui"
     assert values["fonctions"] == "budget | virement" and values["criteres[simplicite]"] == "2"

@@ -3,7 +3,6 @@ title, header, a COUNT and the rows, streamed), and the cell values they share."
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
@@ -29,15 +28,6 @@ def zone():
 def local(value):
     """An aware datetime as the naive local time Excel expects (None stays None)."""
     return value.astimezone(zone()).replace(tzinfo=None) if value is not None else None
-
-
-def plain_number(value):
-    """A stored decimal as an int when whole, else a float (9.0000 -> 9)."""
-    if value is None:
-        return None
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def suppressed_label():

@@ -1,84 +1,51 @@
-"""The responses table of a survey: one row per submitted response, one column per question, per matrix row and
-per ranked choice (``response_columns``), each cell from the response's answers (``ResponseCells``). Values:
-choice codes (several joined by " | ", the "other" text after them), numbers, dates, texts, "oui"/"non", ranks
-for a ranking. Without identities (an anonymous survey, or a reader who may not see them), a row carries neither
-who answered nor when."""
+"""The responses table of a survey: one row per submitted response, the columns each question's type gives
+(one per question; per matrix row, per ranked choice, per item of several numbers), each cell from the
+response's answers as the type shows them (choice codes, several joined by " | " with the "other" text after
+them, numbers, dates, texts, "oui"/"non", ranks). Without identities (an anonymous survey, or a reader who may
+not see them), a row carries neither who answered nor when."""
 
 from django.utils.translation import gettext as _
 
-from reports.exports.sources import Table, plain_number, zone
+from reports.exports.sources import Table, zone
 from reports.exports.streaming import stream
-
-
-def response_columns(survey):
-    """[(header, question id, row id or None, choice id or None)] of the responses table: one column per
-    question, per matrix row, per ranked choice, in survey order."""
-    from surveys.models import Question
-
-    K = Question.Kind
-    columns = []
-    for question in Question.objects.filter(survey=survey).exclude(kind=K.DISPLAY).prefetch_related("choices", "rows"):
-        if question.kind == K.MATRIX:
-            columns += [(f"{question.code}[{row.code}]", question.pk, row.pk, None) for row in question.rows.all()]
-        elif question.kind == K.RANKING:
-            columns += [
-                (f"{question.code}[{choice.code}]", question.pk, None, choice.pk) for choice in question.choices.all()
-            ]
-        else:
-            columns.append((question.code, question.pk, None, None))
-    return columns
+from surveys.types import question_type
+from surveys.types.base import AnswerValues
 
 
 class ResponseCells:
-    """The cells of each response's row, from its answers: where each answer goes among ``columns`` and how it
-    is shown."""
+    """The questions of a survey that are answered, in survey order, with their types and choice codes; builds
+    each response's cells from its answers."""
 
-    def __init__(self, survey, columns):
-        from surveys.models import Choice, Question
+    def __init__(self, survey):
+        from surveys.models import Question
 
-        self.kind = Question.Kind
-        self.position = {(question, row, choice): index for index, (_h, question, row, choice) in enumerate(columns)}
-        self.kinds = dict(Question.objects.filter(survey=survey).values_list("pk", "kind"))
-        self.choice_codes = dict(Choice.objects.filter(question__survey=survey).values_list("pk", "code"))
-        self.width = len(columns)
-        self.yes, self.no = _("oui"), _("non")
+        questions = Question.objects.filter(survey=survey).prefetch_related("choices", "rows")
+        self.layout = [
+            (question, question_type(question.kind), {choice.pk: choice.code for choice in question.choices.all()})
+            for question in questions
+            if question_type(question.kind).answerable
+        ]
+        self.header = [column for question, kind, _codes in self.layout for column in kind.export_columns(question)]
 
-    def value(self, kind, choice, amount, day, text):
-        """What one answer to a question of one column shows."""
-        if choice is not None:
-            return self.choice_codes.get(choice)
-        if kind == self.kind.YES_NO:
-            return self.yes if amount == 1 else self.no
-        if amount is not None:
-            return plain_number(amount)
-        if day is not None:
-            return day
-        return text
-
-    def put(self, cells, question, row, choice, amount, day, text):
-        """One answer into the cells of its response."""
-        kind = self.kinds[question]
-        if kind == self.kind.MATRIX:
-            cells[self.position[(question, row, None)]] = self.choice_codes.get(choice)
-        elif kind == self.kind.RANKING:
-            cells[self.position[(question, None, choice)]] = plain_number(amount)
-        else:
-            index = self.position[(question, None, None)]
-            value = self.value(kind, choice, amount, day, text)
-            cells[index] = value if cells[index] is None else f"{cells[index]} | {value}"
+    def cells(self, answers_by_question):
+        return [
+            cell
+            for question, kind, codes in self.layout
+            for cell in kind.export_cells(question, answers_by_question.get(question.pk, []), codes)
+        ]
 
     def rows(self, responses, answers):
         """(values of the response, its cells) for each of ``responses``, from ``answers`` (response id,
         question id, row id, choice id, number, date, text), both streams in response order."""
         current = next(answers, None)
         for values in responses:
-            cells = [None] * self.width
             while current is not None and current[0] < values[0]:  # answers of responses not submitted
                 current = next(answers, None)
+            by_question = {}
             while current is not None and current[0] == values[0]:
-                self.put(cells, *current[1:])
+                by_question.setdefault(current[1], []).append(AnswerValues(*current[2:]))
                 current = next(answers, None)
-            yield values, cells
+            yield values, self.cells(by_question)
 
 
 def responses_table(survey, *, identities=True):
@@ -86,10 +53,8 @@ def responses_table(survey, *, identities=True):
     from surveys.models import Answer, Response
 
     anonymous = survey.anonymous or not identities
-    columns = response_columns(survey)
-    cells = ResponseCells(survey, columns)
+    cells = ResponseCells(survey)
     lead = [_("N°")] if anonymous else [_("Réponse"), _("Envoyée le"), _("Adresse e-mail")]
-    header = lead + [column[0] for column in columns]
     responses = Response.objects.filter(survey=survey, submitted_at__isnull=False).order_by("pk")
     answers = (
         Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
@@ -107,4 +72,4 @@ def responses_table(survey, *, identities=True):
             else:
                 yield [values[0], values[1].astimezone(here).replace(tzinfo=None), values[2]] + row
 
-    return Table("responses", _("Réponses"), header, responses.count, rows)
+    return Table("responses", _("Réponses"), lead + cells.header, responses.count, rows)

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reports import rates
-from reports.exports.sources import local, plain_number, suppressed_label
+from reports.exports.sources import local, suppressed_label
+from surveys.types.base import plain_number
 
 FUNNEL_RATES = ["open_rate", "human_open_rate", "click_rate", "response_rate", "opt_out_rate", "bounce_rate"]
 
@@ -125,7 +126,7 @@ def _statistics_rows(result):
         (_("Maximum"), result.high),
     ):
         if value is not None:
-            yield [label, round(value, 2) if isinstance(value, float) else plain_number(value)]
+            yield [label, _number(value)]
     if result.top_two_box is not None:
         yield [_("Deux meilleures notes (%)"), _percent(result.top_two_box)]
 
@@ -158,6 +159,17 @@ def _ranking_rows(result):
         ]
 
 
+def _number(value):
+    return round(value, 2) if isinstance(value, float) else plain_number(value)
+
+
+def _own_table_rows(table):
+    """A table a question type drew itself: a cell of None is withheld, "" has no answer."""
+    yield [""] + list(table["columns"])
+    for line in table["rows"]:
+        yield [line["label"]] + [suppressed_label() if cell is None else _number(cell) for cell in line["cells"]]
+
+
 def _question_rows(result):
     question = result.question
     yield [f"{question.code} — {question.text_fr}", str(question.get_kind_display())]
@@ -173,6 +185,10 @@ def _question_rows(result):
         yield from _matrix_rows(result)
     if result.ranking:
         yield from _ranking_rows(result)
+    if result.table:
+        yield from _own_table_rows(result.table)
+    for label, value in result.figures:
+        yield [label, suppressed_label() if value is None else _number(value)]
     if result.texts:
         yield [_("Réponses libres (les plus récentes)"), result.text_count]
         for text in result.texts:

@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from campaigns.models import Campaign, Invitation
 from campaigns.sending.launch import campaign_launch
+from reports.exports.sources.summary import summary_rows
+from reports.report import campaign_report
 from reports.survey_stats import survey_results
 from surveys.limesurvey import survey_import
 from surveys.logic.conditions import answer_tokens
@@ -278,6 +280,22 @@ def test_the_admin_report_shows_the_items_table_and_the_mean_total(client_for, a
     )
     page = client_for(analyst_user).get(reverse("reports:campaign", args=[target.pk])).content.decode()
     assert "data-table" in page and "Total moyen : 100,00" in page and "L&#x27;appli &lt;b&gt;mobile&lt;/b&gt;" in page
+
+
+def test_the_workbook_summary_shows_the_items_table_and_the_mean_total(target, survey, settings):
+    settings.PRIVACY_THRESHOLD = 2
+    asked = question(survey, "points", "multiple_numeric", rows=["a", "b"])
+    first, second, third = invitations(target, 3)
+    for invitation in (first, second):
+        respond(survey, invitation, {asked: [{"row": "a", "number": 60}]})
+    respond(survey, third, {asked: [{"row": "a", "number": 40}, {"row": "b", "number": 20}]})
+    rows = list(summary_rows(campaign_report(target)))
+    start = rows.index(["", "Réponses", "Moyenne", "Médiane", "Minimum", "Maximum"])
+    assert rows[start + 1 : start + 4] == [
+        ["A", 3, pytest.approx(53.33, abs=0.01), 60.0, 40, 60],
+        ["B", "masqué (< 2)", "masqué (< 2)", "masqué (< 2)", "masqué (< 2)", "masqué (< 2)"],
+        ["Total moyen", pytest.approx(60.0)],
+    ]
 
 
 # --- export --------------------------------------------------------------------------------------------------
