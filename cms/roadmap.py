@@ -5,9 +5,9 @@ index)."""
 from django.db.models import OuterRef, Subquery
 
 from campaigns.models import Campaign
-from ideas.models import Idea, Moderation, StatusChange
+from ideas.models import ADOPTED, Idea, Moderation, StatusChange
 
-COLUMNS = [Idea.Status.PLANNED, Idea.Status.IN_PROGRESS, Idea.Status.DELIVERED]
+COLUMNS = ADOPTED
 
 
 def roadmap_ideas(status, *, campaign=None, limit=30):

@@ -12,14 +12,13 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from campaigns.models import Ambassador, Campaign, Invitation
-from ideas.models import Award, Comment, Contributor, Idea, Moderation, Vote
+from ideas.models import ADOPTED, Award, Comment, Contributor, Idea, Moderation, Vote
 
 Badge = Award.Badge
 SURVEYS_FOR_BADGE = 3
 TOP_PLACES = 3
 TOP_MIN_SCORE = 5
 NO_CAMPAIGN = Value(None, output_field=IntegerField())
-ADOPTED = [Idea.Status.PLANNED, Idea.Status.IN_PROGRESS, Idea.Status.DELIVERED]
 
 
 def _count(queryset, field="ambassador"):

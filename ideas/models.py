@@ -74,14 +74,23 @@ class Category(Orderable):
         return localized(self, "name", locale)
 
 
+class IdeaStatus(models.TextChoices):
+    """Where an idea is (``Idea.Status``); at module level so the model's indexes can name its values."""
+
+    NEW = "new", _("Nouvelle")
+    UNDER_REVIEW = "under_review", _("À l'étude")
+    PLANNED = "planned", _("Prévue")
+    IN_PROGRESS = "in_progress", pgettext_lazy("idea status", "En cours")
+    DELIVERED = "delivered", _("Réalisée")
+    DECLINED = "declined", _("Non retenue")
+
+
+# An adopted idea: planned, in progress or delivered (the roadmap's columns, in this order).
+ADOPTED = [IdeaStatus.PLANNED, IdeaStatus.IN_PROGRESS, IdeaStatus.DELIVERED]
+
+
 class Idea(models.Model):
-    class Status(models.TextChoices):
-        NEW = "new", _("Nouvelle")
-        UNDER_REVIEW = "under_review", _("À l'étude")
-        PLANNED = "planned", _("Prévue")
-        IN_PROGRESS = "in_progress", pgettext_lazy("idea status", "En cours")
-        DELIVERED = "delivered", _("Réalisée")
-        DECLINED = "declined", _("Non retenue")
+    Status = IdeaStatus
 
     class Kind(models.TextChoices):
         IDEA = "idea", _("Idée")
@@ -152,7 +161,7 @@ class Idea(models.Model):
             models.Index(
                 fields=["status", "-vote_count", "-id"],
                 name="idea_roadmap",
-                condition=models.Q(status__in=["planned", "in_progress", "delivered"]),
+                condition=models.Q(status__in=ADOPTED),
             ),
         ]
 
