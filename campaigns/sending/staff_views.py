@@ -5,6 +5,7 @@ from email.header import decode_header, make_header
 
 from django.contrib import messages
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from campaigns.audience.segments import members_of_segments
 from campaigns.forms import TestSendForm
-from campaigns.models import Ambassador, Campaign, OutboxMessage
+from campaigns.models import Ambassador, Campaign
 from campaigns.sending.emails import build_message
 from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_close, campaign_launch, launch_problems
-from campaigns.sending.outbox import message_parts
+from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
 from campaigns.sending.progress import campaign_progress
 from campaigns.staff_admin import require_perms
 
@@ -128,13 +129,17 @@ def campaign_action(request, pk, action):
 
 
 def outbox_message(request, pk):
-    """One email of the local outbox, as the recipient would read it; its links can be followed."""
-    require_perms(request, "campaigns.view_outboxmessage")
-    kept = get_object_or_404(OutboxMessage, pk=pk)
+    """One email of the local outbox, as the recipient would read it; its links can be followed. Another's
+    staff mail is not found (404), as if it did not exist."""
+    if not outbox_opens_for(request.user):
+        raise PermissionDenied
+    kept = get_object_or_404(outbox_readable_by(request.user), pk=pk)
     return render(request, "campaigns/admin/outbox_message.html", {"kept": kept, "parts": message_parts(kept)})
 
 
 def outbox_index(request):
-    require_perms(request, "campaigns.view_outboxmessage")
-    page = Paginator(OutboxMessage.objects.defer("message"), 50).get_page(request.GET.get("p"))
+    """The kept emails this account may read (``campaigns.sending.outbox.outbox_readable_by``)."""
+    if not outbox_opens_for(request.user):
+        raise PermissionDenied
+    page = Paginator(outbox_readable_by(request.user).defer("message"), 50).get_page(request.GET.get("p"))
     return render(request, "campaigns/admin/outbox_index.html", {"page": page})

@@ -2,10 +2,11 @@
 a campaign's follow-up views, the outbox, and the live campaigns on the admin's home."""
 
 from django import forms
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSet
@@ -15,6 +16,7 @@ from campaigns.forms import CampaignAdminForm
 from campaigns.models import Campaign, Invitation
 from campaigns.sending import staff_views as views
 from campaigns.sending.launch import invitations_withdraw
+from campaigns.sending.outbox import outbox_opens_for
 from campaigns.sending.progress import live_campaigns_progress
 from campaigns.staff_admin import ConfirmedBulkAction, MenuViewSet, PeopleChooserViewSet
 
@@ -116,12 +118,22 @@ class CampaignActionsViewSet(ViewSet):
         ]
 
 
+class OutboxMenuItem(MenuItem):
+    def is_shown(self, request):
+        return outbox_opens_for(request.user)
+
+
 class OutboxViewSet(MenuViewSet):
+    """The local outbox: for who may read it, and for anyone with staff mail waiting there."""
+
     name = "outbox"
     icon = "mail"
     menu_label = _("Boîte d'envoi")
     menu_hook = "register_campaigns_menu_item"
-    menu_permissions = ("campaigns.view_outboxmessage",)
+
+    def get_menu_item(self, order=None):
+        url = reverse("outbox:index")
+        return OutboxMenuItem(self.menu_label, url, icon_name=self.icon, order=order or self.menu_order, name=self.name)
 
     def get_urlpatterns(self):
         return [path("", views.outbox_index, name="index"), path("<int:pk>/", views.outbox_message, name="detail")]
