@@ -4,6 +4,7 @@ on the ORM broker, emails kept in the local outbox.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # last: the audit trail's sign-in receivers (campaigns) run before django-axes counts a failure
 ]
 
 MIDDLEWARE = [
@@ -89,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # a locked sign-in answers 429 (campaigns.accounts.logins)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -186,6 +189,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Staff sign-in (campaigns.accounts.logins, django-axes): after LOGIN_FAILURES wrong passwords for one account, or
+# from one address, within LOGIN_LOCK_MINUTES, both are refused for LOGIN_LOCK_MINUTES (0 failures: no limit).
+# Counted in the database, so every web process shares the count; the address is the client's behind
+# TRUSTED_PROXIES. A success never wipes the count (a colleague's good password would reset an attacker's).
+LOGIN_FAILURES = env_int("LOGIN_FAILURES", 5)
+LOGIN_LOCK_MINUTES = env_int("LOGIN_LOCK_MINUTES", 15)
+if LOGIN_FAILURES < 0 or LOGIN_LOCK_MINUTES < 1:
+    raise ImproperlyConfigured(
+        f"LOGIN_FAILURES={LOGIN_FAILURES}, LOGIN_LOCK_MINUTES={LOGIN_LOCK_MINUTES}: expected a number of failures "
+        "(0 for no limit) and a lock of at least one minute"
+    )
+AUTHENTICATION_BACKENDS = ["campaigns.accounts.logins.ThrottledLogins", "django.contrib.auth.backends.ModelBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "campaigns.accounts.logins.LoginForm"
+AXES_ENABLED = LOGIN_FAILURES > 0
+AXES_FAILURE_LIMIT = max(LOGIN_FAILURES, 1)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCK_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "campaigns.accounts.logins.login_address"
+AXES_LOCKOUT_CALLABLE = "campaigns.accounts.logins.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 PASSWORD_HASHERS = env_list("PASSWORD_HASHERS", ["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
 
 # Languages: French first, English second.
@@ -266,7 +293,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django_tasks (Wagtail's background tasks) logs each task's start and end at INFO
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
+    # django-axes logs each sign-in at INFO; its failures and locks (names and addresses masked) at WARNING
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Sending: how many sender tasks share a campaign, emails per claimed batch, a global rate limit (emails per

@@ -98,3 +98,12 @@ def test_the_admin_shows_no_third_party_avatar(client, product_user):
     client.force_login(product_user)
     page = client.get("/admin/").content.decode()
     assert "gravatar" not in page and "default-user-avatar" in page
+
+
+def test_login_throttling_comes_from_the_environment(tmp_path):
+    shown = "from django.conf import settings; print(settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME)"
+    result = manage("shell", "-c", shown, LOGIN_FAILURES="8", LOGIN_LOCK_MINUTES="30", VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["8", "0:30:00"]
+    refused = manage("check", LOGIN_LOCK_MINUTES="0", VAR_DIR=str(tmp_path))
+    assert refused.returncode != 0 and "LOGIN_LOCK_MINUTES=0" in refused.stderr
