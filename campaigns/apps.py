@@ -9,6 +9,7 @@ class CampaignsConfig(AppConfig):
     def ready(self):
         from anymail.signals import tracking
 
+        from campaigns.accounts import logins, role_changes
         from campaigns.sending.bounces import esp_event_record
 
         tracking.connect(
@@ -16,3 +17,5 @@ class CampaignsConfig(AppConfig):
             weak=False,
             dispatch_uid="campaigns.esp_events",
         )
+        logins.connect()  # the audit trail's sign-ins and role changes
+        role_changes.connect()

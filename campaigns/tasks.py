@@ -2,6 +2,7 @@
 
 from campaigns.audience.imports.jobs import run_import
 from campaigns.audience.retention import campaigns_deidentify
+from campaigns.audit.trail import audit_purge
 from campaigns.sending import clock, senders
 
 
@@ -19,3 +20,7 @@ def tick():
 
 def retention():
     return campaigns_deidentify()
+
+
+def audit_retention():
+    return audit_purge()

@@ -15,6 +15,8 @@ from campaigns.audience.viewsets import (
     AudienceGroup,
     OptOutBulkAction,
 )
+from campaigns.audit.report import AuditViewSet, audit_menu_item
+from campaigns.audit.trail import actions_register
 from campaigns.models import Ambassador, Campaign
 from campaigns.sending.viewsets import (
     CampaignActionsViewSet,
@@ -33,7 +35,18 @@ hooks.register("register_bulk_action", WithdrawBulkAction)
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
-    return [AmbassadorImportViewSet(), CampaignActionsViewSet(), OutboxViewSet(), AmbassadorDataViewSet()]
+    return [
+        AmbassadorImportViewSet(),
+        CampaignActionsViewSet(),
+        OutboxViewSet(),
+        AmbassadorDataViewSet(),
+        AuditViewSet(),
+    ]
+
+
+# The audit trail: its actions in Wagtail's log registry, its report for superusers.
+hooks.register("register_log_actions", actions_register)
+hooks.register("register_reports_menu_item", audit_menu_item)
 
 
 @hooks.register("register_snippet_listing_buttons")

@@ -200,7 +200,7 @@ if LOGIN_FAILURES < 0 or LOGIN_LOCK_MINUTES < 1:
         f"LOGIN_FAILURES={LOGIN_FAILURES}, LOGIN_LOCK_MINUTES={LOGIN_LOCK_MINUTES}: expected a number of failures "
         "(0 for no limit) and a lock of at least one minute"
     )
-AUTHENTICATION_BACKENDS = ["campaigns.accounts.logins.ThrottledLogins", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["campaigns.accounts.logins.ThrottledLogins"]  # Django's accounts, throttled
 WAGTAILADMIN_USER_LOGIN_FORM = "campaigns.accounts.logins.LoginForm"
 AXES_ENABLED = LOGIN_FAILURES > 0
 AXES_FAILURE_LIMIT = max(LOGIN_FAILURES, 1)
@@ -330,6 +330,8 @@ PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
 # Retention: this many months after a campaign closed, its invitations (and their tracking) stop naming anyone
 # (0: kept as long as the campaign).
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+# Audit trail (campaigns.audit): entries older than this many months are purged every day (0: kept for ever).
+AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12)
 # Unknown personal-link tokens one address may try per minute before the token endpoints answer 429.
 TOKEN_FAILURES_PER_MINUTE = env_int("TOKEN_FAILURES_PER_MINUTE", 20)
 # How many reverse proxies stand in front of the web processes, each appending to X-Forwarded-For (0: none;

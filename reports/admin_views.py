@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from campaigns.audit import trail
 from campaigns.models import Campaign
 from campaigns.staff_admin import require_perms
 from reports import exports
@@ -85,6 +86,7 @@ def csv_download(request, pk, table):
     found = exports.table(campaign, table, identities=exports.may_see_identities(request.user))
     if found is None:
         raise Http404
+    trail.audit_record(trail.REPORT_EXPORT, target=campaign, data={"format": "csv", "table": table})
     response = StreamingHttpResponse(exports.csv_lines(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_file_name(campaign, "csv", table)}"'
     return response
@@ -125,4 +127,5 @@ def export_download(request, job_pk):
         handle = open(job.file_path, "rb")  # noqa: SIM115 - FileResponse closes it
     except OSError:
         raise Http404 from None
+    trail.audit_record(trail.REPORT_EXPORT, target=job.campaign, data={"format": job.format, "export": job.pk})
     return FileResponse(handle, as_attachment=True, filename=job.file_name)

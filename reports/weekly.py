@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from campaigns.audit import trail
 from campaigns.models import Campaign
 from reports import exports
 from reports.export_jobs import export_file_name
@@ -90,6 +91,9 @@ def weekly_report_send(campaign, *, now=None, max_bytes=WEEKLY_ATTACHMENT_MAX_BY
         with transaction.atomic():
             WeeklyReport.objects.create(campaign=campaign, week=week, recipient=campaign.owner.email)
             message.send()  # a failure rolls the record back: the next run tries again
+            trail.audit_record(
+                trail.REPORT_EXPORT, target=campaign, user=None, data={"format": "xlsx", "e-mail": "hebdo"}
+            )
     except IntegrityError:
         return False
     return True

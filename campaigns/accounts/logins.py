@@ -10,16 +10,24 @@ with ``manage.py axes_reset_username NAME`` or ``axes_reset_ip ADDRESS``."""
 
 import ipaddress
 
-from axes.backends import AxesStandaloneBackend
+from axes.backends import AxesBackend, AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import ngettext
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from campaigns.audit import trail
+from campaigns.audit.trail import audit_record
 from campaigns.tracking.throttle import client_address
 
 LOCKED_STATUS = 429
+REFUSED_WHILE_LOCKED = "sign_in_refused_while_locked"  # set on the request by ThrottledLogins
 
 
 def login_address(request):
@@ -46,14 +54,19 @@ def locked(request):
     return bool(getattr(request, "axes_locked_out", False))
 
 
-class ThrottledLogins(AxesStandaloneBackend):
-    """Refuses a sign-in from a locked account or address before any password is checked. A call without a
-    request (the shell, a test's ``client.login``) has no address and no guesser behind it: it is let through."""
+class ThrottledLogins(AxesBackend):
+    """Django's own accounts (``ModelBackend``), whose sign-in is refused from a locked account or address before
+    any password is checked. A call without a request (the shell, a test's ``client.login``) has no address and no
+    guesser behind it: it is not throttled."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if request is None:
-            return None
-        return super().authenticate(request, username=username, password=password, **kwargs)
+        if request is not None:
+            try:
+                AxesStandaloneBackend.authenticate(self, request, username=username, password=password, **kwargs)
+            except AxesBackendPermissionDenied:
+                setattr(request, REFUSED_WHILE_LOCKED, True)
+                raise
+        return ModelBackend.authenticate(self, request, username=username, password=password, **kwargs)
 
 
 class LoginForm(WagtailLoginForm):
@@ -71,3 +84,44 @@ def lockout_response(request, original_response=None, credentials=None):
         original_response.status_code = LOCKED_STATUS
         return original_response
     return HttpResponse(locked_message(), status=LOCKED_STATUS, content_type="text/plain; charset=utf-8")
+
+
+# --- the audit trail's sign-ins: one place, Django's and django-axes' signals ---------------------------------
+
+
+def signed_in(sender, request, user, **kwargs):
+    address = login_address(request) if request is not None else None
+    audit_record(trail.LOGIN, target=user, label=user.get_username(), user=user, address=address)
+
+
+def sign_in_failed(sender, credentials, request=None, **kwargs):
+    """A wrong password (or an unknown account). A try refused by a lock checked no password: not recorded, so a
+    guesser hammering a locked door cannot fill the trail (the lock itself is, once)."""
+    if request is not None and getattr(request, REFUSED_WHILE_LOCKED, False):
+        return
+    username = str(credentials.get("username") or "")[:150]
+    account = get_user_model().objects.filter(username=username).first() if username else None
+    address = login_address(request) if request is not None else None
+    audit_record(trail.LOGIN_FAILED, target=account or get_user_model(), label=username, user=None, address=address)
+
+
+def sign_in_locked(sender, request=None, username=None, ip_address=None, **kwargs):
+    """The failure that locked an account or an address (django-axes sends this for each refused try too)."""
+    if request is None or getattr(request, REFUSED_WHILE_LOCKED, False):
+        return
+    account = get_user_model().objects.filter(username=username).first() if username else None
+    data = {"minutes": settings.LOGIN_LOCK_MINUTES}
+    audit_record(
+        trail.LOGIN_LOCKED,
+        target=account or get_user_model(),
+        label=username or "",
+        user=None,
+        address=ip_address,
+        data=data,
+    )
+
+
+def connect():
+    user_logged_in.connect(signed_in, dispatch_uid="audit.signed_in")
+    user_login_failed.connect(sign_in_failed, dispatch_uid="audit.sign_in_failed")
+    user_locked_out.connect(sign_in_locked, dispatch_uid="audit.sign_in_locked")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.audit import trail
 from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Invitation, SegmentMember
 
 
@@ -70,6 +71,7 @@ def ambassador_export(ambassador):
     }
     for section in _sections.values():
         document[section.name] = section.export(ambassador)
+    trail.audit_record(trail.PERSONAL_DATA_EXPORT, target=ambassador)
     return document
 
 
@@ -95,5 +97,6 @@ def ambassador_erase(ambassador, *, now=None):
             opted_out_at=ambassador.opted_out_at or now,
             erased_at=ambassador.erased_at or now,
         )
+        trail.audit_record(trail.ERASE, target=ambassador)
     ambassador.refresh_from_db()
     return ambassador

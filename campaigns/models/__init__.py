@@ -15,6 +15,7 @@ from campaigns.models.audience import (
     SegmentRule,
     Tag,
 )
+from campaigns.models.audit import AuditEntry
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
 from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
@@ -25,6 +26,7 @@ __all__ = [
     "AmbassadorImport",
     "AmbassadorProduct",
     "AmbassadorTag",
+    "AuditEntry",
     "Campaign",
     "Delivery",
     "EmailTemplate",

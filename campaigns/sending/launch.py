@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.audience.segments import members_of_segments
+from campaigns.audit import trail
 from campaigns.database.tokens import token_sql
 from campaigns.models import Campaign, Invitation
 from campaigns.sending import senders
@@ -96,6 +97,7 @@ def campaign_launch(campaign, *, now=None):
         Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.LIVE, launched_at=now)
         transaction.on_commit(lambda: senders.senders_enqueue("invitations", campaign.pk))
     log.info("campaign launched", extra={"campaign": campaign.slug, "invitations": created})
+    trail.audit_record(trail.LAUNCH, target=campaign, data={"invitations": created})
     return created
 
 
@@ -105,6 +107,18 @@ def campaign_close(campaign, *, now=None):
     updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.LIVE).update(
         status=Campaign.Status.CLOSED, closed_at=now
     )
+    if updated:
+        trail.audit_record(trail.CLOSE, target=campaign)
+    return bool(updated)
+
+
+def campaign_archive(campaign):
+    """Archive a closed campaign: it leaves the lists of current work; its figures and pages stay."""
+    updated = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.CLOSED).update(
+        status=Campaign.Status.ARCHIVED
+    )
+    if updated:
+        trail.audit_record(trail.ARCHIVE, target=campaign)
     return bool(updated)
 
 

@@ -18,7 +18,7 @@ from campaigns.forms import TestSendForm
 from campaigns.models import Ambassador, Campaign
 from campaigns.sending.emails import build_message
 from campaigns.sending.health import cluster_ok
-from campaigns.sending.launch import LaunchError, campaign_close, campaign_launch, launch_problems
+from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
 from campaigns.sending.progress import campaign_progress
 from campaigns.staff_admin import require_perms
@@ -122,7 +122,7 @@ def campaign_action(request, pk, action):
         if campaign_close(campaign):
             messages.success(request, _("Campagne close : les liens affichent désormais une page de fin."))
     elif action == "archive":
-        Campaign.objects.filter(pk=pk, status=Status.CLOSED).update(status=Status.ARCHIVED)
+        campaign_archive(campaign)
     else:
         raise Http404
     return redirect("campaign_actions:overview", campaign.pk)

@@ -2,11 +2,10 @@
 a campaign's follow-up views, the outbox, and the live campaigns on the admin's home."""
 
 from django import forms
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSet
@@ -16,7 +15,7 @@ from campaigns.forms import CampaignAdminForm
 from campaigns.models import Campaign, Invitation
 from campaigns.sending import staff_views as views
 from campaigns.sending.launch import invitations_withdraw
-from campaigns.sending.outbox import outbox_opens_for
+from campaigns.sending.outbox import READ_PERMISSION
 from campaigns.sending.progress import live_campaigns_progress
 from campaigns.staff_admin import ConfirmedBulkAction, MenuViewSet, PeopleChooserViewSet
 
@@ -118,22 +117,15 @@ class CampaignActionsViewSet(ViewSet):
         ]
 
 
-class OutboxMenuItem(MenuItem):
-    def is_shown(self, request):
-        return outbox_opens_for(request.user)
-
-
 class OutboxViewSet(MenuViewSet):
-    """The local outbox: for who may read it, and for anyone with staff mail waiting there."""
+    """The local outbox. Its menu item is for who may read it (no query on every admin page); an account with
+    staff mail waiting there and no such role opens it at its address all the same."""
 
     name = "outbox"
     icon = "mail"
     menu_label = _("Boîte d'envoi")
     menu_hook = "register_campaigns_menu_item"
-
-    def get_menu_item(self, order=None):
-        url = reverse("outbox:index")
-        return OutboxMenuItem(self.menu_label, url, icon_name=self.icon, order=order or self.menu_order, name=self.name)
+    menu_permissions = (READ_PERMISSION,)
 
     def get_urlpatterns(self):
         return [path("", views.outbox_index, name="index"), path("<int:pk>/", views.outbox_message, name="detail")]

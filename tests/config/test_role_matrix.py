@@ -48,6 +48,7 @@ MAY_OPEN = {
             r"(?!"
             r"snippets/(choose/)?campaigns/invitation/(add|create|delete)/"  # a launch invites; staff withdraw
             r"|snippets/(choose/)?ideas/comment/(add|create)/"  # comments are written on the board
+            r"|audit/"  # the audit trail: superusers only
             r")"
         )
     ],
@@ -133,6 +134,8 @@ URLS = {
     "campaign_actions:test": {"pk": OBJ.campaign},
     "campaign_actions:action": {"pk": OBJ.campaign, "action": "unschedule"},  # harmless on a live campaign
     "outbox:index": {},
+    "audit:index": {},
+    "audit:results": {},
     "outbox:detail": {"pk": OBJ.outbox_message},
     "limesurvey_import:index": {},
     "limesurvey_import:report": {"pk": OBJ.survey},

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 OURS = (
     "campaign_actions",
     "outbox",
+    "audit",
     "ambassador_data",
     "ambassador_import",
     "limesurvey_import",

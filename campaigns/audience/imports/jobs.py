@@ -12,6 +12,7 @@ from django_q.tasks import async_task
 
 from campaigns.audience.imports.files import ImportFileError
 from campaigns.audience.imports.run import import_ambassadors
+from campaigns.audit.trail import import_recorded
 from campaigns.models import AmbassadorImport, Segment
 
 Status = AmbassadorImport.Status
@@ -73,6 +74,7 @@ def run_import(job_id, segment_id=None, language=None):
             _report_keep(job, report)
     job.finished_at = timezone.now()
     job.save()
+    import_recorded(job)
     Path(job.stored_path).unlink(missing_ok=True)
     return job.status
 

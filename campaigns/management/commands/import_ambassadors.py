@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.files import ImportFileError
 from campaigns.audience.imports.run import import_ambassadors
+from campaigns.audit.trail import import_recorded
 from campaigns.models import Segment
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
+        import_recorded(file_name=path, report=report)
         self.print_report(report, dry_run)
         if report.rejected:
             sys.exit(1)

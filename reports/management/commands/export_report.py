@@ -6,6 +6,7 @@ python manage.py export_report SLUG --format csv --table responses --output repo
 
 from django.core.management.base import BaseCommand, CommandError
 
+from campaigns.audit import trail
 from campaigns.models import Campaign
 from reports.export_jobs import ExportError, export_write
 from reports.exports import TABLE_NAMES
@@ -38,4 +39,5 @@ class Command(BaseCommand):
             rows = export_write(campaign, format, output, table=table if format == "csv" else "")
         except (ExportError, OSError) as exc:
             raise CommandError(str(exc)) from exc
+        trail.audit_record(trail.REPORT_EXPORT, target=campaign, user=None, data={"format": format, "fichier": output})
         self.stdout.write(f"{rows} rows written to {output}")

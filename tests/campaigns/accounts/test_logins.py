@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.audit import trail
+from campaigns.models import AuditEntry
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,45 @@ def test_a_proxy_sending_no_address_breaks_nothing(admin_user, settings):
 
 def test_the_shell_and_the_tests_sign_in_without_a_request(admin_user):
     assert authenticate(username="admin", password=PASSWORD) == admin_user
+
+
+# --- what the audit trail keeps of sign-ins ----------------------------------------------------------------
+
+
+def recorded(action):
+    return list(AuditEntry.objects.filter(action=action).order_by("id"))
+
+
+def test_a_sign_in_is_recorded_with_the_account_and_its_address(admin_user):
+    attempt(Client(enforce_csrf_checks=True), "admin", PASSWORD, REMOTE_ADDR="203.0.113.5")
+    [entry] = recorded(trail.LOGIN)
+    assert (entry.user, entry.object_id, entry.label, entry.address) == (
+        admin_user,
+        str(admin_user.pk),
+        "admin",
+        "203.0.113.5",
+    )
+
+
+def test_failures_are_recorded_with_the_name_tried_and_the_real_address(admin_user, settings):
+    settings.TRUSTED_PROXIES = 1
+    client = Client(enforce_csrf_checks=True)
+    headers = {"HTTP_X_FORWARDED_FOR": "10.0.0.1, 203.0.113.5", "REMOTE_ADDR": "192.0.2.1"}
+    attempt(client, "admin", "mauvais", **headers)
+    attempt(client, "personne", "mauvais", **headers)
+    known, unknown = recorded(trail.LOGIN_FAILED)
+    assert (known.user, known.object_id, known.label, known.address) == (
+        None,
+        str(admin_user.pk),
+        "admin",
+        "203.0.113.5",
+    )
+    assert (unknown.object_id, unknown.label, unknown.address) == ("", "personne", "203.0.113.5")
+    assert "mauvais" not in str(list(AuditEntry.objects.values()))  # no password tried is kept
+
+
+def test_a_guesser_hammering_a_locked_account_leaves_one_lock_and_its_failures(admin_user):
+    fail(30, "admin")
+    assert len(recorded(trail.LOGIN_FAILED)) == 5
+    [lock] = recorded(trail.LOGIN_LOCKED)
+    assert (lock.label, lock.object_id, lock.data) == ("admin", str(admin_user.pk), {"minutes": 15})
