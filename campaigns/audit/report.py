@@ -55,7 +55,7 @@ class AuditReportView(ReportView):
         "timestamp": _("Date et heure (UTC)"),
         "user_display_name": _("Par"),
         "action": _("Action"),
-        "label": _("Objet"),
+        "label": _("Élément"),
         "content_type": _("Type"),
         "object_id": _("N°"),
         "address": _("Adresse"),

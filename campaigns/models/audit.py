@@ -37,7 +37,7 @@ class AuditEntryManager(BaseLogEntryManager):
 
 
 class AuditEntry(BaseLogEntry):
-    object_id = models.CharField(_("objet"), max_length=255, blank=True, db_index=True)
+    object_id = models.CharField(_("n° de l'élément"), max_length=255, blank=True, db_index=True)
     address = models.GenericIPAddressField(_("adresse"), null=True, blank=True)
 
     objects = AuditEntryManager()

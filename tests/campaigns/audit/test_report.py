@@ -42,7 +42,7 @@ def test_a_superuser_reads_and_filters_the_trail(client_for, admin_user, recorde
 def test_the_csv_export_runs_no_formula(client_for, admin_user, recorded):
     response = client_for(admin_user).get(reverse("audit:index"), {"export": "csv"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:4] == ["Date et heure (UTC)", "Par", "Action", "Objet"]
+    assert rows[0][:4] == ["Date et heure (UTC)", "Par", "Action", "Élément"]
     cells = [cell for row in rows[1:] for cell in row]
     assert "'" + FORMULA in cells and "'-2+3" in cells and "Campagne lancée" in cells and "203.0.113.5" in cells
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
