@@ -49,7 +49,10 @@ class Migration(migrations.Migration):
                 ),
                 ("content_changed", models.BooleanField(db_index=True, default=False)),
                 ("deleted", models.BooleanField(default=False)),
-                ("object_id", models.CharField(blank=True, db_index=True, max_length=255, verbose_name="n° de l'élément")),
+                (
+                    "object_id",
+                    models.CharField(blank=True, db_index=True, max_length=255, verbose_name="n° de l'élément"),
+                ),
                 ("address", models.GenericIPAddressField(blank=True, null=True, verbose_name="adresse")),
                 (
                     "content_type",
