@@ -330,6 +330,9 @@ PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
 # Retention: this many months after a campaign closed, its invitations (and their tracking) stop naming anyone
 # (0: kept as long as the campaign).
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+# Report exports (workbooks, CSV files under var/exports) are deleted this many days after they were asked for, by
+# a daily schedule (0: kept for ever).
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30)
 # Audit trail (campaigns.audit): entries older than this many months are purged every day (0: kept for ever).
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12)
 # Unknown personal-link tokens one address may try per minute before the token endpoints answer 429.

@@ -15,12 +15,13 @@ from campaigns.models.audience import (
     SegmentRule,
     Tag,
 )
-from campaigns.models.audit import AuditEntry
+from campaigns.models.audit import PERSON_MODELS, AuditEntry, PersonLogEntry, person_label
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
 from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
 
 __all__ = [
+    "PERSON_MODELS",
     "AgeBand",
     "Ambassador",
     "AmbassadorImport",
@@ -33,6 +34,7 @@ __all__ = [
     "Invitation",
     "Locale",
     "OutboxMessage",
+    "PersonLogEntry",
     "Product",
     "Region",
     "Reminder",
@@ -41,4 +43,5 @@ __all__ = [
     "SegmentMember",
     "SegmentRule",
     "Tag",
+    "person_label",
 ]
