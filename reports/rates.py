@@ -7,7 +7,7 @@ invitation skipped by the frequency cap was never an invitation to anyone: it co
 Privacy (``campaigns.privacy``): every count of every row (each step, not only "invited") is withheld under
 ``PRIVACY_THRESHOLD``, and cells are withheld in addition so that none can be had back by subtraction: a step
 from the step before it, a region from the campaign minus the other regions, a day from the campaign's total,
-a segment from the segment holding it (``reports.funnel_privacy``). Withheld figures are None.
+a segment from the segment holding it (``campaigns.privacy.funnel``). Withheld figures are None.
 """
 
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.audience.segments import saved_segment_condition
 from campaigns.models import AgeBand, Ambassador, Invitation, Region
-from reports import funnel_privacy
+from campaigns.privacy import funnel as funnel_privacy
 
 Status = Invitation.Status
 
@@ -169,7 +169,7 @@ def campaign_counts(campaign):
 
 
 def funnel(campaign):
-    """The campaign's funnel, in one aggregate query, protected on its own (``reports.funnel_privacy``)."""
+    """The campaign's funnel, in one aggregate query, protected on its own (``campaigns.privacy.funnel``)."""
     grid = funnel_privacy.campaign_grid(campaign_counts(campaign), STEP_KEYS)
     return _row(str(campaign), funnel_privacy.protected(grid, "campaign", STEP_KEYS), key="campaign")
 

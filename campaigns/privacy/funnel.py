@@ -8,6 +8,7 @@ first, on its own, and stays as decided when its breakdowns are laid out against
 figures are the same on every page and in every file.
 """
 
+from campaigns.privacy import is_shown, threshold
 from campaigns.privacy.suppression import Grid
 
 # (larger, smaller): the smaller step counts a subset of the larger one's people
@@ -73,4 +74,33 @@ def protected(grid, row, steps):
     return {step: grid.shown((row, step)) for step in steps}
 
 
-__all__ = ["NESTED", "add_row", "campaign_grid", "partition", "protected", "subsets", "with_campaign"]
+# the names ``campaigns.sending.progress`` gives the funnel's steps
+PROGRESS_STEPS = {"responded": "answered", "unsubscribed": "opted_out"}
+FUNNEL_STEPS = ["invited", "sent", "delivered", "opened", "human_opened", "clicked", "answered", "opted_out", "bounced"]
+
+
+def progress_as_seen(figures, user):
+    """A campaign's progress figures (``campaigns.sending.progress``) for ``user``: as counted for those who may
+    read ambassadors' identities, else through the layer (the funnel's steps protected together, the other
+    counts withheld under k), a withheld figure given as "< k"."""
+    from campaigns.privacy.segment_counts import may_read_identities
+
+    if may_read_identities(user) or threshold() <= 1:
+        return figures
+    named = {PROGRESS_STEPS.get(name, name): value for name, value in figures.items()}
+    steps = [step for step in FUNNEL_STEPS if step in named]
+    grid = campaign_grid(named, steps)
+    seen = {}
+    for name, value in figures.items():
+        step = PROGRESS_STEPS.get(name, name)
+        if step in steps:
+            seen[name] = grid.shown(("campaign", step))
+        elif isinstance(value, int) and name != "percent_sent":
+            seen[name] = value if is_shown(value) else None
+        else:
+            seen[name] = value
+    return {name: withheld_label() if value is None else value for name, value in seen.items()}
+
+
+def withheld_label():
+    return f"< {threshold()}"
