@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.audit import trail
-from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Invitation, SegmentMember
+from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Invitation, SegmentMember, TrackingEvent
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ INVITATION_FIELDS = [
     "unsubscribed_at",
     "withdrawn_at",
 ]
+EVENT_FIELDS = ["invitation__campaign__title", "kind", "at", "verdict", "reason", "agent", "network"]
 IDENTITY_FIELDS = ["email", "first_name", "last_name", "locale", "region", "age_band"]
 DATE_FIELDS = ["customer_since", "consent_at", "opted_out_at", "email_bounced_at", "created_at"]
 
@@ -69,6 +70,10 @@ def ambassador_export(ambassador):
             for row in invitations
         ],
     }
+    events = TrackingEvent.objects.filter(invitation__ambassador=ambassador).order_by("pk").values(*EVENT_FIELDS)
+    document["tracking_events"] = [
+        {key: iso(value) if key == "at" else value for key, value in row.items()} for row in events
+    ]
     for section in _sections.values():
         document[section.name] = section.export(ambassador)
     trail.audit_record(trail.PERSONAL_DATA_EXPORT, target=ambassador)
@@ -86,6 +91,7 @@ def ambassador_erase(ambassador, *, now=None):
         AmbassadorTag.objects.filter(ambassador=ambassador).delete()
         SegmentMember.objects.filter(ambassador=ambassador).delete()
         Invitation.objects.filter(ambassador=ambassador, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        TrackingEvent.objects.filter(invitation__ambassador=ambassador).update(agent="", network="")
         Ambassador.objects.filter(pk=ambassador.pk).update(
             email=f"erased-{ambassador.pk}@erased.invalid",
             first_name="",

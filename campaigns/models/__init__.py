@@ -19,6 +19,7 @@ from campaigns.models.audit import AuditEntry
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
 from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
+from campaigns.models.tracking import TrackingEvent
 
 __all__ = [
     "AgeBand",
@@ -41,4 +42,5 @@ __all__ = [
     "SegmentMember",
     "SegmentRule",
     "Tag",
+    "TrackingEvent",
 ]

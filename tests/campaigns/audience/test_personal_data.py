@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from campaigns.audience.personal_data import ambassador_erase, ambassador_export
-from campaigns.models import Ambassador, Invitation, Tag
+from campaigns.models import Ambassador, Invitation, Tag, TrackingEvent
 from campaigns.sending.launch import campaign_launch
+from campaigns.tracking.events import record_click
 from ideas.models import Board, Comment, Contributor, Idea, Vote
 from surveys.models import Answer, Question, Response, Section, Survey
 from tests.admin_pages import refused
@@ -99,3 +100,12 @@ def test_admin_hands_over_and_erases_for_the_product_team_only(client_for, produ
     assert Ambassador.objects.get(pk=lea.pk).erased_at is None
     assert client_for(product_user).post(erase_url).status_code == 302
     assert Ambassador.objects.get(pk=lea.pk).erased_at is not None
+
+
+def test_the_tracking_of_an_erased_ambassador_keeps_its_verdicts_but_not_their_agent_nor_network(lea):
+    invitation = Invitation.objects.get(ambassador=lea)
+    record_click(invitation.token, user_agent="Mozilla/5.0 (iPhone)", address="90.84.12.7")
+    exported = ambassador_export(lea)["tracking_events"]
+    assert exported[0]["network"] == "90.84.12.0/24" and exported[0]["agent"] == "Mozilla/5.0 (iPhone)"
+    ambassador_erase(lea)
+    assert list(TrackingEvent.objects.values_list("verdict", "agent", "network")) == [("person", "", "")]
