@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from campaigns.audience.segments import members_of_segments
 from campaigns.forms import TestSendForm
 from campaigns.models import Ambassador, Campaign
-from campaigns.sending.emails import build_message
+from campaigns.sending.emails import build_message, tracking_removed
 from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
@@ -59,7 +59,7 @@ def campaign_preview(request, pk, locale):
         {
             "campaign": campaign,
             "message": message,
-            "html": html,
+            "html": tracking_removed(html),
             "language": locale,
             "subject": str(make_header(decode_header(message.subject))),
         },
