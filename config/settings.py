@@ -315,8 +315,12 @@ SEND_RETRY_BASE_SECONDS = env_int("SEND_RETRY_BASE_SECONDS", 60)
 # Frequency cap: an ambassador is invited at most CONTACT_CAP_COUNT times in CONTACT_CAP_DAYS days (0: no cap).
 CONTACT_CAP_COUNT = env_int("CONTACT_CAP_COUNT", 3)
 CONTACT_CAP_DAYS = env_int("CONTACT_CAP_DAYS", 30)
-# An open this soon after sending, or from a known privacy proxy, is flagged as not a human one.
+# Telling people from machines (campaigns.tracking.classify): an open this soon after delivery with no other sign
+# is a privacy proxy's prefetch; a click this soon after delivery is a security scanner's; a click within
+# SCANNER_BURST_SECONDS of another link of the same message (the hidden decoy among them) is a scanner's too.
 PROXY_OPEN_SECONDS = env_int("PROXY_OPEN_SECONDS", 30)
+SCANNER_CLICK_SECONDS = env_int("SCANNER_CLICK_SECONDS", 60)
+SCANNER_BURST_SECONDS = env_int("SCANNER_BURST_SECONDS", 5)
 
 # Idea boards: how many ideas and comments one ambassador may post per hour, how many votes cast or withdrawn
 # per minute, and for how long a comment stays editable by its author.

@@ -31,6 +31,7 @@ from campaigns.models import (
     OutboxMessage,
     ReminderDelivery,
     SegmentMember,
+    TrackingEvent,
     person_label,
 )
 
@@ -76,6 +77,7 @@ INVITATION_FIELDS = [
     "unsubscribed_at",
     "withdrawn_at",
 ]
+EVENT_FIELDS = ["invitation__campaign__title", "kind", "at", "verdict", "reason", "agent", "network"]
 IDENTITY_FIELDS = ["email", "first_name", "last_name", "locale", "region", "age_band"]
 DATE_FIELDS = ["customer_since", "consent_at", "opted_out_at", "email_bounced_at", "created_at"]
 
@@ -96,6 +98,10 @@ def ambassador_export(ambassador):
             for row in invitations
         ],
     }
+    events = TrackingEvent.objects.filter(invitation__ambassador=ambassador).order_by("pk").values(*EVENT_FIELDS)
+    document["tracking_events"] = [
+        {key: iso(value) if key == "at" else value for key, value in row.items()} for row in events
+    ]
     for section in _sections.values():
         if section.export:
             document[section.name] = section.export(ambassador)
@@ -169,6 +175,7 @@ def ambassador_erase(ambassador, *, now=None):
         AmbassadorTag.objects.filter(ambassador=ambassador).delete()
         SegmentMember.objects.filter(ambassador=ambassador).delete()
         Invitation.objects.filter(ambassador=ambassador, withdrawn_at__isnull=True).update(withdrawn_at=now)
+        TrackingEvent.objects.filter(invitation__ambassador=ambassador).update(agent="", network="")
         Ambassador.objects.filter(pk=ambassador.pk).update(
             email=f"erased-{ambassador.pk}@erased.invalid",
             first_name="",

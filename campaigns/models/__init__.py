@@ -19,6 +19,7 @@ from campaigns.models.audit import PERSON_MODELS, AuditEntry, PersonLogEntry, pe
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
 from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
+from campaigns.models.tracking import TrackingEvent
 
 __all__ = [
     "PERSON_MODELS",
@@ -43,5 +44,6 @@ __all__ = [
     "SegmentMember",
     "SegmentRule",
     "Tag",
+    "TrackingEvent",
     "person_label",
 ]

@@ -58,6 +58,7 @@ class Invitation(Delivery):
     open_count = models.PositiveIntegerField(_("ouvertures"), db_default=0)
     first_clicked_at = models.DateTimeField(_("premier clic"), null=True, blank=True)
     click_count = models.PositiveIntegerField(_("clics"), db_default=0)
+    first_human_click_at = models.DateTimeField(_("premier clic humain estimé"), null=True, blank=True)
     responded_at = models.DateTimeField(_("a répondu le"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)
 

@@ -18,7 +18,7 @@ from campaigns.forms import TestSendForm
 from campaigns.models import Ambassador, Campaign
 from campaigns.privacy.funnel import progress_as_seen
 from campaigns.privacy.segment_counts import may_read_identities, segment_size
-from campaigns.sending.emails import build_message
+from campaigns.sending.emails import build_message, tracking_removed
 from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
@@ -64,7 +64,7 @@ def campaign_preview(request, pk, locale):
         {
             "campaign": campaign,
             "message": message,
-            "html": html,
+            "html": tracking_removed(html),
             "language": locale,
             "subject": str(make_header(decode_header(message.subject))),
         },

@@ -8,8 +8,9 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from campaigns.audience.personal_data import ambassador_erase, ambassador_export
-from campaigns.models import Ambassador, Invitation, Tag
+from campaigns.models import Ambassador, Invitation, Tag, TrackingEvent
 from campaigns.sending.launch import campaign_launch
+from campaigns.tracking.events import record_click
 from ideas.models import Board, Comment, Contributor, Idea, Vote
 from ideas.posting import idea_post
 from ideas.workflow import idea_status_change
@@ -172,3 +173,12 @@ def test_the_admin_history_of_an_ambassador_names_no_one(client_for, admin_user,
     text = b"".join(history.streaming_content).decode() if history.streaming else history.content.decode()
     assert f"Ambassadeur n° {person.pk}" in text and SURNAME not in text and ADDRESS not in text
     assert text.count(f"Ambassadeur n° {person.pk}") == 1  # listed once, not once per registered log model
+
+
+def test_the_tracking_of_an_erased_ambassador_keeps_its_verdicts_but_not_their_agent_nor_network(lea):
+    invitation = Invitation.objects.get(ambassador=lea)
+    record_click(invitation.token, user_agent="Mozilla/5.0 (iPhone)", address="90.84.12.7")
+    exported = ambassador_export(lea)["tracking_events"]
+    assert exported[0]["network"] == "90.84.12.0/24" and exported[0]["agent"] == "Mozilla/5.0 (iPhone)"
+    ambassador_erase(lea)
+    assert list(TrackingEvent.objects.values_list("verdict", "agent", "network")) == [("person", "", "")]
