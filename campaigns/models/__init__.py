@@ -17,7 +17,7 @@ from campaigns.models.audience import (
 )
 from campaigns.models.audit import AuditEntry
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
-from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
+from campaigns.models.delivery import Delivery, Invitation, RateBucket, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "Locale",
     "OutboxMessage",
     "Product",
+    "RateBucket",
     "Region",
     "Reminder",
     "ReminderDelivery",
