@@ -50,7 +50,7 @@ INVITATION_FIELDS = [
     "withdrawn_at",
 ]
 IDENTITY_FIELDS = ["email", "first_name", "last_name", "locale", "region", "age_band"]
-DATE_FIELDS = ["customer_since", "consent_at", "opted_out_at", "email_bounced_at", "created_at"]
+DATE_FIELDS = ["customer_since", "consent_at", "opted_out_at", "email_bounced_at", "email_paused_at", "created_at"]
 
 
 def ambassador_export(ambassador):
