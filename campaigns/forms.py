@@ -53,6 +53,15 @@ class CampaignAdminForm(WagtailAdminModelForm):
             self.fields["segments"].disabled = True
             self.fields["segments"].help_text = _("La campagne est lancée : son public ne change plus.")
 
+    def clean(self):
+        cleaned = super().clean()
+        if "send_from" in self.fields and (cleaned.get("send_from") is None) != (cleaned.get("send_until") is None):
+            self.add_error(
+                "send_until" if cleaned.get("send_until") is None else "send_from",
+                _("Indiquez le début et la fin de la fenêtre d'envoi, ou aucun des deux."),
+            )
+        return cleaned
+
 
 class TestSendForm(forms.Form):
     locale = forms.ChoiceField(label=_("Langue"), choices=[("fr", _("Français")), ("en", _("Anglais"))])

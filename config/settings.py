@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env_bool, env_int, env_list, env_str
+from config.env import email_settings, env_bool, env_int, env_list, env_rates, env_str, env_window
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -307,7 +307,22 @@ LOGGING = {
 # cores keep the machine busy (bench/send.py: 2 senders reach 0.52 of a bare smtplib loop, 4 reach 0.88).
 SEND_PARALLEL = env_int("SEND_PARALLEL", 4)
 SEND_BATCH_SIZE = env_int("SEND_BATCH_SIZE", 500)
+# The site's cap, shared by every sender of every campaign and cluster (campaigns.sending.pace; 0: none), per-domain
+# caps (domain=emails per second), the margin kept so that no one-second window at the server exceeds a cap.
 SEND_RATE_PER_SECOND = env_int("SEND_RATE_PER_SECOND", 0)
+SEND_DOMAIN_RATES = env_rates(
+    "SEND_DOMAIN_RATES",
+    {
+        **dict.fromkeys(["orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "neuf.fr", "laposte.net"], 5),
+        **dict.fromkeys(["gmail.com", "outlook.fr", "hotmail.fr", "live.fr", "yahoo.fr"], 10),
+    },
+)
+SEND_RATE_MARGIN_MS = env_int("SEND_RATE_MARGIN_MS", 100)
+# The sending window (Paris time; 24:00 for the end of the day), weekends or not: a campaign may set its own.
+SEND_WINDOW = env_window("SEND_WINDOW", "08:00-20:00")
+SEND_WEEKENDS = env_bool("SEND_WEEKENDS", False)
+# Temporary refusals (4.x.x) of one address in a row before it is paused.
+SEND_SOFT_BOUNCE_LIMIT = env_int("SEND_SOFT_BOUNCE_LIMIT", 3)
 SEND_LEASE_SECONDS = env_int("SEND_LEASE_SECONDS", 120)
 SEND_TASK_SECONDS = env_int("SEND_TASK_SECONDS", 300)
 SEND_MAX_ATTEMPTS = env_int("SEND_MAX_ATTEMPTS", 5)

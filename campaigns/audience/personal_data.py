@@ -79,7 +79,7 @@ INVITATION_FIELDS = [
 ]
 EVENT_FIELDS = ["invitation__campaign__title", "kind", "at", "verdict", "reason", "agent", "network"]
 IDENTITY_FIELDS = ["email", "first_name", "last_name", "locale", "region", "age_band"]
-DATE_FIELDS = ["customer_since", "consent_at", "opted_out_at", "email_bounced_at", "created_at"]
+DATE_FIELDS = ["customer_since", "consent_at", "opted_out_at", "email_bounced_at", "email_paused_at", "created_at"]
 
 
 def ambassador_export(ambassador):

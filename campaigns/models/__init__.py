@@ -17,7 +17,7 @@ from campaigns.models.audience import (
 )
 from campaigns.models.audit import PERSON_MODELS, AuditEntry, PersonLogEntry, person_label
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
-from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
+from campaigns.models.delivery import Delivery, Invitation, RateBucket, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.tracking import TrackingEvent
 
@@ -37,6 +37,7 @@ __all__ = [
     "OutboxMessage",
     "PersonLogEntry",
     "Product",
+    "RateBucket",
     "Region",
     "Reminder",
     "ReminderDelivery",

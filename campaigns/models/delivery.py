@@ -103,3 +103,15 @@ class ReminderDelivery(Delivery):
             models.Index(fields=["reminder", "status", "id"], name="reminder_delivery_status"),
             models.Index(fields=["status", "claimed_at"], name="reminder_delivery_claims"),
         ]
+
+
+class RateBucket(models.Model):
+    """The sending pace kept in the database when no Redis is configured (campaigns.sending.pace): for the site
+    and for each capped domain, the theoretical arrival time of the next email (GCRA), in microseconds."""
+
+    name = models.CharField(max_length=255, primary_key=True)
+    tat = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cadence d'envoi")
+        verbose_name_plural = _("cadences d'envoi")

@@ -23,6 +23,12 @@ from campaigns.staff_admin import ConfirmedBulkAction, MenuViewSet, PeopleChoose
 EMAIL_HELP = _("Variables : {prenom}, {campagne}, {lien} (le lien personnel), {date_cloture}.")
 
 
+SEND_WINDOW_HELP = _(
+    "Heures (de Paris) et jours où les e-mails de la campagne partent ; en dehors, ils attendent. "
+    "Vide : la fenêtre du site (par défaut 8 h – 20 h, en semaine)."
+)
+
+
 class CampaignViewSet(SnippetViewSet):
     model = Campaign
     icon = "mail"
@@ -43,6 +49,11 @@ class CampaignViewSet(SnippetViewSet):
                     FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
                     FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                     FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
+                    FieldRowPanel(
+                        [FieldPanel("send_from"), FieldPanel("send_until"), FieldPanel("send_weekends")],
+                        heading=_("Fenêtre d'envoi"),
+                        help_text=SEND_WINDOW_HELP,
+                    ),
                 ],
                 heading=_("Campagne"),
             ),
