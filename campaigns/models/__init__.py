@@ -16,7 +16,7 @@ from campaigns.models.audience import (
     Tag,
 )
 from campaigns.models.audit import AuditEntry
-from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
+from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder, SubjectTestMetric, SubjectVariant
 from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
 
@@ -40,5 +40,7 @@ __all__ = [
     "Segment",
     "SegmentMember",
     "SegmentRule",
+    "SubjectTestMetric",
+    "SubjectVariant",
     "Tag",
 ]
