@@ -170,6 +170,7 @@ class SubjectTest:
     p_value: float | None
     variants: list
     rest: VariantFigures | None
+    p_withheld: bool = False  # the test has a p-value, but a figure it rests on is suppressed
 
     @property
     def decision(self):
@@ -253,4 +254,5 @@ def figures(campaign):
         p_value=campaign.ab_p_value if None not in compared else None,
         variants=rows,
         rest=_rest_figures(grouped, variants),
+        p_withheld=campaign.ab_p_value is not None and None in compared,
     )
