@@ -16,7 +16,7 @@ from campaigns.models.audience import (
     Tag,
 )
 from campaigns.models.audit import PERSON_MODELS, AuditEntry, PersonLogEntry, person_label
-from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
+from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder, SubjectTestMetric, SubjectVariant
 from campaigns.models.delivery import Delivery, Invitation, RateBucket, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.tracking import TrackingEvent
@@ -44,6 +44,8 @@ __all__ = [
     "Segment",
     "SegmentMember",
     "SegmentRule",
+    "SubjectTestMetric",
+    "SubjectVariant",
     "Tag",
     "TrackingEvent",
     "person_label",

@@ -11,6 +11,7 @@ Other apps write to ambassadors through ``ambassador_email`` (same headers, thei
 import contextlib
 import functools
 import re
+from dataclasses import dataclass
 from email.charset import BASE64, Charset
 from email.header import Header
 from email.utils import formatdate, make_msgid
@@ -108,6 +109,25 @@ def encoded_header(value):
     if value.isascii():
         return value
     return Header(value, BASE64_UTF8, header_name="Subject").encode(linesep=" ")  # Django refuses newlines
+
+
+@dataclass(frozen=True)
+class SubjectTexts:
+    """The texts of an invitation in a subject test: the subject of its variant, the body of its campaign."""
+
+    subject_fr: str
+    body_fr: str
+    subject_en: str
+    body_en: str
+
+
+def invitation_source(invitation):
+    """What ``build_message`` takes as ``source`` for an invitation: its campaign, or, when the invitation has a
+    subject of a subject test, the campaign's body under that subject."""
+    variant, campaign = invitation.subject_variant, invitation.campaign
+    if variant is None:
+        return campaign
+    return SubjectTexts(variant.subject_fr, campaign.body_fr, variant.subject_en, campaign.body_en)
 
 
 def template_for(source, locale):
