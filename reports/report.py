@@ -76,7 +76,7 @@ def report_charts(report):
         "timeline": charts.timeline_chart(report.days),
     }
     for result in report.questions:
-        png = charts.question_chart(result)
+        png = None if result.suppressed else charts.question_chart(result)  # as the page: no chart when withheld
         if png:
             drawn[f"question-{result.question.pk}"] = png
     if report.has_board:

@@ -102,6 +102,13 @@ def _form_data(target, **fields):
         "reminders-INITIAL_FORMS": "0",
         "reminders-MIN_NUM_FORMS": "0",
         "reminders-MAX_NUM_FORMS": "1000",
+        "subject_variants-TOTAL_FORMS": "0",
+        "subject_variants-INITIAL_FORMS": "0",
+        "subject_variants-MIN_NUM_FORMS": "0",
+        "subject_variants-MAX_NUM_FORMS": "1000",
+        "ab_metric": target.ab_metric,
+        "ab_sample_percent": target.ab_sample_percent,
+        "ab_decide_after": target.ab_decide_after,
     }
     return {**data, **fields}
 
