@@ -178,3 +178,14 @@ def import_in_child(path, env, cwd):
         raise RuntimeError(result.stderr[-3000:])
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     return figures["peak_rss_mb"], figures["outcome"]
+
+
+def long_cell_workbook(path, kilobytes=70):
+    """A workbook whose second row holds one inline text of ``kilobytes`` KB (Excel itself stops at 32,767
+    characters; a hand-made file need not)."""
+    sheet = SHEET.replace(
+        '<row r="2"><c r="A2" t="s"><v>1</v></c></row>',
+        f'<row r="2"><c r="A2" t="inlineStr"><is><t>{"L" * kilobytes * 1024}</t></is></c></row>',
+    )
+    strings = f'<sst xmlns="{MAIN}"><si><t>email</t></si></sst>'
+    return _workbook(path, [sheet.encode()], [strings.encode()])

@@ -1,11 +1,12 @@
 """Bounds on an ambassador file, so that a hostile one (a zip bomb, a workbook of 48 MB of shared strings in a
 121 KB file, a 10 MB one-line header) is refused with a message naming the limit before it costs the worker
 its memory: the file's size, an XLSX's unzipped size (each member's declared size and the bytes it actually
-gives), its shared strings, the number of columns and of cells, and a CSV line's length. Every limit is a
-setting (``IMPORT_MAX_*``, from the environment), and every message is capped in length."""
+gives), its shared strings, the number of columns and of cells, and a CSV line's length (or a cell's text in a
+workbook). Every limit is a setting (``IMPORT_MAX_*``, from the environment), and every message is capped."""
 
 import zipfile
 from pathlib import Path
+from xml.parsers import expat
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -80,17 +81,58 @@ def _declared_check(name, members):
 
 
 def _actual_check(name, archive, members):
+    """Each member unzipped in chunks and counted; its XML, if any, scanned as it comes (``TextScan``)."""
     total_limit, strings_limit = _limits()
     total = 0
     for member in members:
         limit = strings_limit if member.filename.lower() == SHARED_STRINGS else total_limit
         size = 0
+        scan = TextScan(name) if member.filename.lower().endswith(".xml") else None
         with archive.open(member) as handle:
             while chunk := handle.read(MB):
                 size += len(chunk)
                 total += len(chunk)
                 if size > limit or total > total_limit:
                     raise _too_big(name, _("son contenu"), settings.IMPORT_MAX_UNZIPPED_MB, "IMPORT_MAX_UNZIPPED_MB")
+                if scan:
+                    scan.feed(chunk)
+
+
+class TextScan:
+    """A streaming look at one XML part of a workbook, keeping nothing: no DTD (entities could multiply the
+    text), and no text (a cell's, a shared string's) longer than IMPORT_MAX_LINE_KB, which the reader would
+    otherwise hold whole. Broken XML is left for openpyxl to report."""
+
+    def __init__(self, name):
+        self.name, self.length, self.broken = name, 0, False
+        self.limit = settings.IMPORT_MAX_LINE_KB * 1024
+        self.parser = expat.ParserCreate()
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.CharacterDataHandler = self._text
+        self.parser.StartElementHandler = self.parser.EndElementHandler = self._element
+
+    def feed(self, chunk):
+        if not self.broken:
+            try:
+                self.parser.Parse(chunk, False)
+            except expat.ExpatError:
+                self.broken = True
+
+    def _element(self, *_args):
+        self.length = 0
+
+    def _text(self, text):
+        self.length += len(text)
+        if self.length > self.limit:
+            raise ImportFileError(
+                _("Une cellule du classeur %(name)s dépasse %(limit)s Ko de texte (IMPORT_MAX_LINE_KB).")
+                % {"name": capped(self.name, 100), "limit": settings.IMPORT_MAX_LINE_KB}
+            )
+
+    def _doctype(self, *_args):
+        raise ImportFileError(
+            _("Le classeur %(name)s déclare une DTD : refusé par sécurité.") % {"name": capped(self.name, 100)}
+        )
 
 
 def columns_check(cells, name):

@@ -5,6 +5,7 @@ admin's language; messages are capped; and a fresh process importing each, as th
 one-line CSV header)."""
 
 import os
+import zipfile
 
 import pytest
 from django.conf import settings as django_settings
@@ -99,6 +100,24 @@ def test_an_xlsx_wider_than_the_limit_is_refused(tmp_path):
     workbook.active.append(["email", *(f"c{n}" for n in range(60))])
     workbook.save(tmp_path / "large.xlsx")
     assert "(IMPORT_MAX_COLUMNS)" in refusal(tmp_path / "large.xlsx")
+
+
+def test_a_workbook_cell_longer_than_a_line_is_refused_before_openpyxl_holds_it(tmp_path):
+    path = hostile_files.long_cell_workbook(tmp_path / "cellule.xlsx")
+    assert "dépasse 64 Ko de texte (IMPORT_MAX_LINE_KB)" in refusal(path)
+
+
+def test_a_workbook_declaring_a_dtd_is_refused(tmp_path):
+    from openpyxl import Workbook
+
+    Workbook().save(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as source, zipfile.ZipFile(tmp_path / "dtd.xlsx", "w") as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/workbook.xml":
+                data = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>' + data
+            target.writestr(member, data)
+    assert "déclare une DTD" in refusal(tmp_path / "dtd.xlsx")
 
 
 def test_messages_quoting_a_file_stay_short(tmp_path):
