@@ -71,3 +71,14 @@ def test_charts_are_drawn_from_the_protected_figures(client_for, analyst_user, k
     drawn = client.get(reverse("reports:chart", args=[known.pk, "timeline"])).content
     assert drawn == charts.timeline_chart(funnel_by_day(known))
     assert client.get(reverse("reports:chart", args=[known.pk, "funnel"])).content == charts.funnel_chart(funnel(known))
+
+
+def test_question_charts_are_drawn_from_the_protected_figures(client_for, analyst_user, known, thirteen):
+    from reports.survey_stats import survey_results
+    from surveys.models import Question
+
+    question = Question.objects.get(survey=thirteen, code="banque_principale")
+    url = reverse("reports:question_chart", args=[known.pk, question.pk])
+    [result] = survey_results(thirteen, text_limit=0, only=question.pk)
+    assert result.distribution[1].count is None  # one "no"
+    assert client_for(analyst_user).get(url).content == charts.question_chart(result)
