@@ -114,14 +114,18 @@ def outbox_erase(ambassador):
 
 def history_relabel(ambassador):
     """Rewrite the labels of Wagtail's history of the ambassador and of their invitations and reminders (written
-    before labels named no one, or by code that passed its own title) to ``person_label``."""
-    invitations = list(Invitation.objects.filter(ambassador=ambassador))
-    reminders = list(ReminderDelivery.objects.filter(invitation__in=invitations))
-    for instance in [ambassador, *invitations, *reminders]:
-        ModelLogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-            object_id=str(instance.pk),
-        ).update(label=str(person_label(instance)))
+    before labels named no one, or by code that passed its own title) to ``person_label``: one query per model,
+    then one per row that has entries (rare)."""
+    invitations = Invitation.objects.filter(ambassador=ambassador)
+    rows = [[ambassador], invitations, ReminderDelivery.objects.filter(invitation__in=invitations)]
+    for instances in rows:
+        by_pk = {str(instance.pk): instance for instance in instances}
+        if not by_pk:
+            continue
+        content_type = ContentType.objects.get_for_model(next(iter(by_pk.values())), for_concrete_model=False)
+        entries = ModelLogEntry.objects.filter(content_type=content_type, object_id__in=list(by_pk))
+        for object_id in set(entries.values_list("object_id", flat=True)):
+            entries.filter(object_id=object_id).update(label=str(person_label(by_pk[object_id])))
 
 
 def tokens_renew(ambassador):
