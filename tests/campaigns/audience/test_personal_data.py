@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from campaigns.audience.personal_data import ambassador_erase, ambassador_export
-from campaigns.models import Ambassador, Invitation, Tag
+from campaigns.models import Ambassador, AmbassadorImport, Invitation, Tag
 from campaigns.sending.launch import campaign_launch
 from ideas.models import Board, Comment, Contributor, Idea, Vote
 from ideas.posting import idea_post
@@ -125,6 +125,9 @@ def gwen_everywhere(settings, client_for, product_user, analyst_user, django_cap
          "age_band": "35-44", "consent_at": "2025-01-02 10:00"},
     )  # fmt: skip
     assert edited.status_code == 302, edited.content.decode()[:3000]
+    # an import that rejected a row of hers, its report kept
+    message = f"{ADDRESS} est déjà un ambassadeur ; choisissez la mise à jour des existants pour le modifier."
+    AmbassadorImport.objects.create(file_name="panel.csv", errors=[{"row": 3, "column": "email", "message": message}])
     # Wagtail's history as it was written before its labels named no one
     ModelLogEntry.objects.log_action(person, "wagtail.edit", title=str(person), user=product_user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -149,7 +152,8 @@ def test_erasure_leaves_no_trace_in_any_table_or_file(
     folders = [settings.VAR_DIR, settings.MEDIA_ROOT]
     # The probe finds her: the outbox, the admin's history, the exports hold her name and address today.
     before = database_traces(ADDRESS, SURNAME, NAME)
-    assert {"campaigns.OutboxMessage", "wagtailcore.ModelLogEntry"} <= {trace.split(" ")[0] for trace in before}
+    found = {trace.split(" ")[0] for trace in before}
+    assert {"campaigns.OutboxMessage", "wagtailcore.ModelLogEntry", "campaigns.AmbassadorImport"} <= found
     assert len(file_traces(folders, ADDRESS)) == 2 and len(file_traces(folders, CHOSEN)) == 1  # analysts: pseudonyms
 
     with django_capture_on_commit_callbacks(execute=True):
