@@ -10,6 +10,7 @@ from wagtail.models import ModelLogEntry
 from campaigns.audience.personal_data import ambassador_erase, ambassador_export
 from campaigns.models import Ambassador, AmbassadorImport, Invitation, Tag
 from campaigns.sending.launch import campaign_launch
+from config.log_format import JsonFormatter
 from ideas.models import Board, Comment, Contributor, Idea, Vote
 from ideas.posting import idea_post
 from ideas.workflow import idea_status_change
@@ -146,7 +147,7 @@ def gwen_everywhere(settings, client_for, product_user, analyst_user, django_cap
 
 
 def test_erasure_leaves_no_trace_in_any_table_or_file(
-    settings, client, client_for, product_user, gwen_everywhere, django_capture_on_commit_callbacks
+    settings, client, client_for, product_user, gwen_everywhere, django_capture_on_commit_callbacks, caplog
 ):
     person, token = gwen_everywhere
     folders = [settings.VAR_DIR, settings.MEDIA_ROOT]
@@ -164,6 +165,10 @@ def test_erasure_leaves_no_trace_in_any_table_or_file(
     assert database_traces(ADDRESS, SURNAME, NAME, CHOSEN) == []
     assert file_traces(folders, ADDRESS, SURNAME, NAME, CHOSEN) == []
     assert client.get(reverse("campaigns:personal_link", args=[token])).status_code == 404
+    assert client.get(reverse("campaigns:unsubscribe", args=[token])).status_code == 404
+    # logs: every line the scenario wrote, as the log collector receives it, names no one
+    lines = [JsonFormatter().format(record) for phase in ("setup", "call") for record in caplog.get_records(phase)]
+    assert lines and not [line for line in lines if ADDRESS in line or SURNAME in line]
 
 
 def test_the_admin_history_of_an_ambassador_names_no_one(client_for, admin_user, product_user):
