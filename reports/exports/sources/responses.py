@@ -8,8 +8,9 @@ that the rows still stream)."""
 
 import secrets
 
+from django.db import connection
 from django.db.models import CharField, Value
-from django.db.models.functions import MD5, Cast, Concat
+from django.db.models.functions import MD5, Cast, Collate, Concat
 from django.utils.translation import gettext as _
 
 from reports.exports.sources import Table, zone
@@ -54,9 +55,14 @@ class ResponseCells:
             yield values, self.cells(by_question)
 
 
+# Byte order, so that the database sorts the keys as Python compares them when the two streams merge.
+BYTE_ORDER = {"postgresql": "C", "sqlite": "BINARY"}
+
+
 def drawn_order(field, salt):
     """A key that orders rows by the MD5 of ``field`` with ``salt``: an order no one can foresee without the salt."""
-    return MD5(Concat(Cast(field, CharField()), Value(salt), output_field=CharField()))
+    key = MD5(Concat(Cast(field, CharField()), Value(salt), output_field=CharField()))
+    return Collate(key, BYTE_ORDER[connection.vendor]) if connection.vendor in BYTE_ORDER else key
 
 
 def responses_table(survey):
