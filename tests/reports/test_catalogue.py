@@ -4,6 +4,7 @@ top contributors by pseudonym; the product team's row-level tables of an anonymo
 import csv
 import io
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -97,3 +98,16 @@ def test_a_named_survey_keeps_its_rows_for_the_product_team(answered):
     assert invitations[0][0] == "\ufeffInvitation" and invitations[1][1] == "breton.0@exemple.fr"
     numbers = [int(row[0]) for row in invitations[1:]]
     assert numbers == sorted(numbers) and set(numbers) < set(Invitation.objects.values_list("pk", flat=True))
+
+
+def test_an_analyst_cannot_have_a_row_level_table_written_by_the_task_either(answered, analyst_user):
+    """The admin only offers analysts the workbook; an export job asking for a table they may not have (a crafted
+    job, the shell) fails naming the table, and writes no file."""
+    from reports.export_jobs import export_run, export_start
+    from reports.models import ExportJob
+
+    for name in ("invitations", "responses"):
+        job = export_start(campaign=answered.campaign, user=analyst_user, fmt="csv", table=name)
+        assert export_run(job.pk) == ExportJob.Status.FAILED
+        job.refresh_from_db()
+        assert name in job.error and not Path(job.file_path).exists()
