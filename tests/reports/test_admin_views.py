@@ -1,4 +1,5 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -80,6 +81,9 @@ def test_report_page_shows_funnel_rates_definitions_and_results_escaped(
     assert 'data-question="nps"' in page and "Score NPS" in page
     assert HOSTILE not in page and "&lt;script&gt;" in page
     assert reverse("reports:csv", args=[answered.campaign.pk, "invitations"]) in page
+    opens = re.search(r'<tr data-engagement="opens">.*?</tr>', page, re.S).group(0)
+    assert "<td data-raw>10</td>" in opens and "Humains estimés" in page and "GoogleImage" not in opens
+    assert "Apple" in opens and 'data-engagement="clicks"' in page
 
 
 def test_report_page_suppresses_small_groups(client_for, analyst_user, known):
