@@ -8,8 +8,8 @@ from campaigns.models.delivery import Invitation
 
 
 class TrackingKind(models.TextChoices):
-    OPEN = "open", _("ouverture")
-    CLICK = "click", _("clic")
+    OPEN = "open", _("ouverture de l'e-mail")
+    CLICK = "click", _("clic sur le lien")
     DECOY = "decoy", _("lien piège")
 
 
