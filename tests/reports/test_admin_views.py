@@ -3,8 +3,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from campaigns.models import Invitation, TrackingEvent
 from reports.models import ExportJob
 from tests.reports.conftest import HOSTILE, refused
 
@@ -145,3 +147,17 @@ def test_only_those_who_may_see_ambassadors_get_their_emails_in_exports(
     for table in ("invitations", "responses"):
         assert "@exemple.fr" not in csv_of(analyst_user, table)
         assert "@exemple.fr" in csv_of(product_user, table)
+
+
+def test_no_report_view_or_export_shows_a_tracking_events_agent_or_network(client_for, analyst_user, known):
+    for invitation in Invitation.objects.filter(campaign=known):
+        TrackingEvent.objects.create(
+            invitation=invitation, kind="click", at=timezone.now(), verdict="scanner", reason="network:mimecast",
+            agent="Mozilla/5.0 (Secret-Agent/7)", network="91.220.42.0/24",
+        )  # fmt: skip
+    client = client_for(analyst_user)
+    pages = [client.get(reverse("reports:campaign", args=[known.pk]))]
+    pages += [client.get(reverse("reports:csv", args=[known.pk, name])) for name in ("summary", "invitations")]
+    for response in pages:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200 and b"Secret-Agent" not in body and b"91.220.42" not in body
