@@ -1,9 +1,12 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from campaigns.models import Invitation, TrackingEvent
 from reports.models import ExportJob
 from tests.reports.conftest import HOSTILE, refused
 
@@ -82,6 +85,9 @@ def test_report_page_shows_funnel_rates_definitions_and_results_escaped(
     assert reverse("reports:csv", args=[answered.campaign.pk, "summary"]) in page
     assert reverse("reports:csv", args=[answered.campaign.pk, "ideas"]) in page
     assert reverse("reports:csv", args=[answered.campaign.pk, "invitations"]) not in page  # analysts: aggregates
+    opens = re.search(r'<tr data-engagement="opens">.*?</tr>', page, re.S).group(0)
+    assert "<td data-raw>10</td>" in opens and "Humains estimés" in page and "GoogleImage" not in opens
+    assert "Apple" in opens and 'data-engagement="clicks"' in page
 
 
 def test_report_page_suppresses_small_groups(client_for, analyst_user, known):
@@ -145,3 +151,17 @@ def test_only_those_who_may_see_ambassadors_get_their_emails_in_exports(
             client_for(analyst_user).get(reverse("reports:csv", args=[answered.campaign.pk, table])).status_code == 404
         )
         assert "@exemple.fr" in csv_of(product_user, table)
+
+
+def test_no_report_view_or_export_shows_a_tracking_events_agent_or_network(client_for, analyst_user, known):
+    for invitation in Invitation.objects.filter(campaign=known):
+        TrackingEvent.objects.create(
+            invitation=invitation, kind="click", at=timezone.now(), verdict="scanner", reason="network:mimecast",
+            agent="Mozilla/5.0 (Secret-Agent/7)", network="91.220.42.0/24",
+        )  # fmt: skip
+    client = client_for(analyst_user)
+    pages = [client.get(reverse("reports:campaign", args=[known.pk]))]
+    pages += [client.get(reverse("reports:csv", args=[known.pk, name])) for name in ("summary", "invitations")]
+    for response in pages:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200 and b"Secret-Agent" not in body and b"91.220.42" not in body
