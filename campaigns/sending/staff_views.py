@@ -39,7 +39,7 @@ def campaign_overview(request, pk):
             "figures": figures,
             "problems": launch_problems(campaign) if not campaign.audience_locked else [],
             "can_change": request.user.has_perm("campaigns.change_campaign"),
-            "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > 0,
+            "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > figures["held"],
             "stalled": figures["waiting"] > 0 and not cluster_ok(),
             "test_form": TestSendForm(),
             "audience_size": members_of_segments(campaign.segments.all()).count(),

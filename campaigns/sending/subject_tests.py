@@ -7,6 +7,7 @@ Held invitations are queued with ``next_attempt_at`` at ``HELD_UNTIL``: no sende
 releases them. The figure compared is defined once, in ``engaged``; reports read the test through ``figures``.
 """
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from campaigns.models import Campaign, Invitation, SubjectTestMetric
 from campaigns.privacy import is_shown, shown
 from campaigns.sending import senders, significance
 
+log = logging.getLogger("campaigns.sending")
 Status = Invitation.Status
 HELD_UNTIL = datetime(9999, 12, 31, tzinfo=UTC)
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 4
@@ -116,6 +118,8 @@ def subject_test_decide(campaign, *, now=None):
         variants = variants_of(campaign)
         if campaign.ab_decided_at is not None or campaign.ab_decide_at is None or not variants:
             return None
+        if campaign.status != Campaign.Status.LIVE:
+            return None  # closed in the meantime: the rest is not sent
         decision = significance.decide(_sample_counts(campaign, variants))
         winner = variants[decision.winner] if decision.winner is not None else None
         Invitation.objects.filter(
@@ -123,6 +127,10 @@ def subject_test_decide(campaign, *, now=None):
         ).update(subject_variant=winner or variants[0], next_attempt_at=None)
         Campaign.objects.filter(pk=campaign.pk).update(ab_decided_at=now, ab_winner=winner, ab_p_value=decision.p_value)
         transaction.on_commit(lambda: senders.senders_enqueue("invitations", campaign.pk))
+    log.info(
+        "subject test decided",
+        extra={"campaign": campaign.slug, "winner": decision.winner, "p_value": decision.p_value},
+    )
     return decision
 
 

@@ -153,6 +153,8 @@ def test_a_closed_campaign_is_not_decided(ab_campaign, django_capture_on_commit_
     campaign_launch(target)
     Campaign.objects.filter(pk=target.pk).update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
     assert subject_tests.subject_tests_decide(now=timezone.now() + timedelta(days=1)) == []
+    assert subject_tests.subject_test_decide(target, now=timezone.now() + timedelta(days=1)) is None
+    assert Invitation.objects.filter(ab_sample=False, next_attempt_at=subject_tests.HELD_UNTIL).count() == 10
 
 
 def test_a_campaign_without_subjects_to_test_sends_everyone_at_once(smtp_server, django_capture_on_commit_callbacks):
