@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from campaigns.audience.segments import members_of_segments
 from campaigns.forms import TestSendForm
 from campaigns.models import Ambassador, Campaign
-from campaigns.sending.emails import build_message
+from campaigns.sending import subject_tests
+from campaigns.sending.emails import build_message, subject_source
 from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
@@ -62,17 +63,38 @@ def campaign_preview(request, pk, locale):
             "html": html,
             "language": locale,
             "subject": str(make_header(decode_header(message.subject))),
+            "tested_subjects": _tested_subjects(campaign, request.user, locale),
         },
     )
 
 
-def _sample_message(campaign, user, locale):
+def _sample_message(campaign, user, locale, variant=None):
     sample = Ambassador(
         email=user.email or "test@localhost", first_name=user.first_name or user.get_username(), locale=locale
     )
     return build_message(
-        source=campaign, campaign=campaign, ambassador=sample, token=SAMPLE_TOKEN, subject_prefix=_("[TEST] ")
+        source=subject_source(campaign, variant),
+        campaign=campaign,
+        ambassador=sample,
+        token=SAMPLE_TOKEN,
+        subject_prefix=_("[TEST] "),
     )
+
+
+def _tested_subjects(campaign, user, locale):
+    """[(label, subject as sent)] of the campaign's subject test, none when it has no test."""
+    if not subject_tests.variants_of(campaign):
+        return []
+    return [
+        (subject_tests.variant_label(index), str(make_header(decode_header(message.subject))))
+        for index, message in enumerate(_sample_messages(campaign, user, locale))
+    ]
+
+
+def _sample_messages(campaign, user, locale):
+    """The test emails: one, or one per subject of the campaign's subject test."""
+    variants = subject_tests.variants_of(campaign)
+    return [_sample_message(campaign, user, locale, variant) for variant in variants or [None]]
 
 
 @require_POST
@@ -84,7 +106,7 @@ def campaign_test_send(request, pk):
         messages.error(request, _("Votre compte n'a pas d'adresse e-mail : renseignez-la dans votre profil."))
     elif form.is_valid():
         try:
-            mail.get_connection().send_messages([_sample_message(campaign, request.user, form.cleaned_data["locale"])])
+            mail.get_connection().send_messages(_sample_messages(campaign, request.user, form.cleaned_data["locale"]))
         except Exception as exc:  # noqa: BLE001 - shown to the person who asked
             messages.error(request, _("L'e-mail de test n'est pas parti : %(error)s") % {"error": exc})
         else:

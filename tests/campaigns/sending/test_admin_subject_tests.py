@@ -122,3 +122,16 @@ def test_the_follow_up_page_tells_who_waits_for_the_decision_and_the_winner(
         subject_tests.subject_test_decide(target, now=target.ab_decide_at)
     page = client.get(reverse("campaign_actions:overview", args=[target.pk])).content.decode()
     assert 'data-figure="subject_test">' in page and len(smtp_server.messages) == 10
+
+
+def test_preview_lists_the_subjects_and_the_test_send_sends_each(client_for, product_user, draft, smtp_server):
+    subject_variants(draft, "Votre avis, {prenom} ?", "<b>Trois</b> minutes")
+    client = client_for(product_user)
+    page = client.get(reverse("campaign_actions:preview", args=[draft.pk, "en"])).content.decode()
+    assert "data-tested-subjects" in page and "Objet A" in page and "Votre avis, Produit ? (EN)" in page
+    assert "&lt;b&gt;Trois&lt;/b&gt; minutes (EN)" in page and "<b>Trois" not in page
+    client.post(reverse("campaign_actions:test", args=[draft.pk]), {"locale": "fr"})
+    assert sorted(str(message["Subject"]) for _rcpt, message in smtp_server.messages) == [
+        "[TEST] <b>Trois</b> minutes",
+        "[TEST] Votre avis, Produit ?",
+    ]
