@@ -236,6 +236,20 @@ def _rest_figures(grouped, variants):
     return None
 
 
+COLUMNS = ("invited", "sent", "opened", "clicked")
+
+
+def _complementary_suppression(rows):
+    """The subjects' rows and the rest's add up to the campaign's figures, which the report shows: a figure
+    suppressed alone in its column could be recovered by subtraction. Suppress the smallest other figure of that
+    column too (a zero only when nothing else is left: a hidden zero hides nothing next to a shown count)."""
+    for column in COLUMNS:
+        shown_rows = [row for row in rows if getattr(row, column) is not None]
+        if len(rows) - len(shown_rows) == 1 and shown_rows:
+            chosen = min(shown_rows, key=lambda row: (getattr(row, column) == 0, getattr(row, column)))
+            setattr(chosen, column, None)
+
+
 def figures(campaign):
     """The campaign's subject test as the reports show it (None when it has none): each subject's sample, the
     rest of the audience, the decision and its p-value (withheld when a figure it rests on is), in one query."""
@@ -252,6 +266,8 @@ def figures(campaign):
         )
         for index, variant in enumerate(variants)
     ]
+    rest = _rest_figures(grouped, variants)
+    _complementary_suppression([*rows, *([rest] if rest else [])])
     metric = "opened" if campaign.ab_metric == SubjectTestMetric.OPENS else "clicked"
     compared = [row.sent for row in rows] + [getattr(row, metric) for row in rows]
     return SubjectTest(
@@ -261,6 +277,6 @@ def figures(campaign):
         decided_at=campaign.ab_decided_at,
         p_value=campaign.ab_p_value if None not in compared else None,
         variants=rows,
-        rest=_rest_figures(grouped, variants),
+        rest=rest,
         p_withheld=campaign.ab_p_value is not None and None in compared,
     )
