@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Sum
 
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.subject_tests import HELD_UNTIL
 
 Status = Invitation.Status
 
@@ -13,6 +14,7 @@ def campaign_progress(campaign):
         skipped=Count("id", filter=Q(status=Status.SKIPPED)),
         waiting=Count("id", filter=Q(status__in=[Status.QUEUED, Status.SENDING])),
         retrying=Count("id", filter=Q(status=Status.QUEUED, attempts__gt=0)),
+        held=Count("id", filter=Q(status=Status.QUEUED, next_attempt_at=HELD_UNTIL)),
         sent=Count("id", filter=Q(sent_at__isnull=False)),
         delivered=Count("id", filter=Q(status=Status.DELIVERED)),
         bounced=Count("id", filter=Q(status=Status.BOUNCED)),
