@@ -85,3 +85,15 @@ def test_an_export_deleted_while_it_is_written_leaves_no_file(answered, product_
     monkeypatch.setattr(export_jobs, "export_write", erased_meanwhile)
     export_run(job.pk)
     assert list(export_dir().iterdir()) == []
+
+
+def test_the_retention_days_come_from_the_environment(tmp_path):
+    from tests.config.test_settings import manage
+
+    shown = "from django.conf import settings; print(settings.EXPORT_RETENTION_DAYS)"
+    default = manage("shell", "-c", shown, EXPORT_RETENTION_DAYS="", VAR_DIR=str(tmp_path))
+    assert default.returncode == 0 and default.stdout.split()[-1] == "30", default.stderr
+    result = manage("shell", "-c", shown, EXPORT_RETENTION_DAYS="7", VAR_DIR=str(tmp_path))
+    assert result.returncode == 0 and result.stdout.split()[-1] == "7", result.stderr
+    refused = manage("check", EXPORT_RETENTION_DAYS="trente", VAR_DIR=str(tmp_path))
+    assert refused.returncode != 0 and "EXPORT_RETENTION_DAYS" in refused.stderr
