@@ -330,8 +330,12 @@ SEND_RETRY_BASE_SECONDS = env_int("SEND_RETRY_BASE_SECONDS", 60)
 # Frequency cap: an ambassador is invited at most CONTACT_CAP_COUNT times in CONTACT_CAP_DAYS days (0: no cap).
 CONTACT_CAP_COUNT = env_int("CONTACT_CAP_COUNT", 3)
 CONTACT_CAP_DAYS = env_int("CONTACT_CAP_DAYS", 30)
-# An open this soon after sending, or from a known privacy proxy, is flagged as not a human one.
+# Telling people from machines (campaigns.tracking.classify): an open this soon after delivery with no other sign
+# is a privacy proxy's prefetch; a click this soon after delivery is a security scanner's; a click within
+# SCANNER_BURST_SECONDS of another link of the same message (the hidden decoy among them) is a scanner's too.
 PROXY_OPEN_SECONDS = env_int("PROXY_OPEN_SECONDS", 30)
+SCANNER_CLICK_SECONDS = env_int("SCANNER_CLICK_SECONDS", 60)
+SCANNER_BURST_SECONDS = env_int("SCANNER_BURST_SECONDS", 5)
 
 # Idea boards: how many ideas and comments one ambassador may post per hour, how many votes cast or withdrawn
 # per minute, and for how long a comment stays editable by its author.
@@ -345,6 +349,9 @@ PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
 # Retention: this many months after a campaign closed, its invitations (and their tracking) stop naming anyone
 # (0: kept as long as the campaign).
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+# Report exports (workbooks, CSV files under var/exports) are deleted this many days after they were asked for, by
+# a daily schedule (0: kept for ever).
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30)
 # Audit trail (campaigns.audit): entries older than this many months are purged every day (0: kept for ever).
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12)
 # Unknown personal-link tokens one address may try per minute before the token endpoints answer 429.

@@ -4,6 +4,7 @@ show the same figures."""
 from dataclasses import dataclass
 
 from campaigns.models import Campaign
+from campaigns.sending import subject_tests
 from reports import charts, idea_stats, rates, survey_stats
 
 
@@ -22,6 +23,7 @@ class Report:
     ideas_by_status: list
     votes_by_day: list
     contributors: list
+    subject_test: object = None  # campaigns.sending.subject_tests.SubjectTest, when the campaign has one
 
     @property
     def definitions(self):
@@ -62,6 +64,7 @@ def campaign_report(campaign, *, text_limit=survey_stats.TEXT_LIMIT):
         ideas_by_status=idea_stats.ideas_by_status(campaign) if has_board else [],
         votes_by_day=idea_stats.votes_by_day(campaign) if has_board else [],
         contributors=idea_stats.top_contributors(campaign) if has_board else [],
+        subject_test=subject_tests.figures(campaign),
     )
 
 

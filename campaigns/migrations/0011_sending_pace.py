@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0008_audit_trail"),
+        ("campaigns", "0010_tracking_events"),
     ]
 
     operations = [

@@ -38,14 +38,14 @@ from django_q.tasks import async_task
 from campaigns.database.async_commit import execute_async_commit
 from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
 from campaigns.sending import refusals, window
-from campaigns.sending.emails import build_message, connection_close, raw_message
+from campaigns.sending.emails import build_message, connection_close, invitation_source, raw_message
 from campaigns.sending.pace import Pacer, PaceUnavailable
 
 log = logging.getLogger("campaigns.sending")
 Status = Invitation.Status
 
 KINDS = {
-    "invitations": (Invitation, "campaign_id", lambda: ["ambassador", "campaign"]),
+    "invitations": (Invitation, "campaign_id", lambda: ["ambassador", "campaign", "subject_variant"]),
     "reminders": (
         ReminderDelivery,
         "reminder_id",
@@ -118,7 +118,7 @@ def _email_of(kind, item):
     """What the email of a claimed invitation or reminder is made of, as build_message takes it."""
     if kind == "invitations":
         return {
-            "source": item.campaign,
+            "source": invitation_source(item),
             "campaign": item.campaign,
             "ambassador": item.ambassador,
             "token": item.token,

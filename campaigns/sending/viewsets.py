@@ -13,12 +13,18 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.forms import CampaignAdminForm
 from campaigns.models import Campaign, Invitation
+from campaigns.privacy.funnel import progress_as_seen
 from campaigns.sending import staff_views as views
 from campaigns.sending.launch import invitations_withdraw
 from campaigns.sending.outbox import READ_PERMISSION
 from campaigns.sending.progress import live_campaigns_progress
 from campaigns.staff_admin import ConfirmedBulkAction, MenuViewSet, PeopleChooserViewSet
 
+SUBJECT_TEST_HELP = _(
+    "Facultatif : de 2 à 4 objets pour l'e-mail d'invitation (ils remplacent son objet). Un échantillon tiré au "
+    "hasard les reçoit à parts égales ; après le délai choisi, l'objet qui fait significativement mieux (test de "
+    "deux proportions, seuil de 5 %) part au reste de l'audience, sinon le premier objet."
+)
 EMAIL_HELP = _("Variables : {prenom}, {campagne}, {lien} (le lien personnel), {date_cloture}.")
 
 
@@ -73,6 +79,21 @@ class CampaignViewSet(SnippetViewSet):
             ObjectList(
                 [InlinePanel("reminders", label=_("relance"), heading=_("Relances aux ambassadeurs sans réponse"))],
                 heading=_("Relances"),
+            ),
+            ObjectList(
+                [
+                    InlinePanel(
+                        "subject_variants",
+                        label=_("objet"),
+                        heading=_("Objets comparés"),
+                        help_text=SUBJECT_TEST_HELP,
+                        max_num=4,
+                    ),
+                    FieldRowPanel(
+                        [FieldPanel("ab_metric"), FieldPanel("ab_sample_percent"), FieldPanel("ab_decide_after")]
+                    ),
+                ],
+                heading=_("Test d'objets"),
             ),
         ],
         base_form_class=CampaignAdminForm,
@@ -177,11 +198,14 @@ class WithdrawBulkAction(ConfirmedBulkAction):
 
 
 class LiveCampaignsPanel(Component):
-    """On the admin home, for the product team: the live campaigns and how their invitations fare."""
+    """On the admin home, for the product team: the live campaigns and how their invitations fare (through the
+    privacy layer for those who may not read ambassadors' identities)."""
 
     name = "live_campaigns"
     order = 50
     template_name = "campaigns/admin/live_campaigns_panel.html"
 
     def get_context_data(self, parent_context=None):
-        return {"rows": live_campaigns_progress()}
+        request = (parent_context or {}).get("request")
+        user = request.user if request is not None else None
+        return {"rows": [(campaign, progress_as_seen(row, user)) for campaign, row in live_campaigns_progress()]}

@@ -4,7 +4,8 @@ Row sources (``sources/``, one module per table, each describing its table as a 
 (figures, definitions; charts beside them in the workbook), the invitations, the survey responses (one column per
 question, per matrix row and per ranked choice), the ideas and the votes; ``catalogue`` says which tables a
 campaign has. Writers: ``workbook`` (sheets split past Excel's row limit, the summary's charts) and
-``csv_writer``; ``formulas`` keeps any text cell from running as a formula. Rows are read with
+``csv_writer``; ``campaigns.spreadsheets.formulas`` (the project's one guard) keeps any text cell from running as
+a formula. Rows are read with
 ``values_list(...).iterator(chunk_size=...)`` (``streaming``) and written one by one, so memory stays flat
 whatever the number of rows; a sheet holds at most ``SHEET_ROW_LIMIT`` rows (Excel's limit) and the rows that
 follow go on a next sheet with the same header ("Invitations (2)").
@@ -22,9 +23,9 @@ The names below are what the rest of the project imports (``from reports import 
 figures are read where they live: ``reports.exports.streaming.CHUNK_SIZE`` and ``PROGRESS_EVERY``.
 """
 
+from campaigns.spreadsheets.formulas import DANGEROUS, csv_safe, is_dangerous
 from reports.exports.catalogue import TABLE_NAMES, may_see_identities, summary_table, table, tables
 from reports.exports.csv_writer import csv_lines, write_csv
-from reports.exports.formulas import DANGEROUS, csv_safe, is_dangerous
 from reports.exports.sources import Table
 from reports.exports.sources.ideas import ideas_table
 from reports.exports.sources.invitations import invitations_table

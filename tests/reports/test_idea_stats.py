@@ -19,10 +19,10 @@ def test_ideas_ranked_by_votes(board, django_assert_num_queries):
     assert ranking[0]["status_label"] == "Prévue" and ranking[0]["category"] == "Application"
 
 
-def test_votes_per_day_suppress_small_days(board, settings):
-    assert votes_by_day(board.campaign) == [
+def test_votes_per_day_withhold_small_days_and_the_day_the_total_would_give_them_back(board, settings):
+    assert votes_by_day(board.campaign) == [  # 10 votes in all (the ideas' counts are public): 10 - 6 = 4
         {"day": date(2026, 3, 2), "votes": None},
-        {"day": date(2026, 3, 3), "votes": 6},
+        {"day": date(2026, 3, 3), "votes": None},
     ]
     settings.PRIVACY_THRESHOLD = 1
     assert [day["votes"] for day in votes_by_day(board.campaign)] == [4, 6]

@@ -65,6 +65,38 @@ def _funnel_rows(report):
     yield []
 
 
+def _subject_test_rows(test):
+    yield [_("Test d'objets")]
+    yield [str(test.decision)]
+    yield [_("Échantillon (%)"), test.sample_percent, _("Critère"), test.metric]
+    yield [
+        _("Objet"),
+        _("Texte"),
+        _("Invités"),
+        _("Distribués"),
+        _("Ouverts (humains estimés)"),
+        _("Ont cliqué"),
+        _("Taux d'ouverture humaine estimé (%)"),
+        _("Taux de clic (%)"),
+        _("Gagnant"),
+    ]
+    for row in [*test.variants, *([test.rest] if test.rest else [])]:
+        yield [
+            row.label,
+            row.subject,
+            _figure(row.invited),
+            _figure(row.sent),
+            _figure(row.opened),
+            _figure(row.clicked),
+            _percent(row.open_rate) if row.sent != 0 else "",
+            _percent(row.click_rate) if row.sent != 0 else "",
+            _("oui") if row.is_winner else "",
+        ]
+    p_value = suppressed_label() if test.p_withheld else test.p_value
+    yield [_("Valeur p (bilatérale, Bonferroni au-delà de deux objets)"), "" if p_value is None else p_value]
+    yield []
+
+
 def _breakdown_rows(report):
     yield from _funnel_table(_("Par segment"), report.by_segment)
     yield from _funnel_table(_("Par région"), report.by_region)
@@ -101,6 +133,8 @@ def summary_rows(report):
     attribute and day, survey results, ideas."""
     yield from _heading_rows(report.campaign)
     yield from _funnel_rows(report)
+    if report.subject_test is not None:
+        yield from _subject_test_rows(report.subject_test)
     yield from _breakdown_rows(report)
     if report.survey is not None:
         yield [_("Questionnaire « %(title)s »") % {"title": report.survey.title_fr}]

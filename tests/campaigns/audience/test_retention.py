@@ -9,7 +9,7 @@ from django_q.models import Schedule
 
 from campaigns import tasks
 from campaigns.audience.personal_data import ambassador_export
-from campaigns.models import Ambassador, Campaign, Invitation
+from campaigns.models import Ambassador, Campaign, Invitation, TrackingEvent
 from campaigns.sending.launch import campaign_launch
 from campaigns.sending.progress import campaign_progress
 from tests.campaigns.factories import ambassador, campaign, region_segment
@@ -35,6 +35,15 @@ def test_old_campaigns_lose_who_was_invited_and_keep_their_figures(client, setti
         first_opened_at=timezone.now(), responded_at=timezone.now()
     )
     tokens = list(Invitation.objects.filter(campaign=old).values_list("token", flat=True))
+    for invitation in Invitation.objects.filter(campaign__in=[old, recent]):
+        TrackingEvent.objects.create(
+            invitation=invitation,
+            kind="open",
+            at=timezone.now(),
+            verdict="person",
+            agent="Thunderbird",
+            network="90.84.12.0/24",
+        )
     figures = campaign_progress(old)
 
     assert tasks.retention() == {"ancienne": 3}
@@ -48,6 +57,8 @@ def test_old_campaigns_lose_who_was_invited_and_keep_their_figures(client, setti
         for row in ambassador_export(Ambassador.objects.get(email="amb0@exemple.fr"))["invitations"]
     ] == [recent.title]
     assert Campaign.objects.get(pk=old.pk).deidentified_at is not None
+    assert not TrackingEvent.objects.filter(invitation__campaign=old).exclude(agent="", network="").exists()
+    assert TrackingEvent.objects.filter(invitation__campaign=recent, network="90.84.12.0/24").count() == 3
     assert tasks.retention() == {}  # once
 
 
