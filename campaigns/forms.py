@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from campaigns.audience.imports.limits import ImportFileError, size_check
 from campaigns.models import Segment
 
 IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
@@ -41,6 +42,10 @@ class AmbassadorImportForm(forms.Form):
                 _("Extension %(suffix)s non prise en charge : envoyez un fichier .csv ou .xlsx.")
                 % {"suffix": suffix or "—"}
             )
+        try:
+            size_check(upload.size, upload.name)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return upload
 
 

@@ -168,9 +168,10 @@ def campaign_counts(campaign):
     return campaign_invitations(campaign).aggregate(**_aggregates())
 
 
-def funnel(campaign):
-    """The campaign's funnel, in one aggregate query, protected on its own (``campaigns.privacy.funnel``)."""
-    grid = funnel_privacy.campaign_grid(campaign_counts(campaign), STEP_KEYS)
+def funnel(campaign, *, total=None):
+    """The campaign's funnel, in one aggregate query (none when ``total``, its ``campaign_counts``, is given),
+    protected on its own (``campaigns.privacy.funnel``)."""
+    grid = funnel_privacy.campaign_grid(total or campaign_counts(campaign), STEP_KEYS)
     return _row(str(campaign), funnel_privacy.protected(grid, "campaign", STEP_KEYS), key="campaign")
 
 
@@ -178,12 +179,12 @@ def _segment_members(segment):
     return Exists(Ambassador.objects.filter(saved_segment_condition(segment)).filter(pk=OuterRef("ambassador_id")))
 
 
-def funnel_by_segment(campaign):
+def funnel_by_segment(campaign, *, total=None):
     """One row per targeted segment (its members as they are now), one aggregate query per segment and one for
     which segment holds which. A segment is a subset of the campaign, and of any segment holding all of it:
     its figures are protected against theirs, so two segments differing by one rule give no one away."""
     segments = list(campaign.segments.prefetch_related("rules").order_by("name"))
-    grid = funnel_privacy.with_campaign(campaign_counts(campaign), STEP_KEYS)
+    grid = funnel_privacy.with_campaign(total or campaign_counts(campaign), STEP_KEYS)
     members = {segment.pk: _segment_members(segment) for segment in segments}
     for segment in segments:
         counts = campaign_invitations(campaign).filter(members[segment.pk]).aggregate(**_aggregates())
@@ -207,7 +208,7 @@ def funnel_by_segment(campaign):
     ]
 
 
-def funnel_by_attribute(campaign, attribute):
+def funnel_by_attribute(campaign, attribute, *, total=None):
     """One row per value of an ambassador attribute (``region``, ``age_band``), in one GROUP BY query (and one
     for the campaign): every value of the choices, in their order, those without one last, present or not (a
     row shown only when someone is in it would tell that someone is). Rows add up to the campaign."""
@@ -220,7 +221,7 @@ def funnel_by_attribute(campaign, attribute):
         grouped[value] = {step: grouped.get(value, {}).get(step, 0) + row[step] for step in STEP_KEYS}
     labels = dict(choices.choices)
     order = list(labels) + [""] + sorted(value for value in grouped if value and value not in labels)
-    grid = funnel_privacy.with_campaign(campaign_counts(campaign), STEP_KEYS)
+    grid = funnel_privacy.with_campaign(total or campaign_counts(campaign), STEP_KEYS)
     for value in order:
         funnel_privacy.add_row(grid, ("value", value), grouped.get(value, {}), STEP_KEYS)
     funnel_privacy.partition(grid, [("value", value) for value in order], STEP_KEYS)
@@ -264,7 +265,7 @@ def _days(campaign):
     return days
 
 
-def funnel_by_day(campaign):
+def funnel_by_day(campaign, *, total=None):
     """[{"day": date, "sent": n, "opened": n, ...}] in date order, days in the site's time zone, every day from
     the first event to the last (a day listed only when something happened would tell that someone acted).
     Each count is protected against the campaign's total of its event: a withheld day cannot be had by
@@ -274,7 +275,7 @@ def funnel_by_day(campaign):
         return []
     first, last = min(days), max(days)
     every = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-    grid = funnel_privacy.with_campaign(campaign_counts(campaign), STEP_KEYS)
+    grid = funnel_privacy.with_campaign(total or campaign_counts(campaign), STEP_KEYS)
     for day in every:
         for key in DAILY_KEYS:
             grid.add((day, key), days.get(day, {}).get(key, 0))

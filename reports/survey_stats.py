@@ -6,8 +6,9 @@ choice, row and number, date ranges; then one small query per free-text question
 
 Privacy (``campaigns.privacy``): a question answered by fewer than ``PRIVACY_THRESHOLD`` ambassadors shows
 nothing (its result is ``suppressed``); any count of ambassadors smaller than that (one answer of a
-distribution, a matrix cell, a cross-tab cell, a matrix row, a cross-tab column) is None, and so is its share.
-Statistics of a group (mean, median, NPS score, top-two-box) are shown only for groups large enough.
+distribution, a matrix cell, a cross-tab cell, a matrix row, a cross-tab column) is None, and so is its share,
+and so are the cells that would give it back by subtraction (``reports.survey_privacy``). Statistics (mean,
+median, NPS score, top-two-box, minimum, maximum) are shown only when they give no withheld cell back.
 """
 
 from collections import defaultdict

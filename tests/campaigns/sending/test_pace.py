@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from campaigns.models import Invitation
+from campaigns.models import Invitation, RateBucket
 from campaigns.sending import pace
 from campaigns.sending.launch import campaign_launch
 from campaigns.sending.pace import Pacer, buckets_take, interval_of
@@ -58,20 +58,29 @@ def test_senders_in_threads_share_one_site_rate(store):
         thread.join()
     assert busiest_second(taken) <= RATE
     assert len(taken) >= RATE  # it sends, at the pace
-    taken.sort()
-    # no burst: 110 ms apart on the bucket's clock (what a thread records after its token varies with the load)
-    assert taken[-1] - taken[0] >= (len(taken) - 1) * 0.110 - 0.15
+    gaps = [later - earlier for earlier, later in zip(sorted(taken), sorted(taken)[1:], strict=False)]
+    # no burst: 110 ms apart (the median: a thread descheduled between its token and its clock reading, on a busy
+    # machine, brings two readings closer than the tokens were; the busiest second above is the hard limit)
+    assert sorted(gaps)[len(gaps) // 2] >= 0.09
 
 
 @pytest.mark.django_db
 def test_a_domain_without_a_token_defers_its_email_and_leaves_the_site_token(store):
     pacer = Pacer()
     assert pacer.take("a@orange.fr") == 0
+    site_after_first = _site_tat(store)
     wait = pacer.take("b@orange.fr")
-    assert 0.4 < wait <= 0.55  # (1 s + 100 ms) / 2
-    started = time.monotonic()
-    assert pacer.take("c@exemple.fr") == 0  # the site's token was not taken by the deferred email
-    assert time.monotonic() - started < 0.2  # waited for the site's interval after the first orange.fr email at most
+    assert 0.3 < wait <= 0.55  # (1 s + 100 ms) / 2, less the time since the first
+    assert _site_tat(store) == site_after_first  # the deferred email took no site token
+    assert pacer.take("c@exemple.fr") == 0
+    assert _site_tat(store) >= site_after_first + interval_of(RATE)  # the next email took the next one
+
+
+def _site_tat(store):
+    """The site bucket's next arrival time, in microseconds, where ``store`` keeps it."""
+    if store == "redis":
+        return int(pace._redis().get(pace.KEY_PREFIX + pace.SITE))
+    return RateBucket.objects.get(name=pace.SITE).tat
 
 
 @pytest.mark.django_db

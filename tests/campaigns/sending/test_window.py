@@ -98,13 +98,18 @@ def _form_data(target, **fields):
         "kind": target.kind,
         "subject_fr": target.subject_fr,
         "body_fr": target.body_fr,
+        "reminders-TOTAL_FORMS": "0",
+        "reminders-INITIAL_FORMS": "0",
+        "reminders-MIN_NUM_FORMS": "0",
+        "reminders-MAX_NUM_FORMS": "1000",
+        "subject_variants-TOTAL_FORMS": "0",
+        "subject_variants-INITIAL_FORMS": "0",
+        "subject_variants-MIN_NUM_FORMS": "0",
+        "subject_variants-MAX_NUM_FORMS": "1000",
         "ab_metric": target.ab_metric,
-        "ab_sample_percent": str(target.ab_sample_percent),
-        "ab_decide_after": str(target.ab_decide_after),
+        "ab_sample_percent": target.ab_sample_percent,
+        "ab_decide_after": target.ab_decide_after,
     }
-    for inline in ("reminders", "subject_variants"):
-        data |= {f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0", f"{inline}-MIN_NUM_FORMS": "0"}
-        data[f"{inline}-MAX_NUM_FORMS"] = "1000"
     return {**data, **fields}
 
 
