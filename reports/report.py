@@ -34,6 +34,11 @@ class Report:
         return [(rate, self.funnel.rates[rate.key]) for rate in rates.RATES]
 
     @property
+    def engagement(self):
+        """Opens and clicks: raw, machine and estimated-human figures, with the method (rates.ENGAGEMENT)."""
+        return rates.engagement(self.funnel)
+
+    @property
     def steps(self):
         return [(key, rates.STEP_LABELS[key], self.funnel.counts[key]) for key in rates.STEP_KEYS]
 

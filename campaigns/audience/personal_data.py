@@ -8,23 +8,26 @@ Erasure removes the identity and everything that describes the person; what they
 comments, votes) stays, de-identified, so results and boards keep their meaning. The ambassador row remains as
 a blank stub with ``erased_at`` set: opted out, with an address that cannot receive email, so they are never
 contacted again. It also removes the traces the person left elsewhere: the emails kept for them in the outbox
-(address, subject, body), the labels of Wagtail's history (rewritten to name no one), their personal links (new
-tokens: the old links answer 404); the apps remove theirs (reports: the export files of the campaigns the person
-took part in). Each step says what it did, in the ``Erasure`` returned. Logs name ids only (``config.log_format``
-masks any address that reaches a line anyway)."""
+(address, subject, body), the labels of Wagtail's history (rewritten to name no one), their address in the
+reports of past imports, their personal links (new tokens: the old links answer 404); the apps remove theirs
+(reports: the export files of the campaigns the person took part in). Each step says what it did, in the
+``Erasure`` returned. Logs name ids only (``config.log_format`` masks any address that reaches a line anyway)."""
 
+import json
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from wagtail.models import ModelLogEntry
 
 from campaigns.audit import trail
 from campaigns.database.tokens import token_sql
 from campaigns.models import (
     Ambassador,
+    AmbassadorImport,
     AmbassadorProduct,
     AmbassadorTag,
     Invitation,
@@ -120,14 +123,32 @@ def outbox_erase(ambassador):
 
 def history_relabel(ambassador):
     """Rewrite the labels of Wagtail's history of the ambassador and of their invitations and reminders (written
-    before labels named no one, or by code that passed its own title) to ``person_label``."""
-    invitations = list(Invitation.objects.filter(ambassador=ambassador))
-    reminders = list(ReminderDelivery.objects.filter(invitation__in=invitations))
-    for instance in [ambassador, *invitations, *reminders]:
-        ModelLogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
-            object_id=str(instance.pk),
-        ).update(label=str(person_label(instance)))
+    before labels named no one, or by code that passed its own title) to ``person_label``: one query per model,
+    then one per row that has entries (rare)."""
+    invitations = Invitation.objects.filter(ambassador=ambassador)
+    rows = [[ambassador], invitations, ReminderDelivery.objects.filter(invitation__in=invitations)]
+    for instances in rows:
+        by_pk = {str(instance.pk): instance for instance in instances}
+        if not by_pk:
+            continue
+        content_type = ContentType.objects.get_for_model(next(iter(by_pk.values())), for_concrete_model=False)
+        entries = ModelLogEntry.objects.filter(content_type=content_type, object_id__in=list(by_pk))
+        for object_id in set(entries.values_list("object_id", flat=True)):
+            entries.filter(object_id=object_id).update(label=str(person_label(by_pk[object_id])))
+
+
+def imports_scrub(ambassador):
+    """Blank the ambassador's address in the reports of past imports (a rejected row names its address: "x is
+    already an ambassador"); returns how many reports were changed. Imports are few: read in Python."""
+    address, hidden = ambassador.email.lower(), gettext("[adresse effacée]")
+    changed = 0
+    for job in AmbassadorImport.objects.exclude(errors=[]).only("pk", "errors").iterator(chunk_size=200):
+        text = json.dumps(job.errors, ensure_ascii=False)
+        if address in text.lower():
+            scrubbed = re.sub(re.escape(address), hidden, text, flags=re.IGNORECASE)
+            AmbassadorImport.objects.filter(pk=job.pk).update(errors=json.loads(scrubbed))
+            changed += 1
+    return changed
 
 
 def tokens_renew(ambassador):
@@ -143,6 +164,7 @@ def traces_erase(ambassador):
     """The traces the person left beyond their own rows (see the module's docstring): sentences saying what went."""
     emails, links = outbox_erase(ambassador), tokens_renew(ambassador)
     history_relabel(ambassador)
+    imports_scrub(ambassador)
     done = [
         ngettext(
             "%(count)s e-mail de la boîte d'envoi supprimé", "%(count)s e-mails de la boîte d'envoi supprimés", emails

@@ -3,8 +3,9 @@
 Each invitation loses its ambassador and its token (the personal link and the unsubscribe link stop working), its
 tracking events their agent and network;
 its states and timestamps stay, so the campaign's funnel and rates keep their figures, and survey responses
-stay, tied to an invitation that names no one. Run every day by the ``campaigns: retention`` schedule; one
-UPDATE per campaign."""
+stay, tied to an invitation that names no one. The apps that keep contributions tied to a person detach them in
+the same transaction (``register``: ideas detaches the campaign's ideas, comments and votes from their authors).
+Run every day by the ``campaigns: retention`` schedule; one UPDATE per campaign and table."""
 
 from datetime import timedelta
 
@@ -15,6 +16,14 @@ from django.utils import timezone
 
 from campaigns.database.tokens import token_sql
 from campaigns.models import Campaign, Invitation, TrackingEvent
+
+_detachers = []
+
+
+def register(detach):
+    """``detach(campaign)``: called for each campaign past retention, in its transaction, to detach what an app
+    keeps of its people (ideas, comments, votes...)."""
+    _detachers.append(detach)
 
 
 def retention_due(now=None):
@@ -41,5 +50,7 @@ def campaigns_deidentify(now=None):
             )
             done[campaign.slug] = cursor.rowcount
             TrackingEvent.objects.filter(invitation__campaign=campaign).update(agent="", network="")
+            for detach in _detachers:
+                detach(campaign)
             Campaign.objects.filter(pk=campaign.pk).update(deidentified_at=now)
     return done

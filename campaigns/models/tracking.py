@@ -8,8 +8,8 @@ from campaigns.models.delivery import Invitation
 
 
 class TrackingKind(models.TextChoices):
-    OPEN = "open", _("ouverture")
-    CLICK = "click", _("clic")
+    OPEN = "open", _("ouverture de l'e-mail")
+    CLICK = "click", _("clic sur le lien")
     DECOY = "decoy", _("lien piège")
 
 
@@ -29,7 +29,8 @@ class TrackingEvent(models.Model):
     Verdict = TrackingVerdict
     HUMAN = (TrackingVerdict.PERSON, TrackingVerdict.PROXY)  # what estimated-human figures count
 
-    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tracking_events")
+    # Looked up by the (invitation, at) index: no index of its own to maintain on every open.
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tracking_events", db_index=False)
     kind = models.CharField(_("type"), max_length=5, choices=TrackingKind.choices)
     at = models.DateTimeField(_("le"))
     verdict = models.CharField(_("classement"), max_length=8, choices=TrackingVerdict.choices)

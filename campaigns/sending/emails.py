@@ -121,13 +121,18 @@ class SubjectTexts:
     body_en: str
 
 
-def invitation_source(invitation):
-    """What ``build_message`` takes as ``source`` for an invitation: its campaign, or, when the invitation has a
-    subject of a subject test, the campaign's body under that subject."""
-    variant, campaign = invitation.subject_variant, invitation.campaign
+def subject_source(campaign, variant):
+    """The texts of ``campaign``'s invitation under the subject of ``variant`` (a subject test's), or the campaign
+    itself when ``variant`` is None."""
     if variant is None:
         return campaign
     return SubjectTexts(variant.subject_fr, campaign.body_fr, variant.subject_en, campaign.body_en)
+
+
+def invitation_source(invitation):
+    """What ``build_message`` takes as ``source`` for an invitation: its campaign, or, when the invitation has a
+    subject of a subject test, the campaign's body under that subject."""
+    return subject_source(invitation.campaign, invitation.subject_variant)
 
 
 def template_for(source, locale):

@@ -7,6 +7,7 @@ Held invitations are queued with ``next_attempt_at`` at ``HELD_UNTIL``: no sende
 releases them. The figure compared is defined once, in ``engaged``; reports read the test through ``figures``.
 """
 
+import logging
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from campaigns.models import Campaign, Invitation, SubjectTestMetric
 from campaigns.privacy import is_shown, shown
 from campaigns.sending import senders, significance
 
+log = logging.getLogger("campaigns.sending")
 Status = Invitation.Status
 HELD_UNTIL = datetime(9999, 12, 31, tzinfo=UTC)
 MIN_SUBJECTS, MAX_SUBJECTS = 2, 4
@@ -116,6 +118,8 @@ def subject_test_decide(campaign, *, now=None):
         variants = variants_of(campaign)
         if campaign.ab_decided_at is not None or campaign.ab_decide_at is None or not variants:
             return None
+        if campaign.status != Campaign.Status.LIVE:
+            return None  # closed in the meantime: the rest is not sent
         decision = significance.decide(_sample_counts(campaign, variants))
         winner = variants[decision.winner] if decision.winner is not None else None
         Invitation.objects.filter(
@@ -123,6 +127,10 @@ def subject_test_decide(campaign, *, now=None):
         ).update(subject_variant=winner or variants[0], next_attempt_at=None)
         Campaign.objects.filter(pk=campaign.pk).update(ab_decided_at=now, ab_winner=winner, ab_p_value=decision.p_value)
         transaction.on_commit(lambda: senders.senders_enqueue("invitations", campaign.pk))
+    log.info(
+        "subject test decided",
+        extra={"campaign": campaign.slug, "winner": decision.winner, "p_value": decision.p_value},
+    )
     return decision
 
 
@@ -228,6 +236,20 @@ def _rest_figures(grouped, variants):
     return None
 
 
+COLUMNS = ("invited", "sent", "opened", "clicked")
+
+
+def _complementary_suppression(rows):
+    """The subjects' rows and the rest's add up to the campaign's figures, which the report shows: a figure
+    suppressed alone in its column could be recovered by subtraction. Suppress the smallest other figure of that
+    column too (a zero only when nothing else is left: a hidden zero hides nothing next to a shown count)."""
+    for column in COLUMNS:
+        shown_rows = [row for row in rows if getattr(row, column) is not None]
+        if len(rows) - len(shown_rows) == 1 and shown_rows:
+            chosen = min(shown_rows, key=lambda row: (getattr(row, column) == 0, getattr(row, column)))
+            setattr(chosen, column, None)
+
+
 def figures(campaign):
     """The campaign's subject test as the reports show it (None when it has none): each subject's sample, the
     rest of the audience, the decision and its p-value (withheld when a figure it rests on is), in one query."""
@@ -244,6 +266,8 @@ def figures(campaign):
         )
         for index, variant in enumerate(variants)
     ]
+    rest = _rest_figures(grouped, variants)
+    _complementary_suppression([*rows, *([rest] if rest else [])])
     metric = "opened" if campaign.ab_metric == SubjectTestMetric.OPENS else "clicked"
     compared = [row.sent for row in rows] + [getattr(row, metric) for row in rows]
     return SubjectTest(
@@ -253,6 +277,6 @@ def figures(campaign):
         decided_at=campaign.ab_decided_at,
         p_value=campaign.ab_p_value if None not in compared else None,
         variants=rows,
-        rest=_rest_figures(grouped, variants),
+        rest=rest,
         p_withheld=campaign.ab_p_value is not None and None in compared,
     )

@@ -31,24 +31,25 @@ def networks(*ranges):
     return tuple(ipaddress.ip_network(text) for text in ranges)
 
 
-# Security gateways that follow links (and sometimes load images) to inspect them, by agent.
+# Security gateways that follow links (and sometimes load images) to inspect them, by what their agent contains
+# (in lower case; "^" for what it starts with): substring tests, a tenth of a regular expression's time.
 SCANNER_AGENTS = [
     # Proofpoint URL Defense and Targeted Attack Protection sandbox the URLs they rewrite:
     # https://www.proofpoint.com/us/products/email-security-and-protection/targeted-attack-protection
-    ("proofpoint", re.compile(r"proofpoint", re.IGNORECASE)),
+    ("proofpoint", ("proofpoint",)),
     # Microsoft Defender for Office 365 Safe Links and Office's link check ("Existence Discovery" probes a link
     # before Office opens it): https://learn.microsoft.com/en-us/defender-office-365/safe-links-about
-    ("safe-links", re.compile(r"Microsoft Office Existence Discovery|ms-office-link-check|BingPreview", re.I)),
+    ("safe-links", ("microsoft office existence discovery", "ms-office-link-check", "bingpreview")),
     # Mimecast URL Protect scans each link at delivery and at click:
     # https://community.mimecast.com/s/article/email-security-cloud-gateway-url-protection-overview
-    ("mimecast", re.compile(r"mimecast", re.IGNORECASE)),
+    ("mimecast", ("mimecast",)),
     # Barracuda Link Protection: https://campus.barracuda.com/product/emailsecurityservice/doc/7274502/
-    ("barracuda", re.compile(r"barracuda", re.IGNORECASE)),
+    ("barracuda", ("barracuda",)),
     # Symantec (Broadcom) Email Security.cloud, formerly MessageLabs, Click-time URL Protection:
     # https://techdocs.broadcom.com/us/en/symantec-security-software/email-security/email-security-cloud.html
-    ("symantec", re.compile(r"symantec|messagelabs", re.IGNORECASE)),
-    # Programs, not browsers: no person clicks with curl.
-    ("http-library", re.compile(r"^(curl|wget|python-requests|python-urllib|go-http-client|okhttp|java)/", re.I)),
+    ("symantec", ("symantec", "messagelabs")),
+    # Programs, not browsers (their agent starts with their name): no person clicks with curl.
+    ("http-library", ("^curl/", "^wget/", "^python-requests/", "^python-urllib/", "^go-http-client/", "^okhttp/")),
 ]
 
 # Published networks of those gateways (their own data centres: no mailbox user browses from them).
@@ -87,11 +88,11 @@ SCANNER_NETWORKS = [
 PROXY_AGENTS = [
     # Gmail serves images through its proxy when the message is displayed:
     # https://support.google.com/mail/answer/145919 (agent "... (via ggpht.com GoogleImageProxy)")
-    ("gmail", re.compile(r"GoogleImageProxy|ggpht\.com", re.IGNORECASE)),
+    ("gmail", ("googleimageproxy", "ggpht.com")),
     # Yahoo Mail's proxy: https://help.yahoo.com/kb/yahoo-mail-proxy-SLN28749.html
-    ("yahoo", re.compile(r"YahooMailProxy", re.IGNORECASE)),
+    ("yahoo", ("yahoomailproxy",)),
     # Outlook.com and Outlook on the web: https://support.microsoft.com/en-us/office/block-or-unblock-automatic-picture-downloads-in-email-messages-15e08854-6808-49b1-9a0a-50b81f2d617a
-    ("outlook", re.compile(r"OutlookMailProxy|Outlook-Proxy|OneOutlook", re.IGNORECASE)),
+    ("outlook", ("outlookmailproxy", "outlook-proxy", "oneoutlook")),
 ]
 # Outlook.com's proxy fetches images from Microsoft's mail network (same ranges as Safe Links, above): there an
 # image is an open shown to someone, a link is a scan.
@@ -124,28 +125,50 @@ class Judgement:
         return self.verdict, self.reason
 
 
+@lru_cache(maxsize=4096)
 def network_of(address):
     """The /24 (IPv4) or /48 (IPv6) of ``address``, as text: what is kept of it. "" when it is not an address."""
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
+    ip = _ip(address)
+    if ip is None:
         return ""
-    return str(ipaddress.ip_network(f"{ip}/{24 if ip.version == 4 else 48}", strict=False))
+    if ip.version == 4:
+        return str(ip).rsplit(".", 1)[0] + ".0/24"
+    return f"{ipaddress.IPv6Address(int(ip) >> 80 << 80)}/48"
 
 
-def _named(table, value, match):
-    for name, pattern in table:
-        if match(pattern, value):
-            return name
-    return None
+def _agent_matcher(table):
+    """A test of an agent against a table of (name, words in lower case, "^" for a start)."""
+    rules = [(word.startswith("^"), word.lstrip("^"), name) for name, words in table for word in words]
+
+    def match(agent):
+        lowered = agent.lower()
+        for at_start, word, name in rules:
+            if lowered.startswith(word) if at_start else word in lowered:
+                return name
+        return None
+
+    return match
 
 
-def _agent(table, agent):
-    return _named(table, agent, lambda pattern, text: pattern.search(text))
+def _network_matcher(table):
+    """A test of an address against a table of (name, networks), by integer masks (a tenth of ``ip in net``)."""
+    masks = [(net.version, int(net.network_address), int(net.netmask), name) for name, nets in table for net in nets]
+
+    def match(ip):
+        if ip is None:
+            return None
+        value, version = int(ip), ip.version
+        for net_version, network, mask, name in masks:
+            if net_version == version and value & mask == network:
+                return name
+        return None
+
+    return match
 
 
-def _network(table, ip):
-    return ip and _named(table, ip, lambda nets, address: any(address in net for net in nets))
+_scanner_agent, _proxy_agent = _agent_matcher(SCANNER_AGENTS), _agent_matcher(PROXY_AGENTS)
+_scanner_network, _open_proxy_network = _network_matcher(SCANNER_NETWORKS), _network_matcher(OPEN_PROXY_NETWORKS)
+_apple_network = _network_matcher([("apple", APPLE_NETWORKS)])
 
 
 def _ip(address):
@@ -161,15 +184,15 @@ def classify_open(agent, address, method="GET"):
     ip = _ip(address)
     if method == "HEAD":
         return Judgement(SCANNER, "head")
-    if name := _agent(SCANNER_AGENTS, agent):
+    if name := _scanner_agent(agent):
         return Judgement(SCANNER, f"agent:{name}")
-    if name := _agent(PROXY_AGENTS, agent):
+    if name := _proxy_agent(agent):
         return Judgement(PROXY, f"proxy:{name}")
-    if ip and any(ip in net for net in APPLE_NETWORKS):
+    if _apple_network(ip):
         return Judgement(PREFETCH, "apple-relay")
-    if name := _network(OPEN_PROXY_NETWORKS, ip):
+    if name := _open_proxy_network(ip):
         return Judgement(PROXY, f"proxy:{name}")
-    if name := _network(SCANNER_NETWORKS, ip):
+    if name := _scanner_network(ip):
         return Judgement(SCANNER, f"network:{name}")
     if GENERIC_AGENT.match(agent):
         return Judgement(PROXY, "generic-agent", early=(PREFETCH, "generic-agent-at-delivery"))
@@ -179,12 +202,11 @@ def classify_open(agent, address, method="GET"):
 @lru_cache(maxsize=4096)
 def classify_click(agent, address, method="GET"):
     """The judgement on a fetch of the personal link."""
-    ip = _ip(address)
     if method == "HEAD":
         return Judgement(SCANNER, "head")
-    if name := _agent(SCANNER_AGENTS, agent):
+    if name := _scanner_agent(agent):
         return Judgement(SCANNER, f"agent:{name}")
-    if name := _network(SCANNER_NETWORKS, ip):
+    if name := _scanner_network(_ip(address)):
         return Judgement(SCANNER, f"network:{name}")
     return Judgement(PERSON, "person", early=(SCANNER, "click-at-delivery"), burst=(SCANNER, "burst"))
 

@@ -9,6 +9,7 @@ estimated-human ones (``first_human_open_at``, ``first_human_click_at``) only a 
 machine's click never sets a human open."""
 
 from datetime import timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,7 +31,7 @@ AGENT_LENGTH = TrackingEvent._meta.get_field("agent").max_length
 BURST = f"""EXISTS (SELECT 1 FROM {EVENTS} e WHERE e.invitation_id = i.id AND e.kind IN (%(click)s, %(decoy)s)
                    AND e.target <> %(target)s AND e.at >= %(burst_since)s)"""
 JUDGED = f"""
-    inv AS (
+    inv AS MATERIALIZED (
         SELECT i.id AS id, c.slug AS slug,
                COALESCE(COALESCE(i.delivered_at, i.sent_at) > %(early_since)s, FALSE) AS early, {{burst}} AS burst
         FROM {INVITATIONS} i JOIN {CAMPAIGNS} c ON c.id = i.campaign_id
@@ -67,9 +68,10 @@ ONE_STATEMENT = f"""WITH {JUDGED},
     SELECT id, slug, verdict, reason FROM judged"""
 
 
-def _statement(kind, conditions, burst):
+@lru_cache(maxsize=16)
+def _statement(vendor, kind, conditions, burst):
     parts = {"conditions": conditions, "burst": BURST if burst else "FALSE", "async_commit": "{async_commit}"}
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         counters = COUNTERS[kind].replace("{verdict}", "judged.verdict")
         return ONE_STATEMENT.format(**parts, counters=counters)
     return f"WITH {JUDGED.format(**parts)} SELECT id, slug, verdict, reason FROM judged"
@@ -106,7 +108,7 @@ def _record(kind, judgement, conditions, **request):
     """Record one open or click: [(invitation id, campaign slug, verdict, reason)], empty for an unknown token (or
     a link that does not work)."""
     params = _params(kind, judgement, **request)
-    sql = _statement(kind, conditions, burst=judgement.burst is not None)
+    sql = _statement(connection.vendor, kind, conditions, judgement.burst is not None)
     if connection.vendor == "postgresql":
         return execute_async_commit(sql, params, fetch=True)
     with transaction.atomic():  # SQLite: the same pieces, one after the other

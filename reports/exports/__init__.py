@@ -14,10 +14,11 @@ Formula injection: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a ta
 written to the workbook as an explicit string with Excel's quote prefix (shown as typed, never computed), and
 to a CSV file with a leading single quote.
 
-Privacy: the summary carries the suppressed figures of ``reports.rates`` and ``reports.survey_stats``. For an
-anonymous survey, and for a reader who may not see the ambassadors' personal data (``may_see_identities``:
-analysts), no sheet names anyone: responses carry neither who answered nor when, invitations carry no email
-address.
+Privacy: the summary carries the suppressed figures of ``reports.rates`` and ``reports.survey_stats``. A reader
+who may not see the ambassadors' personal data (``may_see_identities``: analysts) gets aggregates only: the
+summary and the ideas, authors by pseudonym (``catalogue``). For an anonymous survey, the invitations and the
+responses carry no join key: no numbers, no time finer than the day, no attribute beside the answers, rows in an
+order drawn for each export.
 
 The names below are what the rest of the project imports (``from reports import exports``). The streaming
 figures are read where they live: ``reports.exports.streaming.CHUNK_SIZE`` and ``PROGRESS_EVERY``.

@@ -1,4 +1,5 @@
-"""Retention: the invitations of a campaign closed longer ago than RETENTION_MONTHS stop naming anyone."""
+"""Retention: the invitations of a campaign closed longer ago than RETENTION_MONTHS stop naming anyone, and so do
+its ideas, comments and votes."""
 
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from campaigns.audience.personal_data import ambassador_export
 from campaigns.models import Ambassador, Campaign, Invitation, TrackingEvent
 from campaigns.sending.launch import campaign_launch
 from campaigns.sending.progress import campaign_progress
+from ideas.models import Comment, Idea, Vote
 from tests.campaigns.factories import ambassador, campaign, region_segment
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,25 @@ def test_retention_can_be_turned_off_and_runs_every_day(settings):
     closed("ancienne", 120)
     assert tasks.retention() == {}
     assert Schedule.objects.get(name="campaigns: retention").schedule_type == Schedule.DAILY
+
+
+def test_past_retention_ideas_comments_and_votes_belong_to_no_one(settings):
+    settings.CONTACT_CAP_COUNT = 0
+    people = [ambassador(f"amb{number}@exemple.fr", region="bre") for number in range(3)]
+    old, recent = closed("ancienne", 25), closed("recente", 3)
+    for target in (old, recent):
+        idea = Idea.objects.create(campaign=target, title=f"Idée de {target.slug}", author=people[0], vote_count=2)
+        Comment.objects.create(idea=idea, author=people[1], body="D'accord")
+        Vote.objects.create(idea=idea, ambassador=people[1])
+        Vote.objects.create(idea=idea, ambassador=people[2])
+
+    tasks.retention()
+    assert not Idea.objects.filter(campaign=old, author__isnull=False).exists()
+    assert not Comment.objects.filter(idea__campaign=old, author__isnull=False).exists()
+    assert not Vote.objects.filter(idea__campaign=old, ambassador__isnull=False).exists()
+    assert Vote.objects.filter(idea__campaign=old).count() == 2 and Idea.objects.get(campaign=old).vote_count == 2
+    assert Idea.objects.get(campaign=recent).author == people[0]  # a recent campaign keeps its authors
+    assert Vote.objects.filter(idea__campaign=recent, ambassador__isnull=False).count() == 2
+    held = ambassador_export(people[0])["ideas"]
+    assert [idea["title"] for idea in held["ideas"]] == ["Idée de recente"]
+    assert [vote["idea"] for vote in ambassador_export(people[2])["ideas"]["votes"]] == ["Idée de recente"]

@@ -95,3 +95,43 @@ def test_other_roles_cannot_edit_the_subjects(request, client_for, role, draft):
     data = form_data(draft, [{"subject_fr": "Pirate"}, {"subject_fr": "Pirate 2"}])
     assert refused(edit(client, draft, data))
     assert not SubjectVariant.objects.exists()
+
+
+def test_the_follow_up_page_tells_who_waits_for_the_decision_and_the_winner(
+    client_for, product_user, smtp_server, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from campaigns.models import Ambassador, Invitation
+    from campaigns.sending import subject_tests
+
+    Ambassador.objects.bulk_create(
+        Ambassador(email=f"b{number}@exemple.fr", region="bre", consent_at=timezone.now()) for number in range(10)
+    )
+    target = campaign(segments=[region_segment()])
+    _first, second = subject_variants(target, "Objet un", "Objet deux", ab_sample_percent=40)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_launch(target)
+    client = client_for(product_user)
+    page = client.get(reverse("campaign_actions:overview", args=[target.pk])).content.decode()
+    assert "6 attendent la décision du test d&#x27;objets" in page or "6 attendent la décision du test d'objets" in page
+    assert 'http-equiv="refresh"' not in page  # the sample is sent: nothing to watch for hours
+    Invitation.objects.filter(subject_variant=second).update(first_human_open_at=timezone.now())
+    target.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        subject_tests.subject_test_decide(target, now=target.ab_decide_at)
+    page = client.get(reverse("campaign_actions:overview", args=[target.pk])).content.decode()
+    assert 'data-figure="subject_test">' in page and len(smtp_server.messages) == 10
+
+
+def test_preview_lists_the_subjects_and_the_test_send_sends_each(client_for, product_user, draft, smtp_server):
+    subject_variants(draft, "Votre avis, {prenom} ?", "<b>Trois</b> minutes")
+    client = client_for(product_user)
+    page = client.get(reverse("campaign_actions:preview", args=[draft.pk, "en"])).content.decode()
+    assert "data-tested-subjects" in page and "Objet A" in page and "Votre avis, Produit ? (EN)" in page
+    assert "&lt;b&gt;Trois&lt;/b&gt; minutes (EN)" in page and "<b>Trois" not in page
+    client.post(reverse("campaign_actions:test", args=[draft.pk]), {"locale": "fr"})
+    assert sorted(str(message["Subject"]) for _rcpt, message in smtp_server.messages) == [
+        "[TEST] <b>Trois</b> minutes",
+        "[TEST] Votre avis, Produit ?",
+    ]

@@ -153,6 +153,8 @@ def test_a_closed_campaign_is_not_decided(ab_campaign, django_capture_on_commit_
     campaign_launch(target)
     Campaign.objects.filter(pk=target.pk).update(status=Campaign.Status.CLOSED, closed_at=timezone.now())
     assert subject_tests.subject_tests_decide(now=timezone.now() + timedelta(days=1)) == []
+    assert subject_tests.subject_test_decide(target, now=timezone.now() + timedelta(days=1)) is None
+    assert Invitation.objects.filter(ab_sample=False, next_attempt_at=subject_tests.HELD_UNTIL).count() == 10
 
 
 def test_a_campaign_without_subjects_to_test_sends_everyone_at_once(smtp_server, django_capture_on_commit_callbacks):
@@ -223,11 +225,35 @@ def test_figures_of_small_groups_are_suppressed_and_so_is_the_p_value(
     subject_tests.subject_tests_decide(now=target.ab_decide_at)
     target.refresh_from_db()
     test = subject_tests.figures(target)
-    assert [(row.sent, row.opened, row.open_rate) for row in test.variants] == [(6, None, None), (6, 6, 1.0)]
-    assert target.ab_p_value is not None and test.p_value is None
+    # the first's 4 opens are suppressed; with the campaign's total shown, the second's 6 could give them away
+    # by subtraction (the rest got nothing yet: its 0 would hide nothing), so they are suppressed too
+    assert [(row.sent, row.opened, row.open_rate) for row in test.variants] == [(6, None, None), (6, None, None)]
+    assert (test.rest.invited, test.rest.sent, test.rest.opened) == (12, 0, 0)
+    assert target.ab_p_value is not None and test.p_value is None and test.p_withheld
 
     settings.PRIVACY_THRESHOLD = 7  # a subject's whole sample below the threshold: no figure at all
     assert [(row.invited, row.sent, row.opened) for row in subject_tests.figures(target).variants] == [
         (None, None, None),
         (None, None, None),
     ]
+
+
+def test_one_figure_suppressed_alone_is_not_left_to_subtraction(
+    ab_campaign, smtp_server, django_capture_on_commit_callbacks, settings
+):
+    settings.PRIVACY_THRESHOLD = 5
+    bretons(40)
+    target, (first, second) = ab_campaign
+    target = launched(target, django_capture_on_commit_callbacks)  # 10 per subject, 20 in the rest
+    _opened(first, 2)
+    _opened(second, 9)
+    with django_capture_on_commit_callbacks(execute=True):
+        subject_tests.subject_tests_decide(now=target.ab_decide_at)
+    rest = Invitation.objects.filter(campaign=target, ab_sample=False)
+    Invitation.objects.filter(pk__in=list(rest.values_list("pk", flat=True)[:7])).update(
+        first_human_open_at=timezone.now()
+    )
+    test = subject_tests.figures(target)
+    opened = [row.opened for row in [*test.variants, test.rest]]
+    assert opened == [None, 9, None]  # 2 suppressed, and the rest's 7, the smallest other, with it
+    assert test.variants[1].invited == 10 and test.rest.invited == 20
