@@ -13,7 +13,8 @@ more than ``rate`` emails: ``rate + 1`` emails are ``rate`` intervals apart, 1 s
 The site's bucket and the domain's are checked and taken together, atomically: in Redis by one Lua script (the
 clock is Redis's, the same for every machine), in the database otherwise by a ``RateBucket`` row per bucket
 locked with ``SELECT ... FOR UPDATE`` (the clock is the database's). When the site has no token, the sender
-waits; when only the domain has none, the email is deferred and the sender moves on to the next one.
+waits; when only the domain has none, the email is deferred and the sender moves on to the next one. When
+Redis does not answer, no token can be taken: the email is deferred too (``PaceUnavailable``).
 """
 
 import time
@@ -89,10 +90,19 @@ class Pacer:
 
     def _take(self, domain, intervals):
         names = (SITE, f"domain:{domain}")
-        if self.store is not None:
-            keys = [KEY_PREFIX + name for name in names]
+        if self.store is None:
+            return buckets_take(dict(zip(names, intervals, strict=True)))
+        import redis
+
+        keys = [KEY_PREFIX + name for name in names]
+        try:
             return [int(wait) for wait in self.store.eval(TAKE_SCRIPT, 2, *keys, *intervals)]
-        return buckets_take(dict(zip(names, intervals, strict=True)))
+        except redis.RedisError as exc:
+            raise PaceUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+
+class PaceUnavailable(Exception):
+    """Redis did not answer: no token can be taken, so nothing is sent (the email waits; no attempt is spent)."""
 
 
 _clients = {}

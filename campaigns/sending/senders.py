@@ -39,7 +39,7 @@ from campaigns.database.async_commit import execute_async_commit
 from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
 from campaigns.sending import refusals, window
 from campaigns.sending.emails import build_message, connection_close, invitation_source, raw_message
-from campaigns.sending.pace import Pacer
+from campaigns.sending.pace import Pacer, PaceUnavailable
 
 log = logging.getLogger("campaigns.sending")
 Status = Invitation.Status
@@ -85,6 +85,7 @@ def claim_batch(kind, object_id, *, now=None, size=None):
 
 PermanentFailure = refusals.PermanentFailure
 OUTCOMES = ("sent", "retry", "failed", "deferred", "skipped")
+PACE_RETRY_SECONDS = 10  # an email with no pace token because Redis did not answer waits this long
 
 
 def _record(model, item_id, claim, **fields):
@@ -207,6 +208,9 @@ def _send_one(batch, backend, item):
         return "skipped"
     try:
         wait = _send(backend, email, batch.pacer)
+    except PaceUnavailable as exc:
+        log.warning("no pace token: email deferred", extra={"kind": batch.kind, "id": item.pk, "error": str(exc)})
+        return batch.defer(item, ambassador.email, PACE_RETRY_SECONDS)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded on the email, never lost
         return _failure(batch.model, batch.kind, item, batch.claim, exc, backend, ambassador)
     if wait:

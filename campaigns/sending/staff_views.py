@@ -24,6 +24,7 @@ from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
 from campaigns.sending.progress import campaign_progress
+from campaigns.sending.window import sending_allowed, window_label
 from campaigns.staff_admin import require_perms
 
 SAMPLE_TOKEN = "0" * 64  # test emails carry a link that opens no invitation
@@ -45,6 +46,8 @@ def campaign_overview(request, pk):
             "can_change": request.user.has_perm("campaigns.change_campaign"),
             "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > figures["held"],
             "stalled": figures["waiting"] > 0 and not cluster_ok(),
+            "window_closed": figures["waiting"] > 0 and not sending_allowed(campaign),
+            "window": window_label(campaign),
             "test_form": TestSendForm(),
             "audience_size": audience,
             "audience_label": audience_label,

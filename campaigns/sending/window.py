@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 PARIS = ZoneInfo("Europe/Paris")
 END_OF_DAY = None
@@ -50,3 +51,14 @@ def sending_allowed(campaign, *, now=None):
     if start < end:
         return start <= moment < end
     return moment >= start or moment < end
+
+
+def window_label(campaign):
+    """The campaign's window in words, for staff: « de 08:00 à 20:00, en semaine »."""
+    start, end, weekends = window_of(campaign)
+    hours = (
+        _("toute la journée")
+        if start == end or (start == time(0) and end is END_OF_DAY)
+        else _("de %(start)s à %(end)s") % {"start": start.strftime("%H:%M"), "end": (end or time(0)).strftime("%H:%M")}
+    )
+    return hours + ", " + (_("tous les jours") if weekends else _("en semaine"))

@@ -130,3 +130,15 @@ def test_the_campaign_form_sets_the_window_with_both_ends(client_for, product_us
     both.save()
     target.refresh_from_db()
     assert (target.send_from, target.send_until, target.send_weekends) == (time(9), time(18), True)
+
+
+def test_the_follow_up_page_says_the_emails_wait_for_the_window(site_window, audience, client_for, product_user):
+    hour = timezone.localtime(timezone.now(), PARIS).hour
+    target = campaign(segments=[region_segment()], send_from=time((hour + 2) % 24), send_until=time((hour + 3) % 24))
+    campaign_launch(target)
+    page = client_for(product_user).get(reverse("campaign_actions:overview", args=[target.pk])).content.decode()
+    assert "data-window-closed" in page
+    assert f"de {(hour + 2) % 24:02}:00 à {(hour + 3) % 24:02}:00, en semaine" in page
+    Campaign.objects.filter(pk=target.pk).update(send_from=time(0), send_until=time(0), send_weekends=True)
+    page = client_for(product_user).get(reverse("campaign_actions:overview", args=[target.pk])).content.decode()
+    assert "data-window-closed" not in page
