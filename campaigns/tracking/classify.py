@@ -183,7 +183,7 @@ def classify_open(agent, address, method="GET"):
     """The judgement on a fetch of the pixel."""
     ip = _ip(address)
     if method == "HEAD":
-        return Judgement(SCANNER, "head")
+        return HEAD
     if name := _scanner_agent(agent):
         return Judgement(SCANNER, f"agent:{name}")
     if name := _proxy_agent(agent):
@@ -203,7 +203,7 @@ def classify_open(agent, address, method="GET"):
 def classify_click(agent, address, method="GET"):
     """The judgement on a fetch of the personal link."""
     if method == "HEAD":
-        return Judgement(SCANNER, "head")
+        return HEAD
     if name := _scanner_agent(agent):
         return Judgement(SCANNER, f"agent:{name}")
     if name := _scanner_network(_ip(address)):
@@ -211,4 +211,5 @@ def classify_click(agent, address, method="GET"):
     return Judgement(PERSON, "person", early=(SCANNER, "click-at-delivery"), burst=(SCANNER, "burst"))
 
 
+HEAD = Judgement(SCANNER, "head")  # a browser GETs what a person opens; a link checker asks for the headers first
 DECOY = Judgement(SCANNER, "decoy")  # the hidden link no person can see or reach: only a program follows it

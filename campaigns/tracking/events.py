@@ -19,7 +19,7 @@ from django.utils import timezone
 from campaigns.audience.opt_out import ambassadors_opt_out
 from campaigns.database.async_commit import execute_async_commit
 from campaigns.models import Campaign, Invitation, TrackingEvent
-from campaigns.tracking.classify import DECOY, classify_click, classify_open, network_of
+from campaigns.tracking.classify import DECOY, HEAD, classify_click, classify_open, network_of
 from campaigns.tracking.links import TOKEN
 
 Kind, Verdict = TrackingEvent.Kind, TrackingEvent.Verdict
@@ -27,9 +27,10 @@ INVITATIONS, EVENTS, CAMPAIGNS = Invitation._meta.db_table, TrackingEvent._meta.
 AGENT_LENGTH = TrackingEvent._meta.get_field("agent").max_length
 
 # The invitation a token names, whether the event comes early (within the window after delivery) and in a burst
-# (another link of the message within SCANNER_BURST_SECONDS), then the verdict that makes (Judgement.judged).
+# (another link of the message, or a HEAD of any, within SCANNER_BURST_SECONDS), then the verdict that makes
+# (Judgement.judged).
 BURST = f"""EXISTS (SELECT 1 FROM {EVENTS} e WHERE e.invitation_id = i.id AND e.kind IN (%(click)s, %(decoy)s)
-                   AND e.target <> %(target)s AND e.at >= %(burst_since)s)"""
+                   AND (e.target <> %(target)s OR e.reason = %(head)s) AND e.at >= %(burst_since)s)"""
 JUDGED = f"""
     inv AS MATERIALIZED (
         SELECT i.id AS id, c.slug AS slug,
@@ -95,6 +96,7 @@ def _params(kind, judgement, *, token, now, agent, address, target):
         "burst_since": adapt(now - timedelta(seconds=settings.SCANNER_BURST_SECONDS)),
         "click": Kind.CLICK.value,
         "decoy": Kind.DECOY.value,
+        "head": HEAD.reason,
         "target": target,
         "agent": (agent or "")[:AGENT_LENGTH],
         "network": network_of(address),

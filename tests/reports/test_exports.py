@@ -43,6 +43,7 @@ def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     invitations = workbook["Invitations"]
     header = [cell.value for cell in invitations[1]]
     assert header[:3] == ["Invitation", "Adresse e-mail", "Région"] and "Première ouverture humaine estimée" in header
+    assert "Premier clic humain estimé" in header
     assert invitations.max_row == 20
     first = [cell.value for cell in invitations[2]]
     assert first[1] == "breton.0@exemple.fr" and first[2] == "Bretagne" and first[5] == "Envoyé"

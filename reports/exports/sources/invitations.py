@@ -29,6 +29,7 @@ COLUMNS = [
     ("first_human_open_at", gettext_lazy("Première ouverture humaine estimée"), TIME),
     ("open_count", gettext_lazy("Ouvertures"), None),
     ("first_clicked_at", gettext_lazy("Premier clic"), TIME),
+    ("first_human_click_at", gettext_lazy("Premier clic humain estimé"), TIME),
     ("click_count", gettext_lazy("Clics"), None),
     ("responded_at", gettext_lazy("A répondu le"), TIME),
     ("unsubscribed_at", gettext_lazy("Désinscrit le"), TIME),

@@ -101,6 +101,14 @@ def test_every_link_of_a_message_within_seconds_is_a_burst_and_the_first_click_i
     assert verdicts(invitation) == [("click", "scanner", "burst"), ("click", "scanner", "burst")]
 
 
+def test_a_get_just_after_a_head_of_the_same_link_is_a_scanners(client, invitation):
+    click(client, invitation, method="head")
+    click(client, invitation)
+    invitation.refresh_from_db()
+    assert invitation.first_human_click_at is None
+    assert verdicts(invitation) == [("click", "scanner", "head"), ("click", "scanner", "burst")]
+
+
 def test_a_person_clicking_the_same_link_twice_is_no_burst(client, invitation):
     click(client, invitation)
     click(client, invitation)
