@@ -1,10 +1,12 @@
 """What a closed campaign's page shows of its outcome: summary figures only, in three aggregate queries, each
-figure suppressed when it is about fewer ambassadors than the privacy threshold."""
+figure through the privacy layer (``campaigns.privacy``): withheld when it is about fewer ambassadors than the
+privacy threshold, or when it would give such a figure back (participants from the invited)."""
 
 from django.db.models import Count, Q, Sum
 
 from campaigns.models import Invitation
 from campaigns.privacy import shown
+from campaigns.privacy.suppression import Grid
 from ideas.models import Idea, Moderation
 
 ADOPTED = [Idea.Status.PLANNED, Idea.Status.IN_PROGRESS, Idea.Status.DELIVERED]
@@ -25,7 +27,12 @@ def campaign_results(campaign, *, top=3):
         votes=Sum("vote_count"),
         adopted=Count("id", filter=Q(status__in=ADOPTED)),
     )
-    invited, participants = shown(people["invited"]), shown(people["participants"])
+    grid = Grid()
+    grid.add("invited", people["invited"])
+    grid.add("participants", people["participants"])
+    grid.nested("invited", "participants")  # "invited but did not take part" is a group too
+    grid.protect()
+    invited, participants = grid.shown("invited"), grid.shown("participants")
     enough_authors = shown(ideas["authors"]) is not None
     return {
         "invited": invited,

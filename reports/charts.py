@@ -129,11 +129,11 @@ def timeline_chart(days, series=(("opened", None), ("answered", None))):
 
 def question_chart(result):
     """The chart of one question's result (``reports.survey_stats.QuestionResult``), or None when there is
-    nothing to draw (texts, dates, a suppressed question)."""
+    nothing to draw (texts, dates); a question answered by too few is drawn with its figures withheld."""
     question = result.question
     title = f"{question.code} — {question.text()}"
-    if result.suppressed:
-        return None
+    if result.suppressed:  # drawn, but with no figure: answered by too few
+        return horizontal_bars(title, [_("Répondants")], [None], annotations=[SUPPRESSED])
     if result.ranking:
         return horizontal_bars(
             title,

@@ -4,14 +4,16 @@ Each read is one query (the leaderboard is the board's own, ``ideas.badges.leade
 themselves from leaderboards never appear). Vote counts per idea are public on the board; votes per day are
 counts of ambassadors, suppressed below the privacy threshold like every such count."""
 
+from datetime import timedelta
+
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from campaigns.privacy import shown
+from campaigns.privacy.suppression import Grid
 from ideas.badges import leaderboard
-from ideas.board import display_name
 from ideas.models import Idea, Moderation, Vote
+from reports.pseudonyms import pseudonym
 
 RANKING_LIMIT = 20
 
@@ -40,14 +42,24 @@ def ranked_ideas(campaign, limit=RANKING_LIMIT):
 
 
 def votes_by_day(campaign):
-    """[{"day", "votes"}] in date order (site time zone); days with fewer votes than the threshold show None."""
-    rows = (
+    """[{"day", "votes"}] in date order (site time zone), every day from the first vote to the last; a day's
+    count is withheld under the threshold, and so are others as needed so that the total of votes (public:
+    the sum of the ideas' counts on the board) minus the shown days gives no day back."""
+    counts = dict(
         Vote.objects.filter(idea__campaign=campaign)
-        .values(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list(TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
         .annotate(n=Count("pk"))
-        .order_by("day")
+        .order_by()
     )
-    return [{"day": row["day"], "votes": shown(row["n"])} for row in rows]
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    grid = Grid()
+    grid.add("total", sum(counts.values()), withheld=False)
+    grid.relation("total", [grid.add(day, counts.get(day, 0)) for day in days])
+    grid.protect()
+    return [{"day": day, "votes": grid.shown(day)} for day in days]
 
 
 def ideas_by_status(campaign):
@@ -66,6 +78,10 @@ def ideas_by_status(campaign):
 
 
 def top_contributors(campaign, limit=10):
-    """[{"name", "score"}] of the best contributors (3 per idea, 1 per comment, 1 per vote), as the board names
-    them; those who hid themselves from leaderboards left out."""
-    return [{"name": display_name(ambassador), "score": score} for ambassador, score in leaderboard(campaign, limit)]
+    """[{"name", "score"}] of the best contributors (3 per idea, 1 per comment, 1 per vote), each by their
+    pseudonym in the campaign (reports go to analysts; the board itself shows their names); those who hid
+    themselves from leaderboards left out."""
+    return [
+        {"name": pseudonym(campaign.pk, ambassador.pk), "score": score}
+        for ambassador, score in leaderboard(campaign, limit)
+    ]

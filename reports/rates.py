@@ -4,12 +4,14 @@ Counts come from ``Invitation`` timestamps by aggregate queries (conditional ``C
 campaign in one query, each segment in one, each ambassador attribute in one, the days in one per event. An
 invitation skipped by the frequency cap was never an invitation to anyone: it counts nowhere.
 
-Privacy: a row (the campaign, a segment, a region, an age band) about fewer than ``PRIVACY_THRESHOLD`` invited
-ambassadors shows no figure at all; a day's count of fewer ambassadors is suppressed on its own. Suppressed
-figures are None.
+Privacy (``campaigns.privacy``): every count of every row (each step, not only "invited") is withheld under
+``PRIVACY_THRESHOLD``, and cells are withheld in addition so that none can be had back by subtraction: a step
+from the step before it, a region from the campaign minus the other regions, a day from the campaign's total,
+a segment from the segment holding it (``campaigns.privacy.funnel``). Withheld figures are None.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncDate
@@ -18,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.audience.segments import saved_segment_condition
 from campaigns.models import AgeBand, Ambassador, Invitation, Region
-from campaigns.privacy import is_shown, shown
+from campaigns.privacy import funnel as funnel_privacy
 
 Status = Invitation.Status
 
@@ -47,8 +49,8 @@ STEPS = [
         "human_opened",
         _("Ouverts (humains estimés)"),
         _(
-            "Ouvertures sans celles des relais de confidentialité des messageries et des ouvertures trop rapides "
-            "après l'envoi pour être humaines."
+            "Ouvertures par une personne ou par le relais d'images de sa messagerie (Gmail, Yahoo, Outlook), sans "
+            "les préchargements ni les analyseurs de sécurité (voir la méthode)."
         ),
         Q(first_human_open_at__isnull=False),
     ),
@@ -57,6 +59,12 @@ STEPS = [
         _("Ont cliqué"),
         _("Ont suivi au moins une fois leur lien personnel."),
         Q(first_clicked_at__isnull=False),
+    ),
+    (
+        "human_clicked",
+        _("Ont cliqué (humains estimés)"),
+        _("Ont suivi leur lien personnel eux-mêmes, sans les analyseurs de sécurité (voir la méthode)."),
+        Q(first_human_click_at__isnull=False),
     ),
     (
         "answered",
@@ -101,12 +109,70 @@ RATES = [
         _("Ouverts par un humain (estimation) / distribués."),
     ),
     Rate("click_rate", _("Taux de clic"), "clicked", "delivered", _("Ont cliqué / distribués.")),
+    Rate(
+        "human_click_rate",
+        _("Taux de clic humain estimé"),
+        "human_clicked",
+        "delivered",
+        _("Ont cliqué eux-mêmes (estimation) / distribués."),
+    ),
     Rate("click_to_open_rate", _("Taux de clic des ouverts"), "clicked", "opened", _("Ont cliqué / ouverts.")),
     Rate("response_rate", _("Taux de réponse"), "answered", "delivered", _("Ont répondu / distribués."), 0.10),
     Rate("opt_out_rate", _("Taux de désinscription"), "opted_out", "delivered", _("Désinscrits / distribués.")),
     Rate("bounce_rate", _("Taux de rejet"), "bounced", "sent", _("Rejetés / envoyés.")),
 ]
 RATE_BY_KEY = {rate.key: rate for rate in RATES}
+
+
+# Raw, machine and estimated-human figures side by side, with the method (campaigns.tracking.classify) written
+# next to them: machines = raw - estimated humans, counted in invitations.
+@dataclass(frozen=True)
+class Engagement:
+    key: str
+    label: str
+    raw: str  # step keys
+    human: str
+    method: str
+
+
+ENGAGEMENT = [
+    Engagement(
+        "opens",
+        _("Ouvertures"),
+        "opened",
+        "human_opened",
+        _(
+            "Brut : toute image de suivi chargée ou lien suivi. Machines : préchargements d'Apple Mail (protection "
+            "de la vie privée : adresses d'Apple, agent générique, à la distribution), analyseurs de sécurité "
+            "(agents et réseaux publiés de Proofpoint, Microsoft, Mimecast, Barracuda, Symantec ; requêtes HEAD), "
+            "ouvertures sans autre signe juste après la distribution, et clics de machines. Humains estimés : "
+            "les autres, dont les relais d'images de Gmail, Yahoo et Outlook (une ouverture réelle, comptée une "
+            "fois par message). Les consultations par l'équipe (boîte d'envoi, aperçu) ne comptent jamais."
+        ),
+    ),
+    Engagement(
+        "clicks",
+        _("Clics"),
+        "clicked",
+        "human_clicked",
+        _(
+            "Brut : tout suivi du lien personnel. Machines : analyseurs de sécurité reconnus à leur agent ou à "
+            "leur réseau publié, requêtes HEAD, clics dans les premières secondes après la distribution, liens "
+            "d'un même message suivis à quelques secondes d'intervalle, et clics autour du lien piège invisible "
+            "qu'aucune personne ne peut voir ni suivre. Humains estimés : les autres clics."
+        ),
+    ),
+]
+
+
+def engagement(row):
+    """[(engagement, raw, machine, estimated human)] of a funnel row; None where the row is suppressed."""
+    lines = []
+    for item in ENGAGEMENT:
+        raw, human = row.counts.get(item.raw), row.counts.get(item.human)
+        machine = None if raw is None or human is None else raw - human
+        lines.append((item, raw, machine, human))
+    return lines
 
 
 def reference_text(rate):
@@ -150,10 +216,9 @@ def _aggregates():
 
 
 def _row(label, counts, key=""):
-    """A funnel row, every figure suppressed when the group of invited ambassadors is too small."""
-    counts = {step: counts.get(step) or 0 for step in STEP_KEYS}
-    if not is_shown(counts["invited"]):
-        return FunnelRow(label, dict.fromkeys(STEP_KEYS), suppressed=True, key=key)
+    """A funnel row of protected counts (None when withheld)."""
+    if all(counts[step] is None for step in STEP_KEYS):
+        return FunnelRow(label, counts, suppressed=True, key=key)
     return FunnelRow(label, counts, key=key)
 
 
@@ -162,35 +227,77 @@ def campaign_invitations(campaign):
     return Invitation.objects.filter(campaign=campaign).exclude(status=Status.SKIPPED)
 
 
-def funnel(campaign):
-    """The campaign's funnel, in one aggregate query."""
-    return _row(str(campaign), campaign_invitations(campaign).aggregate(**_aggregates()), key="campaign")
+def campaign_counts(campaign):
+    """{step: count} of the whole campaign, unprotected (one aggregate query)."""
+    return campaign_invitations(campaign).aggregate(**_aggregates())
 
 
-def funnel_by_segment(campaign):
-    """One row per targeted segment (its members as they are now), one aggregate query per segment."""
-    rows = []
-    for segment in campaign.segments.prefetch_related("rules").order_by("name"):
-        members = Ambassador.objects.filter(saved_segment_condition(segment)).filter(pk=OuterRef("ambassador_id"))
-        counts = campaign_invitations(campaign).filter(Exists(members)).aggregate(**_aggregates())
-        rows.append(_row(segment.name, counts, key=str(segment.pk)))
-    return rows
+def funnel(campaign, *, total=None):
+    """The campaign's funnel, in one aggregate query (none when ``total``, its ``campaign_counts``, is given),
+    protected on its own (``campaigns.privacy.funnel``)."""
+    grid = funnel_privacy.campaign_grid(total or campaign_counts(campaign), STEP_KEYS)
+    return _row(str(campaign), funnel_privacy.protected(grid, "campaign", STEP_KEYS), key="campaign")
 
 
-def funnel_by_attribute(campaign, attribute):
-    """One row per value of an ambassador attribute (``region``, ``age_band``), in one GROUP BY query; the
-    values in the order of their choices, the ambassadors without one last."""
+def _segment_members(segment):
+    return Exists(Ambassador.objects.filter(saved_segment_condition(segment)).filter(pk=OuterRef("ambassador_id")))
+
+
+def funnel_by_segment(campaign, *, total=None):
+    """One row per targeted segment (its members as they are now), one aggregate query per segment and one for
+    which segment holds which. A segment is a subset of the campaign, and of any segment holding all of it:
+    its figures are protected against theirs, so two segments differing by one rule give no one away."""
+    segments = list(campaign.segments.prefetch_related("rules").order_by("name"))
+    grid = funnel_privacy.with_campaign(total or campaign_counts(campaign), STEP_KEYS)
+    members = {segment.pk: _segment_members(segment) for segment in segments}
+    for segment in segments:
+        counts = campaign_invitations(campaign).filter(members[segment.pk]).aggregate(**_aggregates())
+        funnel_privacy.add_row(grid, segment.pk, counts, STEP_KEYS)
+        funnel_privacy.subsets(grid, segment.pk, STEP_KEYS)
+    pairs = [(inner, outer) for inner in segments for outer in segments if inner.pk != outer.pk]
+    if pairs:
+        outside = campaign_invitations(campaign).aggregate(
+            **{
+                f"n{inner.pk}_{outer.pk}": Count("pk", filter=Q(members[inner.pk]) & ~Q(members[outer.pk]))
+                for inner, outer in pairs
+            }
+        )
+        for inner, outer in pairs:
+            if not outside[f"n{inner.pk}_{outer.pk}"]:
+                funnel_privacy.subsets(grid, inner.pk, STEP_KEYS, within=outer.pk)
+    grid.protect()
+    return [
+        _row(segment.name, funnel_privacy.protected(grid, segment.pk, STEP_KEYS), key=str(segment.pk))
+        for segment in segments
+    ]
+
+
+def funnel_by_attribute(campaign, attribute, *, total=None):
+    """One row per value of an ambassador attribute (``region``, ``age_band``), in one GROUP BY query (and one
+    for the campaign): every value of the choices, in their order, those without one last, present or not (a
+    row shown only when someone is in it would tell that someone is). Rows add up to the campaign."""
     _label, choices = ATTRIBUTES[attribute]
-    grouped = {
-        row.pop("value"): row
-        for row in campaign_invitations(campaign)
-        .values(value=F(f"ambassador__{attribute}"))
-        .annotate(**_aggregates())
-        .order_by()
-    }
+    grouped = {}
+    for row in (
+        campaign_invitations(campaign).values(value=F(f"ambassador__{attribute}")).annotate(**_aggregates()).order_by()
+    ):
+        value = row.pop("value") or ""
+        grouped[value] = {step: grouped.get(value, {}).get(step, 0) + row[step] for step in STEP_KEYS}
     labels = dict(choices.choices)
-    order = [value for value in labels if value in grouped] + sorted(value for value in grouped if value not in labels)
-    return [_row(str(labels.get(value) or _("Non renseigné")), grouped[value], key=value) for value in order]
+    order = list(labels) + [""] + sorted(value for value in grouped if value and value not in labels)
+    grid = funnel_privacy.with_campaign(total or campaign_counts(campaign), STEP_KEYS)
+    for value in order:
+        funnel_privacy.add_row(grid, ("value", value), grouped.get(value, {}), STEP_KEYS)
+    funnel_privacy.partition(grid, [("value", value) for value in order], STEP_KEYS)
+    grid.protect()
+    return [
+        _row(
+            str(labels.get(value) or _("Non renseigné")),
+            funnel_privacy.protected(grid, ("value", value), STEP_KEYS),
+            key=value,
+        )
+        for value in order
+    ]
 
 
 # (key, timestamp field) of the events counted per day
@@ -199,14 +306,15 @@ DAILY = [
     ("opened", "first_opened_at"),
     ("human_opened", "first_human_open_at"),
     ("clicked", "first_clicked_at"),
+    ("human_clicked", "first_human_click_at"),
     ("answered", "responded_at"),
     ("opted_out", "unsubscribed_at"),
 ]
+DAILY_KEYS = [key for key, _stamp in DAILY]
 
 
-def funnel_by_day(campaign):
-    """[{"day": date, "sent": n, "opened": n, ...}] in date order, days in the site's time zone, one GROUP BY
-    query per event; each count smaller than the privacy threshold is None."""
+def _days(campaign):
+    """{day: {event: count}} of the days with an event, one GROUP BY query per event."""
     zone = timezone.get_current_timezone()
     days = {}
     for key, stamp in DAILY:
@@ -218,10 +326,27 @@ def funnel_by_day(campaign):
             .order_by()
         )
         for row in per_day:
-            days.setdefault(row["day"], dict.fromkeys(key for key, _stamp in DAILY))[key] = row["n"]
-    return [
-        {"day": day, **{key: shown(counts[key] or 0) for key, _stamp in DAILY}} for day, counts in sorted(days.items())
-    ]
+            days.setdefault(row["day"], {})[key] = row["n"]
+    return days
+
+
+def funnel_by_day(campaign, *, total=None):
+    """[{"day": date, "sent": n, "opened": n, ...}] in date order, days in the site's time zone, every day from
+    the first event to the last (a day listed only when something happened would tell that someone acted).
+    Each count is protected against the campaign's total of its event: a withheld day cannot be had by
+    subtracting the shown days from the total."""
+    days = _days(campaign)
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    every = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    grid = funnel_privacy.with_campaign(total or campaign_counts(campaign), STEP_KEYS)
+    for day in every:
+        for key in DAILY_KEYS:
+            grid.add((day, key), days.get(day, {}).get(key, 0))
+    funnel_privacy.partition(grid, every, DAILY_KEYS)
+    grid.protect()
+    return [{"day": day, **funnel_privacy.protected(grid, day, DAILY_KEYS)} for day in every]
 
 
 def definitions():

@@ -34,6 +34,11 @@ class Report:
         return [(rate, self.funnel.rates[rate.key]) for rate in rates.RATES]
 
     @property
+    def engagement(self):
+        """Opens and clicks: raw, machine and estimated-human figures, with the method (rates.ENGAGEMENT)."""
+        return rates.engagement(self.funnel)
+
+    @property
     def steps(self):
         return [(key, rates.STEP_LABELS[key], self.funnel.counts[key]) for key in rates.STEP_KEYS]
 
@@ -50,13 +55,14 @@ def campaign_report(campaign, *, text_limit=survey_stats.TEXT_LIMIT):
 
     survey = campaign_survey(campaign)
     has_board = Board.objects.filter(campaign=campaign).exists()
+    total = rates.campaign_counts(campaign)  # once: every breakdown is protected against it
     return Report(
         campaign=campaign,
-        funnel=rates.funnel(campaign),
-        by_segment=rates.funnel_by_segment(campaign),
-        by_region=rates.funnel_by_attribute(campaign, "region"),
-        by_age_band=rates.funnel_by_attribute(campaign, "age_band"),
-        days=rates.funnel_by_day(campaign),
+        funnel=rates.funnel(campaign, total=total),
+        by_segment=rates.funnel_by_segment(campaign, total=total),
+        by_region=rates.funnel_by_attribute(campaign, "region", total=total),
+        by_age_band=rates.funnel_by_attribute(campaign, "age_band", total=total),
+        days=rates.funnel_by_day(campaign, total=total),
         survey=survey,
         questions=survey_stats.survey_results(survey, text_limit=text_limit) if survey else [],
         has_board=has_board,
@@ -76,7 +82,7 @@ def report_charts(report):
         "timeline": charts.timeline_chart(report.days),
     }
     for result in report.questions:
-        png = charts.question_chart(result)
+        png = None if result.suppressed else charts.question_chart(result)  # as the page: no chart when withheld
         if png:
             drawn[f"question-{result.question.pk}"] = png
     if report.has_board:

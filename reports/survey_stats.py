@@ -6,8 +6,9 @@ choice, row and number, date ranges; then one small query per free-text question
 
 Privacy (``campaigns.privacy``): a question answered by fewer than ``PRIVACY_THRESHOLD`` ambassadors shows
 nothing (its result is ``suppressed``); any count of ambassadors smaller than that (one answer of a
-distribution, a matrix cell, a cross-tab cell, a matrix row, a cross-tab column) is None, and so is its share.
-Statistics of a group (mean, median, NPS score, top-two-box) are shown only for groups large enough.
+distribution, a matrix cell, a cross-tab cell, a matrix row, a cross-tab column) is None, and so is its share,
+and so are the cells that would give it back by subtraction (``reports.survey_privacy``). Statistics (mean,
+median, NPS score, top-two-box, minimum, maximum) are shown only when they give no withheld cell back.
 """
 
 from collections import defaultdict
@@ -19,9 +20,10 @@ from django.utils.translation import gettext as _
 from campaigns.audience.segments import saved_segment_condition
 from campaigns.models import AgeBand, Ambassador, Region
 from campaigns.privacy import is_shown, shown
+from reports import survey_privacy
 from surveys.models import Answer, Question
 from surveys.types import all_types, kinds_where, question_type
-from surveys.types.summary import Cell, Tallies, cell, nps_figures, top_two_box, weighted_mean, weighted_median
+from surveys.types.summary import Cell, Tallies, nps_figures, share, top_two_box, weighted_mean, weighted_median
 
 __all__ = [
     "CROSS_TAB_KINDS",
@@ -127,6 +129,7 @@ def survey_results(survey, *, text_limit=TEXT_LIMIT, only=None):
             result.suppressed = True
         else:
             kind.summarise(result, question, found)
+            survey_privacy.protect(result, found)
             if text_limit and kind.keeps_texts(question):
                 _latest_texts(result, answers, text_limit)
         results.append(result)
@@ -172,27 +175,40 @@ def _groups(question, by):
 
 
 def cross_tab(question, by):
-    """``question``'s answers by ``by`` ("segment", "region" or "age_band"): one GROUP BY query for an
-    attribute (two with the respondents of each group), two per segment. None for a question that cannot be
-    cross-tabulated (matrix, ranking, numbers, dates, texts)."""
+    """``question``'s answers by ``by`` ("segment", "region" or "age_band"): two GROUP BY queries for an
+    attribute, two per segment, and the question's own result. Every group is listed, answered or not; cells
+    are protected against the groups' respondents and the question's own distribution
+    (``reports.survey_privacy.cross_tab_grid``). None for a question that cannot be cross-tabulated (matrix,
+    ranking, numbers, dates, texts)."""
     if question.kind not in CROSS_TAB_KINDS or by not in cross_tab_dimensions():
         return None
     value_field, keys = question_type(question.kind).cross_tab_keys(question)
     answers = Answer.objects.filter(question=question, response__submitted_at__isnull=False)
     tally = _segment_counts if by == "segment" else _attribute_counts
     counts, respondents, columns = tally(question, by, answers, value_field)
+    own = survey_results(question.survey, text_limit=0, only=question.pk)[0]
+    withheld = {line.code: line.count is None for line in own.distribution}
+    raw_totals = dict(answers.values_list(value_field).annotate(n=Count("response_id", distinct=True)).order_by())
+    grid = survey_privacy.cross_tab_grid(
+        total=own.respondents or 0,
+        row_totals={
+            _key(key): (raw_totals.get(key, 0), own.suppressed or withheld.get(str(code), not is_shown(0)))
+            for key, _label, code in keys
+        },
+        column_totals={index: respondents.get(index, 0) for index in range(len(columns))},
+        counts=counts,
+        partition_rows=question.kind != "multiple",
+        partition_columns=by != "segment",
+    )
     shown_columns = [
-        {"label": str(label), "respondents": shown(respondents.get(index, 0))} for index, label in enumerate(columns)
+        {"label": str(label), "respondents": grid.shown(("group", index))} for index, label in enumerate(columns)
     ]
     rows = []
     for key, label, code in keys:
         cells = []
-        for index, _label in enumerate(columns):
-            total = respondents.get(index, 0)
-            if not is_shown(total):
-                cells.append(Cell(str(label), code, None, None))
-            else:
-                cells.append(cell(label, code, counts.get((index, _key(key)), 0), total))
+        for index in range(len(columns)):
+            count, total = grid.shown(("cell", index, _key(key))), grid.shown(("group", index))
+            cells.append(Cell(str(label), str(code), count, share(count, total)))
         rows.append({"label": str(label), "code": code, "cells": cells})
     return CrossTab(question=question, by=by, columns=shown_columns, rows=rows)
 
@@ -211,16 +227,18 @@ def _segment_counts(question, by, answers, value_field):
 
 
 def _attribute_counts(question, by, answers, value_field):
-    """The same per value of an ambassador attribute (the values nobody answered with left out): two queries."""
+    """The same per value of an ambassador attribute: two queries."""
     attribute = f"response__invitation__ambassador__{by}"
-    respondents_by_value = dict(
-        answers.values_list(attribute).annotate(n=Count("response_id", distinct=True)).order_by()
-    )
+    respondents_by_value = defaultdict(int)
+    for value, n in answers.values_list(attribute).annotate(n=Count("response_id", distinct=True)).order_by():
+        respondents_by_value[value or ""] += n
     per_cell = answers.values_list(attribute, value_field).annotate(n=Count("response_id", distinct=True)).order_by()
-    groups = [group for group in _groups(question, by) if group[2] in respondents_by_value]
+    groups = _groups(question, by)  # every value, answered or not: a listed group would tell someone is in it
     index_of = {value: index for index, (_label, _condition, value) in enumerate(groups)}
-    counts = {(index_of[value], _key(key)): n for value, key, n in per_cell}
-    respondents = {index: respondents_by_value[value] for value, index in index_of.items()}
+    counts = defaultdict(int)
+    for value, key, n in per_cell:
+        counts[(index_of.get(value or "", index_of[""]), _key(key))] += n
+    respondents = {index: respondents_by_value.get(value, 0) for value, index in index_of.items()}
     return counts, respondents, [label for label, _condition, _value in groups]
 
 

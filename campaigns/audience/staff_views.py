@@ -16,6 +16,7 @@ from campaigns.audience.imports.jobs import import_start
 from campaigns.audience.personal_data import ambassador_erase, ambassador_export
 from campaigns.forms import AmbassadorImportForm
 from campaigns.models import Ambassador, AmbassadorImport, Segment
+from campaigns.privacy import segment_counts
 from campaigns.staff_admin import require_perms
 
 IMPORT_PERMISSIONS = ("campaigns.add_ambassadorimport", "campaigns.add_ambassador")
@@ -65,7 +66,8 @@ def rules_from_post(data, prefix="rules"):
 
 @require_POST
 def segment_size(request):
-    """Members of the segment being edited, counted by one query: the admin form shows it live."""
+    """Members of the segment being edited, counted by one query: the admin form shows it live, through the
+    privacy layer (exact only to those who may read ambassadors' identities)."""
     require_perms(request, "campaigns.view_segment")
     kind = request.POST.get("kind", Segment.Kind.RULES)
     match = request.POST.get("match", Segment.Match.ALL)
@@ -76,12 +78,8 @@ def segment_size(request):
         count = segments.count_members(kind, match, rules_from_post(request.POST), segment_id)
     except ValidationError as exc:
         return JsonResponse({"count": None, "error": " ".join(exc.messages)})
-    return JsonResponse(
-        {
-            "count": count,
-            "label": _("%(count)s ambassadeurs contactables") % {"count": f"{count:,}".replace(",", "\u202f")},
-        }
-    )
+    shown, label = segment_counts.segment_size(count, request.user)
+    return JsonResponse({"count": shown, "label": label})
 
 
 def ambassador_data_export(request, pk):
@@ -101,7 +99,8 @@ def ambassador_data_erase(request, pk):
     require_perms(request, "campaigns.delete_ambassador")
     ambassador = get_object_or_404(Ambassador, pk=pk)
     if request.method == "POST":
-        ambassador_erase(ambassador)
-        messages.success(request, _("Les données de l'ambassadeur n° %(pk)s sont effacées.") % {"pk": ambassador.pk})
+        erasure = ambassador_erase(ambassador)
+        said = _("Les données de l'ambassadeur n° %(pk)s sont effacées.") % {"pk": ambassador.pk}
+        messages.success(request, " ".join([said, *(f"{line}." for line in erasure.done)]))
         return redirect("wagtailsnippets_campaigns_ambassador:list")
     return render(request, "campaigns/admin/ambassador_erase.html", {"ambassador": ambassador})

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0008_audit_trail"),
+        ("campaigns", "0011_sending_pace"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

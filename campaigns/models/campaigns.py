@@ -81,6 +81,16 @@ class Campaign(ClusterableModel, EmailTemplate):
         _("ouverture"), null=True, blank=True, help_text=_("Date d'envoi des invitations d'une campagne programmée.")
     )
     closes_at = models.DateTimeField(_("clôture"), null=True, blank=True)
+    send_from = models.TimeField(
+        _("envoi à partir de"),
+        null=True,
+        blank=True,
+        help_text=_("Heure de Paris. Vide : la fenêtre d'envoi du site. Début et fin identiques : toute la journée."),
+    )
+    send_until = models.TimeField(_("envoi jusqu'à"), null=True, blank=True, help_text=_("Heure de Paris."))
+    send_weekends = models.BooleanField(
+        _("envoi le week-end"), null=True, blank=True, help_text=_("Inconnu : le réglage du site.")
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -22,6 +22,7 @@ def campaign_progress(campaign):
         opened=Count("id", filter=Q(first_opened_at__isnull=False)),
         human_opened=Count("id", filter=Q(first_human_open_at__isnull=False)),
         clicked=Count("id", filter=Q(first_clicked_at__isnull=False)),
+        human_clicked=Count("id", filter=Q(first_human_click_at__isnull=False)),
         responded=Count("id", filter=Q(responded_at__isnull=False)),
         unsubscribed=Count("id", filter=Q(unsubscribed_at__isnull=False)),
         possible_duplicates=Sum("possible_duplicates"),

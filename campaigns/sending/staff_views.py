@@ -16,8 +16,10 @@ from django.views.decorators.http import require_POST
 from campaigns.audience.segments import members_of_segments
 from campaigns.forms import TestSendForm
 from campaigns.models import Ambassador, Campaign
+from campaigns.privacy.funnel import progress_as_seen
+from campaigns.privacy.segment_counts import may_read_identities, segment_size
 from campaigns.sending import subject_tests
-from campaigns.sending.emails import build_message, subject_source
+from campaigns.sending.emails import build_message, subject_source, tracking_removed
 from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
@@ -32,18 +34,21 @@ def campaign_overview(request, pk):
     require_perms(request, "campaigns.view_campaign")
     campaign = get_object_or_404(Campaign.objects.prefetch_related("segments", "reminders"), pk=pk)
     figures = campaign_progress(campaign)
+    audience, audience_label = segment_size(members_of_segments(campaign.segments.all()).count(), request.user)
     return render(
         request,
         "campaigns/admin/campaign_overview.html",
         {
             "campaign": campaign,
-            "figures": figures,
+            "figures": progress_as_seen(figures, request.user),
             "problems": launch_problems(campaign) if not campaign.audience_locked else [],
             "can_change": request.user.has_perm("campaigns.change_campaign"),
             "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > figures["held"],
             "stalled": figures["waiting"] > 0 and not cluster_ok(),
             "test_form": TestSendForm(),
-            "audience_size": members_of_segments(campaign.segments.all()).count(),
+            "audience_size": audience,
+            "audience_label": audience_label,
+            "audience_exact": may_read_identities(request.user),
         },
     )
 
@@ -60,7 +65,7 @@ def campaign_preview(request, pk, locale):
         {
             "campaign": campaign,
             "message": message,
-            "html": html,
+            "html": tracking_removed(html),
             "language": locale,
             "subject": str(make_header(decode_header(message.subject))),
             "tested_subjects": _tested_subjects(campaign, request.user, locale),

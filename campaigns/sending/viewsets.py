@@ -13,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.forms import CampaignAdminForm
 from campaigns.models import Campaign, Invitation
+from campaigns.privacy.funnel import progress_as_seen
 from campaigns.sending import staff_views as views
 from campaigns.sending.launch import invitations_withdraw
 from campaigns.sending.outbox import READ_PERMISSION
@@ -25,6 +26,12 @@ SUBJECT_TEST_HELP = _(
     "deux proportions, seuil de 5 %) part au reste de l'audience, sinon le premier objet."
 )
 EMAIL_HELP = _("Variables : {prenom}, {campagne}, {lien} (le lien personnel), {date_cloture}.")
+
+
+SEND_WINDOW_HELP = _(
+    "Heures (de Paris) et jours où les e-mails de la campagne partent ; en dehors, ils attendent. "
+    "Vide : la fenêtre du site (par défaut 8 h – 20 h, en semaine)."
+)
 
 
 class CampaignViewSet(SnippetViewSet):
@@ -47,6 +54,11 @@ class CampaignViewSet(SnippetViewSet):
                     FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
                     FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                     FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
+                    FieldRowPanel(
+                        [FieldPanel("send_from"), FieldPanel("send_until"), FieldPanel("send_weekends")],
+                        heading=_("Fenêtre d'envoi"),
+                        help_text=SEND_WINDOW_HELP,
+                    ),
                 ],
                 heading=_("Campagne"),
             ),
@@ -186,11 +198,14 @@ class WithdrawBulkAction(ConfirmedBulkAction):
 
 
 class LiveCampaignsPanel(Component):
-    """On the admin home, for the product team: the live campaigns and how their invitations fare."""
+    """On the admin home, for the product team: the live campaigns and how their invitations fare (through the
+    privacy layer for those who may not read ambassadors' identities)."""
 
     name = "live_campaigns"
     order = 50
     template_name = "campaigns/admin/live_campaigns_panel.html"
 
     def get_context_data(self, parent_context=None):
-        return {"rows": live_campaigns_progress()}
+        request = (parent_context or {}).get("request")
+        user = request.user if request is not None else None
+        return {"rows": [(campaign, progress_as_seen(row, user)) for campaign, row in live_campaigns_progress()]}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.privacy import is_shown
+from campaigns.privacy.statistics import extreme
 from surveys.types.base import NumberField, QuestionType, decimal_text, field_name, plain_number
 from surveys.types.summary import weighted_mean, weighted_median
 
@@ -194,13 +195,13 @@ class MultipleNumeric(QuestionType):
             return [None] * 5
         if not count:
             return [0, "", "", "", ""]
-        numbers = [number for number, _n in pairs]
+        low, high = extreme(pairs), extreme(pairs, highest=True)
         return [
             count,
             weighted_mean(pairs),
             weighted_median(pairs),
-            plain_number(min(numbers)),
-            plain_number(max(numbers)),
+            None if low is None else plain_number(low),
+            None if high is None else plain_number(high),
         ]
 
     # --- export --------------------------------------------------------------------------------------------

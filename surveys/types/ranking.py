@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.privacy import is_shown, shown
+from campaigns.privacy import is_shown
 from surveys.types.base import QuestionType, field_name, plain_number
 from surveys.types.summary import weighted_mean
 
@@ -79,9 +79,9 @@ class Ranking(QuestionType):
                 {
                     "label": choice.label(),
                     "code": choice.code,
-                    "ranked": shown(ranked),
+                    "ranked": ranked,  # as counted: the report's privacy pass withholds them
                     "average": weighted_mean(pairs) if ranked and is_shown(ranked) else None,
-                    "first": shown(first),
+                    "first": first,
                 }
             )
         result.ranking.sort(key=lambda line: (line["average"] is None, line["average"] or 0))

@@ -35,7 +35,7 @@ def share(count, total):
 
 
 def cell(label, code, count, total):
-    count = shown(count)
+    """A line of a distribution as counted: ``reports.survey_privacy`` withholds what must be before it is shown."""
     return Cell(str(label), str(code), count, share(count, total))
 
 

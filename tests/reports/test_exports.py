@@ -63,6 +63,8 @@ def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     summary = workbook["Synthèse"]
     texts = [cell.value for cell in every_cell(workbook) if cell.parent is summary and isinstance(cell.value, str)]
     assert "Taux d'ouverture" in texts and "Ouverts / distribués." in texts and "Score NPS" in texts
+    assert "Brut, machines et humains estimés" in texts and "Taux de clic humain estimé" in texts
+    assert any(text.startswith("Brut : toute image de suivi") for text in texts)  # the method, next to the figures
     assert len(summary._images) >= 3 + 7  # funnel, rates, timeline, a chart per question, votes
 
 

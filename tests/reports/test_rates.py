@@ -2,12 +2,22 @@ from datetime import date
 
 import pytest
 
-from reports.rates import RATES, definitions, funnel, funnel_by_attribute, funnel_by_day, funnel_by_segment, ratio
+from reports.rates import (
+    RATES,
+    definitions,
+    engagement,
+    funnel,
+    funnel_by_attribute,
+    funnel_by_day,
+    funnel_by_segment,
+    ratio,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def test_funnel_counts_every_step_and_leaves_skipped_invitations_out(known, django_assert_num_queries):
+def test_funnel_counts_every_step_and_leaves_skipped_invitations_out(known, settings, django_assert_num_queries):
+    settings.PRIVACY_THRESHOLD = 1
     with django_assert_num_queries(1):
         row = funnel(known)
     assert row.counts == {
@@ -17,6 +27,7 @@ def test_funnel_counts_every_step_and_leaves_skipped_invitations_out(known, djan
         "opened": 10,
         "human_opened": 7,
         "clicked": 5,
+        "human_clicked": 3,
         "answered": 4,
         "opted_out": 1,
         "bounced": 1,
@@ -24,7 +35,8 @@ def test_funnel_counts_every_step_and_leaves_skipped_invitations_out(known, djan
     assert not row.suppressed
 
 
-def test_rates_are_defined_once_on_the_right_denominators(known):
+def test_rates_are_defined_once_on_the_right_denominators(known, settings):
+    settings.PRIVACY_THRESHOLD = 1
     rates = funnel(known).rates
     assert rates["open_rate"] == pytest.approx(10 / 18)
     assert rates["human_open_rate"] == pytest.approx(7 / 18)
@@ -42,7 +54,7 @@ def test_reference_lines_are_twenty_percent_opens_and_ten_percent_answers():
 
 def test_every_step_and_rate_has_a_written_definition():
     written = definitions()
-    assert len(written) == 9 + len(RATES)
+    assert len(written) == 10 + len(RATES)
     assert all(str(label) and len(str(text)) > 10 for label, text in written)
     assert any("20 %" in str(text) for _label, text in written)
 
@@ -51,43 +63,65 @@ def test_a_rate_without_denominator_or_with_a_suppressed_figure_is_none():
     assert ratio(3, 0) is None and ratio(None, 10) is None and ratio(1, 4) == 0.25
 
 
-def test_per_region_one_query_and_small_regions_are_suppressed(known, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_funnel_withholds_every_small_step_and_every_step_one_step_gives_away(known):
+    row = funnel(known)
+    assert row.counts["invited"] == 19 and row.counts["opened"] == 10 and row.counts["clicked"] == 5
+    # answered 4, bounced 1, opted out 1: under 5; delivered = sent - bounced; human 7 = opened - 3
+    assert {row.counts[step] for step in ("answered", "bounced", "opted_out", "delivered", "human_opened")} == {None}
+    assert row.rates["response_rate"] is None and row.rates["click_to_open_rate"] == pytest.approx(5 / 10)
+
+
+def test_per_region_two_queries_every_region_listed_and_small_regions_withheld(known, django_assert_num_queries):
+    with django_assert_num_queries(2):
         rows = funnel_by_attribute(known, "region")
     by_key = {row.key: row for row in rows}
-    assert [row.key for row in rows] == ["bre", "idf", "naq"]  # the order of the choices
-    assert by_key["bre"].counts["delivered"] == 9 and by_key["bre"].rates["open_rate"] == pytest.approx(6 / 9)
-    assert by_key["idf"].counts["answered"] == 2 and by_key["idf"].rates["response_rate"] == pytest.approx(2 / 6)
+    assert [row.key for row in rows][:3] == ["ara", "bfc", "bre"]  # every value, in the order of the choices
+    assert rows[-1].key == ""  # those without one last
+    assert by_key["bre"].counts["invited"] == 10 and by_key["bre"].counts["answered"] is None
+    assert by_key["idf"].counts["answered"] is None  # 2 answered
+    assert by_key["idf"].counts["invited"] is None  # else 19 - 10 - 6 gives the 3 Aquitains
     aquitaine = by_key["naq"]
     assert aquitaine.suppressed and set(aquitaine.counts.values()) == {None}
     assert set(aquitaine.rates.values()) == {None}
 
 
-def test_per_age_band_names_those_without_one(known):
-    rows = funnel_by_attribute(known, "age_band")
+def test_per_region_with_everything_shown(known, settings):
+    settings.PRIVACY_THRESHOLD = 1
+    by_key = {row.key: row for row in funnel_by_attribute(known, "region")}
+    assert by_key["bre"].counts["delivered"] == 9 and by_key["bre"].rates["open_rate"] == pytest.approx(6 / 9)
+    assert by_key["idf"].counts["answered"] == 2 and by_key["idf"].rates["response_rate"] == pytest.approx(2 / 6)
+    assert by_key["ara"].counts["invited"] == 0
+
+
+def test_per_age_band_names_those_without_one(known, settings):
+    settings.PRIVACY_THRESHOLD = 1
+    rows = [row for row in funnel_by_attribute(known, "age_band") if row.counts["invited"]]
     assert [(row.label, row.counts["invited"]) for row in rows] == [
         ("25 à 34 ans", 10),
         ("35 à 44 ans", 6),
-        ("Non renseigné", None),
+        ("Non renseigné", 3),
     ]
 
 
 def test_per_segment_counts_members_and_suppresses_a_small_static_list(known, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(6):
         rows = funnel_by_segment(known)
     by_name = {row.label: row for row in rows}
-    assert by_name["Bretons"].counts["invited"] == 10 and by_name["Bretons"].counts["bounced"] == 1
+    assert by_name["Bretons"].counts["invited"] == 10 and by_name["Bretons"].counts["bounced"] is None
     assert by_name["Franciliens choisis"].suppressed  # three members
 
 
-def test_per_day_counts_each_event_on_its_local_day_and_suppresses_small_counts(known, settings):
+def test_per_day_lists_every_day_and_withholds_small_counts_and_what_the_total_gives_away(known, settings):
     days = {row["day"]: row for row in funnel_by_day(known)}
-    assert days[date(2026, 3, 2)]["sent"] == 19 and days[date(2026, 3, 2)]["opened"] == 6
+    assert list(days) == [date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)]
+    assert days[date(2026, 3, 2)]["sent"] == 19
     assert days[date(2026, 3, 2)]["clicked"] is None  # three Bretons clicked that day: below 5
     assert days[date(2026, 3, 3)]["answered"] is None
+    # opened 6, 3, 1 of a total of 10: the 6 would give back the 4 others
+    assert {days[day]["opened"] for day in days} == {None}
     settings.PRIVACY_THRESHOLD = 1
     days = {row["day"]: row for row in funnel_by_day(known)}
-    assert days[date(2026, 3, 2)]["clicked"] == 3
+    assert days[date(2026, 3, 2)]["clicked"] == 3 and days[date(2026, 3, 2)]["opened"] == 6
     assert days[date(2026, 3, 3)]["answered"] == 4 and days[date(2026, 3, 3)]["opened"] == 3
     assert days[date(2026, 3, 4)]["opened"] == 1
 
@@ -96,3 +130,18 @@ def test_a_campaign_of_too_few_invited_shows_no_figure(known, settings):
     settings.PRIVACY_THRESHOLD = 20
     row = funnel(known)
     assert row.suppressed and row.counts["invited"] is None and row.rates["open_rate"] is None
+
+
+def test_opens_and_clicks_show_raw_machine_and_estimated_human_figures_with_their_method(known):
+    lines = {
+        item.key: (raw, machine, human, str(item.method)) for item, raw, machine, human in engagement(funnel(known))
+    }
+    assert lines["opens"][:3] == (10, 3, 7) and lines["clicks"][:3] == (5, 2, 3)
+    assert "Gmail" in lines["opens"][3] and "Apple" in lines["opens"][3] and "HEAD" in lines["clicks"][3]
+    assert "piège" in lines["clicks"][3]
+    assert funnel(known).rates["human_click_rate"] == pytest.approx(3 / 18)
+
+
+def test_a_suppressed_group_shows_no_machine_figure_either(known):
+    small = next(row for row in funnel_by_attribute(known, "region") if row.key == "naq")
+    assert small.suppressed and all(figures == [None, None, None] for _item, *figures in engagement(small))

@@ -71,11 +71,12 @@ def test_the_workbook_and_csv_summary_carry_the_test(settings):
     settings.PRIVACY_THRESHOLD = 5
     target, _variants = with_subject_test(80, (6, 18))
     workbook, _rows = workbook_of(target)
+    WITHHELD = "masqué (< 5)"  # no click, nothing sent yet to the rest: zero is withheld as any count under k
     rows = [[cell.value for cell in row] for row in workbook["Synthèse"].iter_rows()]
     header = rows.index(next(row for row in rows if row[:2] == ["Objet", "Texte"]))
-    assert rows[header + 1][:9] == ["Objet A", f"Votre avis {SCRIPT}", 20, 20, 6, 0, 30.0, 0.0, None]
-    assert rows[header + 2][:9] == ["Objet B", f"{FORMULA} minutes", 20, 20, 18, 0, 90.0, 0.0, "oui"]
-    assert rows[header + 3][:8] == ["Reste de l'audience (Objet B)", f"{FORMULA} minutes", 40, 0, 0, 0, None, None]
+    assert rows[header + 1][:9] == ["Objet A", f"Votre avis {SCRIPT}", 20, 20, 6, WITHHELD, 30.0, WITHHELD, None]
+    assert rows[header + 2][:9] == ["Objet B", f"{FORMULA} minutes", 20, 20, 18, WITHHELD, 90.0, WITHHELD, "oui"]
+    assert rows[header + 3][:8] == ["Reste de l'audience (Objet B)", f"{FORMULA} minutes", 40, *[WITHHELD] * 5]
     assert rows[header + 4][1] == pytest.approx(target.ab_p_value)
     assert no_formula(workbook)
     summary = list(csv.reader(io.StringIO("".join(csv_lines(table(target, "summary"))))))

@@ -30,7 +30,7 @@ def test_the_owner_receives_the_weekly_report_with_the_workbook(owned, smtp_serv
     assert "Rapport de la semaine" in message["Subject"] and "La banque mobile de demain" in message["Subject"]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
-    assert "Taux d'ouverture : 55,6\u00a0%" in text and "repère 20\u00a0%" in text
+    assert "Taux de clic des ouverts : 50,0\u00a0%" in text and "repère 20\u00a0%" in text
     assert "Taux d&#x27;ouverture" in html and "/admin/campaign-reports/" in html
     workbook = attachment(message)
     assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses"]

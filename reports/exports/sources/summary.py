@@ -9,7 +9,15 @@ from reports import rates
 from reports.exports.sources import local, suppressed_label
 from surveys.types.base import plain_number
 
-FUNNEL_RATES = ["open_rate", "human_open_rate", "click_rate", "response_rate", "opt_out_rate", "bounce_rate"]
+FUNNEL_RATES = [
+    "open_rate",
+    "human_open_rate",
+    "click_rate",
+    "human_click_rate",
+    "response_rate",
+    "opt_out_rate",
+    "bounce_rate",
+]
 
 
 def _figure(value):
@@ -62,6 +70,11 @@ def _funnel_rows(report):
             round(100 * rate.reference) if rate.reference else None,
             str(rate.definition),
         ]
+    yield []
+    yield [_("Brut, machines et humains estimés")]
+    yield [_("Mesure"), _("Brut"), _("Machines"), _("Humains estimés"), _("Méthode")]
+    for item, raw, machine, human in report.engagement:
+        yield [str(item.label), _figure(raw), _figure(machine), _figure(human), str(item.method)]
     yield []
 
 

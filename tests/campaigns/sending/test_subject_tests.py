@@ -199,7 +199,14 @@ def test_figures_show_each_subject_the_rest_and_the_decision(
 
     test = subject_tests.figures(target)
     a, b = test.variants
-    assert (a.label, a.invited, a.sent, a.opened, a.clicked, a.is_winner) == ("Objet A", 20, 20, 6, 0, False)
+    assert (a.label, a.invited, a.sent, a.opened, a.clicked, a.is_winner) == (
+        "Objet A",
+        20,
+        20,
+        6,
+        None,
+        False,
+    )  # no click: withheld, as any count under k
     assert (b.label, b.invited, b.sent, b.opened, b.clicked, b.is_winner) == ("Objet B", 20, 20, 18, 7, True)
     assert (a.open_rate, b.open_rate, b.click_rate) == (0.3, 0.9, 0.35)
     assert (test.rest.label, test.rest.invited, test.rest.sent) == ("Reste de l'audience (Objet B)", 40, 40)
