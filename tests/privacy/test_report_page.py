@@ -120,3 +120,18 @@ def test_votes_per_day_give_no_day_back_against_the_ideas_public_counts(client_f
     total = sum(idea["votes"] for idea in report.ideas)  # each idea's count is public on the board
     days = [day["votes"] for day in report.votes_by_day]
     assert attacks.by_difference(total, days, "votes") is None and attacks.small_counts(days, "votes") is None
+
+
+def test_a_cross_tab_by_two_segments_one_rule_apart_gives_no_one_away(
+    client_for, analyst_user, known, one_rule_apart, thirteen
+):
+    for code in ("usage", "banque_principale"):
+        question = Question.objects.get(survey=thirteen, code=code)
+        table = report_of(client_for, analyst_user, known, question=question.pk, by="segment")["crossed"]
+        labels = [column["label"] for column in table.columns]
+        wide, narrow = labels.index("Tous les Bretons"), labels.index("Bretons anciens")
+        columns = [column["respondents"] for column in table.columns]
+        assert attacks.by_nesting(columns[wide], columns[narrow], code) is None
+        for row in table.rows:
+            cells = [cell.count for cell in row["cells"]]
+            assert attacks.by_nesting(cells[wide], cells[narrow], f"{code} {row['code']}") is None
