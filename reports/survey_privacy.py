@@ -27,6 +27,8 @@ def protect(result, tallies):
         _matrix(result, tallies)
     if result.ranking:
         _ranking(result, total)
+    if result.table and result.kind == "multiple_numeric":
+        _items(result, total)
     if result.kind == "date":
         result.low = result.high = None  # one person's answer each, and no count of who gave it
     elif result.low is not None and not result.distribution:
@@ -129,6 +131,20 @@ def _matrix(result, tallies):
         ]
         if answered is None or not is_safe(raw):
             line["mean"] = None
+
+
+def _items(result, total):
+    """Each item's count of answers against the respondents: "answered all items but one" is a group too."""
+    grid = Grid()
+    grid.add("total", total, withheld=False)
+    lines = [line for line in result.table["rows"] if isinstance(line["cells"][0], int)]
+    for index, line in enumerate(lines):
+        grid.add(index, line["cells"][0])
+        grid.nested("total", index)
+    grid.protect()
+    for index, line in enumerate(lines):
+        if grid.is_withheld(index):
+            line["cells"] = [None] * len(line["cells"])
 
 
 def _ranking(result, total):
