@@ -27,6 +27,8 @@ def protect(result, tallies):
         _matrix(result, tallies)
     if result.ranking:
         _ranking(result, total)
+    if result.table and result.kind == "multiple_numeric":
+        _items(result, total)
     if result.kind == "date":
         result.low = result.high = None  # one person's answer each, and no count of who gave it
     elif result.low is not None and not result.distribution:
@@ -131,6 +133,20 @@ def _matrix(result, tallies):
             line["mean"] = None
 
 
+def _items(result, total):
+    """Each item's count of answers against the respondents: "answered all items but one" is a group too."""
+    grid = Grid()
+    grid.add("total", total, withheld=False)
+    lines = [line for line in result.table["rows"] if isinstance(line["cells"][0], int)]
+    for index, line in enumerate(lines):
+        grid.add(index, line["cells"][0])
+        grid.nested("total", index)
+    grid.protect()
+    for index, line in enumerate(lines):
+        if grid.is_withheld(index):
+            line["cells"] = [None] * len(line["cells"])
+
+
 def _ranking(result, total):
     """Each item's "ranked" against the respondents, its "first" against its "ranked"."""
     grid = Grid()
@@ -147,12 +163,14 @@ def _ranking(result, total):
             line["average"] = None
 
 
-def cross_tab_grid(*, total, row_totals, column_totals, counts, partition_rows, partition_columns):
+def cross_tab_grid(*, total, row_totals, column_totals, counts, partition_rows, partition_columns, inside=()):
     """The cells of a cross-tabulation, protected. ``total``: the question's respondents; ``row_totals``
     {answer: (raw count, withheld as the question's own result shows it)}; ``column_totals`` {group: raw
     respondents}; ``counts`` {(group, answer): raw}. Columns split the respondents when ``partition_columns``
     (an attribute, its "not set" included), else each is a part of them (segments); an answer's cells add up
-    to its total when ``partition_rows`` (one answer each), else each is a part of its column."""
+    to its total when ``partition_rows`` (one answer each), else each is a part of its column. ``inside``
+    [(inner group, outer group)]: a group whose respondents are all in another's (two segments one rule apart),
+    column against column and cell against cell."""
     grid = Grid()
     grid.add("total", total, withheld=False)
     for answer, (raw, withheld) in row_totals.items():
@@ -177,4 +195,8 @@ def cross_tab_grid(*, total, row_totals, column_totals, counts, partition_rows, 
         else:
             for key in keys:
                 grid.nested(("answer", answer), key)
+    for inner, outer in inside:
+        grid.nested(("group", outer), ("group", inner))
+        for answer in row_totals:
+            grid.nested(("cell", outer, answer), ("cell", inner, answer))
     return grid.protect()

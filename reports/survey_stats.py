@@ -14,7 +14,7 @@ median, NPS score, top-two-box, minimum, maximum) are shown only when they give 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, Min, OuterRef
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from campaigns.audience.segments import saved_segment_condition
@@ -199,6 +199,7 @@ def cross_tab(question, by):
         counts=counts,
         partition_rows=question.kind != "multiple",
         partition_columns=by != "segment",
+        inside=_segments_inside(question, answers) if by == "segment" else [],
     )
     shown_columns = [
         {"label": str(label), "respondents": grid.shown(("group", index))} for index, label in enumerate(columns)
@@ -224,6 +225,22 @@ def _segment_counts(question, by, answers, value_field):
             counts[(index, _key(key))] = n
         columns.append(label)
     return counts, respondents, columns
+
+
+def _segments_inside(question, answers):
+    """[(inner column, outer column)] of the segments whose respondents are all in another's (two segments
+    one rule apart), in one aggregate query."""
+    groups = _groups(question, "segment")
+    pairs = [(inner, outer) for inner in range(len(groups)) for outer in range(len(groups)) if inner != outer]
+    if not pairs:
+        return []
+    outside = answers.aggregate(
+        **{
+            f"n{inner}_{outer}": Count("response_id", distinct=True, filter=Q(groups[inner][1]) & ~Q(groups[outer][1]))
+            for inner, outer in pairs
+        }
+    )
+    return [(inner, outer) for inner, outer in pairs if not outside[f"n{inner}_{outer}"]]
 
 
 def _attribute_counts(question, by, answers, value_field):

@@ -43,10 +43,10 @@ def one_rule_apart(known):
     Ambassador.objects.filter(pk__in=[person.pk for person in bretons]).update(customer_since=date(2010, 1, 1))
     Ambassador.objects.filter(pk=bretons[0].pk).update(customer_since=date(2021, 6, 15))
     wide = Segment.objects.create(name="Tous les Bretons", kind=Segment.Kind.RULES)
-    wide.rules.create(attribute=Attribute.REGION_IN, value="bre")
+    SegmentRule.objects.create(segment=wide, attribute=Attribute.REGION_IN, value="bre")
     narrow = Segment.objects.create(name="Bretons anciens", kind=Segment.Kind.RULES)
-    narrow.rules.create(attribute=Attribute.REGION_IN, value="bre")
-    narrow.rules.create(attribute=Attribute.CUSTOMER_BEFORE, value="2020-01-01")
+    SegmentRule.objects.create(segment=narrow, attribute=Attribute.REGION_IN, value="bre")
+    SegmentRule.objects.create(segment=narrow, attribute=Attribute.CUSTOMER_BEFORE, value="2020-01-01")
     known.segments.add(wide, narrow)
     return wide, narrow
 

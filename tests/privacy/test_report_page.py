@@ -5,9 +5,11 @@ the votes per day. Each finding of issue 17 is reproduced first; every attack mu
 import pytest
 from django.urls import reverse
 
+from campaigns.models import Invitation
 from reports.rates import DAILY_KEYS, STEP_KEYS
-from surveys.models import Question
+from surveys.models import Question, Response
 from tests.privacy import attacks
+from tests.reports.conftest import respond
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,7 @@ def test_two_segments_differing_by_one_rule_give_no_one_away(client_for, analyst
     report = report_of(client_for, analyst_user, known)["report"]
     rows = {row.label: row.counts for row in report.by_segment}
     wide, narrow = rows["Tous les Bretons"], rows["Bretons anciens"]
+    assert rows["Bretons"]["invited"] == 10  # 10 and 9 invited: "invited" withheld would be the only change
     assert attacks.subsets(wide, narrow, STEP_KEYS, "wide-narrow") == []
     for counts in rows.values():
         assert attacks.subsets(report.funnel.counts, counts, STEP_KEYS, "campaign-segment") == []
@@ -120,3 +123,21 @@ def test_votes_per_day_give_no_day_back_against_the_ideas_public_counts(client_f
     total = sum(idea["votes"] for idea in report.ideas)  # each idea's count is public on the board
     days = [day["votes"] for day in report.votes_by_day]
     assert attacks.by_difference(total, days, "votes") is None and attacks.small_counts(days, "votes") is None
+
+
+def test_a_cross_tab_by_two_segments_one_rule_apart_gives_no_one_away(
+    client_for, analyst_user, known, one_rule_apart, thirteen
+):
+    answered = set(Response.objects.filter(survey=thirteen).values_list("invitation_id", flat=True))
+    for invitation in Invitation.objects.filter(campaign=known, ambassador__region="idf").exclude(pk__in=answered):
+        respond(invitation, thirteen, banque_principale=True, usage="jour")  # 16 respondents: 10 and 9 Bretons show
+    for code in ("usage", "banque_principale"):
+        question = Question.objects.get(survey=thirteen, code=code)
+        table = report_of(client_for, analyst_user, known, question=question.pk, by="segment")["crossed"]
+        labels = [column["label"] for column in table.columns]
+        wide, narrow = labels.index("Tous les Bretons"), labels.index("Bretons anciens")
+        columns = [column["respondents"] for column in table.columns]
+        assert attacks.by_nesting(columns[wide], columns[narrow], code) is None
+        for row in table.rows:
+            cells = [cell.count for cell in row["cells"]]
+            assert attacks.by_nesting(cells[wide], cells[narrow], f"{code} {row['code']}") is None
