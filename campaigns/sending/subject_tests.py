@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Invitation, SubjectTestMetric
-from campaigns.privacy import is_shown, shown
+from campaigns.privacy.suppression import Grid
 from campaigns.sending import senders, significance
 
 log = logging.getLogger("campaigns.sending")
@@ -194,19 +194,29 @@ class SubjectTest:
         return _("%(label)s gagne (différence significative au seuil de 5 %%).") % {"label": winner.label}
 
 
-def _figures(label, subject, counts, *, is_winner=False):
-    counts = {key: counts.get(key, 0) for key in ("invited", "sent", "opened", "clicked")}
-    if not is_shown(counts["invited"]):
-        return VariantFigures(str(label), subject, None, None, None, None, is_winner)
-    return VariantFigures(
-        str(label),
-        subject,
-        counts["invited"],
-        shown(counts["sent"]),
-        shown(counts["opened"]),
-        shown(counts["clicked"]),
-        is_winner,
-    )
+COLUMNS = ("invited", "sent", "opened", "clicked")
+
+
+def _protected(rows):
+    """``rows`` as (label, subject, counts, is_winner) -> VariantFigures through the privacy layer: every count
+    under k withheld, then complementary suppression (``campaigns.privacy.suppression.Grid``) over each column
+    against the campaign's total the report shows, and within each row (sent of invited, opened and clicked of
+    sent), so no withheld figure comes back by subtraction."""
+    grid = Grid()
+    for index, (_label, _subject, counts, _winner) in enumerate(rows):
+        for column in COLUMNS:
+            grid.add((index, column), counts.get(column, 0))
+        grid.nested((index, "invited"), (index, "sent"))
+        grid.nested((index, "sent"), (index, "opened"))
+        grid.nested((index, "sent"), (index, "clicked"))
+    for column in COLUMNS:
+        total = grid.add(("total", column), sum(row[2].get(column, 0) for row in rows), withheld=False)
+        grid.relation(total, [(index, column) for index in range(len(rows))])
+    grid.protect()
+    return [
+        VariantFigures(str(label), subject, *(grid.shown((index, column)) for column in COLUMNS), is_winner)
+        for index, (label, subject, _counts, is_winner) in enumerate(rows)
+    ]
 
 
 def _grouped_counts(campaign):
@@ -227,27 +237,13 @@ def _grouped_counts(campaign):
     }
 
 
-def _rest_figures(grouped, variants):
+def _rest_row(grouped, variants):
     for (in_sample, variant_pk), counts in grouped.items():
         index = next((index for index, variant in enumerate(variants) if variant.pk == variant_pk), None)
         if not in_sample and index is not None:
             label = _("Reste de l'audience (%(label)s)") % {"label": variant_label(index)}
-            return _figures(label, variants[index].subject_fr, counts)
+            return (label, variants[index].subject_fr, counts, False)
     return None
-
-
-COLUMNS = ("invited", "sent", "opened", "clicked")
-
-
-def _complementary_suppression(rows):
-    """The subjects' rows and the rest's add up to the campaign's figures, which the report shows: a figure
-    suppressed alone in its column could be recovered by subtraction. Suppress the smallest other figure of that
-    column too (a zero only when nothing else is left: a hidden zero hides nothing next to a shown count)."""
-    for column in COLUMNS:
-        shown_rows = [row for row in rows if getattr(row, column) is not None]
-        if len(rows) - len(shown_rows) == 1 and shown_rows:
-            chosen = min(shown_rows, key=lambda row: (getattr(row, column) == 0, getattr(row, column)))
-            setattr(chosen, column, None)
 
 
 def figures(campaign):
@@ -257,17 +253,17 @@ def figures(campaign):
     if campaign.ab_decide_at is None or not variants:
         return None
     grouped = _grouped_counts(campaign)
-    rows = [
-        _figures(
+    samples = [
+        (
             variant_label(index),
             variant.subject_fr,
             grouped.get((True, variant.pk), {}),
-            is_winner=variant.pk == campaign.ab_winner_id,
+            variant.pk == campaign.ab_winner_id,
         )
         for index, variant in enumerate(variants)
     ]
-    rest = _rest_figures(grouped, variants)
-    _complementary_suppression([*rows, *([rest] if rest else [])])
+    rest = _rest_row(grouped, variants)
+    *rows, rest = _protected([*samples, rest]) if rest else [*_protected(samples), None]
     metric = "opened" if campaign.ab_metric == SubjectTestMetric.OPENS else "clicked"
     compared = [row.sent for row in rows] + [getattr(row, metric) for row in rows]
     return SubjectTest(
