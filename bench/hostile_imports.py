@@ -7,7 +7,7 @@ Builds, in a scratch folder: a 121 KB workbook holding 48 MB of shared strings, 
 line, an XLSX zip bomb (600 MB of sheet in 600 KB), the same bomb with zip headers that lie about its size, and
 a 19 MB LimeSurvey export of millions of empty elements. Each is imported (dry run; the .lss through
 ``survey_import``) in a fresh Python process, as the django-q2 worker does, which reports its own peak resident
-memory (``ru_maxrss``) and the outcome: the refusal's message, or "imported". ``--without-limits`` raises every
+memory (VmHWM) and the outcome: the refusal's message, or "imported". ``--without-limits`` raises every
 limit out of reach, to show what the files cost before them. Goal: every peak under 250 MB with the limits.
 The last line is one JSON object {file: {"peak_rss_mb", "outcome"}}.
 """
