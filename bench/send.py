@@ -97,8 +97,9 @@ def ambassadors_create(count, *, region="bre", chunk=5000):
 
 
 def campaign_create(region="bre"):
-    """A draft campaign, with French and English texts, to the rule segment "region in ``region``"."""
-    from datetime import timedelta
+    """A draft campaign, with French and English texts, to the rule segment "region in ``region``", sending at any
+    hour on any day (the sending window is not what is measured)."""
+    from datetime import time, timedelta
 
     from django.utils import timezone
 
@@ -116,6 +117,9 @@ def campaign_create(region="bre"):
         subject_en="{first_name}, your opinion on {campaign}",
         body_en="Hello {first_name},\n\nTell us what you think: {link}",
         closes_at=timezone.now() + timedelta(days=14),
+        send_from=time(0),
+        send_until=time(0),
+        send_weekends=True,
     )
     campaign.segments.set([segment])
     return campaign
@@ -149,7 +153,7 @@ def _sender_process(tasks, results):
         for _number in range(count or 1):
             tasks.put((kind, object_id))
 
-    totals = {"sent": 0, "retry": 0, "failed": 0}
+    totals = dict.fromkeys(senders.OUTCOMES, 0)
     with mock.patch.object(senders, "senders_enqueue", enqueue):
         while True:
             try:
@@ -178,7 +182,7 @@ def run_senders(tasks):
     ]
     for process in processes:
         process.start()
-    totals = {"sent": 0, "retry": 0, "failed": 0}
+    totals = dict.fromkeys(("sent", "retry", "failed", "deferred", "skipped"), 0)
     for _process in processes:
         for key, value in results.get().items():
             totals[key] += value
@@ -229,6 +233,7 @@ def measure(args, tmp, url, port, received):
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "LOG_LEVEL": "WARNING",
             "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "SEND_RATE_PER_SECOND": str(args.rate),  # 0: the cap off, what the ratio is about
         }
     )
     import django
@@ -290,6 +295,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--recipients", type=int, default=1_000_000)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--rate", type=int, default=0, help="SEND_RATE_PER_SECOND, the site's cap (0: none)")
     args = parser.parse_args()
 
     port = free_port()

@@ -11,6 +11,7 @@ class CampaignsConfig(AppConfig):
 
         from campaigns.accounts import logins, role_changes
         from campaigns.sending.bounces import esp_event_record
+        from campaigns.spreadsheets import wagtail_exports
 
         tracking.connect(
             lambda sender, event, esp_name, **kwargs: esp_event_record(event),
@@ -19,3 +20,4 @@ class CampaignsConfig(AppConfig):
         )
         logins.connect()  # the audit trail's sign-ins and role changes
         role_changes.connect()
+        wagtail_exports.install()  # every CSV or XLSX of Wagtail's admin runs through the formula guard

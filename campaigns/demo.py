@@ -4,7 +4,7 @@ Deterministic and idempotent: running it again adds nothing."""
 import random
 import secrets
 import unicodedata
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -208,6 +208,10 @@ DEMO_CAMPAIGN = {
     "description": "Nous repensons l'application mobile. Dites-nous ce qui compte pour vous : "
     "virements, suivi du budget, épargne, sécurité.",
     "kind": Campaign.Kind.BOTH,
+    # The demo's emails land in the outbox whatever the hour: a window all day, weekends too.
+    "send_from": time(0),
+    "send_until": time(0),
+    "send_weekends": True,
     "subject_fr": "{prenom}, imaginons ensemble votre banque mobile",
     "body_fr": "Bonjour {prenom},\n\nEn tant qu'ambassadeur, vous êtes parmi les premiers à découvrir notre projet "
     "« {campagne} ». Votre avis compte : donnez-le avant le {date_cloture}.\n\n{lien}\n\nMerci !\n"

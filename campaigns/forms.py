@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from campaigns.audience.imports.limits import ImportFileError, size_check
 from campaigns.models import Segment
 
 IMPORT_SUFFIXES = {".csv", ".txt", ".xlsx", ".xlsm"}
@@ -41,17 +42,51 @@ class AmbassadorImportForm(forms.Form):
                 _("Extension %(suffix)s non prise en charge : envoyez un fichier .csv ou .xlsx.")
                 % {"suffix": suffix or "—"}
             )
+        try:
+            size_check(upload.size, upload.name)
+        except ImportFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
         return upload
 
 
 class CampaignAdminForm(WagtailAdminModelForm):
-    """Keeps the audience of a launched campaign as it is."""
+    """Keeps the audience and the subject test of a launched campaign as they are; a subject test has two to four
+    subjects."""
+
+    LOCKED = ("segments", "ab_metric", "ab_sample_percent", "ab_decide_after")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.audience_locked and "segments" in self.fields:
-            self.fields["segments"].disabled = True
-            self.fields["segments"].help_text = _("La campagne est lancée : son public ne change plus.")
+        if self.instance.pk and self.instance.audience_locked:
+            for name in self.LOCKED:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+            if "segments" in self.fields:
+                self.fields["segments"].help_text = _("La campagne est lancée : son public ne change plus.")
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_window(cleaned)
+        self._check_subject_variants()
+        return cleaned
+
+    def _check_subject_variants(self):
+        variants = self.formsets.get("subject_variants")
+        if variants is None:
+            return
+        if self.instance.pk and self.instance.audience_locked and variants.has_changed():
+            self.add_error(None, _("La campagne est lancée : les objets de son test ne changent plus."))
+        elif variants.is_valid():
+            kept = [form for form in variants.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+            if len(kept) == 1:
+                self.add_error(None, _("Un test d'objets compare au moins deux objets : ajoutez-en un ou retirez-le."))
+
+    def _check_window(self, cleaned):
+        if "send_from" in self.fields and (cleaned.get("send_from") is None) != (cleaned.get("send_until") is None):
+            self.add_error(
+                "send_until" if cleaned.get("send_until") is None else "send_from",
+                _("Indiquez le début et la fin de la fenêtre d'envoi, ou aucun des deux."),
+            )
 
 
 class TestSendForm(forms.Form):

@@ -18,6 +18,7 @@ register_converter(TokenConverter, "token")
 app_name = "campaigns"
 urlpatterns = [
     path("i/<token:token>/", views.personal_link, name="personal_link"),
+    path("i/<token:token>/v/", views.decoy_link, name="decoy_link"),
     path("t/o/<token:token>.gif", views.open_pixel, name="open_pixel"),
     path("u/<token:token>/", views.unsubscribe_view, name="unsubscribe"),
     path("c/<slug:slug>/", views.campaign_landing, name="landing"),

@@ -10,15 +10,15 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from campaigns.models import Campaign
 from campaigns.sending.health import health
 from campaigns.tracking import destinations
-from campaigns.tracking.events import record_click, record_open, unsubscribe
+from campaigns.tracking.events import record_click, record_decoy, record_open, unsubscribe
 from campaigns.tracking.links import invitation_for_token, link_state
-from campaigns.tracking.throttle import throttled, token_failed
-from campaigns.tracking.visits import visit_start, visiting_invitation
+from campaigns.tracking.throttle import client_address, throttled, token_failed
+from campaigns.tracking.visits import staff_visitor, visit_start, visiting_invitation
 
 PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 
@@ -35,12 +35,35 @@ def not_stored(view):
     return wrapper
 
 
-@require_GET
+def _seen(request):
+    """What the classification of opens and clicks reads from a request."""
+    return {
+        "user_agent": request.headers.get("User-Agent", ""),
+        "address": client_address(request),
+        "method": request.method,
+    }
+
+
+@require_safe  # a scanner's HEAD is answered (and kept as a scanner's)
 @not_stored
 def open_pixel(request, token):
-    # A GET that writes, by design: counting the open is what the pixel is for (one small UPDATE).
-    record_open(token, user_agent=request.headers.get("User-Agent", ""))
+    # A GET that writes, by design: counting the open is what the pixel is for (one small statement). A staff
+    # member (the outbox, a preview) is never counted.
+    if not staff_visitor(request):
+        record_open(token, **_seen(request))
     return HttpResponse(PIXEL, content_type="image/gif")
+
+
+@require_safe
+@not_stored
+def decoy_link(request, token):
+    """The link hidden in every HTML email, which no person can see or reach: whatever follows it is a program,
+    and the message's clicks around it are taken back. Answers an empty page, whatever the token."""
+    if not staff_visitor(request):
+        record_decoy(token, user_agent=request.headers.get("User-Agent", ""), address=client_address(request))
+    response = HttpResponse("", content_type="text/plain")
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @require_GET
@@ -64,14 +87,25 @@ def _landing_url(script_prefix, slug):
     return reverse("campaigns:landing", args=[slug])
 
 
-@require_GET
+def _staff_click(token):
+    """(invitation id, slug) of a working link followed by a staff member, counted nowhere; None otherwise."""
+    invitation = invitation_for_token(token)
+    if invitation is None or link_state(invitation):
+        return None
+    return invitation.pk, invitation.campaign.slug
+
+
+@require_safe  # a scanner's HEAD is answered (and kept as a scanner's)
 @not_stored
 def personal_link(request, token):
     """Count the click, identify the visitor, and send them to the campaign (or one of its registered pages).
-    A link that does not work says why. A GET that writes, by design: counting the click is what it is for."""
+    A link that does not work says why. A GET that writes, by design: counting the click is what it is for. A
+    staff member following it (from the outbox) is not counted."""
     if throttled(request):
         return _unavailable(request, "throttled", status=429)
-    clicked = record_click(token)
+    to = request.GET.get("to", "")
+    staff = staff_visitor(request)
+    clicked = _staff_click(token) if staff else record_click(token, target=to[:20], **_seen(request))
     if clicked is None:
         invitation = invitation_for_token(token)
         if invitation is None:
@@ -81,8 +115,8 @@ def personal_link(request, token):
         return _unavailable(request, state, invitation.campaign, status=410 if state == "withdrawn" else 200)
     invitation_id, slug = clicked
     target = _landing_url(get_script_prefix(), slug)
-    if request.GET.get("to"):
-        target = destinations.resolve(Campaign.objects.get(slug=slug), request.GET["to"]) or target
+    if to:
+        target = destinations.resolve(Campaign.objects.get(slug=slug), to) or target
     response = HttpResponseRedirect(target)
     visit_start(request, response, invitation_id)
     return response

@@ -82,3 +82,32 @@ def email_settings(url):
     raise ImproperlyConfigured(
         f"EMAIL_URL={url!r}: unknown scheme {scheme!r} (use outbox:, console:, smtp://, smtps:// or anymail+ESP://)"
     )
+
+
+def env_rates(name, default):
+    """Rates per key, written ``key=rate,key=rate`` (``orange.fr=5,free.fr=5``): a dict of whole numbers per
+    second, keys in lower case. Unset keeps ``default``; an empty value means no rate at all."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return dict(default)
+    rates = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip().isdigit():
+            raise ImproperlyConfigured(f"{name}: {item!r} is not domain=emails per second, e.g. orange.fr=5")
+        rates[key.strip().lower()] = int(value)
+    return rates
+
+
+def env_window(name, default):
+    """A daily window ``HH:MM-HH:MM`` (24:00 for the end of the day); returned as written once checked."""
+    raw = os.environ.get(name) or default
+    try:
+        start, end = raw.split("-")
+        for moment in (start, end):
+            hours, minutes = moment.strip().split(":")
+            if not (0 <= int(hours) <= 24 and 0 <= int(minutes) <= 59 and (int(hours) < 24 or int(minutes) == 0)):
+                raise ValueError(moment)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected HH:MM-HH:MM, e.g. 08:00-20:00") from None
+    return raw.strip()

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import email_settings, env_bool, env_int, env_list, env_str
+from config.env import email_settings, env_bool, env_int, env_list, env_rates, env_str, env_window
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -277,6 +277,20 @@ if _site.scheme == "https":
 # an import report (all are counted).
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 2000)
 IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
+# Bounds on an imported file (campaigns/audience/imports/limits.py), each refused with a message naming it: the
+# file's size (a CSV is streamed: 256 MB is over a million rows), an XLSX's unzipped content and its shared
+# strings (the text cells, which openpyxl holds in memory: a few MB of them cost the worker several times as
+# much), columns, cells read, a CSV line's length. With the defaults the worker stays under 250 MB whatever the
+# file (bench/hostile_imports.py); past about 100,000 rows, import a CSV rather than a workbook.
+IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 256)
+IMPORT_MAX_UNZIPPED_MB = env_int("IMPORT_MAX_UNZIPPED_MB", 200)
+IMPORT_MAX_SHARED_STRINGS_MB = env_int("IMPORT_MAX_SHARED_STRINGS_MB", 8)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 50)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 20_000_000)
+IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 64)
+# A LimeSurvey export (.lss): its size and its number of XML elements (each costs memory once parsed).
+LIMESURVEY_MAX_FILE_MB = env_int("LIMESURVEY_MAX_FILE_MB", 20)
+LIMESURVEY_MAX_ELEMENTS = env_int("LIMESURVEY_MAX_ELEMENTS", 200_000)
 
 # Logs go to the console, one event per line with its fields (config/log_format.py): JSON for a log collector,
 # key=value pairs for a person (the default with DEBUG).
@@ -307,7 +321,22 @@ LOGGING = {
 # cores keep the machine busy (bench/send.py: 2 senders reach 0.52 of a bare smtplib loop, 4 reach 0.88).
 SEND_PARALLEL = env_int("SEND_PARALLEL", 4)
 SEND_BATCH_SIZE = env_int("SEND_BATCH_SIZE", 500)
+# The site's cap, shared by every sender of every campaign and cluster (campaigns.sending.pace; 0: none), per-domain
+# caps (domain=emails per second), the margin kept so that no one-second window at the server exceeds a cap.
 SEND_RATE_PER_SECOND = env_int("SEND_RATE_PER_SECOND", 0)
+SEND_DOMAIN_RATES = env_rates(
+    "SEND_DOMAIN_RATES",
+    {
+        **dict.fromkeys(["orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "neuf.fr", "laposte.net"], 5),
+        **dict.fromkeys(["gmail.com", "outlook.fr", "hotmail.fr", "live.fr", "yahoo.fr"], 10),
+    },
+)
+SEND_RATE_MARGIN_MS = env_int("SEND_RATE_MARGIN_MS", 100)
+# The sending window (Paris time; 24:00 for the end of the day), weekends or not: a campaign may set its own.
+SEND_WINDOW = env_window("SEND_WINDOW", "08:00-20:00")
+SEND_WEEKENDS = env_bool("SEND_WEEKENDS", False)
+# Temporary refusals (4.x.x) of one address in a row before it is paused.
+SEND_SOFT_BOUNCE_LIMIT = env_int("SEND_SOFT_BOUNCE_LIMIT", 3)
 SEND_LEASE_SECONDS = env_int("SEND_LEASE_SECONDS", 120)
 SEND_TASK_SECONDS = env_int("SEND_TASK_SECONDS", 300)
 SEND_MAX_ATTEMPTS = env_int("SEND_MAX_ATTEMPTS", 5)
@@ -315,8 +344,12 @@ SEND_RETRY_BASE_SECONDS = env_int("SEND_RETRY_BASE_SECONDS", 60)
 # Frequency cap: an ambassador is invited at most CONTACT_CAP_COUNT times in CONTACT_CAP_DAYS days (0: no cap).
 CONTACT_CAP_COUNT = env_int("CONTACT_CAP_COUNT", 3)
 CONTACT_CAP_DAYS = env_int("CONTACT_CAP_DAYS", 30)
-# An open this soon after sending, or from a known privacy proxy, is flagged as not a human one.
+# Telling people from machines (campaigns.tracking.classify): an open this soon after delivery with no other sign
+# is a privacy proxy's prefetch; a click this soon after delivery is a security scanner's; a click within
+# SCANNER_BURST_SECONDS of another link of the same message (the hidden decoy among them) is a scanner's too.
 PROXY_OPEN_SECONDS = env_int("PROXY_OPEN_SECONDS", 30)
+SCANNER_CLICK_SECONDS = env_int("SCANNER_CLICK_SECONDS", 60)
+SCANNER_BURST_SECONDS = env_int("SCANNER_BURST_SECONDS", 5)
 
 # Idea boards: how many ideas and comments one ambassador may post per hour, how many votes cast or withdrawn
 # per minute, and for how long a comment stays editable by its author.
@@ -330,6 +363,9 @@ PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
 # Retention: this many months after a campaign closed, its invitations (and their tracking) stop naming anyone
 # (0: kept as long as the campaign).
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
+# Report exports (workbooks, CSV files under var/exports) are deleted this many days after they were asked for, by
+# a daily schedule (0: kept for ever).
+EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30)
 # Audit trail (campaigns.audit): entries older than this many months are purged every day (0: kept for ever).
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12)
 # Unknown personal-link tokens one address may try per minute before the token endpoints answer 429.

@@ -1,3 +1,5 @@
+from copy import copy
+
 from anymail import urls as anymail_urls
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
@@ -6,6 +8,8 @@ from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from campaigns.sending.bounces import esp_webhook
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -16,7 +20,9 @@ urlpatterns = [
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
 ]
 if settings.ESP_WEBHOOKS:  # the ESP's delivery and bounce events (inbound mail is not used)
-    tracking = [pattern for pattern in anymail_urls.urlpatterns if pattern.name.endswith("_tracking_webhook")]
+    tracking = [copy(pattern) for pattern in anymail_urls.urlpatterns if pattern.name.endswith("_tracking_webhook")]
+    for pattern in tracking:  # all or nothing, and a malformed event answers 400 (logged), not 500
+        pattern.callback = esp_webhook(pattern.callback)
     urlpatterns.append(path("anymail/", include((tracking, "anymail"))))
 # The published pages, per language: /fr/... and /en/... ("/" leads to the visitor's language).
 urlpatterns += i18n_patterns(

@@ -19,7 +19,8 @@ class IdeasConfig(AppConfig):
 
         destinations.register("ideas", _("Proposer et soutenir des idées"), board_path)
 
-        from campaigns.audience import personal_data
-        from ideas.personal_data import ideas_erase, ideas_export
+        from campaigns.audience import personal_data, retention
+        from ideas.personal_data import campaign_detach, ideas_erase, ideas_export
 
         personal_data.register("ideas", ideas_export, ideas_erase)
+        retention.register(campaign_detach)

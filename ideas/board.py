@@ -97,16 +97,31 @@ def voted_among(ideas, viewer):
     )
 
 
+def _seen_by(viewer):
+    """What a viewer sees of ideas and comments: the published, and their own still waiting for moderation."""
+    return Q(moderation=Moderation.APPROVED) | (Q(author=viewer, moderation=Moderation.PENDING) if viewer else Q())
+
+
+def idea_seen(campaign, pk, viewer=None):
+    """The idea when the viewer may see it (published, merged or not, or their own pending one), else None: an
+    idea one cannot see answers as a missing one, so that acting on it (vote, report) confirms nothing."""
+    return Idea.objects.filter(_seen_by(viewer), campaign=campaign, pk=pk).first()
+
+
+def comment_seen(idea, pk, viewer=None):
+    """The idea's comment when the viewer may see it, else None (as ``idea_seen``)."""
+    return Comment.objects.filter(_seen_by(viewer), idea=idea, pk=pk).first()
+
+
 def idea_detail(campaign, pk, viewer=None):
     """The idea (published, the viewer's own, or merged into another), its thread (comments with their replies,
     published or the viewer's own) and its status history; None when not to be shown."""
-    shown = Q(moderation=Moderation.APPROVED) | (Q(author=viewer, moderation=Moderation.PENDING) if viewer else Q())
-    idea = _with_authors(Idea.objects.filter(shown, campaign=campaign, pk=pk)).select_related("merged_into").first()
+    idea = _with_authors(Idea.objects.filter(_seen_by(viewer), campaign=campaign, pk=pk))
+    idea = idea.select_related("merged_into").first()
     if idea is None:
         return None
-    visible = Q(moderation=Moderation.APPROVED) | (Q(author=viewer, moderation=Moderation.PENDING) if viewer else Q())
     comments = (
-        Comment.objects.filter(visible, idea=idea)
+        Comment.objects.filter(_seen_by(viewer), idea=idea)
         .select_related("author__contributor", "author_user")
         .order_by("created_at", "pk")
     )

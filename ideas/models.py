@@ -175,7 +175,8 @@ class Idea(models.Model):
 
 class Vote(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
-    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="idea_votes")
+    # None once the campaign is past retention (campaigns.audience.retention): counted, nobody's any more
+    ambassador = models.ForeignKey(Ambassador, null=True, on_delete=models.CASCADE, related_name="idea_votes")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

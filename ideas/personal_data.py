@@ -1,5 +1,6 @@
 """One ambassador's ideas, comments, votes, reports and badges, for their data export; on erasure, the name they
-chose to show goes (their contributions stay, signed by no one)."""
+chose to show goes (their contributions stay, signed by no one). Past retention (``campaigns.audience.retention``)
+a campaign's ideas, comments and votes are detached from their authors: they stay, counted, belonging to no one."""
 
 from campaigns.audience.personal_data import iso
 from ideas.models import AbuseReport, Award, Comment, Contributor, Idea, Vote
@@ -41,3 +42,10 @@ def ideas_export(ambassador):
 
 def ideas_erase(ambassador, now):
     Contributor.objects.filter(ambassador=ambassador).delete()
+
+
+def campaign_detach(campaign):
+    """Retention of ``campaign``: its ideas, comments and votes belong to no one any more (the counts stay)."""
+    Idea.objects.filter(campaign=campaign, author__isnull=False).update(author=None)
+    Comment.objects.filter(idea__campaign=campaign, author__isnull=False).update(author=None)
+    Vote.objects.filter(idea__campaign=campaign, ambassador__isnull=False).update(ambassador=None)

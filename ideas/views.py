@@ -60,6 +60,13 @@ def _refused(request):
     return render(request, "ideas/no_visit.html", status=403)
 
 
+def _seen_or_404(found):
+    """An idea or comment the visitor cannot see answers as a missing one."""
+    if found is None:
+        raise Http404
+    return found
+
+
 def _acting(request, slug):
     """The visit of an invited ambassador, or None (then the caller refuses)."""
     visit = Visit(request, slug)
@@ -200,7 +207,7 @@ def idea_vote(request, slug, pk):
     visit = _acting(request, slug)
     if visit is None:
         return _refused(request)
-    idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk)
+    idea = _seen_or_404(reads.idea_seen(visit.campaign, pk, visit.ambassador))
     with translation.override(visit.locale):
         if hit(f"votes:{visit.ambassador.pk}") > settings.VOTES_PER_MINUTE:
             messages.error(request, _("Trop de votes en peu de temps : réessayez dans une minute."))
@@ -270,12 +277,12 @@ def idea_report(request, slug, pk):
     visit = _acting(request, slug)
     if visit is None:
         return _refused(request)
-    idea = get_object_or_404(Idea, campaign=visit.campaign, pk=pk)
+    idea = _seen_or_404(reads.idea_seen(visit.campaign, pk, visit.ambassador))
     comment = None
     if request.POST.get("comment"):
-        comment = get_object_or_404(
-            Comment, idea=idea, pk=request.POST["comment"] if request.POST["comment"].isdigit() else 0
-        )
+        number = request.POST["comment"]
+        number = int(number) if number.isascii() and number.isdigit() and len(number) < 19 else 0
+        comment = _seen_or_404(reads.comment_seen(idea, number, visit.ambassador))
     form = ReportForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     with translation.override(visit.locale):

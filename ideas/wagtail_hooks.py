@@ -65,13 +65,31 @@ class ContributionInspectView(InspectView):
         return super().get_field_display_value(field_name, field)
 
 
+AMBASSADORS_WORDS = _(
+    "Les mots d'un ambassadeur ne se modifient pas : approuvez, masquez ou refusez sa contribution, classez-la, "
+    "ou répondez-lui."
+)
+
+
+def ambassadors_words_locked(form, fields):
+    """An ambassador's contribution keeps its words and its place under their name: those fields are shown,
+    disabled (Django then keeps the stored values whatever is posted), with the reason."""
+    for name in fields:
+        if name in form.fields:
+            form.fields[name].disabled = True
+            form.fields[name].help_text = AMBASSADORS_WORDS
+
+
 class IdeaAdminForm(WagtailAdminModelForm):
     """In the admin, staff write the team's questions and roadmap items (pinned by default, signed by whoever
-    creates them); ambassadors' ideas keep their nature and author."""
+    creates them); ambassadors' ideas keep their nature, author, campaign and words: staff moderate, pin and
+    classify them (``ambassadors_words_locked``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         creating = self.instance.pk is None
+        if not creating and not self.instance.by_staff:
+            ambassadors_words_locked(self, ["campaign", "title", "body"])
         if "kind" in self.fields:
             if not creating and self.instance.kind == Idea.Kind.IDEA:
                 self.fields["kind"].disabled = True
@@ -178,8 +196,18 @@ def _comment_author(comment):
     return display_name(comment.author)
 
 
+class CommentAdminForm(WagtailAdminModelForm):
+    """The team's own comments may be corrected here; an ambassador's keep their words."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and self.instance.author_user_id is None:
+            ambassadors_words_locked(self, ["body"])
+
+
 class CommentViewSet(SnippetViewSet):
-    """Comments, to read and correct; moderation decisions go through the queue, and staff answer on the board."""
+    """Comments, to read (the team corrects its own); moderation decisions go through the queue, and staff answer
+    on the board."""
 
     model = Comment
     icon = "comment"
@@ -199,7 +227,7 @@ class CommentViewSet(SnippetViewSet):
     inspect_view_class = ContributionInspectView
     copy_view_enabled = False
     add_to_reference_index = False
-    panels = [FieldPanel("body")]
+    edit_handler = ObjectList([FieldPanel("body")], base_form_class=CommentAdminForm)
 
     def get_queryset(self, request):
         return Comment.objects.select_related("idea", "author__contributor", "author_user")

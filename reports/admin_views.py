@@ -56,7 +56,7 @@ def campaign_report_view(request, pk):
             "cross_tab_kinds": CROSS_TAB_KINDS,
             "selected_question": question_id,
             "selected_by": by,
-            "tables": [name for name in exports.tables(campaign)],
+            "tables": list(exports.tables(campaign, identities=exports.may_see_identities(request.user))),
             "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
             "can_export": request.user.has_perms(EXPORT),
             "threshold": settings.PRIVACY_THRESHOLD,

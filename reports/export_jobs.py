@@ -89,7 +89,9 @@ def export_run(job_id, language=None):
             if isinstance(exc, ExportError):
                 return Status.FAILED
             raise
-    ExportJob.objects.filter(pk=job.pk).update(
+    finished = ExportJob.objects.filter(pk=job.pk).update(
         status=Status.DONE, rows_done=rows, rows_total=rows, finished_at=timezone.now()
     )
+    if not finished:  # deleted while it was written (an erasure): the file goes too
+        target.unlink(missing_ok=True)
     return Status.DONE

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from campaigns.privacy.suppression import Grid
 from ideas.badges import leaderboard
-from ideas.board import display_name
 from ideas.models import Idea, Moderation, Vote
+from reports.pseudonyms import pseudonym
 
 RANKING_LIMIT = 20
 
@@ -78,6 +78,10 @@ def ideas_by_status(campaign):
 
 
 def top_contributors(campaign, limit=10):
-    """[{"name", "score"}] of the best contributors (3 per idea, 1 per comment, 1 per vote), as the board names
-    them; those who hid themselves from leaderboards left out."""
-    return [{"name": display_name(ambassador), "score": score} for ambassador, score in leaderboard(campaign, limit)]
+    """[{"name", "score"}] of the best contributors (3 per idea, 1 per comment, 1 per vote), each by their
+    pseudonym in the campaign (reports go to analysts; the board itself shows their names); those who hid
+    themselves from leaderboards left out."""
+    return [
+        {"name": pseudonym(campaign.pk, ambassador.pk), "score": score}
+        for ambassador, score in leaderboard(campaign, limit)
+    ]

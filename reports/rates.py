@@ -49,8 +49,8 @@ STEPS = [
         "human_opened",
         _("Ouverts (humains estimés)"),
         _(
-            "Ouvertures sans celles des relais de confidentialité des messageries et des ouvertures trop rapides "
-            "après l'envoi pour être humaines."
+            "Ouvertures par une personne ou par le relais d'images de sa messagerie (Gmail, Yahoo, Outlook), sans "
+            "les préchargements ni les analyseurs de sécurité (voir la méthode)."
         ),
         Q(first_human_open_at__isnull=False),
     ),
@@ -59,6 +59,12 @@ STEPS = [
         _("Ont cliqué"),
         _("Ont suivi au moins une fois leur lien personnel."),
         Q(first_clicked_at__isnull=False),
+    ),
+    (
+        "human_clicked",
+        _("Ont cliqué (humains estimés)"),
+        _("Ont suivi leur lien personnel eux-mêmes, sans les analyseurs de sécurité (voir la méthode)."),
+        Q(first_human_click_at__isnull=False),
     ),
     (
         "answered",
@@ -103,12 +109,70 @@ RATES = [
         _("Ouverts par un humain (estimation) / distribués."),
     ),
     Rate("click_rate", _("Taux de clic"), "clicked", "delivered", _("Ont cliqué / distribués.")),
+    Rate(
+        "human_click_rate",
+        _("Taux de clic humain estimé"),
+        "human_clicked",
+        "delivered",
+        _("Ont cliqué eux-mêmes (estimation) / distribués."),
+    ),
     Rate("click_to_open_rate", _("Taux de clic des ouverts"), "clicked", "opened", _("Ont cliqué / ouverts.")),
     Rate("response_rate", _("Taux de réponse"), "answered", "delivered", _("Ont répondu / distribués."), 0.10),
     Rate("opt_out_rate", _("Taux de désinscription"), "opted_out", "delivered", _("Désinscrits / distribués.")),
     Rate("bounce_rate", _("Taux de rejet"), "bounced", "sent", _("Rejetés / envoyés.")),
 ]
 RATE_BY_KEY = {rate.key: rate for rate in RATES}
+
+
+# Raw, machine and estimated-human figures side by side, with the method (campaigns.tracking.classify) written
+# next to them: machines = raw - estimated humans, counted in invitations.
+@dataclass(frozen=True)
+class Engagement:
+    key: str
+    label: str
+    raw: str  # step keys
+    human: str
+    method: str
+
+
+ENGAGEMENT = [
+    Engagement(
+        "opens",
+        _("Ouvertures"),
+        "opened",
+        "human_opened",
+        _(
+            "Brut : toute image de suivi chargée ou lien suivi. Machines : préchargements d'Apple Mail (protection "
+            "de la vie privée : adresses d'Apple, agent générique, à la distribution), analyseurs de sécurité "
+            "(agents et réseaux publiés de Proofpoint, Microsoft, Mimecast, Barracuda, Symantec ; requêtes HEAD), "
+            "ouvertures sans autre signe juste après la distribution, et clics de machines. Humains estimés : "
+            "les autres, dont les relais d'images de Gmail, Yahoo et Outlook (une ouverture réelle, comptée une "
+            "fois par message). Les consultations par l'équipe (boîte d'envoi, aperçu) ne comptent jamais."
+        ),
+    ),
+    Engagement(
+        "clicks",
+        _("Clics"),
+        "clicked",
+        "human_clicked",
+        _(
+            "Brut : tout suivi du lien personnel. Machines : analyseurs de sécurité reconnus à leur agent ou à "
+            "leur réseau publié, requêtes HEAD, clics dans les premières secondes après la distribution, liens "
+            "d'un même message suivis à quelques secondes d'intervalle, et clics autour du lien piège invisible "
+            "qu'aucune personne ne peut voir ni suivre. Humains estimés : les autres clics."
+        ),
+    ),
+]
+
+
+def engagement(row):
+    """[(engagement, raw, machine, estimated human)] of a funnel row; None where the row is suppressed."""
+    lines = []
+    for item in ENGAGEMENT:
+        raw, human = row.counts.get(item.raw), row.counts.get(item.human)
+        machine = None if raw is None or human is None else raw - human
+        lines.append((item, raw, machine, human))
+    return lines
 
 
 def reference_text(rate):
@@ -242,6 +306,7 @@ DAILY = [
     ("opened", "first_opened_at"),
     ("human_opened", "first_human_open_at"),
     ("clicked", "first_clicked_at"),
+    ("human_clicked", "first_human_click_at"),
     ("answered", "responded_at"),
     ("opted_out", "unsubscribed_at"),
 ]

@@ -4,6 +4,7 @@ show the same figures."""
 from dataclasses import dataclass
 
 from campaigns.models import Campaign
+from campaigns.sending import subject_tests
 from reports import charts, idea_stats, rates, survey_stats
 
 
@@ -22,6 +23,7 @@ class Report:
     ideas_by_status: list
     votes_by_day: list
     contributors: list
+    subject_test: object = None  # campaigns.sending.subject_tests.SubjectTest, when the campaign has one
 
     @property
     def definitions(self):
@@ -30,6 +32,11 @@ class Report:
     @property
     def rates(self):
         return [(rate, self.funnel.rates[rate.key]) for rate in rates.RATES]
+
+    @property
+    def engagement(self):
+        """Opens and clicks: raw, machine and estimated-human figures, with the method (rates.ENGAGEMENT)."""
+        return rates.engagement(self.funnel)
 
     @property
     def steps(self):
@@ -63,6 +70,7 @@ def campaign_report(campaign, *, text_limit=survey_stats.TEXT_LIMIT):
         ideas_by_status=idea_stats.ideas_by_status(campaign) if has_board else [],
         votes_by_day=idea_stats.votes_by_day(campaign) if has_board else [],
         contributors=idea_stats.top_contributors(campaign) if has_board else [],
+        subject_test=subject_tests.figures(campaign),
     )
 
 
@@ -74,7 +82,7 @@ def report_charts(report):
         "timeline": charts.timeline_chart(report.days),
     }
     for result in report.questions:
-        png = charts.question_chart(result)
+        png = None if result.suppressed else charts.question_chart(result)  # as the page: no chart when withheld
         if png:
             drawn[f"question-{result.question.pk}"] = png
     if report.has_board:

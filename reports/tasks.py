@@ -1,6 +1,6 @@
 """django-q2 entry points: each calls the same function a test calls."""
 
-from reports import export_jobs, weekly
+from reports import export_files, export_jobs, weekly
 
 
 def run_export(job_id, language=None):
@@ -9,3 +9,7 @@ def run_export(job_id, language=None):
 
 def weekly_reports():
     return weekly.weekly_reports_send()
+
+
+def export_retention():
+    return export_files.exports_expire()

@@ -2,11 +2,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from campaigns.models import Campaign
-from surveys.limesurvey import MAX_FILE_BYTES
+from surveys.limesurvey import max_file_bytes
 from surveys.types import kind_choices, question_type, settings_fields
 from surveys.types.base import decimal_text
 
@@ -42,10 +43,10 @@ class LimeSurveyImportForm(forms.Form):
                 _("Extension %(suffix)s non prise en charge : envoyez l'export .lss d'un questionnaire LimeSurvey.")
                 % {"suffix": suffix or "—"}
             )
-        if upload.size > MAX_FILE_BYTES:
+        if upload.size > max_file_bytes():
             raise forms.ValidationError(
-                _("Le fichier dépasse %(size)s Mo : un export LimeSurvey est bien plus petit.")
-                % {"size": MAX_FILE_BYTES // (1024 * 1024)}
+                _("Le fichier dépasse %(size)s Mo (LIMESURVEY_MAX_FILE_MB) : un export LimeSurvey est bien plus petit.")
+                % {"size": settings.LIMESURVEY_MAX_FILE_MB}
             )
         return upload
 

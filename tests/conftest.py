@@ -40,6 +40,8 @@ def _test_settings(settings, tmp_path):
     settings.VAR_DIR.mkdir()
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "fr"
+    # Tests send at any hour, any day (the sending window's own tests narrow it).
+    settings.SEND_WINDOW, settings.SEND_WEEKENDS = "00:00-24:00", True
     # Static files straight from the apps (production serves the collected, hashed copies).
     settings.STORAGES = {
         **settings.STORAGES,
@@ -181,6 +183,7 @@ class SmtpRecorder:
         import threading
 
         self.messages = []
+        self.received_at = []  # (recipient, time.monotonic() once its message's data is in), in arrival order
         self.lock = threading.Lock()
         self.reply = lambda rcpt, attempt: None
         self.attempts = {}
@@ -205,14 +208,17 @@ class SmtpRecorder:
 
     async def handle_DATA(self, server, session, envelope):
         import asyncio
+        import time
         from email import message_from_bytes, policy
 
+        arrived = time.monotonic()
         if self.delay:
             await asyncio.sleep(self.delay)
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.messages.append((rcpt, message))
+                self.received_at.append((rcpt, arrived))
         return "250 Message accepted"
 
     def to(self, address):
@@ -285,6 +291,8 @@ def cluster(smtp_server, monkeypatch, tmp_path, caplog, settings):
             "SEND_PARALLEL": str(CLUSTER_WORKERS),
             "SEND_BATCH_SIZE": "50",
             "SEND_LEASE_SECONDS": str(CLUSTER_LEASE_SECONDS),
+            "SEND_WINDOW": "00:00-24:00",
+            "SEND_WEEKENDS": "1",
             "CACHE_URL": "",
             "DEBUG": "0",
             "PYTHONUNBUFFERED": "1",
@@ -293,8 +301,8 @@ def cluster(smtp_server, monkeypatch, tmp_path, caplog, settings):
     store = redis.from_url(redis_url)
     store.ping()
 
-    def forget_queue():
-        keys = list(store.scan_iter(match=f"django_q:{name}:*"))
+    def forget_queue():  # and the sending pace's buckets
+        keys = list(store.scan_iter(match=f"django_q:{name}:*")) + list(store.scan_iter(match="campaigns:pace:*"))
         if keys:
             store.delete(*keys)
 

@@ -1,9 +1,11 @@
 """Retention: ``RETENTION_MONTHS`` after a campaign closed, its invitations stop being anyone's.
 
-Each invitation loses its ambassador and its token (the personal link and the unsubscribe link stop working);
+Each invitation loses its ambassador and its token (the personal link and the unsubscribe link stop working), its
+tracking events their agent and network;
 its states and timestamps stay, so the campaign's funnel and rates keep their figures, and survey responses
-stay, tied to an invitation that names no one. Run every day by the ``campaigns: retention`` schedule; one
-UPDATE per campaign."""
+stay, tied to an invitation that names no one. The apps that keep contributions tied to a person detach them in
+the same transaction (``register``: ideas detaches the campaign's ideas, comments and votes from their authors).
+Run every day by the ``campaigns: retention`` schedule; one UPDATE per campaign and table."""
 
 from datetime import timedelta
 
@@ -13,7 +15,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.database.tokens import token_sql
-from campaigns.models import Campaign, Invitation
+from campaigns.models import Campaign, Invitation, TrackingEvent
+
+_detachers = []
+
+
+def register(detach):
+    """``detach(campaign)``: called for each campaign past retention, in its transaction, to detach what an app
+    keeps of its people (ideas, comments, votes...)."""
+    _detachers.append(detach)
 
 
 def retention_due(now=None):
@@ -39,5 +49,8 @@ def campaigns_deidentify(now=None):
                 [connection.ops.adapt_datetimefield_value(now), campaign.pk],
             )
             done[campaign.slug] = cursor.rowcount
+            TrackingEvent.objects.filter(invitation__campaign=campaign).update(agent="", network="")
+            for detach in _detachers:
+                detach(campaign)
             Campaign.objects.filter(pk=campaign.pk).update(deidentified_at=now)
     return done

@@ -3,7 +3,7 @@
 A segment is either a static list or a set of rules combined with AND (all) or OR (any). Membership is one
 queryset built from ``Q`` objects and ``EXISTS`` subqueries, so counting the members of a segment, of an
 unsaved draft of one, or of several segments at once is a single query whatever the number of ambassadors.
-Ambassadors who opted out, never consented, or whose address bounced are never members.
+Ambassadors who opted out, never consented, or whose address bounced or is paused are never members.
 """
 
 from dataclasses import dataclass
@@ -37,8 +37,11 @@ class Rule:
 
 
 def contactable_ambassadors():
-    """Ambassadors who may be contacted at all: consent given, not opted out, address not known to bounce."""
-    return Ambassador.objects.filter(consent_at__isnull=False, opted_out_at__isnull=True, email_bounced_at__isnull=True)
+    """Ambassadors who may be contacted at all: consent given, not opted out, address neither known to bounce nor
+    paused after repeated temporary refusals."""
+    return Ambassador.objects.filter(
+        consent_at__isnull=False, opted_out_at__isnull=True, email_bounced_at__isnull=True, email_paused_at__isnull=True
+    )
 
 
 def parse_date(raw):

@@ -99,7 +99,8 @@ def ambassador_data_erase(request, pk):
     require_perms(request, "campaigns.delete_ambassador")
     ambassador = get_object_or_404(Ambassador, pk=pk)
     if request.method == "POST":
-        ambassador_erase(ambassador)
-        messages.success(request, _("Les données de l'ambassadeur n° %(pk)s sont effacées.") % {"pk": ambassador.pk})
+        erasure = ambassador_erase(ambassador)
+        said = _("Les données de l'ambassadeur n° %(pk)s sont effacées.") % {"pk": ambassador.pk}
+        messages.success(request, " ".join([said, *(f"{line}." for line in erasure.done)]))
         return redirect("wagtailsnippets_campaigns_ambassador:list")
     return render(request, "campaigns/admin/ambassador_erase.html", {"ambassador": ambassador})

@@ -1,6 +1,7 @@
 """The audit trail in the admin, for superusers alone: *Rapports → Journal d'audit*, filtered by action, account,
 date and address, exported as CSV or XLSX (Wagtail's report view) with no text a spreadsheet would run as a
-formula. Wagtail's site history shows the same entries to superusers (``AuditEntry.objects.viewable_by_user``)."""
+formula (``campaigns.spreadsheets.wagtail_exports`` guards every export of Wagtail's views). Wagtail's site
+history shows the same entries to superusers (``AuditEntry.objects.viewable_by_user``)."""
 
 import django_filters
 from django.core.exceptions import PermissionDenied
@@ -14,13 +15,6 @@ from wagtail.admin.viewsets.base import ViewSet
 
 from campaigns.audit.trail import LABELS, action_choices
 from campaigns.models import AuditEntry
-
-# A text beginning with one of these runs as a formula in a spreadsheet (the same guard as reports' exports).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def runs_as_formula(value):
-    return type(value) is str and value != "" and value[0] in FORMULA_STARTS
 
 
 class AuditFilterSet(HistoryFilterSet):
@@ -78,17 +72,7 @@ class AuditReportView(ReportView):
             return str(LABELS.get(value, value))
         if field == "content_type":
             return str(value.model_class()._meta.verbose_name) if value and value.model_class() else ""
-        value = super().preprocess_field_value(field, value, export_format)
-        if export_format == self.FORMAT_CSV and runs_as_formula(value):
-            return "'" + value
-        return value
-
-    def generate_xlsx_row(self, worksheet, row_dict, date_format=None):
-        for cell in super().generate_xlsx_row(worksheet, row_dict, date_format):
-            if runs_as_formula(cell.value):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-            yield cell
+        return super().preprocess_field_value(field, value, export_format)
 
 
 class AuditViewSet(ViewSet):

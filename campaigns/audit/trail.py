@@ -12,16 +12,16 @@ history; nobody else. They are kept ``AUDIT_RETENTION_MONTHS`` months, then purg
 import ipaddress
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import LogFormatter, get_active_log_context
 
-from campaigns.models import Ambassador, AuditEntry
+from campaigns.models import PERSON_MODELS, Ambassador, AuditEntry, PersonLogEntry, person_label
 
 LAUNCH = "audit.launch"
 CLOSE = "audit.close"
@@ -60,8 +60,11 @@ class AuditFormatter(LogFormatter):
 
 
 def actions_register(actions):
-    """Wagtail's ``register_log_actions`` hook: the trail's model and its actions."""
+    """Wagtail's ``register_log_actions`` hook: the trail's model and its actions, and the history of the rows about a
+    person written with labels that name no one."""
     actions.register_model(AuditEntry, AuditEntry)
+    for label in PERSON_MODELS:
+        actions.register_model(apps.get_model(label), PersonLogEntry)
     for action, label in LABELS.items():
         actions.register_action(action)(type("Formatter", (AuditFormatter,), {"label": label}))
 
@@ -79,8 +82,8 @@ def address_checked(address):
 
 def target_label(target):
     """How an entry names its object: never an ambassador's name or address."""
-    if isinstance(target, Ambassador):
-        return gettext("Ambassadeur n° %(pk)s") % {"pk": target.pk}
+    if target._meta.label_lower in PERSON_MODELS:
+        return str(person_label(target))
     return str(target)
 
 

@@ -15,12 +15,14 @@ from campaigns.models.audience import (
     SegmentRule,
     Tag,
 )
-from campaigns.models.audit import AuditEntry
-from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder
-from campaigns.models.delivery import Delivery, Invitation, ReminderDelivery
+from campaigns.models.audit import PERSON_MODELS, AuditEntry, PersonLogEntry, person_label
+from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder, SubjectTestMetric, SubjectVariant
+from campaigns.models.delivery import Delivery, Invitation, RateBucket, ReminderDelivery
 from campaigns.models.outbox import OutboxMessage
+from campaigns.models.tracking import TrackingEvent
 
 __all__ = [
+    "PERSON_MODELS",
     "AgeBand",
     "Ambassador",
     "AmbassadorImport",
@@ -33,12 +35,18 @@ __all__ = [
     "Invitation",
     "Locale",
     "OutboxMessage",
+    "PersonLogEntry",
     "Product",
+    "RateBucket",
     "Region",
     "Reminder",
     "ReminderDelivery",
     "Segment",
     "SegmentMember",
     "SegmentRule",
+    "SubjectTestMetric",
+    "SubjectVariant",
     "Tag",
+    "TrackingEvent",
+    "person_label",
 ]

@@ -96,6 +96,18 @@ class Ambassador(models.Model):
         blank=True,
         help_text=_("Un rejet définitif (adresse inexistante) : plus aucun e-mail n'est envoyé à cette adresse."),
     )
+    soft_bounce_count = models.PositiveSmallIntegerField(
+        _("refus temporaires d'affilée"),
+        db_default=0,
+        editable=False,
+        help_text=_("Refus temporaires (4.x.x) de suite au moment de l'envoi ; un envoi réussi le remet à zéro."),
+    )
+    email_paused_at = models.DateTimeField(
+        _("adresse suspendue le"),
+        null=True,
+        blank=True,
+        help_text=_("Trop de refus temporaires de suite : plus aucun e-mail n'est envoyé à cette adresse."),
+    )
     erased_at = models.DateTimeField(_("données effacées le"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)

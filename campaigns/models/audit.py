@@ -8,7 +8,13 @@ of our own, so that the trail is seen by superusers alone (``viewable_by_user``)
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models.audit_log import BaseLogEntry, BaseLogEntryManager, LogEntryQuerySet
+from wagtail.models.audit_log import (
+    BaseLogEntry,
+    BaseLogEntryManager,
+    LogEntryQuerySet,
+    ModelLogEntry,
+    ModelLogEntryManager,
+)
 
 
 class AuditEntryQuerySet(LogEntryQuerySet):
@@ -53,3 +59,35 @@ class AuditEntry(BaseLogEntry):
             f"{key} : {', '.join(map(str, value)) if isinstance(value, list) else value}"
             for key, value in sorted(self.data.items())
         )
+
+
+PERSON_MODELS = ("campaigns.ambassador", "campaigns.invitation", "campaigns.reminderdelivery")
+
+
+def person_label(instance):
+    """How Wagtail's history names a row that is about a person: by its kind and number, never by the person's name
+    or address (their ``str()``)."""
+    return _("%(kind)s n° %(pk)s") % {"kind": str(instance._meta.verbose_name).capitalize(), "pk": instance.pk}
+
+
+class PersonLogEntryManager(ModelLogEntryManager):
+    def get_instance_title(self, instance):
+        return str(person_label(instance))
+
+    def viewable_by_user(self, user):
+        """None: these rows are Wagtail's own ``ModelLogEntry`` rows, which the site history already lists (through
+        Wagtail's model, with its permissions); listing them here too would show each twice."""
+        return self.none()
+
+
+class PersonLogEntry(ModelLogEntry):
+    """Wagtail's history of the rows that are about a person (ambassadors, their invitations and reminders): the
+    same table as Wagtail's ``ModelLogEntry``, written with a label that names no one (``person_label``), so the site
+    history and its CSV never show "Name <address>"; registered for those models by the ``register_log_actions``
+    hook."""
+
+    objects = PersonLogEntryManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("entrée d'historique sur une personne")

@@ -2,11 +2,13 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
 
 from campaigns.models.audience import Segment
 from campaigns.sending.emails import unknown_placeholders
@@ -50,6 +52,13 @@ class CampaignStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archivée")
 
 
+class SubjectTestMetric(models.TextChoices):
+    """What a subject test compares between its subjects (``campaigns.sending.subject_tests``)."""
+
+    OPENS = "opens", _("Ouvertures (humaines estimées)")
+    CLICKS = "clicks", _("Clics")
+
+
 LAUNCHED = [CampaignStatus.LIVE, CampaignStatus.CLOSED, CampaignStatus.ARCHIVED]
 
 
@@ -60,6 +69,7 @@ class Campaign(ClusterableModel, EmailTemplate):
         BOTH = "both", _("Questionnaire et idées")
 
     Status = CampaignStatus
+    Metric = SubjectTestMetric
 
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
@@ -71,6 +81,16 @@ class Campaign(ClusterableModel, EmailTemplate):
         _("ouverture"), null=True, blank=True, help_text=_("Date d'envoi des invitations d'une campagne programmée.")
     )
     closes_at = models.DateTimeField(_("clôture"), null=True, blank=True)
+    send_from = models.TimeField(
+        _("envoi à partir de"),
+        null=True,
+        blank=True,
+        help_text=_("Heure de Paris. Vide : la fenêtre d'envoi du site. Début et fin identiques : toute la journée."),
+    )
+    send_until = models.TimeField(_("envoi jusqu'à"), null=True, blank=True, help_text=_("Heure de Paris."))
+    send_weekends = models.BooleanField(
+        _("envoi le week-end"), null=True, blank=True, help_text=_("Inconnu : le réglage du site.")
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -90,6 +110,37 @@ class Campaign(ClusterableModel, EmailTemplate):
         editable=False,
         help_text=_("Passé le délai de conservation, les invitations ne sont plus rattachées à personne."),
     )
+    ab_metric = models.CharField(
+        _("critère du test d'objets"),
+        max_length=10,
+        choices=SubjectTestMetric.choices,
+        default=SubjectTestMetric.OPENS,
+        help_text=_("Ce qui départage les objets : les ouvertures humaines estimées ou les clics."),
+    )
+    ab_sample_percent = models.PositiveSmallIntegerField(
+        _("part de l'audience testée (%)"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("Tirée au hasard au lancement et partagée également entre les objets."),
+    )
+    ab_decide_after = models.PositiveSmallIntegerField(
+        _("décision après (heures)"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 14)],
+        help_text=_("Le reste de l'audience reçoit ensuite l'objet gagnant (le premier, sans différence nette)."),
+    )
+    ab_decide_at = models.DateTimeField(_("décision du test prévue le"), null=True, blank=True, editable=False)
+    ab_decided_at = models.DateTimeField(_("test d'objets décidé le"), null=True, blank=True, editable=False)
+    ab_winner = models.ForeignKey(
+        "SubjectVariant",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("objet gagnant"),
+    )
+    ab_p_value = models.FloatField(_("valeur p du test"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -115,6 +166,13 @@ class Campaign(ClusterableModel, EmailTemplate):
             models.CheckConstraint(
                 condition=models.Q(status__in=CampaignStatus.values),
                 name="campaign_status_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ab_sample_percent__gte=1, ab_sample_percent__lte=100),
+                name="campaign_ab_sample_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ab_metric__in=SubjectTestMetric.values), name="campaign_ab_metric_known"
             ),
         ]
         indexes = [models.Index(fields=["status", "opens_at"], name="campaign_status_opens")]
@@ -156,3 +214,35 @@ class Reminder(EmailTemplate):
 
     def __str__(self):
         return _("Relance à J+%(days)s") % {"days": self.days_after}
+
+
+class SubjectVariant(Orderable):
+    """One of the two to four subjects of a campaign's subject test: the invitation's body stays the campaign's.
+    The first one (in the form's order) is sent to the rest of the audience when no subject wins."""
+
+    campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="subject_variants")
+    subject_fr = models.CharField(_("objet (français)"), max_length=200)
+    subject_en = models.CharField(
+        _("objet (anglais)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Obligatoire quand la campagne a un e-mail en anglais."),
+    )
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("objet testé")
+        verbose_name_plural = _("objets testés")
+
+    def __str__(self):
+        return self.subject_fr
+
+    def clean(self):
+        errors = {}
+        for name in ("subject_fr", "subject_en"):
+            unknown = unknown_placeholders(getattr(self, name))
+            if unknown:
+                errors[name] = _("Variable(s) inconnue(s) : %(unknown)s.") % {
+                    "unknown": ", ".join(f"{{{name}}}" for name in unknown)
+                }
+        if errors:
+            raise ValidationError(errors)

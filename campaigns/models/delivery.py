@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models.audience import Ambassador
-from campaigns.models.campaigns import Campaign, Reminder
+from campaigns.models.campaigns import Campaign, Reminder, SubjectVariant
 
 
 class Delivery(models.Model):
@@ -58,8 +58,20 @@ class Invitation(Delivery):
     open_count = models.PositiveIntegerField(_("ouvertures"), db_default=0)
     first_clicked_at = models.DateTimeField(_("premier clic"), null=True, blank=True)
     click_count = models.PositiveIntegerField(_("clics"), db_default=0)
+    first_human_click_at = models.DateTimeField(_("premier clic humain estimé"), null=True, blank=True)
     responded_at = models.DateTimeField(_("a répondu le"), null=True, blank=True)
     unsubscribed_at = models.DateTimeField(_("désinscrit le"), null=True, blank=True)
+    # A subject test: the subject this invitation was (or will be) sent with, and whether it was in the sample
+    # drawn at launch (the others wait for the decision, then get the winning subject).
+    subject_variant = models.ForeignKey(
+        SubjectVariant,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invitations",
+        verbose_name=_("objet testé"),
+    )
+    ab_sample = models.BooleanField(_("dans l'échantillon du test d'objets"), db_default=False)
 
     class Meta:
         verbose_name = _("invitation")
@@ -82,6 +94,7 @@ class Invitation(Delivery):
             models.Index(fields=["campaign", "status", "id"], name="invitation_campaign_status"),
             models.Index(fields=["ambassador", "created_at"], name="invitation_ambassador_recent"),
             models.Index(fields=["status", "claimed_at"], name="invitation_claims"),
+            models.Index(fields=["campaign", "ab_sample", "subject_variant"], name="invitation_subject_test"),
         ]
 
     def __str__(self):
@@ -102,3 +115,15 @@ class ReminderDelivery(Delivery):
             models.Index(fields=["reminder", "status", "id"], name="reminder_delivery_status"),
             models.Index(fields=["status", "claimed_at"], name="reminder_delivery_claims"),
         ]
+
+
+class RateBucket(models.Model):
+    """The sending pace kept in the database when no Redis is configured (campaigns.sending.pace): for the site
+    and for each capped domain, the theoretical arrival time of the next email (GCRA), in microseconds."""
+
+    name = models.CharField(max_length=255, primary_key=True)
+    tat = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cadence d'envoi")
+        verbose_name_plural = _("cadences d'envoi")

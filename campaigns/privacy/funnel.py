@@ -19,6 +19,7 @@ NESTED = [
     ("delivered", "opened"),
     ("opened", "human_opened"),
     ("opened", "clicked"),
+    ("clicked", "human_clicked"),
     ("delivered", "answered"),
     ("clicked", "answered"),
     ("delivered", "opted_out"),
@@ -76,7 +77,18 @@ def protected(grid, row, steps):
 
 # the names ``campaigns.sending.progress`` gives the funnel's steps
 PROGRESS_STEPS = {"responded": "answered", "unsubscribed": "opted_out"}
-FUNNEL_STEPS = ["invited", "sent", "delivered", "opened", "human_opened", "clicked", "answered", "opted_out", "bounced"]
+FUNNEL_STEPS = [
+    "invited",
+    "sent",
+    "delivered",
+    "opened",
+    "human_opened",
+    "clicked",
+    "human_clicked",
+    "answered",
+    "opted_out",
+    "bounced",
+]
 
 
 def progress_as_seen(figures, user):

@@ -4,11 +4,13 @@ webhooks (django-anymail) feed the same function."""
 
 import logging
 import re
+from functools import wraps
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpResponseBadRequest
 from django.utils import timezone
 
 from campaigns.audience.opt_out import ambassadors_opt_out
@@ -17,6 +19,7 @@ from campaigns.models import Ambassador, Invitation
 Status = Invitation.Status
 HEADER = re.compile(r"^[A-Za-z][A-Za-z-]*:\s")
 log = logging.getLogger("campaigns.sending")
+MAX_ID = 2**63 - 1  # a bigint
 DSN_FIELD = re.compile(r"^(?:Final|Original)-Recipient:\s*(?:rfc822;)?\s*<?([^>\s]+)>?\s*$", re.IGNORECASE)
 
 
@@ -100,20 +103,54 @@ def bounces_record_file(lines, *, when=None):
     return result
 
 
+class MalformedEvent(SuspiciousOperation):
+    """An ESP event that passed the webhook's credentials but cannot be read: answered 400, logged, nothing kept."""
+
+
+def invitation_id_of(metadata):
+    """The invitation id an event's metadata carries (None when it carries none); MalformedEvent when it is not
+    a positive integer the column can hold."""
+    if not isinstance(metadata, dict):
+        raise MalformedEvent("metadata is not an object")
+    value = metadata.get("invitation")
+    if value in (None, ""):
+        return None
+    text = str(value)
+    if isinstance(value, bool) or not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise MalformedEvent("invitation is not a positive integer")
+    return int(text)
+
+
 def esp_event_record(event):
-    """Feed a django-anymail tracking event to the functions above."""
-    metadata = getattr(event, "metadata", None) or {}
-    invitation_id = metadata.get("invitation")
+    """Feed a django-anymail tracking event to the functions above; MalformedEvent when it cannot be read."""
+    invitation_id = invitation_id_of(getattr(event, "metadata", None) or {})
+    recipient = event.recipient
+    if recipient is not None and not isinstance(recipient, str):
+        raise MalformedEvent("recipient is not a string")
     if event.event_type in ("bounced", "rejected"):
-        bounce_record(
-            invitation_id=int(invitation_id) if invitation_id else None,
-            email=None if invitation_id else event.recipient,
-            when=event.timestamp,
-        )
+        bounce_record(invitation_id=invitation_id, email=None if invitation_id else recipient, when=event.timestamp)
     elif event.event_type == "delivered" and invitation_id:
-        delivered_record(int(invitation_id), when=event.timestamp)
+        delivered_record(invitation_id, when=event.timestamp)
     elif event.event_type in ("complained", "unsubscribed"):
-        ids = Ambassador.objects.filter(
-            Q(email=(event.recipient or "").lower()) | Q(invitations__pk=invitation_id or 0)
-        )
+        ids = Ambassador.objects.filter(Q(email=(recipient or "").lower()) | Q(invitations__pk=invitation_id or 0))
         ambassadors_opt_out(ids.values_list("id", flat=True), when=event.timestamp)
+
+
+def esp_webhook(view):
+    """Wrap an ESP's tracking webhook view: its events are recorded all or nothing, and a body or an event that
+    cannot be read (not JSON, not the ESP's shape, a malformed invitation id) answers 400 and is logged, where
+    it answered 500 (which the ESP retries forever)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            with transaction.atomic():
+                return view(request, *args, **kwargs)
+        except (MalformedEvent, ValueError, KeyError, IndexError, TypeError, AttributeError) as error:
+            log.warning(
+                "malformed ESP event",
+                extra={"path": request.path, "error": type(error).__name__, "detail": str(error)[:200]},
+            )
+            return HttpResponseBadRequest()
+
+    return wrapped

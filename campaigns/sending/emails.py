@@ -1,13 +1,17 @@
 """Invitation and reminder emails: placeholders, the text and HTML parts, and the headers.
 
 Every message carries the ambassador's personal link, an open pixel, a visible unsubscribe link and the
-one-click unsubscribe headers of RFC 8058. Texts are written by staff; they are escaped in the HTML part.
+one-click unsubscribe headers of RFC 8058. Its HTML part also hides a decoy link (``/i/<token>/v/``) that no
+person can see, reach with the keyboard or hear read out, and that the text part leaves out: only a security
+scanner following every link fetches it (``campaigns.tracking.classify``). Texts are written by staff; they are
+escaped in the HTML part.
 Other apps write to ambassadors through ``ambassador_email`` (same headers, their own parts).
 """
 
 import contextlib
 import functools
 import re
+from dataclasses import dataclass
 from email.charset import BASE64, Charset
 from email.header import Header
 from email.utils import formatdate, make_msgid
@@ -53,12 +57,45 @@ def _link_patterns(site):
     """The URLs of one invitation with a mark where the token goes: reversed once, not for every email."""
     return {
         name: site + reverse(f"campaigns:{view}", args=[TOKEN_MARK])
-        for name, view in (("link", "personal_link"), ("pixel", "open_pixel"), ("unsubscribe", "unsubscribe"))
+        for name, view in (
+            ("link", "personal_link"),
+            ("pixel", "open_pixel"),
+            ("unsubscribe", "unsubscribe"),
+            ("decoy", "decoy_link"),
+        )
     }
 
 
 def personal_links(token):
     return {name: pattern.replace(TOKEN_MARK, token) for name, pattern in _link_patterns(settings.SITE_URL).items()}
+
+
+# The hidden decoy: out of the layout (display:none, which also keeps it out of the tab order and of the
+# accessibility tree), hidden again for Outlook (mso-hide), and marked aria-hidden with tabindex -1 for mail
+# programs that drop styles. Nothing to read inside it.
+DECOY_HTML = (
+    '<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;" aria-hidden="true">'
+    '<a href="{url}" tabindex="-1" aria-hidden="true" style="display:none;">&#8203;</a></div>'
+)
+
+
+def decoy_html(token):
+    return DECOY_HTML.format(url=escape(personal_links(token)["decoy"]))
+
+
+@functools.cache
+def _tracking_urls(site):
+    """A pattern matching the pixel and decoy URLs of any token (the site's, or another host's)."""
+    paths = [urlsplit(_link_patterns(site)[name]).path for name in ("pixel", "decoy")]
+    return "|".join(re.escape(path).replace(TOKEN_MARK, "[0-9a-f]{64}") for path in paths)
+
+
+def tracking_removed(html):
+    """``html`` without its open pixel and decoy link: what staff see of an email (the outbox, a preview), which
+    must count nothing."""
+    urls = _tracking_urls(settings.SITE_URL)
+    html = re.sub(rf"""<img\b[^>]*\bsrc=["'][^"']*(?:{urls})["'][^>]*>""", "", html, flags=re.IGNORECASE)
+    return re.sub(rf"""<a\b[^>]*\bhref=["'][^"']*(?:{urls})["'][^>]*>.*?</a>""", "", html, flags=re.I | re.S)
 
 
 BASE64_UTF8 = Charset("utf-8")
@@ -72,6 +109,30 @@ def encoded_header(value):
     if value.isascii():
         return value
     return Header(value, BASE64_UTF8, header_name="Subject").encode(linesep=" ")  # Django refuses newlines
+
+
+@dataclass(frozen=True)
+class SubjectTexts:
+    """The texts of an invitation in a subject test: the subject of its variant, the body of its campaign."""
+
+    subject_fr: str
+    body_fr: str
+    subject_en: str
+    body_en: str
+
+
+def subject_source(campaign, variant):
+    """The texts of ``campaign``'s invitation under the subject of ``variant`` (a subject test's), or the campaign
+    itself when ``variant`` is None."""
+    if variant is None:
+        return campaign
+    return SubjectTexts(variant.subject_fr, campaign.body_fr, variant.subject_en, campaign.body_en)
+
+
+def invitation_source(invitation):
+    """What ``build_message`` takes as ``source`` for an invitation: its campaign, or, when the invitation has a
+    subject of a subject test, the campaign's body under that subject."""
+    return subject_source(invitation.campaign, invitation.subject_variant)
 
 
 def template_for(source, locale):
@@ -107,6 +168,7 @@ def _skeleton(subject, body, title, closes_at, locale, site):
             "text_body": fill(body, values),
             "html_body": mark_safe(linebreaks(fill(escape(body), escaped))),
             "link_in_body": "{lien}" in body or "{link}" in body,
+            "decoy": mark_safe(decoy_html(TOKEN)),
         }
         return (
             fill(subject, values).replace("\n", " ").strip(),
@@ -226,7 +288,11 @@ def ambassador_email(*, invitation, subject, text, html, locale="", reply_to=Non
     makes): ``subject`` on one line (encoded when not ASCII), the ``text`` and ``html`` parts as given, a fresh
     Message-ID, the invitation's one-click unsubscribe headers (RFC 8058) and, with ``locale``, its
     Content-Language. The parts are the caller's; they carry the visible unsubscribe link, which is
-    ``personal_links(invitation.token)["unsubscribe"]``."""
+    ``personal_links(invitation.token)["unsubscribe"]``; the hidden decoy link is added to the HTML part."""
+    if (closing := html.lower().rfind("</body>")) >= 0:
+        html = html[:closing] + decoy_html(invitation.token) + html[closing:]
+    else:
+        html += decoy_html(invitation.token)
     message = _message(
         subject=encoded_header(single_line(subject)),
         text=text,

@@ -19,7 +19,7 @@ from campaigns.audience.segments import members_of_segments
 from campaigns.audit import trail
 from campaigns.database.tokens import token_sql
 from campaigns.models import Campaign, Invitation
-from campaigns.sending import senders
+from campaigns.sending import senders, subject_tests
 from campaigns.tracking import destinations
 
 log = logging.getLogger("campaigns.sending")
@@ -43,7 +43,7 @@ def launch_problems(campaign):
         problems.append(_("Choisissez au moins un segment."))
     if campaign.closes_at and campaign.closes_at <= timezone.now():
         problems.append(_("La date de clôture est passée."))
-    return problems + destinations.missing_for(campaign)
+    return problems + subject_tests.launch_problems(campaign) + destinations.missing_for(campaign)
 
 
 def invitations_create(campaign, *, now):
@@ -94,6 +94,7 @@ def campaign_launch(campaign, *, now=None):
         if problems:
             raise LaunchError(problems)
         created = invitations_create(campaign, now=now)
+        subject_tests.sample_draw(campaign, now=now)
         Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.LIVE, launched_at=now)
         transaction.on_commit(lambda: senders.senders_enqueue("invitations", campaign.pk))
     log.info("campaign launched", extra={"campaign": campaign.slug, "invitations": created})

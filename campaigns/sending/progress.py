@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, Sum
 
 from campaigns.models import Campaign, Invitation
+from campaigns.sending.subject_tests import HELD_UNTIL
 
 Status = Invitation.Status
 
@@ -13,6 +14,7 @@ def campaign_progress(campaign):
         skipped=Count("id", filter=Q(status=Status.SKIPPED)),
         waiting=Count("id", filter=Q(status__in=[Status.QUEUED, Status.SENDING])),
         retrying=Count("id", filter=Q(status=Status.QUEUED, attempts__gt=0)),
+        held=Count("id", filter=Q(status=Status.QUEUED, next_attempt_at=HELD_UNTIL)),
         sent=Count("id", filter=Q(sent_at__isnull=False)),
         delivered=Count("id", filter=Q(status=Status.DELIVERED)),
         bounced=Count("id", filter=Q(status=Status.BOUNCED)),
@@ -20,6 +22,7 @@ def campaign_progress(campaign):
         opened=Count("id", filter=Q(first_opened_at__isnull=False)),
         human_opened=Count("id", filter=Q(first_human_open_at__isnull=False)),
         clicked=Count("id", filter=Q(first_clicked_at__isnull=False)),
+        human_clicked=Count("id", filter=Q(first_human_click_at__isnull=False)),
         responded=Count("id", filter=Q(responded_at__isnull=False)),
         unsubscribed=Count("id", filter=Q(unsubscribed_at__isnull=False)),
         possible_duplicates=Sum("possible_duplicates"),

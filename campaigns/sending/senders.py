@@ -7,7 +7,12 @@ server answers:
 - accepted: sent (state moves forward only, guarded by the claim);
 - temporary failure (4xx, dropped connection): queued again with exponential backoff, failed after
   ``SEND_MAX_ATTEMPTS``;
-- permanent failure (5xx): failed, never retried.
+- permanent failure (5xx): failed, never retried; what the refusal says about the address (dead, paused after
+  repeated soft bounces) is read by ``campaigns.sending.refusals``;
+- no token yet for the recipient's domain (``campaigns.sending.pace``): queued again for when it has one.
+
+Every email takes a token of the site's pace first, shared with every other sender of every cluster. Senders
+stop when their campaign's sending window closes (``campaigns.sending.window``); the tick starts them again.
 
 A sender that dies (kill -9) leaves its claim behind. Live senders renew their claims; ``release_stale_claims``
 (run every minute by the ``tick`` schedule) puts the emails of a claim that stopped renewing back in the queue.
@@ -31,14 +36,16 @@ from django.utils import timezone
 from django_q.tasks import async_task
 
 from campaigns.database.async_commit import execute_async_commit
-from campaigns.models import Campaign, Invitation, ReminderDelivery
-from campaigns.sending.emails import build_message, connection_close, raw_message
+from campaigns.models import Campaign, Invitation, Reminder, ReminderDelivery
+from campaigns.sending import refusals, window
+from campaigns.sending.emails import build_message, connection_close, invitation_source, raw_message
+from campaigns.sending.pace import Pacer, PaceUnavailable
 
 log = logging.getLogger("campaigns.sending")
 Status = Invitation.Status
 
 KINDS = {
-    "invitations": (Invitation, "campaign_id", lambda: ["ambassador", "campaign"]),
+    "invitations": (Invitation, "campaign_id", lambda: ["ambassador", "campaign", "subject_variant"]),
     "reminders": (
         ReminderDelivery,
         "reminder_id",
@@ -76,20 +83,9 @@ def claim_batch(kind, object_id, *, now=None, size=None):
     return claim, ids
 
 
-class PermanentFailure(Exception):
-    pass
-
-
-def classify(exc):
-    """True when an SMTP error is permanent (5xx for this recipient or message), False when worth retrying."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in exc.recipients.values()]
-        return bool(codes) and all(code >= 500 for code in codes)
-    if isinstance(exc, smtplib.SMTPSenderRefused):
-        return False  # our own sender address: a configuration matter, retried
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return exc.smtp_code >= 500
-    return isinstance(exc, PermanentFailure)
+PermanentFailure = refusals.PermanentFailure
+OUTCOMES = ("sent", "retry", "failed", "deferred", "skipped")
+PACE_RETRY_SECONDS = 10  # an email with no pace token because Redis did not answer waits this long
 
 
 def _record(model, item_id, claim, **fields):
@@ -122,7 +118,7 @@ def _email_of(kind, item):
     """What the email of a claimed invitation or reminder is made of, as build_message takes it."""
     if kind == "invitations":
         return {
-            "source": item.campaign,
+            "source": invitation_source(item),
             "campaign": item.campaign,
             "ambassador": item.ambassador,
             "token": item.token,
@@ -138,58 +134,104 @@ def _email_of(kind, item):
     }
 
 
-def _send(backend, email):
+def _send(backend, email, pacer):
     """Send one email over the open connection: as prepared bytes straight to the SMTP server when the backend
-    is Django's SMTP one (the same message, made faster), through the backend otherwise."""
+    is Django's SMTP one (the same message, made faster), through the backend otherwise. The pace's token is
+    taken once the message is ready, just before it goes. Returns 0 once sent, or the seconds to defer it by."""
     backend.open()  # keeps the batch on one connection (a no-op while open; reconnects after a drop)
+    address = email["ambassador"].email
     if isinstance(backend, SMTPBackend):
         data = raw_message(**{key: email[key] for key in ("source", "campaign", "ambassador", "token")})
         if data is not None:
-            backend.connection.sendmail(settings.DEFAULT_FROM_EMAIL, [email["ambassador"].email], data)
-            return
-    backend.send_messages([build_message(**email)])
+            wait = pacer.take(address)
+            if not wait:
+                backend.connection.sendmail(settings.DEFAULT_FROM_EMAIL, [address], data)
+            return wait
+    message = build_message(**email)
+    wait = pacer.take(address)
+    if not wait:
+        backend.send_messages([message])
+    return wait
+
+
+class _Batch:
+    """The state of one batch: its claim, the pace, when the claim was last renewed, deferrals per domain."""
+
+    def __init__(self, model, kind, claim):
+        self.model, self.kind, self.claim = model, kind, claim
+        self.pacer = Pacer()
+        self.heartbeat = max(1.0, settings.SEND_LEASE_SECONDS / 4)
+        self.last_beat = time.monotonic()
+        self.deferred = {}
+        self.outcome = dict.fromkeys(OUTCOMES, 0)
+
+    def renew(self):
+        if time.monotonic() - self.last_beat > self.heartbeat:
+            self.model.objects.filter(claim=self.claim, status=Status.SENDING).update(claimed_at=timezone.now())
+            self.last_beat = time.monotonic()
+
+    def defer(self, item, address, wait):
+        """Back in the queue until the domain has a token; the deferred of a domain spread one interval apart."""
+        domain = address.rpartition("@")[2].lower()
+        rank = self.deferred[domain] = self.deferred.get(domain, 0) + 1
+        delay = wait + (rank - 1) * self.pacer.domain_interval(address) / 1e6
+        when = timezone.now() + timedelta(seconds=delay)
+        _record(self.model, item.pk, self.claim, status=Status.QUEUED, next_attempt_at=when, claimed_at=None)
+        return "deferred"
 
 
 def send_batch(kind, claim, ids, *, connection_factory=None):
     """Send the claimed emails in order over one connection. Returns counts by outcome."""
     model, _owner, related = KINDS[kind]
-    outcome = {"sent": 0, "retry": 0, "failed": 0}
+    batch = _Batch(model, kind, claim)
     if not ids:
-        return outcome
-    interval = settings.SEND_PARALLEL / settings.SEND_RATE_PER_SECOND if settings.SEND_RATE_PER_SECOND else 0
-    heartbeat = max(1.0, settings.SEND_LEASE_SECONDS / 4)
+        return batch.outcome
     backend = (connection_factory or mail.get_connection)()
-    last_beat = last_send = time.monotonic()
     items = (
         model.objects.filter(id__in=ids, claim=claim, status=Status.SENDING).select_related(*related()).order_by("id")
     )
     try:
         for item in items.iterator(chunk_size=500):
-            if interval:
-                time.sleep(max(0.0, last_send + interval - time.monotonic()))
-            last_send = time.monotonic()
-            if last_send - last_beat > heartbeat:
-                model.objects.filter(claim=claim, status=Status.SENDING).update(claimed_at=timezone.now())
-                last_beat = last_send
-            try:
-                _send(backend, _email_of(kind, item))
-            except Exception as exc:  # noqa: BLE001 - every failure is recorded on the email, never lost
-                outcome[_failure(model, kind, item, claim, exc, backend)] += 1
-            else:
-                _record_sent(model, item.pk, claim)
-                outcome["sent"] += 1
+            batch.renew()
+            batch.outcome[_send_one(batch, backend, item)] += 1
     finally:
         connection_close(backend)
-    return outcome
+    return batch.outcome
 
 
-def _failure(model, kind, item, claim, exc, backend):
+def _send_one(batch, backend, item):
+    """Send one claimed email and record what became of it; returns its outcome."""
+    email = _email_of(batch.kind, item)
+    ambassador = email["ambassador"]
+    if ambassador.email_bounced_at or ambassador.email_paused_at:  # since the launch: it would bounce again
+        _record(batch.model, item.pk, batch.claim, status=Status.SKIPPED)
+        return "skipped"
+    try:
+        wait = _send(backend, email, batch.pacer)
+    except PaceUnavailable as exc:
+        log.warning("no pace token: email deferred", extra={"kind": batch.kind, "id": item.pk, "error": str(exc)})
+        return batch.defer(item, ambassador.email, PACE_RETRY_SECONDS)
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the email, never lost
+        return _failure(batch.model, batch.kind, item, batch.claim, exc, backend, ambassador)
+    if wait:
+        return batch.defer(item, ambassador.email, wait)
+    _record_sent(batch.model, item.pk, batch.claim)
+    if ambassador.soft_bounce_count:
+        refusals.soft_bounces_reset(ambassador.pk)
+    return "sent"
+
+
+def _failure(model, kind, item, claim, exc, backend, ambassador):
     now = timezone.now()
     error = f"{type(exc).__name__}: {exc}"[:300]
     attempts = item.attempts + 1
-    if classify(exc) or attempts >= settings.SEND_MAX_ATTEMPTS:
+    refusal = refusals.refusal_of(exc)
+    if refusal == refusals.Refusal.ADDRESS:
+        refusals.address_bounced(ambassador.pk, when=now)
+    paused = refusal == refusals.Refusal.SOFT and refusals.soft_bounce_record(ambassador.pk, when=now)
+    if refusal.permanent or paused or attempts >= settings.SEND_MAX_ATTEMPTS:
         _record(model, item.pk, claim, status=Status.FAILED, failed_at=now, attempts=attempts, last_error=error)
-        log.warning("email failed", extra={"kind": kind, "id": item.pk, "error": error})
+        log.warning("email failed", extra={"kind": kind, "id": item.pk, "error": error, "refusal": refusal.value})
         return "failed"
     delay = min(settings.SEND_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 6 * 3600)
     _record(
@@ -208,19 +250,28 @@ def _failure(model, kind, item, claim, exc, backend):
     return "retry"
 
 
+SOON_SECONDS = 5  # a sender waits for emails due this soon (deferred by a domain's pace) rather than leave
+
+
 def send_emails(kind, object_id, *, max_seconds=None):
-    """A sender task: claim and send batches until nothing is due or the time budget is spent (then it queues
-    itself again). Returns counts by outcome."""
+    """A sender task: claim and send batches until nothing is due soon, the campaign's sending window closes, or
+    the time budget is spent (then it queues itself again). Returns counts by outcome."""
     deadline = time.monotonic() + (max_seconds or settings.SEND_TASK_SECONDS)
-    total = {"sent": 0, "retry": 0, "failed": 0}
+    total = dict.fromkeys(OUTCOMES, 0)
+    campaign = _campaign_of(kind, object_id)
     interruptions = 0
     while time.monotonic() < deadline:
+        if campaign is None or not window.sending_allowed(campaign):
+            return total  # the tick starts the senders again when the window opens
         claim, ids = claim_batch(kind, object_id)
         if not ids:
-            return total
-        started = time.monotonic()
+            wait = _soon_due(kind, object_id)
+            if wait is None or time.monotonic() + wait >= deadline:
+                return total
+            time.sleep(wait)
+            continue
         try:
-            outcome = send_batch(kind, claim, ids)
+            outcome = _batch_run(kind, object_id, claim, ids)
         except (InterfaceError, OperationalError) as exc:
             # The connection dropped (a failover, a restarted pooler): take a fresh one and put the rest of the
             # batch back in the queue at once, rather than leave it to the lease. A third time, or a database
@@ -230,15 +281,39 @@ def send_emails(kind, object_id, *, max_seconds=None):
                 raise
             _batch_interrupted(kind, object_id, claim, exc)
             continue
-        seconds = round(time.monotonic() - started, 3)
-        log.info(
-            "batch sent",
-            extra={"kind": kind, KINDS[kind][1]: object_id, "emails": len(ids), **outcome, "seconds": seconds},
-        )
         for key, value in outcome.items():
             total[key] += value
     senders_enqueue(kind, object_id, count=1)
     return total
+
+
+def _batch_run(kind, object_id, claim, ids):
+    started = time.monotonic()
+    outcome = send_batch(kind, claim, ids)
+    seconds = round(time.monotonic() - started, 3)
+    log.info(
+        "batch sent", extra={"kind": kind, KINDS[kind][1]: object_id, "emails": len(ids), **outcome, "seconds": seconds}
+    )
+    return outcome
+
+
+def _campaign_of(kind, object_id):
+    if kind == "invitations":
+        return Campaign.objects.filter(pk=object_id).first()
+    reminder = Reminder.objects.select_related("campaign").filter(pk=object_id).first()
+    return reminder.campaign if reminder else None
+
+
+def _soon_due(kind, object_id):
+    """Seconds until the next queued email of this campaign or reminder is due, if within ``SOON_SECONDS``."""
+    model, owner_field, _related = KINDS[kind]
+    now = timezone.now()
+    soon = (
+        model.objects.filter(**{owner_field: object_id}, status=Status.QUEUED, next_attempt_at__gt=now)
+        .filter(next_attempt_at__lte=now + timedelta(seconds=SOON_SECONDS))
+        .aggregate(first=Min("next_attempt_at"))["first"]
+    )
+    return None if soon is None else max(0.0, (soon - now).total_seconds())
 
 
 def _batch_interrupted(kind, object_id, claim, exc):
@@ -278,7 +353,8 @@ def release_stale_claims(*, now=None):
 
 
 def pending_work(*, now=None):
-    """(kind, object id) of live campaigns and reminders with due emails and no sender at work on them."""
+    """(kind, object id) of live campaigns and reminders with due emails, inside their sending window, and no
+    sender at work on them."""
     now = now or timezone.now()
     fresh = now - timedelta(seconds=settings.SEND_LEASE_SECONDS)
     work = []
@@ -299,5 +375,17 @@ def pending_work(*, now=None):
             .values_list(owner_field, flat=True)
             .distinct()
         )
-        work += [(kind, object_id) for object_id in sorted(due - busy)]
+        work += [(kind, object_id) for object_id in sorted(_in_window(kind, due - busy, now))]
     return work
+
+
+def _in_window(kind, object_ids, now):
+    """Those of ``object_ids`` (campaigns or reminders) whose campaign may send at ``now``."""
+    if kind == "invitations":
+        campaigns = {campaign.pk: campaign for campaign in Campaign.objects.filter(pk__in=object_ids)}
+    else:
+        campaigns = {
+            reminder.pk: reminder.campaign
+            for reminder in Reminder.objects.filter(pk__in=object_ids).select_related("campaign")
+        }
+    return {pk for pk, campaign in campaigns.items() if window.sending_allowed(campaign, now=now)}

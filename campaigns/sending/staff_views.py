@@ -18,11 +18,13 @@ from campaigns.forms import TestSendForm
 from campaigns.models import Ambassador, Campaign
 from campaigns.privacy.funnel import progress_as_seen
 from campaigns.privacy.segment_counts import may_read_identities, segment_size
-from campaigns.sending.emails import build_message
+from campaigns.sending import subject_tests
+from campaigns.sending.emails import build_message, subject_source, tracking_removed
 from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
 from campaigns.sending.progress import campaign_progress
+from campaigns.sending.window import sending_allowed, window_label
 from campaigns.staff_admin import require_perms
 
 SAMPLE_TOKEN = "0" * 64  # test emails carry a link that opens no invitation
@@ -42,8 +44,10 @@ def campaign_overview(request, pk):
             "figures": progress_as_seen(figures, request.user),
             "problems": launch_problems(campaign) if not campaign.audience_locked else [],
             "can_change": request.user.has_perm("campaigns.change_campaign"),
-            "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > 0,
+            "refresh": campaign.status == Campaign.Status.LIVE and figures["waiting"] > figures["held"],
             "stalled": figures["waiting"] > 0 and not cluster_ok(),
+            "window_closed": figures["waiting"] > 0 and not sending_allowed(campaign),
+            "window": window_label(campaign),
             "test_form": TestSendForm(),
             "audience_size": audience,
             "audience_label": audience_label,
@@ -64,20 +68,41 @@ def campaign_preview(request, pk, locale):
         {
             "campaign": campaign,
             "message": message,
-            "html": html,
+            "html": tracking_removed(html),
             "language": locale,
             "subject": str(make_header(decode_header(message.subject))),
+            "tested_subjects": _tested_subjects(campaign, request.user, locale),
         },
     )
 
 
-def _sample_message(campaign, user, locale):
+def _sample_message(campaign, user, locale, variant=None):
     sample = Ambassador(
         email=user.email or "test@localhost", first_name=user.first_name or user.get_username(), locale=locale
     )
     return build_message(
-        source=campaign, campaign=campaign, ambassador=sample, token=SAMPLE_TOKEN, subject_prefix=_("[TEST] ")
+        source=subject_source(campaign, variant),
+        campaign=campaign,
+        ambassador=sample,
+        token=SAMPLE_TOKEN,
+        subject_prefix=_("[TEST] "),
     )
+
+
+def _tested_subjects(campaign, user, locale):
+    """[(label, subject as sent)] of the campaign's subject test, none when it has no test."""
+    if not subject_tests.variants_of(campaign):
+        return []
+    return [
+        (subject_tests.variant_label(index), str(make_header(decode_header(message.subject))))
+        for index, message in enumerate(_sample_messages(campaign, user, locale))
+    ]
+
+
+def _sample_messages(campaign, user, locale):
+    """The test emails: one, or one per subject of the campaign's subject test."""
+    variants = subject_tests.variants_of(campaign)
+    return [_sample_message(campaign, user, locale, variant) for variant in variants or [None]]
 
 
 @require_POST
@@ -89,7 +114,7 @@ def campaign_test_send(request, pk):
         messages.error(request, _("Votre compte n'a pas d'adresse e-mail : renseignez-la dans votre profil."))
     elif form.is_valid():
         try:
-            mail.get_connection().send_messages([_sample_message(campaign, request.user, form.cleaned_data["locale"])])
+            mail.get_connection().send_messages(_sample_messages(campaign, request.user, form.cleaned_data["locale"]))
         except Exception as exc:  # noqa: BLE001 - shown to the person who asked
             messages.error(request, _("L'e-mail de test n'est pas parti : %(error)s") % {"error": exc})
         else:

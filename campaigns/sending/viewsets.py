@@ -20,7 +20,18 @@ from campaigns.sending.outbox import READ_PERMISSION
 from campaigns.sending.progress import live_campaigns_progress
 from campaigns.staff_admin import ConfirmedBulkAction, MenuViewSet, PeopleChooserViewSet
 
+SUBJECT_TEST_HELP = _(
+    "Facultatif : de 2 à 4 objets pour l'e-mail d'invitation (ils remplacent son objet). Un échantillon tiré au "
+    "hasard les reçoit à parts égales ; après le délai choisi, l'objet qui fait significativement mieux (test de "
+    "deux proportions, seuil de 5 %) part au reste de l'audience, sinon le premier objet."
+)
 EMAIL_HELP = _("Variables : {prenom}, {campagne}, {lien} (le lien personnel), {date_cloture}.")
+
+
+SEND_WINDOW_HELP = _(
+    "Heures (de Paris) et jours où les e-mails de la campagne partent ; en dehors, ils attendent. "
+    "Vide : la fenêtre du site (par défaut 8 h – 20 h, en semaine)."
+)
 
 
 class CampaignViewSet(SnippetViewSet):
@@ -43,6 +54,11 @@ class CampaignViewSet(SnippetViewSet):
                     FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
                     FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                     FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
+                    FieldRowPanel(
+                        [FieldPanel("send_from"), FieldPanel("send_until"), FieldPanel("send_weekends")],
+                        heading=_("Fenêtre d'envoi"),
+                        help_text=SEND_WINDOW_HELP,
+                    ),
                 ],
                 heading=_("Campagne"),
             ),
@@ -63,6 +79,21 @@ class CampaignViewSet(SnippetViewSet):
             ObjectList(
                 [InlinePanel("reminders", label=_("relance"), heading=_("Relances aux ambassadeurs sans réponse"))],
                 heading=_("Relances"),
+            ),
+            ObjectList(
+                [
+                    InlinePanel(
+                        "subject_variants",
+                        label=_("objet"),
+                        heading=_("Objets comparés"),
+                        help_text=SUBJECT_TEST_HELP,
+                        max_num=4,
+                    ),
+                    FieldRowPanel(
+                        [FieldPanel("ab_metric"), FieldPanel("ab_sample_percent"), FieldPanel("ab_decide_after")]
+                    ),
+                ],
+                heading=_("Test d'objets"),
             ),
         ],
         base_form_class=CampaignAdminForm,

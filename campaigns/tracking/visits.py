@@ -42,3 +42,10 @@ def visiting_invitation(request, campaign=None):
     if invitation is None or link_state(invitation) or (campaign is not None and invitation.campaign_id != campaign.pk):
         return None
     return invitation
+
+
+def staff_visitor(request):
+    """Whether the request comes from a signed-in account: a staff member (ambassadors have no account) reading
+    the outbox, previewing an email or following its links, whose opens and clicks are never counted. The
+    session is read only when its cookie came (the pixel and the link stay fast for everyone else)."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated

@@ -1,4 +1,9 @@
-"""Which tables a campaign's report exports, by name, and whether they may name ambassadors."""
+"""Which tables a campaign's report exports, by name, to whom.
+
+Who may see ambassadors (``may_see_identities``: the product team) gets every table: the invitations, the responses,
+the ideas and the votes; for an anonymous survey the invitations and the responses carry no join key (see
+``invitations_table`` and ``responses_table``). The others (analysts) get aggregates only: the summary and the
+ideas (one row per idea, its author by pseudonym), no table with a row per person or per vote."""
 
 from django.utils.translation import gettext as _
 
@@ -20,16 +25,19 @@ def may_see_identities(user):
 
 def tables(campaign, *, identities=True):
     """{name: Table} of the campaign's data tables (the summary apart), those it has; without ``identities``
-    no table names anyone."""
+    (analysts) only the ideas, their authors by pseudonym."""
     from ideas.models import Board
 
-    survey = campaign_survey(campaign)
-    found = {"invitations": invitations_table(campaign, anonymous=bool(survey and survey.anonymous) or not identities)}
-    if survey is not None:
-        found["responses"] = responses_table(survey, identities=identities)
+    found = {}
+    if identities:
+        survey = campaign_survey(campaign)
+        found["invitations"] = invitations_table(campaign, anonymous=bool(survey and survey.anonymous))
+        if survey is not None:
+            found["responses"] = responses_table(survey)
     if Board.objects.filter(campaign=campaign).exists():
-        found["ideas"] = ideas_table(campaign)
-        found["votes"] = votes_table(campaign)
+        found["ideas"] = ideas_table(campaign, pseudonyms=not identities)
+        if identities:
+            found["votes"] = votes_table(campaign)
     return found
 
 

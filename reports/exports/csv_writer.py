@@ -1,11 +1,11 @@
 """The CSV writer: one table as UTF-8 text (with a byte-order mark, for Excel), streamed line by line to a
 response or written to a file; texts that could run as formulas get a leading quote
-(``reports.exports.formulas``)."""
+(``campaigns.spreadsheets.formulas``)."""
 
 import csv
 
+from campaigns.spreadsheets.formulas import csv_safe
 from reports.exports import streaming
-from reports.exports.formulas import csv_safe
 
 
 class _Echo:

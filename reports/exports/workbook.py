@@ -1,6 +1,6 @@
 """The workbook writer: openpyxl in write-only mode, the summary with its charts first, then one sheet per data
 table, split onto a next sheet (same header) past ``SHEET_ROW_LIMIT`` rows. Text cells that could run as
-formulas are written as explicit, quote-prefixed strings (``reports.exports.formulas``)."""
+formulas are written as explicit, quote-prefixed strings (``campaigns.spreadsheets.formulas``)."""
 
 import io
 
@@ -10,9 +10,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.drawing.image import Image
 from openpyxl.styles import Font
 
+from campaigns.spreadsheets.formulas import DANGEROUS, is_dangerous
 from reports.exports import streaming
 from reports.exports.catalogue import tables
-from reports.exports.formulas import DANGEROUS, is_dangerous
 from reports.exports.sources.summary import summary_rows
 from reports.report import campaign_report, report_charts
 

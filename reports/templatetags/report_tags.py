@@ -33,3 +33,11 @@ def decimal(value, digits=2):
     if value is None or value == "":
         return "—"
     return number_format(round(value, int(digits)), int(digits))
+
+
+@register.filter
+def p_value(value):
+    """A test's p-value: "< 0,001" when tiny, 3 decimals otherwise; None -> "—"."""
+    if value is None:
+        return "—"
+    return f"< {number_format(0.001, 3)}" if value < 0.001 else number_format(round(value, 3), 3)

@@ -6,7 +6,7 @@ Nothing is dropped silently: what is not imported is a line of the report."""
 
 from surveys.limesurvey.html import text_from_html
 from surveys.limesurvey.plan import survey_plan
-from surveys.limesurvey.read import MAX_FILE_BYTES, LimeSurveyError
+from surveys.limesurvey.read import LimeSurveyError, max_file_bytes
 from surveys.limesurvey.write import campaign_problem, survey_import
 
-__all__ = ["MAX_FILE_BYTES", "LimeSurveyError", "campaign_problem", "survey_import", "survey_plan", "text_from_html"]
+__all__ = ["LimeSurveyError", "campaign_problem", "max_file_bytes", "survey_import", "survey_plan", "text_from_html"]

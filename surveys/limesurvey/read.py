@@ -8,12 +8,19 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml import ElementTree as SafeElementTree
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+MESSAGE_MAX_CHARS = 1000
+
+
+def max_file_bytes():
+    return settings.LIMESURVEY_MAX_FILE_MB * MB
 
 
 class LimeSurveyError(Exception):
@@ -21,6 +28,8 @@ class LimeSurveyError(Exception):
     problem belongs to ("file" or "campaign")."""
 
     def __init__(self, message, *, field="file"):
+        if len(str(message)) > MESSAGE_MAX_CHARS:  # a value quoted from the file never makes a long message
+            message = f"{str(message)[: MESSAGE_MAX_CHARS - 1]}…"
         super().__init__(message)
         self.message = message
         self.field = field
@@ -31,9 +40,10 @@ class LimeSurveyError(Exception):
 
 def file_bytes(source):
     """The bytes of ``source``: a path, XML text (a string starting with "<"), bytes, or an open/uploaded file."""
-    too_big = _("Le fichier dépasse %(size)s Mo : un export LimeSurvey est bien plus petit.") % {
-        "size": MAX_FILE_BYTES // (1024 * 1024)
-    }
+    limit = max_file_bytes()
+    too_big = _(
+        "Le fichier dépasse %(size)s Mo (LIMESURVEY_MAX_FILE_MB) : un export LimeSurvey est bien plus petit."
+    ) % {"size": settings.LIMESURVEY_MAX_FILE_MB}
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     elif isinstance(source, str) and source.lstrip().startswith("<"):
@@ -41,10 +51,10 @@ def file_bytes(source):
     elif isinstance(source, (str, Path)):
         path = Path(source)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
+            if path.stat().st_size > limit:
                 raise LimeSurveyError(too_big)
             with path.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+                data = handle.read(limit + 1)
         except FileNotFoundError:
             raise LimeSurveyError(_("Fichier introuvable : %(path)s.") % {"path": path}) from None
         except OSError as exc:
@@ -52,21 +62,60 @@ def file_bytes(source):
                 _("Fichier %(path)s illisible : %(error)s.") % {"path": path, "error": exc.strerror or exc}
             ) from None
     else:
-        if getattr(source, "size", None) and source.size > MAX_FILE_BYTES:
+        if getattr(source, "size", None) and source.size > limit:
             raise LimeSurveyError(too_big)
         if hasattr(source, "seek"):
             source.seek(0)
-        data = source.read(MAX_FILE_BYTES + 1)
+        data = source.read(limit + 1)
         if isinstance(data, str):
             data = data.encode("utf-8")
-    if len(data) > MAX_FILE_BYTES:
+    if len(data) > limit:
         raise LimeSurveyError(too_big)
     if not data.strip():
         raise LimeSurveyError(_("Le fichier est vide."))
     return data
 
 
+class _TooMany(Exception):
+    pass
+
+
+class _Stop(Exception):
+    pass
+
+
+def elements_check(data):
+    """Count the document's elements with expat before any tree is built (each parsed element costs memory):
+    LimeSurveyError past LIMESURVEY_MAX_ELEMENTS. A DTD or broken XML stops the count: ``parse_xml`` says why."""
+    limit, count = settings.LIMESURVEY_MAX_ELEMENTS, 0
+
+    def start(*_args):
+        nonlocal count
+        count += 1
+        if count > limit:
+            raise _TooMany
+
+    def doctype(*_args):
+        raise _Stop
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.StartDoctypeDeclHandler = start, doctype
+    try:
+        parser.Parse(data, True)
+    except _TooMany:
+        raise LimeSurveyError(
+            _(
+                "Le fichier contient plus de %(limit)s éléments XML (LIMESURVEY_MAX_ELEMENTS) : un export "
+                "LimeSurvey, même d'un long questionnaire, en a bien moins."
+            )
+            % {"limit": f"{limit:,}".replace(",", " ")}
+        ) from None
+    except (_Stop, expat.ExpatError):
+        return
+
+
 def parse_xml(data):
+    elements_check(data)
     try:
         return SafeElementTree.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DTDForbidden, EntitiesForbidden):

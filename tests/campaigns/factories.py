@@ -23,6 +23,7 @@ from campaigns.models import (
     Segment,
     SegmentMember,
     SegmentRule,
+    SubjectVariant,
     Tag,
 )
 from campaigns.sending.launch import campaign_launch
@@ -55,6 +56,19 @@ def campaign(slug="banque-mobile", segments=(), **fields):
     created = Campaign.objects.create(slug=slug, **fields)
     created.segments.set(segments)
     return created
+
+
+def subject_variants(target, *subjects, **fields):
+    """A subject test on ``target``: one variant per French subject, in order (English: the French one with
+    " (EN)"). ``fields`` set the test's settings on the campaign (``ab_sample_percent=50``...)."""
+    variants = [
+        SubjectVariant.objects.create(campaign=target, sort_order=order, subject_fr=text, subject_en=f"{text} (EN)")
+        for order, text in enumerate(subjects)
+    ]
+    if fields:
+        Campaign.objects.filter(pk=target.pk).update(**fields)
+        target.refresh_from_db()
+    return variants
 
 
 # --- an audience ---------------------------------------------------------------------------------------------

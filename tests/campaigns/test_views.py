@@ -44,7 +44,9 @@ def pixel(client, invitation, agent="Mozilla/5.0 (Windows NT 10.0) Thunderbird/1
 def test_open_pixel_counts_opens_with_one_small_write(client, invitation):
     with statements() as run:
         response = pixel(client, invitation)
-    assert run == ["UPDATE"]
+    assert [word for word in run if word not in ("SAVEPOINT", "RELEASE")] == (
+        ["WITH"] if connection.vendor == "postgresql" else ["WITH", "UPDATE", "INSERT"]
+    )
     assert response.status_code == 200 and response["Content-Type"] == "image/gif"
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     pixel(client, invitation)
@@ -52,14 +54,24 @@ def test_open_pixel_counts_opens_with_one_small_write(client, invitation):
     assert invitation.open_count == 2 and invitation.first_opened_at == invitation.first_human_open_at
 
 
-def test_proxy_and_instant_opens_are_not_counted_as_human(client, invitation):
-    pixel(client, invitation, agent="Mozilla/5.0 (via ggpht.com GoogleImageProxy)")
+def test_a_gmail_open_an_hour_after_sending_is_human_and_an_apple_prefetch_at_delivery_is_not(client, invitation):
+    pixel(
+        client,
+        invitation,
+        agent="Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+    )
     invitation.refresh_from_db()
-    assert invitation.open_count == 1 and invitation.first_opened_at and invitation.first_human_open_at is None
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - timedelta(seconds=2))
-    pixel(client, invitation)
+    assert invitation.open_count == 1 and invitation.first_human_open_at == invitation.first_opened_at
+    Invitation.objects.filter(pk=invitation.pk).update(
+        sent_at=timezone.now() - timedelta(seconds=2), first_opened_at=None, first_human_open_at=None
+    )
+    client.get(
+        reverse("campaigns:open_pixel", args=[invitation.token]),
+        HTTP_USER_AGENT="Mozilla/5.0",
+        REMOTE_ADDR="17.58.101.9",
+    )
     invitation.refresh_from_db()
-    assert invitation.open_count == 2 and invitation.first_human_open_at is None
+    assert invitation.open_count == 2 and invitation.first_opened_at and invitation.first_human_open_at is None
 
 
 def test_unknown_pixel_token_writes_nothing(client, invitation):
@@ -153,7 +165,9 @@ def test_unsubscribed_ambassador_is_never_emailed_again(
 def test_a_working_personal_link_costs_one_statement(client, invitation):
     with statements() as run:
         assert client.get(reverse("campaigns:personal_link", args=[invitation.token])).status_code == 302
-    assert run == ["UPDATE"]
+    assert [word for word in run if word not in ("SAVEPOINT", "RELEASE")] == (
+        ["WITH"] if connection.vendor == "postgresql" else ["WITH", "UPDATE", "INSERT"]
+    )
 
 
 def test_a_campaign_not_yet_launched_is_not_public(client, client_for, product_user):

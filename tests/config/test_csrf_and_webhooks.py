@@ -136,3 +136,45 @@ def test_every_form_an_ambassador_posts_is_refused_without_its_csrf_token():
         response = client.post(url, data)
         assert response.status_code == 403 and "CSRF" in response.content.decode(), url
     assert [model.objects.count() for model in models] == before
+
+
+def mailjet_bounce(payload=None, email="lea@exemple.fr"):
+    event = {"event": "bounce", "time": 1764400000, "MessageID": 1, "email": email, "hard_bounce": True}
+    if payload is not None:
+        event["Payload"] = payload
+    return event
+
+
+MALFORMED = {
+    "a non-numeric invitation": [mailjet_bounce(json.dumps({"invitation": "abc"}))],
+    "an invitation past the column's range": [mailjet_bounce(json.dumps({"invitation": "9" * 30}))],
+    "a negative invitation": [mailjet_bounce(json.dumps({"invitation": -3}))],
+    "metadata that is a list": [mailjet_bounce(json.dumps(["invitation", 1]))],
+    "an event that is a number": [42],
+    "an event without its type": [{"email": "lea@exemple.fr"}],
+    "a recipient that is an object": [mailjet_bounce(email={"a": 1})],
+    "a good event then a bad one": [mailjet_bounce(), mailjet_bounce(json.dumps({"invitation": "1 OR 1=1"}))],
+}
+
+
+@pytest.mark.parametrize("events", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_event_with_the_right_credentials_answers_400_is_logged_and_records_nothing(
+    esp_urls, client, caplog, events
+):
+    """Was: a non-numeric invitation id with the right credentials answered 500 (the ESP retries a 500)."""
+    lea = ambassador("lea@exemple.fr")
+    right = "Basic " + base64.b64encode(b"mailjet:un secret de webhook").decode()
+    url = "/anymail/mailjet/tracking/"
+    with caplog.at_level("WARNING", logger="campaigns.sending"):
+        response = client.post(url, json.dumps(events), content_type="application/json", HTTP_AUTHORIZATION=right)
+    assert response.status_code == 400
+    assert [record for record in caplog.records if record.getMessage() == "malformed ESP event"]
+    assert Ambassador.objects.get(pk=lea.pk).email_bounced_at is None  # the batch is all or nothing
+
+
+def test_a_body_that_is_not_json_answers_400(esp_urls, client):
+    right = "Basic " + base64.b64encode(b"mailjet:un secret de webhook").decode()
+    response = client.post(
+        "/anymail/mailjet/tracking/", "{pas du json", content_type="application/json", HTTP_AUTHORIZATION=right
+    )
+    assert response.status_code == 400

@@ -147,7 +147,7 @@ URLS = {
     "reports:campaign": {"pk": OBJ.campaign},
     "reports:chart": {"pk": OBJ.campaign, "name": "funnel"},
     "reports:question_chart": {"pk": OBJ.campaign, "question_pk": OBJ.question},
-    "reports:csv": {"pk": OBJ.campaign, "table": "invitations"},
+    "reports:csv": {"pk": OBJ.campaign, "table": "summary"},  # row-level tables: tests/reports/test_catalogue.py
     "reports:export_create": {"pk": OBJ.campaign},
     "reports:export": {"job_pk": OBJ.export_job},
     "reports:download": {"job_pk": OBJ.export_job},

@@ -236,21 +236,66 @@ def test_a_category_of_another_campaign_is_refused(client_for, product_user, mod
     assert not Idea.objects.filter(title="Prêt en ligne").exists()
 
 
-def test_editing_an_ambassadors_idea_keeps_its_nature_and_author(client_for, product_user, pending_idea, people):
-    response = client_for(product_user).post(
-        reverse("wagtailsnippets_ideas_idea:edit", args=[pending_idea.pk]),
+@pytest.mark.parametrize("role", ["moderator_user", "product_user"])
+def test_no_staff_role_rewrites_an_ambassadors_idea_nor_moves_it(request, client_for, role, pending_idea, people):
+    """Was: a moderator edited an idea's text and moved it to another campaign; the board showed the new words
+    under the ambassador's name. Staff still pin it and file it under a category of its board."""
+    elsewhere = campaign(slug="credit", kind=Campaign.Kind.IDEATION)
+    Board.objects.create(campaign=elsewhere)
+    category = pending_idea.campaign.board.categories.get()
+    client = client_for(request.getfixturevalue(role))
+    url = reverse("wagtailsnippets_ideas_idea:edit", args=[pending_idea.pk])
+    form = client.get(url).content.decode()
+    assert "ne se modifient pas" in form
+    response = client.post(
+        url,
         {
-            "campaign": pending_idea.campaign_id,
-            "category": "",
+            "campaign": elsewhere.pk,
+            "category": category.pk,
             "kind": "roadmap",
-            "title": "Un coffre-fort numérique (corrigé)",
-            "body": "",
+            "pinned": "on",
+            "title": "Des frais plus élevés, bonne idée",
+            "body": "Écrit par l'équipe",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     pending_idea.refresh_from_db()
-    assert (pending_idea.title, pending_idea.kind) == ("Un coffre-fort numérique (corrigé)", Idea.Kind.IDEA)
+    assert (pending_idea.title, pending_idea.body) == (
+        "Un coffre-fort numérique",
+        "Pour ranger <b>mes</b> justificatifs",
+    )
+    assert (pending_idea.campaign_id, pending_idea.kind) == (category.board.campaign_id, Idea.Kind.IDEA)
+    assert (pending_idea.category, pending_idea.pinned) == (category, True)
     assert (pending_idea.author, pending_idea.author_user) == (people[0], None)
+
+
+@pytest.mark.parametrize("role", ["moderator_user", "product_user"])
+def test_no_staff_role_rewrites_an_ambassadors_comment(request, client_for, role, reported_comment):
+    client = client_for(request.getfixturevalue(role))
+    url = reverse("wagtailsnippets_ideas_comment:edit", args=[reported_comment.pk])
+    assert "ne se modifient pas" in client.get(url).content.decode()
+    client.post(url, {"body": "Je recommande la banque, signé un ambassadeur"})
+    reported_comment.refresh_from_db()
+    assert reported_comment.body == "Achetez mes crypto-monnaies !"
+
+
+def test_the_team_still_edits_its_own_question(client_for, product_user, moderated_board):
+    question = Idea.objects.create(
+        campaign=moderated_board.campaign, kind=Idea.Kind.QUESTION, title="Question", author_user=product_user
+    )
+    response = client_for(product_user).post(
+        reverse("wagtailsnippets_ideas_idea:edit", args=[question.pk]),
+        {
+            "campaign": question.campaign_id,
+            "category": "",
+            "kind": "question",
+            "title": "Question précisée",
+            "body": "",
+        },
+    )
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.title == "Question précisée"
 
 
 def test_moderator_finds_ideas_by_title_and_filters(client_for, moderator_user, moderated_board, pending_idea, people):

@@ -182,6 +182,39 @@ def test_reporting_an_idea_and_a_comment(visitor, board):
     )
 
 
+def test_reporting_or_voting_for_an_idea_one_cannot_see_answers_as_for_a_missing_one(visitor, board):
+    """Was: reporting another's pending idea answered as for a published one, confirming that it exists."""
+    john = Ambassador.objects.get(email="john@example.com")
+    unseen = {
+        "pending": idea(board, "En attente", author=john, moderation=Moderation.PENDING),
+        "hidden": idea(board, "Masquée", author=john, moderation=Moderation.HIDDEN),
+    }
+    missing = max(found.pk for found in unseen.values()) + 100
+    answers = set()
+    for pk in [missing, *(found.pk for found in unseen.values())]:
+        report = visitor.post(reverse("ideas:report", args=[SLUG, pk]), {"reason": "Spam"})
+        vote = visitor.post(reverse("ideas:vote", args=[SLUG, pk]), {"action": "vote"})
+        answers.add((report.status_code, vote.status_code))
+    assert answers == {(404, 404)}
+    assert not AbuseReport.objects.exists() and not Vote.objects.exists()
+
+
+def test_reporting_a_comment_one_cannot_see_answers_as_for_a_missing_one(visitor, board):
+    shown = idea(board, moderation=Moderation.APPROVED)
+    john = Ambassador.objects.get(email="john@example.com")
+    pending = Comment.objects.create(idea=shown, body="En attente", author=john, moderation=Moderation.PENDING)
+    for pk in (pending.pk, pending.pk + 100):
+        response = visitor.post(reverse("ideas:report", args=[SLUG, shown.pk]), {"comment": pk, "reason": "Spam"})
+        assert response.status_code == 404
+    assert not AbuseReport.objects.exists()
+
+
+def test_an_ambassador_may_report_their_own_pending_idea(visitor, board):
+    lea = Ambassador.objects.get(email="lea@exemple.fr")
+    own = idea(board, "La mienne", author=lea, moderation=Moderation.PENDING)
+    assert visitor.post(reverse("ideas:report", args=[SLUG, own.pk]), {"reason": "Doublon"}).status_code == 302
+
+
 def test_the_board_page_takes_a_fixed_number_of_queries_whatever_the_number_of_ideas(
     visitor, board, django_assert_max_num_queries
 ):

@@ -46,10 +46,14 @@ FUNNEL_NESTING = [
     ("delivered", "opened"),
     ("opened", "human_opened"),
     ("opened", "clicked"),
+    ("clicked", "human_clicked"),
     ("delivered", "answered"),
     ("clicked", "answered"),
     ("delivered", "opted_out"),
-] + [("invited", step) for step in ("delivered", "opened", "human_opened", "clicked", "answered", "opted_out")]
+] + [
+    ("invited", step)
+    for step in ("delivered", "opened", "human_opened", "clicked", "human_clicked", "answered", "opted_out")
+]
 
 
 def funnel_row(counts, where=""):

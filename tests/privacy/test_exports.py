@@ -1,8 +1,7 @@
 """Attacks on the files an analyst downloads: the summary as CSV (``reports:csv``) and the workbook's summary
 sheet (``reports:export_create`` → ``reports:export`` → ``reports:download``), read as a table would be read:
-the campaign's funnel against its breakdowns by region and age band, and each row alone. The row-level tables
-(``invitations.csv``, ``responses.csv``) are part 2 of issue 17, on the "erasure" branch: their attack is
-expected to fail here until that branch is merged (strict, so the mark goes once it is)."""
+the campaign's funnel against its breakdowns by region and age band, and each row alone; and the row-level
+tables (``invitations.csv``, ``responses.csv``), which no longer reach the analyst at all."""
 
 import csv
 import io
@@ -85,7 +84,11 @@ def test_the_downloaded_workbook_gives_no_region_back(client_for, analyst_user, 
     assert attack_summary(rows) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 part 2 (row-level tables for analysts) is the erasure branch's")
-def test_a_withheld_region_is_not_a_row_of_the_analysts_invitations(client_for, analyst_user, known):
-    rows = csv_rows(client_for(analyst_user), known, "invitations")
-    assert not any("Nouvelle-Aquitaine" in row or "naq" in row for row in rows)
+def test_no_row_level_table_reaches_the_analyst(client_for, analyst_user, known, answered):
+    client = client_for(analyst_user)
+    for name in ("invitations", "responses"):  # one row per person: region, age band, time of answer
+        assert client.get(reverse("reports:csv", args=[known.pk, name])).status_code == 404
+    workbook = io.BytesIO()
+    write_workbook(known, workbook, identities=False)
+    workbook.seek(0)
+    assert not {"Invitations", "Réponses"} & set(load_workbook(workbook).sheetnames)

@@ -36,6 +36,7 @@ def invite(
     opened=None,
     human=None,
     clicked=None,
+    human_click=None,
     answered=None,
     opted_out=None,
     bounced=False,
@@ -53,6 +54,7 @@ def invite(
         first_human_open_at=at(human),
         open_count=1 if opened is not None else 0,
         first_clicked_at=at(clicked),
+        first_human_click_at=at(human_click),
         click_count=1 if clicked is not None else 0,
         responded_at=at(answered),
         unsubscribed_at=at(opted_out),
@@ -67,9 +69,10 @@ def people(prefix, count, **fields):
 def known(db):
     """A live campaign: 10 Bretons (25-34), 6 Franciliens (35-44), 3 Aquitains (no age band), one skipped.
 
-    Bretons: 1 bounced, 6 opened (4 humans, on day 0), 3 clicked, 2 answered (day 1), 1 opted out.
-    Franciliens: 3 opened (3 humans, day 1), 2 clicked, 2 answered (day 1). Aquitains: 1 opened (day 2).
-    Totals: invited 19, sent 19, delivered 18, opened 10, human 7, clicked 5, answered 4, opted out 1, bounced 1.
+    Bretons: 1 bounced, 6 opened (4 humans, on day 0), 3 clicked (2 humans), 2 answered (day 1), 1 opted out.
+    Franciliens: 3 opened (3 humans, day 1), 2 clicked (1 human), 2 answered (day 1). Aquitains: 1 opened (day 2).
+    Totals: invited 19, sent 19, delivered 18, opened 10, human 7, clicked 5 (3 humans), answered 4, opted out 1,
+    bounced 1.
     """
     bretons = people("breton", 10, region="bre", age_band="25-34")
     franciliens = people("francilien", 6, region="idf", age_band="35-44")
@@ -91,6 +94,7 @@ def known(db):
             opened=1 if number < 6 else None,
             human=1 if number < 4 else None,
             clicked=2 if number < 3 else None,
+            human_click=2 if number < 2 else None,
             answered=25 if number < 2 else None,
             opted_out=3 if number == 5 else None,
         )
@@ -101,6 +105,7 @@ def known(db):
             opened=26 if number < 3 else None,
             human=26 if number < 3 else None,
             clicked=27 if number < 2 else None,
+            human_click=27 if number < 1 else None,
             answered=28 if number < 2 else None,
         )
     for number, person in enumerate(aquitains):

@@ -1,9 +1,12 @@
 import io
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from campaigns.models import Invitation, TrackingEvent
 from reports.models import ExportJob
 from tests.reports.conftest import HOSTILE, refused
 
@@ -17,7 +20,7 @@ def urls(campaign, question, job):
         "report": reverse("reports:campaign", args=[campaign.pk]),
         "chart": reverse("reports:chart", args=[campaign.pk, "funnel"]),
         "question chart": reverse("reports:question_chart", args=[campaign.pk, question.pk]),
-        "csv": reverse("reports:csv", args=[campaign.pk, "responses"]),
+        "csv": reverse("reports:csv", args=[campaign.pk, "summary"]),
         "export": reverse("reports:export", args=[job.pk]),
         "download": reverse("reports:download", args=[job.pk]),
     }
@@ -79,7 +82,12 @@ def test_report_page_shows_funnel_rates_definitions_and_results_escaped(
     assert reverse("reports:chart", args=[answered.campaign.pk, "funnel"]) in page
     assert 'data-question="nps"' in page and "Score NPS" in page
     assert HOSTILE not in page and "&lt;script&gt;" in page
-    assert reverse("reports:csv", args=[answered.campaign.pk, "invitations"]) in page
+    assert reverse("reports:csv", args=[answered.campaign.pk, "summary"]) in page
+    assert reverse("reports:csv", args=[answered.campaign.pk, "ideas"]) in page
+    assert reverse("reports:csv", args=[answered.campaign.pk, "invitations"]) not in page  # analysts: aggregates
+    opens = re.search(r'<tr data-engagement="opens">.*?</tr>', page, re.S).group(0)
+    assert "<td data-raw>10</td>" in opens and "Humains estimés" in page and "GoogleImage" not in opens
+    assert "Apple" in opens and 'data-engagement="clicks"' in page
 
 
 def test_report_page_suppresses_small_groups(client_for, analyst_user, known):
@@ -105,24 +113,24 @@ def test_charts_are_png_and_unknown_ones_404(client_for, analyst_user, answered)
     assert client.get(reverse("reports:chart", args=[answered.campaign.pk, "nothing"])).status_code == 404
 
 
-def test_csv_is_streamed(client_for, analyst_user, answered):
-    response = client_for(analyst_user).get(reverse("reports:csv", args=[answered.campaign.pk, "invitations"]))
+def test_csv_is_streamed(client_for, product_user, answered):
+    response = client_for(product_user).get(reverse("reports:csv", args=[answered.campaign.pk, "invitations"]))
     assert response.streaming and response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     text = b"".join(response.streaming_content).decode()
-    assert text.count("\n") == 20 and "breton.0@exemple.fr" not in text  # analysts see no one's email
+    assert text.count("\n") == 20
 
 
 def test_export_job_page_links_to_the_workbook(client_for, analyst_user, finished_job):
     client = client_for(analyst_user)
     finished_job.refresh_from_db()
-    assert finished_job.status == ExportJob.Status.DONE and finished_job.rows_done == 19 + 7
+    assert finished_job.status == ExportJob.Status.DONE and finished_job.rows_done == 0  # the summary alone
     page = client.get(reverse("reports:export", args=[finished_job.pk])).content.decode()
     assert reverse("reports:download", args=[finished_job.pk]) in page and 'data-export-status="done"' in page
     download = client.get(reverse("reports:download", args=[finished_job.pk]))
     assert "attachment" in download["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses"]
+    assert workbook.sheetnames == ["Synthèse"]  # analysts: aggregates only
 
 
 def test_campaign_listing_has_a_report_button(client_for, product_user, known):
@@ -139,5 +147,21 @@ def test_only_those_who_may_see_ambassadors_get_their_emails_in_exports(
         return b"".join(response.streaming_content).decode("utf-8-sig")
 
     for table in ("invitations", "responses"):
-        assert "@exemple.fr" not in csv_of(analyst_user, table)
+        assert (
+            client_for(analyst_user).get(reverse("reports:csv", args=[answered.campaign.pk, table])).status_code == 404
+        )
         assert "@exemple.fr" in csv_of(product_user, table)
+
+
+def test_no_report_view_or_export_shows_a_tracking_events_agent_or_network(client_for, product_user, known):
+    for invitation in Invitation.objects.filter(campaign=known):
+        TrackingEvent.objects.create(
+            invitation=invitation, kind="click", at=timezone.now(), verdict="scanner", reason="network:mimecast",
+            agent="Mozilla/5.0 (Secret-Agent/7)", network="91.220.42.0/24",
+        )  # fmt: skip
+    client = client_for(product_user)  # the product team: every table (analysts get fewer)
+    pages = [client.get(reverse("reports:campaign", args=[known.pk]))]
+    pages += [client.get(reverse("reports:csv", args=[known.pk, name])) for name in ("summary", "invitations")]
+    for response in pages:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200 and b"Secret-Agent" not in body and b"91.220.42" not in body

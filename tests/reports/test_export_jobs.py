@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_export_runs_through_the_task_queue_with_its_progress(
-    answered, analyst_user, monkeypatch, settings, django_capture_on_commit_callbacks
+    answered, product_user, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(streaming, "PROGRESS_EVERY", 5)
     seen = []
@@ -32,7 +32,7 @@ def test_an_export_runs_through_the_task_queue_with_its_progress(
 
     monkeypatch.setattr(ExportJob.objects, "filter", spy)
     with django_capture_on_commit_callbacks(execute=True):
-        job = export_start(campaign=answered.campaign, user=analyst_user)
+        job = export_start(campaign=answered.campaign, user=product_user)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE and job.percent == 100 and job.finished_at is not None
     assert job.rows_done == job.rows_total == 26 and job.file_name.endswith(".xlsx")
@@ -41,9 +41,9 @@ def test_an_export_runs_through_the_task_queue_with_its_progress(
     assert load_workbook(job.file_path, read_only=True).sheetnames == ["Synthèse", "Invitations", "Réponses"]
 
 
-def test_a_csv_export_job_writes_its_table(answered, analyst_user, django_capture_on_commit_callbacks):
+def test_a_csv_export_job_writes_its_table(answered, product_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        job = export_start(campaign=answered.campaign, user=analyst_user, fmt="csv", table="responses")
+        job = export_start(campaign=answered.campaign, user=product_user, fmt="csv", table="responses")
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE and job.rows_done == 7
     with open(job.file_path, encoding="utf-8-sig") as handle:

@@ -43,6 +43,7 @@ def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     invitations = workbook["Invitations"]
     header = [cell.value for cell in invitations[1]]
     assert header[:3] == ["Invitation", "Adresse e-mail", "Région"] and "Première ouverture humaine estimée" in header
+    assert "Premier clic humain estimé" in header
     assert invitations.max_row == 20
     first = [cell.value for cell in invitations[2]]
     assert first[1] == "breton.0@exemple.fr" and first[2] == "Bretagne" and first[5] == "Envoyé"
@@ -63,6 +64,8 @@ def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     summary = workbook["Synthèse"]
     texts = [cell.value for cell in every_cell(workbook) if cell.parent is summary and isinstance(cell.value, str)]
     assert "Taux d'ouverture" in texts and "Ouverts / distribués." in texts and "Score NPS" in texts
+    assert "Brut, machines et humains estimés" in texts and "Taux de clic humain estimé" in texts
+    assert any(text.startswith("Brut : toute image de suivi") for text in texts)  # the method, next to the figures
     assert len(summary._images) >= 3 + 7  # funnel, rates, timeline, a chart per question, votes
 
 

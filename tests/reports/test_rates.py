@@ -2,7 +2,16 @@ from datetime import date
 
 import pytest
 
-from reports.rates import RATES, definitions, funnel, funnel_by_attribute, funnel_by_day, funnel_by_segment, ratio
+from reports.rates import (
+    RATES,
+    definitions,
+    engagement,
+    funnel,
+    funnel_by_attribute,
+    funnel_by_day,
+    funnel_by_segment,
+    ratio,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +27,7 @@ def test_funnel_counts_every_step_and_leaves_skipped_invitations_out(known, sett
         "opened": 10,
         "human_opened": 7,
         "clicked": 5,
+        "human_clicked": 3,
         "answered": 4,
         "opted_out": 1,
         "bounced": 1,
@@ -44,7 +54,7 @@ def test_reference_lines_are_twenty_percent_opens_and_ten_percent_answers():
 
 def test_every_step_and_rate_has_a_written_definition():
     written = definitions()
-    assert len(written) == 9 + len(RATES)
+    assert len(written) == 10 + len(RATES)
     assert all(str(label) and len(str(text)) > 10 for label, text in written)
     assert any("20 %" in str(text) for _label, text in written)
 
@@ -120,3 +130,21 @@ def test_a_campaign_of_too_few_invited_shows_no_figure(known, settings):
     settings.PRIVACY_THRESHOLD = 20
     row = funnel(known)
     assert row.suppressed and row.counts["invited"] is None and row.rates["open_rate"] is None
+
+
+def test_opens_and_clicks_show_raw_machine_and_estimated_human_figures_with_their_method(known, settings):
+    # k = 5: 3 machine opens are withheld, and so the 7 human ones (10 - 7 would give them back)
+    assert next(figures for _item, *figures in engagement(funnel(known))) == [10, None, None]
+    settings.PRIVACY_THRESHOLD = 1  # the figures themselves
+    lines = {
+        item.key: (raw, machine, human, str(item.method)) for item, raw, machine, human in engagement(funnel(known))
+    }
+    assert lines["opens"][:3] == (10, 3, 7) and lines["clicks"][:3] == (5, 2, 3)
+    assert "Gmail" in lines["opens"][3] and "Apple" in lines["opens"][3] and "HEAD" in lines["clicks"][3]
+    assert "piège" in lines["clicks"][3]
+    assert funnel(known).rates["human_click_rate"] == pytest.approx(3 / 18)
+
+
+def test_a_suppressed_group_shows_no_machine_figure_either(known):
+    small = next(row for row in funnel_by_attribute(known, "region") if row.key == "naq")
+    assert small.suppressed and all(figures == [None, None, None] for _item, *figures in engagement(small))

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaigns.models import Campaign
-from surveys import limesurvey
 from surveys.limesurvey import LimeSurveyError, survey_import, survey_plan, text_from_html
 from surveys.models import Choice, MatrixRow, Question, Section, Survey
 from tests.campaigns.factories import campaign
@@ -370,10 +369,10 @@ def test_a_bad_number_is_refused_naming_the_table_row_and_qid():
     assert nothing_written()
 
 
-def test_a_file_over_the_size_limit_is_refused(monkeypatch, tmp_path):
-    monkeypatch.setattr(limesurvey.read, "MAX_FILE_BYTES", 1000)
+def test_a_file_over_the_size_limit_is_refused(settings, tmp_path):
+    settings.LIMESURVEY_MAX_FILE_MB = 1
     path = tmp_path / "big.lss"
-    path.write_bytes(lss(q("T", "Q1", "x" * 2000)))
+    path.write_bytes(lss(q("T", "Q1", "x" * 1024 * 1024)))
     with pytest.raises(LimeSurveyError, match="dépasse"):
         survey_import(path)
     with pytest.raises(LimeSurveyError, match="dépasse"):

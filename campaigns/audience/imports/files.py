@@ -1,15 +1,25 @@
-"""Reading an ambassador file: a CSV (UTF-8, ; or ,) or an XLSX workbook, streamed row by row."""
+"""Reading an ambassador file: a CSV (UTF-8, ; or ,) or an XLSX workbook, streamed row by row, within the
+bounds of ``limits`` (size, unzipped size, shared strings, columns, cells, line length)."""
 
 import csv
 import unicodedata
 import zipfile
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from campaigns.audience.imports.limits import (
+    CellCount,
+    ImportFileError,
+    bounded_lines,
+    capped,
+    columns_check,
+    size_check,
+    xlsx_check,
+)
 
-class ImportFileError(Exception):
-    """The file cannot be imported at all; nothing was written."""
+__all__ = ["ImportFileError", "column_letter", "normalise", "read_table"]
 
 
 def normalise(text):
@@ -36,6 +46,7 @@ def read_table(path):
     """(header cells, iterator of (row number, cells)) for a CSV or XLSX file; ImportFileError if unreadable."""
     path = Path(path)
     try:
+        size_check(path.stat().st_size, path.name)
         head = _sniff(path)
     except OSError as exc:
         raise ImportFileError(
@@ -68,18 +79,22 @@ def _read_csv(path, head):
     first_line = lines[0] if lines else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the reader when done
-    reader = csv.reader(handle, delimiter=delimiter)
+    reader = csv.reader(bounded_lines(handle, path.name), delimiter=delimiter)
+    cells = CellCount(path.name)
 
     def next_row(number):
         try:
-            return next(reader)
+            return cells.add(next(reader))
         except UnicodeDecodeError:
             raise _not_utf8(path, number) from None
         except csv.Error as exc:
-            raise ImportFileError(_("Ligne %(row)s illisible : %(error)s") % {"row": number, "error": exc}) from None
+            raise ImportFileError(
+                _("Ligne %(row)s illisible : %(error)s") % {"row": number, "error": capped(str(exc), 200)}
+            ) from None
 
     try:
         header = next_row(1)
+        columns_check(header, path.name)
     except StopIteration:
         handle.close()
         raise ImportFileError(_("Le fichier %(name)s est vide.") % {"name": path.name}) from None
@@ -113,25 +128,49 @@ def _not_utf8(path, number):
 def _read_xlsx(path):
     from openpyxl import load_workbook
 
+    xlsx_check(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ImportFileError(
-            _("Le fichier %(name)s n'est pas un classeur XLSX lisible (%(error)s).") % {"name": path.name, "error": exc}
+            _("Le fichier %(name)s n'est pas un classeur XLSX lisible (%(error)s).")
+            % {"name": path.name, "error": capped(str(exc), 200)}
         ) from None
     sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
     try:
-        header = next(rows)
+        columns_check(range(sheet.max_column or 0), path.name)  # as the sheet declares them
+    except ImportFileError:
+        workbook.close()
+        raise
+    return _xlsx_rows(path, workbook, sheet.iter_rows(values_only=True, max_col=settings.IMPORT_MAX_COLUMNS + 1))
+
+
+def _xlsx_rows(path, workbook, rows):
+    """The header and the numbered rows of a workbook's first sheet, each at most IMPORT_MAX_COLUMNS + 1 wide
+    (a value in that last column is refused), the cells counted."""
+    cells = CellCount(path.name)
+
+    def row_of(values):
+        values = list(values)
+        while values and values[-1] is None:
+            values.pop()
+        columns_check(values, path.name)
+        return cells.add(values)
+
+    try:
+        header = row_of(next(rows))
     except StopIteration:
         workbook.close()
         raise ImportFileError(_("La première feuille du fichier %(name)s est vide.") % {"name": path.name}) from None
+    except ImportFileError:
+        workbook.close()
+        raise
 
     def numbered():
         try:
-            for number, cells in enumerate(rows, start=2):
-                yield number, list(cells)
+            for number, values in enumerate(rows, start=2):
+                yield number, row_of(values)
         finally:
             workbook.close()
 
-    return [cell for cell in header], numbered()
+    return header, numbered()

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django_q.tasks import async_task
 
 from campaigns.audience.imports.files import ImportFileError
+from campaigns.audience.imports.limits import capped
 from campaigns.audience.imports.run import import_ambassadors
 from campaigns.audit.trail import import_recorded
 from campaigns.models import AmbassadorImport, Segment
@@ -66,7 +67,7 @@ def run_import(job_id, segment_id=None, language=None):
             job.status, job.fatal_error = Status.FAILED, str(exc)
         except Exception as exc:  # the database went away, a bug: say so on the import, keep what was counted
             job.refresh_from_db()
-            job.status, job.fatal_error = Status.FAILED, f"{type(exc).__name__}: {exc}"
+            job.status, job.fatal_error = Status.FAILED, capped(f"{type(exc).__name__}: {exc}")
             job.finished_at = timezone.now()
             job.save()
             raise

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.files import ImportFileError, column_letter, normalise
+from campaigns.audience.imports.limits import capped
 from campaigns.audience.segments import parse_date, split_values
 from campaigns.models import AgeBand, Product, Region
 
@@ -28,6 +29,7 @@ COLUMNS = {
 YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x"}
 NO = {"non", "n", "no", "0", "false", "faux"}
 AGE_BANDS = frozenset(AgeBand.values)
+ROW_MESSAGE_MAX_CHARS = 300
 LOCALES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en", "english": "en"}
 
 
@@ -36,6 +38,9 @@ class RowError:
     row: int
     column: str
     message: str
+
+    def __post_init__(self):  # a cell's text is quoted in some messages: never more than a few lines of it
+        self.column, self.message = capped(str(self.column), 120), capped(str(self.message), ROW_MESSAGE_MAX_CHARS)
 
     def __str__(self):
         if self.column:
@@ -60,7 +65,7 @@ def map_columns(header, file_name):
             continue
         column = alias_to_column.get(normalise(name))
         if column is None:
-            unknown.append(f"{column_letter(index)} « {name} »")
+            unknown.append(f"{column_letter(index)} « {capped(name, 40)} »")
         elif column in seen:
             raise ImportFileError(
                 _("La colonne %(column)s apparaît deux fois (colonnes %(first)s et %(second)s).")
@@ -72,7 +77,7 @@ def map_columns(header, file_name):
     if unknown:
         raise ImportFileError(
             _("Colonnes inconnues dans %(name)s : %(unknown)s. Colonnes acceptées : %(accepted)s.")
-            % {"name": file_name, "unknown": ", ".join(unknown), "accepted": ", ".join(COLUMNS)}
+            % {"name": file_name, "unknown": _listed(unknown), "accepted": ", ".join(COLUMNS)}
         )
     if "email" not in seen:
         raise ImportFileError(
@@ -83,6 +88,12 @@ def map_columns(header, file_name):
             % {"name": file_name}
         )
     return mapping
+
+
+def _listed(items, shown=10):
+    more = len(items) - shown
+    listed = ", ".join(items[:shown])
+    return listed if more <= 0 else _("%(listed)s et %(count)s autres") % {"listed": listed, "count": more}
 
 
 def cell_text(cell):
@@ -106,7 +117,9 @@ class RowChecker:
 
     def __init__(self, mapping, header):
         self.mapping = mapping
-        self.labels = {index: f"{column_letter(index)} « {str(header[index]).strip()} »" for index in mapping}
+        self.labels = {
+            index: f"{column_letter(index)} « {capped(str(header[index]).strip(), 40)} »" for index in mapping
+        }
         self.width = len(header)
         self.email_label = next(self.labels[index] for index, column in mapping.items() if column == "email")
         self.products = {}

@@ -21,5 +21,7 @@ class Command(BaseCommand):
             raise CommandError(_("%(email)s : aucun ambassadeur n'a cette adresse.") % {"email": email})
         if not yes:
             raise CommandError(_("L'effacement est définitif : relancez avec --yes pour le confirmer."))
-        ambassador_erase(ambassador)
+        erasure = ambassador_erase(ambassador)
         self.stdout.write(_("Ambassadeur n° %(pk)s effacé.") % {"pk": ambassador.pk})
+        for line in erasure.done:
+            self.stdout.write(f"- {line}")

@@ -1,9 +1,11 @@
-"""The ideas table: one row per idea of the campaign, most supported first, its author named as on the board."""
+"""The ideas table: one row per idea of the campaign, most supported first, its author named as on the board, or by
+pseudonym (``reports.pseudonyms``) for a reader who may not see ambassadors."""
 
 from django.utils.translation import gettext as _
 
 from reports.exports.sources import Table, labels, zone
 from reports.exports.streaming import stream
+from reports.pseudonyms import pseudonym
 
 FIELDS = [
     "pk",
@@ -20,13 +22,17 @@ FIELDS = [
     "author__contributor__display_name",
     "author__first_name",
     "author__last_name",
+    "author_id",
 ]
 
 
-def author_name(staff_id, chosen, first, last, staff):
-    """How the board names an idea's author: the team, their chosen name, or first name and initial."""
+def author_name(staff_id, chosen, first, last, staff, pseudonym=None):
+    """How the board names an idea's author: the team, their chosen name, or first name and initial; or
+    ``pseudonym`` when given and the author is an ambassador."""
     if staff_id:
         return staff
+    if pseudonym is not None:
+        return pseudonym
     if chosen:
         return chosen
     if first is not None:
@@ -34,7 +40,7 @@ def author_name(staff_id, chosen, first, last, staff):
     return ""
 
 
-def ideas_table(campaign):
+def ideas_table(campaign, *, pseudonyms=False):
     from ideas.models import Idea, Moderation
 
     statuses, kinds, moderations = labels(Idea.Status), labels(Idea.Kind), labels(Moderation)
@@ -56,9 +62,9 @@ def ideas_table(campaign):
 
     def rows():
         here = zone()
-        for pk, title, category, kind, status, moderation, votes, comments, merged, created, *author in stream(
-            queryset.values_list(*FIELDS)
-        ):
+        for values in stream(queryset.values_list(*FIELDS)):
+            pk, title, category, kind, status, moderation, votes, comments, merged, created, *author, author_id = values
+            alias = pseudonym(campaign.pk, author_id) if pseudonyms and author_id else None
             yield [
                 pk,
                 title,
@@ -68,7 +74,7 @@ def ideas_table(campaign):
                 moderations.get(moderation, moderation),
                 votes,
                 comments,
-                author_name(*author, staff),
+                author_name(*author, staff, alias),
                 merged,
                 created.astimezone(here).replace(tzinfo=None),
             ]

@@ -1,5 +1,9 @@
 """The invitations table: one row per invitation of the campaign, what became of it (sent, opened, clicked,
-answered...) and who it went to (their email address only when identities may be shown)."""
+answered...) and who it went to (their email address only when identities may be shown).
+
+For a campaign whose survey is anonymous (``anonymous``) the table carries nothing to join it to the responses: no
+invitation number, no email address, days rather than moments (the moment of answering lined each response up
+with its invitation), and rows in an order drawn for each export."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +29,7 @@ COLUMNS = [
     ("first_human_open_at", gettext_lazy("Première ouverture humaine estimée"), TIME),
     ("open_count", gettext_lazy("Ouvertures"), None),
     ("first_clicked_at", gettext_lazy("Premier clic"), TIME),
+    ("first_human_click_at", gettext_lazy("Premier clic humain estimé"), TIME),
     ("click_count", gettext_lazy("Clics"), None),
     ("responded_at", gettext_lazy("A répondu le"), TIME),
     ("unsubscribed_at", gettext_lazy("Désinscrit le"), TIME),
@@ -32,11 +37,11 @@ COLUMNS = [
 
 
 def invitations_table(campaign, *, anonymous=False):
-    columns = [column for column in COLUMNS if not (anonymous and column[0] == EMAIL)]
+    columns = [column for column in COLUMNS if not (anonymous and column[0] in ("pk", EMAIL))]
     fields = [field for field, _header, _shown in columns]
     labelled = [(index, labels(shown)) for index, (*_rest, shown) in enumerate(columns) if shown not in (None, TIME)]
     times = [index for index, (*_rest, shown) in enumerate(columns) if shown == TIME]
-    queryset = rates.campaign_invitations(campaign).order_by("pk")
+    queryset = rates.campaign_invitations(campaign).order_by("?" if anonymous else "pk")
 
     def rows():
         here = zone()
@@ -46,7 +51,8 @@ def invitations_table(campaign, *, anonymous=False):
                 row[index] = names.get(row[index], row[index])
             for index in times:
                 if row[index] is not None:
-                    row[index] = row[index].astimezone(here).replace(tzinfo=None)
+                    moment = row[index].astimezone(here).replace(tzinfo=None)
+                    row[index] = moment.date() if anonymous else moment
             yield row
 
     header = [str(header) for _field, header, _shown in columns]

@@ -1,9 +1,16 @@
 """The responses table of a survey: one row per submitted response, the columns each question's type gives
 (one per question; per matrix row, per ranked choice, per item of several numbers), each cell from the
 response's answers as the type shows them (choice codes, several joined by " | " with the "other" text after
-them, numbers, dates, texts, "oui"/"non", ranks). Without identities (an anonymous survey, or a reader who may
-not see them), a row carries neither who answered nor when."""
+them, numbers, dates, texts, "oui"/"non", ranks). For an anonymous survey a row carries nothing to join it to an
+invitation: neither who answered nor when, no response number (a row number instead), no attribute of the person,
+and the rows come in an order drawn for each export (by a keyed hash of the response, computed by the database so
+that the rows still stream)."""
 
+import secrets
+
+from django.db import connection
+from django.db.models import CharField, Value
+from django.db.models.functions import MD5, Cast, Collate, Concat
 from django.utils.translation import gettext as _
 
 from reports.exports.sources import Table, zone
@@ -48,20 +55,36 @@ class ResponseCells:
             yield values, self.cells(by_question)
 
 
-def responses_table(survey, *, identities=True):
+# Byte order, so that the database sorts the keys as Python compares them when the two streams merge.
+BYTE_ORDER = {"postgresql": "C", "sqlite": "BINARY"}
+
+
+def drawn_order(field, salt):
+    """A key that orders rows by the MD5 of ``field`` with ``salt``: an order no one can foresee without the salt."""
+    key = MD5(Concat(Cast(field, CharField()), Value(salt), output_field=CharField()))
+    return Collate(key, BYTE_ORDER[connection.vendor]) if connection.vendor in BYTE_ORDER else key
+
+
+def responses_table(survey):
     """Submitted responses, one row each (see the module's docstring)."""
     from surveys.models import Answer, Response
 
-    anonymous = survey.anonymous or not identities
+    anonymous = survey.anonymous
     cells = ResponseCells(survey)
     lead = [_("N°")] if anonymous else [_("Réponse"), _("Envoyée le"), _("Adresse e-mail")]
-    responses = Response.objects.filter(survey=survey, submitted_at__isnull=False).order_by("pk")
-    answers = (
-        Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
-        .order_by("response_id", "question_id", "pk")
-        .values_list("response_id", "question_id", "row_id", "choice_id", "number", "date", "text")
-    )
-    fields = ["pk"] if anonymous else ["pk", "submitted_at", "invitation__ambassador__email"]
+    responses = Response.objects.filter(survey=survey, submitted_at__isnull=False)
+    answers = Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
+    answer_fields = ["response_id", "question_id", "row_id", "choice_id", "number", "date", "text"]
+    if anonymous:  # both streams in the same order, drawn now, their key first so that they merge on it
+        salt = secrets.token_hex(16)
+        responses = responses.annotate(key=drawn_order("pk", salt)).order_by("key")
+        answers = answers.annotate(key=drawn_order("response_id", salt)).order_by("key", "question_id", "pk")
+        answers = answers.values_list("key", *answer_fields[1:])
+        fields = ["key"]
+    else:
+        responses = responses.order_by("pk")
+        answers = answers.order_by("response_id", "question_id", "pk").values_list(*answer_fields)
+        fields = ["pk", "submitted_at", "invitation__ambassador__email"]
 
     def rows():
         here = zone()

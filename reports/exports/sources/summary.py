@@ -9,7 +9,15 @@ from reports import rates
 from reports.exports.sources import local, suppressed_label
 from surveys.types.base import plain_number
 
-FUNNEL_RATES = ["open_rate", "human_open_rate", "click_rate", "response_rate", "opt_out_rate", "bounce_rate"]
+FUNNEL_RATES = [
+    "open_rate",
+    "human_open_rate",
+    "click_rate",
+    "human_click_rate",
+    "response_rate",
+    "opt_out_rate",
+    "bounce_rate",
+]
 
 
 def _figure(value):
@@ -63,6 +71,43 @@ def _funnel_rows(report):
             str(rate.definition),
         ]
     yield []
+    yield [_("Brut, machines et humains estimés")]
+    yield [_("Mesure"), _("Brut"), _("Machines"), _("Humains estimés"), _("Méthode")]
+    for item, raw, machine, human in report.engagement:
+        yield [str(item.label), _figure(raw), _figure(machine), _figure(human), str(item.method)]
+    yield []
+
+
+def _subject_test_rows(test):
+    yield [_("Test d'objets")]
+    yield [str(test.decision)]
+    yield [_("Échantillon (%)"), test.sample_percent, _("Critère"), test.metric]
+    yield [
+        _("Objet"),
+        _("Texte"),
+        _("Invités"),
+        _("Distribués"),
+        _("Ouverts (humains estimés)"),
+        _("Ont cliqué"),
+        _("Taux d'ouverture humaine estimé (%)"),
+        _("Taux de clic (%)"),
+        _("Gagnant"),
+    ]
+    for row in [*test.variants, *([test.rest] if test.rest else [])]:
+        yield [
+            row.label,
+            row.subject,
+            _figure(row.invited),
+            _figure(row.sent),
+            _figure(row.opened),
+            _figure(row.clicked),
+            _percent(row.open_rate) if row.sent != 0 else "",
+            _percent(row.click_rate) if row.sent != 0 else "",
+            _("oui") if row.is_winner else "",
+        ]
+    p_value = suppressed_label() if test.p_withheld else test.p_value
+    yield [_("Valeur p (bilatérale, Bonferroni au-delà de deux objets)"), "" if p_value is None else p_value]
+    yield []
 
 
 def _breakdown_rows(report):
@@ -101,6 +146,8 @@ def summary_rows(report):
     attribute and day, survey results, ideas."""
     yield from _heading_rows(report.campaign)
     yield from _funnel_rows(report)
+    if report.subject_test is not None:
+        yield from _subject_test_rows(report.subject_test)
     yield from _breakdown_rows(report)
     if report.survey is not None:
         yield [_("Questionnaire « %(title)s »") % {"title": report.survey.title_fr}]

@@ -1,14 +1,16 @@
+import re
 from email import message_from_bytes, policy
 
 import pytest
 
-from campaigns.models import Invitation
+from campaigns.models import Invitation, Reminder
 from campaigns.sending.emails import (
     ambassador_email,
     build_message,
     connection_close,
     personal_links,
     raw_message,
+    tracking_removed,
 )
 from tests.campaigns.factories import ambassador, campaign
 
@@ -73,7 +75,7 @@ def test_an_email_to_an_ambassador_carries_the_invitations_unsubscribe_headers_a
     assert sent["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" and sent["Content-Language"] == "fr"
     assert sent["Message-ID"].endswith("@ambassadeurs.banque.example>")
     assert sent.get_body(("plain",)).get_content().strip() == "Bonjour Léa"
-    assert sent.get_body(("html",)).get_content().strip() == "<p>Bonjour Léa</p>"
+    assert sent.get_body(("html",)).get_content().startswith("<p>Bonjour Léa</p>")
 
 
 def test_a_connection_that_is_already_gone_closes_quietly():
@@ -82,3 +84,34 @@ def test_a_connection_that_is_already_gone_closes_quietly():
             raise ConnectionResetError("the server hung up")
 
     connection_close(Gone())
+
+
+def test_every_html_email_hides_a_decoy_link_the_text_part_leaves_out():
+    target = campaign()
+    person = ambassador("lea@exemple.fr", first_name="Léa")
+    reminder = Reminder.objects.create(campaign=target, subject_fr="Rappel", body_fr="Bonjour {prenom} : {lien}")
+    invitation = Invitation.objects.create(campaign=target, ambassador=person, token=TOKEN)
+    notification = ambassador_email(invitation=invitation, subject="Votre idée", text="Bonjour", html="<p>Bonjour</p>")
+    messages = [
+        *both(target, person),
+        parsed(build_message(source=reminder, campaign=target, ambassador=person, token=TOKEN).message().as_bytes()),
+        parsed(notification.message().as_bytes()),
+    ]
+    decoy = personal_links(TOKEN)["decoy"]
+    assert decoy.endswith(f"/i/{TOKEN}/v/")
+    for message in messages:
+        html, text = (message.get_body((kind,)).get_content() for kind in ("html", "plain"))
+        assert html.count(decoy) == 1 and decoy not in text
+        anchor = re.search(rf'<a [^>]*href="{re.escape(decoy)}"[^>]*>', html).group(0)
+        assert 'tabindex="-1"' in anchor and 'aria-hidden="true"' in anchor and "display:none" in anchor
+
+
+def test_what_staff_see_of_an_email_has_no_pixel_and_no_decoy():
+    target = campaign()
+    built, _raw = both(target, ambassador("lea@exemple.fr"))
+    html = built.get_body(("html",)).get_content()
+    links = personal_links(TOKEN)
+    assert links["pixel"] in html and links["decoy"] in html
+    shown = tracking_removed(html)
+    assert links["pixel"] not in shown and links["decoy"] not in shown and "/t/o/" not in shown
+    assert links["link"] in shown and links["unsubscribe"] in shown  # the links a person follows stay

@@ -10,11 +10,12 @@ from django.core.mail import EmailMessage
 from django.test import Client
 from django.urls import reverse
 
-from campaigns.models import OutboxMessage
+from campaigns.models import Invitation, OutboxMessage, TrackingEvent
+from campaigns.sending.launch import campaign_launch
 from campaigns.sending.outbox import OutboxEmailBackend
 from cms.models import CampaignPage
 from tests.admin_pages import refused
-from tests.campaigns.factories import campaign
+from tests.campaigns.factories import ambassador, campaign, region_segment
 from tests.cms.factories import campaign_index, home_page
 from tests.conftest import PASSWORD
 
@@ -215,3 +216,19 @@ def test_an_account_without_a_role_reads_its_own_mail_only(client_for, django_us
     reset_requested(nobody.email)
     pages, listed = opened(client)
     assert pages == listed == set(OutboxMessage.objects.filter(addressee=nobody).values_list("pk", flat=True))
+
+
+def test_reading_an_invitation_in_the_outbox_counts_no_open(
+    client_for, product_user, django_capture_on_commit_callbacks
+):
+    ambassador("lea@exemple.fr", region="bre")
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_launch(campaign(segments=[region_segment()]))
+    invitation = Invitation.objects.get()
+    page = client_for(product_user).get(reverse("outbox:detail", args=[OutboxMessage.objects.get().pk]))
+    content = page.content.decode()
+    assert page.status_code == 200 and f"/i/{invitation.token}/" in content  # its links can still be followed
+    assert f"/t/o/{invitation.token}.gif" not in content and f"/i/{invitation.token}/v/" not in content
+    assert client_for(product_user).get(reverse("campaigns:open_pixel", args=[invitation.token])).status_code == 200
+    invitation.refresh_from_db()
+    assert invitation.open_count == 0 and invitation.first_opened_at is None and not TrackingEvent.objects.exists()

@@ -118,7 +118,7 @@ def test_dropped_connection_is_retried_on_a_new_connection(audience, smtp_server
             self.inner.close()
 
     outcome = send_batch("invitations", claim, ids, connection_factory=Flaky)
-    assert outcome == {"sent": 1, "retry": 1, "failed": 0}
+    assert outcome == {"sent": 1, "retry": 1, "failed": 0, "deferred": 0, "skipped": 0}
     Invitation.objects.update(next_attempt_at=None)
     senders.send_emails("invitations", target.pk)
     assert set(Invitation.objects.values_list("status", flat=True)) == {Status.SENT}
