@@ -9,7 +9,7 @@ releases them. The figure compared is defined once, in ``engaged``; reports read
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
@@ -18,7 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, Invitation, SubjectTestMetric
-from campaigns.privacy import is_shown, shown
+from campaigns.privacy import is_shown, shown, threshold
 from campaigns.sending import senders, significance
 
 log = logging.getLogger("campaigns.sending")
@@ -29,10 +29,11 @@ CHUNK = 5000  # ids per UPDATE ... WHERE id IN (...): within SQLite's limit of b
 
 
 def engaged(metric):
-    """The one definition of what a subject test counts as a success: an estimated-human open (privacy relays
-    and too-early fetches left out, ``campaigns.tracking``) or a click on the personal link."""
+    """The one definition of what a subject test counts as a success: an estimated-human open or an
+    estimated-human click, as the tracking classifies them (``campaigns.tracking``: privacy relays' prefetches,
+    image proxies and security scanners' clicks left out)."""
     if metric == SubjectTestMetric.CLICKS:
-        return Q(first_clicked_at__isnull=False)
+        return Q(first_human_click_at__isnull=False)
     return Q(first_human_open_at__isnull=False)
 
 
@@ -156,6 +157,7 @@ class VariantFigures:
     opened: int | None
     clicked: int | None
     is_winner: bool = False
+    raw: dict = field(default_factory=dict, repr=False)  # the counts before suppression, never shown
 
     def _rate(self, count):
         return count / self.sent if count is not None and self.sent else None
@@ -197,7 +199,7 @@ class SubjectTest:
 def _figures(label, subject, counts, *, is_winner=False):
     counts = {key: counts.get(key, 0) for key in ("invited", "sent", "opened", "clicked")}
     if not is_shown(counts["invited"]):
-        return VariantFigures(str(label), subject, None, None, None, None, is_winner)
+        return VariantFigures(str(label), subject, None, None, None, None, is_winner, raw=counts)
     return VariantFigures(
         str(label),
         subject,
@@ -206,6 +208,7 @@ def _figures(label, subject, counts, *, is_winner=False):
         shown(counts["opened"]),
         shown(counts["clicked"]),
         is_winner,
+        raw=counts,
     )
 
 
@@ -240,14 +243,18 @@ COLUMNS = ("invited", "sent", "opened", "clicked")
 
 
 def _complementary_suppression(rows):
-    """The subjects' rows and the rest's add up to the campaign's figures, which the report shows: a figure
-    suppressed alone in its column could be recovered by subtraction. Suppress the smallest other figure of that
-    column too (a zero only when nothing else is left: a hidden zero hides nothing next to a shown count)."""
+    """The subjects' rows and the rest's add up to the campaign's figures, which the report shows: withheld
+    figures could be recovered by subtraction unless, in each column, none is withheld or those withheld add up
+    to k or more (the rule of ``campaigns.privacy``). Until then, the smallest figure still shown in that
+    column is withheld too."""
+    k = threshold()
     for column in COLUMNS:
-        shown_rows = [row for row in rows if getattr(row, column) is not None]
-        if len(rows) - len(shown_rows) == 1 and shown_rows:
-            chosen = min(shown_rows, key=lambda row: (getattr(row, column) == 0, getattr(row, column)))
-            setattr(chosen, column, None)
+        while True:
+            hidden = [row for row in rows if getattr(row, column) is None]
+            visible = [row for row in rows if getattr(row, column) is not None]
+            if not hidden or not visible or (len(hidden) > 1 and sum(row.raw[column] for row in hidden) >= k):
+                break
+            setattr(min(visible, key=lambda row: getattr(row, column)), column, None)
 
 
 def figures(campaign):

@@ -128,8 +128,8 @@ def test_a_test_on_clicks_ignores_opens(ab_campaign, smtp_server, django_capture
     Campaign.objects.filter(pk=target.pk).update(ab_metric=SubjectTestMetric.CLICKS)
     target = launched(target, django_capture_on_commit_callbacks)
     _opened(second, 20)  # many opens for the second, clicks for the first
-    _opened(first, 12, field="first_clicked_at")
-    _opened(second, 2, field="first_clicked_at")
+    _opened(first, 12, field="first_human_click_at")
+    _opened(second, 2, field="first_human_click_at")
     subject_tests.subject_tests_decide(now=target.ab_decide_at)
     target.refresh_from_db()
     assert target.ab_winner == first
@@ -190,26 +190,28 @@ def test_figures_show_each_subject_the_rest_and_the_decision(
     target = launched(target, django_capture_on_commit_callbacks)
     _opened(first, 6)
     _opened(second, 18)
-    _opened(second, 7, field="first_clicked_at")
+    _opened(second, 7, field="first_human_click_at")
+    _opened(first, 5, field="first_human_click_at")
     running = subject_tests.figures(target)
     assert running.decided_at is None and running.rest is None and "En cours" in str(running.decision)
     with django_capture_on_commit_callbacks(execute=True):
         subject_tests.subject_tests_decide(now=target.ab_decide_at)
     target.refresh_from_db()
+    rest = list(Invitation.objects.filter(campaign=target, ab_sample=False).values_list("pk", flat=True))
+    Invitation.objects.filter(pk__in=rest[:10]).update(first_human_open_at=timezone.now())
+    Invitation.objects.filter(pk__in=rest[:5]).update(first_human_click_at=timezone.now())
 
     test = subject_tests.figures(target)
     a, b = test.variants
-    assert (a.label, a.invited, a.sent, a.opened, a.clicked, a.is_winner) == (
-        "Objet A",
-        20,
-        20,
-        6,
-        None,
-        False,
-    )  # no click: withheld, as any count under k
+    assert (a.label, a.invited, a.sent, a.opened, a.clicked, a.is_winner) == ("Objet A", 20, 20, 6, 5, False)
     assert (b.label, b.invited, b.sent, b.opened, b.clicked, b.is_winner) == ("Objet B", 20, 20, 18, 7, True)
     assert (a.open_rate, b.open_rate, b.click_rate) == (0.3, 0.9, 0.35)
-    assert (test.rest.label, test.rest.invited, test.rest.sent) == ("Reste de l'audience (Objet B)", 40, 40)
+    assert (test.rest.label, test.rest.invited, test.rest.sent, test.rest.opened) == (
+        "Reste de l'audience (Objet B)",
+        40,
+        40,
+        10,
+    )
     assert test.p_value == target.ab_p_value < 0.001 and "Objet B gagne" in str(test.decision)
 
 
@@ -225,10 +227,11 @@ def test_figures_of_small_groups_are_suppressed_and_so_is_the_p_value(
     subject_tests.subject_tests_decide(now=target.ab_decide_at)
     target.refresh_from_db()
     test = subject_tests.figures(target)
-    # the first's 4 opens are suppressed; with the campaign's total shown, the second's 6 could give them away
-    # by subtraction (the rest got nothing yet: its 0 would hide nothing), so they are suppressed too
-    assert [(row.sent, row.opened, row.open_rate) for row in test.variants] == [(6, None, None), (6, None, None)]
-    assert (test.rest.invited, test.rest.sent, test.rest.opened) == (12, 0, 0)
+    # the first's 4 opens and the rest's 0 (nothing sent yet) are withheld; they add up to less than 5, and the
+    # campaign's total is shown: the second's 6 opens would give them away by subtraction, so they go too; in
+    # the sent column, the rest's withheld 0 takes the smallest other (the first's 6) with it
+    assert [(row.sent, row.opened, row.open_rate) for row in test.variants] == [(None, None, None), (6, None, None)]
+    assert (test.rest.invited, test.rest.sent, test.rest.opened) == (12, None, None)
     assert target.ab_p_value is not None and test.p_value is None and test.p_withheld
 
     settings.PRIVACY_THRESHOLD = 7  # a subject's whole sample below the threshold: no figure at all
