@@ -29,10 +29,11 @@ CHUNK = 5000  # ids per UPDATE ... WHERE id IN (...): within SQLite's limit of b
 
 
 def engaged(metric):
-    """The one definition of what a subject test counts as a success: an estimated-human open (privacy relays
-    and too-early fetches left out, ``campaigns.tracking``) or a click on the personal link."""
+    """The one definition of what a subject test counts as a success: an estimated-human open or an
+    estimated-human click, as the tracking classifies them (``campaigns.tracking``: privacy relays' prefetches,
+    image proxies and security scanners' clicks left out)."""
     if metric == SubjectTestMetric.CLICKS:
-        return Q(first_clicked_at__isnull=False)
+        return Q(first_human_click_at__isnull=False)
     return Q(first_human_open_at__isnull=False)
 
 

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 Status = Invitation.Status
 
 
-def with_subject_test(size, opens):
+def with_subject_test(size, opens, *, clicks=(0, 0), rest=None):
     """A campaign to ``size`` Bretons with a subject test of two subjects on half of them, sent, opened by
-    ``opens`` (one count per subject) estimated humans, and decided."""
+    ``opens`` and clicked by ``clicks`` (one count per subject) estimated humans, and decided; with ``rest``
+    (opens, clicks), the rest of the audience is sent too and that many open and click."""
     now = timezone.now()
     Ambassador.objects.bulk_create(
         Ambassador(email=f"b{number:03}@exemple.fr", first_name="Anne", region="bre", consent_at=now)
@@ -34,10 +35,17 @@ def with_subject_test(size, opens):
     campaign_launch(target)
     sample = Invitation.objects.filter(campaign=target, ab_sample=True)
     sample.update(status=Status.SENT, sent_at=now)
-    for variant, count in zip(variants, opens, strict=True):
+    for variant, count, clicked in zip(variants, opens, clicks, strict=True):
         ids = list(sample.filter(subject_variant=variant).values_list("pk", flat=True)[:count])
         Invitation.objects.filter(pk__in=ids).update(first_opened_at=now, first_human_open_at=now)
+        Invitation.objects.filter(pk__in=ids[:clicked]).update(first_clicked_at=now, first_human_click_at=now)
     subject_tests.subject_test_decide(target, now=now + timedelta(hours=5))
+    if rest:
+        others = Invitation.objects.filter(campaign=target, ab_sample=False)
+        others.update(status=Status.SENT, sent_at=now)
+        ids = list(others.values_list("pk", flat=True)[: rest[0]])
+        Invitation.objects.filter(pk__in=ids).update(first_opened_at=now, first_human_open_at=now)
+        Invitation.objects.filter(pk__in=ids[: rest[1]]).update(first_clicked_at=now, first_human_click_at=now)
     target.refresh_from_db()
     return target, variants
 
@@ -47,7 +55,7 @@ def report_page(client, target):
 
 
 def test_the_report_page_shows_each_subject_the_rest_and_the_decision(client_for, analyst_user):
-    target, _variants = with_subject_test(80, (6, 14))
+    target, _variants = with_subject_test(80, (6, 14), clicks=(5, 5), rest=(10, 5))
     page = report_page(client_for(analyst_user), target).content.decode()
     assert "<h2>Test d'objets</h2>" in page and "Objet B gagne" in page
     assert "Objet B — gagnant" in page and "data-winner" in page and "data-rest" in page
@@ -69,14 +77,13 @@ def test_small_groups_are_masked_and_the_p_value_with_them(client_for, analyst_u
 
 def test_the_workbook_and_csv_summary_carry_the_test(settings):
     settings.PRIVACY_THRESHOLD = 5
-    target, _variants = with_subject_test(80, (6, 14))
+    target, _variants = with_subject_test(80, (6, 14), clicks=(5, 5), rest=(10, 5))
     workbook, _rows = workbook_of(target)
-    WITHHELD = "masqué (< 5)"  # no click, nothing sent yet to the rest: zero is withheld as any count under k
     rows = [[cell.value for cell in row] for row in workbook["Synthèse"].iter_rows()]
     header = rows.index(next(row for row in rows if row[:2] == ["Objet", "Texte"]))
-    assert rows[header + 1][:9] == ["Objet A", f"Votre avis {SCRIPT}", 20, 20, 6, WITHHELD, 30.0, WITHHELD, None]
-    assert rows[header + 2][:9] == ["Objet B", f"{FORMULA} minutes", 20, 20, 14, WITHHELD, 70.0, WITHHELD, "oui"]
-    assert rows[header + 3][:8] == ["Reste de l'audience (Objet B)", f"{FORMULA} minutes", 40, *[WITHHELD] * 5]
+    assert rows[header + 1][:9] == ["Objet A", f"Votre avis {SCRIPT}", 20, 20, 6, 5, 30.0, 25.0, None]
+    assert rows[header + 2][:9] == ["Objet B", f"{FORMULA} minutes", 20, 20, 14, 5, 70.0, 25.0, "oui"]
+    assert rows[header + 3][:8] == ["Reste de l'audience (Objet B)", f"{FORMULA} minutes", 40, 40, 10, 5, 25.0, 12.5]
     assert rows[header + 4][1] == pytest.approx(target.ab_p_value)
     assert no_formula(workbook)
     summary = list(csv.reader(io.StringIO("".join(csv_lines(table(target, "summary"))))))

@@ -88,9 +88,9 @@ def _subject_test_rows(test):
         _("Invités"),
         _("Distribués"),
         _("Ouverts (humains estimés)"),
-        _("Ont cliqué"),
+        _("Ont cliqué (humains estimés)"),
         _("Taux d'ouverture humaine estimé (%)"),
-        _("Taux de clic (%)"),
+        _("Taux de clic humain estimé (%)"),
         _("Gagnant"),
     ]
     for row in [*test.variants, *([test.rest] if test.rest else [])]:

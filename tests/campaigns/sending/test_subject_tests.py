@@ -128,8 +128,8 @@ def test_a_test_on_clicks_ignores_opens(ab_campaign, smtp_server, django_capture
     Campaign.objects.filter(pk=target.pk).update(ab_metric=SubjectTestMetric.CLICKS)
     target = launched(target, django_capture_on_commit_callbacks)
     _opened(second, 20)  # many opens for the second, clicks for the first
-    _opened(first, 12, field="first_clicked_at")
-    _opened(second, 2, field="first_clicked_at")
+    _opened(first, 12, field="first_human_click_at")
+    _opened(second, 2, field="first_human_click_at")
     subject_tests.subject_tests_decide(now=target.ab_decide_at)
     target.refresh_from_db()
     assert target.ab_winner == first
@@ -190,26 +190,28 @@ def test_figures_show_each_subject_the_rest_and_the_decision(
     target = launched(target, django_capture_on_commit_callbacks)
     _opened(first, 6)
     _opened(second, 14)  # 18 of 20 would tell the 2 who did not open
-    _opened(second, 7, field="first_clicked_at")
+    _opened(second, 7, field="first_human_click_at")
+    _opened(first, 5, field="first_human_click_at")
     running = subject_tests.figures(target)
     assert running.decided_at is None and running.rest is None and "En cours" in str(running.decision)
     with django_capture_on_commit_callbacks(execute=True):
         subject_tests.subject_tests_decide(now=target.ab_decide_at)
     target.refresh_from_db()
+    rest = list(Invitation.objects.filter(campaign=target, ab_sample=False).values_list("pk", flat=True))
+    Invitation.objects.filter(pk__in=rest[:10]).update(first_human_open_at=timezone.now())
+    Invitation.objects.filter(pk__in=rest[:5]).update(first_human_click_at=timezone.now())
 
     test = subject_tests.figures(target)
     a, b = test.variants
-    assert (a.label, a.invited, a.sent, a.opened, a.clicked, a.is_winner) == (
-        "Objet A",
-        20,
-        20,
-        6,
-        None,
-        False,
-    )  # no click: withheld, as any count under k
+    assert (a.label, a.invited, a.sent, a.opened, a.clicked, a.is_winner) == ("Objet A", 20, 20, 6, 5, False)
     assert (b.label, b.invited, b.sent, b.opened, b.clicked, b.is_winner) == ("Objet B", 20, 20, 14, 7, True)
     assert (a.open_rate, b.open_rate, b.click_rate) == (0.3, 0.7, 0.35)
-    assert (test.rest.label, test.rest.invited, test.rest.sent) == ("Reste de l'audience (Objet B)", 40, 40)
+    assert (test.rest.label, test.rest.invited, test.rest.sent, test.rest.opened) == (
+        "Reste de l'audience (Objet B)",
+        40,
+        40,
+        10,
+    )
     assert test.p_value == target.ab_p_value < 0.05 and "Objet B gagne" in str(test.decision)
 
 
@@ -225,9 +227,9 @@ def test_figures_of_small_groups_are_suppressed_and_so_is_the_p_value(
     subject_tests.subject_tests_decide(now=target.ab_decide_at)
     target.refresh_from_db()
     test = subject_tests.figures(target)
-    # the first's 4 opens are suppressed; with the campaign's total shown, the second's 6 could give them away
-    # by subtraction (the rest got nothing yet: its zeros are withheld, as any count under k, and hide no one), so
-    # they are suppressed too
+    # the first's 4 opens are withheld; with the campaign's total shown, the second's 6 would give them away by
+    # subtraction, so they go too (the rest got nothing yet: its zeros are withheld as any count under k, and a
+    # withheld zero needs no cover: it hides no one)
     assert [(row.sent, row.opened, row.open_rate) for row in test.variants] == [(6, None, None), (6, None, None)]
     assert (test.rest.invited, test.rest.sent, test.rest.opened) == (12, None, None)
     assert target.ab_p_value is not None and test.p_value is None and test.p_withheld
