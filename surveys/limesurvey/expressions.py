@@ -309,10 +309,11 @@ def names_in(text):
 METHODS = {"==", "!=", "<", "<=", ">", ">="}
 
 
-def conditions_equation(rows):
+def conditions_equation(rows, checkboxes=frozenset()):
     """The relevance equation LimeSurvey derives from a question's ``conditions`` rows (dicts with cfieldname,
-    method, value, scenario): scenarios ORed; in a scenario, conditions ANDed across fields, ORed on the same
-    field. Raises Untranslatable for a method we lack (regular expressions)."""
+        method, value, scenario): scenarios ORed; in a scenario, conditions ANDed across fields, ORed on the same
+        field. ``checkboxes``: the qids (text) of multiple choice questions, whose condition on the whole question
+    names a checked subquestion by its code. Raises Untranslatable for a method we lack (regular expressions)."""
     scenarios = {}
     for row in rows:
         scenario = scenarios.setdefault(str(row.get("scenario") or "1").strip(), {})
@@ -321,7 +322,7 @@ def conditions_equation(rows):
     for scenario in scenarios.values():
         fields = []
         for field_name, field_rows in scenario.items():
-            parts = [_condition_part(field_name, row) for row in field_rows]
+            parts = [_condition_part(field_name, row, checkboxes) for row in field_rows]
             fields.append(parts[0] if len(parts) == 1 else "(" + " or ".join(parts) + ")")
         equations.append(" and ".join(fields))
     if len(equations) == 1:
@@ -329,8 +330,11 @@ def conditions_equation(rows):
     return " or ".join(f"({equation})" for equation in equations)
 
 
-def _condition_part(field_name, row):
+def _condition_part(field_name, row, checkboxes):
     method, value = (row.get("method") or "==").strip(), row.get("value") or ""
+    whole = re.fullmatch(r"(\d+)X\d+X(\d+)", field_name)
+    if whole and whole.group(2) in checkboxes and method in ("==", "!=") and value.strip():
+        return f'{field_name}{value.strip()}.NAOK {method} "Y"'
     name = _condition_name(field_name)
     if method not in METHODS:
         raise Untranslatable(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from surveys.limesurvey.conditions import Logic
 from surveys.limesurvey.html import rich_text, short
 from surveys.limesurvey.read import file_bytes, parse_xml, table
 from surveys.limesurvey.readings import UNSET, Readings
@@ -48,8 +49,6 @@ TYPE_NAMES = {
 # Question attributes that change what the respondent sees or may answer, which our questions do not hold:
 # reported when set, so nobody believes they came across.
 ATTRIBUTE_NOTES = {
-    "array_filter": gettext_lazy("filtre de tableau"),
-    "array_filter_exclude": gettext_lazy("filtre de tableau (exclusion)"),
     "em_validation_q": gettext_lazy("validation de la question"),
     "em_validation_sq": gettext_lazy("validation des sous-questions"),
     "exclude_all_others": gettext_lazy("option exclusive"),
@@ -76,6 +75,7 @@ class PlannedSection:
     title_en: str = ""
     intro_fr: str = ""
     intro_en: str = ""
+    show_when: str = ""  # the condition of the page (surveys.logic.expressions)
     questions: list = field(default_factory=list)
 
 
@@ -129,9 +129,12 @@ class Planner(Readings):
         if plan.anonymous:
             self.done(_("Réponses anonymes dans LimeSurvey → questionnaire anonyme."))
         self.codes = set()
+        self.planned, self.section_groups = {}, []
         self._plan_sections(plan)
+        counts = Logic(self, plan).apply()
         self._report_survey_extras()
         plan.report = self._report(plan)
+        plan.report["conditions"] = counts
         return plan
 
     def _report(self, plan):
@@ -172,7 +175,6 @@ class Planner(Readings):
 
     def _report_survey_extras(self):
         for name, label in (
-            ("conditions", _("conditions (ancien format)")),
             ("quota", _("quotas")),
             ("assessments", _("évaluations")),
             ("defaultvalues", _("valeurs par défaut")),
@@ -220,11 +222,6 @@ class Planner(Readings):
                 _("Groupe %(gid)s « %(title)s » → page %(number)s.")
                 % {"gid": group["gid"], "title": short(title_fr), "number": number}
             )
-            if group["relevance"] not in ("", "1"):
-                self.missed(
-                    _("Page « %(title)s » : condition « %(condition)s » non importée, la page est toujours affichée.")
-                    % {"title": short(title_fr), "condition": short(group["relevance"], 200)}
-                )
             records = sorted(
                 self.questions_of.get(group["gid"], []), key=lambda record: (record["order"], record["qid"])
             )
@@ -236,6 +233,7 @@ class Planner(Readings):
                     % {"title": short(title_fr)}
                 )
             plan.sections.append(section)
+            self.section_groups.append(group)
 
     def _plan_question(self, record):
         letter = record["type"]
@@ -250,6 +248,7 @@ class Planner(Readings):
             )
             return []
         questions = declared.from_limesurvey(self, record, where)
+        self.planned[record["qid"]] = questions
         self._report_common(record, where, declared)
         if not questions:
             self.missed(
@@ -272,11 +271,6 @@ class Planner(Readings):
         return questions
 
     def _report_common(self, record, where, declared):
-        if record["relevance"] not in ("", "1"):
-            self.missed(
-                _("%(where)s : condition « %(condition)s » non importée, la question est toujours affichée.")
-                % {"where": where, "condition": short(record["relevance"], 200)}
-            )
         if record["mandatory"] == "S":
             self.done(_("%(where)s : réponse obligatoire « souple » → obligatoire.") % {"where": where})
         if record["preg"]:

@@ -13,7 +13,8 @@ from surveys.limesurvey.readings import PlannedQuestion
 from surveys.models import Choice, MatrixRow, Question, Section, Survey
 
 # The fields of a planned question that are the Question's own (its choices and rows are rows of their own).
-QUESTION_FIELDS = [planned.name for planned in fields(PlannedQuestion) if planned.name not in ("choices", "rows")]
+PLANNED_ONLY = {"choices", "rows", "choice_conditions", "row_conditions", "source_qid", "source_sub", "show_when"}
+QUESTION_FIELDS = [planned.name for planned in fields(PlannedQuestion) if planned.name not in PLANNED_ONLY]
 
 
 def campaign_problem(campaign):

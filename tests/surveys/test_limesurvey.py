@@ -485,9 +485,8 @@ def test_older_layout_with_inline_texts_imports_french_and_english():
     assert choices(canal) == [("A1", "En agence", "In a branch"), ("A2", "En ligne", "Online")]
     assert services.kind == K.MULTIPLE
     assert choices(services) == [("virement", "Virements", "Transfers"), ("epargne", "Épargne", "Savings")]
-    assert any(
-        "services" in line and 'canal == "A2"' in line and "toujours affichée" in line for line in report["not_mapped"]
-    )
+    assert not any("toujours affichée" in line for line in report["not_mapped"])
+    assert report["conditions"] == {"translated": 1, "not_translated": 0}
     assert report["languages"] == ["fr", "en"]
     assert not any("Pas de texte français" in line for line in report["not_mapped"])
 
@@ -709,24 +708,25 @@ def test_mandatory_and_soft_mandatory_questions_are_required(mandatory, required
     assert any("obligatoire « souple »" in line for line in report["mapped"]) == (mandatory == "S")
 
 
-def test_conditions_are_reported_and_the_question_and_page_are_still_created():
+def test_conditions_are_translated_and_what_cannot_be_is_reported_with_its_effect():
     survey, report = imported(
         q("S", "Q1"),
         q("S", "Q2", relevance="Q1 == 'oui'"),
         q("M", "Q3", sub=[("a", "A", "Q1 == 'x'"), ("b", "B")]),
+        q("S", "Q4", relevance="regexMatch('^a', Q1)"),
         grelevance={1: "Q0.NAOK > 2"},
     )
-    assert Question.objects.filter(survey=survey).count() == 3
+    assert Question.objects.filter(survey=survey).count() == 4
+    assert report["conditions"] == {"translated": 2, "not_translated": 2}
     assert (
-        "Question Q2 : condition « Q1 == 'oui' » non importée, la question est toujours affichée."
+        "Question Q4 toujours affichée : utilise `regexMatch` (condition « regexMatch('^a', Q1) »)."
         in report["not_mapped"]
     )
     assert (
-        "Page « Première page » : condition « Q0.NAOK > 2 » non importée, la page est toujours affichée."
-        in report["not_mapped"]
+        "Page « Première page » toujours affichée : « Q0 » ne désigne aucune question du fichier "
+        "(condition « Q0.NAOK > 2 »)." in report["not_mapped"]
     )
-    assert any("Q3, choix a : condition « Q1 == 'x' » non importée" in line for line in report["not_mapped"])
-    assert not any("Q1 : condition" in line for line in report["not_mapped"])
+    assert not any("Q2" in line or "Q3" in line for line in report["not_mapped"])
 
 
 def test_validation_hidden_script_and_expressions_are_reported():
@@ -740,13 +740,12 @@ def test_validation_hidden_script_and_expressions_are_reported():
             attributes={"hidden": "1", "em_validation_q": "Q1 > 2", "array_filter": ""},
         )
     )
-    assert only_question(survey).text_fr == "Bonjour {TOKEN:FIRSTNAME}"
+    assert only_question(survey).text_fr == "Bonjour {ambassador.first_name}"
     not_mapped = report["not_mapped"]
     assert "Question Q1 : validation par expression « /^[0-9]+$/ » non importée." in not_mapped
     assert "Question Q1 : script non importé." in not_mapped
     assert "Question Q1 : question cachée dans LimeSurvey, importée visible (à revoir)." in not_mapped
     assert "Question Q1 : réglage non importé, validation de la question « Q1 > 2 »." in not_mapped
-    assert any("Q1, texte : contient des expressions LimeSurvey" in line for line in not_mapped)
     assert not any("filtre de tableau" in line for line in not_mapped)
 
 
