@@ -68,7 +68,7 @@ class QuestionSettingsForm(WagtailAdminModelForm):
             self.instance.settings = {
                 name: settings_value(cleaned[f"settings_{name}"])
                 for name in question_type(kind).settings_fields
-                if cleaned.get(f"settings_{name}") not in (None, "")
+                if cleaned.get(f"settings_{name}") not in (None, "") and cleaned[f"settings_{name}"] is not False
             }
         return cleaned
 

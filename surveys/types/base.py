@@ -133,6 +133,11 @@ class QuestionType:
         """What conditions compare with (lower case), besides "*" for any answer."""
         return set()
 
+    def expression_value(self, question, answers):
+        """(value of ``CODE``, {SUB: value of ``CODE.SUB``}) of the saved ``answers`` as the expressions of
+        ``surveys.logic`` see them ("" when not answered), or None when ``surveys.logic`` works it out itself."""
+        return None
+
     def single_input(self, question):
         return self.layout == "single"
 

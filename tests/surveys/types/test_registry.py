@@ -67,7 +67,15 @@ def test_question_kind_names_every_type_and_keeps_its_values():
     assert Question.Kind.SCALE.label == "Note sur une échelle"
     assert [kind for kind, _label in Question.Kind.choices] == [declared.key for declared in all_types()]
     assert sorted(Question.WITH_OTHER) == ["multiple", "single"]
-    assert sorted(Question.WITH_CHOICES) == ["likert", "matrix", "multiple", "ranking", "single"]
+    assert sorted(Question.WITH_CHOICES) == [
+        "array_numbers",
+        "array_texts",
+        "likert",
+        "matrix",
+        "multiple",
+        "ranking",
+        "single",
+    ]
 
 
 def test_kind_choices_come_from_the_registry_through_a_callable():
