@@ -26,6 +26,8 @@ VALUE_PROPERTIES = {"NAOK", "value", "code", "shown", "valueNAOK"}
 # Kinds whose subquestions are rows, and whose value without a row is none (only count and sum read them).
 ROW_KINDS = {"matrix", "multiple_numeric", "array_numbers", "array_texts"}
 CHECKBOX_LETTERS = {"M", "P"}
+# Kinds whose subquestions are rows by columns (its choices): LimeSurvey's arrays of numbers and of texts.
+CELL_KINDS = {"array_numbers", "array_texts"}
 
 
 def both(*conditions):
@@ -137,9 +139,13 @@ class Logic:
                 raise Untranslatable(_("lit « %(name)s », sous-question non importée") % {"name": name})
             return Operand(by_sub[sub].code)
         question = planned[0]
-        subs = {entry[0] for entry in question.rows} | (
-            {entry[0] for entry in question.choices} if question.kind == "multiple" else set()
-        )
+        subs = {entry[0] for entry in question.rows}
+        if question.kind == "multiple":
+            subs |= {entry[0] for entry in question.choices}
+        elif question.kind in CELL_KINDS:  # Q.ROW_COLUMN, and Q.ROW when there is one column
+            subs = {f"{row[0]}_{column[0]}" for row in question.rows for column in question.choices} | (
+                subs if len(question.choices) == 1 else set()
+            )
         if sub is None:
             if question.kind in ROW_KINDS:
                 return Operand(question.code, items=tuple(f"{question.code}.{row[0]}" for row in question.rows))
@@ -228,7 +234,10 @@ class Logic:
             )
             for question in planned:
                 question.show_when = condition
-        for child in self.planner.children(record):
+        children = self.planner.children(record)
+        if record["type"] in (":", ";"):  # the columns, subquestions of the second scale
+            children += self.planner.children(record, scale=1)
+        for child in children:
             if always(child["relevance"]):
                 continue
             self._sub_condition(record, planned, child["title"], child["relevance"], here, _("condition"))
@@ -287,10 +296,10 @@ class Logic:
                 if question.source_sub == sub:
                     return question, None
                 continue
-            if question.kind == "multiple" and any(entry[0] == sub for entry in question.choices):
-                return question, question.choice_conditions
             if any(entry[0] == sub for entry in question.rows):
                 return question, question.row_conditions
+            if question.kind in {"multiple", *CELL_KINDS} and any(entry[0] == sub for entry in question.choices):
+                return question, question.choice_conditions
         return None, None
 
     def _array_filter(self, record, planned, value, wanted, here, name):

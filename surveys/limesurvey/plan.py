@@ -13,6 +13,7 @@ from surveys.limesurvey.html import rich_text, short
 from surveys.limesurvey.read import file_bytes, parse_xml, table
 from surveys.limesurvey.readings import UNSET, Readings
 from surveys.types import limesurvey_types, question_type
+from surveys.types.base import decimal_text
 
 TYPE_NAMES = {
     "L": gettext_lazy("liste"),
@@ -66,6 +67,8 @@ ATTRIBUTE_NOTES = {
 }
 
 # Attributes that mean something only for some LimeSurvey types (the others keep them unset or meaningless).
+NUMBERS_ONLY = r"^-?[0-9]*[.,]?[0-9]+$"
+
 ATTRIBUTE_LETTERS = {"min_num_value": {"K"}, "max_num_value": {"K"}}
 
 
@@ -247,7 +250,14 @@ class Planner(Readings):
                 % {"where": where, "letter": letter or "?", "type": type_name, "text": short(text)}
             )
             return []
+        if letter == "D" and time_only(self.attribute(record, "date_format")):
+            declared = question_type("time")
+            self.done(
+                _("%(where)s : format « %(format)s » sans jour → heure.")
+                % {"where": where, "format": self.attribute(record, "date_format")}
+            )
         questions = declared.from_limesurvey(self, record, where)
+        self._attributes(record, questions, where)
         self.planned[record["qid"]] = questions
         self._report_common(record, where, declared)
         if not questions:
@@ -269,6 +279,46 @@ class Planner(Readings):
             }
         )
         return questions
+
+    def _attributes(self, record, questions, where):
+        """The attributes every type may meet: whole numbers, digits only, slider bounds, the "other" text."""
+        if self.attribute_set(record, "num_value_int_only"):
+            self._setting(questions, "integer_only", True, where, _("nombres entiers seulement"))
+        if self.attribute_set(record, "numbers_only") and record["type"] in ("S", "Q"):
+            self._setting(questions, "pattern", NUMBERS_ONLY, where, _("chiffres seulement"))
+            for question in questions:
+                if "pattern" in question.settings:
+                    question.settings["pattern_message"] = str(_("Saisissez un nombre."))
+        if self.attribute_set(record, "slider_layout") or record["type"] == "K":
+            for name, bound in (("slider_min", "min_value"), ("slider_max", "max_value")):
+                value = self.number_attribute(record, name, where) if self.attribute(record, name) else None
+                if value is None:
+                    continue
+                for question in questions:
+                    if getattr(question, bound) is None and question.kind in ("number", "multiple_numeric"):
+                        setattr(question, bound, value)
+                self.done(
+                    _("%(where)s : borne du curseur %(value)s → borne du nombre.")
+                    % {"where": where, "value": decimal_text(value)}
+                )
+        if record["other"] == "Y" and any(question.allow_other for question in questions):
+            if self.attribute_set(record, "other_comment_mandatory"):
+                self.done(_("%(where)s : texte de « Autre » obligatoire → toujours demandé.") % {"where": where})
+            replaced = self.attribute(record, "other_replace_text")
+            if replaced.strip():
+                self.missed(
+                    _("%(where)s : libellé « %(label)s » au lieu de « Autre » non importé, « Autre » est affiché.")
+                    % {"where": where, "label": short(replaced, 80)}
+                )
+
+    def _setting(self, questions, name, value, where, what):
+        taken = [question for question in questions if name in question_type(question.kind).settings_fields]
+        for question in taken:
+            question.settings[name] = value
+        if taken:
+            self.done(_("%(where)s : %(what)s → réglage de la question.") % {"where": where, "what": what})
+        else:
+            self.missed(_("%(where)s : %(what)s non importé.") % {"where": where, "what": what})
 
     def _report_common(self, record, where, declared):
         if record["mandatory"] == "S":
@@ -295,6 +345,13 @@ class Planner(Readings):
                     _("%(where)s : réglage non importé, %(what)s « %(value)s ».")
                     % {"where": where, "what": label, "value": short(attributes[name], 120)}
                 )
+
+
+def time_only(date_format):
+    """Whether a LimeSurvey date format holds hours and no day, month or year ("HH:MM": in LimeSurvey's formats
+    dd, mm and yyyy are the date, HH and MM the time)."""
+    letters = set(date_format or "")
+    return "H" in letters and not letters & set("dmy")
 
 
 def survey_plan(source):

@@ -187,7 +187,8 @@ class Readings(Export):
         return self.attribute(record, name) not in UNSET
 
     def randomized(self, record):
-        return self.attribute_set(record, "random_order")
+        """Random order: ``random_order`` (LimeSurvey 2 to 5) or ``answer_order`` "random" (LimeSurvey 6)."""
+        return self.attribute_set(record, "random_order") or self.attribute(record, "answer_order") == "random"
 
     def count_attribute(self, record, name, where):
         value = self.attributes.get(record["qid"], {}).get(name, "")
