@@ -176,7 +176,7 @@ class Piper:
             return _("oui") if value else _("non")
         with translation.override(self.locale):
             if isinstance(value, Decimal):
-                return formats.number_format(Decimal(number_text(value)), use_l10n=True)
+                return formats.number_format(Decimal(number_text(value)), use_l10n=True, force_grouping=True)
             if isinstance(value, date):
                 return formats.date_format(value, "DATE_FORMAT", use_l10n=True)
         return as_text(value)
