@@ -69,6 +69,9 @@ def survey_preview(request, pk, number):
     section = plan.sections[number - 1]
     with translation.override(locale):
         form = page_form(plan, section, invitation_id=0, locale=locale, every_question=True)
+        items = page_items(plan, section, form, every_question=True)
+        piper = plan.piper(locale, preview=True)
+        section_title, section_intro = piper(section.title(locale)), piper(section.intro(locale))
         return render(
             request,
             "surveys/survey_page.html",
@@ -81,8 +84,11 @@ def survey_preview(request, pk, number):
                 "last": number == len(plan.sections),
                 "campaign": survey.campaign,
                 "locale": locale,
-                "items": page_items(plan, section, form, every_question=True),
+                "items": items,
                 "preview": True,
+                "section_title": section_title,
+                "section_intro": section_intro,
+                "piping_warnings": piper.warnings,
                 "previous_url": _preview_url(pk, number - 1, locale) if number > 1 else "",
                 "next_url": _preview_url(pk, number + 1, locale) if number < len(plan.sections) else "",
             },

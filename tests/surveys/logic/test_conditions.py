@@ -66,3 +66,73 @@ def test_a_loop_of_conditions_shows_nothing_of_it(survey):
     seen = visibility(survey, {first.pk: [Answer(text="x")], second.pk: [Answer(text="y")]})
     seen.questions[first.pk] = first
     assert seen.question_shown(first) is False and seen.question_shown(second) is False
+
+
+def test_show_when_reads_earlier_answers_and_both_conditions_must_hold(survey):
+    usage = question(survey, "usage", "single", choices=["jour", "mois"])
+    client = question(survey, "client", "yes_no")
+    why = question(survey, "pourquoi", "long_text", show_when='usage == "jour" and client == "N"')
+    jour = usage.choices.get(code="jour")
+    seen = visibility(survey, {usage.pk: [Answer(choice=jour)], client.pk: [Answer(number=0)]})
+    assert seen.question_shown(why) is True
+    seen.answers[client.pk] = [Answer(number=1)]
+    assert seen.question_shown(why) is False
+    both = question(survey, "les_deux", "short_text", show_if_question=client, show_if_values="oui", show_when="usage")
+    seen = visibility(survey, {usage.pk: [Answer(choice=jour)], client.pk: [Answer(number=1)]})
+    assert seen.question_shown(both) is True
+    seen.answers[usage.pk] = []
+    assert seen.question_shown(both) is False  # the old condition holds, show_when does not
+
+
+def test_a_hidden_question_reads_as_empty(survey):
+    client = question(survey, "client", "yes_no")
+    amount = question(survey, "montant", "number", show_when='client == "Y"')
+    big = question(survey, "gros", "short_text", show_when="montant > 100 or is_empty(montant)")
+    seen = visibility(survey, {client.pk: [Answer(number=1)], amount.pk: [Answer(number=Decimal(50))]})
+    assert seen.question_shown(big) is False
+    seen.answers[client.pk] = [Answer(number=0)]  # "montant" hidden now: its saved 50 no longer counts
+    assert seen.question_shown(amount) is False and seen.question_shown(big) is True
+
+
+def test_a_page_shows_on_an_expression(survey):
+    client = question(survey, "client", "yes_no")
+    page = Section.objects.create(survey=survey, sort_order=1, title_fr="Suite", show_when="client.Y or client == 'Y'")
+    seen = visibility(survey, {})
+    assert seen.holds(page) is False
+    seen.answers[client.pk] = [Answer(number=1)]
+    assert seen.holds(page) is True
+
+
+def test_ambassador_attributes_are_read_products_only_when_asked(survey, django_assert_num_queries):
+    from campaigns.models import Product
+    from tests.campaigns.factories import ambassador
+
+    person = ambassador("lea@exemple.fr", region="bre", first_name="Léa", age_band="25-34")
+    person.products.add(Product.objects.create(code="livret", name="Livret"))
+    regional = question(survey, "regional", "short_text", show_when='ambassador.region == "bre"')
+    saver = question(survey, "epargne", "short_text", show_when='ambassador.products in ["livret"]')
+    seen = Visibility({q.pk: q for q in survey.questions.all()}, {s.pk: s for s in survey.sections.all()}, {}, person)
+    with django_assert_num_queries(0):
+        assert seen.question_shown(regional) is True
+    with django_assert_num_queries(1):
+        assert seen.question_shown(saver) is True
+        assert seen.question_shown(saver) is True  # read once
+    assert visibility(survey, {}).question_shown(regional) is False  # no ambassador: empty
+
+
+def test_choices_and_rows_show_on_their_conditions(survey):
+    client = question(survey, "client", "yes_no")
+    offer = question(survey, "offre", "single", choices=["livret", "pel"])
+    pel = offer.choices.get(code="pel")
+    pel.show_when = 'client == "Y"'
+    pel.save()
+    seen = visibility(survey, {client.pk: [Answer(number=0)]})
+    assert seen.option_shown(offer.choices.get(code="livret")) is True
+    assert seen.option_shown(pel) is False
+    seen.answers[client.pk] = [Answer(number=1)]
+    assert seen.option_shown(pel) is True
+
+
+def test_an_invalid_stored_expression_is_ignored(survey):
+    shown = question(survey, "a", "short_text", show_when="(((")
+    assert visibility(survey, {}).question_shown(shown) is True
