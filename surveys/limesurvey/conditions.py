@@ -139,13 +139,6 @@ class Logic:
                 raise Untranslatable(_("lit « %(name)s », sous-question non importée") % {"name": name})
             return Operand(by_sub[sub].code)
         question = planned[0]
-        subs = {entry[0] for entry in question.rows}
-        if question.kind == "multiple":
-            subs |= {entry[0] for entry in question.choices}
-        elif question.kind in CELL_KINDS:  # Q.ROW_COLUMN, and Q.ROW when there is one column
-            subs = {f"{row[0]}_{column[0]}" for row in question.rows for column in question.choices} | (
-                subs if len(question.choices) == 1 else set()
-            )
         if sub is None:
             if question.kind in ROW_KINDS:
                 return Operand(question.code, items=tuple(f"{question.code}.{row[0]}" for row in question.rows))
@@ -156,11 +149,26 @@ class Logic:
             sub, scale = sub.rsplit("_", 1)
             if scale == "1":
                 raise Untranslatable(_("lit la seconde échelle de « %(code)s », non importée") % {"code": code})
+        return Operand(self._sub_name(question, sub, name))
+
+    def _sub_name(self, question, sub, name):
+        """``CODE.SUB`` of a subquestion of a question imported whole."""
+        if sub == "other" and question.allow_other:  # the text of "other" (its choice reads "-oth-")
+            return f"{question.code}.other"
+        if question.kind == "ranking" and sub.isdigit() and 0 < int(sub) <= len(question.choices):
+            return f"{question.code}.{int(sub)}"  # the code ranked at that place
+        subs = {entry[0] for entry in question.rows}
+        if question.kind == "multiple":
+            subs |= {entry[0] for entry in question.choices}
+        elif question.kind in CELL_KINDS:  # Q.ROW_COLUMN, and Q.ROW when there is one column
+            subs = {f"{row[0]}_{column[0]}" for row in question.rows for column in question.choices} | (
+                subs if len(question.choices) == 1 else set()
+            )
         if sub not in subs:
             if sub in ("other", "comment") or sub.endswith("comment"):
                 raise Untranslatable(_("lit le texte libre « %(name)s », non importé") % {"name": name})
             raise Untranslatable(_("lit « %(name)s », sous-question non importée") % {"name": name})
-        return Operand(f"{question.code}.{sub}")
+        return f"{question.code}.{sub}"
 
     def _check_earlier(self, record, here, code):
         place = self.place.get(record["qid"])

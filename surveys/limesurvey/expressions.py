@@ -256,6 +256,10 @@ class _Writer:
 
     def compare(self, node):
         _kind, operator, left, right = node
+        emptiness = _length_test(operator, left, right)
+        if emptiness is not None:
+            empty, argument = emptiness
+            return ("" if empty else "not ") + f"is_empty({self.write(argument)})", ATOM if empty else NOT
         # A literal compared with a value coded differently here (yes/no) takes our code.
         for this, other in ((left, right), (right, left)):
             if this[0] == "name" and other[0] in ("string", "number"):
@@ -282,6 +286,28 @@ class _Writer:
             else:
                 texts.append(self.write(argument))
         return f"{name}({', '.join(texts)})", ATOM
+
+
+# strlen(x) compared with 0 or 1 tests emptiness: (operator, number) -> whether it means "empty".
+LENGTH_TESTS = {
+    (">", "0"): False,
+    (">=", "1"): False,
+    ("!=", "0"): False,
+    ("==", "0"): True,
+    ("<", "1"): True,
+    ("<=", "0"): True,
+}
+MIRRORED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+
+
+def _length_test(operator, left, right):
+    """(empty?, argument) when the comparison is ``strlen(x)`` against 0 or 1 as an emptiness test, else None."""
+    if right[0] == "call" and left[0] == "number":
+        left, right, operator = right, left, MIRRORED[operator]
+    if left[0] != "call" or left[1] != "strlen" or len(left[2]) != 1 or right[0] != "number":
+        return None
+    empty = LENGTH_TESTS.get((operator, right[1]))
+    return None if empty is None else (empty, left[2][0])
 
 
 def translate(text, scope, here=None):
@@ -362,6 +388,15 @@ def _condition_name(field_name):
     return field_name + ".NAOK"
 
 
+# LimeSurvey's way to show a list's answer or its "other" text: our piping of the list does both.
+OTHER_OR_LABEL = re.compile(r"if\(not is_empty\(([A-Za-z0-9_]+)\.other\), \1\.other, \1\)")
+
+
+def _simpler(expression):
+    match = OTHER_OR_LABEL.fullmatch(expression)
+    return match.group(1) if match else expression
+
+
 # --- tailoring ------------------------------------------------------------------------------------------------
 
 # LimeSurvey's braces hold an expression when the brace is not followed by a space or a line break.
@@ -376,7 +411,7 @@ def tailoring(text, scope, here=None):
 
     def replace(match):
         try:
-            pipes.append("{" + translate(match.group(1), scope, here) + "}")
+            pipes.append("{" + _simpler(translate(match.group(1), scope, here)) + "}")
         except Untranslatable as exc:
             problems.append((match.group(0), str(exc)))
             return ""

@@ -142,5 +142,7 @@ class Visibility:
         return self.holds(self.sections[question.section_id], seen) and self.holds(question, seen)
 
     def option_shown(self, option):
-        """Whether a choice or a matrix row is offered (its question being shown)."""
-        return self.expression_holds(option.show_when, frozenset({option.question_id}))
+        """Whether a choice or a matrix row is offered (its question being shown). Its condition may read its
+        own question (LimeSurvey's ``self.sq_01 == "Y"``: choice 02 offered once 01 is checked), whose value
+        never depends on its options' conditions."""
+        return self.expression_holds(option.show_when)
