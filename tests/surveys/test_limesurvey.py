@@ -44,13 +44,15 @@ def q(
     sub=(),
     answers=(),
     second_scale=(),
+    columns=(),
     attributes=None,
     gid=1,
     help="",
     script="",
     **fields,
 ):
-    """One question: ``sub`` and ``answers`` are (code, text) pairs; texts are a string or {language: text}."""
+    """One question: ``sub`` and ``answers`` are (code, text) pairs (``columns``: subquestions of the second
+    scale, the columns of an array of numbers or texts); texts are a string or {language: text}."""
     return {
         "type": kind,
         "title": code,
@@ -58,6 +60,7 @@ def q(
         "sub": sub,
         "answers": answers,
         "second_scale": second_scale,
+        "columns": columns,
         "attributes": attributes or {},
         "gid": gid,
         "help": help,
@@ -125,7 +128,8 @@ def lss(
                     "language": language,
                 }
             )
-        for sub_order, (code, text, *relevance) in enumerate(question["sub"]):
+        subquestions = [(0, sub) for sub in question["sub"]] + [(1, sub) for sub in question.get("columns", ())]
+        for sub_order, (sub_scale, (code, text, *relevance)) in enumerate(subquestions):
             sub_qid = next(next_id)
             sub_rows.append(
                 {
@@ -136,7 +140,7 @@ def lss(
                     "type": "T",
                     "title": code,
                     "question_order": sub_order,
-                    "scale_id": 0,
+                    "scale_id": sub_scale,
                     "relevance": relevance[0] if relevance else "1",
                 }
             )
@@ -502,7 +506,6 @@ def test_older_layout_with_inline_texts_imports_french_and_english():
         ("U", K.LONG_TEXT),
         ("Y", K.YES_NO),
         ("D", K.DATE),
-        ("X", K.DISPLAY),
         ("N", K.NUMBER),
         ("5", K.SCALE),
     ],
@@ -513,6 +516,26 @@ def test_simple_types_map_onto_our_kinds(letter, kind):
     assert (question.code, question.kind, question.text_fr) == ("Q1", kind, "Votre avis ?")
     assert question.points == (5 if letter == "5" else None)
     assert any(line.startswith(f"Question Q1 ({letter}, ") for line in report["mapped"])
+
+
+def test_a_text_to_display_is_imported_beside_a_question_and_alone_is_nothing_to_answer():
+    survey, report = imported(q("X", "Q1", "Bienvenue"), q("S", "Q2"))
+    assert [question.kind for question in Question.objects.filter(survey=survey)] == [K.DISPLAY, K.SHORT_TEXT]
+    assert any(line.startswith("Question Q1 (X, ") for line in report["mapped"])
+    with pytest.raises(LimeSurveyError, match="aucune question à laquelle répondre"):
+        imported(q("X", "Q3", "Bienvenue"))
+    assert Survey.objects.count() == 1
+
+
+@pytest.mark.parametrize("letter, kind", [(":", "array_numbers"), (";", "array_texts")])
+def test_arrays_of_numbers_and_texts_keep_their_rows_and_columns(letter, kind):
+    survey, _report = imported(
+        q(letter, "Q1", sub=[("r1", "Ligne"), ("r2", "Autre ligne")], columns=[("c1", "Colonne")])
+    )
+    question = only_question(survey)
+    assert question.kind == kind
+    assert [row.code for row in question.rows.all()] == ["r1", "r2"]
+    assert [choice.code for choice in question.choices.all()] == ["c1"]
 
 
 def test_list_keeps_answer_codes_order_other_and_random_order():
@@ -687,8 +710,6 @@ def test_gender_is_a_single_choice_in_french_and_english():
         ("|", "envoi de fichier"),
         ("*", "équation"),
         ("I", "choix de la langue"),
-        (":", "tableau de nombres"),
-        (";", "tableau de textes"),
         ("W", "type inconnu"),
     ],
 )
