@@ -421,4 +421,5 @@ def tailoring(text, scope, here=None):
     for stray in re.findall(r"[^\n{}\x00]{0,20}[{}][^\n{}\x00]{0,20}", translated):
         problems.append((stray.strip(), _("accolade seule")))
     translated = re.sub(r"[ \t]{2,}", " ", translated.replace("{", "").replace("}", ""))
+    translated = re.sub(r"[ \t]+$", "", translated, flags=re.MULTILINE)  # a line ending in what was removed
     return re.sub("\x00(\\d+)\x00", lambda match: pipes[int(match.group(1))], translated), problems
