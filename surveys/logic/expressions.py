@@ -38,6 +38,7 @@ ALIASES = {"prenom": "ambassador.first_name"}
 # name -> (fewest arguments, most arguments or None)
 FUNCTIONS = {"is_empty": (1, 1), "count": (0, None), "sum": (0, None), "if": (2, 3), "contains": (2, 2)}
 KEYWORDS = {"or", "and", "not", "in", "true", "false"}
+CELL_KINDS = frozenset({"array_numbers", "array_texts"})  # types whose sub-codes are ROW_COLUMN
 COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*")
@@ -750,6 +751,11 @@ class Outline:
         self.place = {question.code: index for index, question in enumerate(self.questions)}
         self.choices = {q.code: {choice.code for choice in q.choices.all()} for q in self.questions}
         self.rows = {question.code: {row.code for row in question.rows.all()} for question in self.questions}
+        for question in self.questions:  # arrays of numbers and texts: Q.ROW_COLUMN, one per cell
+            if question.kind in CELL_KINDS:
+                self.rows[question.code] |= {
+                    f"{row}_{column}" for row in self.rows[question.code] for column in self.choices[question.code]
+                }
 
     @classmethod
     def of(cls, survey):
@@ -781,7 +787,9 @@ class Outline:
         question = self.by_code[code]
         if item is None:
             return True
-        if hasattr(item, "question_id"):  # a choice or a row: before its question
+        if hasattr(item, "question_id"):  # a choice or a row: before its question, or its question itself
+            if item.question_id == question.pk:
+                return True
             item = item.question
         elif not hasattr(item, "section_id"):  # a page: on an earlier page
             return question.section.sort_order < item.sort_order

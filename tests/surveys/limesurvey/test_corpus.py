@@ -10,7 +10,7 @@ import pytest
 from surveys.answering import missing_answers
 from surveys.answering import survey_plan as answering_plan
 from surveys.limesurvey import LimeSurveyError, survey_import, survey_plan
-from surveys.logic.expressions import parse
+from surveys.logic.expressions import Outline, check, parse
 from surveys.logic.piping import pieces
 from surveys.models import Answer, Choice, MatrixRow, Question, Section, Survey
 from tests.surveys.peers import PEERS
@@ -68,6 +68,14 @@ def test_every_export_imports_with_its_conditions_and_piping_in_our_language(nam
             if kind == "expr":
                 parse(inner)  # raises when LimeSurvey's tailoring came through untranslated
     assert set(report["conditions"]) == {"translated", "not_translated"}
+    outline = Outline.of(survey)
+    for item in [
+        *survey.sections.all(),
+        *Question.objects.filter(survey=survey),
+        *Choice.objects.filter(question__survey=survey),
+        *MatrixRow.objects.filter(question__survey=survey),
+    ]:
+        assert check(item.show_when, survey, item, outline) == [], (item, item.show_when)
 
 
 def test_a_file_holding_nothing_to_answer_is_refused_and_creates_nothing():
