@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-MAX_DEPTH = 60
+MAX_DEPTH = 30
 MAX_CHARS = 5000
+MAX_STRAYS = 20  # lone braces reported per text (all are removed)
 
 # Functions of ours that take LimeSurvey's arguments unchanged: name -> (least, most arguments).
 FUNCTIONS = {"is_empty": (1, 1), "count": (1, None), "sum": (1, None), "if": (3, 3)}
@@ -418,7 +419,7 @@ def tailoring(text, scope, here=None):
         return f"\x00{len(pipes) - 1}\x00"
 
     translated = TAILORING.sub(replace, (text or "").replace("\x00", ""))
-    for stray in re.findall(r"[^\n{}\x00]{0,20}[{}][^\n{}\x00]{0,20}", translated):
+    for stray in re.findall(r"[^\n{}\x00]{0,20}[{}][^\n{}\x00]{0,20}", translated)[:MAX_STRAYS]:
         problems.append((stray.strip(), _("accolade seule")))
     translated = re.sub(r"[ \t]{2,}", " ", translated.replace("{", "").replace("}", ""))
     translated = re.sub(r"[ \t]+$", "", translated, flags=re.MULTILINE)  # a line ending in what was removed

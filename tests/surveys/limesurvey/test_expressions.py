@@ -113,3 +113,21 @@ def test_no_raw_brace_survives_tailoring():
     text, problems = tailoring("a { not an expression } b {name} c } d {", scope)
     assert text.count("{") == text.count("}") == 1 and "{name}" in text
     assert len(problems) == 4  # one per brace left alone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{" * 100_000,
+        '{"' + "a" * 200_000,
+        "{'a" * 50_000,
+        "{" + "!" * 5_000 + "name}",
+        "{" + "(" * 5_000 + "name" + ")" * 5_000 + "}",
+        "{name" + " and name" * 100_000 + "}",
+    ],
+    ids=["braces", "unterminated-string", "quotes", "negations", "parentheses", "long"],
+)
+def test_hostile_tailoring_is_removed_quickly_with_a_bounded_report(text):
+    piped, problems = tailoring(text, scope)
+    assert "{" not in piped and "}" not in piped
+    assert 1 <= len(problems) <= 20
