@@ -12,6 +12,7 @@ from campaigns.staff_admin import require_perms
 from surveys.answering import page_form, survey_plan
 from surveys.forms import LimeSurveyImportForm
 from surveys.limesurvey import LimeSurveyError, survey_import
+from surveys.logic.glance import survey_logic
 from surveys.models import Survey
 from surveys.views import page_items
 
@@ -97,3 +98,10 @@ def survey_preview(request, pk, number):
 
 def _preview_url(pk, number, locale):
     return f"{reverse('survey_preview:page', args=[pk, number])}?langue={locale}"
+
+
+def survey_logic_glance(request, pk):
+    """The survey's logic at a glance: what depends on what, and the warnings (``surveys.logic.glance``)."""
+    require_perms(request, "surveys.view_survey")
+    survey = get_object_or_404(Survey, pk=pk)
+    return render(request, "surveys/admin/logic_glance.html", {"survey": survey, "glance": survey_logic(survey)})

@@ -7,9 +7,10 @@ Two kinds, and both must hold when an item has both:
   holds one of the values (``Condition.condition_values``). An answer's tokens come from its question's type
   (choice codes, "oui"/"non", numbers...) plus "*" for any answer.
 
-A question is shown when its page and itself are; a hidden question's value is empty for every expression; a
-loop of conditions shows nothing of it. A ``show_when`` that does not parse (it cannot be saved from the admin)
-is ignored: the item shows."""
+A question is shown when its page and itself are. A condition reads only what is asked before it (a page's:
+the questions of earlier pages; a question's: the questions before it; a choice's or row's: the questions before
+its question): a later or hidden question's value is empty. A loop of older conditions shows nothing of it.
+A ``show_when`` that does not parse (it cannot be saved from the admin) is ignored: the item shows."""
 
 from functools import lru_cache
 
@@ -74,8 +75,8 @@ class AmbassadorValues(dict):
 class Context:
     """The names an expression reads, looked up when read: a question's value is empty while it is hidden."""
 
-    def __init__(self, visibility, seen):
-        self.visibility, self.seen = visibility, seen
+    def __init__(self, visibility, seen, before=None):
+        self.visibility, self.seen, self.before = visibility, seen, before
 
     def __contains__(self, name):
         return True
@@ -89,7 +90,9 @@ class Context:
             return visibility.ambassador[name] if visibility.ambassador else ""
         code, _dot, sub = name.partition(".")
         question = visibility.by_code.get(code)
-        if question is None or not visibility.question_shown(question, self.seen):
+        if question is None or (self.before is not None and visibility.place(question) >= self.before):
+            return ""
+        if not visibility.question_shown(question, self.seen):
             return ""
         value, subs = visibility.value(question)
         return subs.get(sub, "") if sub else value
@@ -106,6 +109,24 @@ class Visibility:
         self.by_code = {question.code: question for question in questions.values()}
         self.ambassador = ambassador_values(ambassador)
         self.codes = {}  # question pk -> ({choice pk: code}, {row pk: code})
+        ranked = sorted(sections.values(), key=lambda section: (section.sort_order, section.pk))
+        self.rank = {section.pk: index for index, section in enumerate(ranked)}
+
+    def place(self, question):
+        """Where a question is asked: (rank of its page, its order on the page, pk)."""
+        return (self.rank.get(question.section_id, -1), question.sort_order, question.pk)
+
+    def before(self, item):
+        """The place of ``item`` (a page, a question, a choice or a row): what its condition may read is before."""
+        if hasattr(item, "question_id"):  # a choice or a row reads its own question too
+            question = self.questions.get(item.question_id)
+            if question is None:
+                return None
+            rank, order, pk = self.place(question)
+            return (rank, order, pk + 0.5)
+        if hasattr(item, "section_id"):
+            return self.place(item)
+        return (self.rank.get(item.pk, -1), -1, -1)
 
     def value(self, question):
         """(value, {sub-code: value}) of a question's saved answers, shown or not."""
@@ -117,12 +138,13 @@ class Visibility:
         choices, rows = self.codes[question.pk]
         return answer_value(question, self.answers.get(question.pk, []), choices, rows)
 
-    def context(self, seen=frozenset()):
-        return Context(self, seen)
+    def context(self, seen=frozenset(), before=None):
+        """The names expressions read; ``before``: only questions asked before that place (see ``before``)."""
+        return Context(self, seen, before)
 
-    def expression_holds(self, text, seen=frozenset()):
-        expression = parsed(text)
-        return expression is None or expression.holds(self.context(seen))
+    def expression_holds(self, item, seen=frozenset()):
+        expression = parsed(item.show_when)
+        return expression is None or expression.holds(self.context(seen, self.before(item)))
 
     def holds(self, item, seen=frozenset()):
         """Whether the conditions of ``item`` (a page or a question) hold."""
@@ -133,7 +155,7 @@ class Visibility:
                 return False
             if not answer_tokens(question, self.answers.get(target, [])) & item.condition_values:
                 return False
-        return self.expression_holds(item.show_when, seen)
+        return self.expression_holds(item, seen)
 
     def question_shown(self, question, seen=frozenset()):
         if question.pk in seen:  # a loop of conditions shows nothing of it
@@ -145,4 +167,4 @@ class Visibility:
         """Whether a choice or a matrix row is offered (its question being shown). Its condition may read its
         own question (LimeSurvey's ``self.sq_01 == "Y"``: choice 02 offered once 01 is checked), whose value
         never depends on its options' conditions."""
-        return self.expression_holds(option.show_when)
+        return self.expression_holds(option)
