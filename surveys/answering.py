@@ -125,7 +125,7 @@ def response_submit(*, invitation, plan, now=None):
     return []
 
 
-def page_form(plan, section, *, invitation_id, locale, data=None, strict=True, every_question=False):
+def page_form(plan, section, *, invitation_id, locale, data=None, files=None, strict=True, every_question=False):
     """The form of a page: its visible questions (all of them for a preview), filled with what was saved."""
     questions = list(section.questions.all()) if every_question else plan.visible_questions(section)
     return PageForm(
@@ -134,5 +134,6 @@ def page_form(plan, section, *, invitation_id, locale, data=None, strict=True, e
         invitation_id=invitation_id,
         strict=strict,
         data=data,
+        files=files,
         initial=initial_from_answers(questions, plan.answers),
     )

@@ -130,6 +130,8 @@ class Planner(Readings):
             self.done(_("Réponses anonymes dans LimeSurvey → questionnaire anonyme."))
         self.codes = set()
         self._plan_sections(plan)
+        if any(question.kind == "file_upload" for section in plan.sections for question in section.questions):
+            self.done(_("Questions d'envoi de fichier → envoi de fichiers autorisé pour ce questionnaire."))
         self._report_survey_extras()
         plan.report = self._report(plan)
         return plan
