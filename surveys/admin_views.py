@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -101,6 +101,8 @@ def _preview_url(pk, number, locale):
 def survey_files(request, pk):
     """The files sent for a survey, each with its download link."""
     require_perms(request, *FILE_PERMISSIONS)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     survey = get_object_or_404(Survey, pk=pk)
     answers = list(files.survey_files(survey)[:500])
     for answer in answers:
