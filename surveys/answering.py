@@ -183,7 +183,18 @@ def response_submit(*, invitation, plan, now=None):
     return []
 
 
-def page_form(plan, section, *, invitation_id, locale, data=None, strict=True, every_question=False, entries=None):
+def page_form(
+    plan,
+    section,
+    *,
+    invitation_id,
+    locale,
+    data=None,
+    files=None,
+    strict=True,
+    every_question=False,
+    entries=None,
+):
     """The form of a page: its visible questions (all of them for a preview), filled with what was saved, or
     with ``entries`` (a POST shown again without checking it: the page refreshed); the choices and rows the
     conditions hide are not offered; texts are piped."""
@@ -195,6 +206,7 @@ def page_form(plan, section, *, invitation_id, locale, data=None, strict=True, e
         invitation_id=invitation_id,
         strict=strict,
         data=data,
+        files=files,
         initial=initial_from_answers(questions, plan.answers),
         offered=offered,
     )

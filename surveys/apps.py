@@ -29,6 +29,8 @@ class SurveysConfig(AppConfig):
         )
 
         from campaigns.audience import personal_data
-        from surveys.personal_data import survey_answers_export
+        from surveys.files import files_erase
+        from surveys.personal_data import survey_answers_export, survey_files_export
 
         personal_data.register("survey_answers", survey_answers_export)
+        personal_data.register("survey_files", survey_files_export, files_erase)

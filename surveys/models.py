@@ -54,6 +54,14 @@ class Survey(ClusterableModel):
         default=False,
         help_text=_("Les résultats et les exports ne relient jamais les réponses à l'identité des ambassadeurs."),
     )
+    allow_uploads = models.BooleanField(
+        _("envoi de fichiers autorisé"),
+        default=False,
+        help_text=_(
+            "Permet les questions « envoi de fichier ». Les fichiers restent privés : seul le personnel qui voit "
+            "les ambassadeurs les télécharge."
+        ),
+    )
     source = models.CharField(_("origine"), max_length=200, blank=True, editable=False)
     import_report = models.JSONField(_("rapport d'import"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -71,6 +79,15 @@ class Survey(ClusterableModel):
         return localized(self, "title", locale)
 
     def clean(self):
+        if not self.allow_uploads and self.pk and self.questions.filter(kind="file_upload").exists():
+            raise ValidationError(
+                {
+                    "allow_uploads": _(
+                        "Des questions de ce questionnaire demandent un fichier : changez-les ou supprimez-les "
+                        "avant d'interdire l'envoi de fichiers."
+                    )
+                }
+            )
         if self.campaign_id and self.campaign.kind == Campaign.Kind.IDEATION:
             raise ValidationError(
                 {

@@ -85,7 +85,9 @@ def _page_post(request, invitation, plan, number, response):
         form = page_form(plan, section, invitation_id=invitation.pk, locale=locale, entries=request.POST)
         return _render_page(request, plan, section, form, number, count, response)
     strict = action == "next"
-    form = page_form(plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST, strict=strict)
+    form = page_form(
+        plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST, files=request.FILES, strict=strict
+    )
     if strict and not form.is_valid():
         return _render_page(request, plan, section, form, number, count, response, status=400)
     resume = number if action != "next" else min(number + 1, count)

@@ -52,6 +52,7 @@ class SurveyViewSet(SnippetViewSet):
                     FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
                     FieldPanel("campaign"),
                     FieldPanel("anonymous"),
+                    FieldPanel("allow_uploads"),
                 ],
                 heading=_("Questionnaire"),
             ),
@@ -172,6 +173,17 @@ class SurveyLogicViewSet(ViewSet):
         return [path("<int:pk>/", views.survey_logic_glance, name="glance")]
 
 
+class SurveyFilesViewSet(ViewSet):
+    name = "survey_files"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [
+            path("<int:pk>/", views.survey_files, name="list"),
+            path("file/<int:pk>/", views.survey_file, name="file"),
+        ]
+
+
 class SurveysGroup(SnippetViewSetGroup):
     menu_label = _("Questionnaires")
     menu_icon = "form"
@@ -185,7 +197,7 @@ register_snippet(SurveysGroup)
 
 @hooks.register("register_admin_viewset")
 def register_survey_viewsets():
-    return [LimeSurveyImportViewSet(), SurveyPreviewViewSet(), SurveyLogicViewSet()]
+    return [LimeSurveyImportViewSet(), SurveyPreviewViewSet(), SurveyLogicViewSet(), SurveyFilesViewSet()]
 
 
 @hooks.register("register_snippet_listing_buttons")
@@ -203,3 +215,7 @@ def survey_listing_buttons(snippet, user, next_url=None):
             icon_name="help",
             priority=6,
         )
+        if snippet.allow_uploads and user.has_perms(views.FILE_PERMISSIONS):
+            yield ListingButton(
+                _("Fichiers reçus"), reverse("survey_files:list", args=[snippet.pk]), icon_name="doc-full", priority=7
+            )

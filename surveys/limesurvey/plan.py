@@ -135,6 +135,8 @@ class Planner(Readings):
         self.planned, self.section_groups = {}, []
         self._plan_sections(plan)
         counts = Logic(self, plan).apply()
+        if any(question.kind == "file_upload" for section in plan.sections for question in section.questions):
+            self.done(_("Questions d'envoi de fichier → envoi de fichiers autorisé pour ce questionnaire."))
         self._report_survey_extras()
         plan.report = self._report(plan)
         plan.report["conditions"] = counts

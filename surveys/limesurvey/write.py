@@ -75,6 +75,9 @@ def plan_write(plan, campaign):
         thank_you_fr=plan.thank_you_fr,
         thank_you_en=plan.thank_you_en,
         anonymous=plan.anonymous,
+        allow_uploads=any(
+            question.kind == "file_upload" for section in plan.sections for question in section.questions
+        ),
         source=plan.report["source"][:200],
         import_report=plan.report,
     )

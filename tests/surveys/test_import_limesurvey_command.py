@@ -21,11 +21,12 @@ def test_import_prints_the_survey_and_what_was_and_was_not_imported(capsys):
     out = capsys.readouterr().out
     survey = Survey.objects.get()
     assert (
-        f"Questionnaire {survey.pk} créé : « Test Survey » — 2 pages, 3 questions, 0 choix, 0 lignes de tableau." in out
+        f"Questionnaire {survey.pk} créé : « Test Survey » — 2 pages, 4 questions, 0 choix, 0 lignes de tableau." in out
     )
     assert "Sans campagne : à rattacher depuis l'administration." in out
     assert "  + Question G01Q02 (5, choix à 5 points) → Note sur une échelle : obligatoire." in out
-    assert "  - Question G02Q03 (|, envoi de fichier) « Please upload a text file » : type non pris en charge" in out
+    assert "  + Question G02Q03 (|, envoi de fichier) → Envoi de fichier." in out
+    assert "  - Question G02Q03 : un seul fichier par question (3 prévus)." in out
     assert survey.campaign is None
 
 

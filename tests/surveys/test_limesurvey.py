@@ -257,17 +257,18 @@ def test_citric_survey_imports_two_pages_and_reports_the_file_upload():
     assert [(question.code, question.kind, question.required) for question in questions] == [
         ("G01Q01", K.LONG_TEXT, False),
         ("G01Q02", K.SCALE, True),
+        ("G02Q03", K.FILE_UPLOAD, False),
         ("G02Q04", K.YES_NO, True),
     ]
     assert questions[0].text_fr == "Text for first question"  # <strong> stripped
     assert questions[0].help_fr == "This is a question help text."
     assert questions[1].points == 5
-    assert [question.section for question in questions] == [sections[0], sections[0], sections[1]]
-    upload = [line for line in report["not_mapped"] if "G02Q03" in line]
-    assert len(upload) == 1 and "envoi de fichier" in upload[0] and "Please upload a text file" in upload[0]
+    assert [question.section for question in questions] == [sections[0], sections[0], sections[1], sections[1]]
+    assert survey.allow_uploads  # the file upload question is kept, so the survey takes files
+    assert any("G02Q03" in line and "Envoi de fichier" in line for line in report["mapped"])
     assert any("Pas de texte français" in line for line in report["not_mapped"])
     assert survey.import_report == report and report["languages"] == ["en"]
-    assert report["counts"] == {"sections": 2, "questions": 3, "choices": 0, "rows": 0}
+    assert report["counts"] == {"sections": 2, "questions": 4, "choices": 0, "rows": 0}
     assert any("G01Q02" in line and "Note sur une échelle" in line for line in report["mapped"])
 
 
@@ -707,7 +708,6 @@ def test_gender_is_a_single_choice_in_french_and_english():
 @pytest.mark.parametrize(
     "letter, name",
     [
-        ("|", "envoi de fichier"),
         ("*", "équation"),
         ("I", "choix de la langue"),
         ("W", "type inconnu"),
@@ -772,7 +772,7 @@ def test_validation_hidden_script_and_expressions_are_reported():
 
 def test_sections_and_questions_follow_the_file_order_and_an_empty_page_is_kept_and_reported():
     survey, report = imported(
-        q("S", "B", gid=2, order=2), q("S", "A", gid=2, order=1), q("|", "F", gid=3), groups=((2, "Deux"), (3, "Trois"))
+        q("S", "B", gid=2, order=2), q("S", "A", gid=2, order=1), q("*", "F", gid=3), groups=((2, "Deux"), (3, "Trois"))
     )
     assert [section.title_fr for section in survey.sections.order_by("sort_order")] == ["Deux", "Trois"]
     assert [question.code for question in Question.objects.filter(survey=survey)] == ["A", "B"]

@@ -53,6 +53,11 @@ class Command(BaseCommand):
         "qui a été importé et ce qui ne l'a pas été."
     )
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.description = str(self.help)  # argparse formats text, not a lazy translation
+        return parser
+
     def add_arguments(self, parser):
         parser.add_argument("path", help=gettext_lazy("Fichier .lss exporté de LimeSurvey."))
         parser.add_argument(

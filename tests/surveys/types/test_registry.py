@@ -106,7 +106,9 @@ def test_a_type_listing_a_limesurvey_letter_takes_it_from_a_fallback():
     letters = limesurvey_types()
     assert letters["N"].key == "number" and letters["Q"].key == "short_text"
     assert letters["L"].key == letters["G"].key == "single"
-    assert "|" not in letters  # file upload: no type imports it
+    assert letters["|"].key == "file_upload" and letters[":"].key == "array_numbers"
+    assert letters[";"].key == "array_texts"
+    assert "*" not in letters  # equation: no type imports it
 
 
 def test_a_type_key_taken_twice_is_refused(tmp_path, monkeypatch):
