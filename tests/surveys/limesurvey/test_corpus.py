@@ -1,5 +1,5 @@
-"""The real LimeSurvey exports of ../shared/peers/limesurvey/ imported with their logic: every file imports (the
-one holding nothing to answer is refused), every condition and piped text is one of ours, no brace of
+"""The real LimeSurvey exports of ../shared/peers/limesurvey/ imported with their logic: every file imports (one
+holding nothing to answer would be refused), every condition and piped text is one of ours, no brace of
 LimeSurvey's tailoring reaches an ambassador, and each survey is answered along branches of its conditions."""
 
 import datetime
@@ -17,9 +17,9 @@ from tests.surveys.peers import PEERS
 
 pytestmark = pytest.mark.django_db
 
-NOTHING_TO_ANSWER = "limesurvey_survey_561859_file_upload_only.lss"
+FILE_UPLOAD_ONLY = "limesurvey_survey_561859_file_upload_only.lss"
 FILES = sorted(path.name for path in PEERS.glob("*.lss"))
-IMPORTED = [name for name in FILES if name != NOTHING_TO_ANSWER]
+IMPORTED = FILES
 
 
 def texts_of(survey):
@@ -52,7 +52,7 @@ def plans():
 
 
 def test_every_export_is_in_the_corpus():
-    assert len(FILES) == 21 and NOTHING_TO_ANSWER in FILES
+    assert len(FILES) == 21 and FILE_UPLOAD_ONLY in FILES
 
 
 @pytest.mark.parametrize("name", IMPORTED)
@@ -78,9 +78,19 @@ def test_every_export_imports_with_its_conditions_and_piping_in_our_language(nam
         assert check(item.show_when, survey, item, outline) == [], (item, item.show_when)
 
 
+def test_the_file_upload_only_export_holds_one_question_to_answer():
+    survey, _report = survey_import(PEERS / FILE_UPLOAD_ONLY)
+    assert [question.kind for question in Question.objects.filter(survey=survey)] == ["file_upload"]
+    assert survey.allow_uploads
+
+
 def test_a_file_holding_nothing_to_answer_is_refused_and_creates_nothing():
-    with pytest.raises(LimeSurveyError, match="aucune question à laquelle répondre.*Q00.*envoi de fichier"):
-        survey_import(PEERS / NOTHING_TO_ANSWER)
+    """The file upload export with its only question turned into an equation, which we do not import."""
+    content = (PEERS / FILE_UPLOAD_ONLY).read_bytes()
+    assert content.count(b"<type><![CDATA[|]]></type>") == 1
+    content = content.replace(b"<type><![CDATA[|]]></type>", b"<type><![CDATA[*]]></type>")
+    with pytest.raises(LimeSurveyError, match="aucune question à laquelle répondre.*Q00.*équation"):
+        survey_import(content)
     assert not Survey.objects.exists() and not Section.objects.exists()
 
 
