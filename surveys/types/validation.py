@@ -9,7 +9,8 @@ means the same in every type using it, see ``surveys.types.settings_fields``):
 
 A pattern is checked when it is saved, so that no pattern an editor (or an imported file) gives can make a
 page slow: it is at most ``PATTERN_MAX_LENGTH`` characters, compiles, and holds no repetition of a group that
-itself repeats or offers alternatives (``(a+)+``, ``(a|ab)*``: the shapes whose matching time explodes); the
+itself repeats or offers alternatives (``(a+)+``, ``(a|ab)*``: the shapes whose matching time explodes; a
+bounded repetition of bounded parts, ``( ?\\d{2}){4}``, is fine); the
 text it is matched against is bounded by the question's field (500 characters for a short text). Compiled
 once per pattern."""
 
@@ -133,6 +134,7 @@ def rows_problem(question, answered, *, strict):
 # --- patterns ------------------------------------------------------------------------------------------------
 
 REPEATS = set("*+{")
+LARGE = 100  # a bounded repetition above this counts as unbounded
 
 
 def pattern_problem(pattern):
@@ -163,9 +165,11 @@ def pattern_validator(value):
 
 
 def nested_repetition(pattern):
-    """The position of the first group that repeats (``*``, ``+``, ``{n,m}``) and contains a repetition or an
-    alternation, or None. Escapes and character classes are skipped; ``(?...)`` groups count as groups."""
-    stack = [{"repeats": False, "alternates": False, "start": 0}]
+    """The position of the first group whose repetition can make matching explode, or None: a group repeated
+    without bound (``*``, ``+``, ``{n,}``) holding a repetition or alternatives, or a group repeated a bounded
+    number of times holding a repetition without bound. Escapes and character classes are skipped; ``(?...)``
+    groups count as groups."""
+    stack = [new_frame(0)]
     closed = None  # the group just closed, while the next character may repeat it
     index, length = 0, len(pattern)
     while index < length:
@@ -175,11 +179,12 @@ def nested_repetition(pattern):
             if end is None:  # a "{" that is a literal
                 closed, index = None, index + 1
                 continue
-            repeats = char != "?"
-            if repeats and closed is not None and (closed["repeats"] or closed["alternates"]):
+            bound = quantifier_bound(pattern[index:end])
+            if closed is not None and explodes(closed, bound):
                 return closed["start"]
-            if repeats:
+            if bound != 1:
                 stack[-1]["repeats"] = True
+                stack[-1]["unbounded"] = stack[-1]["unbounded"] or bound is None
             closed = None
             index = end
             if index < length and pattern[index] in "?+":  # lazy or possessive
@@ -191,14 +196,13 @@ def nested_repetition(pattern):
         elif char == "[":
             index = class_end(pattern, index)
         elif char == "(":
-            stack.append({"repeats": False, "alternates": False, "start": index})
+            stack.append(new_frame(index))
             index += 1
         elif char == ")":
             if len(stack) > 1:
                 closed = stack.pop()
-                if closed["repeats"] or closed["alternates"]:
-                    stack[-1]["repeats"] = stack[-1]["repeats"] or closed["repeats"]
-                    stack[-1]["alternates"] = stack[-1]["alternates"] or closed["alternates"]
+                for name in ("repeats", "unbounded", "alternates"):
+                    stack[-1][name] = stack[-1][name] or closed[name]
             index += 1
         elif char == "|":
             stack[-1]["alternates"] = True
@@ -206,6 +210,31 @@ def nested_repetition(pattern):
         else:
             index += 1
     return None
+
+
+def explodes(group, bound):
+    """Whether repeating ``group`` up to ``bound`` times (None: without bound) can make matching explode."""
+    if bound is None:
+        return group["repeats"] or group["alternates"]
+    return bound > 1 and group["unbounded"]
+
+
+def new_frame(start):
+    return {"repeats": False, "unbounded": False, "alternates": False, "start": start}
+
+
+def quantifier_bound(quantifier):
+    """The most times a quantifier repeats: 1 for "?", None without bound (or above ``LARGE``)."""
+    if quantifier == "?":
+        return 1
+    if quantifier in ("*", "+"):
+        return None
+    low, comma, high = quantifier[1:-1].partition(",")
+    if not comma:
+        high = low
+    if not high or int(high) > LARGE:
+        return None
+    return max(int(high), 1)
 
 
 def quantifier_end(pattern, index):
