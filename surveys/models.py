@@ -128,7 +128,7 @@ class Condition(models.Model):
 
 SHOW_WHEN_HELP = _(
     "Condition sur les réponses précédentes et l'ambassadeur, par exemple "
-    'Q3 > 2 and ambassador.region == "BRE" ; vide : toujours montré. '
+    'Q3 > 2 and ambassador.region == "bre" ; vide : toujours montré. '
     "S'ajoute à la condition « seulement si la question » quand les deux sont données."
 )
 

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 GRAMMAR = """
 expr    := or
@@ -26,13 +27,13 @@ MAX_DEPTH = 40
 AMBASSADOR = "ambassador"
 # The ambassador's attributes an expression may read (``ambassador.<name>``), with their names in words.
 AMBASSADOR_ATTRIBUTES = {
-    "first_name": "prénom",
-    "region": "région",
-    "age_band": "tranche d'âge",
-    "language": "langue",
-    "customer_since": "client depuis",
-    "products": "produits",
-    "tags": "étiquettes",
+    "first_name": gettext_noop("prénom"),
+    "region": gettext_noop("région"),
+    "age_band": gettext_noop("tranche d'âge"),
+    "language": gettext_noop("langue"),
+    "customer_since": gettext_noop("client depuis"),
+    "products": gettext_noop("produits"),
+    "tags": gettext_noop("étiquettes"),
 }
 ALIASES = {"prenom": "ambassador.first_name"}
 # name -> (fewest arguments, most arguments or None)

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="show_when",
             field=models.TextField(
                 blank=True,
-                help_text="Condition sur les réponses précédentes et l'ambassadeur, par exemple Q3 > 2 and ambassador.region == \"BRE\" ; vide : toujours montré. S'ajoute à la condition « seulement si la question » quand les deux sont données.",
+                help_text="Condition sur les réponses précédentes et l'ambassadeur, par exemple Q3 > 2 and ambassador.region == \"bre\" ; vide : toujours montré. S'ajoute à la condition « seulement si la question » quand les deux sont données.",
                 verbose_name="montré quand",
             ),
         ),
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name="show_when",
             field=models.TextField(
                 blank=True,
-                help_text="Condition sur les réponses précédentes et l'ambassadeur, par exemple Q3 > 2 and ambassador.region == \"BRE\" ; vide : toujours montré. S'ajoute à la condition « seulement si la question » quand les deux sont données.",
+                help_text="Condition sur les réponses précédentes et l'ambassadeur, par exemple Q3 > 2 and ambassador.region == \"bre\" ; vide : toujours montré. S'ajoute à la condition « seulement si la question » quand les deux sont données.",
                 verbose_name="montré quand",
             ),
         ),
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name="show_when",
             field=models.TextField(
                 blank=True,
-                help_text="Condition sur les réponses précédentes et l'ambassadeur, par exemple Q3 > 2 and ambassador.region == \"BRE\" ; vide : toujours montré. S'ajoute à la condition « seulement si la question » quand les deux sont données.",
+                help_text="Condition sur les réponses précédentes et l'ambassadeur, par exemple Q3 > 2 and ambassador.region == \"bre\" ; vide : toujours montré. S'ajoute à la condition « seulement si la question » quand les deux sont données.",
                 verbose_name="montré quand",
             ),
         ),
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
             name="show_when",
             field=models.TextField(
                 blank=True,
-                help_text="Condition sur les réponses précédentes et l'ambassadeur, par exemple Q3 > 2 and ambassador.region == \"BRE\" ; vide : toujours montré. S'ajoute à la condition « seulement si la question » quand les deux sont données.",
+                help_text="Condition sur les réponses précédentes et l'ambassadeur, par exemple Q3 > 2 and ambassador.region == \"bre\" ; vide : toujours montré. S'ajoute à la condition « seulement si la question » quand les deux sont données.",
                 verbose_name="montré quand",
             ),
         ),

@@ -12,8 +12,11 @@
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
   form.appendChild(status);
-  if (button) button.hidden = true;
-  if (hint) hint.hidden = true;
+  // Removed rather than hidden (a styled button ignores "hidden"); put back if the server cannot be reached.
+  var placed = [button, hint].filter(Boolean).map(function (node) {
+    return { node: node, parent: node.parentNode, next: node.nextSibling };
+  });
+  placed.forEach(function (place) { place.node.remove(); });
   var latest = null;
   var timer = null;
 
@@ -85,8 +88,9 @@
         if (fresh && current) swap(current, fresh);
       })
       .catch(function () {
-        if (button) button.hidden = false;
-        if (hint) hint.hidden = false;
+        placed.forEach(function (place) {
+          if (!place.node.isConnected) place.parent.insertBefore(place.node, place.next && place.next.isConnected ? place.next : null);
+        });
       });
   }
 

@@ -136,3 +136,17 @@ def test_choices_and_rows_show_on_their_conditions(survey):
 def test_an_invalid_stored_expression_is_ignored(survey):
     shown = question(survey, "a", "short_text", show_when="(((")
     assert visibility(survey, {}).question_shown(shown) is True
+
+
+def test_a_condition_reads_only_what_is_asked_before_it(survey):
+    early = question(survey, "avant", "short_text", show_when='apres == "x"')
+    later = question(survey, "apres", "short_text")
+    seen = visibility(survey, {later.pk: [Answer(text="x")]})
+    assert seen.question_shown(early) is False  # "apres" comes later: empty for "avant"
+    page = Section.objects.create(survey=survey, sort_order=1, title_fr="Suite", show_when='apres == "x"')
+    seen = visibility(survey, {later.pk: [Answer(text="x")]})
+    assert seen.holds(page) is True  # a question of an earlier page
+    same = question(survey, "meme", "short_text", section=page)
+    page.show_when = "meme"
+    seen = visibility(survey, {later.pk: [Answer(text="x")], same.pk: [Answer(text="y")]})
+    assert seen.holds(page) is False  # a page reads only the pages before it

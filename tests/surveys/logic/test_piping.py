@@ -71,3 +71,12 @@ def test_the_preview_keeps_what_it_cannot_read_with_a_warning(answered):
     assert piper("A {pas valide(} B") == "A {pas valide(} B"
     assert piper("{inconnue} {") == "[inconnue] {"
     assert len(piper.warnings) == 2 and "caractère" in piper.warnings[0]
+
+
+def test_the_admin_preview_shows_piping_problems_and_placeholders(survey, client_for, product_user):
+    from django.urls import reverse
+
+    question(survey, "usage", "single", choices=["jour"], text_fr="Bonjour {prenom}, {pas valide(} et {usage}")
+    page = client_for(product_user).get(reverse("survey_preview:page", args=[survey.pk, 1])).content.decode()
+    assert "data-piping-warnings" in page and "n&#x27;est pas une expression" in page
+    assert "Bonjour [prenom], {pas valide(} et [usage]" in page
