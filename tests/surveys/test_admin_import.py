@@ -103,3 +103,10 @@ def test_wrong_extension_is_refused_on_the_form(client_for, product_user):
     response = client_for(product_user).post(reverse(IMPORT), {"file": upload("sondage.csv", b"a;b\n")})
     assert response.status_code == 200 and "Extension .csv non prise en charge" in response.content.decode()
     assert not Survey.objects.exists()
+
+
+def test_the_report_shows_the_conditions_translated_and_not(client_for, product_user):
+    client = client_for(product_user)
+    response = client.post(reverse(IMPORT), {"file": upload("limesurvey_survey_previewGroupQuestion.lss")})
+    content = client.get(response.url).content.decode()
+    assert "data-conditions>10 traduites, 0 non traduites<" in content

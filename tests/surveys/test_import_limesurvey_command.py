@@ -69,3 +69,18 @@ def test_broken_file_is_a_command_error_and_creates_nothing(tmp_path):
 def test_missing_file_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         run(tmp_path / "absent.lss")
+
+
+def test_import_closes_with_the_conditions_translated_and_not(capsys):
+    run(PEERS / "limesurvey_ls2_group_relevance.lss")
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("Conditions : 29 traduites, 0 non traduites.")
+
+
+def test_a_file_holding_nothing_to_answer_is_a_command_error_and_creates_nothing(tmp_path):
+    path = tmp_path / "display_only.lss"
+    content = (PEERS / "limesurvey_survey_561859_file_upload_only.lss").read_bytes()
+    path.write_bytes(content.replace(b"<type><![CDATA[|]]></type>", b"<type><![CDATA[*]]></type>"))
+    with pytest.raises(CommandError, match="aucune question à laquelle répondre"):
+        run(path)
+    assert not Survey.objects.exists()

@@ -44,6 +44,12 @@ def report_lines(survey, report):
     lines.extend(f"  + {line}" for line in report.get("mapped", []))
     lines.append(_("Non importé ou à revoir :"))
     lines.extend(f"  - {line}" for line in report.get("not_mapped", []) or [_("rien")])
+    conditions = report.get("conditions")
+    if conditions:
+        lines.append(
+            _("Conditions : %(translated)s traduites, %(lost)s non traduites.")
+            % {"translated": conditions["translated"], "lost": conditions["not_translated"]}
+        )
     return lines
 
 
