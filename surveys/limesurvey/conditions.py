@@ -28,6 +28,8 @@ ROW_KINDS = {"matrix", "multiple_numeric", "array_numbers", "array_texts"}
 CHECKBOX_LETTERS = {"M", "P"}
 # Kinds whose subquestions are rows by columns (its choices): LimeSurvey's arrays of numbers and of texts.
 CELL_KINDS = {"array_numbers", "array_texts"}
+# Kinds whose choices a condition may hide (a matrix's columns stay: its rows are what LimeSurvey filters).
+CHOICE_KINDS = {"multiple", "single", "ranking", *CELL_KINDS}
 
 
 def both(*conditions):
@@ -306,7 +308,7 @@ class Logic:
                 continue
             if any(entry[0] == sub for entry in question.rows):
                 return question, question.row_conditions
-            if question.kind in {"multiple", *CELL_KINDS} and any(entry[0] == sub for entry in question.choices):
+            if question.kind in CHOICE_KINDS and any(entry[0] == sub for entry in question.choices):
                 return question, question.choice_conditions
         return None, None
 
@@ -322,9 +324,12 @@ class Logic:
                 % {"code": code, "filter": short(value, 80)}
             )
             return
-        lost = 0
-        for child in self.planner.children(record):
-            sub = child["title"]
+        lost = filtered = 0
+        # The subquestions filtered, or the answer options of a list.
+        codes = [child["title"] for child in self.planner.children(record)] or [
+            answer["code"] for answer in self.planner.answers_of.get((record["qid"], 0), [])
+        ]
+        for sub in codes:
             parts = []
             for source in sources:
                 if not any(entry["title"] == sub for entry in self.planner.children(source)):
@@ -332,11 +337,19 @@ class Logic:
                 variable = f"{source['title']}_{sub}.NAOK"
                 checked = f'{variable} == "Y"' if source["type"] in CHECKBOX_LETTERS else f"!is_empty({variable})"
                 parts.append(checked if wanted == "Y" else f"!({checked})")
-            if parts and not self._sub_condition(
+            if not parts:
+                continue
+            filtered += 1
+            if not self._sub_condition(
                 record, planned, sub, " and ".join(parts), here, _("filtre %(name)s") % {"name": name}, count=False
             ):
                 lost += 1
-        if lost:
+        if not filtered:
+            self.planner.missed(
+                _("Question %(code)s : filtre « %(filter)s » sans code commun avec la question filtrée, sans effet.")
+                % {"code": code, "filter": short(value, 80)}
+            )
+        if lost or not filtered:
             self.not_translated += 1
         else:
             self.translated += 1

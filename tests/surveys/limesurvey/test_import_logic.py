@@ -149,3 +149,16 @@ def test_attributes_that_change_what_is_asked_are_kept():
 def test_a_date_with_a_day_stays_a_date():
     survey, _report = imported(q("D", "jour", attributes={"date_format": "dd/mm/yyyy HH:MM"}))
     assert only_question(survey).kind == "date"
+
+
+def test_an_array_filter_on_a_list_filters_its_answer_options_and_one_without_common_codes_is_reported():
+    _survey, report = imported(
+        q("M", "AF", sub=[("a", "A"), ("b", "B")]),
+        q("L", "liste", answers=[("a", "A"), ("z", "Z")], attributes={"array_filter": "AF"}),
+        q("M", "autre", sub=[("x", "X")], attributes={"array_filter": "AF"}),
+    )
+    assert [choice.show_when for choice in Choice.objects.filter(question__code="liste")] == ['AF.a == "Y"', ""]
+    assert report["conditions"] == {"translated": 1, "not_translated": 1}
+    assert (
+        "Question autre : filtre « AF » sans code commun avec la question filtrée, sans effet." in report["not_mapped"]
+    )
