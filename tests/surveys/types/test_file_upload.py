@@ -122,7 +122,7 @@ def test_saving_the_page_again_keeps_the_file_and_another_replaces_it(client, in
 def test_conditions_see_a_file_sent_and_expressions_its_name(survey):
     asked = question(survey, "devis", "file_upload")
     answers = [Answer(text="survey-files/1/abc/devis.pdf")]
-    assert question_type("file_upload").expression_value(asked, answers) == ("devis.pdf", {})
+    assert question_type("file_upload").expression_value(asked, answers, {}, {}) == ("devis.pdf", {})
     assert question_type("file_upload").tokens(asked, answers) == set()
 
 
