@@ -6,7 +6,6 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from surveys.models import Answer
@@ -90,4 +89,4 @@ def files_sweep(*, now=None, batch=500):
 
 def download_name(answer):
     """The name a download is saved under: the question's code and the file's own name."""
-    return _("%(code)s-%(name)s") % {"code": answer.question.code, "name": answer.text.rsplit("/", 1)[-1]}
+    return f"{answer.question.code}-{answer.text.rsplit('/', 1)[-1]}"

@@ -2,8 +2,8 @@
 list of codes, a number, an ISO date, a text; and the values of its sub-codes (``Q1.SUB``). Built from the
 saved Answer rows and the codes of the question's choices and rows, with no query.
 
-A question type may say it itself: its ``expression_value(question, answers)`` (``surveys.types.base``) returns
-(value, {sub-code: value}), or None for the others, read from what their rows hold."""
+A question type may say it itself with an ``expression_value(question, answers, choice_codes, row_codes)``
+method returning (value, {sub-code: value}); the others are read from what their rows hold."""
 
 from decimal import Decimal
 
@@ -26,9 +26,9 @@ def _atom(answer, choice_codes):
 def answer_value(question, answers, choice_codes, row_codes):
     """(value, {sub-code: value}) of ``question`` given its saved ``answers``; ("", {}) when unanswered.
     ``choice_codes``/``row_codes`` map choice and row pks to their codes."""
-    declared = question_type(question.kind).expression_value(question, answers)
+    declared = getattr(question_type(question.kind), "expression_value", None)
     if declared is not None:
-        return declared
+        return declared(question, answers, choice_codes, row_codes)
     if not answers:
         return "", {}
     if question.kind == "yes_no":

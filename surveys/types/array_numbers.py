@@ -10,6 +10,7 @@ least as many ambassadors as the privacy threshold answered it. Exported as one 
 (``code[row_column]``)."""
 
 from collections import defaultdict
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -135,25 +136,26 @@ class ArrayNumbers(QuestionType):
         return tokens | ({decimal_text(sum(numbers))} if numbers else set())
 
     def value(self, answer):
-        return plain_number(answer.number)
+        return Decimal(answer.number)
 
-    def expression_value(self, question, answers):
-        codes = self.codes(question)
-        single_column = len(question.choices.all()) == 1
+    def expression_value(self, question, answers, choice_codes, row_codes):
+        """(the question's own value, {"ROW_COLUMN": cell value, and "ROW" when there is one column}), from the
+        codes given (no query)."""
+        single_column = len(choice_codes) == 1
         subs = {}
         for answer in answers:
-            code = codes.get((answer.row_id, answer.choice_id))
-            if code is None:
+            row, column = row_codes.get(answer.row_id), choice_codes.get(answer.choice_id)
+            if row is None or column is None:
                 continue
-            subs[code] = self.value(answer)
+            subs[f"{row}_{column}"] = self.value(answer)
             if single_column:
-                subs[code.rsplit("_", 1)[0]] = self.value(answer)
+                subs[row] = self.value(answer)
         return self.whole_value(answers), subs
 
     def whole_value(self, answers):
         """The value of the question itself: the sum of its numbers ("" when none)."""
         numbers = [answer.number for answer in answers if answer.number is not None]
-        return plain_number(sum(numbers)) if numbers else ""
+        return Decimal(sum(numbers)) if numbers else ""
 
     # --- reports -------------------------------------------------------------------------------------------
 

@@ -216,7 +216,7 @@ class FileUpload(QuestionType):
     def initial(self, question, saved):
         return {field_name(question): answer.text for answer in saved if answer.text}
 
-    def expression_value(self, question, answers):
+    def expression_value(self, question, answers, choice_codes, row_codes):
         names = [shown_name(answer.text) for answer in answers if answer.text]
         return (names[0] if names else ""), {}
 

@@ -74,7 +74,7 @@ class TimeOfDay(QuestionType):
     def tokens(self, question, answers):
         return {minutes_text(answer.number) for answer in answers if answer.number is not None}
 
-    def expression_value(self, question, answers):
+    def expression_value(self, question, answers, choice_codes, row_codes):
         found = [minutes_text(answer.number) for answer in answers if answer.number is not None]
         return (found[0] if found else ""), {}
 

@@ -2,9 +2,11 @@
 answered checked, stored one Answer per cell, summarised by cell under the privacy threshold, exported one column
 per cell, imported from LimeSurvey's ``:``."""
 
+import html
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from reports.survey_stats import survey_results
 from surveys.limesurvey import survey_import
@@ -20,6 +22,14 @@ pytestmark = pytest.mark.django_db
 
 ROWS = [("pret", "Prêt <b>auto</b>"), ("epargne", "Épargne")]
 COLUMNS = [("2025", "2025"), ("2026", "2026")]
+
+
+def codes(asked):
+    """({choice id: code}, {row id: code}) as expressions are given them."""
+    return (
+        {choice.pk: choice.code for choice in asked.choices.all()},
+        {row.pk: row.code for row in asked.rows.all()},
+    )
 
 
 def cells(asked):
@@ -81,9 +91,9 @@ def test_conditions_and_expressions_see_each_cell(survey):
     first, second = asked.choices.all()
     answers = [Answer(row=pret, choice=first, number=5), Answer(row=epargne, choice=second, number=0)]
     assert answer_tokens(asked, answers) == {"*", "pret_2025", "5"}
-    assert question_type("array_numbers").expression_value(asked, answers) == (
-        5,
-        {"pret_2025": 5, "epargne_2026": 0},
+    assert question_type("array_numbers").expression_value(asked, answers, *codes(asked)) == (
+        Decimal(5),
+        {"pret_2025": Decimal(5), "epargne_2026": Decimal(0)},
     )
 
 
@@ -127,3 +137,64 @@ def test_limesurvey_arrays_become_rows_and_columns():
     assert arrays
     for asked in arrays:
         assert asked.rows.exists() and asked.choices.exists()
+
+
+def admin_form(survey, **values):
+    """The admin's question form for an array of numbers with ``ROWS`` and ``COLUMNS``."""
+    data = {
+        "survey": survey.pk,
+        "section": survey.sections.get().pk,
+        "sort_order": "0",
+        "code": "budget",
+        "kind": "array_numbers",
+        "text_fr": "Votre budget",
+        "show_if_values": "",
+    }
+    for prefix, options in (("rows", ROWS), ("choices", COLUMNS)):
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(options)),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
+        for index, (code, label) in enumerate(options):
+            data.update(
+                {
+                    f"{prefix}-{index}-code": code,
+                    f"{prefix}-{index}-label_fr": label,
+                    f"{prefix}-{index}-label_en": "",
+                    f"{prefix}-{index}-ORDER": str(index + 1),
+                    f"{prefix}-{index}-id": "",
+                    f"{prefix}-{index}-DELETE": "",
+                }
+            )
+    for name in ("text_en", "help_fr", "help_en", "low_label_fr", "low_label_en", "high_label_fr", "high_label_en"):
+        data[name] = ""
+    data.update(values)
+    return data
+
+
+def test_product_team_creates_an_array_with_its_rules_in_the_admin(client_for, product_user, survey):
+    client = client_for(product_user)
+    form = client.get(reverse("wagtailsnippets_surveys_question:add")).content.decode()
+    assert "Tableau de nombres (lignes × colonnes)" in form
+    for name in ("integer_only", "rows_min", "rows_max", "total_max", "pattern"):
+        assert f'name="settings_{name}"' in form
+    data = admin_form(survey, settings_integer_only="on", settings_rows_min="1", settings_total_max="1000")
+    response = client.post(reverse("wagtailsnippets_surveys_question:add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    created = Question.objects.get(code="budget")
+    assert created.settings == {"integer_only": True, "rows_min": 1, "total_max": "1000"}
+    assert created.rows.count() == 2 and created.choices.count() == 2
+
+
+def test_a_pattern_on_an_array_is_not_kept_and_a_bad_rule_is_refused_saying_why(client_for, product_user, survey):
+    client = client_for(product_user)
+    data = admin_form(survey, settings_pattern="^x", settings_rows_min="3", settings_rows_max="1")
+    response = client.post(reverse("wagtailsnippets_surveys_question:add"), data)
+    assert response.status_code == 200 and not Question.objects.exists()
+    assert "Le maximum de lignes est inférieur au minimum." in html.unescape(response.content.decode())
+    assert client.post(reverse("wagtailsnippets_surveys_question:add"), admin_form(survey, settings_pattern="^x"))
+    assert Question.objects.get(code="budget").settings == {}

@@ -22,6 +22,14 @@ COLUMNS = [("prenom", "Prénom"), ("ecole", "École")]
 SECRET = "Zoé <script>alert(1)</script>"
 
 
+def codes(asked):
+    """({choice id: code}, {row id: code}) as expressions are given them."""
+    return (
+        {choice.pk: choice.code for choice in asked.choices.all()},
+        {row.pk: row.code for row in asked.rows.all()},
+    )
+
+
 def test_the_page_asks_one_text_per_cell_and_stores_each_trimmed(client):
     invitation, asked = launched("array_texts", rows=ROWS, choices=COLUMNS, settings={"rows_max": 1})
     url = visit(client, invitation)
@@ -45,7 +53,7 @@ def test_conditions_and_expressions_see_the_cells_filled(survey):
     first, second = asked.choices.all()
     answers = [Answer(row=row1, choice=first, text="Zoé"), Answer(row=row1, choice=second, text="Jaurès")]
     assert answer_tokens(asked, answers) == {"*", "enfant1_prenom", "enfant1_ecole"}
-    assert question_type("array_texts").expression_value(asked, answers) == (
+    assert question_type("array_texts").expression_value(asked, answers, *codes(asked)) == (
         ["Zoé", "Jaurès"],
         {"enfant1_prenom": "Zoé", "enfant1_ecole": "Jaurès"},
     )

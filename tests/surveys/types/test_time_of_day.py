@@ -44,8 +44,8 @@ def test_conditions_and_expressions_see_the_time_as_hh_mm(survey):
     asked = question(survey, "heure", "time")
     kind = question_type("time")
     assert answer_tokens(asked, [Answer(number=870)]) == {"*", "14:30"}
-    assert kind.expression_value(asked, [Answer(number=425)]) == ("07:05", {})
-    assert kind.expression_value(asked, []) == ("", {})
+    assert kind.expression_value(asked, [Answer(number=425)], {}, {}) == ("07:05", {})
+    assert kind.expression_value(asked, [], {}, {}) == ("", {})
 
 
 def test_the_export_shows_hh_mm(survey):
