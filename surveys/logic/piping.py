@@ -1,5 +1,5 @@
 """Piping: ``{expr}`` in a question's text or help, a choice's or row's label, a page's title or introduction is
-replaced by the expression's value as shown to a person (notes/grammar.md): a choice code becomes its label, a
+replaced by the expression's value as shown to a person (docs/expressions.md): a choice code becomes its label, a
 list "a, b", a number is written the language's way, a date too; ``{prenom}`` is the ambassador's first name;
 ``{if(Q2 == "M", "lui", "elle")}`` chooses a text.
 
