@@ -13,10 +13,13 @@ from surveys.types.base import FieldContext, field_name
 
 def ordered_choices(question, invitation_id, offered=None):
     """The choices of a question (those ``offered(question)`` returns when given), shuffled when asked, in an
-    order that stays the same for one ambassador."""
-    choices = list(question.choices.all()) if offered is None else offered(question)
+    order that stays the same for one ambassador, whichever choices the conditions offer."""
+    choices = list(question.choices.all())
     if question.randomize and question_type(question.kind).shuffles:
         random.Random(f"{invitation_id}:{question.pk}").shuffle(choices)
+    if offered is not None:
+        kept = {choice.pk for choice in offered(question)}
+        choices = [choice for choice in choices if choice.pk in kept]
     return choices
 
 

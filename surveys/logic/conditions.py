@@ -12,6 +12,7 @@ the questions of earlier pages; a question's: the questions before it; a choice'
 its question): a later or hidden question's value is empty. A loop of older conditions shows nothing of it.
 A ``show_when`` that does not parse (it cannot be saved from the admin) is ignored: the item shows."""
 
+from contextlib import contextmanager
 from functools import lru_cache
 
 from surveys.logic.expressions import ExpressionError, parse
@@ -111,6 +112,24 @@ class Visibility:
         self.codes = {}  # question pk -> ({choice pk: code}, {row pk: code})
         ranked = sorted(sections.values(), key=lambda section: (section.sort_order, section.pk))
         self.rank = {section.pk: index for index, section in enumerate(ranked)}
+        self.order = sorted(questions.values(), key=self.place)
+        self._memo, self._fingerprint, self._depth = {}, None, 0
+
+    @contextmanager
+    def _round(self):
+        """Each page's and question's visibility is worked out once for given answers, in answering order (so a
+        chain of conditions costs its length, and Python's stack stays shallow); the memory is forgotten when
+        the answers change (a list replaced, added or grown)."""
+        outermost = self._depth == 0
+        if outermost:
+            fingerprint = tuple((pk, id(answers), len(answers)) for pk, answers in self.answers.items())
+            if fingerprint != self._fingerprint:
+                self._memo, self._fingerprint = {}, fingerprint
+        self._depth += 1
+        try:
+            yield outermost
+        finally:
+            self._depth -= 1
 
     def place(self, question):
         """Where a question is asked: (rank of its page, its order on the page, pk)."""
@@ -148,6 +167,10 @@ class Visibility:
 
     def holds(self, item, seen=frozenset()):
         """Whether the conditions of ``item`` (a page or a question) hold."""
+        with self._round():
+            return self._holds(item, seen)
+
+    def _holds(self, item, seen):
         target = item.show_if_question_id
         if target is not None:
             question = self.questions.get(target)
@@ -160,11 +183,27 @@ class Visibility:
     def question_shown(self, question, seen=frozenset()):
         if question.pk in seen:  # a loop of conditions shows nothing of it
             return False
-        seen = seen | {question.pk}
-        return self.holds(self.sections[question.section_id], seen) and self.holds(question, seen)
+        with self._round() as outermost:
+            if question.pk in self._memo:
+                return self._memo[question.pk]
+            if outermost:  # the questions before it first, each reading only memorised ones
+                for earlier in self.order:
+                    if earlier.pk == question.pk:
+                        break
+                    if earlier.pk not in self._memo:
+                        self._memo[earlier.pk] = self._shown(earlier, frozenset({earlier.pk}))
+            self._memo[question.pk] = self._shown(question, seen | {question.pk})
+            return self._memo[question.pk]
+
+    def _shown(self, question, seen):
+        section = self.sections[question.section_id]
+        if ("page", section.pk) not in self._memo:
+            self._memo["page", section.pk] = self._holds(section, seen)
+        return self._memo["page", section.pk] and self._holds(question, seen)
 
     def option_shown(self, option):
         """Whether a choice or a matrix row is offered (its question being shown). Its condition may read its
         own question (LimeSurvey's ``self.sq_01 == "Y"``: choice 02 offered once 01 is checked), whose value
         never depends on its options' conditions."""
-        return self.expression_holds(option)
+        with self._round():
+            return self.expression_holds(option)

@@ -1,4 +1,4 @@
-"""The survey expression language (its grammar: /work/notes/grammar.md, summed up in ``GRAMMAR`` below): a
+"""The survey expression language (its grammar: docs/expressions.md, summed up in ``GRAMMAR`` below): a
 hand-written tokenizer and recursive-descent parser, no ``eval``. ``parse(text)`` gives an ``Expression``
 that evaluates over a context (a mapping of names to values: ``"Q1"``, ``"Q1.SUB"``, ``"ambassador.region"``),
 lists the names it reads and says itself in French words.

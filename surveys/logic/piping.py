@@ -1,5 +1,5 @@
 """Piping: ``{expr}`` in a question's text or help, a choice's or row's label, a page's title or introduction is
-replaced by the expression's value as shown to a person (notes/grammar.md): a choice code becomes its label, a
+replaced by the expression's value as shown to a person (docs/expressions.md): a choice code becomes its label, a
 list "a, b", a number is written the language's way, a date too; ``{prenom}`` is the ambassador's first name;
 ``{if(Q2 == "M", "lui", "elle")}`` chooses a text.
 
@@ -11,6 +11,7 @@ The result is plain text: templates escape it like any text (an answer holding `
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -73,6 +74,15 @@ def has_piping(text):
     return bool(text) and ("{" in text or "}" in text)
 
 
+@lru_cache(maxsize=4096)
+def parsed_piece(inner):
+    """(Expression, None) or (None, ExpressionError) of the text between braces (parsed once per process)."""
+    try:
+        return parse(inner), None
+    except ExpressionError as error:
+        return None, error
+
+
 def piped_references(text):
     """The question codes (and ambassador.<name>) the valid expressions of a text read."""
     found = set()
@@ -80,10 +90,9 @@ def piped_references(text):
         return found
     for kind, inner, _position in pieces(text):
         if kind == "expr":
-            try:
-                found |= parse(inner).references()
-            except ExpressionError:
-                continue
+            expression, _error = parsed_piece(inner)
+            if expression is not None:
+                found |= expression.references()
     return found
 
 
@@ -114,9 +123,8 @@ class Piper:
         return "".join(parts)
 
     def piece(self, text, inner, position):
-        try:
-            expression = parse(inner)
-        except ExpressionError as error:
+        expression, error = parsed_piece(inner)
+        if error is not None:
             if self.preview:
                 self.warnings.append(
                     _(

@@ -1,4 +1,4 @@
-"""The value of an answered question as expressions read it (the table in notes/grammar.md): a chosen code, a
+"""The value of an answered question as expressions read it (the table in docs/expressions.md): a chosen code, a
 list of codes, a number, an ISO date, a text; and the values of its sub-codes (``Q1.SUB``). Built from the
 saved Answer rows and the codes of the question's choices and rows, with no query.
 

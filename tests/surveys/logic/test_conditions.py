@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from surveys.logic.conditions import Visibility, answer_tokens
-from surveys.models import Answer, Section
+from surveys.models import Answer, Question, Section
 from tests.surveys.types.conftest import question
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +150,29 @@ def test_a_condition_reads_only_what_is_asked_before_it(survey):
     page.show_when = "meme"
     seen = visibility(survey, {later.pk: [Answer(text="x")], same.pk: [Answer(text="y")]})
     assert seen.holds(page) is False  # a page reads only the pages before it
+
+
+def test_long_chains_of_conditions_cost_their_length(survey):
+    import time
+
+    previous = [question(survey, "q0", "yes_no"), question(survey, "q1", "yes_no")]
+    for number in range(2, 120):
+        previous.append(
+            Question(
+                survey=survey,
+                section=previous[0].section,
+                sort_order=number,
+                code=f"q{number}",
+                kind="yes_no",
+                text_fr="?",
+                show_when=f'q{number - 1} == "Y" or q{number - 2} == "Y" or is_empty(q{number - 2})',
+            )
+        )
+    Question.objects.bulk_create(previous[2:])
+    asked_all = Question.objects.filter(survey=survey).prefetch_related("choices", "rows")
+    questions = {asked.pk: asked for asked in asked_all}
+    sections = {section.pk: section for section in Section.objects.filter(survey=survey)}
+    seen = Visibility(questions, sections, {})
+    started = time.monotonic()
+    shown = [asked.code for asked in questions.values() if seen.question_shown(asked)]
+    assert len(shown) == 120 and time.monotonic() - started < 2

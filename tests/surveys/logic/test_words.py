@@ -149,3 +149,10 @@ def test_the_question_list_shows_conditions_in_words(staff, survey):
     question(survey, "suite", "short_text", show_when='usage == "jour" and ambassador.region == "bre"')
     page = staff.get(reverse("wagtailsnippets_surveys_question:list") + f"?survey={survey.pk}").content.decode()
     assert "usage est jour et région est Bretagne" in page
+
+
+def test_a_hostile_condition_shows_as_text_in_the_list(staff, survey):
+    question(survey, "usage", "single", choices=["jour"])
+    question(survey, "suite", "short_text", show_when='usage == "<script>alert(1)</script>"')
+    page = staff.get(reverse("wagtailsnippets_surveys_question:list") + f"?survey={survey.pk}").content.decode()
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
