@@ -74,11 +74,20 @@ class Plan:
                 return True
         return False
 
-    def take_entries(self, section, data, *, invitation_id, locale):
-        """Count what ``data`` (a POST of the page) holds for the page's questions as their answers, for the
-        conditions and piping of the page; nothing is saved. Invalid entries count as unanswered."""
+    def take_entries(self, section, data, *, invitation_id, locale, files=None):
+        """Count what ``data`` (a POST of the page) and ``files`` hold for the page's questions as their answers,
+        for the conditions and piping of the page; nothing is saved. Invalid entries count as unanswered; a file
+        sent before and not replaced still counts."""
         questions = list(section.questions.all())
-        loose = PageForm(questions, locale=locale, invitation_id=invitation_id, strict=False, data=data)
+        loose = PageForm(
+            questions,
+            locale=locale,
+            invitation_id=invitation_id,
+            strict=False,
+            data=data,
+            files=files,
+            initial=initial_from_answers(questions, self.answers),
+        )
         valid = {question.pk for question in loose.valid_questions()}
         for question in loose.questions:
             self.answers[question.pk] = loose.answers(question) if question.pk in valid else []

@@ -78,7 +78,7 @@ def _page_post(request, invitation, plan, number, response):
     slug, locale = invitation.campaign.slug, invitation.ambassador.locale
     sections = plan.visible_sections()
     section = sections[number - 1]
-    plan.take_entries(section, request.POST, invitation_id=invitation.pk, locale=locale)
+    plan.take_entries(section, request.POST, invitation_id=invitation.pk, locale=locale, files=request.FILES)
     count = len(plan.visible_sections())
     action = request.POST.get("action", "next")
     if action == "refresh":

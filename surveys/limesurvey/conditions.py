@@ -26,6 +26,8 @@ VALUE_PROPERTIES = {"NAOK", "value", "code", "shown", "valueNAOK"}
 # Kinds whose subquestions are rows, and whose value without a row is none (only count and sum read them).
 ROW_KINDS = {"matrix", "multiple_numeric", "array_numbers", "array_texts"}
 CHECKBOX_LETTERS = {"M", "P"}
+# LimeSurvey's participant attributes that are ambassador attributes of ours.
+TOKEN_ATTRIBUTES = {"TOKEN:FIRSTNAME": "ambassador.first_name", "TOKEN:LANGUAGE": "ambassador.language"}
 # Kinds whose subquestions are rows by columns (its choices): LimeSurvey's arrays of numbers and of texts.
 CELL_KINDS = {"array_numbers", "array_texts"}
 # Kinds whose choices a condition may hide (a matrix's columns stay: its rows are what LimeSurvey filters).
@@ -79,8 +81,8 @@ class Logic:
 
     def scope(self, name, here):
         if name.startswith("TOKEN:"):
-            if name == "TOKEN:FIRSTNAME":
-                return Operand("ambassador.first_name")
+            if name in TOKEN_ATTRIBUTES:
+                return Operand(TOKEN_ATTRIBUTES[name])
             raise Untranslatable(_("lit l'attribut de participant « %(name)s »") % {"name": name[6:]})
         if name.startswith("INSERTANS:"):
             name = name[10:]

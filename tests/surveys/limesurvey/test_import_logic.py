@@ -162,3 +162,15 @@ def test_an_array_filter_on_a_list_filters_its_answer_options_and_one_without_co
     assert (
         "Question autre : filtre « AF » sans code commun avec la question filtrée, sans effet." in report["not_mapped"]
     )
+
+
+def test_participant_attributes_we_hold_are_read_and_the_others_reported():
+    survey, report = imported(
+        q("S", "Q1", relevance="TOKEN:LANGUAGE == 'fr'"),
+        q("S", "Q2", relevance="TOKEN:ATTRIBUTE_1 == 'vip'"),
+    )
+    assert Question.objects.get(survey=survey, code="Q1").show_when == 'ambassador.language == "fr"'
+    assert any(
+        line.startswith("Question Q2 toujours affichée : lit l'attribut de participant « ATTRIBUTE_1 »")
+        for line in report["not_mapped"]
+    )
