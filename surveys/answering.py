@@ -27,6 +27,7 @@ class Plan:
     sections: list
     answers: dict = field(default_factory=dict)  # question pk -> [Answer]
     ambassador: object = None  # whose attributes expressions read (None: empty, as in the admin preview)
+    pipers: dict = field(default_factory=dict, repr=False)  # (locale, preview) -> Piper
 
     @cached_property
     def questions(self):
@@ -40,10 +41,9 @@ class Plan:
 
     def piper(self, locale, preview=False):
         """What pipes this plan's texts in ``locale`` (one per language and mode, keeping its warnings)."""
-        pipers = self.__dict__.setdefault("_pipers", {})
-        if (locale, preview) not in pipers:
-            pipers[locale, preview] = Piper(self.visibility, locale, preview=preview)
-        return pipers[locale, preview]
+        if (locale, preview) not in self.pipers:
+            self.pipers[locale, preview] = Piper(self.visibility, locale, preview=preview)
+        return self.pipers[locale, preview]
 
     def offered_choices(self, question):
         """The choices of a question its conditions offer (all of them in the preview)."""

@@ -7,7 +7,8 @@ Two kinds, and both must hold when an item has both:
   holds one of the values (``Condition.condition_values``). An answer's tokens come from its question's type
   (choice codes, "oui"/"non", numbers...) plus "*" for any answer.
 
-A question is shown when its page and itself are. A condition reads only what is asked before it (a page's:
+A question is shown when its page and itself are, and not when its choices' (or rows') conditions hide them all.
+A condition reads only what is asked before it (a page's:
 the questions of earlier pages; a question's: the questions before it; a choice's or row's: the questions before
 its question): a later or hidden question's value is empty. A loop of older conditions shows nothing of it.
 A ``show_when`` that does not parse (it cannot be saved from the admin) is ignored: the item shows."""
@@ -192,14 +193,24 @@ class Visibility:
                         break
                     if earlier.pk not in self._memo:
                         self._memo[earlier.pk] = self._shown(earlier, frozenset({earlier.pk}))
-            self._memo[question.pk] = self._shown(question, seen | {question.pk})
+            known = self.questions.get(question.pk, question)  # with what was prefetched
+            self._memo[question.pk] = self._shown(known, seen | {question.pk})
             return self._memo[question.pk]
 
     def _shown(self, question, seen):
         section = self.sections[question.section_id]
         if ("page", section.pk) not in self._memo:
             self._memo["page", section.pk] = self._holds(section, seen)
-        return self._memo["page", section.pk] and self._holds(question, seen)
+        return self._memo["page", section.pk] and self._holds(question, seen) and self._offers_something(question)
+
+    def _offers_something(self, question):
+        """False when the conditions of its choices (or of its rows) hide every one: nothing to answer."""
+        for options in (question.choices.all(), question.rows.all()):
+            if any(option.show_when.strip() for option in options) and not any(
+                self.expression_holds(option, frozenset({question.pk})) for option in options
+            ):
+                return False
+        return True
 
     def option_shown(self, option):
         """Whether a choice or a matrix row is offered (its question being shown). Its condition may read its

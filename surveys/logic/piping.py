@@ -165,7 +165,8 @@ class Piper:
         rows = list(question.rows.all())
         if ref.sub is not None and not rows:
             return value  # "Y" of a multiple choice's sub-code, the text of "other"
-        labels = {choice.code: choice.label(self.locale) for choice in question.choices.all()}
+        options = rows if rows and ref.sub is None else question.choices.all()  # a matrix: the rows answered
+        labels = {option.code: option.label(self.locale) for option in options}
         if not labels:
             return value
         if value == OTHER or (isinstance(value, list) and OTHER in value):

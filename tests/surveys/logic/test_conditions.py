@@ -111,7 +111,8 @@ def test_ambassador_attributes_are_read_products_only_when_asked(survey, django_
     person.products.add(Product.objects.create(code="livret", name="Livret"))
     regional = question(survey, "regional", "short_text", show_when='ambassador.region == "bre"')
     saver = question(survey, "epargne", "short_text", show_when='ambassador.products in ["livret"]')
-    seen = Visibility({q.pk: q for q in survey.questions.all()}, {s.pk: s for s in survey.sections.all()}, {}, person)
+    asked = survey.questions.prefetch_related("choices", "rows")
+    seen = Visibility({q.pk: q for q in asked}, {s.pk: s for s in survey.sections.all()}, {}, person)
     with django_assert_num_queries(0):
         assert seen.question_shown(regional) is True
     with django_assert_num_queries(1):
@@ -176,3 +177,13 @@ def test_long_chains_of_conditions_cost_their_length(survey):
     started = time.monotonic()
     shown = [asked.code for asked in questions.values() if seen.question_shown(asked)]
     assert len(shown) == 120 and time.monotonic() - started < 2
+
+
+def test_a_question_whose_choices_are_all_hidden_is_hidden(survey):
+    client = question(survey, "client", "yes_no")
+    offer = question(survey, "offre", "single", choices=["livret", "pel"], required=True)
+    offer.choices.update(show_when='client == "Y"')
+    seen = visibility(survey, {client.pk: [Answer(number=0)]})
+    assert seen.question_shown(offer) is False
+    seen.answers[client.pk] = [Answer(number=1)]
+    assert seen.question_shown(offer) is True

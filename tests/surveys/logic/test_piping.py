@@ -80,3 +80,17 @@ def test_the_admin_preview_shows_piping_problems_and_placeholders(survey, client
     page = client_for(product_user).get(reverse("survey_preview:page", args=[survey.pk, 1])).content.decode()
     assert "data-piping-warnings" in page and "n&#x27;est pas une expression" in page
     assert "Bonjour [prenom], {pas valide(} et [usage]" in page
+
+
+def test_a_matrix_pipes_its_rows_answered_and_a_rows_column(survey):
+    grid = question(
+        survey,
+        "criteres",
+        "matrix",
+        choices=[("1", "Faible"), ("3", "Forte")],
+        rows=[("prix", "le prix"), ("cout", "le coût")],
+    )
+    answers = {grid.pk: [Answer(row=grid.rows.get(code="prix"), choice=grid.choices.get(code="3"))]}
+    sections = {section.pk: section for section in Section.objects.filter(survey=survey)}
+    seen = Visibility({q.pk: q for q in survey.questions.all()}, sections, answers)
+    assert Piper(seen, "fr")("{criteres} : {criteres.prix}, {criteres.cout}.") == "le prix : Forte, ."
