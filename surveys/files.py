@@ -24,8 +24,11 @@ def survey_files(survey):
 
 
 def file_answer(pk):
-    """The Answer holding a file, by its id, or None."""
-    return Answer.objects.filter(pk=pk, question__kind=KIND).exclude(text="").select_related("question").first()
+    """The Answer holding a file, by its id, or None (nor for a text that is no name of the private folder)."""
+    answer = Answer.objects.filter(pk=pk, question__kind=KIND).exclude(text="").select_related("question").first()
+    if answer is None or not answer.text.startswith(f"{FOLDER}/") or ".." in answer.text.split("/"):
+        return None
+    return answer
 
 
 def file_open(answer):

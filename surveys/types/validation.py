@@ -173,43 +173,39 @@ def nested_repetition(pattern):
     closed = None  # the group just closed, while the next character may repeat it
     index, length = 0, len(pattern)
     while index < length:
-        char = pattern[index]
-        if char in REPEATS or char == "?":
-            end = quantifier_end(pattern, index)
-            if end is None:  # a "{" that is a literal
-                closed, index = None, index + 1
-                continue
-            bound = quantifier_bound(pattern[index:end])
-            if closed is not None and explodes(closed, bound):
-                return closed["start"]
-            if bound != 1:
-                stack[-1]["repeats"] = True
-                stack[-1]["unbounded"] = stack[-1]["unbounded"] or bound is None
-            closed = None
-            index = end
-            if index < length and pattern[index] in "?+":  # lazy or possessive
-                index += 1
+        end = quantifier_end(pattern, index) if pattern[index] in REPEATS or pattern[index] == "?" else None
+        if end is None:
+            index, closed = token_read(pattern, index, stack)
             continue
-        closed = None
-        if char == "\\":
-            index += 2
-        elif char == "[":
-            index = class_end(pattern, index)
-        elif char == "(":
-            stack.append(new_frame(index))
-            index += 1
-        elif char == ")":
-            if len(stack) > 1:
-                closed = stack.pop()
-                for name in ("repeats", "unbounded", "alternates"):
-                    stack[-1][name] = stack[-1][name] or closed[name]
-            index += 1
-        elif char == "|":
-            stack[-1]["alternates"] = True
-            index += 1
-        else:
+        bound = quantifier_bound(pattern[index:end])
+        if closed is not None and explodes(closed, bound):
+            return closed["start"]
+        if bound != 1:
+            stack[-1]["repeats"] = True
+            stack[-1]["unbounded"] = stack[-1]["unbounded"] or bound is None
+        closed, index = None, end
+        if index < length and pattern[index] in "?+":  # lazy or possessive
             index += 1
     return None
+
+
+def token_read(pattern, index, stack):
+    """Read what starts at ``index`` (not a quantifier): (the index after it, the group it closes or None)."""
+    char = pattern[index]
+    if char == "\\":
+        return index + 2, None
+    if char == "[":
+        return class_end(pattern, index), None
+    if char == "(":
+        stack.append(new_frame(index))
+    elif char == ")" and len(stack) > 1:
+        closed = stack.pop()
+        for name in ("repeats", "unbounded", "alternates"):
+            stack[-1][name] = stack[-1][name] or closed[name]
+        return index + 1, closed
+    elif char == "|":
+        stack[-1]["alternates"] = True
+    return index + 1, None
 
 
 def explodes(group, bound):

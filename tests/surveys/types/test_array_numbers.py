@@ -198,3 +198,12 @@ def test_a_pattern_on_an_array_is_not_kept_and_a_bad_rule_is_refused_saying_why(
     assert "Le maximum de lignes est inférieur au minimum." in html.unescape(response.content.decode())
     assert client.post(reverse("wagtailsnippets_surveys_question:add"), admin_form(survey, settings_pattern="^x"))
     assert Question.objects.get(code="budget").settings == {}
+
+
+def test_an_array_of_one_column_lets_expressions_name_the_row_alone(survey):
+    asked = question(survey, "budget", "array_numbers", rows=ROWS, choices=[("montant", "Montant")])
+    pret, _epargne = asked.rows.all()
+    answers = [Answer(row=pret, choice=asked.choices.get(), number=12)]
+    value, subs = question_type("array_numbers").expression_value(asked, answers, *codes(asked))
+    assert value == 12 and subs == {"pret_montant": 12, "pret": 12}
+    assert question_type("array_numbers").expression_value(asked, [], *codes(asked)) == ("", {})

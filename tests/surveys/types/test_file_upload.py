@@ -159,6 +159,10 @@ def test_an_answer_that_is_no_file_is_not_downloaded(client_for, product_user, s
     text = Answer.objects.create(response=Answer.objects.get().response, question=other, text="../../secret_key")
     response = client_for(product_user).get(reverse("survey_files:file", args=[text.pk]))
     assert response.status_code == 404
+    forged = Answer.objects.create(response=text.response, question=Question.objects.get(code="justificatif"), text="x")
+    forged.text = "survey-files/../../secret_key"
+    forged.save()
+    assert client_for(product_user).get(reverse("survey_files:file", args=[forged.pk])).status_code == 404
 
 
 def test_the_anonymous_survey_lists_files_without_who_sent_them(client_for, product_user, survey):
