@@ -214,7 +214,7 @@ class Visibility:
 
     def option_shown(self, option):
         """Whether a choice or a matrix row is offered (its question being shown). Its condition may read its
-        own question (LimeSurvey's ``self.sq_01 == "Y"``: choice 02 offered once 01 is checked), whose value
-        never depends on its options' conditions."""
+        own question (LimeSurvey's ``self.sq_01 == "Y"``: choice 02 offered once 01 is checked); while the question
+        asks whether any of its options is offered, those readings see it empty."""
         with self._round():
             return self.expression_holds(option)
