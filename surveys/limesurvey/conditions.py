@@ -332,13 +332,7 @@ class Logic:
             answer["code"] for answer in self.planner.answers_of.get((record["qid"], 0), [])
         ]
         for sub in codes:
-            parts = []
-            for source in sources:
-                if not any(entry["title"] == sub for entry in self.planner.children(source)):
-                    continue
-                variable = f"{source['title']}_{sub}.NAOK"
-                checked = f'{variable} == "Y"' if source["type"] in CHECKBOX_LETTERS else f"!is_empty({variable})"
-                parts.append(checked if wanted == "Y" else f"!({checked})")
+            parts = self._filter_parts(sources, sub, wanted)
             if not parts:
                 continue
             filtered += 1
@@ -355,6 +349,18 @@ class Logic:
             self.not_translated += 1
         else:
             self.translated += 1
+
+    def _filter_parts(self, sources, sub, wanted):
+        """LimeSurvey's equations of an array filter for the code ``sub``: checked (or answered) in each source
+        holding it, or not (``wanted`` "" for an exclusion)."""
+        parts = []
+        for source in sources:
+            if not any(entry["title"] == sub for entry in self.planner.children(source)):
+                continue
+            variable = f"{source['title']}_{sub}.NAOK"
+            checked = f'{variable} == "Y"' if source["type"] in CHECKBOX_LETTERS else f"!is_empty({variable})"
+            parts.append(checked if wanted == "Y" else f"!({checked})")
+        return parts
 
     # --- tailoring -------------------------------------------------------------------------------------------
 

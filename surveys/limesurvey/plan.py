@@ -252,12 +252,7 @@ class Planner(Readings):
                 % {"where": where, "letter": letter or "?", "type": type_name, "text": short(text)}
             )
             return []
-        if letter == "D" and time_only(self.attribute(record, "date_format")):
-            declared = question_type("time")
-            self.done(
-                _("%(where)s : format « %(format)s » sans jour → heure.")
-                % {"where": where, "format": self.attribute(record, "date_format")}
-            )
+        declared = self._time_instead(record, where) or declared
         questions = declared.from_limesurvey(self, record, where)
         self._attributes(record, questions, where)
         self.planned[record["qid"]] = questions
@@ -281,6 +276,16 @@ class Planner(Readings):
             }
         )
         return questions
+
+    def _time_instead(self, record, where):
+        """The time type for a date question whose format holds no day (``HH:MM``), else None."""
+        if record["type"] != "D" or not time_only(self.attribute(record, "date_format")):
+            return None
+        self.done(
+            _("%(where)s : format « %(format)s » sans jour → heure.")
+            % {"where": where, "format": self.attribute(record, "date_format")}
+        )
+        return question_type("time")
 
     def _attributes(self, record, questions, where):
         """The attributes every type may meet: whole numbers, digits only, slider bounds, the "other" text."""
