@@ -45,10 +45,11 @@ def both(*conditions):
 class Here:
     """Where an expression stands: its LimeSurvey question (for ``self``), and its place in the plan: page
     index, question index (None for a page's condition); ``same_question`` lets a choice or row condition read
-    its own question."""
+    its own question; ``piping`` when it stands in a text."""
 
-    def __init__(self, record=None, page=0, question=None, same_question=False):
+    def __init__(self, record=None, page=0, question=None, same_question=False, piping=False):
         self.record, self.page, self.question, self.same_question = record, page, question, same_question
+        self.piping = piping  # in a text: ``X.shown`` is what our piping of ``X`` shows
 
 
 class Logic:
@@ -100,18 +101,20 @@ class Logic:
                 sub = properties.pop(0)[3:]
             if record is None:
                 raise Untranslatable(_("« %(name)s » ne désigne aucune question du fichier") % {"name": name})
-            self._properties(name, properties)
+            self._properties(name, properties, here)
             return self.operand(record, sub, here, name, whole=sub is None)
-        self._properties(name, properties)
+        self._properties(name, properties, here)
         record, sub = self.record_of(base)
         if record is None:
             raise Untranslatable(_("« %(name)s » ne désigne aucune question du fichier") % {"name": base})
         return self.operand(record, sub, here, name)
 
-    def _properties(self, name, properties):
+    def _properties(self, name, properties, here):
         for prop in properties:
             if prop not in VALUE_PROPERTIES:
                 raise Untranslatable(_("lit « %(name)s »") % {"name": name})
+            if prop == "shown" and not here.piping:  # the label shown, where ours compare codes
+                raise Untranslatable(_("compare le libellé affiché « %(name)s »") % {"name": name})
 
     def record_of(self, base):
         """(record, subquestion code or None) of a name: a code, ``CODE_SUB``, or SGQA ``123X4X56SUB``."""
@@ -367,6 +370,8 @@ class Logic:
     def _piped(self, text, here, where, scope=None):
         if not text or ("{" not in text and "}" not in text):
             return text
+        if here is not None:
+            here = Here(here.record, here.page, here.question, piping=True)
         piped, problems = tailoring(text, scope or self.scope, here)
         for braces, reason in problems:
             self.removed.setdefault(where, []).append((braces, reason))

@@ -174,3 +174,16 @@ def test_participant_attributes_we_hold_are_read_and_the_others_reported():
         line.startswith("Question Q2 toujours affichée : lit l'attribut de participant « ATTRIBUTE_1 »")
         for line in report["not_mapped"]
     )
+
+
+def test_a_label_shown_is_piped_in_a_text_but_not_compared_in_a_condition():
+    survey, report = imported(
+        q("L", "canal", answers=[("A1", "Agence")]),
+        q("S", "Q2", "Vous avez choisi {canal.shown}", relevance="canal.shown == 'Agence'"),
+    )
+    question = Question.objects.get(survey=survey, code="Q2")
+    assert (question.text_fr, question.show_when) == ("Vous avez choisi {canal}", "")
+    assert any(
+        line.startswith("Question Q2 toujours affichée : compare le libellé affiché « canal.shown »")
+        for line in report["not_mapped"]
+    )
