@@ -106,12 +106,16 @@ class MultipleNumeric(QuestionType):
     # --- answering -----------------------------------------------------------------------------------------
 
     def fields(self, question, context):
-        fields = {}
-        for row in question.rows.all():
-            field = number_field(question, required=context.required(question), label=row.label(context.locale))
-            field.widget = ItemInput(attrs={**field.widget.attrs, "data-total-of": field_name(question)})
-            fields[item_name(question, row)] = field
-        return fields
+        return {
+            item_name(question, row): number_field(
+                question,
+                required=context.required(question),
+                label=row.label(context.locale),
+                widget=ItemInput,
+                attrs={"data-total-of": field_name(question)},
+            )
+            for row in question.rows.all()
+        }
 
     def check(self, question, cleaned, context):
         names = [item_name(question, row) for row in question.rows.all()]

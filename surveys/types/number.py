@@ -1,7 +1,6 @@
 """A number, typed the French or the English way ("1 250,5" or "1250.5"), between optional bounds, whole when
-``integer_only`` is set. Stored as
-one Answer with the number. Reports: mean, median, lowest and highest. LimeSurvey: N,
-and K (multiple numbers) as one number question per subquestion when no type takes K whole."""
+``integer_only`` is set. Stored as one Answer with the number. Reports: mean, median, lowest and highest.
+LimeSurvey: N, and K (multiple numbers) as one number question per subquestion when no type takes K whole."""
 
 from django import forms
 from django.utils.formats import number_format
@@ -12,7 +11,7 @@ from surveys.types.summary import number_pairs, weighted_mean, weighted_median
 from surveys.types.validation import INTEGER_SETTINGS, integer_only, integer_validator, number_attrs
 
 
-def number_field(question, *, required, label, attrs=None):
+def number_field(question, *, required, label, widget=forms.TextInput, attrs=None):
     """A number between the question's bounds, whole when the question takes integers only."""
     return NumberField(
         required=required,
@@ -22,7 +21,7 @@ def number_field(question, *, required, label, attrs=None):
         decimal_places=4,
         label=label,
         validators=[integer_validator] if integer_only(question) else [],
-        widget=forms.TextInput(attrs={**number_attrs(question), **(attrs or {})}),
+        widget=widget(attrs={**number_attrs(question), **(attrs or {})}),
     )
 
 

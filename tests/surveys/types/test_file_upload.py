@@ -211,3 +211,15 @@ def test_the_sweep_deletes_old_files_no_answer_names(survey):
     later = timezone.now() + datetime.timedelta(hours=7)
     assert files_sweep(now=later) == 1
     assert not storage.exists(orphan) and storage.exists(kept.text)
+
+
+def test_the_survey_listing_leads_the_product_team_to_the_files_and_the_analyst_nowhere(
+    client_for, product_user, analyst_user, survey
+):
+    sent_file(survey, invitations(survey.campaign, 1)[0])
+    files_url = reverse("survey_files:list", args=[survey.pk])
+    listing = reverse("wagtailsnippets_surveys_survey:list")
+    assert files_url in client_for(product_user).get(listing).content.decode()
+    assert files_url not in client_for(analyst_user).get(listing).content.decode()
+    edit = client_for(product_user).get(reverse("wagtailsnippets_surveys_survey:edit", args=[survey.pk]))
+    assert 'name="allow_uploads"' in edit.content.decode()
