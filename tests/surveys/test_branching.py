@@ -170,6 +170,31 @@ def test_conditions_cost_no_query_per_question(visitor, django_assert_max_num_qu
             text_fr=f"Question {number} pour {{prenom}} : {{statut}}",
             show_when=f'statut == "couple" and (nombre > {number % 3} or is_empty(extra{max(number - 1, 0)}))',
         )
-        extra.choices.create(code="a", label_fr="A {statut}", sort_order=0, show_when="nombre > 1")
+        Choice.objects.create(question=extra, code="a", label_fr="A {statut}", sort_order=0, show_when="nombre > 1")
     with django_assert_max_num_queries(len(shown.captured_queries)):
         assert visitor.get(page_url(2)).status_code == 200
+
+
+def test_saving_a_page_with_conditions_costs_no_query_per_question(visitor, django_assert_max_num_queries):
+    data = {field("statut"): "couple", field("nombre"): "2", field("produit"): "pel"}
+    with django_assert_max_num_queries(30) as saved:
+        assert post(visitor, 1, data).status_code == 302
+    with django_assert_max_num_queries(len(saved.captured_queries)):
+        assert post(visitor, 1, data, action="refresh").status_code == 200
+    section = Section.objects.get(sort_order=0)
+    for number in range(30):
+        extra = Question.objects.create(
+            survey=section.survey,
+            section=section,
+            sort_order=10 + number,
+            code=f"extra{number}",
+            kind=K.SINGLE,
+            text_fr=f"Question {number} : {{statut}}",
+            show_when=f'statut == "couple" and nombre > {number % 3}',
+        )
+        Choice.objects.create(question=extra, code="a", label_fr="A {nombre}", sort_order=0, show_when="nombre > 1")
+        data[f"q{extra.pk}"] = "a"
+    with django_assert_max_num_queries(len(saved.captured_queries)):
+        reply = post(visitor, 1, data)
+    assert reply.status_code == 302, re.findall(r'class="error"[^>]*>(.*?)</p>', reply.content.decode())[:3]
+    assert Answer.objects.filter(question__code__startswith="extra").count() == 20  # "nombre > 2" hides 10
