@@ -2,20 +2,26 @@
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaigns.staff_admin import require_perms
+from surveys import files
 from surveys.answering import page_form, survey_plan
 from surveys.forms import LimeSurveyImportForm
 from surveys.limesurvey import LimeSurveyError, survey_import
+from surveys.logic.glance import survey_logic
 from surveys.models import Survey
+from surveys.types.file_upload import shown_name
 from surveys.views import page_items
 
 IMPORT_PERMISSIONS = ("surveys.add_survey", "surveys.add_question")
+# The files ambassadors sent are theirs: only staff who may see the ambassadors and their responses (the product
+# team) list and download them; analysts see how many answered, in the report, and nothing more.
+FILE_PERMISSIONS = ("surveys.view_response", "campaigns.view_ambassador")
 
 
 def limesurvey_import(request):
@@ -69,6 +75,9 @@ def survey_preview(request, pk, number):
     section = plan.sections[number - 1]
     with translation.override(locale):
         form = page_form(plan, section, invitation_id=0, locale=locale, every_question=True)
+        items = page_items(plan, section, form, every_question=True)
+        piper = plan.piper(locale, preview=True)
+        section_title, section_intro = piper(section.title(locale)), piper(section.intro(locale))
         return render(
             request,
             "surveys/survey_page.html",
@@ -81,8 +90,11 @@ def survey_preview(request, pk, number):
                 "last": number == len(plan.sections),
                 "campaign": survey.campaign,
                 "locale": locale,
-                "items": page_items(plan, section, form, every_question=True),
+                "items": items,
                 "preview": True,
+                "section_title": section_title,
+                "section_intro": section_intro,
+                "piping_warnings": piper.warnings,
                 "previous_url": _preview_url(pk, number - 1, locale) if number > 1 else "",
                 "next_url": _preview_url(pk, number + 1, locale) if number < len(plan.sections) else "",
             },
@@ -91,3 +103,41 @@ def survey_preview(request, pk, number):
 
 def _preview_url(pk, number, locale):
     return f"{reverse('survey_preview:page', args=[pk, number])}?langue={locale}"
+
+
+def survey_logic_glance(request, pk):
+    """The survey's logic at a glance: what depends on what, and the warnings (``surveys.logic.glance``)."""
+    require_perms(request, "surveys.view_survey")
+    survey = get_object_or_404(Survey, pk=pk)
+    return render(request, "surveys/admin/logic_glance.html", {"survey": survey, "glance": survey_logic(survey)})
+
+
+def survey_files(request, pk):
+    """The files sent for a survey, each with its download link."""
+    require_perms(request, *FILE_PERMISSIONS)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    survey = get_object_or_404(Survey, pk=pk)
+    answers = list(files.survey_files(survey)[:500])
+    for answer in answers:
+        answer.file_name = shown_name(answer.text)
+    return render(request, "surveys/admin/survey_files.html", {"survey": survey, "answers": answers})
+
+
+def survey_file(request, pk):
+    """One file sent, as an attachment (never shown inline, whatever it holds)."""
+    require_perms(request, *FILE_PERMISSIONS)
+    answer = files.file_answer(pk)
+    if answer is None:
+        raise Http404
+    try:
+        opened = files.file_open(answer)
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        opened, as_attachment=True, filename=files.download_name(answer), content_type="application/octet-stream"
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -6,14 +6,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from campaigns.tracking import mark_responded
-from surveys.logic.conditions import Visibility
+from surveys.logic.conditions import Visibility, parsed
+from surveys.logic.piping import Piper, has_piping, piped_references
 from surveys.models import Answer, Question, Response, Survey
 from surveys.page_form import PageForm, initial_from_answers
 from surveys.types import question_type
+from surveys.types.base import field_name
 
 
 @dataclass
@@ -24,6 +26,8 @@ class Plan:
     survey: Survey
     sections: list
     answers: dict = field(default_factory=dict)  # question pk -> [Answer]
+    ambassador: object = None  # whose attributes expressions read (None: empty, as in the admin preview)
+    pipers: dict = field(default_factory=dict, repr=False)  # (locale, preview) -> Piper
 
     @cached_property
     def questions(self):
@@ -31,7 +35,62 @@ class Plan:
 
     @cached_property
     def visibility(self):
-        return Visibility(self.questions, {section.pk: section for section in self.sections}, self.answers)
+        return Visibility(
+            self.questions, {section.pk: section for section in self.sections}, self.answers, self.ambassador
+        )
+
+    def piper(self, locale, preview=False):
+        """What pipes this plan's texts in ``locale`` (one per language and mode, keeping its warnings)."""
+        if (locale, preview) not in self.pipers:
+            self.pipers[locale, preview] = Piper(self.visibility, locale, preview=preview)
+        return self.pipers[locale, preview]
+
+    def offered_choices(self, question):
+        """The choices of a question its conditions offer (all of them in the preview)."""
+        return [choice for choice in question.choices.all() if self.visibility.option_shown(choice)]
+
+    def hidden_rows(self, question):
+        return [row for row in question.rows.all() if not self.visibility.option_shown(row)]
+
+    def page_refreshes(self, section):
+        """Whether something on the page (a condition, a piped text) reads an answer given on the same page: the
+        page then offers to refresh itself (at once where JavaScript runs)."""
+        codes = {question.code for question in section.questions.all()}
+        for question in section.questions.all():
+            texts = [question.text_fr, question.text_en, question.help_fr, question.help_en]
+            conditions = [question.show_when]
+            for option in [*question.choices.all(), *question.rows.all()]:
+                texts += [option.label_fr, option.label_en]
+                conditions.append(option.show_when)
+            read = set()
+            for condition in conditions:
+                expression = parsed(condition)
+                if expression is not None:
+                    read |= expression.references()
+            for text in texts:
+                if has_piping(text):
+                    read |= piped_references(text)
+            if read & codes:
+                return True
+        return False
+
+    def take_entries(self, section, data, *, invitation_id, locale, files=None):
+        """Count what ``data`` (a POST of the page) and ``files`` hold for the page's questions as their answers,
+        for the conditions and piping of the page; nothing is saved. Invalid entries count as unanswered; a file
+        sent before and not replaced still counts."""
+        questions = list(section.questions.all())
+        loose = PageForm(
+            questions,
+            locale=locale,
+            invitation_id=invitation_id,
+            strict=False,
+            data=data,
+            files=files,
+            initial=initial_from_answers(questions, self.answers),
+        )
+        valid = {question.pk for question in loose.valid_questions()}
+        for question in loose.questions:
+            self.answers[question.pk] = loose.answers(question) if question.pk in valid else []
 
     def question_shown(self, question):
         return self.visibility.question_shown(question)
@@ -43,8 +102,9 @@ class Plan:
         return [question for question in section.questions.all() if self.question_shown(question)]
 
 
-def survey_plan(survey, response=None):
-    """The plan of a survey, with the answers of ``response``: four queries, five with a response."""
+def survey_plan(survey, response=None, ambassador=None):
+    """The plan of a survey, with the answers of ``response`` and the attributes of ``ambassador``: four
+    queries, five with a response."""
     sections = list(
         survey.sections.order_by("sort_order", "pk").prefetch_related(
             Prefetch(
@@ -52,7 +112,7 @@ def survey_plan(survey, response=None):
             )
         )
     )
-    plan = Plan(survey, sections)
+    plan = Plan(survey, sections, ambassador=ambassador)
     if response is not None and response.pk:
         for answer in Answer.objects.filter(response=response):
             plan.answers.setdefault(answer.question_id, []).append(answer)
@@ -115,9 +175,16 @@ def response_submit(*, invitation, plan, now=None):
         return missing
     now = now or timezone.now()
     hidden = [pk for pk, question in plan.questions.items() if not plan.question_shown(question)]
+    questions = plan.questions.values()
+    offered = {choice.pk for question in questions for choice in plan.offered_choices(question)}
+    hidden_choices = [choice.pk for q in questions for choice in q.choices.all() if choice.pk not in offered]
+    hidden_rows = [row.pk for question in questions for row in plan.hidden_rows(question)]
+    hidden_options = Q(choice_id__in=hidden_choices) | Q(row_id__in=hidden_rows)
     with transaction.atomic():
         response = _response_locked(invitation=invitation, survey=plan.survey, locale=invitation.ambassador.locale)
         Answer.objects.filter(response=response, question_id__in=hidden).delete()
+        if hidden_choices or hidden_rows:
+            Answer.objects.filter(hidden_options, response=response).delete()
         Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(submitted_at=now)
         mark_responded(invitation, now=now)
     for pk in hidden:
@@ -125,14 +192,56 @@ def response_submit(*, invitation, plan, now=None):
     return []
 
 
-def page_form(plan, section, *, invitation_id, locale, data=None, strict=True, every_question=False):
-    """The form of a page: its visible questions (all of them for a preview), filled with what was saved."""
+def page_form(
+    plan,
+    section,
+    *,
+    invitation_id,
+    locale,
+    data=None,
+    files=None,
+    strict=True,
+    every_question=False,
+    entries=None,
+):
+    """The form of a page: its visible questions (all of them for a preview), filled with what was saved, or
+    with ``entries`` (a POST shown again without checking it: the page refreshed); the choices and rows the
+    conditions hide are not offered; texts are piped."""
     questions = list(section.questions.all()) if every_question else plan.visible_questions(section)
-    return PageForm(
+    offered = None if every_question else plan.offered_choices
+    form = PageForm(
         questions,
         locale=locale,
         invitation_id=invitation_id,
         strict=strict,
         data=data,
+        files=files,
         initial=initial_from_answers(questions, plan.answers),
+        offered=offered,
     )
+    if not every_question:
+        for question in form.questions:
+            for row in plan.hidden_rows(question):
+                name = field_name(question, f"_r{row.pk}")
+                if name in form.fields:
+                    del form.fields[name]
+                    form.fields_of[question.pk].remove(name)
+    if entries is not None:
+        form.initial = {
+            name: field.widget.value_from_datadict(entries, None, form.add_prefix(name))
+            for name, field in form.fields.items()
+        }
+    pipe_labels(form, plan.piper(locale, preview=every_question))
+    return form
+
+
+def pipe_labels(form, piper):
+    """Pipe the labels of the form's fields and of their choices (a question's text, a row's, a choice's)."""
+    for form_field in form.fields.values():
+        if has_piping(form_field.label):
+            form_field.label = piper(form_field.label)
+        choices = getattr(form_field, "choices", None)
+        if choices and any(isinstance(label, str) and has_piping(label) for _value, label in choices):
+            form_field.choices = [
+                (value, piper(label) if isinstance(label, str) else label) for value, label in choices
+            ]

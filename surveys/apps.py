@@ -12,6 +12,7 @@ class SurveysConfig(AppConfig):
         from campaigns.models import Campaign
         from campaigns.tracking import destinations
         from surveys.models import Survey
+        from surveys.readiness import launch_problems
 
         def survey_path(campaign):
             if Survey.objects.filter(campaign=campaign).exists():
@@ -24,9 +25,12 @@ class SurveysConfig(AppConfig):
             survey_path,
             required_for=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH],
             missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."),
+            problems=launch_problems,
         )
 
         from campaigns.audience import personal_data
-        from surveys.personal_data import survey_answers_export
+        from surveys.files import files_erase
+        from surveys.personal_data import survey_answers_export, survey_files_export
 
         personal_data.register("survey_answers", survey_answers_export)
+        personal_data.register("survey_files", survey_files_export, files_erase)

@@ -1,5 +1,5 @@
-"""A demo concept survey with every question type, a condition on a page and one on a question. Idempotent:
-the campaign keeps the survey it has."""
+"""A demo concept survey with every question type, a condition on a page and one on a question, an expression
+condition (``show_when``) and piping (``{prenom}``). Idempotent: the campaign keeps the survey it has."""
 
 from django.db import transaction
 
@@ -61,8 +61,8 @@ DEMO_PAGES = [
             (
                 "interet",
                 K.SCALE,
-                "Quel intérêt a pour vous ce budget automatique ?",
-                "How interesting is this automatic budget?",
+                'Quel intérêt a pour vous ce budget automatique{if(prenom != "", ", " + prenom)} ?',
+                'How interesting is this automatic budget{if(prenom != "", ", " + prenom)}?',
                 {
                     "required": True,
                     "points": 5,
@@ -107,11 +107,12 @@ DEMO_PAGES = [
                 "Classez ces améliorations",
                 "Rank these improvements",
                 {
+                    "show_when": 'usage != "jamais"',
                     "choices": [
                         ("alertes", "Alertes de dépenses", "Spending alerts"),
                         ("objectifs", "Objectifs d'épargne", "Savings goals"),
                         ("categories", "Catégories personnalisées", "Custom categories"),
-                    ]
+                    ],
                 },
             ),
         ],

@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from campaigns.models import Campaign
 from surveys.limesurvey import max_file_bytes
+from surveys.logic.words import check_question_form, check_survey_form
 from surveys.types import kind_choices, question_type, settings_fields
 from surveys.types.base import decimal_text
 
@@ -68,8 +69,18 @@ class QuestionSettingsForm(WagtailAdminModelForm):
             self.instance.settings = {
                 name: settings_value(cleaned[f"settings_{name}"])
                 for name in question_type(kind).settings_fields
-                if cleaned.get(f"settings_{name}") not in (None, "")
+                if cleaned.get(f"settings_{name}") not in (None, "") and cleaned[f"settings_{name}"] is not False
             }
+        check_question_form(self, cleaned)
+        return cleaned
+
+
+class SurveyForm(WagtailAdminModelForm):
+    """The admin form of a survey: the conditions of its pages are checked against its questions."""
+
+    def clean(self):
+        cleaned = super().clean()
+        check_survey_form(self)
         return cleaned
 
 

@@ -54,6 +54,14 @@ class Survey(ClusterableModel):
         default=False,
         help_text=_("Les résultats et les exports ne relient jamais les réponses à l'identité des ambassadeurs."),
     )
+    allow_uploads = models.BooleanField(
+        _("envoi de fichiers autorisé"),
+        default=False,
+        help_text=_(
+            "Permet les questions « envoi de fichier ». Les fichiers restent privés : seul le personnel qui voit "
+            "les ambassadeurs les télécharge."
+        ),
+    )
     source = models.CharField(_("origine"), max_length=200, blank=True, editable=False)
     import_report = models.JSONField(_("rapport d'import"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
@@ -71,6 +79,15 @@ class Survey(ClusterableModel):
         return localized(self, "title", locale)
 
     def clean(self):
+        if not self.allow_uploads and self.pk and self.questions.filter(kind="file_upload").exists():
+            raise ValidationError(
+                {
+                    "allow_uploads": _(
+                        "Des questions de ce questionnaire demandent un fichier : changez-les ou supprimez-les "
+                        "avant d'interdire l'envoi de fichiers."
+                    )
+                }
+            )
         if self.campaign_id and self.campaign.kind == Campaign.Kind.IDEATION:
             raise ValidationError(
                 {
@@ -109,12 +126,24 @@ class Condition(models.Model):
         return {value.strip().lower() for value in self.show_if_values.split(",") if value.strip()}
 
 
+SHOW_WHEN_HELP = _(
+    "Condition sur les réponses précédentes et l'ambassadeur, par exemple "
+    'Q3 > 2 and ambassador.region == "bre" ; vide : toujours montré. '
+    "S'ajoute à la condition « seulement si la question » quand les deux sont données."
+)
+
+
+def show_when_field():
+    return models.TextField(_("montré quand"), blank=True, help_text=SHOW_WHEN_HELP)
+
+
 class Section(Orderable, ClusterableModel, Condition):
     survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="sections")
     title_fr = models.CharField(_("titre (français)"), max_length=200)
     title_en = models.CharField(_("titre (anglais)"), max_length=200, blank=True)
     intro_fr = models.TextField(_("introduction (français)"), blank=True)
     intro_en = models.TextField(_("introduction (anglais)"), blank=True)
+    show_when = show_when_field()
 
     class Meta(Orderable.Meta):
         verbose_name = _("page")
@@ -166,6 +195,7 @@ class Question(ClusterableModel, Condition):
     settings = models.JSONField(
         _("réglages du type"), default=dict, blank=True, help_text=_("Ce que seul ce type de question règle.")
     )
+    show_when = show_when_field()
 
     class Meta:
         ordering = ["section__sort_order", "sort_order", "pk"]
@@ -234,6 +264,7 @@ class Option(Orderable):
     code = models.CharField(_("code"), max_length=40)
     label_fr = models.CharField(_("libellé (français)"), max_length=300)
     label_en = models.CharField(_("libellé (anglais)"), max_length=300, blank=True)
+    show_when = show_when_field()
 
     class Meta(Orderable.Meta):
         abstract = True

@@ -11,18 +11,23 @@ from surveys.types import question_type
 from surveys.types.base import FieldContext, field_name
 
 
-def ordered_choices(question, invitation_id):
-    """The choices of a question, shuffled when asked, in an order that stays the same for one ambassador."""
+def ordered_choices(question, invitation_id, offered=None):
+    """The choices of a question (those ``offered(question)`` returns when given), shuffled when asked, in an
+    order that stays the same for one ambassador, whichever choices the conditions offer."""
     choices = list(question.choices.all())
     if question.randomize and question_type(question.kind).shuffles:
         random.Random(f"{invitation_id}:{question.pk}").shuffle(choices)
+    if offered is not None:
+        kept = {choice.pk for choice in offered(question)}
+        choices = [choice for choice in choices if choice.pk in kept]
     return choices
 
 
 class PageForm(forms.Form):
-    """``strict=False`` (going back a page) drops "required" and the minimum counts: what is valid is kept."""
+    """``strict=False`` (going back a page) drops "required" and the minimum counts: what is valid is kept.
+    ``offered``: a function giving the choices a question offers (the conditions of its choices)."""
 
-    def __init__(self, questions, *, locale, invitation_id, strict=True, **kwargs):
+    def __init__(self, questions, *, locale, invitation_id, strict=True, offered=None, **kwargs):
         super().__init__(**kwargs)
         self.questions = [question for question in questions if question_type(question.kind).answerable]
         self.locale = locale
@@ -30,7 +35,7 @@ class PageForm(forms.Form):
         self.contexts = {}  # question pk -> FieldContext (its choices in this ambassador's order)
         self.fields_of = {}  # question pk -> [field names]
         for question in self.questions:
-            context = FieldContext(ordered_choices(question, invitation_id), locale=locale, strict=strict)
+            context = FieldContext(ordered_choices(question, invitation_id, offered), locale=locale, strict=strict)
             self.contexts[question.pk] = context
             fields = question_type(question.kind).fields(question, context)
             self.fields.update(fields)

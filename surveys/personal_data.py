@@ -1,8 +1,9 @@
 """The survey answers of one ambassador, for their data export (``campaigns.personal_data``). Erasure keeps them:
-they stay attached to the erased, blank ambassador."""
+they stay attached to the erased, blank ambassador; the files they sent are deleted (``surveys.files``)."""
 
 from campaigns.audience.personal_data import iso
 from surveys.models import Answer, Response
+from surveys.types.file_upload import shown_name
 
 
 def survey_answers_export(ambassador):
@@ -37,4 +38,19 @@ def survey_answers_export(ambassador):
             "answers": answers.get(response.pk, []),
         }
         for response in responses
+    ]
+
+
+def survey_files_export(ambassador):
+    """[{survey, question, file}] of the files the ambassador sent (their names; the files are theirs to ask
+    for)."""
+    answers = (
+        Answer.objects.filter(response__invitation__ambassador=ambassador, question__kind="file_upload")
+        .exclude(text="")
+        .select_related("question", "response__survey")
+        .order_by("pk")
+    )
+    return [
+        {"survey": answer.response.survey.title_fr, "question": answer.question.code, "file": shown_name(answer.text)}
+        for answer in answers
     ]

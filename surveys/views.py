@@ -58,7 +58,7 @@ def survey_page(request, slug, number):
     locale = invitation.ambassador.locale
     with translation.override(locale):
         response = Response.objects.filter(invitation=invitation).first()
-        plan = survey_plan(survey, response)
+        plan = survey_plan(survey, response, ambassador=invitation.ambassador)
         sections = plan.visible_sections()
         if not sections:
             raise Http404
@@ -73,13 +73,21 @@ def survey_page(request, slug, number):
 
 def _page_post(request, invitation, plan, number, response):
     """Save the page (checked fully when going forward), then go where the button asked: back, later (this
-    page), the next page, or, from the last page, submit."""
+    page), the next page, or, from the last page, submit. "refresh" saves nothing: the page shows again with
+    what its entries make visible (conditions and piping reading answers of the same page)."""
     slug, locale = invitation.campaign.slug, invitation.ambassador.locale
     sections = plan.visible_sections()
-    section, count = sections[number - 1], len(sections)
+    section = sections[number - 1]
+    plan.take_entries(section, request.POST, invitation_id=invitation.pk, locale=locale, files=request.FILES)
+    count = len(plan.visible_sections())
     action = request.POST.get("action", "next")
+    if action == "refresh":
+        form = page_form(plan, section, invitation_id=invitation.pk, locale=locale, entries=request.POST)
+        return _render_page(request, plan, section, form, number, count, response)
     strict = action == "next"
-    form = page_form(plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST, strict=strict)
+    form = page_form(
+        plan, section, invitation_id=invitation.pk, locale=locale, data=request.POST, files=request.FILES, strict=strict
+    )
     if strict and not form.is_valid():
         return _render_page(request, plan, section, form, number, count, response, status=400)
     resume = number if action != "next" else min(number + 1, count)
@@ -104,6 +112,7 @@ def _page_post(request, invitation, plan, number, response):
 
 
 def _render_page(request, plan, section, form, number, count, response, status=200):
+    piper = plan.piper(form.locale)
     return render(
         request,
         "surveys/survey_page.html",
@@ -118,6 +127,9 @@ def _render_page(request, plan, section, form, number, count, response, status=2
             "locale": translation.get_language(),
             "items": page_items(plan, section, form),
             "submitted": bool(response and response.submitted_at),
+            "section_title": piper(section.title(form.locale)),
+            "section_intro": piper(section.intro(form.locale)),
+            "refreshes": plan.page_refreshes(section),
         },
         status=status,
     )
@@ -125,7 +137,9 @@ def _render_page(request, plan, section, form, number, count, response, status=2
 
 def page_items(plan, section, form, every_question=False):
     """What the page template walks through: each visible question with its bound fields, its errors, how its
-    type lays it out (one input with a label, or a fieldset), and the type's notes around its fields."""
+    type lays it out (one input with a label, or a fieldset), the type's notes around its fields, and its text
+    and help piped (``surveys.logic.piping``)."""
+    piper = plan.piper(form.locale, preview=every_question)
     items = []
     for question in section.questions.all() if every_question else plan.visible_questions(section):
         names = form.fields_of.get(question.pk, ())
@@ -142,6 +156,8 @@ def page_items(plan, section, form, every_question=False):
         items.append(
             {
                 "question": question,
+                "text": piper(question.text(form.locale)),
+                "help": piper(question.help(form.locale)),
                 "fields": [form[name] for name in names],
                 "errors": errors,
                 "grouped": not kind.single_input(question),

@@ -4,6 +4,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
@@ -11,13 +12,23 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.staff_admin import MenuViewSet
 from surveys import admin_views as views
-from surveys.forms import QuestionForm
+from surveys.forms import QuestionForm, SurveyForm
+from surveys.logic.words import condition_in_words
 from surveys.models import Question, Survey
 from surveys.types import settings_fields
 
 CONDITION_PANEL = MultiFieldPanel(
-    [FieldPanel("show_if_question"), FieldPanel("show_if_values")], heading=_("Condition d'affichage")
+    [FieldPanel("show_when"), FieldPanel("show_if_question"), FieldPanel("show_if_values")],
+    heading=_("Condition d'affichage"),
 )
+OPTION_PANELS = [
+    FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")]),
+    FieldPanel("show_when"),
+]
+
+
+def condition_column():
+    return Column("condition", label=_("Montrée quand"), accessor=condition_in_words)
 
 
 def type_settings_tabs():
@@ -41,6 +52,7 @@ class SurveyViewSet(SnippetViewSet):
                     FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
                     FieldPanel("campaign"),
                     FieldPanel("anonymous"),
+                    FieldPanel("allow_uploads"),
                 ],
                 heading=_("Questionnaire"),
             ),
@@ -69,7 +81,8 @@ class SurveyViewSet(SnippetViewSet):
                 heading=_("Pages"),
             ),
             ObjectList([FieldPanel("thank_you_fr"), FieldPanel("thank_you_en")], heading=_("Remerciements")),
-        ]
+        ],
+        base_form_class=SurveyForm,
     )
 
 
@@ -77,7 +90,7 @@ class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
-    list_display = ["code", "text_fr", "kind", "section", "required"]
+    list_display = ["code", "text_fr", "kind", "section", "required", condition_column()]
     list_filter = ["survey", "kind"]
     search_fields = ["code", "text_fr", "text_en"]
     search_backend_name = None
@@ -98,13 +111,13 @@ class QuestionViewSet(SnippetViewSet):
                         "choices",
                         label=_("choix"),
                         heading=_("Choix (ou points d'une échelle de Likert, colonnes d'un tableau)"),
-                        panels=[FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])],
+                        panels=OPTION_PANELS,
                     ),
                     InlinePanel(
                         "rows",
                         label=_("ligne"),
                         heading=_("Lignes d'un tableau, éléments d'une question à plusieurs champs"),
-                        panels=[FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")])],
+                        panels=OPTION_PANELS,
                     ),
                     FieldRowPanel([FieldPanel("dropdown"), FieldPanel("allow_other"), FieldPanel("randomize")]),
                     FieldRowPanel([FieldPanel("min_choices"), FieldPanel("max_choices")]),
@@ -127,7 +140,7 @@ class QuestionViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        return Question.objects.select_related("survey", "section")
+        return Question.objects.select_related("survey", "section", "show_if_question")
 
 
 class LimeSurveyImportViewSet(MenuViewSet):
@@ -152,6 +165,25 @@ class SurveyPreviewViewSet(ViewSet):
         return [path("<int:pk>/<int:number>/", views.survey_preview, name="page")]
 
 
+class SurveyLogicViewSet(ViewSet):
+    name = "survey_logic"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [path("<int:pk>/", views.survey_logic_glance, name="glance")]
+
+
+class SurveyFilesViewSet(ViewSet):
+    name = "survey_files"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [
+            path("<int:pk>/", views.survey_files, name="list"),
+            path("file/<int:pk>/", views.survey_file, name="file"),
+        ]
+
+
 class SurveysGroup(SnippetViewSetGroup):
     menu_label = _("Questionnaires")
     menu_icon = "form"
@@ -165,7 +197,7 @@ register_snippet(SurveysGroup)
 
 @hooks.register("register_admin_viewset")
 def register_survey_viewsets():
-    return [LimeSurveyImportViewSet(), SurveyPreviewViewSet()]
+    return [LimeSurveyImportViewSet(), SurveyPreviewViewSet(), SurveyLogicViewSet(), SurveyFilesViewSet()]
 
 
 @hooks.register("register_snippet_listing_buttons")
@@ -175,8 +207,15 @@ def survey_listing_buttons(snippet, user, next_url=None):
             _("Aperçu"), reverse("survey_preview:page", args=[snippet.pk, 1]), icon_name="view", priority=5
         )
         yield ListingButton(
+            _("Logique"), reverse("survey_logic:glance", args=[snippet.pk]), icon_name="form", priority=7
+        )
+        yield ListingButton(
             _("Questions"),
             reverse("wagtailsnippets_surveys_question:list") + f"?survey={snippet.pk}",
             icon_name="help",
             priority=6,
         )
+        if snippet.allow_uploads and user.has_perms(views.FILE_PERMISSIONS):
+            yield ListingButton(
+                _("Fichiers reçus"), reverse("survey_files:list", args=[snippet.pk]), icon_name="doc-full", priority=7
+            )

@@ -12,22 +12,27 @@ class Destination:
     url_for: object  # callable(campaign) -> a path on this site, or None when it does not apply
     required_for: tuple = ()  # campaign kinds that cannot launch without this destination
     missing: str = ""  # lazily translated: why such a campaign cannot launch
+    problems: object = None  # callable(campaign) -> [messages]: why the destination is not ready to launch
 
 
 _registry = {}
 
 
-def register(key, label, url_for, *, required_for=(), missing=""):
-    _registry[key] = Destination(key, label, url_for, tuple(required_for), missing)
+def register(key, label, url_for, *, required_for=(), missing="", problems=None):
+    _registry[key] = Destination(key, label, url_for, tuple(required_for), missing, problems)
 
 
 def missing_for(campaign):
-    """Why ``campaign`` cannot launch yet for want of a destination its kind needs (e.g. a survey): messages."""
-    return [
-        str(destination.missing)
-        for destination in _registry.values()
-        if campaign.kind in destination.required_for and not destination.url_for(campaign)
-    ]
+    """Why ``campaign`` cannot launch yet for want of a destination its kind needs (e.g. a survey), or because
+    a destination it leads to is not ready (a survey with nothing to answer): messages."""
+    found = []
+    for destination in _registry.values():
+        if not destination.url_for(campaign):
+            if campaign.kind in destination.required_for:
+                found.append(str(destination.missing))
+        elif destination.problems is not None:
+            found.extend(str(problem) for problem in destination.problems(campaign))
+    return found
 
 
 def for_campaign(campaign):

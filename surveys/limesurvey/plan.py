@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from surveys.limesurvey.conditions import Logic
 from surveys.limesurvey.html import rich_text, short
 from surveys.limesurvey.read import file_bytes, parse_xml, table
 from surveys.limesurvey.readings import UNSET, Readings
 from surveys.types import limesurvey_types, question_type
+from surveys.types.base import decimal_text
 
 TYPE_NAMES = {
     "L": gettext_lazy("liste"),
@@ -48,8 +50,6 @@ TYPE_NAMES = {
 # Question attributes that change what the respondent sees or may answer, which our questions do not hold:
 # reported when set, so nobody believes they came across.
 ATTRIBUTE_NOTES = {
-    "array_filter": gettext_lazy("filtre de tableau"),
-    "array_filter_exclude": gettext_lazy("filtre de tableau (exclusion)"),
     "em_validation_q": gettext_lazy("validation de la question"),
     "em_validation_sq": gettext_lazy("validation des sous-questions"),
     "exclude_all_others": gettext_lazy("option exclusive"),
@@ -67,6 +67,8 @@ ATTRIBUTE_NOTES = {
 }
 
 # Attributes that mean something only for some LimeSurvey types (the others keep them unset or meaningless).
+NUMBERS_ONLY = r"^-?[0-9]*[.,]?[0-9]+$"
+
 ATTRIBUTE_LETTERS = {"min_num_value": {"K"}, "max_num_value": {"K"}}
 
 
@@ -76,6 +78,7 @@ class PlannedSection:
     title_en: str = ""
     intro_fr: str = ""
     intro_en: str = ""
+    show_when: str = ""  # the condition of the page (surveys.logic.expressions)
     questions: list = field(default_factory=list)
 
 
@@ -129,9 +132,14 @@ class Planner(Readings):
         if plan.anonymous:
             self.done(_("Réponses anonymes dans LimeSurvey → questionnaire anonyme."))
         self.codes = set()
+        self.planned, self.section_groups = {}, []
         self._plan_sections(plan)
+        counts = Logic(self, plan).apply()
+        if any(question.kind == "file_upload" for section in plan.sections for question in section.questions):
+            self.done(_("Questions d'envoi de fichier → envoi de fichiers autorisé pour ce questionnaire."))
         self._report_survey_extras()
         plan.report = self._report(plan)
+        plan.report["conditions"] = counts
         return plan
 
     def _report(self, plan):
@@ -172,7 +180,6 @@ class Planner(Readings):
 
     def _report_survey_extras(self):
         for name, label in (
-            ("conditions", _("conditions (ancien format)")),
             ("quota", _("quotas")),
             ("assessments", _("évaluations")),
             ("defaultvalues", _("valeurs par défaut")),
@@ -220,11 +227,6 @@ class Planner(Readings):
                 _("Groupe %(gid)s « %(title)s » → page %(number)s.")
                 % {"gid": group["gid"], "title": short(title_fr), "number": number}
             )
-            if group["relevance"] not in ("", "1"):
-                self.missed(
-                    _("Page « %(title)s » : condition « %(condition)s » non importée, la page est toujours affichée.")
-                    % {"title": short(title_fr), "condition": short(group["relevance"], 200)}
-                )
             records = sorted(
                 self.questions_of.get(group["gid"], []), key=lambda record: (record["order"], record["qid"])
             )
@@ -236,6 +238,7 @@ class Planner(Readings):
                     % {"title": short(title_fr)}
                 )
             plan.sections.append(section)
+            self.section_groups.append(group)
 
     def _plan_question(self, record):
         letter = record["type"]
@@ -249,7 +252,10 @@ class Planner(Readings):
                 % {"where": where, "letter": letter or "?", "type": type_name, "text": short(text)}
             )
             return []
+        declared = self._time_instead(record, where) or declared
         questions = declared.from_limesurvey(self, record, where)
+        self._attributes(record, questions, where)
+        self.planned[record["qid"]] = questions
         self._report_common(record, where, declared)
         if not questions:
             self.missed(
@@ -271,12 +277,57 @@ class Planner(Readings):
         )
         return questions
 
+    def _time_instead(self, record, where):
+        """The time type for a date question whose format holds no day (``HH:MM``), else None."""
+        if record["type"] != "D" or not time_only(self.attribute(record, "date_format")):
+            return None
+        self.done(
+            _("%(where)s : format « %(format)s » sans jour → heure.")
+            % {"where": where, "format": self.attribute(record, "date_format")}
+        )
+        return question_type("time")
+
+    def _attributes(self, record, questions, where):
+        """The attributes every type may meet: whole numbers, digits only, slider bounds, the "other" text."""
+        if self.attribute_set(record, "num_value_int_only"):
+            self._setting(questions, "integer_only", True, where, _("nombres entiers seulement"))
+        if self.attribute_set(record, "numbers_only") and record["type"] in ("S", "Q"):
+            self._setting(questions, "pattern", NUMBERS_ONLY, where, _("chiffres seulement"))
+            for question in questions:
+                if "pattern" in question.settings:
+                    question.settings["pattern_message"] = str(_("Saisissez un nombre."))
+        if self.attribute_set(record, "slider_layout") or record["type"] == "K":
+            for name, bound in (("slider_min", "min_value"), ("slider_max", "max_value")):
+                value = self.number_attribute(record, name, where) if self.attribute(record, name) else None
+                if value is None:
+                    continue
+                for question in questions:
+                    if getattr(question, bound) is None and question.kind in ("number", "multiple_numeric"):
+                        setattr(question, bound, value)
+                self.done(
+                    _("%(where)s : borne du curseur %(value)s → borne du nombre.")
+                    % {"where": where, "value": decimal_text(value)}
+                )
+        if record["other"] == "Y" and any(question.allow_other for question in questions):
+            if self.attribute_set(record, "other_comment_mandatory"):
+                self.done(_("%(where)s : texte de « Autre » obligatoire → toujours demandé.") % {"where": where})
+            replaced = self.attribute(record, "other_replace_text")
+            if replaced.strip():
+                self.missed(
+                    _("%(where)s : libellé « %(label)s » au lieu de « Autre » non importé, « Autre » est affiché.")
+                    % {"where": where, "label": short(replaced, 80)}
+                )
+
+    def _setting(self, questions, name, value, where, what):
+        taken = [question for question in questions if name in question_type(question.kind).settings_fields]
+        for question in taken:
+            question.settings[name] = value
+        if taken:
+            self.done(_("%(where)s : %(what)s → réglage de la question.") % {"where": where, "what": what})
+        else:
+            self.missed(_("%(where)s : %(what)s non importé.") % {"where": where, "what": what})
+
     def _report_common(self, record, where, declared):
-        if record["relevance"] not in ("", "1"):
-            self.missed(
-                _("%(where)s : condition « %(condition)s » non importée, la question est toujours affichée.")
-                % {"where": where, "condition": short(record["relevance"], 200)}
-            )
         if record["mandatory"] == "S":
             self.done(_("%(where)s : réponse obligatoire « souple » → obligatoire.") % {"where": where})
         if record["preg"]:
@@ -301,6 +352,13 @@ class Planner(Readings):
                     _("%(where)s : réglage non importé, %(what)s « %(value)s ».")
                     % {"where": where, "what": label, "value": short(attributes[name], 120)}
                 )
+
+
+def time_only(date_format):
+    """Whether a LimeSurvey date format holds hours and no day, month or year ("HH:MM": in LimeSurvey's formats
+    dd, mm and yyyy are the date, HH and MM the time)."""
+    letters = set(date_format or "")
+    return "H" in letters and not letters & set("dmy")
 
 
 def survey_plan(source):

@@ -3,7 +3,6 @@ LimeSurvey question (``QuestionType.from_limesurvey``): texts in French and Engl
 codes made unique; subquestions and answers as options; question attributes as counts and numbers; a planned
 question with its texts, or one per subquestion. Each reading reports what it could not keep."""
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -36,6 +35,11 @@ class PlannedQuestion:
     settings: dict = field(default_factory=dict)  # the type's settings (Question.settings)
     choices: list = field(default_factory=list)  # (code, label_fr, label_en)
     rows: list = field(default_factory=list)  # (code, label_fr, label_en)
+    show_when: str = ""  # the condition of the question (surveys.logic.expressions)
+    choice_conditions: dict = field(default_factory=dict)  # choice code -> condition
+    row_conditions: dict = field(default_factory=dict)  # row code -> condition
+    source_qid: int | None = None  # the LimeSurvey question it comes from
+    source_sub: str = ""  # the LimeSurvey subquestion it asks alone (one question per subquestion)
 
 
 class Readings(Export):
@@ -62,11 +66,6 @@ class Readings(Export):
         english = self._clean(texts, name, self.en, where, what, single_line) if self.en else ""
         if not french and fallback is not None:
             french = self._french_elsewhere(texts, name, where, what, single_line) or fallback
-        if re.search(r"\{[^{}\s][^{}]*\}", french + english):
-            self.missed(
-                _("%(where)s, %(what)s : contient des expressions LimeSurvey ({…}), laissées telles quelles.")
-                % {"where": where, "what": what}
-            )
         if limit:
             french, english = self.fit(french, limit, where, what), self.fit(english, limit, where, what)
         return french, english
@@ -152,11 +151,6 @@ class Readings(Export):
             label_fr, label_en = self.pair(
                 entry["texts"], text_name, label_where, _("libellé"), single_line=True, fallback=code, limit=300
             )
-            if entry.get("relevance", "") not in ("", "1"):
-                self.missed(
-                    _("%(where)s : condition « %(condition)s » non importée, toujours affiché.")
-                    % {"where": label_where, "condition": short(entry["relevance"], 200)}
-                )
             found.append((code, label_fr, label_en))
         return found
 
@@ -175,6 +169,7 @@ class Readings(Export):
         )
         help_fr, help_en = self.pair(record["texts"], "help", where, _("aide"), fallback=None)
         return PlannedQuestion(
+            source_qid=record["qid"],
             code=self.unique_code(code or code_from(record["title"], f"Q{record['qid']}"), where),
             kind=kind,
             text_fr=text_fr,
@@ -192,7 +187,8 @@ class Readings(Export):
         return self.attribute(record, name) not in UNSET
 
     def randomized(self, record):
-        return self.attribute_set(record, "random_order")
+        """Random order: ``random_order`` (LimeSurvey 2 to 5) or ``answer_order`` "random" (LimeSurvey 6)."""
+        return self.attribute_set(record, "random_order") or self.attribute(record, "answer_order") == "random"
 
     def count_attribute(self, record, name, where):
         value = self.attributes.get(record["qid"], {}).get(name, "")
@@ -248,6 +244,7 @@ class Readings(Export):
                 code=f"{code_from(record['title'], 'Q' + str(record['qid']))}_{code}",
                 text=(f"{text_fr} — {label_fr}", f"{text_en} — {label_en or label_fr}" if text_en else ""),
             )
+            question.source_sub = code
             if each is not None:
                 each(question)
             questions.append(question)

@@ -11,9 +11,11 @@ from surveys.limesurvey.plan import survey_plan
 from surveys.limesurvey.read import LimeSurveyError
 from surveys.limesurvey.readings import PlannedQuestion
 from surveys.models import Choice, MatrixRow, Question, Section, Survey
+from surveys.types import question_type
 
 # The fields of a planned question that are the Question's own (its choices and rows are rows of their own).
-QUESTION_FIELDS = [planned.name for planned in fields(PlannedQuestion) if planned.name not in ("choices", "rows")]
+PLANNED_ONLY = {"choices", "rows", "choice_conditions", "row_conditions", "source_qid", "source_sub"}
+QUESTION_FIELDS = [planned.name for planned in fields(PlannedQuestion) if planned.name not in PLANNED_ONLY]
 
 
 def campaign_problem(campaign):
@@ -39,6 +41,7 @@ def survey_import(source, *, campaign=None):
     if campaign is not None and (problem := campaign_problem(campaign)):
         raise LimeSurveyError(problem, field="campaign")
     plan = survey_plan(source)
+    nothing_problem(plan)
     try:
         with transaction.atomic():
             survey = plan_write(plan, campaign)
@@ -47,6 +50,18 @@ def survey_import(source, *, campaign=None):
             raise LimeSurveyError(problem, field="campaign") from None
         raise
     return survey, plan.report
+
+
+def nothing_problem(plan):
+    """Refuse a plan holding no question to answer (LimeSurveyError naming what was not imported)."""
+    questions = [question for section in plan.sections for question in section.questions]
+    if any(question_type(question.kind).answerable for question in questions):
+        return
+    lost = [line for line in plan.report["not_mapped"] if line.startswith(str(_("Question")))][:3]
+    raise LimeSurveyError(
+        _("Le fichier ne contient aucune question à laquelle répondre : rien n'est créé.%(details)s")
+        % {"details": (" " + " ".join(lost)) if lost else ""}
+    )
 
 
 def plan_write(plan, campaign):
@@ -60,6 +75,9 @@ def plan_write(plan, campaign):
         thank_you_fr=plan.thank_you_fr,
         thank_you_en=plan.thank_you_en,
         anonymous=plan.anonymous,
+        allow_uploads=any(
+            question.kind == "file_upload" for section in plan.sections for question in section.questions
+        ),
         source=plan.report["source"][:200],
         import_report=plan.report,
     )
@@ -72,6 +90,7 @@ def plan_write(plan, campaign):
                 title_en=planned.title_en,
                 intro_fr=planned.intro_fr,
                 intro_en=planned.intro_en,
+                show_when=planned.show_when,
             )
             for order, planned in enumerate(plan.sections)
         ]
@@ -88,10 +107,17 @@ def _questions_write(survey, sections, plan):
             values = {name: getattr(planned, name) for name in QUESTION_FIELDS}
             questions.append(Question(survey=survey, section=section, sort_order=order, **values))
     Question.objects.bulk_create(questions)
-    for model, options in ((Choice, "choices"), (MatrixRow, "rows")):
+    for model, options, conditions in ((Choice, "choices", "choice_conditions"), (MatrixRow, "rows", "row_conditions")):
         model.objects.bulk_create(
             [
-                model(question=question, sort_order=order, code=code, label_fr=label_fr, label_en=label_en)
+                model(
+                    question=question,
+                    sort_order=order,
+                    code=code,
+                    label_fr=label_fr,
+                    label_en=label_en,
+                    show_when=getattr(planned, conditions).get(code, ""),
+                )
                 for question, planned in zip(questions, planned_questions)
                 for order, (code, label_fr, label_en) in enumerate(getattr(planned, options))
             ]

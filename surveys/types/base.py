@@ -5,9 +5,13 @@ A type never imports the models (``surveys.models`` builds its choices from the 
 question it is given and returns plain values, which ``surveys.page_form``, ``surveys.logic``,
 ``reports.survey_stats``, the exports and the LimeSurvey importer turn into rows, figures and cells.
 
+A type may also say how expressions read its answers (``surveys.logic.values``) with
+``expression_value(question, answers, choice_codes, row_codes)`` returning (value, {sub-code: value}), without
+a query; the types that do not are read from what their rows hold.
+
 Form field names: ``q<pk>`` for a question, ``q<pk>_other`` for its "other" text, ``q<pk>_r<row pk>`` for a
 row (of a matrix, or an item of a question with several numbers), ``q<pk>_c<choice pk>`` for the rank of a
-choice."""
+choice, ``q<pk>_r<row pk>_c<choice pk>`` for a cell of an array (rows by columns)."""
 
 import re
 from collections import namedtuple

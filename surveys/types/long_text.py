@@ -13,6 +13,7 @@ class LongText(ShortText):
     max_length = 10_000
     limesurvey_letters = ("T", "U")
     limesurvey_fallback_letters = ()
+    settings_fields = {}
 
     def widget(self):
         return forms.Textarea(attrs={"rows": 6})

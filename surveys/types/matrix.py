@@ -1,5 +1,6 @@
 """A matrix: rows answered on one shared scale (the choices are its columns). Stored as one Answer per row
-answered, with the choice and its position (1 for the first column). Reports: per row, its respondents,
+answered, with the choice and its position (1 for the first column); the rows answered may have to be at
+least ``rows_min`` and at most ``rows_max`` (``surveys.types.validation``). Reports: per row, its respondents,
 the count of each column and the mean position. Exported as one column per row. LimeSurvey: arrays (F, H),
 fixed arrays (A, B, C, E) and dual scales (1, first scale only)."""
 
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from campaigns.privacy import is_shown, shown
 from surveys.types.base import QuestionType, field_name
 from surveys.types.summary import Cell, cell, weighted_mean
+from surveys.types.validation import ROWS_SETTINGS, rows_errors, rows_problem
 
 
 def points(count):
@@ -35,6 +37,10 @@ class Matrix(QuestionType):
     has_choices = True
     layout = "rows"
     limesurvey_letters = ("F", "H", "A", "B", "C", "E", "1")
+    settings_fields = ROWS_SETTINGS
+
+    def settings_errors(self, settings):
+        return super().settings_errors(settings) or rows_errors(settings)
 
     def fields(self, question, context):
         choices = [(choice.code, choice.label(context.locale)) for choice in context.choices]
@@ -47,6 +53,11 @@ class Matrix(QuestionType):
             )
             for row in question.rows.all()
         }
+
+    def check(self, question, cleaned, context):
+        names = [row_name(question, row) for row in question.rows.all()]
+        problem = rows_problem(question, sum(1 for name in names if cleaned.get(name)), strict=context.strict)
+        return [(names[0], problem)] if problem else []
 
     def answers(self, question, cleaned, context):
         by_code = {choice.code: choice for choice in context.choices}

@@ -20,8 +20,11 @@ from django.utils.translation import gettext_lazy
 from campaigns.privacy import is_shown
 from campaigns.privacy.statistics import extreme
 from surveys.types.base import NumberField, QuestionType, decimal_text, field_name, plain_number
+from surveys.types.number import number_field
 from surveys.types.summary import weighted_mean, weighted_median
+from surveys.types.validation import INTEGER_SETTINGS
 
+TOTALS = ("total", "total_min", "total_max")
 SETTINGS_FROM_LIMESURVEY = {"total": "equals_num_value", "total_min": "min_num_value", "total_max": "max_num_value"}
 
 
@@ -64,6 +67,7 @@ class MultipleNumeric(QuestionType):
         "total": total_field(gettext_lazy("total imposé")),
         "total_min": total_field(gettext_lazy("total minimum")),
         "total_max": total_field(gettext_lazy("total maximum")),
+        **INTEGER_SETTINGS,
     }
 
     # --- the question, in the admin ----------------------------------------------------------------------
@@ -72,7 +76,7 @@ class MultipleNumeric(QuestionType):
         errors = super().settings_errors(settings)
         if errors:
             return errors
-        values = {name: NumberField().clean(value) for name, value in (settings or {}).items()}
+        values = {name: NumberField().clean(value) for name, value in (settings or {}).items() if name in TOTALS}
         total, low, high = (values.get(name) for name in ("total", "total_min", "total_max"))
         if total is not None and (low is not None or high is not None):
             errors["total"] = _("Un total imposé exclut un minimum et un maximum du total : gardez l'un ou les autres.")
@@ -102,16 +106,13 @@ class MultipleNumeric(QuestionType):
     # --- answering -----------------------------------------------------------------------------------------
 
     def fields(self, question, context):
-        attrs = {"inputmode": "decimal", "data-total-of": field_name(question)}
         return {
-            item_name(question, row): NumberField(
+            item_name(question, row): number_field(
+                question,
                 required=context.required(question),
-                min_value=question.min_value,
-                max_value=question.max_value,
-                max_digits=14,
-                decimal_places=4,
                 label=row.label(context.locale),
-                widget=ItemInput(attrs=attrs),
+                widget=ItemInput,
+                attrs={"data-total-of": field_name(question)},
             )
             for row in question.rows.all()
         }

@@ -1,6 +1,6 @@
-"""A number, typed the French or the English way ("1 250,5" or "1250.5"), between optional bounds. Stored as
-one Answer with the number. Reports: mean, median, lowest and highest. LimeSurvey: N,
-and K (multiple numbers) as one number question per subquestion when no type takes K whole."""
+"""A number, typed the French or the English way ("1 250,5" or "1250.5"), between optional bounds, whole when
+``integer_only`` is set. Stored as one Answer with the number. Reports: mean, median, lowest and highest.
+LimeSurvey: N, and K (multiple numbers) as one number question per subquestion when no type takes K whole."""
 
 from django import forms
 from django.utils.formats import number_format
@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy
 
 from surveys.types.base import NumberField, QuestionType, decimal_text, field_name
 from surveys.types.summary import number_pairs, weighted_mean, weighted_median
+from surveys.types.validation import INTEGER_SETTINGS, integer_only, integer_validator, number_attrs
 
 
-def number_field(question, *, required, label):
+def number_field(question, *, required, label, widget=forms.TextInput, attrs=None):
+    """A number between the question's bounds, whole when the question takes integers only."""
     return NumberField(
         required=required,
         min_value=question.min_value,
@@ -18,7 +20,8 @@ def number_field(question, *, required, label):
         max_digits=14,
         decimal_places=4,
         label=label,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        validators=[integer_validator] if integer_only(question) else [],
+        widget=widget(attrs={**number_attrs(question), **(attrs or {})}),
     )
 
 
@@ -33,6 +36,7 @@ class Number(QuestionType):
     layout = "single"
     limesurvey_letters = ("N",)
     limesurvey_fallback_letters = ("K",)  # one number question per subquestion, unless a type takes K whole
+    settings_fields = INTEGER_SETTINGS
 
     def fields(self, question, context):
         return {

@@ -1,4 +1,5 @@
-"""A short free text (500 characters at most). Stored as one Answer with the text, trimmed. Reports: the
+"""A short free text (500 characters at most), matching the question's ``pattern`` when it has one
+(``surveys.types.validation``). Stored as one Answer with the text, trimmed. Reports: the
 latest texts. LimeSurvey: S, and Q (multiple short texts) as one question per subquestion when no type takes
 Q whole."""
 
@@ -6,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from surveys.types.base import QuestionType, field_name
+from surveys.types.validation import PATTERN_SETTINGS, pattern_check
 
 
 class ShortText(QuestionType):
@@ -17,6 +19,7 @@ class ShortText(QuestionType):
     max_length = 500
     limesurvey_letters = ("S",)
     limesurvey_fallback_letters = ("Q",)
+    settings_fields = PATTERN_SETTINGS
 
     def widget(self):
         return forms.TextInput
@@ -29,6 +32,10 @@ class ShortText(QuestionType):
             widget=self.widget(),
         )
         return {field_name(question): field}
+
+    def check(self, question, cleaned, context):
+        problem = pattern_check(question, (cleaned.get(field_name(question)) or "").strip())
+        return [(field_name(question), problem)] if problem else []
 
     def answers(self, question, cleaned, context):
         text = cleaned.get(field_name(question), "").strip()

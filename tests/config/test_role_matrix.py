@@ -25,7 +25,7 @@ from reports.export_jobs import export_run, export_start
 from tests.admin_pages import refused
 from tests.campaigns.factories import ambassador, campaign, region_segment
 from tests.config.test_staff_views import OURS, SNIPPETS
-from tests.surveys.factories import budget_survey
+from tests.surveys.factories import budget_survey, sent_file
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,8 @@ URLS = {
     "limesurvey_import:index": {},
     "limesurvey_import:report": {"pk": OBJ.survey},
     "survey_preview:page": {"pk": OBJ.survey, "number": 1},
+    "survey_files:list": {"pk": OBJ.survey},
+    "survey_files:file": {"pk": OBJ.file_answer},
     "ideas_moderation:index": {},
     "ideas_moderation:moderate": [{"kind": "idea", "pk": OBJ.idea}, {"kind": "comment", "pk": OBJ.comment}],
     "ideas_review:idea": {"pk": OBJ.idea},
@@ -225,6 +227,7 @@ def build_objects(exporter):
     OutboxEmailBackend().send_messages([EmailMessage("Invitation", "Bonjour Léa", "equipe@banque.example", [EMAIL])])
     job = export_start(campaign=target, user=exporter)
     export_run(job.pk)
+    file_answer = sent_file(survey, target.invitations.get(ambassador=lea))
     return {
         "ambassador": lea.pk,
         "segment": segment.pk,
@@ -239,6 +242,7 @@ def build_objects(exporter):
         "comment": Comment.objects.create(idea=idea, author=lea, body="Oui, et sans frais !").pk,
         "outbox_message": OutboxMessage.objects.get().pk,
         "export_job": job.pk,
+        "file_answer": file_answer.pk,
         "ambassador_import": AmbassadorImport.objects.create(file_name="ambassadeurs.csv", created_by=exporter).pk,
     }
 

@@ -18,6 +18,7 @@ OURS = (
     "ambassador_import",
     "limesurvey_import",
     "survey_preview",
+    "survey_files",
     "ideas_moderation",
     "ideas_review",
     "reports",

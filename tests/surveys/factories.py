@@ -9,10 +9,14 @@ three, with "Autre", in random order) and "banque_principale" (yes/no, required)
 text) and "raison" (drop-down with "Autre"). The labels of page 2 carry hostile text (``SCRIPT_LABEL``,
 ``FORMULA_LABEL``): pages and exports show it as text."""
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from surveys.models import Choice, MatrixRow, Question, Section, Survey
+from surveys.models import Answer, Choice, MatrixRow, Question, Response, Section, Survey
+from surveys.types.file_upload import survey_files_storage
 from tests.campaigns.factories import SCRIPT
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 K = Question.Kind
 SCRIPT_LABEL = f"le prix {SCRIPT}"  # a row of the matrix
@@ -247,3 +251,16 @@ def budget_survey(campaign=None, **fields):
         for position, spec in enumerate(questions):
             by_code[spec[0]] = question(survey, section, position, by_code, *spec)
     return survey
+
+
+def sent_file(survey, invitation, content=PDF, name="devis.pdf"):
+    """A file question added to ``survey`` (which then takes files) and the file ``invitation``'s ambassador sent
+    for it, stored in the private storage; returns the Answer holding it."""
+    Survey.objects.filter(pk=survey.pk).update(allow_uploads=True)
+    section = survey.sections.order_by("sort_order").first()
+    asked = Question.objects.create(
+        survey=survey, section=section, code="justificatif", kind="file_upload", text_fr="Votre devis", sort_order=99
+    )
+    stored = survey_files_storage().save(f"survey-files/{asked.pk}/0123456789abcdef/{name}", ContentFile(content))
+    response, _created = Response.objects.get_or_create(invitation=invitation, defaults={"survey": survey})
+    return Answer.objects.create(response=response, question=asked, text=stored)

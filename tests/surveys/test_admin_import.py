@@ -40,10 +40,10 @@ def test_product_team_imports_a_file_and_sees_the_report(client_for, product_use
     assert report.status_code == 200
     content = report.content.decode()
     assert "Test Survey" in content and "LimeSurvey 123456" in content
-    assert "Please upload a text file" in content and "type non pris en charge" in content
+    assert "Question G02Q03 (|, envoi de fichier) → Envoi de fichier." in content
     assert "Question G01Q01 (T, texte long) → Texte long." in content
     assert reverse("wagtailsnippets_surveys_survey:edit", args=[survey.pk]) in content
-    assert "data-questions>3<" in content and "data-sections>2<" in content
+    assert "data-questions>4<" in content and "data-sections>2<" in content
 
 
 def test_campaign_choice_lists_only_survey_campaigns_without_a_survey(client_for, product_user):
@@ -103,3 +103,10 @@ def test_wrong_extension_is_refused_on_the_form(client_for, product_user):
     response = client_for(product_user).post(reverse(IMPORT), {"file": upload("sondage.csv", b"a;b\n")})
     assert response.status_code == 200 and "Extension .csv non prise en charge" in response.content.decode()
     assert not Survey.objects.exists()
+
+
+def test_the_report_shows_the_conditions_translated_and_not(client_for, product_user):
+    client = client_for(product_user)
+    response = client.post(reverse(IMPORT), {"file": upload("limesurvey_survey_previewGroupQuestion.lss")})
+    content = client.get(response.url).content.decode()
+    assert "data-conditions>10 traduites, 0 non traduites<" in content

@@ -21,11 +21,12 @@ def test_import_prints_the_survey_and_what_was_and_was_not_imported(capsys):
     out = capsys.readouterr().out
     survey = Survey.objects.get()
     assert (
-        f"Questionnaire {survey.pk} créé : « Test Survey » — 2 pages, 3 questions, 0 choix, 0 lignes de tableau." in out
+        f"Questionnaire {survey.pk} créé : « Test Survey » — 2 pages, 4 questions, 0 choix, 0 lignes de tableau." in out
     )
     assert "Sans campagne : à rattacher depuis l'administration." in out
     assert "  + Question G01Q02 (5, choix à 5 points) → Note sur une échelle : obligatoire." in out
-    assert "  - Question G02Q03 (|, envoi de fichier) « Please upload a text file » : type non pris en charge" in out
+    assert "  + Question G02Q03 (|, envoi de fichier) → Envoi de fichier." in out
+    assert "  - Question G02Q03 : un seul fichier par question (3 prévus)." in out
     assert survey.campaign is None
 
 
@@ -68,3 +69,18 @@ def test_broken_file_is_a_command_error_and_creates_nothing(tmp_path):
 def test_missing_file_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable"):
         run(tmp_path / "absent.lss")
+
+
+def test_import_closes_with_the_conditions_translated_and_not(capsys):
+    run(PEERS / "limesurvey_ls2_group_relevance.lss")
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("Conditions : 29 traduites, 0 non traduites.")
+
+
+def test_a_file_holding_nothing_to_answer_is_a_command_error_and_creates_nothing(tmp_path):
+    path = tmp_path / "display_only.lss"
+    content = (PEERS / "limesurvey_survey_561859_file_upload_only.lss").read_bytes()
+    path.write_bytes(content.replace(b"<type><![CDATA[|]]></type>", b"<type><![CDATA[*]]></type>"))
+    with pytest.raises(CommandError, match="aucune question à laquelle répondre"):
+        run(path)
+    assert not Survey.objects.exists()

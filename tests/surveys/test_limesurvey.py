@@ -44,13 +44,15 @@ def q(
     sub=(),
     answers=(),
     second_scale=(),
+    columns=(),
     attributes=None,
     gid=1,
     help="",
     script="",
     **fields,
 ):
-    """One question: ``sub`` and ``answers`` are (code, text) pairs; texts are a string or {language: text}."""
+    """One question: ``sub`` and ``answers`` are (code, text) pairs (``columns``: subquestions of the second
+    scale, the columns of an array of numbers or texts); texts are a string or {language: text}."""
     return {
         "type": kind,
         "title": code,
@@ -58,6 +60,7 @@ def q(
         "sub": sub,
         "answers": answers,
         "second_scale": second_scale,
+        "columns": columns,
         "attributes": attributes or {},
         "gid": gid,
         "help": help,
@@ -125,7 +128,8 @@ def lss(
                     "language": language,
                 }
             )
-        for sub_order, (code, text, *relevance) in enumerate(question["sub"]):
+        subquestions = [(0, sub) for sub in question["sub"]] + [(1, sub) for sub in question.get("columns", ())]
+        for sub_order, (sub_scale, (code, text, *relevance)) in enumerate(subquestions):
             sub_qid = next(next_id)
             sub_rows.append(
                 {
@@ -136,7 +140,7 @@ def lss(
                     "type": "T",
                     "title": code,
                     "question_order": sub_order,
-                    "scale_id": 0,
+                    "scale_id": sub_scale,
                     "relevance": relevance[0] if relevance else "1",
                 }
             )
@@ -253,17 +257,18 @@ def test_citric_survey_imports_two_pages_and_reports_the_file_upload():
     assert [(question.code, question.kind, question.required) for question in questions] == [
         ("G01Q01", K.LONG_TEXT, False),
         ("G01Q02", K.SCALE, True),
+        ("G02Q03", K.FILE_UPLOAD, False),
         ("G02Q04", K.YES_NO, True),
     ]
     assert questions[0].text_fr == "Text for first question"  # <strong> stripped
     assert questions[0].help_fr == "This is a question help text."
     assert questions[1].points == 5
-    assert [question.section for question in questions] == [sections[0], sections[0], sections[1]]
-    upload = [line for line in report["not_mapped"] if "G02Q03" in line]
-    assert len(upload) == 1 and "envoi de fichier" in upload[0] and "Please upload a text file" in upload[0]
+    assert [question.section for question in questions] == [sections[0], sections[0], sections[1], sections[1]]
+    assert survey.allow_uploads  # the file upload question is kept, so the survey takes files
+    assert any("G02Q03" in line and "Envoi de fichier" in line for line in report["mapped"])
     assert any("Pas de texte français" in line for line in report["not_mapped"])
     assert survey.import_report == report and report["languages"] == ["en"]
-    assert report["counts"] == {"sections": 2, "questions": 3, "choices": 0, "rows": 0}
+    assert report["counts"] == {"sections": 2, "questions": 4, "choices": 0, "rows": 0}
     assert any("G01Q02" in line and "Note sur une échelle" in line for line in report["mapped"])
 
 
@@ -485,9 +490,8 @@ def test_older_layout_with_inline_texts_imports_french_and_english():
     assert choices(canal) == [("A1", "En agence", "In a branch"), ("A2", "En ligne", "Online")]
     assert services.kind == K.MULTIPLE
     assert choices(services) == [("virement", "Virements", "Transfers"), ("epargne", "Épargne", "Savings")]
-    assert any(
-        "services" in line and 'canal == "A2"' in line and "toujours affichée" in line for line in report["not_mapped"]
-    )
+    assert not any("toujours affichée" in line for line in report["not_mapped"])
+    assert report["conditions"] == {"translated": 1, "not_translated": 0}
     assert report["languages"] == ["fr", "en"]
     assert not any("Pas de texte français" in line for line in report["not_mapped"])
 
@@ -503,7 +507,6 @@ def test_older_layout_with_inline_texts_imports_french_and_english():
         ("U", K.LONG_TEXT),
         ("Y", K.YES_NO),
         ("D", K.DATE),
-        ("X", K.DISPLAY),
         ("N", K.NUMBER),
         ("5", K.SCALE),
     ],
@@ -514,6 +517,26 @@ def test_simple_types_map_onto_our_kinds(letter, kind):
     assert (question.code, question.kind, question.text_fr) == ("Q1", kind, "Votre avis ?")
     assert question.points == (5 if letter == "5" else None)
     assert any(line.startswith(f"Question Q1 ({letter}, ") for line in report["mapped"])
+
+
+def test_a_text_to_display_is_imported_beside_a_question_and_alone_is_nothing_to_answer():
+    survey, report = imported(q("X", "Q1", "Bienvenue"), q("S", "Q2"))
+    assert [question.kind for question in Question.objects.filter(survey=survey)] == [K.DISPLAY, K.SHORT_TEXT]
+    assert any(line.startswith("Question Q1 (X, ") for line in report["mapped"])
+    with pytest.raises(LimeSurveyError, match="aucune question à laquelle répondre"):
+        imported(q("X", "Q3", "Bienvenue"))
+    assert Survey.objects.count() == 1
+
+
+@pytest.mark.parametrize("letter, kind", [(":", "array_numbers"), (";", "array_texts")])
+def test_arrays_of_numbers_and_texts_keep_their_rows_and_columns(letter, kind):
+    survey, _report = imported(
+        q(letter, "Q1", sub=[("r1", "Ligne"), ("r2", "Autre ligne")], columns=[("c1", "Colonne")])
+    )
+    question = only_question(survey)
+    assert question.kind == kind
+    assert [row.code for row in question.rows.all()] == ["r1", "r2"]
+    assert [choice.code for choice in question.choices.all()] == ["c1"]
 
 
 def test_list_keeps_answer_codes_order_other_and_random_order():
@@ -685,11 +708,8 @@ def test_gender_is_a_single_choice_in_french_and_english():
 @pytest.mark.parametrize(
     "letter, name",
     [
-        ("|", "envoi de fichier"),
         ("*", "équation"),
         ("I", "choix de la langue"),
-        (":", "tableau de nombres"),
-        (";", "tableau de textes"),
         ("W", "type inconnu"),
     ],
 )
@@ -709,24 +729,25 @@ def test_mandatory_and_soft_mandatory_questions_are_required(mandatory, required
     assert any("obligatoire « souple »" in line for line in report["mapped"]) == (mandatory == "S")
 
 
-def test_conditions_are_reported_and_the_question_and_page_are_still_created():
+def test_conditions_are_translated_and_what_cannot_be_is_reported_with_its_effect():
     survey, report = imported(
         q("S", "Q1"),
         q("S", "Q2", relevance="Q1 == 'oui'"),
         q("M", "Q3", sub=[("a", "A", "Q1 == 'x'"), ("b", "B")]),
+        q("S", "Q4", relevance="regexMatch('^a', Q1)"),
         grelevance={1: "Q0.NAOK > 2"},
     )
-    assert Question.objects.filter(survey=survey).count() == 3
+    assert Question.objects.filter(survey=survey).count() == 4
+    assert report["conditions"] == {"translated": 2, "not_translated": 2}
     assert (
-        "Question Q2 : condition « Q1 == 'oui' » non importée, la question est toujours affichée."
+        "Question Q4 toujours affichée : utilise `regexMatch` (condition « regexMatch('^a', Q1) »)."
         in report["not_mapped"]
     )
     assert (
-        "Page « Première page » : condition « Q0.NAOK > 2 » non importée, la page est toujours affichée."
-        in report["not_mapped"]
+        "Page « Première page » toujours affichée : « Q0 » ne désigne aucune question du fichier "
+        "(condition « Q0.NAOK > 2 »)." in report["not_mapped"]
     )
-    assert any("Q3, choix a : condition « Q1 == 'x' » non importée" in line for line in report["not_mapped"])
-    assert not any("Q1 : condition" in line for line in report["not_mapped"])
+    assert not any("Q2" in line or "Q3" in line for line in report["not_mapped"])
 
 
 def test_validation_hidden_script_and_expressions_are_reported():
@@ -740,19 +761,18 @@ def test_validation_hidden_script_and_expressions_are_reported():
             attributes={"hidden": "1", "em_validation_q": "Q1 > 2", "array_filter": ""},
         )
     )
-    assert only_question(survey).text_fr == "Bonjour {TOKEN:FIRSTNAME}"
+    assert only_question(survey).text_fr == "Bonjour {ambassador.first_name}"
     not_mapped = report["not_mapped"]
     assert "Question Q1 : validation par expression « /^[0-9]+$/ » non importée." in not_mapped
     assert "Question Q1 : script non importé." in not_mapped
     assert "Question Q1 : question cachée dans LimeSurvey, importée visible (à revoir)." in not_mapped
     assert "Question Q1 : réglage non importé, validation de la question « Q1 > 2 »." in not_mapped
-    assert any("Q1, texte : contient des expressions LimeSurvey" in line for line in not_mapped)
     assert not any("filtre de tableau" in line for line in not_mapped)
 
 
 def test_sections_and_questions_follow_the_file_order_and_an_empty_page_is_kept_and_reported():
     survey, report = imported(
-        q("S", "B", gid=2, order=2), q("S", "A", gid=2, order=1), q("|", "F", gid=3), groups=((2, "Deux"), (3, "Trois"))
+        q("S", "B", gid=2, order=2), q("S", "A", gid=2, order=1), q("*", "F", gid=3), groups=((2, "Deux"), (3, "Trois"))
     )
     assert [section.title_fr for section in survey.sections.order_by("sort_order")] == ["Deux", "Trois"]
     assert [question.code for question in Question.objects.filter(survey=survey)] == ["A", "B"]

@@ -74,8 +74,14 @@ def test_the_personal_link_leads_to_the_survey_whose_first_page_shows_the_concep
     assert "Page 1 sur 3" in page and "<fieldset>" in page and "<legend" in page
 
 
+# Types answered through the personal link in their own tests (tests/surveys/types/test_<type>.py), not in the
+# budget survey the other tests share.
+ANSWERED_IN_THEIR_OWN_TESTS = {"time", "array_numbers", "array_texts", "file_upload"}
+
+
 def test_every_question_type_is_answered_and_stored(visitor, survey, invitation):
-    assert set(survey.questions.values_list("kind", flat=True)) == set(Question.Kind)  # the factory has them all
+    kinds = set(survey.questions.values_list("kind", flat=True))
+    assert kinds == set(Question.Kind) - ANSWERED_IN_THEIR_OWN_TESTS  # the factory has all the others
     assert post(visitor, 1, page_one(survey))["Location"] == page_url(2)
     assert post(visitor, 2, page_two(survey))["Location"] == page_url(3)
     done = post(visitor, 3, page_three(survey))

@@ -44,6 +44,12 @@ def report_lines(survey, report):
     lines.extend(f"  + {line}" for line in report.get("mapped", []))
     lines.append(_("Non importé ou à revoir :"))
     lines.extend(f"  - {line}" for line in report.get("not_mapped", []) or [_("rien")])
+    conditions = report.get("conditions")
+    if conditions:
+        lines.append(
+            _("Conditions : %(translated)s traduites, %(lost)s non traduites.")
+            % {"translated": conditions["translated"], "lost": conditions["not_translated"]}
+        )
     return lines
 
 
@@ -52,6 +58,11 @@ class Command(BaseCommand):
         "Importe un questionnaire depuis l'export LimeSurvey (.lss) de sa structure, et affiche ce "
         "qui a été importé et ce qui ne l'a pas été."
     )
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        parser.description = str(self.help)  # argparse formats text, not a lazy translation
+        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("path", help=gettext_lazy("Fichier .lss exporté de LimeSurvey."))

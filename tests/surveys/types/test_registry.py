@@ -67,7 +67,15 @@ def test_question_kind_names_every_type_and_keeps_its_values():
     assert Question.Kind.SCALE.label == "Note sur une échelle"
     assert [kind for kind, _label in Question.Kind.choices] == [declared.key for declared in all_types()]
     assert sorted(Question.WITH_OTHER) == ["multiple", "single"]
-    assert sorted(Question.WITH_CHOICES) == ["likert", "matrix", "multiple", "ranking", "single"]
+    assert sorted(Question.WITH_CHOICES) == [
+        "array_numbers",
+        "array_texts",
+        "likert",
+        "matrix",
+        "multiple",
+        "ranking",
+        "single",
+    ]
 
 
 def test_kind_choices_come_from_the_registry_through_a_callable():
@@ -98,7 +106,9 @@ def test_a_type_listing_a_limesurvey_letter_takes_it_from_a_fallback():
     letters = limesurvey_types()
     assert letters["N"].key == "number" and letters["Q"].key == "short_text"
     assert letters["L"].key == letters["G"].key == "single"
-    assert "|" not in letters  # file upload: no type imports it
+    assert letters["|"].key == "file_upload" and letters[":"].key == "array_numbers"
+    assert letters[";"].key == "array_texts"
+    assert "*" not in letters  # equation: no type imports it
 
 
 def test_a_type_key_taken_twice_is_refused(tmp_path, monkeypatch):
