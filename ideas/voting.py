@@ -12,7 +12,7 @@ nothing. The idea's row is updated last, so that others voting for it wait on th
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.db.models.functions import Abs, Exp, Greatest, Ln
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -101,3 +101,15 @@ def votes_left(*, board, ambassador):
         return None
     used = Vote.objects.filter(ambassador=ambassador, idea__campaign_id=board.campaign_id).count()
     return max(0, board.vote_budget - used)
+
+
+def vote_state(*, idea, ambassador, board):
+    """What a page shows of a vote once cast or withdrawn: the idea's count as it now stands, whether the
+    ambassador's vote stands, the votes left (None without a budget). Two short queries, one with a budget."""
+    count, voted = (
+        Idea.objects.filter(pk=idea.pk)
+        .annotate(voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), ambassador=ambassador)))
+        .values_list("vote_count", "voted")
+        .get()
+    )
+    return {"votes": count, "voted": voted, "votes_left": votes_left(board=board, ambassador=ambassador)}
