@@ -67,6 +67,7 @@ def _due(ambassador):
             ),
         )
         .values("approved_idea", "any_idea", "voted", "answered")
+        .order_by()
         .first()
     )
     if facts is None:
@@ -95,6 +96,7 @@ def score(campaign, ambassador):
         Ambassador.objects.filter(pk=ambassador.pk)
         .annotate(score=3 * _count(ideas, "author") + _count(comments, "author") + _count(votes))
         .values_list("score", flat=True)
+        .order_by()
         .first()
         or 0
     )
