@@ -379,6 +379,9 @@ IDEAS_PER_HOUR = env_int("IDEAS_PER_HOUR", 5)
 VOTES_PER_MINUTE = env_int("VOTES_PER_MINUTE", 30)
 COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
 COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
+# How long a board's lists, the same for every ambassador, are kept in the cache (ideas.board; 0: not kept). Posts,
+# comments, moderation, status changes and merges show at once; only vote counts may lag this long.
+BOARD_LIST_SECONDS = env_int("BOARD_LIST_SECONDS", 2)
 
 # Privacy: no figure is shown or exported for a group of fewer ambassadors than this (reports, public results).
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
