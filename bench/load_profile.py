@@ -30,6 +30,9 @@ from bench.load import SLUG, build  # noqa: E402
 from bench.send import scratch_database  # noqa: E402
 
 
+SCRIPT = {"Accept": "application/json"}  # a vote as the board's script sends it
+
+
 def steps(client, token, fields, ideas):
     """(name, callable) of one ambassador's journey, as bench/load.py's."""
     return [
@@ -45,8 +48,12 @@ def steps(client, token, fields, ideas):
         ),
         ("page 2", lambda: client.post(f"/s/{SLUG}/2/", {f"q{fields['note']}": 7, "action": "next"}, follow=True)),
         ("board", lambda: client.get(f"/b/{SLUG}/", follow=True)),
-        ("vote", lambda: client.post(f"/b/{SLUG}/{ideas[0]}/vote/", {}, follow=True)),
-        ("vote again", lambda: client.post(f"/b/{SLUG}/{ideas[0]}/vote/", {}, follow=True)),
+        ("vote", lambda: client.post(f"/b/{SLUG}/{ideas[0]}/vote/", {"action": "vote"}, headers=SCRIPT)),
+        ("vote again", lambda: client.post(f"/b/{SLUG}/{ideas[0]}/vote/", {"action": "vote"}, headers=SCRIPT)),
+        (
+            "vote (form)",
+            lambda: client.post(f"/b/{SLUG}/{ideas[1]}/vote/", {"action": "vote", "back": "board"}, follow=True),
+        ),
     ]
 
 
@@ -115,7 +122,7 @@ def run(args):
                 profile.disable()
                 seconds[name] += time.perf_counter() - started
             assert response.status_code < 400, (name, response.status_code)
-            requests[name] = 1 + len(response.redirect_chain)
+            requests[name] = 1 + len(getattr(response, "redirect_chain", []))
             queries[name] += len(captured)
             db_ms[name] += sum(float(query["time"]) for query in captured.captured_queries) * 1000
             if args.queries and journey is journeys[0]:
@@ -136,17 +143,18 @@ def run(args):
 
 
 def explain(connection, name, captured):
+    from django.db import transaction
+
     seen = set()
     for query in captured:
         sql = query["sql"] or ""
         if sql in seen or not sql.lstrip().upper().startswith(("SELECT", "UPDATE", "INSERT", "DELETE")):
             continue
         seen.add(sql)
-        with connection.cursor() as cursor:
-            cursor.execute("SAVEPOINT explain")
+        with transaction.atomic(), connection.cursor() as cursor:  # a write explained is rolled back
             cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING ON) " + sql)
             plan = "\n    ".join(row[0] for row in cursor.fetchall())
-            cursor.execute("ROLLBACK TO SAVEPOINT explain")
+            transaction.set_rollback(True)
         print(f"-- {name}: {sql[:300]}\n    {plan}")
 
 
