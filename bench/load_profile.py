@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 from bench.load import SLUG, build  # noqa: E402
 from bench.send import scratch_database  # noqa: E402
 
-
 SCRIPT = {"Accept": "application/json"}  # a vote as the board's script sends it
 
 
