@@ -88,3 +88,12 @@ def test_server_timing_says_the_time_in_the_database_and_the_number_of_queries()
 
 def test_no_timing_is_told_by_default(client):
     assert "Server-Timing" not in client.get("/fr/")
+
+
+def test_gunicorn_still_has_the_worker_methods_the_project_extends():
+    """config/gunicorn_worker.py extends gunicorn's gthread worker: a new gunicorn that renames them fails here."""
+    import inspect
+
+    expected = {"enqueue_req": ["self", "conn"], "finish_request": ["self", "conn", "fs"], "handle": ["self", "conn"]}
+    for name, parameters in expected.items():
+        assert list(inspect.signature(getattr(ThreadWorker, name)).parameters) == parameters, name
