@@ -14,6 +14,8 @@ bench/load.py). Each value comes from the environment, with the default chosen f
 - WEB_TIMEOUT (default 30 s): a worker silent that long is restarted (a stuck request); WEB_GRACEFUL_TIMEOUT
   (30 s): how long a stopping worker finishes its requests; WEB_KEEPALIVE (5 s): how long an idle browser
   connection is kept (behind a proxy that keeps its own connections, as long as the proxy's idle timeout).
+- HTTP/1.1 only (gunicorn's default): TLS and HTTP/2 end at the proxy in front. The worker stamps a request when
+  its connection is queued, which an HTTP/2 connection (many requests in one hand-over) would defeat.
 - WEB_BIND (default 127.0.0.1:8000; 0.0.0.0:8000 behind a proxy on another machine); WEB_MAX_REQUESTS (default
   5000, with jitter): a worker is replaced after that many requests, which bounds any slow leak.
 """
