@@ -1,24 +1,33 @@
 #!/usr/bin/env python
-"""Many ambassadors at once against a live server: each follows their personal link, answers a two-page survey
-and votes for ideas, all concurrently, through gunicorn on PostgreSQL.
+"""Many ambassadors at once against a live server: each follows their personal link, answers a two-page survey,
+opens the idea board and votes for ideas, all concurrently, through gunicorn on PostgreSQL.
 
-    .venv/bin/python bench/load.py [--ambassadors 200] [--votes 5] [--database-url postgres://...]
+    python bench/load.py [--ambassadors 200] [--votes 5] [--database-url postgres://...] [--workers N --threads N]
+                         [--forms]
 
 A scratch PostgreSQL database (created beside the named one, dropped afterwards) gets ``--ambassadors`` invited
 ambassadors of a live survey-and-ideas campaign (emails not sent: invitations marked sent), a survey of two
 pages (a single choice and a short text, then a 0-10 score) and a board of 20 ideas. gunicorn serves the project
-(4 gthread workers of 2 threads, as bench/track.py). One thread per ambassador, all released together, does
-what a person does in a browser, with its own cookies and the CSRF token read from each form:
+with the repository's gunicorn.conf.py (its worker, its defaults for the machine; ``--workers`` and
+``--threads`` override them), started by this interpreter (``sys.executable -m gunicorn``). One thread per
+ambassador, all released together, does what a person does in a browser, with its own cookies and the CSRF token
+read from each form:
 
-    GET /i/<token>/ (personal link) -> GET /s/<slug>/ -> POST page 1 -> POST page 2 (submit)
+    GET /i/<token>/ (personal link) -> GET /s/<slug>/ -> POST page 1 -> POST page 2 (submit) -> GET /b/<slug>/
     -> POST a vote on ``--votes`` ideas drawn at random -> POST one of them again (a second click)
 
-Each step follows its redirects, as a browser does (a vote is a POST and the idea page it leads back to).
+Each step follows its redirects, as a browser does. A vote is sent as the board's script sends it (``Accept:
+application/json``, answered with the new count); with ``--forms``, as a form without JavaScript (then the
+redirect to the board, anchored, is followed). A 503 (the queueing limit, ``config.middleware``) is sent again
+after its ``Retry-After``, as the page's script does, and counted apart ("shed"); any other error is an error.
+
 Then the database is checked: one submitted response per ambassador with exactly its three answers, as sent,
 and every idea's vote count equal to its votes and to the votes cast (the second click counts nothing).
-Printed: steps per second over the whole run, p50 and p99 latency per kind of step, errors. The last line is one
-JSON object: ambassadors, steps, seconds, steps_per_s, p50_ms, p99_ms, errors, responses_ok, votes_ok. The exit
-status is 1 when anything was lost or counted twice.
+Printed: steps per second over the whole run; per kind of step, p50 and p99 latency and, from each response's
+``Server-Timing`` header (SERVER_TIMING=1), the time its requests spent in the database (p50, p99) and their
+queries; errors. The last line is one JSON object: ambassadors, steps, seconds, steps_per_s, p50_ms, p99_ms,
+errors, shed, responses_ok, votes_ok, and per step its figures. The exit status is 1 when anything was lost or
+counted twice, or a request failed.
 """
 
 import argparse
@@ -30,6 +39,7 @@ import re
 import secrets
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -44,9 +54,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.send import free_port, scratch_database  # noqa: E402
-from bench.track import gunicorn_start  # noqa: E402
+from bench.track import SETTINGS_MODULE, TRIVIAL, URLS_MODULE, get_status  # noqa: E402
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+TIMING = re.compile(r'db;dur=([0-9.]+);desc="(\d+) queries"')
 SLUG = "charge"
 IDEAS = 20
 
@@ -117,33 +128,62 @@ def build(ambassadors):
     return tokens, {"usage": usage.pk, "mot": words.pk, "note": score.pk}, ideas
 
 
+class Timed(urllib.request.HTTPRedirectHandler):
+    """Follows redirects as urllib does, keeping each intermediate response's Server-Timing for the step."""
+
+    def __init__(self, seen):
+        self.seen = seen
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        self.seen.append(headers.get("Server-Timing", ""))
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class Visitor:
     """One ambassador's browser: cookies, CSRF token, timings per step."""
 
-    def __init__(self, base, timings, errors):
-        self.base, self.timings, self.errors = base, timings, errors
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    def __init__(self, base, timings, database, errors, shed):
+        self.base, self.timings, self.database, self.errors, self.shed = base, timings, database, errors, shed
+        self.seen = []
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), Timed(self.seen)
+        )
 
-    def request(self, step, path, data=None, csrf=None):
+    def request(self, step, path, data=None, csrf=None, headers=None):
         body = None
         if data is not None:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}, doseq=True).encode()
-        request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
         started = time.perf_counter()
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                text = response.read().decode()
-                status = response.status
-        except urllib.error.HTTPError as error:
-            text, status = error.read().decode(errors="replace"), error.code
+        self.seen.clear()
+        for _attempt in range(10):
+            request = urllib.request.Request(
+                self.base + path, data=body, headers={"Referer": self.base + path, **(headers or {})}
+            )
+            try:
+                with self.opener.open(request, timeout=60) as response:
+                    text = response.read().decode()
+                    status, timing = response.status, response.headers.get("Server-Timing", "")
+                    retry_after = None
+            except urllib.error.HTTPError as error:
+                text, status = error.read().decode(errors="replace"), error.code
+                timing, retry_after = error.headers.get("Server-Timing", ""), error.headers.get("Retry-After")
+            self.seen.append(timing)
+            if status != 503:
+                break
+            self.shed.append(step)  # nothing was done: sent again when the server says, as the page's script does
+            time.sleep(float(retry_after or 1))
         self.timings[step].append(time.perf_counter() - started)
+        found = [TIMING.search(header) for header in self.seen]
+        self.database[step].append(
+            (sum(float(m.group(1)) for m in found if m), sum(int(m.group(2)) for m in found if m))
+        )
         if status >= 400:
             self.errors.append((step, status))
         found = CSRF.search(text)
         return text, found.group(1) if found else csrf
 
 
-def journey(visitor, token, fields, ideas, votes, rng, answers):
+def journey(visitor, token, fields, ideas, votes, rng, answers, forms=False):
     visitor.request("link", f"/i/{token}/")
     _text, csrf = visitor.request("survey", f"/s/{SLUG}/")
     usage, word, note = rng.choice(["jour", "semaine", "mois"]), f"mot{rng.randrange(1000)}", rng.randrange(11)
@@ -152,11 +192,46 @@ def journey(visitor, token, fields, ideas, votes, rng, answers):
     )
     _text, csrf = visitor.request("page 2", f"/s/{SLUG}/2/", {f"q{fields['note']}": note, "action": "next"}, csrf)
     answers[token] = (usage, word, note)
+    _text, csrf = visitor.request("board", f"/b/{SLUG}/")
     chosen = rng.sample(ideas, votes)
+    script = None if forms else {"Accept": "application/json"}
     for pk in chosen:
-        _text, csrf = visitor.request("vote", f"/b/{SLUG}/{pk}/vote/", {}, csrf)
-    visitor.request("vote again", f"/b/{SLUG}/{chosen[0]}/vote/", {}, csrf)
+        _text, csrf = visitor.request(
+            "vote", f"/b/{SLUG}/{pk}/vote/", {"action": "vote", "back": "board"}, csrf, script
+        )
+    visitor.request("vote again", f"/b/{SLUG}/{chosen[0]}/vote/", {"action": "vote", "back": "board"}, csrf, script)
     return chosen
+
+
+def gunicorn_start(tmp, port, workers=None, threads=None):
+    """gunicorn with the repository's gunicorn.conf.py, run by this interpreter, serving the project with bench
+    settings (static files from the apps, ``/bench-trivial/``); returns the process once it answers."""
+    (Path(tmp) / "bench_load_settings.py").write_text(
+        SETTINGS_MODULE.replace("bench_track_urls", "bench_load_urls")
+        + 'STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}\n'
+    )
+    (Path(tmp) / "bench_load_urls.py").write_text(URLS_MODULE)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_load_settings", "PYTHONPATH": f"{tmp}:{ROOT}"}
+    env.update({"WEB_BIND": f"127.0.0.1:{port}", "SERVER_TIMING": "1"})
+    if workers:
+        env["WEB_WORKERS"] = str(workers)
+    if threads:
+        env["WEB_THREADS"] = str(threads)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT)], env=env
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if get_status(port, TRIVIAL) == 200:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None:
+            break
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer on /bench-trivial/ within 60 s")
 
 
 def check(tokens, fields, answers, cast):
@@ -222,25 +297,18 @@ def measure(args, tmp, url):
     connection.close()
     port = free_port()
     # pages render templates: static files straight from the apps, no collectstatic run needed for the bench
-    server = gunicorn_start(
-        tmp,
-        port,
-        4,
-        2,
-        settings='STORAGES = {**STORAGES, "staticfiles": '
-        '{"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}\n',
-    )
+    server = gunicorn_start(tmp, port, args.workers, args.threads)
     base = f"http://127.0.0.1:{port}"
-    timings, errors, answers, cast = defaultdict(list), [], {}, []
+    timings, database, errors, shed, answers, cast = defaultdict(list), defaultdict(list), [], [], {}, []
     barrier = threading.Barrier(len(tokens))
     lock = threading.Lock()
 
     def run(number, token):
         rng = random.Random(number)
-        visitor = Visitor(base, timings, errors)
+        visitor = Visitor(base, timings, database, errors, shed)
         barrier.wait()
         try:
-            chosen = journey(visitor, token, fields, ideas, args.votes, rng, answers)
+            chosen = journey(visitor, token, fields, ideas, args.votes, rng, answers, args.forms)
         except Exception as exc:  # noqa: BLE001 - counted, and the checks below say what was lost
             errors.append(("exception", repr(exc)))
             return
@@ -259,7 +327,11 @@ def measure(args, tmp, url):
         server.send_signal(signal.SIGTERM)
         server.wait(30)
     responses_ok, votes_ok, problems = check(tokens, fields, answers, cast)
-    return timings, errors, seconds, responses_ok, votes_ok, problems
+    return timings, database, errors, shed, seconds, responses_ok, votes_ok, problems
+
+
+def percentile(ordered, fraction):
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0
 
 
 def main():
@@ -267,21 +339,36 @@ def main():
     parser.add_argument("--ambassadors", type=int, default=200)
     parser.add_argument("--votes", type=int, default=5, help="ideas each ambassador votes for (at most 20)")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--workers", type=int, help="gunicorn processes (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, help="threads per process (default: gunicorn.conf.py's)")
+    parser.add_argument("--forms", action="store_true", help="vote with forms, as without JavaScript")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("bench/load.py runs on PostgreSQL: --database-url postgres://...")
     with tempfile.TemporaryDirectory() as tmp:
         url, drop = scratch_database(args.database_url, tmp, f"bench_load_{os.getpid()}")
         try:
-            timings, errors, seconds, responses_ok, votes_ok, problems = measure(args, tmp, url)
+            timings, database, errors, shed, seconds, responses_ok, votes_ok, problems = measure(args, tmp, url)
         finally:
             drop()
     every = sorted(value for values in timings.values() for value in values)
+    steps = {}
     for step, values in timings.items():
         values.sort()
+        spent = sorted(ms for ms, _queries in database[step])
+        queries = statistics.mean(queries for _ms, queries in database[step])
+        steps[step] = {
+            "count": len(values),
+            "p50_ms": round(1000 * statistics.median(values)),
+            "p99_ms": round(1000 * percentile(values, 0.99)),
+            "db_p50_ms": round(statistics.median(spent), 1),
+            "db_p99_ms": round(percentile(spent, 0.99), 1),
+            "queries": round(queries, 1),
+        }
         print(
-            f"{step}: {len(values)} steps, p50 {1000 * statistics.median(values):.0f} ms, "
-            f"p99 {1000 * values[min(len(values) - 1, int(0.99 * len(values)))]:.0f} ms",
+            f"{step}: {len(values)} steps, p50 {steps[step]['p50_ms']} ms, p99 {steps[step]['p99_ms']} ms; "
+            f"in the database p50 {steps[step]['db_p50_ms']} ms, p99 {steps[step]['db_p99_ms']} ms, "
+            f"{queries:.1f} queries",
             file=sys.stderr,
         )
     for step, status in errors[:5]:
@@ -294,14 +381,20 @@ def main():
         "seconds": round(seconds, 1),
         "steps_per_s": round(len(every) / seconds),
         "p50_ms": round(1000 * statistics.median(every)),
-        "p99_ms": round(1000 * every[min(len(every) - 1, int(0.99 * len(every)))]),
+        "p99_ms": round(1000 * percentile(every, 0.99)),
         "errors": len(errors),
+        "shed": len(shed),
         "responses_ok": responses_ok,
         "votes_ok": votes_ok,
+        "workers": args.workers,
+        "threads": args.threads,
+        "forms": args.forms,
+        "per_step": steps,
     }
     print(
         f"{args.ambassadors} ambassadors at once: {result['steps']} steps in {result['seconds']} s "
-        f"({result['steps_per_s']} steps/s), p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {len(errors)} errors; "
+        f"({result['steps_per_s']} steps/s), p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {len(errors)} errors, "
+        f"{len(shed)} requests shed (503) and sent again; "
         f"responses stored once: {responses_ok}; votes counted once: {votes_ok}",
         file=sys.stderr,
     )

@@ -148,7 +148,14 @@ class CampaignPage(Page):
         context["body_calls"] = any(block.block_type == "call_to_action" for block in self.body)
         context["results"] = None if self.campaign.is_open else campaign_results(self.campaign)
         context["privacy_threshold"] = settings.PRIVACY_THRESHOLD
+        # The body's blocks are the same for every visitor, but its calls to act (worded for the ambassador): each
+        # other block is rendered once per published revision and language (its images' renditions read once),
+        # kept in the cache; publishing a new revision names new fragments, so the change shows at once.
+        context["body_seconds"] = BODY_CACHE_SECONDS
         return context
+
+
+BODY_CACHE_SECONDS = 24 * 3600
 
 
 class RoadmapPage(Page):

@@ -1,14 +1,27 @@
-"""Django's LocaleMiddleware, except that a 404 answered by a view stays a 404.
+"""The project's middleware: the locale (below), the content security policy, the queueing limit, the timing
+header.
+
+Django's LocaleMiddleware, except that a 404 answered by a view stays a 404.
 
 Pages live under /fr/ and /en/ (i18n_patterns, with Wagtail's catch-all pattern inside), and Django redirects
 any 404 whose address would be valid with the language in front: with a catch-all, that is every 404, even one
 a view raised on purpose (an unknown idea, a refused action). Only an address that matches no view (``/``, a
 page's address typed without its language) is sent to the visitor's language."""
 
+import time
+from contextlib import ExitStack
+
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+from django.db import connections
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import is_valid_path
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from config.queueing import queue_state
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -36,4 +49,66 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not request.path_info.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", self.POLICY)
+        return response
+
+
+class QueueLimitMiddleware:
+    """In a burst, a request that waited longer than ``WEB_QUEUE_SECONDS`` for a thread, or that came when its
+    process already had ``WEB_MAX_IN_FLIGHT`` requests queued or running, is answered at once with 503 and
+    ``Retry-After: WEB_RETRY_AFTER_SECONDS``, before any database work: the requests behind it are served
+    sooner, and a client learns when to come back instead of waiting without bound. The web server says how long
+    each request waited (``config.queueing``); without one that does (``runserver``), nothing is refused. Nothing
+    was done for a refused request: sending it again is safe."""
+
+    def __init__(self, get_response):
+        if not settings.WEB_QUEUE_SECONDS:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+        self.limit = settings.WEB_QUEUE_SECONDS
+        self.retry_after = str(settings.WEB_RETRY_AFTER_SECONDS)
+
+    def __call__(self, request):
+        waited, crowded = queue_state(request)
+        if crowded or waited > self.limit:
+            response = HttpResponse(
+                _("Beaucoup de visiteurs en ce moment : réessayez dans quelques secondes."),
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = self.retry_after
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
+
+
+class ServerTimingMiddleware:
+    """With ``SERVER_TIMING`` (off by default: it tells how long queries take), each response says how long its
+    view spent in the database and in all, and how many queries it made, in a ``Server-Timing`` header that
+    browsers' developer tools and bench/load.py read."""
+
+    def __init__(self, get_response):
+        if not settings.SERVER_TIMING:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        spent = [0.0, 0]
+
+        def timed(execute, sql, params, many, context):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                spent[0] += time.perf_counter() - started
+                spent[1] += 1
+
+        started = time.perf_counter()
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(timed))
+            response = self.get_response(request)
+        total = time.perf_counter() - started
+        response["Server-Timing"] = (
+            f'db;dur={1000 * spent[0]:.2f};desc="{spent[1]} queries", app;dur={1000 * total:.2f}'
+        )
         return response

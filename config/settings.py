@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.QueueLimitMiddleware",  # a burst past what the process can answer in time: 503 at once
+    "config.middleware.ServerTimingMiddleware",  # with SERVER_TIMING only
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -97,12 +99,22 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Templates are compiled once per process (the cached loader), in development too: a page's templates are then
+# only rendered, never read and parsed again (changed templates show after a restart of the server).
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "config" / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -114,6 +126,8 @@ TEMPLATES = [
 ]
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise (postgres://user@host:5432/name in production).
+# Each web thread keeps its connection DB_CONN_MAX_AGE seconds (0: one per request), checked before reuse: a
+# burst's steps do not pay a connection each (with gunicorn.conf.py, at most workers x threads connections).
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
@@ -214,6 +228,14 @@ AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the audit trail
 AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 PASSWORD_HASHERS = env_list("PASSWORD_HASHERS", ["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
+
+# Holding a burst (config.middleware.QueueLimitMiddleware, gunicorn.conf.py): a request that waited more than
+# WEB_QUEUE_SECONDS for a thread (0: never refused), or came when its process had WEB_MAX_IN_FLIGHT requests queued
+# or running (read by the gunicorn worker; 0: no bound), is answered 503 at once with Retry-After.
+WEB_QUEUE_SECONDS = env_int("WEB_QUEUE_SECONDS", 10)
+WEB_RETRY_AFTER_SECONDS = env_int("WEB_RETRY_AFTER_SECONDS", 2)
+# A Server-Timing header on every response: time in the database, number of queries, time in all (bench/load.py).
+SERVER_TIMING = env_bool("SERVER_TIMING", False)
 
 # Languages: French first, English second.
 LANGUAGE_CODE = "fr"
@@ -362,6 +384,9 @@ IDEAS_PER_HOUR = env_int("IDEAS_PER_HOUR", 5)
 VOTES_PER_MINUTE = env_int("VOTES_PER_MINUTE", 30)
 COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
 COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
+# How long a board's lists, the same for every ambassador, are kept in the cache (ideas.board; 0: not kept). Posts,
+# comments, moderation, status changes and merges show at once; only vote counts may lag this long.
+BOARD_LIST_SECONDS = env_int("BOARD_LIST_SECONDS", 2)
 
 # Privacy: no figure is shown or exported for a group of fewer ambassadors than this (reports, public results).
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)

@@ -24,3 +24,14 @@ class IdeasConfig(AppConfig):
 
         personal_data.register("ideas", ideas_export, ideas_erase)
         retention.register(campaign_detach)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from ideas.board import board_changed
+        from ideas.models import Idea
+
+        def idea_saved(sender, instance, **kwargs):  # the admin's edits of ideas and pins show on the board at once
+            board_changed(instance.campaign_id)
+
+        post_save.connect(idea_saved, sender=Idea, weak=False, dispatch_uid="ideas-board-changed-save")
+        post_delete.connect(idea_saved, sender=Idea, weak=False, dispatch_uid="ideas-board-changed-delete")

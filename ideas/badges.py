@@ -8,7 +8,7 @@
 ``awards_grant`` checks one ambassador after they act (a few queries); ``awards_refresh`` checks everyone,
 set-based, from a django-q2 schedule. An award is never given twice (unique keys)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from campaigns.models import Ambassador, Campaign, Invitation
@@ -50,34 +50,77 @@ def leaderboard(campaign, limit=10):
 
 
 def _due(ambassador):
-    """(badge, campaign or None) the ambassador has earned, from their activity."""
+    """(badge, campaign or None) the ambassador has earned, from their activity: one query (two for an author of
+    ideas, whose adopted ones are listed)."""
+    facts = (
+        Ambassador.objects.filter(pk=ambassador.pk)
+        .annotate(
+            approved_idea=Exists(Idea.objects.filter(author=OuterRef("pk"), moderation=Moderation.APPROVED)),
+            any_idea=Exists(Idea.objects.filter(author=OuterRef("pk"))),
+            voted=Exists(Vote.objects.filter(ambassador=OuterRef("pk"))),
+            answered=_count(
+                Invitation.objects.filter(
+                    ambassador=OuterRef("pk"),
+                    responded_at__isnull=False,
+                    campaign__kind__in=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH],
+                )
+            ),
+        )
+        .values("approved_idea", "any_idea", "voted", "answered")
+        .order_by()
+        .first()
+    )
+    if facts is None:
+        return []
     due = []
-    if Idea.objects.filter(author=ambassador, moderation=Moderation.APPROVED).exists():
+    if facts["approved_idea"]:
         due.append((Badge.FIRST_IDEA, None))
-    if Vote.objects.filter(ambassador=ambassador).exists():
+    if facts["voted"]:
         due.append((Badge.FIRST_VOTE, None))
-    for campaign_id in (
-        Idea.objects.filter(author=ambassador, status__in=ADOPTED).values_list("campaign_id", flat=True).distinct()
-    ):
-        due.append((Badge.IDEA_ADOPTED, campaign_id))
-    answered = Invitation.objects.filter(
-        ambassador=ambassador, responded_at__isnull=False, campaign__kind__in=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH]
-    ).count()
-    if answered >= SURVEYS_FOR_BADGE:
+    if facts["any_idea"]:
+        for campaign_id in (
+            Idea.objects.filter(author=ambassador, status__in=ADOPTED).values_list("campaign_id", flat=True).distinct()
+        ):
+            due.append((Badge.IDEA_ADOPTED, campaign_id))
+    if facts["answered"] >= SURVEYS_FOR_BADGE:
         due.append((Badge.SURVEYS_ANSWERED, None))
     return due
 
 
+def score(campaign, ambassador):
+    """The ambassador's score on the campaign's leaderboard (one query)."""
+    ideas = Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, author=OuterRef("pk"))
+    comments = Comment.objects.filter(idea__campaign=campaign, moderation=Moderation.APPROVED, author=OuterRef("pk"))
+    votes = Vote.objects.filter(idea__campaign=campaign, ambassador=OuterRef("pk"))
+    return (
+        Ambassador.objects.filter(pk=ambassador.pk)
+        .annotate(score=3 * _count(ideas, "author") + _count(comments, "author") + _count(votes))
+        .values_list("score", flat=True)
+        .order_by()
+        .first()
+        or 0
+    )
+
+
 def awards_grant(*, ambassador, campaign=None):
-    """Award what the ambassador has earned (and, with ``campaign``, the campaign's top places). Returns the
-    badges newly given to them."""
+    """Award what the ambassador has earned (and, with ``campaign``, the campaign's top places when the
+    ambassador's own contribution may have brought them there). Returns the badges newly given to them.
+
+    An ambassador's action raises only their own score, so only they can have entered the top places: the
+    campaign's leaderboard (a query over all its contributors, the dearest of a vote) is read only when their
+    score reaches TOP_MIN_SCORE and they do not hold the place yet. Places won otherwise (a moderator approving
+    an idea) are given by ``awards_refresh``'s schedule."""
     before = set(Award.objects.filter(ambassador=ambassador).values_list("badge", "campaign_id"))
     due = [item for item in _due(ambassador) if item not in before]
     Award.objects.bulk_create(
         [Award(ambassador=ambassador, badge=badge, campaign_id=campaign_id) for badge, campaign_id in due],
         ignore_conflicts=True,
     )
-    if campaign is not None:
+    if (
+        campaign is not None
+        and (Badge.TOP_CONTRIBUTOR, campaign.pk) not in before
+        and score(campaign, ambassador) >= TOP_MIN_SCORE
+    ):
         top_contributors_award(campaign)
     return [badge for badge, _campaign in due]
 

@@ -1,8 +1,20 @@
 """Reads of an idea board: a page of ideas sorted and filtered, an idea with its thread, who wrote what. Each
-read is a fixed number of queries whatever the size of the board."""
+read is a fixed number of queries whatever the size of the board.
 
+The lists every ambassador sees alike (a page of published ideas per sort, category and status, without search
+words; the pinned items) are kept in the cache for BOARD_LIST_SECONDS: in a campaign's first hour, hundreds of
+ambassadors open the same page of the same board each second. What the board's writes change shows at once:
+posting an idea or a comment, a moderation decision, a status change, a merge, an idea saved in the admin call
+``board_changed``, which drops every list of the board. Vote counts alone may lag by BOARD_LIST_SECONDS (a vote
+comes every few milliseconds in a burst, and the voter sees their own count at once, in JSON); what is the
+viewer's own (their votes, their pending ideas) is never cached."""
+
+import secrets
+
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
 from ideas.models import Award, Board, Comment, Contributor, Idea, Moderation, StatusChange, Vote
@@ -54,22 +66,64 @@ def _with_authors(queryset):
     )
 
 
+def _version_key(campaign_id):
+    return f"ideas:board:{campaign_id}:version"
+
+
+def _lists_version(campaign_id):
+    """The token naming the board's current cached lists (a new one once ``board_changed`` dropped the old)."""
+    key = _version_key(campaign_id)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, secrets.token_hex(6), None)
+        version = cache.get(key)
+    return version
+
+
+def board_changed(campaign_id):
+    """Every cached list of the campaign's board is dropped once the current transaction commits (at once
+    outside one)."""
+    transaction.on_commit(lambda: cache.delete(_version_key(campaign_id)))
+
+
+def _shared(campaign, name, read):
+    """``read()``, kept BOARD_LIST_SECONDS in the cache under ``name`` for the board's current lists."""
+    seconds = settings.BOARD_LIST_SECONDS
+    if not seconds:
+        return read()
+    key = f"ideas:board:{campaign.pk}:{_lists_version(campaign.pk)}:{name}"
+    found = cache.get(key)
+    if found is None:
+        found = read()
+        cache.set(key, found, seconds)
+    return found
+
+
 def ideas_page(campaign, *, sort="top", category=None, status=None, words="", page=1, viewer=None):
     """(ideas of that page, whether there is a next page, ids the viewer voted for among them). Published ideas
-    only, so that the order's index serves the page (the viewer's pending ideas: ``pending_ideas``)."""
-    queryset = visible_ideas(campaign).filter(kind=Idea.Kind.IDEA)
-    if category:
-        queryset = queryset.filter(category=category)
-    if status:
-        queryset = queryset.filter(status=status)
+    only, so that the order's index serves the page (the viewer's pending ideas: ``pending_ideas``). Without
+    search words, the page is the same for every ambassador: kept in the cache (see above)."""
+    sort = sort if sort in SORTS else "top"
+
+    def read():
+        queryset = visible_ideas(campaign).filter(kind=Idea.Kind.IDEA)
+        if category:
+            queryset = queryset.filter(category=category)
+        if status:
+            queryset = queryset.filter(status=status)
+        if words.strip():
+            if connection.vendor == "postgresql":
+                queryset = queryset.annotate(search=SEARCH_VECTOR)  # the expression of the idea_search index
+            queryset = queryset.filter(words_filter(words))
+        start = (max(1, page) - 1) * PAGE_SIZE
+        found = list(_with_authors(queryset.order_by(*SORTS[sort]))[start : start + PAGE_SIZE + 1])
+        return found[:PAGE_SIZE], len(found) > PAGE_SIZE
+
     if words.strip():
-        if connection.vendor == "postgresql":
-            queryset = queryset.annotate(search=SEARCH_VECTOR)  # the expression of the idea_search index
-        queryset = queryset.filter(words_filter(words))
-    start = (max(1, page) - 1) * PAGE_SIZE
-    ideas = list(_with_authors(queryset.order_by(*SORTS.get(sort, SORTS["top"])))[start : start + PAGE_SIZE + 1])
-    more = len(ideas) > PAGE_SIZE
-    ideas = ideas[:PAGE_SIZE]
+        ideas, more = read()
+    else:
+        name = f"page:{sort}:{category.pk if category else ''}:{status or ''}:{max(1, page)}"
+        ideas, more = _shared(campaign, name, read)
     return ideas, more, voted_among(ideas, viewer)
 
 
@@ -85,8 +139,12 @@ def pending_ideas(campaign, viewer):
 
 
 def pinned_items(campaign):
-    """The team's pinned questions and roadmap items, then pinned ideas."""
-    return list(_with_authors(visible_ideas(campaign).filter(pinned=True).order_by("kind", "-created_at")))
+    """The team's pinned questions and roadmap items, then pinned ideas (the same for everyone: cached)."""
+    return _shared(
+        campaign,
+        "pins",
+        lambda: list(_with_authors(visible_ideas(campaign).filter(pinned=True).order_by("kind", "-created_at"))),
+    )
 
 
 def voted_among(ideas, viewer):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from campaigns.models import Campaign
-from ideas.board import display_name
+from ideas.board import board_changed, display_name
 from ideas.models import AbuseReport, Comment, Idea, Moderation
 
 REASON_MAX_LENGTH = Idea._meta.get_field("moderation_reason").max_length
@@ -99,6 +99,7 @@ def content_moderate(*, item, decision, reason="", by, now=None):
         resolved = _open_reports(item).update(resolved_at=now)
         if isinstance(item, Comment):
             comment_counts_refresh([item.idea_id])
+        board_changed(item.campaign_id if isinstance(item, Idea) else item.idea.campaign_id)
         item.moderation, item.moderation_reason = outcome, reason
         title = item.title if isinstance(item, Idea) else item.body[:80]
         log(

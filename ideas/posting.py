@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.tracking import mark_responded
 from ideas.badges import awards_grant
+from ideas.board import board_changed
 from ideas.models import AbuseReport, Board, Comment, Idea, Moderation
 
 
@@ -62,6 +63,7 @@ def idea_post(*, board, ambassador, title, body="", category=None, invitation=No
             moderation=Moderation.PENDING if board.moderation == Board.Mode.PRE else Moderation.APPROVED,
         )
         contribution_answered(invitation)
+        board_changed(board.campaign_id)
     return idea
 
 
@@ -98,6 +100,7 @@ def comment_post(*, board, idea, body, ambassador=None, user=None, parent=None, 
         contribution_answered(invitation)
         if not held:  # the idea's row last: others commenting on it wait for this transaction the least
             Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+            board_changed(idea.campaign_id)
     return comment
 
 

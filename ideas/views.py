@@ -6,7 +6,7 @@ does not exist yet is shown unsaved, and made by the first contribution."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -23,18 +23,26 @@ from ideas.badges import contributor_settings, leaderboard
 from ideas.forms import CommentForm, ContributorForm, FilterForm, IdeaForm, ReportForm
 from ideas.models import Comment, Idea, Moderation
 from ideas.posting import abuse_report, comment_edit, comment_editable, comment_post, idea_post
-from ideas.voting import vote_cast, vote_withdraw, votes_left
+from ideas.voting import vote_cast, vote_state, vote_withdraw, votes_left
+
+BOARD_KINDS = (Campaign.Kind.IDEATION, Campaign.Kind.BOTH)
 
 
 class Visit:
-    """Who is looking at a board: an invited ambassador (may act), staff (may read), or nobody."""
+    """Who is looking at a board: an invited ambassador (may act), staff (may read), or nobody. An ambassador's
+    visit reads their invitation, its campaign and board in one query."""
 
     def __init__(self, request, slug):
-        self.campaign = get_object_or_404(
-            Campaign.objects.select_related("board"), slug=slug, kind__in=[Campaign.Kind.IDEATION, Campaign.Kind.BOTH]
-        )
+        invitation = visiting_invitation(request, related=("campaign__board",))
+        if invitation is not None and invitation.campaign.slug == slug:
+            if invitation.campaign.kind not in BOARD_KINDS:
+                raise Http404
+            self.campaign = invitation.campaign
+        else:
+            invitation = None
+            self.campaign = get_object_or_404(Campaign.objects.select_related("board"), slug=slug, kind__in=BOARD_KINDS)
         self.board = reads.board_of(self.campaign)  # unsaved until a first contribution: a GET writes nothing
-        self.invitation = visiting_invitation(request, self.campaign)
+        self.invitation = invitation
         self.ambassador = self.invitation.ambassador if self.invitation else None
         self.staff = self.ambassador is None and request.user.has_perm("ideas.view_idea")
         self.locale = self.ambassador.locale if self.ambassador else translation.get_language()
@@ -199,26 +207,51 @@ def similar_view(request, slug):
 
 
 def _back(request, slug, pk):
-    return redirect("ideas:board", slug) if request.POST.get("back") == "board" else redirect("ideas:idea", slug, pk)
+    """Where a vote without JavaScript leads: back to the voted idea on the board, or on its own page, anchored so
+    that the browser lands on it rather than at the top."""
+    if request.POST.get("back") == "board":
+        return HttpResponseRedirect(f"{reverse('ideas:board', args=[slug])}#idea-{pk}")
+    return HttpResponseRedirect(f"{reverse('ideas:idea', args=[slug, pk])}#votes")
+
+
+def _wants_json(request):
+    """A vote sent by the page's script (ideas/vote.js) asks for JSON; a form sent by the browser does not."""
+    return "application/json" in request.headers.get("Accept", "")
 
 
 @require_POST
 def idea_vote(request, slug, pk):
+    """Cast or withdraw a vote. Sent by the page's script, answers JSON: the idea's new count, whether the
+    visitor's vote stands, the votes left (or an error and its message); sent by a form, leads back to the idea."""
+    as_json = _wants_json(request)
     visit = _acting(request, slug)
     if visit is None:
-        return _refused(request)
-    idea = _seen_or_404(reads.idea_seen(visit.campaign, pk, visit.ambassador))
+        return JsonResponse({"error": "forbidden"}, status=403) if as_json else _refused(request)
+    idea = reads.idea_seen(visit.campaign, pk, visit.ambassador)
+    if idea is None:
+        if as_json:
+            return JsonResponse({"error": "not_found"}, status=404)
+        raise Http404
     with translation.override(visit.locale):
         if hit(f"votes:{visit.ambassador.pk}") > settings.VOTES_PER_MINUTE:
-            messages.error(request, _("Trop de votes en peu de temps : réessayez dans une minute."))
+            message = _("Trop de votes en peu de temps : réessayez dans une minute.")
+            if as_json:
+                return JsonResponse({"error": "throttled", "message": message}, status=429)
+            messages.error(request, message)
             return _back(request, slug, pk)
+        withdraw = request.POST.get("action") == "withdraw"
         try:
-            if request.POST.get("action") == "withdraw":
+            if withdraw:
                 vote_withdraw(idea=idea, ambassador=visit.ambassador)
             else:
                 vote_cast(idea=idea, ambassador=visit.ambassador, board=visit.board, invitation=visit.invitation)
         except ValidationError as error:
+            if as_json:
+                return JsonResponse({"error": "refused", "message": error.messages[0]}, status=400)
             messages.error(request, error.messages[0])
+        else:
+            if as_json:
+                return JsonResponse(vote_state(idea=idea, ambassador=visit.ambassador, board=visit.board))
     return _back(request, slug, pk)
 
 

@@ -11,8 +11,8 @@ idea's counts, the invitation marked answered and the badges earned are written 
 nothing. The idea's row is updated last, so that others voting for it wait on this transaction the least."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.db.models.functions import Abs, Exp, Greatest, Ln
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -57,6 +57,18 @@ def _budget_check(*, idea, ambassador, budget):
         )
 
 
+def _vote_insert(*, idea, ambassador, now):
+    """Insert the vote unless the ambassador's vote for the idea exists (the unique key): True when inserted. One
+    statement, where catching the unique key's error would cost a savepoint and its release around it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Vote._meta.db_table} (idea_id, ambassador_id, created_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            [idea.pk, ambassador.pk, connection.ops.adapt_datetimefield_value(now)],
+        )
+        return cursor.fetchone() is not None
+
+
 def vote_cast(*, idea, ambassador, board=None, invitation=None, now=None):
     """Vote for ``idea``; with ``invitation``, the invitation is marked answered and the ambassador's badges
     granted in the same transaction. Returns False (and writes nothing) when the ambassador had already voted
@@ -70,10 +82,7 @@ def vote_cast(*, idea, ambassador, board=None, invitation=None, now=None):
             board = board_ensure(board)
             if board.vote_budget is not None:
                 _budget_check(idea=idea, ambassador=ambassador, budget=board.vote_budget)
-        try:
-            with transaction.atomic():
-                Vote.objects.create(idea=idea, ambassador=ambassador)
-        except IntegrityError:
+        if not _vote_insert(idea=idea, ambassador=ambassador, now=now):
             return False
         contribution_answered(invitation)
         Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1, trend=trend_added(F("trend"), now))
@@ -101,3 +110,15 @@ def votes_left(*, board, ambassador):
         return None
     used = Vote.objects.filter(ambassador=ambassador, idea__campaign_id=board.campaign_id).count()
     return max(0, board.vote_budget - used)
+
+
+def vote_state(*, idea, ambassador, board):
+    """What a page shows of a vote once cast or withdrawn: the idea's count as it now stands, whether the
+    ambassador's vote stands, the votes left (None without a budget). Two short queries, one with a budget."""
+    count, voted = (
+        Idea.objects.filter(pk=idea.pk)
+        .annotate(voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), ambassador=ambassador)))
+        .values_list("vote_count", "voted")
+        .get()
+    )
+    return {"votes": count, "voted": voted, "votes_left": votes_left(board=board, ambassador=ambassador)}

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from django_q.tasks import async_task
 from wagtail import log_actions
 
+from ideas.board import board_changed
 from ideas.models import Comment, Idea, StatusChange, Vote
 from ideas.moderation import comment_counts_refresh
 from ideas.voting import TAU
@@ -119,6 +120,7 @@ def idea_status_change(*, idea, to_status, answer_fr, answer_en="", by):
             answer_en=answer_en,
             changed_by=by,
         )
+        board_changed(current.campaign_id)
         transaction.on_commit(
             lambda: async_task(
                 "ideas.tasks.status_change_notify", change.pk, task_name=f"ideas-status-change-{change.pk}"
@@ -244,6 +246,7 @@ def idea_merge(*, source, target, by):
         locked = _locked_pair(source, target)
         moved, already_counted, comments = _rows_merged(source.pk, target.pk)
         _merge_logged(locked[source.pk], locked[target.pk], by, moved, already_counted, comments)
+        board_changed(locked[target.pk].campaign_id)
         if locked[source.pk].author_id or locked[target.pk].author_id:
             transaction.on_commit(
                 lambda: async_task(

@@ -5,7 +5,7 @@ number of queries, whatever the number of questions."""
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -121,12 +121,14 @@ def survey_plan(survey, response=None, ambassador=None):
 
 def _response_locked(*, invitation, survey, locale):
     """The invitation's response, created if needed, locked for this transaction: two requests saving the same
-    response at once take turns, so neither sees the other's half-written answers."""
-    try:
-        with transaction.atomic():
-            Response.objects.get_or_create(invitation=invitation, defaults={"survey": survey, "locale": locale})
-    except IntegrityError:  # created by a concurrent request in the meantime
-        pass
+    response at once take turns, so neither sees the other's half-written answers. One query when it exists;
+    else an insert that gives way to a concurrent one (ON CONFLICT DO NOTHING), then the lock."""
+    found = Response.objects.select_for_update().filter(invitation=invitation).first()
+    if found is not None:
+        return found
+    Response.objects.bulk_create(
+        [Response(invitation=invitation, survey=survey, locale=locale)], ignore_conflicts=True
+    )  # no savepoint needed: a conflict is no error
     return Response.objects.select_for_update().get(invitation=invitation)
 
 

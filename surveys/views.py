@@ -12,19 +12,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.tracking import visiting_invitation
 from surveys.answering import page_form, page_save, response_submit, survey_plan
-from surveys.models import Response, Survey, localized
+from surveys.models import Response, localized
 from surveys.types import question_type
 
 
 def _visit(request, slug):
     """(invitation, survey) of the visiting ambassador for the campaign ``slug``, or (None, None)."""
-    invitation = visiting_invitation(request)
+    invitation = visiting_invitation(request, related=("campaign__survey",))  # one query for the three
     if invitation is None or invitation.campaign.slug != slug:
         return None, None
-    survey = Survey.objects.filter(campaign_id=invitation.campaign_id).first()
+    survey = getattr(invitation.campaign, "survey", None)
     if survey is None:
         return None, None
-    survey.campaign = invitation.campaign
     return invitation, survey
 
 

@@ -217,8 +217,11 @@ def clicks_take_back(invitation_id, *, around, reason):
 
 def mark_responded(invitation, *, now=None):
     """The ambassador answered the survey, posted an idea or voted (called by surveys and ideas)."""
+    if invitation.responded_at is not None:  # read with the visit: answered already, nothing to write
+        return
     now = now or timezone.now()
     Invitation.objects.filter(pk=invitation.pk, responded_at__isnull=True).update(responded_at=now)
+    invitation.responded_at = now
 
 
 def unsubscribe(invitation, *, now=None):

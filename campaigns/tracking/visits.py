@@ -32,13 +32,14 @@ def visit_start(request, response, invitation_id):
     )
 
 
-def visiting_invitation(request, campaign=None):
-    """The invitation of the ambassador visiting (for ``campaign`` when given) whose link still works, or None."""
+def visiting_invitation(request, campaign=None, *, related=()):
+    """The invitation of the ambassador visiting (for ``campaign`` when given) whose link still works, or None.
+    ``related``: more relations to read in the same query (an app's row beside the campaign), one query in all."""
     try:
         pk = request.get_signed_cookie(COOKIE, salt=SALT, max_age=MAX_AGE)
     except (KeyError, signing.BadSignature, ValueError):
         return None
-    invitation = Invitation.objects.select_related("campaign", "ambassador").filter(pk=pk).first()
+    invitation = Invitation.objects.select_related("campaign", "ambassador", *related).filter(pk=pk).first()
     if invitation is None or link_state(invitation) or (campaign is not None and invitation.campaign_id != campaign.pk):
         return None
     return invitation

@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from campaigns.models import Campaign, Invitation
 from campaigns.sending.launch import campaign_launch
@@ -173,9 +174,8 @@ def test_ambassador_goes_from_the_emailed_invitation_through_survey_and_ideas_to
     page.wait_for_url("**/b/banque-mobile/")
     dark_mode = Idea.objects.get(campaign=target, title="Mode sombre")
     page.get_by_role("button", name="Voter pour « Mode sombre »").click()
-    page.wait_for_url("**/b/banque-mobile/")
-    assert page.locator(f"#idea-{dark_mode.pk} [data-votes]").inner_text() == "1"
-    assert page.get_by_role("button", name="Retirer mon vote pour « Mode sombre »").is_visible()
+    expect(page.locator(f"#idea-{dark_mode.pk} [data-votes]")).to_have_text("1")  # in place, by the page's script
+    expect(page.get_by_role("button", name="Retirer mon vote pour « Mode sombre »")).to_be_visible()
     page.get_by_role("link", name="Proposer une idée").click()
     page.get_by_label("Votre idée en une phrase").fill(IDEA_TITLE)
     page.get_by_label("Expliquez-la").fill(IDEA_BODY)

@@ -1,6 +1,7 @@
 """The page types: where they may sit, what each shows to an anonymous visitor and to an ambassador who came by
 their personal link, in a fixed number of queries."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -298,3 +299,24 @@ def test_every_page_renders_for_an_ambassador_who_came_by_their_link(client, pag
         response = client.get(pages[name].url)
         assert response.status_code == 200, name
         assert ("Bonjour Léa" in response.content.decode()) == (name == "campaign")
+
+
+def test_a_campaign_pages_body_is_rendered_once_per_revision_and_a_new_one_shows_at_once(
+    client, pages, django_assert_max_num_queries
+):
+    url = pages["campaign"].url
+    first = client.get(url).content.decode()
+    changed = json.dumps([{"type": "heading", "value": {"text": "Écrit sans publier", "level": "h2"}}])
+    CampaignPage.objects.filter(pk=pages["campaign"].pk).update(body=changed)  # past Wagtail: no new revision
+    again = client.get(url).content.decode()
+    assert "Écrit sans publier" not in again and "Une appli pensée avec vous" in again  # the fragments kept
+    assert "Bonjour" not in first
+    follow_link(client, "lea@exemple.fr")
+    with django_assert_max_num_queries(15):  # the body from the cache; the standing and the calls are Léa's own
+        page = client.get(url).content.decode()
+    assert "Bonjour Léa" in page and "Écrit sans publier" not in page
+    campaign_page = CampaignPage.objects.get(pk=pages["campaign"].pk)
+    campaign_page.body = json.dumps([{"type": "heading", "value": {"text": "Nouveau titre", "level": "h2"}}])
+    publish(campaign_page)
+    page = client.get(url).content.decode()
+    assert "Nouveau titre" in page and "Bonjour Léa" in page

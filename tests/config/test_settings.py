@@ -107,3 +107,27 @@ def test_login_throttling_comes_from_the_environment(tmp_path):
     assert result.stdout.split()[-2:] == ["8", "0:30:00"]
     refused = manage("check", LOGIN_LOCK_MINUTES="0", VAR_DIR=str(tmp_path))
     assert refused.returncode != 0 and "LOGIN_LOCK_MINUTES=0" in refused.stderr
+
+
+def test_production_keeps_compiled_templates_and_database_connections(tmp_path):
+    shown = (
+        "from django.conf import settings; db = settings.DATABASES['default']; "
+        "print(settings.TEMPLATES[0]['OPTIONS']['loaders'][0][0], db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
+    )
+    env = {"DEBUG": "0", "VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/ailleurs"}
+    result = manage("shell", "-c", shown, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["django.template.loaders.cached.Loader", "60", "True"]
+
+
+def test_gunicorn_settings_come_from_the_environment_with_defaults_for_the_machine(monkeypatch):
+    import runpy
+
+    monkeypatch.setenv("WEB_THREADS", "6")
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    found = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert found["threads"] == 6 and found["workers"] == 2 * os.cpu_count()
+    assert found["worker_class"] == "config.gunicorn_worker.QueueTimedWorker" and found["timeout"] == 30
+    monkeypatch.setenv("WEB_WORKERS", "deux")
+    with pytest.raises(SystemExit, match="WEB_WORKERS='deux'"):
+        runpy.run_path(str(ROOT / "gunicorn.conf.py"))

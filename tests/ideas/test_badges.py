@@ -77,3 +77,22 @@ def test_answering_surveys_earns_a_badge(board):
         )
     awards_refresh()
     assert Badge.SURVEYS_ANSWERED in badges(lea)
+
+
+def test_a_contribution_that_brings_its_author_to_the_top_places_earns_the_badge_at_once(board):
+    lea = Ambassador.objects.get(email="lea@exemple.fr")
+    ideas = [idea(board, f"Idée {number}") for number in range(5)]
+    for target in ideas[:4]:
+        vote_cast(idea=target, ambassador=lea)
+        awards_grant(ambassador=lea, campaign=board.campaign)
+    assert Badge.TOP_CONTRIBUTOR not in badges(lea)  # 4 points: under TOP_MIN_SCORE
+    vote_cast(idea=ideas[4], ambassador=lea)
+    awards_grant(ambassador=lea, campaign=board.campaign)
+    assert Award.objects.filter(ambassador=lea, badge=Badge.TOP_CONTRIBUTOR, campaign=board.campaign).exists()
+
+
+def test_checking_a_voters_badges_reads_no_leaderboard_under_the_top_score(board, django_assert_max_num_queries):
+    lea = Ambassador.objects.get(email="lea@exemple.fr")
+    vote_cast(idea=idea(board), ambassador=lea)
+    with django_assert_max_num_queries(4):  # awards held, facts, the voter's score, the badges given
+        assert awards_grant(ambassador=lea, campaign=board.campaign) == [Badge.FIRST_VOTE]

@@ -234,3 +234,78 @@ def test_an_english_speaking_ambassador_sees_the_board_in_english(client, board)
     client.get(reverse("campaigns:personal_link", args=[john.token]))
     page = client.get(board_url()).content.decode()
     assert "Propose an idea" in page and ">App<" in page
+
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def test_a_vote_sent_by_the_page_script_answers_the_new_count_in_json(visitor, board, invitation):
+    target = idea(board, "Virement instantané", moderation=Moderation.APPROVED)
+    vote = reverse("ideas:vote", args=[SLUG, target.pk])
+    response = visitor.post(vote, {"action": "vote", "back": "board"}, **JSON)
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response.json() == {"votes": 1, "voted": True, "votes_left": None}
+    assert visitor.post(vote, {"action": "vote"}, **JSON).json()["votes"] == 1  # a second click counts nothing
+    board.vote_budget = 3
+    board.save()
+    assert visitor.post(vote, {"action": "withdraw"}, **JSON).json() == {"votes": 0, "voted": False, "votes_left": 3}
+    invitation.refresh_from_db()
+    assert invitation.responded_at is not None and not Vote.objects.exists()
+
+
+def test_a_refused_vote_answers_its_reason_in_json(visitor, board, settings):
+    settings.VOTES_PER_MINUTE = 1
+    hidden = idea(board, "Masquée", moderation=Moderation.HIDDEN)
+    assert visitor.post(reverse("ideas:vote", args=[SLUG, hidden.pk]), {}, **JSON).status_code == 404
+    merged_into = idea(board, "Gardée", moderation=Moderation.APPROVED)
+    merged = idea(board, "Fusionnée", moderation=Moderation.APPROVED, merged_into=merged_into)
+    refused = visitor.post(reverse("ideas:vote", args=[SLUG, merged.pk]), {"action": "vote"}, **JSON)
+    assert refused.status_code == 400 and refused.json()["message"] == "Cette idée ne reçoit pas de votes."
+    throttled = visitor.post(reverse("ideas:vote", args=[SLUG, merged_into.pk]), {"action": "vote"}, **JSON)
+    assert throttled.status_code == 429 and "Trop de votes" in throttled.json()["message"]
+    assert not Vote.objects.exists()
+
+
+def test_a_vote_from_someone_without_a_visit_is_refused_in_json_too(client, board):
+    target = idea(board, moderation=Moderation.APPROVED)
+    response = client.post(reverse("ideas:vote", args=[SLUG, target.pk]), {"action": "vote"}, **JSON)
+    assert response.status_code == 403 and response.json() == {"error": "forbidden"}
+    assert not Vote.objects.exists()
+
+
+def test_a_vote_without_javascript_leads_back_to_the_idea_anchored(visitor, board):
+    target = idea(board, moderation=Moderation.APPROVED)
+    vote = reverse("ideas:vote", args=[SLUG, target.pk])
+    from_board = visitor.post(vote, {"action": "vote", "back": "board"})
+    assert from_board.status_code == 302 and from_board["Location"] == f"{board_url()}#idea-{target.pk}"
+    from_page = visitor.post(vote, {"action": "withdraw"})
+    assert from_page["Location"] == reverse("ideas:idea", args=[SLUG, target.pk]) + "#votes"
+
+
+def test_the_pages_with_votes_load_the_vote_script_and_mark_the_forms_for_it(visitor, board):
+    target = idea(board, "Carte <b>gratuite</b>", moderation=Moderation.APPROVED)
+    for url in (board_url(), reverse("ideas:idea", args=[SLUG, target.pk])):
+        page = visitor.get(url).content.decode()
+        assert "ideas/vote.js" in page and "data-vote " in page and 'data-failed="' in page
+        assert "<b>gratuite</b>" not in page
+
+
+def test_a_vote_takes_few_queries_and_no_page_is_rendered_after_it(visitor, board, django_assert_max_num_queries):
+    """The vote step of a burst: the visit (invitation, campaign, board: one query), the idea, the vote's
+    transaction (the vote, the invitation answered, the badges checked, the count), then the new count."""
+    first, second = (idea(board, f"Idée {number}", moderation=Moderation.APPROVED) for number in range(2))
+    visitor.post(reverse("ideas:vote", args=[SLUG, first.pk]), {"action": "vote"}, **JSON)  # first vote: a badge
+    with django_assert_max_num_queries(15):
+        response = visitor.post(reverse("ideas:vote", args=[SLUG, second.pk]), {"action": "vote"}, **JSON)
+    assert response.json()["votes"] == 1
+
+
+def test_an_ambassadors_visit_reads_the_invitation_campaign_and_board_in_one_query(visitor, board):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert visitor.get(board_url()).status_code == 200
+    first = captured.captured_queries[0]["sql"]
+    assert "campaigns_invitation" in first and "ideas_board" in first and "campaigns_campaign" in first
+    assert not any(query["sql"].startswith('SELECT "campaigns_campaign"') for query in captured.captured_queries)

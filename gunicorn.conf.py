@@ -1,0 +1,52 @@
+"""gunicorn's settings for one machine, read by ``gunicorn -c gunicorn.conf.py config.wsgi:application`` (and by
+bench/load.py). Each value comes from the environment, with the default chosen for a 2-core machine:
+
+- WEB_WORKERS (default: 2 per core): processes. A step of an ambassador's journey is Python work (templates,
+  forms, the ORM) with database round trips in between; one process per core leaves the core idle during those
+  round trips, two keep it busy. More processes than that only add memory and database connections.
+- WEB_THREADS (default 4): threads per process, each with its own persistent database connection
+  (DB_CONN_MAX_AGE): at most WEB_WORKERS x WEB_THREADS connections (16 by default, within PostgreSQL's 100 with
+  room for the task clusters). Threads overlap one request's database wait with another's Python work; past
+  about 4 per process they only queue on the interpreter's lock.
+- WEB_MAX_IN_FLIGHT (default 64): requests queued or running in one process past which a new one is answered 503
+  with Retry-After at once (``config.gunicorn_worker``, ``config.middleware.QueueLimitMiddleware``); with
+  WEB_QUEUE_SECONDS (settings, default 10), the time a request may wait for a thread before the same answer.
+- WEB_TIMEOUT (default 30 s): a worker silent that long is restarted (a stuck request); WEB_GRACEFUL_TIMEOUT
+  (30 s): how long a stopping worker finishes its requests; WEB_KEEPALIVE (5 s): how long an idle browser
+  connection is kept (behind a proxy that keeps its own connections, as long as the proxy's idle timeout).
+- HTTP/1.1 only (gunicorn's default): TLS and HTTP/2 end at the proxy in front. The worker stamps a request when
+  its connection is queued, which an HTTP/2 connection (many requests in one hand-over) would defeat.
+- WEB_BIND (default 127.0.0.1:8000; 0.0.0.0:8000 behind a proxy on another machine); WEB_MAX_REQUESTS (default
+  5000, with jitter): a worker is replaced after that many requests, which bounds any slow leak.
+"""
+
+import multiprocessing
+import os
+
+
+def _int(name, default):
+    raw = os.environ.get(name, "")
+    try:
+        return int(raw) if raw else default
+    except ValueError:
+        raise SystemExit(f"{name}={raw!r}: expected a whole number") from None
+
+
+os.environ.setdefault("WEB_MAX_IN_FLIGHT", "64")
+_int("WEB_MAX_IN_FLIGHT", 64)  # checked here, read by the worker
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+workers = _int("WEB_WORKERS", 2 * multiprocessing.cpu_count())
+worker_class = "config.gunicorn_worker.QueueTimedWorker"
+threads = _int("WEB_THREADS", 4)
+worker_connections = 1000
+timeout = _int("WEB_TIMEOUT", 30)
+graceful_timeout = _int("WEB_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("WEB_KEEPALIVE", 5)
+backlog = 2048
+max_requests = _int("WEB_MAX_REQUESTS", 5000)
+max_requests_jitter = max_requests // 10
+preload_app = False  # each worker opens its own database connections after the fork
+accesslog = None  # requests are counted by the tracking and the logs, not by one line per request
+loglevel = os.environ.get("WEB_LOG_LEVEL", "warning")

@@ -1,0 +1,88 @@
+"""The steps of an ambassador's journey in a campaign's first hour, each pinned to a number of queries that does
+not grow with the campaign (bench/load.py's journey): personal link, campaign page, survey start, a survey page
+saved and the next shown, the last page submitted, the board, a vote (as the page's script sends it)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Campaign, Invitation
+from campaigns.sending.launch import campaign_launch
+from ideas.models import Board, Idea, Vote
+from surveys.models import Choice, Question, Response, Section, Survey
+from tests.campaigns.factories import ambassador, campaign, region_segment
+
+pytestmark = pytest.mark.django_db
+SLUG = "banque-mobile"
+
+
+@pytest.fixture
+def journey(db, client):
+    """Léa, invited to a survey-and-ideas campaign (two survey pages, a board of ideas), then others, so that
+    counts cannot grow with the audience unnoticed."""
+    ambassador("lea@exemple.fr", region="bre", first_name="Léa")
+    for number in range(5):
+        ambassador(f"autre{number}@exemple.fr", region="bre")
+    target = campaign(segments=[region_segment()], kind=Campaign.Kind.BOTH)
+    survey = Survey.objects.create(campaign=target, title_fr="Votre banque")
+    first, second = (Section.objects.create(survey=survey, sort_order=n, title_fr=f"Page {n + 1}") for n in range(2))
+    usage = Question.objects.create(
+        survey=survey, section=first, code="usage", required=True, kind=Question.Kind.SINGLE, text_fr="Usage ?"
+    )
+    for order, code in enumerate(("jour", "semaine", "mois")):
+        Choice.objects.create(question=usage, sort_order=order, code=code, label_fr=code)
+    word = Question.objects.create(
+        survey=survey, section=first, sort_order=1, code="mot", kind=Question.Kind.SHORT_TEXT, text_fr="Un mot ?"
+    )
+    note = Question.objects.create(
+        survey=survey, section=second, code="note", required=True, kind=Question.Kind.NPS, text_fr="Note ?"
+    )
+    campaign_launch(target)
+    Board.objects.create(campaign=target)
+    ideas = [Idea.objects.create(campaign=target, title=f"Idée {number}") for number in range(25)]
+    invitation = Invitation.objects.get(ambassador__email="lea@exemple.fr")
+    return {"client": client, "invitation": invitation, "usage": usage, "word": word, "note": note, "ideas": ideas}
+
+
+def test_each_step_of_the_journey_takes_a_fixed_number_of_queries(journey, django_assert_max_num_queries):
+    client, invitation = journey["client"], journey["invitation"]
+    with django_assert_max_num_queries(3):  # the click counted, the visit started; the guessing limit in memory
+        link = client.get(reverse("campaigns:personal_link", args=[invitation.token]))
+    assert link.status_code == 302
+    with django_assert_max_num_queries(4):
+        assert client.get(link["Location"]).status_code == 200  # the campaign's page (no published page here)
+    with django_assert_max_num_queries(2):  # the visit (invitation, campaign, survey), the response
+        start = client.get(reverse("surveys:start", args=[SLUG]))
+    assert start["Location"] == reverse("surveys:page", args=[SLUG, 1])
+    with django_assert_max_num_queries(6):  # the visit, the response, the survey's pages, questions, choices, rows
+        assert client.get(start["Location"]).status_code == 200
+    answers = {f"q{journey['usage'].pk}": "jour", f"q{journey['word'].pk}": "vite"}
+    with django_assert_max_num_queries(14):
+        saved = client.post(reverse("surveys:page", args=[SLUG, 1]), {**answers, "action": "next"})
+    assert saved["Location"] == reverse("surveys:page", args=[SLUG, 2])
+    with django_assert_max_num_queries(7):
+        assert client.get(saved["Location"]).status_code == 200
+    with django_assert_max_num_queries(19):  # the page saved, then the response submitted, in two transactions
+        submitted = client.post(reverse("surveys:page", args=[SLUG, 2]), {f"q{journey['note'].pk}": 9})
+    assert submitted["Location"] == reverse("surveys:thanks", args=[SLUG])
+    with django_assert_max_num_queries(3):
+        assert client.get(submitted["Location"]).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("ideas:board", args=[SLUG])).status_code == 200
+    target = journey["ideas"][3]
+    with django_assert_max_num_queries(13):
+        vote = client.post(
+            reverse("ideas:vote", args=[SLUG, target.pk]), {"action": "vote"}, HTTP_ACCEPT="application/json"
+        )
+    assert vote.json()["votes"] == 1
+    with django_assert_max_num_queries(11):  # the answered invitation is not written again
+        client.post(
+            reverse("ideas:vote", args=[SLUG, journey["ideas"][4].pk]),
+            {"action": "vote"},
+            HTTP_ACCEPT="application/json",
+        )
+    response = Response.objects.get(invitation=invitation)
+    assert response.submitted_at is not None and response.answers.count() == 3
+    assert Vote.objects.filter(ambassador=invitation.ambassador).count() == 2
+    invitation.refresh_from_db()
+    assert invitation.responded_at <= timezone.now()
