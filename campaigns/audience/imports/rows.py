@@ -26,6 +26,8 @@ COLUMNS = {
     "tags": ["tags", "etiquettes"],
     "consent": ["consent", "consentement"],
 }
+# Columns an import reads past: the reason written beside each row of a file of rejected rows (``rejected``).
+IGNORED = frozenset({"raison", "reason"})
 YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x"}
 NO = {"non", "n", "no", "0", "false", "faux"}
 AGE_BANDS = frozenset(AgeBand.values)
@@ -64,6 +66,8 @@ def map_columns(header, file_name):
         if not name:
             continue
         column = alias_to_column.get(normalise(name))
+        if column is None and normalise(name) in IGNORED:
+            continue
         if column is None:
             unknown.append(f"{column_letter(index)} « {capped(name, 40)} »")
         elif column in seen:
@@ -112,7 +116,7 @@ class RowChecker:
     Columns with few distinct values (language, region, products...) are parsed once per distinct cell text.
     """
 
-    CACHED = {"locale", "region", "age_band", "products", "tags", "consent"}
+    CACHED = {"locale", "region", "age_band", "customer_since", "products", "tags", "consent"}
     CACHE_SIZE = 10_000
 
     def __init__(self, mapping, header):
