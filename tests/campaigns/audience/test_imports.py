@@ -1,10 +1,14 @@
 from datetime import date
 
 import pytest
+from django.core.validators import validate_email
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from campaigns.audience.imports.files import ImportFileError
+from campaigns.audience.imports.rows import PLAIN_EMAIL
 from campaigns.audience.imports.run import import_ambassadors
 from campaigns.models import Ambassador, AmbassadorProduct, Segment, Tag
 
@@ -221,3 +225,16 @@ def test_row_with_more_cells_than_the_header_is_rejected(write):
 def test_hostile_text_is_stored_as_text(write):
     import_ambassadors(write('email;prenom\na@exemple.fr;"<script>alert(1)</script>"\n'))
     assert Ambassador.objects.get().first_name == "<script>alert(1)</script>"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="abc0.-_+@", max_size=24))
+def test_every_address_of_the_fast_shape_is_one_django_accepts(text):
+    if PLAIN_EMAIL.match(text):
+        validate_email(text)
+
+
+def test_an_address_longer_than_the_column_is_rejected_not_a_crash(write):
+    long = "a" * 250 + "@exemple.fr"
+    [error] = import_ambassadors(write(f"email\n{long}\n")).errors
+    assert "254 caractères au plus" in error.message
