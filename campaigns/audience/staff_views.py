@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.audience import segments
 from campaigns.audience.imports.jobs import import_start
+from campaigns.audience.imports.template import template_csv
 from campaigns.audience.personal_data import ambassador_erase, ambassador_export
 from campaigns.forms import AmbassadorImportForm
 from campaigns.models import Ambassador, AmbassadorImport, Segment
@@ -48,6 +49,14 @@ def ambassador_import_detail(request, pk):
     require_perms(request, *IMPORT_PERMISSIONS)
     job = get_object_or_404(AmbassadorImport, pk=pk)
     return render(request, "campaigns/import_detail.html", {"job": job})
+
+
+def ambassador_import_template(request):
+    """The CSV file to start an import from: every column, one example row."""
+    require_perms(request, *IMPORT_PERMISSIONS)
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_("modele-ambassadeurs.csv")}"'
+    return response
 
 
 REJECTED_FORMATS = {"csv": ("rejected_csv", "text/csv; charset=utf-8"), "xlsx": ("rejected_xlsx", XLSX_TYPE)}

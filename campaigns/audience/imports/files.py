@@ -1,6 +1,7 @@
-"""Reading an ambassador file: a CSV (UTF-8, ; or ,) or an XLSX workbook, streamed row by row, within the
-bounds of ``limits`` (size, unzipped size, shared strings, columns, cells, line length)."""
+"""Reading an ambassador file: a CSV (UTF-8, Windows-1252 or UTF-16, ; or ,) or an XLSX workbook, streamed row by
+row, within the bounds of ``limits`` (size, unzipped size, shared strings, columns, cells, line length)."""
 
+import codecs
 import csv
 import unicodedata
 import zipfile
@@ -68,18 +69,37 @@ def read_table(path, name=None):
             )
             % {"name": name, "suffix": suffix}
         )
-    if b"\x00" in head:
+    encoding = encoding_of(head)
+    if not encoding.startswith("utf-16") and b"\x00" in head:
         raise ImportFileError(
             _("Le fichier %(name)s n'est pas un fichier texte CSV (il contient des données binaires).") % {"name": name}
         )
-    return _read_csv(path, name, head)
+    return _read_csv(path, name, head, encoding)
 
 
-def _read_csv(path, name, head):
-    lines = head.decode("utf-8-sig", errors="ignore").splitlines()
+def encoding_of(head):
+    """The encoding of a CSV file from its first bytes: UTF-16 (with its byte order mark, or as its zero bytes
+    show, as Excel's "Unicode text" saves it), UTF-8 (with or without a byte order mark), else Windows-1252 (a
+    CSV file as French Excel saves it)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4 and 0 not in head[0::2] and head[1::2].count(0) * 2 > len(head) // 2:
+        return "utf-16-le"
+    if len(head) >= 4 and 0 not in head[1::2] and head[0::2].count(0) * 2 > len(head) // 2:
+        return "utf-16-be"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not only a character cut at the end of the first bytes read
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def _read_csv(path, name, head, encoding):
+    lines = head.decode(encoding, errors="ignore").lstrip("\ufeff").splitlines()
     first_line = lines[0] if lines else ""
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    handle = open(path, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the reader when done
+    handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed by the reader when done
     reader = csv.reader(bounded_lines(handle, name), delimiter=delimiter)
     cells = CellCount(name)
 
@@ -87,7 +107,7 @@ def _read_csv(path, name, head):
         try:
             return cells.add(next(reader))
         except UnicodeDecodeError:
-            raise _not_utf8(name, number) from None
+            raise _not_utf8(name, number, encoding) from None
         except csv.Error as exc:
             raise ImportFileError(
                 _("Ligne %(row)s illisible : %(error)s") % {"row": number, "error": capped(str(exc), 200)}
@@ -116,7 +136,15 @@ def _read_csv(path, name, head):
     return header, numbered()
 
 
-def _not_utf8(name, number):
+def _not_utf8(name, number, encoding):
+    if encoding != "utf-8-sig":
+        return ImportFileError(
+            _(
+                "Le fichier %(name)s n'est lisible ni en UTF-8 ni en %(encoding)s (vers la ligne %(row)s) : "
+                "enregistrez-le au format « CSV UTF-8 »."
+            )
+            % {"name": name, "row": number, "encoding": encoding.upper()}
+        )
     return ImportFileError(
         _(
             "Le fichier %(name)s n'est pas encodé en UTF-8 (vers la ligne %(row)s) : "

@@ -4,15 +4,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.files import ImportFileError, column_letter, normalise
 from campaigns.audience.imports.limits import capped
 from campaigns.audience.segments import parse_date, split_values
-from campaigns.models import AgeBand, Product, Region
+from campaigns.models import AgeBand, Locale, Product, Region
 
 # Canonical column -> the header spellings accepted for it (compared without case, accents or punctuation).
 COLUMNS = {
@@ -62,6 +63,17 @@ class RowError:
 
     def as_dict(self):
         return {"row": self.row, "column": self.column, "message": self.message}
+
+
+def labels_to_codes(choices):
+    """{normalised label: code} of a TextChoices in every language of the service ("35 à 44 ans", "35 to 44"...):
+    a file may hold the labels the lists show as well as the codes."""
+    found = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, label in choices.choices:
+                found.setdefault(normalise(label), code)
+    return found
 
 
 def map_columns(header, file_name):
@@ -138,10 +150,9 @@ class RowChecker:
             self.products[code.lower()] = pk
             self.products[normalise(name)] = pk
         self.product_codes = sorted(Product.objects.values_list("code", flat=True))
-        self.regions = {}
-        for code, label in Region.choices:
-            self.regions[code] = code
-            self.regions[normalise(label)] = code
+        self.regions = {code: code for code in Region.values} | labels_to_codes(Region)
+        self.age_bands = labels_to_codes(AgeBand)
+        self.locales = LOCALES | labels_to_codes(Locale)
         self.today = timezone.localdate()
         self.parsers = {column: getattr(self, f"_{column}") for column in COLUMNS}
         self.cache = {column: {} for column in self.CACHED}
@@ -211,7 +222,7 @@ class RowChecker:
 
     def _locale(self, raw, cell):
         try:
-            return LOCALES[normalise(raw)]
+            return self.locales[normalise(raw)]
         except KeyError:
             raise ValidationError(
                 _("« %(value)s » n'est pas une langue connue (fr ou en).") % {"value": raw[:50]}
@@ -227,7 +238,7 @@ class RowChecker:
             ) from None
 
     def _age_band(self, raw, cell):
-        code = raw.lower().replace("–", "-").replace("ans", "").replace(" ", "")
+        code = self.age_bands.get(normalise(raw)) or raw.lower().replace("–", "-").replace("ans", "").replace(" ", "")
         if code not in AGE_BANDS:
             raise ValidationError(
                 _("« %(value)s » n'est pas une tranche d'âge connue (%(codes)s).")

@@ -226,3 +226,19 @@ def test_messages_name_the_uploaded_file_not_the_stored_one(
         upload(client_for(product_user), path)
     job = AmbassadorImport.objects.get()
     assert job.status == "failed" and "mes clients.csv" in job.fatal_error
+
+
+def test_the_template_downloads_and_imports_as_it_is(client_for, product_user, tmp_path):
+    response = client_for(product_user).get(reverse("ambassador_import:template"))
+    assert response.status_code == 200 and "modele-ambassadeurs.csv" in response["Content-Disposition"]
+    path = tmp_path / "modele.csv"
+    path.write_bytes(response.content)
+    report = import_ambassadors(path)
+    assert (report.created, report.rejected) == (1, 0), report.errors
+    lea = Ambassador.objects.get()
+    assert (lea.region, lea.age_band, lea.customer_since.year) == ("bre", "35-44", 2012)
+
+
+@pytest.mark.parametrize("role", ["editor_user", "analyst_user", "outsider_user"])
+def test_other_roles_cannot_download_the_template(request, client_for, role):
+    assert refused(client_for(request.getfixturevalue(role)).get(reverse("ambassador_import:template")))

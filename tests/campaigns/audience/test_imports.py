@@ -201,7 +201,7 @@ def test_progress_is_reported_for_both_stages(write):
         ("prenom;nom\nA;B\n", "sans-email.csv", "pas de colonne « email »"),
         ("email;telephone;iban\na@exemple.fr;06;FR76\n", "colonnes.csv", "Colonnes inconnues"),
         ("email;Courriel\na@exemple.fr;b@exemple.fr\n", "double.csv", "apparaît deux fois"),
-        ("email;prenom\na@exemple.fr;Hélène\n".encode("cp1252"), "ansi.csv", "UTF-8"),
+        (b"email;prenom\na@exemple.fr;H\xe9l\xe8ne\n" + "é".encode() * 30000 + b"\x81\n", "mixte.csv", "UTF-8"),
     ],
 )
 def test_unreadable_file_gets_one_clear_message_and_changes_nothing(write, content, name, message):
@@ -238,3 +238,27 @@ def test_an_address_longer_than_the_column_is_rejected_not_a_crash(write):
     long = "a" * 250 + "@exemple.fr"
     [error] = import_ambassadors(write(f"email\n{long}\n")).errors
     assert "254 caractères au plus" in error.message
+
+
+def test_a_french_excel_csv_in_windows_1252_with_labels_imports(write):
+    text = "Courriel;Prénom;Région;Tranche d'âge;Langue\nhelene@exemple.fr;Hélène;Bretagne;35 à 44 ans;Français\n"
+    text += "zoe@exemple.fr;Zoé;Île-de-France;65 ans et plus;Anglais\n"
+    report = import_ambassadors(write(text, encoding="cp1252"))
+    assert (report.created, report.rejected) == (2, 0), report.errors
+    helene = Ambassador.objects.get(email="helene@exemple.fr")
+    assert (helene.first_name, helene.region, helene.age_band, helene.locale) == ("Hélène", "bre", "35-44", "fr")
+    zoe = Ambassador.objects.get(email="zoe@exemple.fr")
+    assert (zoe.region, zoe.age_band, zoe.locale) == ("idf", "65+", "en")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf_16_csv_imports(write, encoding):
+    text = "email\tprenom\n".replace("\t", ";") + "lea@exemple.fr;Léa\n"
+    report = import_ambassadors(write(text, encoding=encoding))
+    assert (report.created, report.rejected) == (1, 0)
+    assert Ambassador.objects.get().first_name == "Léa"
+
+
+def test_english_labels_are_accepted_too(write):
+    report = import_ambassadors(write("email;tranche_age\na@exemple.fr;35 to 44\n"))
+    assert report.rejected == 0 and Ambassador.objects.get().age_band == "35-44"
