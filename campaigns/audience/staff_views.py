@@ -55,7 +55,8 @@ def ambassador_import_template(request):
     """The CSV file to start an import from: every column, one example row."""
     require_perms(request, *IMPORT_PERMISSIONS)
     response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_("modele-ambassadeurs.csv")}"'
+    name = _("modele-ambassadeurs.csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
