@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from campaigns.spreadsheets.formulas import DANGEROUS, is_dangerous
 from reports.exports import streaming
@@ -16,6 +17,7 @@ from reports.exports.sources.summary import summary_rows
 from reports.report import campaign_report
 
 SHEET_ROW_LIMIT = 1_048_576  # rows per sheet in Excel, the header included
+MIN_WIDTH, MAX_WIDTH = 12, 50  # a data column's width, in characters
 
 
 def sheet_title(title, number):
@@ -45,6 +47,7 @@ class SheetSplitter:
         self.sheets.append(self.sheet)
         self.rows_in_sheet = 0
         if self.header:
+            self._header_layout()
             bold = Font(bold=True)
             cells = []
             for value in self.header:
@@ -53,6 +56,15 @@ class SheetSplitter:
                 cells.append(cell)
             self.sheet.append(cells)
             self.rows_in_sheet = 1
+
+    def _header_layout(self):
+        """A table a manager can hand on: the header frozen, a filter on every column, widths from the header's
+        labels (set before the first row: a write-only sheet writes them first)."""
+        self.sheet.freeze_panes = "A2"
+        for index, value in enumerate(self.header, start=1):
+            width = min(max(len(str(value)) + 4, MIN_WIDTH), MAX_WIDTH)
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(self.header))}{self.row_limit}"
 
     def _cell(self, value):
         cell = WriteOnlyCell(self.sheet, value)

@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -67,6 +68,15 @@ def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     assert "Brut, machines et humains estimés" in texts and "Taux de clic humain estimé" in texts
     assert any(text.startswith("Brut : toute image de suivi") for text in texts)  # the method, next to the figures
     assert not summary._images  # every chart is a native Excel chart
+
+
+def test_data_sheets_have_a_frozen_header_filters_and_widths(answered, board):
+    workbook, _rows = workbook_of(answered.campaign)
+    invitations = workbook["Invitations"]
+    assert invitations.freeze_panes == "A2"
+    assert invitations.auto_filter.ref.startswith("A1:")
+    assert invitations.column_dimensions["B"].width >= len("Adresse e-mail")
+    assert isinstance(invitations["G2"].value, datetime.datetime)  # a real Excel date, not text
 
 
 def series_cells(chart):
