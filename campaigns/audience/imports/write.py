@@ -12,6 +12,16 @@ AMBASSADORS = Ambassador._meta.db_table
 MERGED = ["first_name", "last_name", "locale", "region", "age_band", "customer_since", "consent_at", "updated_at"]
 
 
+def _ambassador(alias, column, key):
+    """A join on the ambassador whose ``column`` is ``key``, looked up row by row through its index. On
+    PostgreSQL a LATERAL subquery that the planner cannot flatten (its LIMIT), because the planner, reading
+    statistics taken before the import filled the table, would otherwise hash the whole table for each batch (a
+    cost growing with every batch); SQLite always looks up through the index."""
+    if connection.vendor == "postgresql":
+        return f"JOIN LATERAL (SELECT * FROM {AMBASSADORS} WHERE {column} = {key} LIMIT 1) {alias} ON TRUE"
+    return f"JOIN {AMBASSADORS} {alias} ON {alias}.{column} = {key}"
+
+
 def _in_batch(alias="r"):
     return f"{alias}.status = {VALID} AND {alias}.row_number > %(after)s AND {alias}.row_number <= %(last)s"
 
@@ -31,7 +41,7 @@ def ambassadors_write(cursor, after, last, now, update):
         "COALESCE(r.age_band, a.age_band, ''), COALESCE(r.customer_since, a.customer_since), "
         "CASE WHEN r.consent IS NULL THEN (CASE WHEN a.id IS NULL THEN %(now)s ELSE a.consent_at END) "
         "WHEN r.consent THEN COALESCE(a.consent_at, %(now)s) ELSE NULL END, %(now)s, %(now)s "
-        f"FROM {ROWS} r LEFT JOIN {AMBASSADORS} a ON a.id = r.existing_id WHERE {_in_batch()} "
+        f"FROM {ROWS} r LEFT {_ambassador('a', 'id', 'r.existing_id')} WHERE {_in_batch()} "
         f"ON CONFLICT (email) {on_conflict}",
         {"after": after, "last": last, "now": now, "locale": Locale.FR.value},
     )
@@ -52,7 +62,7 @@ def products_write(cursor, after, last, update):
         _replaced(cursor, table, "has_products", after, last)
     cursor.execute(
         f"INSERT INTO {table} (ambassador_id, product_id) SELECT a.id, p.product_id FROM {PRODUCTS} p "
-        f"JOIN {ROWS} r ON r.row_number = p.row_number JOIN {AMBASSADORS} a ON a.email = r.email "
+        f"JOIN {ROWS} r ON r.row_number = p.row_number {_ambassador('a', 'email', 'r.email')} "
         f"WHERE {_in_batch()} ON CONFLICT DO NOTHING",
         {"after": after, "last": last},
     )
@@ -69,7 +79,7 @@ def tags_write(cursor, after, last, update):
         _replaced(cursor, table, "has_tags", after, last)
     cursor.execute(
         f"INSERT INTO {table} (ambassador_id, tag_id) SELECT a.id, g.id FROM {TAGS} t "
-        f"JOIN {ROWS} r ON r.row_number = t.row_number JOIN {AMBASSADORS} a ON a.email = r.email "
+        f"JOIN {ROWS} r ON r.row_number = t.row_number {_ambassador('a', 'email', 'r.email')} "
         f"JOIN {tags} g ON g.name = t.name WHERE {_in_batch()} ON CONFLICT DO NOTHING",
         {"after": after, "last": last},
     )
@@ -78,7 +88,7 @@ def tags_write(cursor, after, last, update):
 def members_write(cursor, after, last, segment):
     cursor.execute(
         f"INSERT INTO {SegmentMember._meta.db_table} (segment_id, ambassador_id) SELECT %(segment)s, a.id "
-        f"FROM {ROWS} r JOIN {AMBASSADORS} a ON a.email = r.email WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        f"FROM {ROWS} r {_ambassador('a', 'email', 'r.email')} WHERE {_in_batch()} ON CONFLICT DO NOTHING",
         {"after": after, "last": last, "segment": segment.pk},
     )
 
