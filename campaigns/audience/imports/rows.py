@@ -174,6 +174,9 @@ class RowChecker:
             cell = cells[index] if index < len(cells) else None
             if not raw:
                 continue
+            if "\x00" in raw:  # no database stores it as text
+                errors.append(RowError(number, self.labels[index], _("la cellule contient un caractère nul.")))
+                continue
             cache = self.cache.get(column)
             result = cache.get(raw) if cache is not None else None
             if result is None:

@@ -12,7 +12,7 @@ may be written:
 - ``EXISTS``: its email is an ambassador's already, and the import does not update.
 """
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 VALID, CELLS, REPEATED, EXISTS = 0, 1, 2, 3
 
@@ -74,9 +74,12 @@ class Staging:
             self.cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, traceback):
         try:
             self._drop()
+        except DatabaseError:
+            if exc is None:  # an error already on its way (an aborted transaction) is the one to tell
+                raise
         finally:
             self.cursor.close()
 

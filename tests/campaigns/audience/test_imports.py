@@ -262,3 +262,10 @@ def test_a_utf_16_csv_imports(write, encoding):
 def test_english_labels_are_accepted_too(write):
     report = import_ambassadors(write("email;tranche_age\na@exemple.fr;35 to 44\n"))
     assert report.rejected == 0 and Ambassador.objects.get().age_band == "35-44"
+
+
+def test_a_nul_character_beyond_the_first_bytes_is_a_rejected_cell(write):
+    padding = "".join(f"p{i}@exemple.fr;P\n" for i in range(5000))
+    report = import_ambassadors(write(f"email;prenom\n{padding}nul@exemple.fr;A\x00B\n"))
+    [error] = report.errors
+    assert (error.row, report.rejected) == (5002, 1) and "caractère nul" in error.message
