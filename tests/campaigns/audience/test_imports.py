@@ -269,3 +269,11 @@ def test_a_nul_character_beyond_the_first_bytes_is_a_rejected_cell(write):
     report = import_ambassadors(write(f"email;prenom\n{padding}nul@exemple.fr;A\x00B\n"))
     [error] = report.errors
     assert (error.row, report.rejected) == (5002, 1) and "caractère nul" in error.message
+
+
+def test_update_replaces_tags_only_where_the_cell_is_filled(write):
+    import_ambassadors(write("email;etiquettes\na@exemple.fr;vip|beta\nb@exemple.fr;vip\n"))
+    report = import_ambassadors(write("email;etiquettes;prenom\na@exemple.fr;panel;A\nb@exemple.fr;;B\n"), update=True)
+    assert (report.created, report.updated) == (0, 2)
+    tags = {a.email: sorted(a.tags.values_list("name", flat=True)) for a in Ambassador.objects.all()}
+    assert tags == {"a@exemple.fr": ["panel"], "b@exemple.fr": ["vip"]}
