@@ -350,6 +350,11 @@ CONTACT_CAP_DAYS = env_int("CONTACT_CAP_DAYS", 30)
 PROXY_OPEN_SECONDS = env_int("PROXY_OPEN_SECONDS", 30)
 SCANNER_CLICK_SECONDS = env_int("SCANNER_CLICK_SECONDS", 60)
 SCANNER_BURST_SECONDS = env_int("SCANNER_BURST_SECONDS", 5)
+# On PostgreSQL opens and clicks are written in batches every TRACKING_FLUSH_MS milliseconds, off the request path
+# (campaigns.tracking.buffer: a worker killed outright loses at most that much); 0 writes each at once. A process
+# holds at most TRACKING_BUFFER_MAX of them: the request that finds the buffer full writes it.
+TRACKING_FLUSH_MS = env_int("TRACKING_FLUSH_MS", 500)
+TRACKING_BUFFER_MAX = env_int("TRACKING_BUFFER_MAX", 2000)
 
 # Idea boards: how many ideas and comments one ambassador may post per hour, how many votes cast or withdrawn
 # per minute, and for how long a comment stays editable by its author.

@@ -42,6 +42,7 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "fr"
     # Tests send at any hour, any day (the sending window's own tests narrow it).
     settings.SEND_WINDOW, settings.SEND_WEEKENDS = "00:00-24:00", True
+    settings.TRACKING_FLUSH_MS = 0  # opens and clicks written at once (tests/campaigns/tracking/test_buffer.py defers)
     # Static files straight from the apps (production serves the collected, hashed copies).
     settings.STORAGES = {
         **settings.STORAGES,

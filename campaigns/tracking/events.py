@@ -2,8 +2,9 @@
 answers, unsubscribing.
 
 An open or a click is kept raw as a ``TrackingEvent`` with its verdict (``campaigns.tracking.classify``) and
-updates the invitation's counters in the same statement on PostgreSQL (``WITH ... UPDATE ... INSERT``), so the
-endpoints answer at once; on SQLite (the demo) the same pieces run as three statements in a transaction. Raw
+updates the invitation's counters in the same statement on PostgreSQL (``WITH ... UPDATE ... INSERT``), written in
+batches off the request path (``campaigns.tracking.buffer``: a click reads at once only where its link leads), so
+the endpoints answer at once; on SQLite (the demo) the same pieces run as three statements in a transaction. Raw
 figures (``open_count``, ``first_opened_at``, ``click_count``, ``first_clicked_at``) count every fetch;
 estimated-human ones (``first_human_open_at``, ``first_human_click_at``) only a person's or an image proxy's. A
 machine's click never sets a human open."""
@@ -19,6 +20,7 @@ from django.utils import timezone
 from campaigns.audience.opt_out import ambassadors_opt_out
 from campaigns.database.async_commit import execute_async_commit
 from campaigns.models import Campaign, Invitation, TrackingEvent
+from campaigns.tracking import buffer
 from campaigns.tracking.classify import DECOY, HEAD, classify_click, classify_open, network_of
 from campaigns.tracking.links import TOKEN
 
@@ -106,11 +108,20 @@ def _params(kind, judgement, *, token, now, agent, address, target):
     }
 
 
-def _record(kind, judgement, conditions, **request):
+# What a deferred click reads at once: the invitation and where its link leads, when the link works.
+LINK = f"""SELECT i.id, c.slug FROM {INVITATIONS} i JOIN {CAMPAIGNS} c ON c.id = i.campaign_id
+           WHERE i.token = %(token)s {LINK_WORKS}"""
+
+
+def _record(kind, judgement, conditions, *, after=None, **request):
     """Record one open or click: [(invitation id, campaign slug, verdict, reason)], empty for an unknown token (or
-    a link that does not work)."""
+    a link that does not work). Deferred (``campaigns.tracking.buffer``), it returns nothing and ``after`` gets
+    the rows once they are written."""
     params = _params(kind, judgement, **request)
     sql = _statement(connection.vendor, kind, conditions, judgement.burst is not None)
+    if buffer.deferred():
+        buffer.buffer.add(sql, params, after)
+        return None
     if connection.vendor == "postgresql":
         return execute_async_commit(sql, params, fetch=True)
     with transaction.atomic():  # SQLite: the same pieces, one after the other
@@ -134,7 +145,8 @@ def record_open(token, *, user_agent="", address="", method="GET", now=None):
         return False
     judgement = classify_open(user_agent or "", address or "", method)
     request = {"token": token, "now": now or timezone.now(), "agent": user_agent, "address": address, "target": ""}
-    return bool(_record(Kind.OPEN, judgement, "", **request))
+    rows = _record(Kind.OPEN, judgement, "", **request)
+    return True if rows is None else bool(rows)  # deferred: known or not is learnt when written
 
 
 def record_click(token, *, user_agent="", address="", method="GET", target="", now=None):
@@ -146,13 +158,20 @@ def record_click(token, *, user_agent="", address="", method="GET", target="", n
     now = now or timezone.now()
     judgement = classify_click(user_agent or "", address or "", method)
     request = {"token": token, "now": now, "agent": user_agent, "address": address, "target": target}
+
+    def take_back(rows):  # a click in a burst takes back the message's clicks just before it
+        for pk, _slug, _verdict, reason in rows:
+            if judgement.burst and reason == judgement.burst[1]:
+                clicks_take_back(pk, around=now, reason=reason)
+
+    if buffer.deferred():
+        link = execute_async_commit(LINK, _params(Kind.CLICK, judgement, **request), fetch=True)
+        if link:
+            _record(Kind.CLICK, judgement, LINK_WORKS, after=take_back if judgement.burst else None, **request)
+        return link[0] if link else None
     rows = _record(Kind.CLICK, judgement, LINK_WORKS, **request)
-    if not rows:
-        return None
-    pk, slug, _verdict, reason = rows[0]
-    if judgement.burst and reason == judgement.burst[1]:
-        clicks_take_back(pk, around=now, reason=reason)
-    return pk, slug
+    take_back(rows)
+    return rows[0][:2] if rows else None
 
 
 def record_decoy(token, *, user_agent="", address="", now=None):
