@@ -156,7 +156,9 @@ def gunicorn_start(tmp, port, workers, threads, *, settings=""):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench_track_settings", "PYTHONPATH": tmp}
     server = subprocess.Popen(
         [
-            str(ROOT / ".venv/bin/gunicorn"),
+            sys.executable,  # the interpreter running the bench, whatever environment it comes from
+            "-m",
+            "gunicorn",
             "config.wsgi:application",
             "--chdir",
             str(ROOT),

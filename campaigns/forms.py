@@ -14,7 +14,8 @@ class AmbassadorImportForm(forms.Form):
     file = forms.FileField(
         label=_("Fichier"),
         help_text=_(
-            "CSV (séparateur ; ou ,, encodé en UTF-8) ou classeur Excel XLSX ; la première ligne nomme les colonnes."
+            "CSV (séparateur ; ou ,, encodé en UTF-8, Windows-1252 ou UTF-16) ou classeur Excel XLSX ; la première "
+            "ligne nomme les colonnes."
         ),
     )
     update_existing = forms.BooleanField(

@@ -1,6 +1,6 @@
 """django-q2 entry points: each calls the same function a test calls."""
 
-from campaigns.audience.imports.jobs import run_import
+from campaigns.audience.imports.jobs import import_files_expire, run_import
 from campaigns.audience.retention import campaigns_deidentify
 from campaigns.audit.trail import audit_purge
 from campaigns.sending import clock, senders
@@ -24,3 +24,7 @@ def retention():
 
 def audit_retention():
     return audit_purge()
+
+
+def import_files_retention():
+    return import_files_expire()

@@ -295,9 +295,9 @@ if _site.scheme == "https":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Ambassador imports: how many rows are written per database round trip, how many rejected rows are kept in
-# an import report (all are counted).
-IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 2000)
+# Ambassador imports: how many rows are staged and written per batch (one transaction each), how many rejected
+# rows are kept in an import report (all are counted, and all go to the file of rejected rows).
+IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 10_000)
 IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
 # Bounds on an imported file (campaigns/audience/imports/limits.py), each refused with a message naming it: the
 # file's size (a CSV is streamed: 256 MB is over a million rows), an XLSX's unzipped content and its shared

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from wagtail.models import ModelLogEntry
 
+from campaigns.audience.imports.jobs import rejected_files_erase
 from campaigns.audit import trail
 from campaigns.database.tokens import token_sql
 from campaigns.models import (
@@ -139,7 +140,8 @@ def history_relabel(ambassador):
 
 def imports_scrub(ambassador):
     """Blank the ambassador's address in the reports of past imports (a rejected row names its address: "x is
-    already an ambassador"); returns how many reports were changed. Imports are few: read in Python."""
+    already an ambassador"), and delete the files of rejected rows that name it; returns how many reports were
+    changed. Imports are few: read in Python."""
     address, hidden = ambassador.email.lower(), gettext("[adresse effacée]")
     changed = 0
     for job in AmbassadorImport.objects.exclude(errors=[]).only("pk", "errors").iterator(chunk_size=200):
@@ -148,6 +150,7 @@ def imports_scrub(ambassador):
             scrubbed = re.sub(re.escape(address), hidden, text, flags=re.IGNORECASE)
             AmbassadorImport.objects.filter(pk=job.pk).update(errors=json.loads(scrubbed))
             changed += 1
+    rejected_files_erase(address)
     return changed
 
 

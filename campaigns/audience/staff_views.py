@@ -2,10 +2,11 @@
 ambassador's personal data (handed over, or erased)."""
 
 import json
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns.audience import segments
 from campaigns.audience.imports.jobs import import_start
+from campaigns.audience.imports.template import template_csv
 from campaigns.audience.personal_data import ambassador_erase, ambassador_export
 from campaigns.forms import AmbassadorImportForm
 from campaigns.models import Ambassador, AmbassadorImport, Segment
@@ -20,6 +22,7 @@ from campaigns.privacy import segment_counts
 from campaigns.staff_admin import require_perms
 
 IMPORT_PERMISSIONS = ("campaigns.add_ambassadorimport", "campaigns.add_ambassador")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def ambassador_import(request):
@@ -46,6 +49,33 @@ def ambassador_import_detail(request, pk):
     require_perms(request, *IMPORT_PERMISSIONS)
     job = get_object_or_404(AmbassadorImport, pk=pk)
     return render(request, "campaigns/import_detail.html", {"job": job})
+
+
+def ambassador_import_template(request):
+    """The CSV file to start an import from: every column, one example row."""
+    require_perms(request, *IMPORT_PERMISSIONS)
+    response = HttpResponse(template_csv(), content_type="text/csv; charset=utf-8")
+    name = _("modele-ambassadeurs.csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+REJECTED_FORMATS = {"csv": ("rejected_csv", "text/csv; charset=utf-8"), "xlsx": ("rejected_xlsx", XLSX_TYPE)}
+
+
+def ambassador_import_rejected(request, pk, kind):
+    """The rejected rows of an import as a file (CSV or XLSX), named after the uploaded file; only for staff
+    who may import (the file holds people's addresses)."""
+    require_perms(request, *IMPORT_PERMISSIONS)
+    job = get_object_or_404(AmbassadorImport, pk=pk)
+    if kind not in REJECTED_FORMATS:
+        raise Http404
+    field, content_type = REJECTED_FORMATS[kind]
+    path = Path(getattr(job, field) or "")
+    if not getattr(job, field) or not path.is_file():
+        raise Http404
+    name = _("%(stem)s-lignes-rejetees.%(kind)s") % {"stem": Path(job.file_name).stem[:100], "kind": kind}
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=name, content_type=content_type)
 
 
 def rules_from_post(data, prefix="rules"):

@@ -122,6 +122,8 @@ class AmbassadorImportViewSet(MenuViewSet):
         return [
             path("", views.ambassador_import, name="index"),
             path("<int:pk>/", views.ambassador_import_detail, name="detail"),
+            path("template.csv", views.ambassador_import_template, name="template"),
+            path("<int:pk>/rejected.<str:kind>", views.ambassador_import_rejected, name="rejected"),
         ]
 
 

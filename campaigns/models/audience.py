@@ -244,6 +244,10 @@ class AmbassadorImport(models.Model):
     rejected_count = models.PositiveIntegerField(_("rejetés"), default=0)
     fatal_error = models.TextField(_("erreur"), blank=True)
     errors = models.JSONField(_("lignes rejetées"), default=list, blank=True)
+    # The rejected rows as files to fix and import again (CSV, and XLSX for a workbook), kept like an export:
+    # EXPORT_RETENTION_DAYS days, and deleted with the erasure of someone they name.
+    rejected_csv = models.CharField(max_length=500, blank=True, editable=False)
+    rejected_xlsx = models.CharField(max_length=500, blank=True, editable=False)
     finished_at = models.DateTimeField(_("terminé le"), null=True)
 
     class Meta:

@@ -1,22 +1,23 @@
-"""The workbook writer: openpyxl in write-only mode, the summary with its charts first, then one sheet per data
-table, split onto a next sheet (same header) past ``SHEET_ROW_LIMIT`` rows. Text cells that could run as
-formulas are written as explicit, quote-prefixed strings (``campaigns.spreadsheets.formulas``)."""
-
-import io
+"""The workbook writer: openpyxl in write-only mode, the summary and its charts (native Excel charts beside
+their tables) first, then one sheet per data table, split onto a next sheet (same header) past
+``SHEET_ROW_LIMIT`` rows. Text cells that could run as formulas are written as explicit, quote-prefixed strings
+(``campaigns.spreadsheets.formulas``)."""
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.drawing.image import Image
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from campaigns.spreadsheets.formulas import DANGEROUS, is_dangerous
 from reports.exports import streaming
 from reports.exports.catalogue import tables
+from reports.exports.excel_charts import charts_write
 from reports.exports.sources.summary import summary_rows
-from reports.report import campaign_report, report_charts
+from reports.report import campaign_report
 
 SHEET_ROW_LIMIT = 1_048_576  # rows per sheet in Excel, the header included
+MIN_WIDTH, MAX_WIDTH = 12, 50  # a data column's width, in characters
 
 
 def sheet_title(title, number):
@@ -46,6 +47,7 @@ class SheetSplitter:
         self.sheets.append(self.sheet)
         self.rows_in_sheet = 0
         if self.header:
+            self._header_layout()
             bold = Font(bold=True)
             cells = []
             for value in self.header:
@@ -54,6 +56,15 @@ class SheetSplitter:
                 cells.append(cell)
             self.sheet.append(cells)
             self.rows_in_sheet = 1
+
+    def _header_layout(self):
+        """A table a manager can hand on: the header frozen, a filter on every column, widths from the header's
+        labels (set before the first row: a write-only sheet writes them first)."""
+        self.sheet.freeze_panes = "A2"
+        for index, value in enumerate(self.header, start=1):
+            width = min(max(len(str(value)) + 4, MIN_WIDTH), MAX_WIDTH)
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(len(self.header))}{self.row_limit}"
 
     def _cell(self, value):
         cell = WriteOnlyCell(self.sheet, value)
@@ -74,21 +85,14 @@ class SheetSplitter:
         self.rows += 1
 
 
-def _images(sheet, pngs, column="J"):
-    """The charts on the summary sheet, one under the other from ``column``1."""
-    row = 1
-    for png in pngs:
-        image = Image(io.BytesIO(png))
-        sheet.add_image(image, f"{column}{row}")
-        row += int(image.height / 20) + 2  # default rows are 20 pixels high
-
-
 def _summary_sheet(workbook, campaign, row_limit):
+    """The summary, then under it the report's charts as native Excel charts beside their tables
+    (``excel_charts``)."""
     report = campaign_report(campaign)
     summary = SheetSplitter(workbook, _("Synthèse"), [], row_limit=row_limit)
     for row in summary_rows(report):
         summary.append(row)
-    _images(summary.sheets[0], report_charts(report).values())
+    charts_write(summary.sheet, summary.rows_in_sheet, report)
 
 
 def write_workbook(campaign, target, *, row_limit=SHEET_ROW_LIMIT, progress=None, names=None, identities=True):

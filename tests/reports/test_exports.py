@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -66,7 +67,47 @@ def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     assert "Taux d'ouverture" in texts and "Ouverts / distribués." in texts and "Score NPS" in texts
     assert "Brut, machines et humains estimés" in texts and "Taux de clic humain estimé" in texts
     assert any(text.startswith("Brut : toute image de suivi") for text in texts)  # the method, next to the figures
-    assert len(summary._images) >= 3 + 7  # funnel, rates, timeline, a chart per question, votes
+    assert not summary._images  # every chart is a native Excel chart
+
+
+def test_data_sheets_have_a_frozen_header_filters_and_widths(answered, board):
+    workbook, _rows = workbook_of(answered.campaign)
+    invitations = workbook["Invitations"]
+    assert invitations.freeze_panes == "A2"
+    assert invitations.auto_filter.ref.startswith("A1:")
+    assert invitations.column_dimensions["B"].width >= len("Adresse e-mail")
+    assert isinstance(invitations["G2"].value, datetime.datetime)  # a real Excel date, not text
+
+
+def series_cells(chart):
+    """The cells (sheet, column letters and rows) the series of an openpyxl chart point at."""
+    return [
+        (series.val.numRef.f, series.cat.strRef.f if series.cat.strRef else series.cat.numRef.f)
+        for series in chart.series
+    ]
+
+
+def test_workbook_charts_are_native_excel_charts_pointing_at_their_tables(answered, board):
+    workbook, _rows = workbook_of(answered.campaign)
+    summary = workbook["Synthèse"]
+    charts = summary._charts
+    assert len(charts) >= 3 + 5  # funnel, rates, timeline, a chart per question with figures, votes
+    kinds = {type(chart).__name__ for chart in charts}
+    assert kinds == {"BarChart", "LineChart"}
+    for chart in charts:
+        assert chart.series
+        for values, categories in series_cells(chart):
+            for reference in (values, categories):
+                sheet, cells = reference.split("!")
+                assert sheet.strip("'") == "Synthèse"
+                first = cells.replace("$", "").split(":")[0]
+                start = summary[first]
+                assert start.value is not None  # the series starts on a filled cell of its table
+    funnel = charts[0]
+    values, categories = series_cells(funnel)[0]
+    steps = [cell.value for (cell,) in summary[categories.split("!")[1].replace("$", "")]]
+    counts = [cell.value for (cell,) in summary[values.split("!")[1].replace("$", "")]]
+    assert steps[0] == "Invités" and counts[0] == 19
 
 
 def test_no_cell_of_the_workbook_runs_as_a_formula(answered, board):

@@ -44,10 +44,10 @@ def _too_big(name, what, limit, setting):
     )
 
 
-def xlsx_check(path):
+def xlsx_check(path, name=None):
     """Refuse a workbook whose members, unzipped, would exceed the limits: first as their sizes are declared,
     then as the bytes they give (read in chunks, never kept), so a lying header is caught too."""
-    name = Path(path).name
+    name = name or Path(path).name
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()

@@ -1,17 +1,19 @@
 """The columns of an ambassador file and the check of each row's cells."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.files import ImportFileError, column_letter, normalise
 from campaigns.audience.imports.limits import capped
 from campaigns.audience.segments import parse_date, split_values
-from campaigns.models import AgeBand, Product, Region
+from campaigns.models import AgeBand, Locale, Product, Region
 
 # Canonical column -> the header spellings accepted for it (compared without case, accents or punctuation).
 COLUMNS = {
@@ -26,10 +28,18 @@ COLUMNS = {
     "tags": ["tags", "etiquettes"],
     "consent": ["consent", "consentement"],
 }
+# Columns an import reads past: the reason written beside each row of a file of rejected rows (``rejected``).
+IGNORED = frozenset({"raison", "reason"})
 YES = {"oui", "o", "yes", "y", "1", "true", "vrai", "x"}
 NO = {"non", "n", "no", "0", "false", "faux"}
 AGE_BANDS = frozenset(AgeBand.values)
 ROW_MESSAGE_MAX_CHARS = 300
+EMAIL_MAX_CHARS = 254
+# The common shape of an address, a strict subset of what Django's validate_email accepts: an address of that
+# shape needs no further check (a million of them are read in a few seconds); any other goes to validate_email.
+PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z", re.ASCII
+)
 LOCALES = {"fr": "fr", "francais": "fr", "french": "fr", "en": "en", "anglais": "en", "english": "en"}
 
 
@@ -55,6 +65,17 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
+def labels_to_codes(choices):
+    """{normalised label: code} of a TextChoices in every language of the service ("35 à 44 ans", "35 to 44"...):
+    a file may hold the labels the lists show as well as the codes."""
+    found = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, label in choices.choices:
+                found.setdefault(normalise(label), code)
+    return found
+
+
 def map_columns(header, file_name):
     """{column index: canonical name}; ImportFileError naming unknown, repeated or missing columns."""
     alias_to_column = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
@@ -64,6 +85,8 @@ def map_columns(header, file_name):
         if not name:
             continue
         column = alias_to_column.get(normalise(name))
+        if column is None and normalise(name) in IGNORED:
+            continue
         if column is None:
             unknown.append(f"{column_letter(index)} « {capped(name, 40)} »")
         elif column in seen:
@@ -112,7 +135,7 @@ class RowChecker:
     Columns with few distinct values (language, region, products...) are parsed once per distinct cell text.
     """
 
-    CACHED = {"locale", "region", "age_band", "products", "tags", "consent"}
+    CACHED = {"locale", "region", "age_band", "customer_since", "products", "tags", "consent"}
     CACHE_SIZE = 10_000
 
     def __init__(self, mapping, header):
@@ -127,10 +150,9 @@ class RowChecker:
             self.products[code.lower()] = pk
             self.products[normalise(name)] = pk
         self.product_codes = sorted(Product.objects.values_list("code", flat=True))
-        self.regions = {}
-        for code, label in Region.choices:
-            self.regions[code] = code
-            self.regions[normalise(label)] = code
+        self.regions = {code: code for code in Region.values} | labels_to_codes(Region)
+        self.age_bands = labels_to_codes(AgeBand)
+        self.locales = LOCALES | labels_to_codes(Locale)
         self.today = timezone.localdate()
         self.parsers = {column: getattr(self, f"_{column}") for column in COLUMNS}
         self.cache = {column: {} for column in self.CACHED}
@@ -152,6 +174,9 @@ class RowChecker:
             cell = cells[index] if index < len(cells) else None
             if not raw:
                 continue
+            if "\x00" in raw:  # no database stores it as text
+                errors.append(RowError(number, self.labels[index], _("la cellule contient un caractère nul.")))
+                continue
             cache = self.cache.get(column)
             result = cache.get(raw) if cache is not None else None
             if result is None:
@@ -172,6 +197,13 @@ class RowChecker:
 
     def _email(self, raw, cell):
         email = raw.lower()
+        if len(email) > EMAIL_MAX_CHARS:
+            raise ValidationError(
+                _("une adresse e-mail a %(limit)s caractères au plus (il y en a %(count)s).")
+                % {"limit": EMAIL_MAX_CHARS, "count": len(email)}
+            )
+        if PLAIN_EMAIL.match(email):
+            return email
         try:
             validate_email(email)
         except ValidationError:
@@ -193,7 +225,7 @@ class RowChecker:
 
     def _locale(self, raw, cell):
         try:
-            return LOCALES[normalise(raw)]
+            return self.locales[normalise(raw)]
         except KeyError:
             raise ValidationError(
                 _("« %(value)s » n'est pas une langue connue (fr ou en).") % {"value": raw[:50]}
@@ -209,7 +241,7 @@ class RowChecker:
             ) from None
 
     def _age_band(self, raw, cell):
-        code = raw.lower().replace("–", "-").replace("ans", "").replace(" ", "")
+        code = self.age_bands.get(normalise(raw)) or raw.lower().replace("–", "-").replace("ans", "").replace(" ", "")
         if code not in AGE_BANDS:
             raise ValidationError(
                 _("« %(value)s » n'est pas une tranche d'âge connue (%(codes)s).")

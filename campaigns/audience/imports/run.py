@@ -1,20 +1,24 @@
 """Import ambassadors from a CSV or XLSX file.
 
-The file is read twice, streaming, in batches: first to check every row (nothing is written), then, if no row
-was rejected (or the caller chose to keep the valid rows), to write the valid rows in batches of bulk inserts
-and updates, each batch in its own transaction. Memory stays flat whatever the file's size: duplicate emails
-inside the file are found through a temporary table, not a Python set.
+The file is read once, streaming, in batches: each row's cells are checked in Python (``rows``) and the batch is
+loaded into the import's staging tables (``staging``: ``COPY`` on PostgreSQL, batched ``INSERT`` on SQLite).
+The checks across rows are then set-based SQL (an email repeated in the file, an email already known), and, if no
+row was rejected (or the caller chose to keep the valid rows), the valid rows are written from the staging
+tables (``write``), one ``INSERT ... ON CONFLICT`` per batch, each batch in its own transaction. Memory stays
+flat whatever the file's size.
 
 - A file that cannot be read at all (empty, binary, wrong or missing columns) raises ``ImportFileError`` with
   one message, before anything is written.
 - Every rejected row is reported with its row number (as a spreadsheet shows it: the header is row 1), its
-  column and the reason.
+  column and the reason; the report counts rejected rows (a row with two bad cells is one rejected row), and
+  the rejected rows can be written to a file (``rejected``) to be fixed and imported again.
 - Existing ambassadors (same email, compared case-insensitively) are updated only with ``update=True``; then a
   filled cell replaces the stored value and an empty cell leaves it as it is. An import never clears an
   opt-out.
 """
 
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
@@ -23,9 +27,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.files import ImportFileError, read_table
-from campaigns.audience.imports.rows import RowChecker, RowError, cell_text, map_columns
-from campaigns.audience.imports.write import SeenEmails, write_batch
-from campaigns.models import Ambassador, Segment
+from campaigns.audience.imports.rejected import rejected_write, row_errors
+from campaigns.audience.imports.rows import RowChecker, cell_text, map_columns
+from campaigns.audience.imports.staging import CELLS, VALID, Staging
+from campaigns.audience.imports.write import AMBASSADORS, batch_write
+from campaigns.models import Segment
 
 
 @dataclass
@@ -36,60 +42,49 @@ class ImportReport:
     rejected: int = 0
     written: bool = False
     errors: list = field(default_factory=list)
+    # What writing would do (a dry run's answer): ambassadors new and known among the valid rows.
+    would_create: int = 0
+    would_update: int = 0
 
 
 def _batches(iterator, size):
-    batch = []
-    for item in iterator:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
+    iterator = iter(iterator)
+    while batch := list(islice(iterator, size)):
         yield batch
 
 
-def _checked_batches(path, update, batch_size):
-    """Yield (rows, valid, errors) per batch: ``valid`` maps email -> values for the rows that may be written."""
-    header, rows = read_table(path)
-    checker = RowChecker(map_columns(header, Path(path).name), header)
-    non_blank = ((number, cells) for number, cells in rows if any(cell_text(cell) for cell in cells))
-    with SeenEmails() as seen:
-        for batch in _batches(non_blank, batch_size):
-            valid, errors = _batch_checked(batch, checker, seen, update)
-            yield len(batch), valid, errors
-
-
-def _batch_checked(batch, checker, seen, update):
-    """(valid, errors) of one batch: each row's cells checked, then its email against the file's earlier rows
-    and, unless updating, against the ambassadors already known."""
-    errors, checked = [], {}
+def _staged(batch, checker):
+    """The staging tuples of one batch of (row number, cells): rows, cell errors, products, tags; and how many
+    rows were rejected."""
+    rows, errors, products, tags = [], [], [], []
+    rejected = 0
     for number, cells in batch:
         values, row_errors = checker.check(number, cells)
         if row_errors:
-            errors.extend(row_errors)
-        else:
-            checked[number] = values
-    first = seen.first_rows([(values["email"], number) for number, values in checked.items()])
-    existing = set()
-    if not update:
-        emails = [values["email"] for values in checked.values()]
-        existing = set(Ambassador.objects.filter(email__in=emails).values_list("email", flat=True))
-    valid = {}
-    for number, values in checked.items():
-        email = values["email"]
-        if first[email] != number:
-            message = _("%(email)s figure déjà à la ligne %(row)s.") % {"email": email, "row": first[email]}
-        elif email in existing:
-            message = _(
-                "%(email)s est déjà un ambassadeur ; choisissez la mise à jour des existants pour le modifier."
-            ) % {"email": email}
-        else:
-            valid[email] = values
+            rejected += 1
+            rows.append((number, CELLS, None, None, None, None, None, None, None, None, False, False))
+            errors.extend((number, position, e.column, e.message) for position, e in enumerate(row_errors))
             continue
-        errors.append(RowError(number, checker.email_label, message))
-    errors.sort(key=lambda error: error.row)
-    return valid, errors
+        get = values.get
+        rows.append(
+            (
+                number,
+                VALID,
+                values["email"],
+                get("first_name"),
+                get("last_name"),
+                get("locale"),
+                get("region"),
+                get("age_band"),
+                get("customer_since"),
+                get("consent"),
+                "products" in values,
+                "tags" in values,
+            )
+        )
+        products.extend((number, product) for product in values.get("products", ()))
+        tags.extend((number, tag) for tag in values.get("tags", ()))
+    return rows, errors, products, tags, rejected
 
 
 def import_ambassadors(
@@ -102,61 +97,79 @@ def import_ambassadors(
     progress=None,
     batch_size=None,
     max_errors=None,
+    name=None,
+    rejected_csv=None,
+    rejected_xlsx=None,
 ):
     """Check, then (unless ``dry_run``) write the ambassadors of a file. Returns an ImportReport.
 
     Nothing is written when any row is rejected, unless ``keep_valid``: then the valid rows are written and the
     report says exactly which rows were not. ``segment``, a static Segment, receives every imported ambassador.
     ``progress(stage, rows_done, rows_total, report)`` is called after each batch (inside its transaction when
-    writing).
+    writing). ``name`` is the file's name in messages (the uploaded file's, when ``path`` is where it was
+    stored). The rejected rows, if any, are written to ``rejected_csv`` and ``rejected_xlsx`` when given.
     """
     batch_size = batch_size or settings.IMPORT_BATCH_SIZE
+    name = name or Path(path).name
     if segment is not None and segment.kind != Segment.Kind.STATIC:
         raise ImportFileError(
             _("« %(segment)s » n'est pas une liste fixe : on ne peut pas y ajouter d'ambassadeurs.")
             % {"segment": segment}
         )
     report = ImportReport()
-    _check(
-        path,
-        update,
-        batch_size,
-        report,
-        progress,
-        settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors,
-    )
-    if dry_run or (report.rejected and not keep_valid):
-        return report
-    _write(path, update, batch_size, report, progress, segment)
+    max_errors = settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors
+    with Staging() as staging:
+        checker, batches = _load(path, name, staging, batch_size, report, progress)
+        counts = staging.check(AMBASSADORS, update)
+        report.rejected = counts["rejected"]
+        report.would_create, report.would_update = counts["created"], counts["updated"]
+        if report.rejected:
+            report.errors = list(islice(_errors(staging, checker), max_errors))
+        if not dry_run and (keep_valid or not report.rejected):
+            _write(staging, batches, update, report, progress, segment)
+        if report.rejected and (rejected_csv or rejected_xlsx):
+            rejected_write(
+                path, name, staging.rejected(), checker.email_label, csv_path=rejected_csv, xlsx_path=rejected_xlsx
+            )
     return report
 
 
-def _check(path, update, batch_size, report, progress, max_errors):
-    """The first reading: every row checked, nothing written; the report counts the rows and keeps the first
-    ``max_errors`` errors."""
-    for size, _valid, errors in _checked_batches(path, update, batch_size):
-        report.rows += size
-        report.rejected += len(errors)
-        room = max_errors - len(report.errors)
-        report.errors.extend(errors[: max(room, 0)])
+def _load(path, name, staging, batch_size, report, progress):
+    """The first and only reading of the file: every row checked and staged. Returns the row checker and the
+    batches as (last row number, rows read so far)."""
+    header, rows = read_table(path, name=name)
+    checker = RowChecker(map_columns(header, name), header)
+    non_blank = ((number, cells) for number, cells in rows if any(cell_text(cell) for cell in cells))
+    batches = []
+    for batch in _batches(non_blank, batch_size):
+        staged, errors, products, tags, rejected = _staged(batch, checker)
+        staging.add(staged, errors, products, tags)
+        report.rows += len(batch)
+        report.rejected += rejected
+        batches.append((batch[-1][0], report.rows))
         if progress:
             progress("validating", report.rows, None, report)
     if report.rows == 0:
-        raise ImportFileError(
-            _("Le fichier %(name)s n'a aucune ligne de données sous l'en-tête.") % {"name": Path(path).name}
-        )
+        raise ImportFileError(_("Le fichier %(name)s n'a aucune ligne de données sous l'en-tête.") % {"name": name})
+    return checker, batches
 
 
-def _write(path, update, batch_size, report, progress, segment):
-    """The second reading: the valid rows written, a transaction per batch."""
+def _errors(staging, checker):
+    for entry in staging.rejected():
+        yield from row_errors(entry, checker.email_label)
+
+
+def _write(staging, batches, update, report, progress, segment):
+    """The valid rows written from the staging tables, a transaction per batch."""
     now = timezone.now()
-    done = 0
-    for size, valid, _errors in _checked_batches(path, update, batch_size):
+    after = 0
+    for last, done in batches:
         with transaction.atomic():
-            created, updated = write_batch(valid, now, segment)
+            batch_write(after, last, now, update, segment)
+            created, updated = staging.valid_counts(after, last)
             report.created += created
             report.updated += updated
-            done += size
             if progress:
                 progress("writing", done, report.rows, report)
+        after = last
     report.written = True

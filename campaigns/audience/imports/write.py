@@ -1,162 +1,108 @@
-"""Writing checked rows: ambassadors created or updated with their products, tags and static list, in
-multi-row statements; and the temporary table that finds duplicate emails inside a file."""
+"""Writing the valid rows of the staging tables (``staging``), one batch of rows (a range of row numbers) at a
+time: the ambassadors in one ``INSERT ... SELECT ... ON CONFLICT`` (an update merges the filled cells with the
+stored values: an empty cell leaves the stored value), then their products, tags and static list, each in one
+statement. Nothing passes through Python but the bounds of the batch."""
 
 from django.db import connection
 
+from campaigns.audience.imports.staging import PRODUCTS, ROWS, TAGS, VALID
 from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Locale, SegmentMember, Tag
 
+AMBASSADORS = Ambassador._meta.db_table
+MERGED = ["first_name", "last_name", "locale", "region", "age_band", "customer_since", "consent_at", "updated_at"]
 
-def insert_values(cursor, target, types, rows, suffix=""):
-    """INSERT many rows in few round trips: on PostgreSQL one statement, each column passed as one typed array
-    (``unnest``); on SQLite, which has no round trips, one prepared single-row statement run for every row
-    (multi-row statements of varying length would each be compiled and cached, and memory would grow)."""
-    if not rows:
-        return
+
+def _ambassador(alias, column, key):
+    """A join on the ambassador whose ``column`` is ``key``, looked up row by row through its index. On
+    PostgreSQL a LATERAL subquery that the planner cannot flatten (its LIMIT), because the planner, reading
+    statistics taken before the import filled the table, would otherwise hash the whole table for each batch (a
+    cost growing with every batch); SQLite always looks up through the index."""
     if connection.vendor == "postgresql":
-        arrays = ", ".join(f"%s::{db_type}[]" for db_type in types)
-        cursor.execute(
-            f"INSERT INTO {target} SELECT * FROM unnest({arrays}){suffix}", [list(column) for column in zip(*rows)]
-        )
-    else:
-        cursor.executemany(f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(types))}){suffix}", rows)
+        return f"JOIN LATERAL (SELECT * FROM {AMBASSADORS} WHERE {column} = {key} LIMIT 1) {alias} ON TRUE"
+    return f"JOIN {AMBASSADORS} {alias} ON {alias}.{column} = {key}"
 
 
-class SeenEmails:
-    """Emails met so far in the file, with the row where each first appeared, kept in a temporary table."""
-
-    table = "ambassador_import_seen_email"
-
-    def __enter__(self):
-        self.cursor = connection.cursor()
-        self.cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
-        self.cursor.execute(
-            f"CREATE TEMPORARY TABLE {self.table} (email VARCHAR(254) PRIMARY KEY, row_number INTEGER NOT NULL)"
-        )
-        return self
-
-    def __exit__(self, *exc):
-        self.cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
-        self.cursor.close()
-
-    def first_rows(self, pairs):
-        """{email: first row number} for the (email, row number) pairs of one batch, recording them."""
-        if not pairs:
-            return {}
-        first_in_batch = {}
-        for email, row in pairs:
-            first_in_batch.setdefault(email, row)
-        insert_values(
-            self.cursor,
-            f"{self.table} (email, row_number)",
-            ["varchar(254)", "integer"],
-            list(first_in_batch.items()),
-            suffix=" ON CONFLICT (email) DO NOTHING",
-        )
-        emails = list(first_in_batch)
-        placeholders = ", ".join(["%s"] * len(emails))
-        self.cursor.execute(f"SELECT email, row_number FROM {self.table} WHERE email IN ({placeholders})", emails)
-        return dict(self.cursor.fetchall())
+def _in_batch(alias="r"):
+    return f"{alias}.status = {VALID} AND {alias}.row_number > %(after)s AND {alias}.row_number <= %(last)s"
 
 
-SIMPLE_FIELDS = ["first_name", "last_name", "locale", "region", "age_band", "customer_since"]
-NEW_COLUMNS = ["email", *SIMPLE_FIELDS, "consent_at", "created_at", "updated_at"]
-DEFAULTS = {
-    "first_name": "",
-    "last_name": "",
-    "locale": Locale.FR,
-    "region": "",
-    "age_band": "",
-    "customer_since": None,
-}
-
-
-def _insert(model, columns, rows, ignore_conflicts=False):
-    """INSERT rows of ``model`` in multi-row statements: at a million rows, building a model instance per row
-    (as bulk_create does) costs more than the database's own work."""
-    fields = [model._meta.get_field(column) for column in columns]
-    names = ", ".join(field.column for field in fields)
-    types = [
-        field.target_field.db_type(connection) if field.is_relation else field.db_type(connection) for field in fields
-    ]
-    with connection.cursor() as cursor:
-        insert_values(
-            cursor,
-            f"{model._meta.db_table} ({names})",
-            types,
-            rows,
-            suffix=" ON CONFLICT DO NOTHING" if ignore_conflicts else "",
-        )
-
-
-def write_batch(valid, now, segment):
-    """Create or update the ambassadors of one batch with their products and tags. Returns (created, updated)."""
-    existing = {a.email: a for a in Ambassador.objects.filter(email__in=list(valid))}
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    new_rows = []
-    for email, values in valid.items():
-        ambassador = existing.get(email)
-        if ambassador is None:
-            new_rows.append(_new_row(email, values, stamp))
-        else:
-            _updated(ambassador, values, now)
-    _insert(Ambassador, NEW_COLUMNS, new_rows)
-    if existing:
-        Ambassador.objects.bulk_update(list(existing.values()), SIMPLE_FIELDS + ["consent_at", "updated_at"])
-    ids = dict(Ambassador.objects.filter(email__in=list(valid)).values_list("email", "id"))
-    updated_pks = {a.pk for a in existing.values()}
-    _products_write([(ids[email], v["products"]) for email, v in valid.items() if "products" in v], updated_pks)
-    _tags_write([(ids[email], v["tags"]) for email, v in valid.items() if "tags" in v], updated_pks)
-    if segment is not None:
-        _insert(
-            SegmentMember, ["segment", "ambassador"], [(segment.pk, pk) for pk in ids.values()], ignore_conflicts=True
-        )
-    return len(new_rows), len(existing)
-
-
-def _new_row(email, values, stamp):
-    """The NEW_COLUMNS of a new ambassador; consent is given unless the file says no."""
-    row = {**DEFAULTS, **values}
-    return [
-        email,
-        *(row[name] for name in SIMPLE_FIELDS[:-1]),
-        connection.ops.adapt_datefield_value(row["customer_since"]),
-        stamp if row.get("consent", True) else None,
-        stamp,
-        stamp,
-    ]
-
-
-def _updated(ambassador, values, now):
-    """An existing ambassador with the filled cells applied (an empty cell leaves the stored value)."""
-    if "consent" in values:
-        if not values["consent"]:
-            ambassador.consent_at = None
-        elif ambassador.consent_at is None:
-            ambassador.consent_at = now
-    for name in SIMPLE_FIELDS:
-        if name in values:
-            setattr(ambassador, name, values[name])
-    ambassador.updated_at = now
-
-
-def _products_write(product_rows, updated_pks):
-    """[(ambassador id, product ids)]: the products held, replacing those of updated ambassadors."""
-    if not product_rows:
-        return
-    AmbassadorProduct.objects.filter(ambassador_id__in=[pk for pk, _p in product_rows if pk in updated_pks]).delete()
-    _insert(
-        AmbassadorProduct,
-        ["ambassador", "product"],
-        [(pk, product) for pk, products in product_rows for product in products],
+def ambassadors_write(cursor, after, last, now, update):
+    """Create (and, with ``update``, update) the ambassadors of the valid rows numbered after ``after`` up to
+    ``last``, in one statement. A new ambassador's consent is given unless the file says no; an existing one's
+    is withdrawn by a no, given by a yes if it was not, kept by an empty cell. Opt-outs are never touched."""
+    on_conflict = (
+        "DO UPDATE SET " + ", ".join(f"{name} = EXCLUDED.{name}" for name in MERGED) if update else "DO NOTHING"
+    )
+    cursor.execute(
+        f"INSERT INTO {AMBASSADORS} (email, first_name, last_name, locale, region, age_band, customer_since, "
+        "consent_at, created_at, updated_at) "
+        "SELECT r.email, COALESCE(r.first_name, a.first_name, ''), COALESCE(r.last_name, a.last_name, ''), "
+        "COALESCE(r.locale, a.locale, %(locale)s), COALESCE(r.region, a.region, ''), "
+        "COALESCE(r.age_band, a.age_band, ''), COALESCE(r.customer_since, a.customer_since), "
+        "CASE WHEN r.consent IS NULL THEN (CASE WHEN a.id IS NULL THEN %(now)s ELSE a.consent_at END) "
+        "WHEN r.consent THEN COALESCE(a.consent_at, %(now)s) ELSE NULL END, %(now)s, %(now)s "
+        f"FROM {ROWS} r LEFT {_ambassador('a', 'id', 'r.existing_id')} WHERE {_in_batch()} "
+        f"ON CONFLICT (email) {on_conflict}",
+        {"after": after, "last": last, "now": now, "locale": Locale.FR.value},
     )
 
 
-def _tags_write(tag_rows, updated_pks):
-    """[(ambassador id, tag names)]: the tags, created as needed, replacing those of updated ambassadors."""
-    if not tag_rows:
-        return
-    names = {name for _pk, tags in tag_rows for name in tags}
-    Tag.objects.bulk_create([Tag(name=name) for name in names], ignore_conflicts=True)
-    tag_ids = dict(Tag.objects.filter(name__in=names).values_list("name", "id"))
-    AmbassadorTag.objects.filter(ambassador_id__in=[pk for pk, _t in tag_rows if pk in updated_pks]).delete()
-    _insert(AmbassadorTag, ["ambassador", "tag"], [(pk, tag_ids[name]) for pk, tags in tag_rows for name in tags])
+def _replaced(cursor, table, flag, after, last):
+    """Remove what the batch's updated ambassadors held in ``table`` where the row fills that column. On
+    PostgreSQL the ids are gathered first into an array, so the rows go through the index whatever the
+    statistics say (an ``IN`` could be planned as a scan of the whole table for each batch)."""
+    ids = f"SELECT r.existing_id FROM {ROWS} r WHERE {_in_batch()} AND r.{flag} AND r.existing_id IS NOT NULL"
+    match = f"= ANY(ARRAY({ids}))" if connection.vendor == "postgresql" else f"IN ({ids})"
+    cursor.execute(f"DELETE FROM {table} WHERE ambassador_id {match}", {"after": after, "last": last})
+
+
+def products_write(cursor, after, last, update):
+    table = AmbassadorProduct._meta.db_table
+    if update:
+        _replaced(cursor, table, "has_products", after, last)
+    cursor.execute(
+        f"INSERT INTO {table} (ambassador_id, product_id) SELECT a.id, p.product_id FROM {PRODUCTS} p "
+        f"JOIN {ROWS} r ON r.row_number = p.row_number {_ambassador('a', 'email', 'r.email')} "
+        f"WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        {"after": after, "last": last},
+    )
+
+
+def tags_write(cursor, after, last, update):
+    table, tags = AmbassadorTag._meta.db_table, Tag._meta.db_table
+    cursor.execute(
+        f"INSERT INTO {tags} (name) SELECT DISTINCT t.name FROM {TAGS} t JOIN {ROWS} r ON r.row_number = t.row_number "
+        f"WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        {"after": after, "last": last},
+    )
+    if update:
+        _replaced(cursor, table, "has_tags", after, last)
+    cursor.execute(
+        f"INSERT INTO {table} (ambassador_id, tag_id) SELECT a.id, g.id FROM {TAGS} t "
+        f"JOIN {ROWS} r ON r.row_number = t.row_number {_ambassador('a', 'email', 'r.email')} "
+        f"JOIN {tags} g ON g.name = t.name WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        {"after": after, "last": last},
+    )
+
+
+def members_write(cursor, after, last, segment):
+    cursor.execute(
+        f"INSERT INTO {SegmentMember._meta.db_table} (segment_id, ambassador_id) SELECT %(segment)s, a.id "
+        f"FROM {ROWS} r {_ambassador('a', 'email', 'r.email')} WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        {"after": after, "last": last, "segment": segment.pk},
+    )
+
+
+def batch_write(after, last, now, update, segment):
+    """Every write of one batch of valid rows (row numbers after ``after``, up to ``last``)."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The batch's commit need not wait for its WAL to reach the disk: the import's last commit (its
+            # report) waits, and WAL is flushed in order, so every batch is durable once the import says so.
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        ambassadors_write(cursor, after, last, stamp, update)
+        products_write(cursor, after, last, update)
+        tags_write(cursor, after, last, update)
+        if segment is not None:
+            members_write(cursor, after, last, segment)

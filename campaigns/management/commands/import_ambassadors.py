@@ -22,8 +22,16 @@ class Command(BaseCommand):
             help=_("Enregistrer les lignes valides même si d'autres sont rejetées."),
         )
         parser.add_argument("--segment", help=_("Nom d'une liste fixe à laquelle ajouter les ambassadeurs importés."))
+        parser.add_argument(
+            "--rejected",
+            metavar="PATH",
+            help=_(
+                "Écrire les lignes rejetées dans ce fichier (CSV, ou XLSX si son nom finit par .xlsx), avec une "
+                "colonne « raison » : corrigez-le puis importez-le."
+            ),
+        )
 
-    def handle(self, path, dry_run, update, keep_valid, segment, **options):
+    def handle(self, path, dry_run, update, keep_valid, segment, rejected, **options):
         target = None
         if segment:
             target = Segment.objects.filter(name=segment).first()
@@ -35,13 +43,25 @@ class Command(BaseCommand):
                 self.stderr.write(f"{stage} {rows_done}/{rows_total or '?'}")
 
         try:
+            xlsx = bool(rejected) and rejected.lower().endswith((".xlsx", ".xlsm"))
             report = import_ambassadors(
-                path, update=update, keep_valid=keep_valid, dry_run=dry_run, segment=target, progress=progress
+                path,
+                update=update,
+                keep_valid=keep_valid,
+                dry_run=dry_run,
+                segment=target,
+                progress=progress,
+                rejected_csv=rejected if rejected and not xlsx else None,
+                rejected_xlsx=rejected if xlsx else None,
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         import_recorded(file_name=path, report=report)
         self.print_report(report, dry_run)
+        if report.rejected and rejected:
+            self.stdout.write(
+                _("Lignes rejetées écrites dans %(path)s : corrigez-les puis importez ce fichier.") % {"path": rejected}
+            )
         if report.rejected:
             sys.exit(1)
 
@@ -60,6 +80,12 @@ class Command(BaseCommand):
         }
         self.stdout.write(summary)
         if dry_run:
-            self.stdout.write(_("Simulation : rien n'a été enregistré."))
+            self.stdout.write(
+                _(
+                    "Simulation : rien n'a été enregistré ; l'import créerait %(created)s et mettrait à jour "
+                    "%(updated)s ambassadeurs."
+                )
+                % {"created": report.would_create, "updated": report.would_update}
+            )
         elif not report.written:
             self.stdout.write(_("Des lignes ont été rejetées : rien n'a été enregistré (voir --keep-valid)."))

@@ -1,10 +1,14 @@
 from datetime import date
 
 import pytest
+from django.core.validators import validate_email
 from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from campaigns.audience.imports.files import ImportFileError
+from campaigns.audience.imports.rows import PLAIN_EMAIL
 from campaigns.audience.imports.run import import_ambassadors
 from campaigns.models import Ambassador, AmbassadorProduct, Segment, Tag
 
@@ -197,7 +201,7 @@ def test_progress_is_reported_for_both_stages(write):
         ("prenom;nom\nA;B\n", "sans-email.csv", "pas de colonne « email »"),
         ("email;telephone;iban\na@exemple.fr;06;FR76\n", "colonnes.csv", "Colonnes inconnues"),
         ("email;Courriel\na@exemple.fr;b@exemple.fr\n", "double.csv", "apparaît deux fois"),
-        ("email;prenom\na@exemple.fr;Hélène\n".encode("cp1252"), "ansi.csv", "UTF-8"),
+        (b"email;prenom\na@exemple.fr;H\xe9l\xe8ne\n" + "é".encode() * 30000 + b"\x81\n", "mixte.csv", "UTF-8"),
     ],
 )
 def test_unreadable_file_gets_one_clear_message_and_changes_nothing(write, content, name, message):
@@ -221,3 +225,55 @@ def test_row_with_more_cells_than_the_header_is_rejected(write):
 def test_hostile_text_is_stored_as_text(write):
     import_ambassadors(write('email;prenom\na@exemple.fr;"<script>alert(1)</script>"\n'))
     assert Ambassador.objects.get().first_name == "<script>alert(1)</script>"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet="abc0.-_+@", max_size=24))
+def test_every_address_of_the_fast_shape_is_one_django_accepts(text):
+    if PLAIN_EMAIL.match(text):
+        validate_email(text)
+
+
+def test_an_address_longer_than_the_column_is_rejected_not_a_crash(write):
+    long = "a" * 250 + "@exemple.fr"
+    [error] = import_ambassadors(write(f"email\n{long}\n")).errors
+    assert "254 caractères au plus" in error.message
+
+
+def test_a_french_excel_csv_in_windows_1252_with_labels_imports(write):
+    text = "Courriel;Prénom;Région;Tranche d'âge;Langue\nhelene@exemple.fr;Hélène;Bretagne;35 à 44 ans;Français\n"
+    text += "zoe@exemple.fr;Zoé;Île-de-France;65 ans et plus;Anglais\n"
+    report = import_ambassadors(write(text, encoding="cp1252"))
+    assert (report.created, report.rejected) == (2, 0), report.errors
+    helene = Ambassador.objects.get(email="helene@exemple.fr")
+    assert (helene.first_name, helene.region, helene.age_band, helene.locale) == ("Hélène", "bre", "35-44", "fr")
+    zoe = Ambassador.objects.get(email="zoe@exemple.fr")
+    assert (zoe.region, zoe.age_band, zoe.locale) == ("idf", "65+", "en")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf_16_csv_imports(write, encoding):
+    text = "email\tprenom\n".replace("\t", ";") + "lea@exemple.fr;Léa\n"
+    report = import_ambassadors(write(text, encoding=encoding))
+    assert (report.created, report.rejected) == (1, 0)
+    assert Ambassador.objects.get().first_name == "Léa"
+
+
+def test_english_labels_are_accepted_too(write):
+    report = import_ambassadors(write("email;tranche_age\na@exemple.fr;35 to 44\n"))
+    assert report.rejected == 0 and Ambassador.objects.get().age_band == "35-44"
+
+
+def test_a_nul_character_beyond_the_first_bytes_is_a_rejected_cell(write):
+    padding = "".join(f"p{i}@exemple.fr;P\n" for i in range(5000))
+    report = import_ambassadors(write(f"email;prenom\n{padding}nul@exemple.fr;A\x00B\n"))
+    [error] = report.errors
+    assert (error.row, report.rejected) == (5002, 1) and "caractère nul" in error.message
+
+
+def test_update_replaces_tags_only_where_the_cell_is_filled(write):
+    import_ambassadors(write("email;etiquettes\na@exemple.fr;vip|beta\nb@exemple.fr;vip\n"))
+    report = import_ambassadors(write("email;etiquettes;prenom\na@exemple.fr;panel;A\nb@exemple.fr;;B\n"), update=True)
+    assert (report.created, report.updated) == (0, 2)
+    tags = {a.email: sorted(a.tags.values_list("name", flat=True)) for a in Ambassador.objects.all()}
+    assert tags == {"a@exemple.fr": ["panel"], "b@exemple.fr": ["vip"]}

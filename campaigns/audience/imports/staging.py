@@ -1,0 +1,179 @@
+"""The staging tables of an import: every row of the file, as the row checks left it, in temporary tables of the
+database connection, so the checks that look across rows (an email repeated in the file, an email already known)
+and the writes are set-based SQL, and memory stays flat whatever the file's size.
+
+Rows arrive in batches: through ``COPY`` on PostgreSQL (psycopg's ``cursor.copy()``, streamed), through one
+prepared ``INSERT`` run for every row on SQLite (which has no round trips). A row's ``status`` says whether it
+may be written:
+
+- ``VALID``: every cell read, the email seen first here and, unless updating, unknown;
+- ``CELLS``: a cell could not be read (its errors are in the error table, in the order of the columns);
+- ``REPEATED``: its email was on an earlier valid row (``first_row``);
+- ``EXISTS``: its email is an ambassador's already, and the import does not update.
+"""
+
+from django.db import DatabaseError, connection
+
+VALID, CELLS, REPEATED, EXISTS = 0, 1, 2, 3
+
+ROWS = "ambassador_import_row"
+ERRORS = "ambassador_import_error"
+PRODUCTS = "ambassador_import_product"
+TAGS = "ambassador_import_tag"
+
+ROW_COLUMNS = [
+    "row_number",
+    "status",
+    "email",
+    "first_name",
+    "last_name",
+    "locale",
+    "region",
+    "age_band",
+    "customer_since",
+    "consent",
+    "has_products",
+    "has_tags",
+]
+VALUE_COLUMNS = ROW_COLUMNS[3:9]
+TABLES = {
+    ROWS: (
+        "row_number INTEGER PRIMARY KEY, status SMALLINT NOT NULL, email VARCHAR(254), first_name VARCHAR(150), "
+        "last_name VARCHAR(150), locale VARCHAR(2), region VARCHAR(3), age_band VARCHAR(5), customer_since DATE, "
+        "consent BOOLEAN, has_products BOOLEAN NOT NULL, has_tags BOOLEAN NOT NULL, existing_id BIGINT, "
+        "first_row INTEGER"
+    ),
+    ERRORS: "row_number INTEGER NOT NULL, position SMALLINT NOT NULL, label TEXT NOT NULL, message TEXT NOT NULL",
+    PRODUCTS: "row_number INTEGER NOT NULL, product_id BIGINT NOT NULL",
+    TAGS: "row_number INTEGER NOT NULL, name VARCHAR(60) NOT NULL",
+}
+COPY_TYPES = {
+    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "bool", "bool"],
+    ERRORS: ["int4", "int2", "text", "text"],
+    PRODUCTS: ["int4", "int8"],
+    TAGS: ["int4", "text"],
+}
+COPY_COLUMNS = {
+    ROWS: ROW_COLUMNS,
+    ERRORS: ["row_number", "position", "label", "message"],
+    PRODUCTS: ["row_number", "product_id"],
+    TAGS: ["row_number", "name"],
+}
+
+
+class Staging:
+    """The temporary tables of one import, on the current connection: created on entry, dropped on exit."""
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+
+    def __enter__(self):
+        self.cursor = connection.cursor()
+        self._drop()
+        for table, columns in TABLES.items():
+            self.cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
+        return self
+
+    def __exit__(self, exc_type, exc, traceback):
+        try:
+            self._drop()
+        except DatabaseError:
+            if exc is None:  # an error already on its way (an aborted transaction) is the one to tell
+                raise
+        finally:
+            self.cursor.close()
+
+    def _drop(self):
+        for table in TABLES:
+            self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def add(self, rows, errors, products, tags):
+        """One batch: rows as ROW_COLUMNS tuples, then (row, position, label, message), (row, product id) and
+        (row, tag name) tuples."""
+        for table, values in ((ROWS, rows), (ERRORS, errors), (PRODUCTS, products), (TAGS, tags)):
+            if values:
+                self._load(table, values)
+
+    def _load(self, table, values):
+        columns = COPY_COLUMNS[table]
+        if self.postgres:
+            with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                copy.set_types(COPY_TYPES[table])
+                for row in values:
+                    copy.write_row(row)
+        else:
+            if table == ROWS:
+                adapt = connection.ops.adapt_datefield_value
+                values = [(*row[:8], adapt(row[8]), *row[9:]) for row in values]
+            placeholders = ", ".join(["%s"] * len(columns))
+            self.cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
+
+    def check(self, ambassador_table, update):
+        """The checks across rows, set-based: repeated emails, then emails already known (rejected unless
+        ``update``). Returns {"rejected": rows, "created": rows, "updated": rows}."""
+        execute = self.cursor.execute
+        execute(f"CREATE INDEX {ROWS}_email ON {ROWS} (email)")
+        execute(f"CREATE INDEX {ERRORS}_row ON {ERRORS} (row_number)")
+        execute(f"CREATE INDEX {PRODUCTS}_row ON {PRODUCTS} (row_number)")
+        execute(f"CREATE INDEX {TAGS}_row ON {TAGS} (row_number)")
+        if self.postgres:
+            execute(f"ANALYZE {ROWS}")
+        execute(
+            f"UPDATE {ROWS} SET status = %s, first_row = repeated.first_row FROM ("
+            f"SELECT email, MIN(row_number) AS first_row FROM {ROWS} WHERE status = %s GROUP BY email "
+            "HAVING COUNT(*) > 1) AS repeated "
+            f"WHERE {ROWS}.email = repeated.email AND {ROWS}.status = %s AND {ROWS}.row_number > repeated.first_row",
+            [REPEATED, VALID, VALID],
+        )
+        execute(
+            f"UPDATE {ROWS} SET existing_id = known.id FROM {ambassador_table} AS known "
+            f"WHERE known.email = {ROWS}.email AND {ROWS}.status = %s",
+            [VALID],
+        )
+        if not update:
+            execute(f"UPDATE {ROWS} SET status = %s WHERE status = %s AND existing_id IS NOT NULL", [EXISTS, VALID])
+        execute(
+            f"SELECT status, existing_id IS NOT NULL, COUNT(*) FROM {ROWS} GROUP BY status, existing_id IS NOT NULL"
+        )
+        counts = {"rejected": 0, "created": 0, "updated": 0}
+        for status, existing, count in self.cursor.fetchall():
+            if status != VALID:
+                counts["rejected"] += count
+            else:
+                counts["updated" if existing else "created"] += count
+        return counts
+
+    def rejected(self, page=5000):
+        """The rejected rows in file order: (row number, status, email, first row, [(label, message)]), read
+        a page at a time."""
+        last = 0
+        while True:
+            self.cursor.execute(
+                f"SELECT row_number, status, email, first_row FROM {ROWS} WHERE status <> %s AND row_number > %s "
+                f"ORDER BY row_number LIMIT {int(page)}",
+                [VALID, last],
+            )
+            rows = self.cursor.fetchall()
+            if not rows:
+                return
+            cells = {}
+            if any(status == CELLS for _number, status, _email, _first in rows):
+                self.cursor.execute(
+                    f"SELECT row_number, label, message FROM {ERRORS} WHERE row_number >= %s AND row_number <= %s "
+                    "ORDER BY row_number, position",
+                    [rows[0][0], rows[-1][0]],
+                )
+                for number, label, message in self.cursor.fetchall():
+                    cells.setdefault(number, []).append((label, message))
+            for number, status, email, first_row in rows:
+                yield number, status, email, first_row, cells.get(number, [])
+            last = rows[-1][0]
+
+    def valid_counts(self, after, last):
+        """(new, known) ambassadors among the valid rows numbered after ``after`` up to ``last``."""
+        self.cursor.execute(
+            f"SELECT COUNT(*) - COUNT(existing_id), COUNT(existing_id) FROM {ROWS} "
+            "WHERE status = %s AND row_number > %s AND row_number <= %s",
+            [VALID, after, last],
+        )
+        return self.cursor.fetchone()
