@@ -194,40 +194,18 @@ def response_submit(*, invitation, plan, now=None):
     return []
 
 
-def page_form(
-    plan,
-    section,
-    *,
-    invitation_id,
-    locale,
-    data=None,
-    files=None,
-    strict=True,
-    every_question=False,
-    entries=None,
-):
+def page_form(plan, section, *, invitation_id, locale, data=None, files=None, strict=True, every_question=False,
+              entries=None):  # fmt: skip
     """The form of a page: its visible questions (all of them for a preview), filled with what was saved, or
     with ``entries`` (a POST shown again without checking it: the page refreshed); the choices and rows the
     conditions hide are not offered; texts are piped."""
     questions = list(section.questions.all()) if every_question else plan.visible_questions(section)
     offered = None if every_question else plan.offered_choices
-    form = PageForm(
-        questions,
-        locale=locale,
-        invitation_id=invitation_id,
-        strict=strict,
-        data=data,
-        files=files,
-        initial=initial_from_answers(questions, plan.answers),
-        offered=offered,
-    )
+    initial = initial_from_answers(questions, plan.answers)
+    form = PageForm(questions, locale=locale, invitation_id=invitation_id, strict=strict, data=data, files=files,
+                    initial=initial, offered=offered)  # fmt: skip
     if not every_question:
-        for question in form.questions:
-            for row in plan.hidden_rows(question):
-                name = field_name(question, f"_r{row.pk}")
-                if name in form.fields:
-                    del form.fields[name]
-                    form.fields_of[question.pk].remove(name)
+        _hidden_rows_removed(form, plan)
     if entries is not None:
         form.initial = {
             name: field.widget.value_from_datadict(entries, None, form.add_prefix(name))
@@ -235,6 +213,15 @@ def page_form(
         }
     pipe_labels(form, plan.piper(locale, preview=every_question))
     return form
+
+
+def _hidden_rows_removed(form, plan):
+    for question in form.questions:
+        for row in plan.hidden_rows(question):
+            name = field_name(question, f"_r{row.pk}")
+            if name in form.fields:
+                del form.fields[name]
+                form.fields_of[question.pk].remove(name)
 
 
 def pipe_labels(form, piper):

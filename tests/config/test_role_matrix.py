@@ -11,8 +11,10 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import get_resolver, reverse
@@ -127,6 +129,8 @@ OBJ = _Objects()
 URLS = {
     "ambassador_import:index": {},
     "ambassador_import:detail": {"pk": OBJ.ambassador_import},
+    "ambassador_import:rejected": {"pk": OBJ.ambassador_import, "kind": "csv"},
+    "ambassador_import:template": {},
     "ambassador_data:export": {"pk": OBJ.ambassador},
     "ambassador_data:erase": {"pk": OBJ.ambassador},
     "campaign_actions:overview": {"pk": OBJ.campaign},
@@ -243,8 +247,16 @@ def build_objects(exporter):
         "outbox_message": OutboxMessage.objects.get().pk,
         "export_job": job.pk,
         "file_answer": file_answer.pk,
-        "ambassador_import": AmbassadorImport.objects.create(file_name="ambassadeurs.csv", created_by=exporter).pk,
+        "ambassador_import": AmbassadorImport.objects.create(
+            file_name="ambassadeurs.csv", created_by=exporter, rejected_csv=str(rejected_file())
+        ).pk,
     }
+
+
+def rejected_file():
+    path = Path(settings.VAR_DIR) / "rejetees.csv"
+    path.write_text("email,raison\nlea@,adresse invalide\n", encoding="utf-8")
+    return path
 
 
 @pytest.fixture

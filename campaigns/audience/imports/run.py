@@ -87,20 +87,8 @@ def _staged(batch, checker):
     return rows, errors, products, tags, rejected
 
 
-def import_ambassadors(
-    path,
-    *,
-    update=False,
-    keep_valid=False,
-    dry_run=False,
-    segment=None,
-    progress=None,
-    batch_size=None,
-    max_errors=None,
-    name=None,
-    rejected_csv=None,
-    rejected_xlsx=None,
-):
+def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, segment=None, progress=None,
+                       batch_size=None, max_errors=None, name=None, rejected_csv=None, rejected_xlsx=None):  # fmt: skip
     """Check, then (unless ``dry_run``) write the ambassadors of a file. Returns an ImportReport.
 
     Nothing is written when any row is rejected, unless ``keep_valid``: then the valid rows are written and the

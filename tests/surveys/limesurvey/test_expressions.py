@@ -3,7 +3,8 @@ resolves the names of a small made-up survey."""
 
 import pytest
 
-from surveys.limesurvey.expressions import Operand, Untranslatable, conditions_equation, tailoring, translate
+from surveys.limesurvey.expressions import Operand, Untranslatable, tailoring, translate
+from surveys.limesurvey.old_conditions import conditions_equation
 
 NAMES = {
     "QC": Operand("QC", codes={"Y": "Y", "N": "N"}),
