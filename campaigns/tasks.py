@@ -3,6 +3,7 @@
 from campaigns.audience.imports.jobs import run_import
 from campaigns.audience.retention import campaigns_deidentify
 from campaigns.audit.trail import audit_purge
+from campaigns.engagement.recompute import recompute
 from campaigns.sending import clock, senders
 
 
@@ -24,3 +25,7 @@ def retention():
 
 def audit_retention():
     return audit_purge()
+
+
+def engagement():
+    return recompute().pk

@@ -23,4 +23,12 @@ class IdeasConfig(AppConfig):
         from ideas.personal_data import campaign_detach, ideas_erase, ideas_export
 
         personal_data.register("ideas", ideas_export, ideas_erase)
+
+        from campaigns.engagement import sources
+        from ideas import engagement
+
+        sources.register("idea_posted", _("Idées publiées"), engagement.ideas_posted)
+        sources.register("idea_adopted", _("Idées retenues"), engagement.ideas_adopted)
+        sources.register("vote", _("Votes"), engagement.votes)
+        sources.register("comment", _("Commentaires"), engagement.comments)
         retention.register(campaign_detach)

@@ -30,3 +30,8 @@ class SurveysConfig(AppConfig):
         from surveys.personal_data import survey_answers_export
 
         personal_data.register("survey_answers", survey_answers_export)
+
+        from campaigns.engagement import sources
+        from surveys.engagement import surveys_answered
+
+        sources.register("survey_answered", _("Questionnaires remplis"), surveys_answered)

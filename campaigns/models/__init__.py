@@ -18,6 +18,7 @@ from campaigns.models.audience import (
 from campaigns.models.audit import PERSON_MODELS, AuditEntry, PersonLogEntry, person_label
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder, SubjectTestMetric, SubjectVariant
 from campaigns.models.delivery import Delivery, Invitation, RateBucket, ReminderDelivery
+from campaigns.models.engagement import EngagementHistory, EngagementRun, EngagementScore, Tier
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.tracking import TrackingEvent
 
@@ -32,6 +33,9 @@ __all__ = [
     "Campaign",
     "Delivery",
     "EmailTemplate",
+    "EngagementHistory",
+    "EngagementRun",
+    "EngagementScore",
     "Invitation",
     "Locale",
     "OutboxMessage",
@@ -47,6 +51,7 @@ __all__ = [
     "SubjectTestMetric",
     "SubjectVariant",
     "Tag",
+    "Tier",
     "TrackingEvent",
     "person_label",
 ]

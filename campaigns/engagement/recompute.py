@@ -1,0 +1,170 @@
+"""The recompute: every ambassador's score and tier from all registered contributions, in a few set-based
+statements whatever the number of ambassadors (no loop over people in Python).
+
+Score = the points of each contribution (``ENGAGEMENT_WEIGHTS[kind]``: depth), halved every
+``ENGAGEMENT_HALF_LIFE_DAYS`` days since it happened (decay); plus, per campaign taken part in, the ``campaign``
+weight halved likewise from the last contribution to it (frequency); plus the ``recency`` weight halved every
+``ENGAGEMENT_RECENCY_DAYS`` days since the last contribution of all (recency). Rounded to a tenth of a point.
+
+1. one query aggregates all contributions per ambassador and campaign, then per ambassador, into a temporary table;
+2. one upsert writes the scores and tiers that changed (tier: the highest whose threshold the score reaches);
+3. one update brings to 0 the ambassadors who no longer have any contribution (detached by retention, erased);
+4. one insert copies to the history the scores that moved ``ENGAGEMENT_HISTORY_STEP`` points or changed tier.
+"""
+
+import time
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from campaigns.engagement.sources import registered
+from campaigns.models import Ambassador, EngagementHistory, EngagementRun, EngagementScore, Tier
+
+TEMP_TABLE = "engagement_now"
+
+
+def _age_days(column):
+    """SQL for the days from ``column`` to the recompute's moment (one %s parameter), never negative."""
+    if connection.vendor == "postgresql":
+        return f"GREATEST(EXTRACT(EPOCH FROM (%s - {column})) / 86400.0, 0)"
+    return f"max(julianday(%s) - julianday({column}), 0)"
+
+
+def _events_sql(weights):
+    """One SELECT of every contribution: ambassador, campaign, points, moment; and its parameters."""
+    parts, params = [], []
+    for source in registered():
+        sql, source_params = source.select()
+        parts.append(
+            f"SELECT e.ambassador_id, e.campaign_id, %s AS weight, e.occurred_at FROM ({sql}) e "
+            "WHERE e.ambassador_id IS NOT NULL"
+        )
+        params += [float(weights.get(source.kind, 0)), *source_params]
+    if not parts:
+        return "SELECT NULL AS ambassador_id, NULL AS campaign_id, 0.0 AS weight, NULL AS occurred_at WHERE 1 = 0", []
+    return " UNION ALL ".join(parts), params
+
+
+def _tier_case(tiers, column):
+    """SQL choosing the tier reached by ``column`` (tiers as (pk, threshold)); its parameters."""
+    if not tiers:
+        return "NULL", []
+    whens, params = [], []
+    for pk, threshold in sorted(tiers, key=lambda tier: -tier[1]):
+        whens.append(f"WHEN {column} >= %s THEN %s")
+        params += [threshold, pk]
+    return f"CASE {' '.join(whens)} ELSE NULL END", params
+
+
+def _create_scores(cursor, now):
+    weights = settings.ENGAGEMENT_WEIGHTS
+    half_life = float(max(settings.ENGAGEMENT_HALF_LIFE_DAYS, 1))
+    recency_days = float(max(settings.ENGAGEMENT_RECENCY_DAYS, 1))
+    events, params = _events_sql(weights)
+    sql = (
+        f"CREATE TEMP TABLE {TEMP_TABLE} AS "
+        f"WITH events AS ({events}), "
+        "per_campaign AS ("
+        f" SELECT ambassador_id, campaign_id, SUM(weight * power(0.5, {_age_days('occurred_at')} / %s)) AS points,"
+        " MAX(occurred_at) AS last_at FROM events GROUP BY ambassador_id, campaign_id), "
+        "per_ambassador AS ("
+        f" SELECT ambassador_id, SUM(points) + %s * SUM(power(0.5, {_age_days('last_at')} / %s)) AS raw,"
+        " MAX(last_at) AS last_at FROM per_campaign GROUP BY ambassador_id) "
+        "SELECT ambassador_id, last_at,"
+        f" floor((raw + %s * power(0.5, {_age_days('last_at')} / %s)) * 10 + 0.5) / 10.0 AS score "
+        "FROM per_ambassador"
+    )
+    params += [now, half_life, float(weights.get("campaign", 0)), now, half_life]
+    params += [float(weights.get("recency", 0)), now, recency_days]
+    cursor.execute(sql, params)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {TEMP_TABLE}")
+    cursor.execute(f"SELECT COUNT(*) FROM {TEMP_TABLE}")
+    return cursor.fetchone()[0]
+
+
+def _write_scores(cursor, now, tiers):
+    table = EngagementScore._meta.db_table
+    step = float(settings.ENGAGEMENT_HISTORY_STEP)
+    tier_case, tier_params = _tier_case(tiers, "n.score")
+    record = "(s.tier_id IS DISTINCT FROM excluded.tier_id OR abs(excluded.score - s.recorded_score) >= %s)"
+    cursor.execute(
+        f"INSERT INTO {table} AS s (ambassador_id, score, tier_id, last_activity_at, tier_changed_at, recorded_score,"
+        " recorded_at, computed_at) "
+        f"SELECT n.ambassador_id, n.score, {tier_case}, n.last_at, %s, n.score, %s, %s FROM {TEMP_TABLE} n "
+        "WHERE true "  # SQLite: an upsert's SELECT needs a WHERE for its ON CONFLICT to parse
+        "ON CONFLICT (ambassador_id) DO UPDATE SET score = excluded.score, tier_id = excluded.tier_id,"
+        " last_activity_at = excluded.last_activity_at,"
+        " tier_changed_at = CASE WHEN s.tier_id IS DISTINCT FROM excluded.tier_id THEN excluded.computed_at"
+        " ELSE s.tier_changed_at END,"
+        f" recorded_score = CASE WHEN {record} THEN excluded.score ELSE s.recorded_score END,"
+        f" recorded_at = CASE WHEN {record} THEN excluded.computed_at ELSE s.recorded_at END,"
+        " computed_at = excluded.computed_at "
+        "WHERE s.score <> excluded.score OR s.tier_id IS DISTINCT FROM excluded.tier_id"
+        " OR s.last_activity_at IS DISTINCT FROM excluded.last_activity_at",
+        [*tier_params, now, now, now, step, step],
+    )
+    changed = cursor.rowcount
+    lowest = min(tiers, key=lambda tier: tier[1])[0] if tiers else None
+    cursor.execute(
+        f"UPDATE {table} SET score = 0, tier_id = %s,"
+        " tier_changed_at = CASE WHEN tier_id IS DISTINCT FROM %s THEN %s ELSE tier_changed_at END,"
+        " recorded_score = 0, recorded_at = %s, computed_at = %s "
+        f"WHERE (score <> 0 OR tier_id IS DISTINCT FROM %s) AND NOT EXISTS "
+        f"(SELECT 1 FROM {TEMP_TABLE} n WHERE n.ambassador_id = {table}.ambassador_id)",
+        [lowest, lowest, now, now, now, lowest],
+    )
+    return changed + cursor.rowcount
+
+
+def _write_history(cursor, now, run_id):
+    cursor.execute(
+        f"INSERT INTO {EngagementHistory._meta.db_table} (ambassador_id, run_id, score, tier_id, recorded_at) "
+        f"SELECT ambassador_id, %s, score, tier_id, recorded_at FROM {EngagementScore._meta.db_table} "
+        "WHERE recorded_at = %s",
+        [run_id, now],
+    )
+
+
+def tier_counts():
+    """{tier pk: ambassadors in it} over every ambassador whose data is kept (those without a score are in the
+    lowest tier); one small query per table."""
+    tiers = list(Tier.objects.values_list("pk", "threshold"))
+    counts = {pk: 0 for pk, _threshold in tiers}
+    rows = (
+        EngagementScore.objects.filter(ambassador__erased_at__isnull=True)
+        .values_list("tier")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for tier_id, count in rows:
+        if tier_id in counts:
+            counts[tier_id] += count
+    if tiers:
+        lowest = min(tiers, key=lambda tier: tier[1])[0]
+        people = Ambassador.objects.filter(erased_at__isnull=True).count()
+        counts[lowest] += people - sum(counts.values())
+    return counts
+
+
+def recompute(now=None):
+    """Recompute every score and tier as of ``now``; returns the ``EngagementRun`` it recorded."""
+    now = now or timezone.now()
+    started = time.monotonic()
+    db_now = connection.ops.adapt_datetimefield_value(now)
+    tiers = list(Tier.objects.values_list("pk", "threshold"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
+        scored = _create_scores(cursor, db_now)
+        changed = _write_scores(cursor, db_now, tiers)
+        run = EngagementRun.objects.create(started_at=now, scored=scored, changed=changed)
+        _write_history(cursor, db_now, run.pk)
+        cursor.execute(f"DROP TABLE {TEMP_TABLE}")
+        run.tiers = {str(pk): count for pk, count in tier_counts().items()}
+        run.seconds = round(time.monotonic() - started, 3)
+        run.save(update_fields=["tiers", "seconds"])
+    return run
