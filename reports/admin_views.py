@@ -9,10 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from campaigns import privacy
 from campaigns.audit import trail
 from campaigns.models import Campaign
+from campaigns.privacy.funnel import withheld_label
 from campaigns.staff_admin import require_perms
 from reports import exports
+from reports.engagement import engagement_report
 from reports.export_jobs import export_file_name, export_start
 from reports.models import ExportJob
 from reports.report import campaign_report, chart
@@ -31,6 +34,12 @@ def report_index(request):
         50,
     ).get_page(request.GET.get("p"))
     return render(request, "reports/admin/index.html", {"page": page})
+
+
+def engagement_report_view(request):
+    require_perms(request, VIEW)
+    context = {"report": engagement_report(), "withheld": withheld_label(), "k": privacy.threshold()}
+    return render(request, "reports/admin/engagement.html", context)
 
 
 def campaign_report_view(request, pk):

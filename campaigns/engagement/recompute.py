@@ -16,11 +16,11 @@ import time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 
+from campaigns.engagement.reads import tier_counts
 from campaigns.engagement.sources import registered
-from campaigns.models import Ambassador, EngagementHistory, EngagementRun, EngagementScore, Tier
+from campaigns.models import EngagementHistory, EngagementRun, EngagementScore, Tier
 
 TEMP_TABLE = "engagement_now"
 
@@ -126,27 +126,6 @@ def _write_history(cursor, now, run_id):
         "WHERE recorded_at = %s",
         [run_id, now],
     )
-
-
-def tier_counts():
-    """{tier pk: ambassadors in it} over every ambassador whose data is kept (those without a score are in the
-    lowest tier); one small query per table."""
-    tiers = list(Tier.objects.values_list("pk", "threshold"))
-    counts = {pk: 0 for pk, _threshold in tiers}
-    rows = (
-        EngagementScore.objects.filter(ambassador__erased_at__isnull=True)
-        .values_list("tier")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for tier_id, count in rows:
-        if tier_id in counts:
-            counts[tier_id] += count
-    if tiers:
-        lowest = min(tiers, key=lambda tier: tier[1])[0]
-        people = Ambassador.objects.filter(erased_at__isnull=True).count()
-        counts[lowest] += people - sum(counts.values())
-    return counts
 
 
 def recompute(now=None):

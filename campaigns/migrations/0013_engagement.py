@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from campaigns.roles import PRODUCT_TEAM, crud, grant
+
 DEFAULT_TIERS = [
     ("membre", "Membre", "Member", 0),
     ("contributeur", "Contributeur", "Contributor", 20),
@@ -15,6 +17,7 @@ def tiers_and_schedule(apps, schema_editor):
     Tier = apps.get_model("campaigns", "Tier")
     for code, name_fr, name_en, threshold in DEFAULT_TIERS:
         Tier.objects.get_or_create(code=code, defaults={"name_fr": name_fr, "name_en": name_en, "threshold": threshold})
+    grant(apps, {PRODUCT_TEAM: crud("campaigns", "tier")}, ["campaigns"])
     apps.get_model("django_q", "Schedule").objects.update_or_create(
         name="campaigns: engagement",
         defaults={"func": "campaigns.tasks.engagement", "schedule_type": "D", "repeats": -1},

@@ -4,7 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns.engagement.recompute import recompute, tier_counts
+from campaigns.engagement.reads import tier_counts
+from campaigns.engagement.recompute import recompute
 from campaigns.models import EngagementHistory, EngagementRun, EngagementScore, Tier
 from ideas.models import Moderation
 from tests.campaigns.engagement.builders import (
