@@ -72,7 +72,12 @@ def programme_fill(*, ambassadors, events, campaigns, now):
         first_amb = Ambassador.objects.order_by("pk").values_list("pk", flat=True).first()
         created = [
             Campaign.objects.create(
-                slug=f"campagne-{number}", title=f"Campagne {number}", kind=Campaign.Kind.BOTH, status="closed"
+                slug=f"campagne-{number}",
+                title=f"Campagne {number}",
+                kind=Campaign.Kind.BOTH,
+                status=Campaign.Status.CLOSED,
+                launched_at=now - timedelta(days=730),
+                closed_at=now,
             )
             for number in range(campaigns)
         ]
@@ -86,7 +91,7 @@ def programme_fill(*, ambassadors, events, campaigns, now):
             SELECT (%(camps)s::bigint[])[1 + n %% %(n_camp)s], 'idea', 'Idée ' || n, '',
                    %(first_amb)s + (n * 7919) %% %(n_amb)s, CASE WHEN n %% 10 = 0 THEN 'planned' ELSE 'new' END,
                    'approved', '', false, 0, 0, 0, %(now)s - make_interval(secs => (n * 104729) %% %(span)s), %(now)s
-            FROM generate_series(0, %(ideas)s - 1) AS n""",
+            FROM generate_series(0::bigint, %(ideas)s - 1) AS n""",
             params,
         )
         cursor.execute(
@@ -105,7 +110,7 @@ def programme_fill(*, ambassadors, events, campaigns, now):
             SELECT %(first_idea)s + n %% %(ideas)s,
                    %(first_amb)s + ((n %% %(ideas)s) * 7919 + (n / %(ideas)s) * 104729) %% %(n_amb)s,
                    %(now)s - make_interval(secs => (n * 15485863::bigint) %% %(span)s)
-            FROM generate_series(0, %(votes)s - 1) AS n
+            FROM generate_series(0::bigint, %(votes)s - 1) AS n
             ON CONFLICT DO NOTHING""",
             params,
         )
@@ -115,7 +120,7 @@ def programme_fill(*, ambassadors, events, campaigns, now):
                 created_at)
             SELECT %(first_idea)s + (n * 31) %% %(ideas)s, %(first_amb)s + (n * 31337::bigint) %% %(n_amb)s,
                    'Bonne idée', 'approved', '', %(now)s - make_interval(secs => (n * 32452843::bigint) %% %(span)s)
-            FROM generate_series(0, %(comments)s - 1) AS n""",
+            FROM generate_series(0::bigint, %(comments)s - 1) AS n""",
             params,
         )
         # invitation n: campaign n %% campaigns, ambassador distinct within a campaign
@@ -127,7 +132,7 @@ def programme_fill(*, ambassadors, events, campaigns, now):
                    %(first_amb)s + ((n / %(n_camp)s) * 13 + (n %% %(n_camp)s) * 50021) %% %(n_amb)s,
                    md5(n::text) || md5((n + 1)::text), 'sent', at, at, at + interval '1 day'
             FROM (SELECT n, %(now)s - make_interval(secs => (n * 49979687::bigint) %% %(span)s) AS at
-                  FROM generate_series(0, %(responses)s - 1) AS n) AS moments""",
+                  FROM generate_series(0::bigint, %(responses)s - 1) AS n) AS moments""",
             params,
         )
         cursor.execute(

@@ -3,6 +3,7 @@
 from campaigns.audience.imports.jobs import run_import
 from campaigns.audience.retention import campaigns_deidentify
 from campaigns.audit.trail import audit_purge
+from campaigns.engagement.emails import tier_emails_send
 from campaigns.engagement.recompute import recompute
 from campaigns.sending import clock, senders
 
@@ -29,3 +30,7 @@ def audit_retention():
 
 def engagement():
     return recompute().pk
+
+
+def tier_emails():
+    return tier_emails_send()

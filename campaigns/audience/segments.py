@@ -116,6 +116,11 @@ def engagement_condition(attribute, value):
     codes = [code.lower() for code in split_values(value)]
     if not codes:
         raise ValidationError(_("Indiquez au moins un palier."))
+    return tiers_condition(codes)
+
+
+def tiers_condition(codes):
+    """Ambassadors whose tier is among ``codes`` (those without a score are in the lowest tier)."""
     in_tier = Exists(EngagementScore.objects.filter(ambassador=OuterRef("pk"), tier__code__in=codes))
     lowest = Tier.objects.order_by("threshold").values("threshold")[:1]
     lowest_chosen = Exists(Tier.objects.filter(code__in=codes, threshold=Subquery(lowest)))

@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from campaigns.models import Ambassador, EngagementHistory, EngagementScore, Tier
+from campaigns.models import Ambassador, Campaign, EngagementHistory, EngagementScore, Tier
 
 HISTORY_SHOWN = 20
 
@@ -78,3 +78,19 @@ def score_band_counts(bands=SCORE_BANDS):
     if result:
         result[0] = (result[0][0], result[0][1] + unscored)
     return result
+
+
+def programme_status(campaign_id, ambassador_id=None):
+    """(the ambassador's tier or None without an ambassador, [the tiers the campaign is reserved to]) in one
+    query over the tiers: what a campaign's pages show (the tier badge, early access)."""
+    reserved = Campaign.reserved_tiers.through.objects.filter(campaign_id=campaign_id, tier_id=OuterRef("pk"))
+    tiers = Tier.objects.annotate(reserved=Exists(reserved)).order_by("threshold")
+    if ambassador_id is not None:
+        tiers = tiers.annotate(
+            mine=Exists(EngagementScore.objects.filter(ambassador_id=ambassador_id, tier=OuterRef("pk")))
+        )
+    tiers = list(tiers)
+    mine = None
+    if ambassador_id is not None and tiers:
+        mine = next((tier for tier in tiers if tier.mine), tiers[0])
+    return mine, [tier for tier in tiers if tier.reserved]

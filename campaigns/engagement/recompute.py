@@ -20,9 +20,15 @@ from django.utils import timezone
 
 from campaigns.engagement.reads import tier_counts
 from campaigns.engagement.sources import registered
-from campaigns.models import EngagementHistory, EngagementRun, EngagementScore, Tier
+from campaigns.models import EngagementHistory, EngagementRun, EngagementScore, Tier, TierEmail
 
 TEMP_TABLE = "engagement_now"
+
+
+def tier_emails_enqueue():
+    from django_q.tasks import async_task
+
+    async_task("campaigns.tasks.tier_emails")
 
 
 def _age_days(column):
@@ -128,6 +134,26 @@ def _write_history(cursor, now, run_id):
     )
 
 
+def _queue_tier_emails(cursor, now, tiers):
+    """One TierEmail per ambassador whose tier changed now to one above the lowest and above every tier they were
+    told about before; returns how many."""
+    if len(tiers) < 2:
+        return 0
+    lowest = min(threshold for _pk, threshold in tiers)
+    emails, tier_table = TierEmail._meta.db_table, Tier._meta.db_table
+    cursor.execute(
+        f"INSERT INTO {emails} (ambassador_id, tier_id, status, skip_reason, created_at) "
+        f"SELECT s.ambassador_id, s.tier_id, %s, '', %s FROM {EngagementScore._meta.db_table} s "
+        f"JOIN {tier_table} t ON t.id = s.tier_id "
+        "WHERE s.tier_changed_at = %s AND t.threshold > %s AND NOT EXISTS ("
+        f" SELECT 1 FROM {emails} e JOIN {tier_table} told ON told.id = e.tier_id"
+        " WHERE e.ambassador_id = s.ambassador_id AND told.threshold >= t.threshold) "
+        "ON CONFLICT (ambassador_id, tier_id) DO NOTHING",
+        [TierEmail.Status.QUEUED, now, now, lowest],
+    )
+    return cursor.rowcount
+
+
 def recompute(now=None):
     """Recompute every score and tier as of ``now``; returns the ``EngagementRun`` it recorded."""
     now = now or timezone.now()
@@ -142,6 +168,8 @@ def recompute(now=None):
         changed = _write_scores(cursor, db_now, tiers)
         run = EngagementRun.objects.create(started_at=now, scored=scored, changed=changed)
         _write_history(cursor, db_now, run.pk)
+        if _queue_tier_emails(cursor, db_now, tiers):
+            transaction.on_commit(tier_emails_enqueue)
         cursor.execute(f"DROP TABLE {TEMP_TABLE}")
         run.tiers = {str(pk): count for pk, count in tier_counts().items()}
         run.seconds = round(time.monotonic() - started, 3)

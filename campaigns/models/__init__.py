@@ -18,7 +18,7 @@ from campaigns.models.audience import (
 from campaigns.models.audit import PERSON_MODELS, AuditEntry, PersonLogEntry, person_label
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder, SubjectTestMetric, SubjectVariant
 from campaigns.models.delivery import Delivery, Invitation, RateBucket, ReminderDelivery
-from campaigns.models.engagement import EngagementHistory, EngagementRun, EngagementScore, Tier
+from campaigns.models.engagement import EngagementHistory, EngagementRun, EngagementScore, Tier, TierEmail
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.tracking import TrackingEvent
 
@@ -52,6 +52,7 @@ __all__ = [
     "SubjectVariant",
     "Tag",
     "Tier",
+    "TierEmail",
     "TrackingEvent",
     "person_label",
 ]

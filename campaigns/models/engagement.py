@@ -86,3 +86,35 @@ class EngagementHistory(models.Model):
         verbose_name = _("historique d'engagement")
         verbose_name_plural = _("historiques d'engagement")
         indexes = [models.Index(fields=["ambassador", "-recorded_at"], name="engagement_history_recent")]
+
+
+class TierEmail(models.Model):
+    """The email telling an ambassador they reached a tier: at most one per ambassador and tier, ever (climbing
+    back to a tier after falling is not news). Written by the recompute, sent by ``campaigns.engagement.emails``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        SENT = "sent", _("Envoyé")
+        SKIPPED = "skipped", _("Non envoyé")
+
+    class SkipReason(models.TextChoices):
+        NOT_CONTACTABLE = "not_contactable", _("Ne peut être contacté")
+        FREQUENCY_CAP = "frequency_cap", _("Trop sollicité récemment")
+        NO_LINK = "no_link", _("Aucune invitation pour le lien de désinscription")
+        FAILED = "failed", _("Refusé par le serveur")
+
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="tier_emails")
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    skip_reason = models.CharField(_("raison"), max_length=20, choices=SkipReason.choices, blank=True, default="")
+    created_at = models.DateTimeField(_("créé le"))
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail de palier")
+        verbose_name_plural = _("e-mails de palier")
+        constraints = [models.UniqueConstraint(fields=["ambassador", "tier"], name="tier_email_once")]
+        indexes = [
+            models.Index(fields=["status", "id"], name="tier_email_queued", condition=models.Q(status="queued")),
+            models.Index(fields=["ambassador", "sent_at"], name="tier_email_recent"),
+        ]

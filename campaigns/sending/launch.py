@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.audience.segments import members_of_segments
+from campaigns.audience.segments import members_of_segments, tiers_condition
 from campaigns.audit import trail
 from campaigns.database.tokens import token_sql
 from campaigns.models import Campaign, Invitation
@@ -46,8 +46,16 @@ def launch_problems(campaign):
     return problems + subject_tests.launch_problems(campaign) + destinations.missing_for(campaign)
 
 
+def campaign_audience(campaign):
+    """The contactable members of the campaign's segments; of its reserved tiers only, if any (early access)."""
+    audience = members_of_segments(campaign.segments.prefetch_related("rules"))
+    reserved = list(campaign.reserved_tiers.values_list("code", flat=True))
+    return audience.filter(tiers_condition(reserved)) if reserved else audience
+
+
 def invitations_create(campaign, *, now):
-    """One Invitation per contactable member of the campaign's segments, in one statement. Those contacted
+    """One Invitation per contactable member of the campaign's segments (of its reserved tiers, if any: early
+    access), in one statement. Those contacted
     ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS`` days are recorded as skipped."""
     recent = (
         Invitation.objects.filter(
@@ -61,7 +69,7 @@ def invitations_create(campaign, *, now):
         .values("n")
     )
     members = (
-        members_of_segments(campaign.segments.prefetch_related("rules"))
+        campaign_audience(campaign)
         .annotate(recent=Coalesce(Subquery(recent), 0), member_id=F("pk"))
         .values_list("member_id", "recent")
         .order_by()
