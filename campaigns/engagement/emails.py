@@ -3,55 +3,27 @@
 The recompute queues one ``TierEmail`` per ambassador who climbed to a tier they never reached before (never for
 the lowest tier, never when falling). ``tier_emails_send`` then, set-based, skips those who may not be contacted
 (opted out, no consent, address bouncing or paused) and those already contacted ``CONTACT_CAP_COUNT`` times in
-the last ``CONTACT_CAP_DAYS`` days (invitations and tier emails alike), and sends the others in chunks over one
+the last ``CONTACT_CAP_DAYS`` days (any email: ``campaigns.audience.fatigue``), and sends the others in chunks over one
 SMTP connection each. The unsubscribe link and headers are those of the ambassador's latest invitation."""
 
 import itertools
 import logging
-from datetime import timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import mail
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from campaigns.audience.fatigue import cap_window_start, contacts_log, contacts_since
 from campaigns.audience.segments import contactable_ambassadors
-from campaigns.models import Invitation, TierEmail
+from campaigns.models import ContactLog, Invitation, TierEmail
 from campaigns.sending.emails import ambassador_email, connection_close, personal_links, single_line
 
 CHUNK_SIZE = 500
-ACTIVE_INVITATIONS = [
-    Invitation.Status.QUEUED,
-    Invitation.Status.SENDING,
-    Invitation.Status.SENT,
-    Invitation.Status.DELIVERED,
-]
 log = logging.getLogger("campaigns.engagement")
-
-
-def _count(queryset):
-    return Coalesce(
-        Subquery(queryset.order_by().values("ambassador").annotate(n=Count("pk")).values("n")[:1]),
-        Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def recent_contacts(now):
-    """An expression: how many emails the row's ambassador (``ambassador_id``) got in the last
-    ``CONTACT_CAP_DAYS`` days: invitations (sent or on their way) and tier emails."""
-    since = now - timedelta(days=settings.CONTACT_CAP_DAYS)
-    invitations = Invitation.objects.filter(
-        ambassador=OuterRef("ambassador_id"), created_at__gte=since, status__in=ACTIVE_INVITATIONS
-    )
-    tier_emails = TierEmail.objects.filter(
-        ambassador=OuterRef("ambassador_id"), sent_at__gte=since, status=TierEmail.Status.SENT
-    )
-    return _count(invitations) + _count(tier_emails)
 
 
 def _skip(queryset, reason):
@@ -72,7 +44,9 @@ def tier_emails_skip(now):
     linked = Exists(Invitation.objects.filter(ambassador=OuterRef("ambassador_id"), withdrawn_at__isnull=True))
     skipped[reasons.NO_LINK] = _skip(queued.exclude(linked), reasons.NO_LINK)
     if settings.CONTACT_CAP_COUNT:
-        capped = queued.annotate(recent=recent_contacts(now)).filter(recent__gte=settings.CONTACT_CAP_COUNT)
+        capped = queued.annotate(recent=contacts_since(cap_window_start(now), OuterRef("ambassador_id"))).filter(
+            recent__gte=settings.CONTACT_CAP_COUNT
+        )
         skipped[reasons.FREQUENCY_CAP] = _skip(capped, reasons.FREQUENCY_CAP)
     return skipped
 
@@ -178,6 +152,9 @@ def tier_emails_send(*, now=None, chunk_size=CHUNK_SIZE):
         finally:
             connection_close(backend)
         TierEmail.objects.filter(pk__in=sent).update(status=TierEmail.Status.SENT, sent_at=now)
+        contacts_log(
+            TierEmail.objects.filter(pk__in=sent).values_list("ambassador", flat=True), ContactLog.Kind.TIER, now=now
+        )
         TierEmail.objects.filter(pk__in=failed).update(
             status=TierEmail.Status.SKIPPED, skip_reason=TierEmail.SkipReason.FAILED
         )

@@ -34,8 +34,14 @@ def tier_emails_enqueue():
 def _age_days(column):
     """SQL for the days from ``column`` to the recompute's moment (one %s parameter), never negative."""
     if connection.vendor == "postgresql":
-        return f"GREATEST(EXTRACT(EPOCH FROM (%s - {column})) / 86400.0, 0)"
+        # in double precision: EXTRACT gives a numeric, whose power() is many times slower
+        return f"GREATEST(CAST(EXTRACT(EPOCH FROM (%s - {column})) AS double precision) / 86400.0, 0)"
     return f"max(julianday(%s) - julianday({column}), 0)"
+
+
+def _halved(column):
+    """SQL for 0.5 to the power of (the age of ``column`` in days / %s): parameters the moment, then the days."""
+    return f"power(CAST(0.5 AS double precision), {_age_days(column)} / %s)"
 
 
 def _events_sql(weights):
@@ -73,13 +79,13 @@ def _create_scores(cursor, now):
         f"CREATE TEMP TABLE {TEMP_TABLE} AS "
         f"WITH events AS ({events}), "
         "per_campaign AS ("
-        f" SELECT ambassador_id, campaign_id, SUM(weight * power(0.5, {_age_days('occurred_at')} / %s)) AS points,"
+        f" SELECT ambassador_id, campaign_id, SUM(weight * {_halved('occurred_at')}) AS points,"
         " MAX(occurred_at) AS last_at FROM events GROUP BY ambassador_id, campaign_id), "
         "per_ambassador AS ("
-        f" SELECT ambassador_id, SUM(points) + %s * SUM(power(0.5, {_age_days('last_at')} / %s)) AS raw,"
+        f" SELECT ambassador_id, SUM(points) + %s * SUM({_halved('last_at')}) AS raw,"
         " MAX(last_at) AS last_at FROM per_campaign GROUP BY ambassador_id) "
         "SELECT ambassador_id, last_at,"
-        f" floor((raw + %s * power(0.5, {_age_days('last_at')} / %s)) * 10 + 0.5) / 10.0 AS score "
+        f" floor((raw + %s * {_halved('last_at')}) * 10 + 0.5) / 10.0 AS score "
         "FROM per_ambassador"
     )
     params += [now, half_life, float(weights.get("campaign", 0)), now, half_life]
