@@ -154,12 +154,34 @@ def programme_fill(*, ambassadors, events, campaigns, now):
     }
 
 
+STAGES = ["_create_scores", "_write_scores", "_write_history", "_queue_tier_emails", "tier_counts"]
+
+
+def stages_timed(module, spent):
+    """Wrap the recompute's stages so that their seconds add up in ``spent`` (printed per run)."""
+    for name in STAGES:
+        original = getattr(module, name)
+
+        def timed(*args, _original=original, _name=name, **kwargs):
+            started = time.perf_counter()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_name] = round(spent.get(_name, 0) + time.perf_counter() - started, 2)
+
+        setattr(module, name, timed)
+
+
 def measure(args, url, tmp):
     django_setup(url, tmp)
     from django.core.management import call_command
     from django.utils import timezone
 
+    from campaigns.engagement import recompute as module
     from campaigns.engagement.recompute import recompute
+
+    spent = {}
+    stages_timed(module, spent)
 
     call_command("migrate", verbosity=0)
     now = timezone.now()
@@ -168,8 +190,11 @@ def measure(args, url, tmp):
     print(f"{counts} written in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     first = recompute(now=now)
     print(f"first recompute: {first.seconds:.1f} s, {first.scored} scored, {first.changed} written", file=sys.stderr)
+    print(f"  stages: {spent}", file=sys.stderr)
+    spent.clear()
     second = recompute(now=now + timedelta(days=1))
     print(f"a day later: {second.seconds:.1f} s, {second.changed} rewritten", file=sys.stderr)
+    print(f"  stages: {spent}", file=sys.stderr)
     return counts, first, second
 
 

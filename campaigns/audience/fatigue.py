@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import ContactLog, ContactPreference, IdeaNews, Invitation, ReminderDelivery
@@ -102,3 +103,8 @@ def idea_news_set(ambassador, choice):
 def weekly_readers():
     """A queryset of the ids of ambassadors who chose the weekly digest for idea news."""
     return ContactPreference.objects.filter(idea_news=IdeaNews.WEEKLY).values("ambassador")
+
+
+def preferences_url(token):
+    """The absolute address of the preference page reached with a personal token."""
+    return settings.SITE_URL + reverse("campaigns:preferences", args=[token])

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from campaigns.audience.fatigue import cap_window_start, contacts_log, contacts_since
+from campaigns.audience.fatigue import cap_window_start, contacts_log, contacts_since, preferences_url
 from campaigns.audience.segments import contactable_ambassadors
 from campaigns.models import ContactLog, Invitation, TierEmail
 from campaigns.sending.emails import ambassador_email, connection_close, personal_links, single_line
@@ -51,7 +51,7 @@ def tier_emails_skip(now):
     return skipped
 
 
-def _text(*, greeting, lines, link, unsubscribe):
+def _text(*, greeting, lines, link, unsubscribe, preferences):
     parts = [
         greeting,
         *lines,
@@ -59,12 +59,14 @@ def _text(*, greeting, lines, link, unsubscribe):
         "--\n"
         + _("Vous recevez cet e-mail parce que vous participez au programme des ambassadeurs.")
         + "\n"
+        + _("Choisir la fréquence de nos e-mails : %(link)s") % {"link": preferences}
+        + "\n"
         + _("Ne plus recevoir nos e-mails : %(link)s") % {"link": unsubscribe},
     ]
     return "\n\n".join(parts) + "\n"
 
 
-def _html(*, locale, subject, greeting, lines, link, unsubscribe):
+def _html(*, locale, subject, greeting, lines, link, unsubscribe, preferences):
     return format_html(
         '<!DOCTYPE html>\n<html lang="{locale}">\n<head><meta charset="utf-8"><title>{subject}</title></head>\n'
         '<body style="margin:0;padding:24px 12px;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;'
@@ -74,6 +76,7 @@ def _html(*, locale, subject, greeting, lines, link, unsubscribe):
         'text-decoration:none;padding:14px 28px;border-radius:4px;font-weight:bold;display:inline-block;">'
         "{link_label}</a></p>\n"
         '<p style="font-size:12px;color:#5c6270;border-top:1px solid #e3e6ea;padding-top:16px;">{reason}<br>\n'
+        '<a href="{preferences}" style="color:#5c6270;">{choose}</a><br>\n'
         '<a href="{unsubscribe}" style="color:#5c6270;">{stop}</a></p>\n</div>\n</body>\n</html>\n',
         locale=locale,
         subject=subject,
@@ -83,6 +86,8 @@ def _html(*, locale, subject, greeting, lines, link, unsubscribe):
         link_label=_("Voir les campagnes"),
         reason=_("Vous recevez cet e-mail parce que vous participez au programme des ambassadeurs."),
         unsubscribe=unsubscribe,
+        preferences=preferences,
+        choose=_("Choisir la fréquence de nos e-mails"),
         stop=_("Ne plus recevoir nos e-mails"),
     )
 
@@ -107,6 +112,7 @@ def tier_message(notice, token):
             ],
             "link": settings.SITE_URL + "/",
             "unsubscribe": links["unsubscribe"],
+            "preferences": preferences_url(token),
         }
         message = ambassador_email(
             invitation=SimpleNamespace(token=token, ambassador=ambassador),
