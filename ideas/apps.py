@@ -32,3 +32,8 @@ class IdeasConfig(AppConfig):
         sources.register("vote", _("Votes"), engagement.votes)
         sources.register("comment", _("Commentaires"), engagement.comments)
         retention.register(campaign_detach)
+
+        from campaigns import copies
+        from ideas.copies import board_copy
+
+        copies.register(board_copy)

@@ -35,3 +35,8 @@ class SurveysConfig(AppConfig):
         from surveys.engagement import surveys_answered
 
         sources.register("survey_answered", _("Questionnaires remplis"), surveys_answered)
+
+        from campaigns import copies
+        from surveys.copies import survey_copy
+
+        copies.register(survey_copy)

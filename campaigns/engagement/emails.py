@@ -143,27 +143,31 @@ def tier_emails_send(*, now=None, chunk_size=CHUNK_SIZE):
     )
     outcome = {"sent": 0, "failed": 0, "skipped": skipped}
     while chunk := list(itertools.islice(queued, chunk_size)):
-        backend, sent, failed = mail.get_connection(), [], []
-        try:
-            for notice in chunk:
-                try:
-                    backend.open()
-                    backend.send_messages([tier_message(notice, notice.token)])
-                except Exception as exc:  # noqa: BLE001 - one refused address must not stop the others
-                    failed.append(notice.pk)
-                    log.warning("tier email failed", extra={"to": notice.ambassador.email, "error": repr(exc)[:300]})
-                    connection_close(backend)
-                else:
-                    sent.append(notice.pk)
-        finally:
-            connection_close(backend)
+        sent, failed = _chunk_send(chunk)
         TierEmail.objects.filter(pk__in=sent).update(status=TierEmail.Status.SENT, sent_at=now)
-        contacts_log(
-            TierEmail.objects.filter(pk__in=sent).values_list("ambassador", flat=True), ContactLog.Kind.TIER, now=now
-        )
+        contacts_log([notice.ambassador_id for notice in chunk if notice.pk in sent], ContactLog.Kind.TIER, now=now)
         TierEmail.objects.filter(pk__in=failed).update(
             status=TierEmail.Status.SKIPPED, skip_reason=TierEmail.SkipReason.FAILED
         )
         outcome["sent"] += len(sent)
         outcome["failed"] += len(failed)
     return outcome
+
+
+def _chunk_send(chunk):
+    """Send a chunk of tier emails over one connection: ({sent pks}, [failed pks])."""
+    backend, sent, failed = mail.get_connection(), set(), []
+    try:
+        for notice in chunk:
+            try:
+                backend.open()  # a no-op while open; reconnects after a failure closed it
+                backend.send_messages([tier_message(notice, notice.token)])
+            except Exception as exc:  # noqa: BLE001 - one refused address must not stop the others
+                failed.append(notice.pk)
+                log.warning("tier email failed", extra={"to": notice.ambassador.email, "error": repr(exc)[:300]})
+                connection_close(backend)
+            else:
+                sent.add(notice.pk)
+    finally:
+        connection_close(backend)
+    return sent, failed

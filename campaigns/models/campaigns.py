@@ -100,6 +100,13 @@ class Campaign(ClusterableModel, EmailTemplate):
         verbose_name=_("responsable"),
     )
     segments = models.ManyToManyField(Segment, blank=True, related_name="campaigns", verbose_name=_("segments ciblés"))
+    is_template = models.BooleanField(
+        _("modèle de campagne"),
+        default=False,
+        help_text=_(
+            "Un modèle ne se lance pas : dupliquez-le pour partir de ses textes, de ses réglages et de ses pages."
+        ),
+    )
     reserved_tiers = models.ManyToManyField(
         "Tier",
         blank=True,

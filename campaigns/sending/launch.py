@@ -36,6 +36,8 @@ def launch_problems(campaign):
         problems.append(
             _("La campagne est déjà lancée (état : %(status)s).") % {"status": campaign.get_status_display()}
         )
+    if campaign.is_template:
+        problems.append(_("Un modèle de campagne ne se lance pas : dupliquez-le."))
     if not campaign.has_email:
         problems.append(_("L'e-mail d'invitation en français (objet et message) est obligatoire."))
     if not campaign.segments.exists():
