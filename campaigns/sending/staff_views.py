@@ -123,7 +123,6 @@ def campaign_test_send(request, pk):
     return redirect("campaign_actions:overview", campaign.pk)
 
 
-@require_POST
 def _copied(request, campaign, *, as_template):
     """Duplicate the campaign as a new draft (or a template) and open it for editing."""
     require_perms(request, "campaigns.add_campaign")
@@ -132,6 +131,7 @@ def _copied(request, campaign, *, as_template):
     return redirect(Campaign.snippet_viewset.get_url_name("edit"), copy.pk)
 
 
+@require_POST
 def campaign_action(request, pk, action):
     """Launch, schedule, close or archive: each a state change the database and this view both guard; or copy."""
     require_perms(request, "campaigns.change_campaign")
