@@ -18,6 +18,7 @@ from reports import exports
 from reports.engagement import engagement_report
 from reports.export_jobs import export_file_name, export_start
 from reports.models import ExportJob
+from reports.question_stats import answers_by_rating, questions_by_votes
 from reports.report import campaign_report, chart
 from reports.survey_stats import CROSS_TAB_KINDS, cross_tab, cross_tab_dimensions
 
@@ -67,6 +68,8 @@ def campaign_report_view(request, pk):
             "selected_by": by,
             "tables": list(exports.tables(campaign, identities=exports.may_see_identities(request.user))),
             "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
+            "questions": questions_by_votes(campaign) if report.has_board else [],
+            "answers": answers_by_rating(campaign) if report.has_board else [],
             "can_export": request.user.has_perms(EXPORT),
             "threshold": settings.PRIVACY_THRESHOLD,
         },
