@@ -24,6 +24,10 @@ class IdeasConfig(AppConfig):
 
         personal_data.register("ideas", ideas_export, ideas_erase)
 
+        from ideas.questions import ratings_erase, ratings_export
+
+        personal_data.register("answer_ratings", ratings_export, ratings_erase)
+
         from campaigns.engagement import sources
         from ideas import engagement
 

@@ -98,3 +98,18 @@ def answer_counts(changes):
         .order_by()
     )
     return {row["change"]: (row["yes"], row["no"]) for row in rows}
+
+
+def ratings_export(ambassador):
+    """The ambassador's ratings of the team's answers, for their personal-data file."""
+    return [
+        {"question": title, "useful": useful, "comment": comment, "at": at.isoformat()}
+        for title, useful, comment, at in AnswerRating.objects.filter(ambassador=ambassador)
+        .order_by("pk")
+        .values_list("change__idea__title", "useful", "comment", "created_at")
+    ]
+
+
+def ratings_erase(ambassador, now):
+    removed = AnswerRating.objects.filter(ambassador=ambassador).delete()[0]
+    return _("Avis sur les réponses de l'équipe supprimés : %(count)s.") % {"count": removed} if removed else ""

@@ -132,3 +132,20 @@ def test_tier_emails_respect_opt_out_and_the_frequency_cap():
         "busy@exemple.fr": TierEmail.SkipReason.FREQUENCY_CAP,
         "fine@exemple.fr": "",
     }
+
+
+def test_the_programme_is_in_the_personal_data_file_and_goes_with_the_erasure():
+    from campaigns.audience.fatigue import contacts_log, idea_news_set
+    from campaigns.audience.personal_data import ambassador_erase, ambassador_export
+    from campaigns.models import ContactLog, ContactPreference, IdeaNews
+
+    lea = ambassador("lea@exemple.fr")
+    scored(lea, "expert", 70)
+    idea_news_set(lea, IdeaNews.WEEKLY)
+    contacts_log([lea.pk], ContactLog.Kind.TIER)
+    document = ambassador_export(lea)
+    assert document["programme"]["tier"] == "Expert" and document["programme"]["idea_news"] == "weekly"
+    assert [row["kind"] for row in document["programme"]["emails_sent"]] == ["tier"]
+    ambassador_erase(lea)
+    assert not EngagementScore.objects.exists() and not ContactPreference.objects.exists()
+    assert not ContactLog.objects.exists()
