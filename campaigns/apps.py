@@ -21,3 +21,8 @@ class CampaignsConfig(AppConfig):
         logins.connect()  # the audit trail's sign-ins and role changes
         role_changes.connect()
         wagtail_exports.install()  # every CSV or XLSX of Wagtail's admin runs through the formula guard
+
+        from campaigns.audience import personal_data
+        from campaigns.engagement.personal_data import programme_erase, programme_export
+
+        personal_data.register("programme", programme_export, programme_erase)

@@ -3,6 +3,8 @@
 from campaigns.audience.imports.jobs import import_files_expire, run_import
 from campaigns.audience.retention import campaigns_deidentify
 from campaigns.audit.trail import audit_purge
+from campaigns.engagement.emails import tier_emails_send
+from campaigns.engagement.recompute import recompute
 from campaigns.sending import clock, senders
 
 
@@ -28,3 +30,11 @@ def audit_retention():
 
 def import_files_retention():
     return import_files_expire()
+
+
+def engagement():
+    return recompute().pk
+
+
+def tier_emails():
+    return tier_emails_send()

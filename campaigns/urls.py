@@ -21,6 +21,7 @@ urlpatterns = [
     path("i/<token:token>/v/", views.decoy_link, name="decoy_link"),
     path("t/o/<token:token>.gif", views.open_pixel, name="open_pixel"),
     path("u/<token:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("p/<token:token>/", views.preferences_view, name="preferences"),
     path("c/<slug:slug>/", views.campaign_landing, name="landing"),
     path("sante/", views.health_view, name="health"),
 ]

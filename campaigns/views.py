@@ -4,15 +4,18 @@ campaign's landing page. Staff views are in admin_views."""
 import base64
 from functools import lru_cache, wraps
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from campaigns.models import Campaign
+from campaigns.audience.fatigue import contact_history, idea_news_choice, idea_news_set
+from campaigns.models import Campaign, IdeaNews
 from campaigns.sending.health import health
 from campaigns.tracking import destinations
 from campaigns.tracking.events import record_click, record_decoy, record_open, unsubscribe
@@ -136,6 +139,36 @@ def unsubscribe_view(request, token):
         unsubscribe(invitation)
         return render(request, "campaigns/unsubscribed.html", {"invitation": invitation})
     return render(request, "campaigns/unsubscribe_confirm.html", {"invitation": invitation})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def preferences_view(request, token):
+    """The ambassador's choices, reached from any email with their personal token (no account): idea news each
+    time or in a weekly digest, and how often they were emailed."""
+    if throttled(request):
+        return _unavailable(request, "throttled", status=429)
+    invitation = invitation_for_token(token)
+    if invitation is None or invitation.ambassador is None:
+        token_failed(request)
+        return _unavailable(request, "unknown", status=404)
+    ambassador, saved, error, status = invitation.ambassador, False, "", 200
+    if request.method == "POST":
+        try:
+            idea_news_set(ambassador, request.POST.get("idea_news", ""))
+            saved = True
+        except ValueError:
+            error, status = _("Choisissez « Chaque fois » ou « Un résumé hebdomadaire »."), 400
+    context = {
+        "invitation": invitation,
+        "choices": IdeaNews.choices,
+        "chosen": idea_news_choice(ambassador),
+        "history": contact_history(ambassador),
+        "saved": saved,
+        "error": error,
+        "cap": (settings.CONTACT_CAP_COUNT, settings.CONTACT_CAP_DAYS),
+    }
+    return render(request, "campaigns/preferences.html", context, status=status)
 
 
 def campaign_landing(request, slug):

@@ -11,3 +11,8 @@ class CmsConfig(AppConfig):
         from cms.models import campaign_page_path
 
         destinations.register_page(campaign_page_path)
+
+        from campaigns import copies
+        from cms.copies import pages_copy
+
+        copies.register(pages_copy)

@@ -388,6 +388,23 @@ COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
 # comments, moderation, status changes and merges show at once; only vote counts may lag this long.
 BOARD_LIST_SECONDS = env_int("BOARD_LIST_SECONDS", 2)
 
+# Engagement (campaigns.engagement): points per contribution, halved every ENGAGEMENT_HALF_LIFE_DAYS days; per
+# campaign taken part in (frequency), halved likewise from the last contribution to it; and a recency bonus halved
+# every ENGAGEMENT_RECENCY_DAYS days since the last contribution. A history point is kept when the tier changes or the
+# score moved ENGAGEMENT_HISTORY_STEP points since the last one.
+ENGAGEMENT_WEIGHTS = {
+    "survey_answered": env_int("ENGAGEMENT_WEIGHT_SURVEY", 5),
+    "idea_posted": env_int("ENGAGEMENT_WEIGHT_IDEA", 4),
+    "idea_adopted": env_int("ENGAGEMENT_WEIGHT_ADOPTED", 10),
+    "vote": env_int("ENGAGEMENT_WEIGHT_VOTE", 1),
+    "comment": env_int("ENGAGEMENT_WEIGHT_COMMENT", 2),
+    "campaign": env_int("ENGAGEMENT_WEIGHT_CAMPAIGN", 3),
+    "recency": env_int("ENGAGEMENT_WEIGHT_RECENCY", 10),
+}
+ENGAGEMENT_HALF_LIFE_DAYS = env_int("ENGAGEMENT_HALF_LIFE_DAYS", 180)
+ENGAGEMENT_RECENCY_DAYS = env_int("ENGAGEMENT_RECENCY_DAYS", 30)
+ENGAGEMENT_HISTORY_STEP = env_int("ENGAGEMENT_HISTORY_STEP", 5)
+
 # Privacy: no figure is shown or exported for a group of fewer ambassadors than this (reports, public results).
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
 # Retention: this many months after a campaign closed, its invitations (and their tracking) stop naming anyone

@@ -23,6 +23,18 @@ class IdeasConfig(AppConfig):
         from ideas.personal_data import campaign_detach, ideas_erase, ideas_export
 
         personal_data.register("ideas", ideas_export, ideas_erase)
+
+        from ideas.questions import ratings_erase, ratings_export
+
+        personal_data.register("answer_ratings", ratings_export, ratings_erase)
+
+        from campaigns.engagement import sources
+        from ideas import engagement
+
+        sources.register("idea_posted", _("Idées publiées"), engagement.ideas_posted)
+        sources.register("idea_adopted", _("Idées retenues"), engagement.ideas_adopted)
+        sources.register("vote", _("Votes"), engagement.votes)
+        sources.register("comment", _("Commentaires"), engagement.comments)
         retention.register(campaign_detach)
 
         from django.db.models.signals import post_delete, post_save
@@ -35,3 +47,8 @@ class IdeasConfig(AppConfig):
 
         post_save.connect(idea_saved, sender=Idea, weak=False, dispatch_uid="ideas-board-changed-save")
         post_delete.connect(idea_saved, sender=Idea, weak=False, dispatch_uid="ideas-board-changed-delete")
+
+        from campaigns import copies
+        from ideas.copies import board_copy
+
+        copies.register(board_copy)

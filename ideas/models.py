@@ -96,6 +96,7 @@ class Idea(models.Model):
         IDEA = "idea", _("Idée")
         QUESTION = "question", _("Question de l'équipe")
         ROADMAP = "roadmap", _("Projet de la feuille de route")
+        ASK = "ask", _("Question à l'équipe")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="ideas", verbose_name=_("campagne"))
     category = models.ForeignKey(
@@ -308,3 +309,22 @@ class Award(models.Model):
                 fields=["ambassador", "badge"], name="award_once", condition=models.Q(campaign__isnull=True)
             ),
         ]
+
+
+class AnswerRating(models.Model):
+    """An ambassador's rating of the team's official answer to a question asked on the board (an ``Idea`` of kind
+    ``ASK``; the answer is a ``StatusChange``): useful or not, with an optional comment that moderation applies to."""
+
+    change = models.ForeignKey(StatusChange, on_delete=models.CASCADE, related_name="ratings")
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="answer_ratings")
+    useful = models.BooleanField(_("utile"))
+    comment = models.TextField(_("commentaire"), max_length=1000, blank=True)
+    moderation = models.CharField(
+        _("modération"), max_length=8, choices=Moderation.choices, default=Moderation.APPROVED
+    )
+    created_at = models.DateTimeField(_("noté le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("avis sur une réponse")
+        verbose_name_plural = _("avis sur les réponses")
+        constraints = [models.UniqueConstraint(fields=["change", "ambassador"], name="answer_rating_once")]

@@ -25,8 +25,9 @@ from django.utils.html import escape, format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from campaigns.audience.fatigue import contacts_log, preferences_url, weekly_readers
 from campaigns.audience.segments import contactable_ambassadors
-from campaigns.models import Invitation
+from campaigns.models import ContactLog, Invitation
 from campaigns.sending.emails import ambassador_email, connection_close, personal_links, single_line
 from ideas.models import Idea, StatusChange, Vote
 
@@ -62,17 +63,22 @@ def status_change_recipients(change):
     concerned = Q(Exists(Vote.objects.filter(idea_id=idea.pk, ambassador_id=OuterRef("ambassador_id"))))
     if idea.author_id:
         concerned |= Q(ambassador_id=idea.author_id)
-    return reachable_invitations(idea.campaign_id, concerned)
+    return reachable_invitations(idea.campaign_id, concerned).exclude(ambassador_id__in=weekly_readers())
 
 
-def _text(*, greeting, lines, answer, link, reason, unsubscribe):
+def _text(*, greeting, lines, answer, link, reason, unsubscribe, preferences):
     answer_heading = _("La réponse de l'équipe :")
     parts = [
         greeting,
         *lines,
         f"{answer_heading}\n{answer}" if answer else "",
         _("Voir l'idée : %(link)s") % {"link": link},
-        "--\n" + reason + "\n" + _("Ne plus recevoir nos e-mails : %(link)s") % {"link": unsubscribe},
+        "--\n"
+        + reason
+        + "\n"
+        + _("Choisir la fréquence de nos e-mails : %(link)s") % {"link": preferences}
+        + "\n"
+        + _("Ne plus recevoir nos e-mails : %(link)s") % {"link": unsubscribe},
     ]
     return "\n\n".join(part for part in parts if part) + "\n"
 
@@ -88,7 +94,7 @@ def _answer_html(answer):
     )
 
 
-def _html(*, locale, subject, greeting, lines, answer, link, reason, unsubscribe):
+def _html(*, locale, subject, greeting, lines, answer, link, reason, unsubscribe, preferences):
     return format_html(
         '<!DOCTYPE html>\n<html lang="{locale}">\n<head><meta charset="utf-8"><title>{subject}</title></head>\n'
         '<body style="margin:0;padding:24px 12px;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;'
@@ -98,12 +104,15 @@ def _html(*, locale, subject, greeting, lines, answer, link, reason, unsubscribe
         'text-decoration:none;padding:14px 28px;border-radius:4px;font-weight:bold;display:inline-block;">'
         "{link_label}</a></p>\n"
         '<p style="font-size:12px;color:#5c6270;border-top:1px solid #e3e6ea;padding-top:16px;">{reason}<br>\n'
+        '<a href="{preferences}" style="color:#5c6270;">{choose}</a><br>\n'
         '<a href="{unsubscribe}" style="color:#5c6270;">{stop}</a></p>\n</div>\n</body>\n</html>\n',
         locale=locale,
         subject=subject,
         greeting=greeting,
         lines=format_html_join("\n", "<p>{}</p>", ((line,) for line in lines)),
         answer=_answer_html(answer),
+        preferences=preferences,
+        choose=_("Choisir la fréquence de nos e-mails"),
         link=link,
         link_label=_("Voir l'idée"),
         reason=reason,
@@ -122,8 +131,9 @@ def _email(*, invitation, locale, subject, lines, link, reason, reply_to, answer
         "link": link,
         "reason": reason,
         "unsubscribe": personal_links(invitation.token)["unsubscribe"],
+        "preferences": preferences_url(invitation.token),
     }
-    return ambassador_email(
+    message = ambassador_email(
         invitation=invitation,
         subject=subject,
         text=_text(**parts),
@@ -131,6 +141,8 @@ def _email(*, invitation, locale, subject, lines, link, reason, reply_to, answer
         locale=locale,
         reply_to=reply_to,
     )
+    message.ambassador_id = invitation.ambassador_id  # logged once sent: every email counts towards the cap
+    return message
 
 
 def status_change_message(change, invitation):
@@ -199,10 +211,10 @@ def merge_message(source, target, invitation):
     return message
 
 
-def emails_send(messages, *, chunk_size=CHUNK_SIZE):
+def emails_send(messages, *, chunk_size=CHUNK_SIZE, kind=ContactLog.Kind.IDEA_NEWS):
     """Send ``messages`` (any iterable, consumed lazily) over one connection per ``chunk_size`` of them. A message
     that fails is logged and counted; the others still go. Returns {"sent": n, "failed": n}."""
-    outcome = {"sent": 0, "failed": 0}
+    outcome, reached = {"sent": 0, "failed": 0}, []
     messages = iter(messages)
     while chunk := list(itertools.islice(messages, chunk_size)):
         backend = mail.get_connection()
@@ -217,8 +229,11 @@ def emails_send(messages, *, chunk_size=CHUNK_SIZE):
                     connection_close(backend)
                 else:
                     outcome["sent"] += 1
+                    reached.append(getattr(message, "ambassador_id", None))
         finally:
             connection_close(backend)
+            contacts_log([pk for pk in reached if pk], kind)
+            reached = []
     return outcome
 
 

@@ -1,6 +1,6 @@
 """django-q2 entry points: each calls the same function a test calls."""
 
-from ideas import badges, notifications
+from ideas import badges, digest, notifications
 
 
 def status_change_notify(change_id):
@@ -13,3 +13,7 @@ def merge_notify(source_id, target_id):
 
 def awards_refresh():
     return badges.awards_refresh()
+
+
+def digests():
+    return digest.digests_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ideas import views
+from ideas import question_views, views
 
 app_name = "ideas"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("b/<slug:slug>/similaires/", views.similar_view, name="similar"),
     path("b/<slug:slug>/moi/", views.contributions, name="contributions"),
     path("b/<slug:slug>/classement/", views.leaderboard_view, name="leaderboard"),
+    path("b/<slug:slug>/questions/", question_views.questions_view, name="questions"),
+    path("b/<slug:slug>/questions/<int:pk>/vote/", question_views.question_vote, name="question_vote"),
+    path("b/<slug:slug>/reponses/<int:pk>/avis/", question_views.answer_rating, name="answer_rating"),
     path("b/<slug:slug>/<int:pk>/", views.idea_view, name="idea"),
     path("b/<slug:slug>/<int:pk>/vote/", views.idea_vote, name="vote"),
     path("b/<slug:slug>/<int:pk>/commenter/", views.idea_comment, name="comment"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaigns.engagement.reads import programme_status
 from campaigns.locales import localized
 from campaigns.models import Campaign
 from campaigns.tracking import visiting_invitation
@@ -119,6 +120,7 @@ def board_view(request, slug):
                 chosen=chosen,
                 statuses=Idea.Status.choices,
                 votes_left=votes_left(board=visit.board, ambassador=visit.ambassador) if visit.ambassador else None,
+                programme=programme_status(visit.campaign.pk, visit.ambassador.pk if visit.ambassador else None),
             ),
         )
 

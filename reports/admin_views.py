@@ -9,12 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
+from campaigns import privacy
 from campaigns.audit import trail
 from campaigns.models import Campaign
+from campaigns.privacy.funnel import withheld_label
 from campaigns.staff_admin import require_perms
 from reports import exports
+from reports.engagement import engagement_report
 from reports.export_jobs import export_file_name, export_start
 from reports.models import ExportJob
+from reports.question_stats import answers_by_rating, questions_by_votes
 from reports.report import campaign_report, chart
 from reports.survey_stats import CROSS_TAB_KINDS, cross_tab, cross_tab_dimensions
 
@@ -31,6 +35,12 @@ def report_index(request):
         50,
     ).get_page(request.GET.get("p"))
     return render(request, "reports/admin/index.html", {"page": page})
+
+
+def engagement_report_view(request):
+    require_perms(request, VIEW)
+    context = {"report": engagement_report(), "withheld": withheld_label(), "k": privacy.threshold()}
+    return render(request, "reports/admin/engagement.html", context)
 
 
 def campaign_report_view(request, pk):
@@ -58,6 +68,8 @@ def campaign_report_view(request, pk):
             "selected_by": by,
             "tables": list(exports.tables(campaign, identities=exports.may_see_identities(request.user))),
             "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
+            "questions": questions_by_votes(campaign) if report.has_board else [],
+            "answers": answers_by_rating(campaign) if report.has_board else [],
             "can_export": request.user.has_perms(EXPORT),
             "threshold": settings.PRIVACY_THRESHOLD,
         },

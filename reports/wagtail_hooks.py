@@ -22,6 +22,7 @@ class ReportsViewSet(MenuViewSet):
     def get_urlpatterns(self):
         return [
             path("", views.report_index, name="index"),
+            path("engagement/", views.engagement_report_view, name="engagement"),
             path("<int:pk>/", views.campaign_report_view, name="campaign"),
             path("<int:pk>/charts/<slug:name>.png", views.chart_png, name="chart"),
             path("<int:pk>/charts/question/<int:question_pk>.png", views.question_chart_png, name="question_chart"),

@@ -34,3 +34,13 @@ class SurveysConfig(AppConfig):
 
         personal_data.register("survey_answers", survey_answers_export)
         personal_data.register("survey_files", survey_files_export, files_erase)
+
+        from campaigns.engagement import sources
+        from surveys.engagement import surveys_answered
+
+        sources.register("survey_answered", _("Questionnaires remplis"), surveys_answered)
+
+        from campaigns import copies
+        from surveys.copies import survey_copy
+
+        copies.register(survey_copy)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
@@ -18,12 +18,14 @@ from campaigns.models import (
     Ambassador,
     AmbassadorProduct,
     AmbassadorTag,
+    EngagementScore,
     Locale,
     Product,
     Region,
     Segment,
     SegmentMember,
     SegmentRule,
+    Tier,
 )
 
 Attribute = SegmentRule.Attribute
@@ -89,6 +91,41 @@ def validate_rules(rules):
     }
     if product_codes:
         _codes(",".join(product_codes), set(Product.objects.values_list("code", flat=True)), _("Produit"))
+    tier_codes = {
+        code.lower() for rule in rules if rule.attribute == Attribute.TIER_IS for code in split_values(rule.value)
+    }
+    if tier_codes:
+        _codes(",".join(tier_codes), set(Tier.objects.values_list("code", flat=True)), _("Palier"))
+
+
+def _points(raw):
+    try:
+        return float(raw.strip().replace(",", "."))
+    except ValueError:
+        raise ValidationError(_("« %(value)s » n'est pas un nombre de points.") % {"value": raw}) from None
+
+
+def engagement_condition(attribute, value):
+    """The condition of an engagement rule: score at least some points, or tier among some codes. Ambassadors
+    without a score have 0 points and the lowest tier."""
+    if attribute == Attribute.SCORE_AT_LEAST:
+        points = _points(value)
+        if points <= 0:
+            return Q(pk__isnull=False)
+        return Q(Exists(EngagementScore.objects.filter(ambassador=OuterRef("pk"), score__gte=points)))
+    codes = [code.lower() for code in split_values(value)]
+    if not codes:
+        raise ValidationError(_("Indiquez au moins un palier."))
+    return tiers_condition(codes)
+
+
+def tiers_condition(codes):
+    """Ambassadors whose tier is among ``codes`` (those without a score are in the lowest tier)."""
+    in_tier = Exists(EngagementScore.objects.filter(ambassador=OuterRef("pk"), tier__code__in=codes))
+    lowest = Tier.objects.order_by("threshold").values("threshold")[:1]
+    lowest_chosen = Exists(Tier.objects.filter(code__in=codes, threshold=Subquery(lowest)))
+    unscored = ~Exists(EngagementScore.objects.filter(ambassador=OuterRef("pk")))
+    return Q(in_tier) | (Q(unscored) & Q(lowest_chosen))
 
 
 def rule_condition(rule):
@@ -121,6 +158,8 @@ def rule_condition(rule):
         if attribute == Attribute.CUSTOMER_BEFORE:
             return Q(customer_since__lt=day)
         return Q(customer_since__gte=day)
+    if attribute in (Attribute.SCORE_AT_LEAST, Attribute.TIER_IS):
+        return engagement_condition(attribute, value)
     raise ValidationError(_("Critère inconnu : %(attribute)s.") % {"attribute": attribute})
 
 

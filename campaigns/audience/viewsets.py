@@ -14,7 +14,8 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from campaigns.audience import staff_views as views
 from campaigns.audience.opt_out import ambassadors_opt_out
 from campaigns.audience.segments import add_to_static_segment
-from campaigns.models import Ambassador, Product, Segment, Tag
+from campaigns.engagement.reads import ambassador_engagement
+from campaigns.models import Ambassador, Product, Segment, Tag, Tier
 from campaigns.staff_admin import ConfirmedBulkAction, MenuViewSet, PeopleChooserViewSet
 
 
@@ -32,6 +33,18 @@ class AmbassadorFilterSet(WagtailFilterSet):
     class Meta:
         model = Ambassador
         fields = ["region", "age_band", "locale", "products", "tags"]
+
+
+class EngagementPanel(Panel):
+    """The ambassador's engagement score, tier and history (read only: the schedule computes them)."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "campaigns/panels/engagement.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["engagement"] = ambassador_engagement(self.instance.pk) if self.instance.pk else None
+            return context
 
 
 class AmbassadorViewSet(SnippetViewSet):
@@ -54,6 +67,7 @@ class AmbassadorViewSet(SnippetViewSet):
         FieldPanel("products", widget=forms.CheckboxSelectMultiple),
         FieldPanel("tags"),
         MultiFieldPanel([FieldPanel("consent_at"), FieldPanel("opted_out_at")], heading=_("Consentement")),
+        EngagementPanel(heading=_("Engagement")),
     ]
 
 
@@ -111,6 +125,19 @@ class TagViewSet(SnippetViewSet):
     search_backend_name = None
 
 
+class TierViewSet(SnippetViewSet):
+    model = Tier
+    icon = "pick"
+    menu_label = _("Paliers")
+    list_display = ["name_fr", "code", "threshold"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("code"),
+        FieldRowPanel([FieldPanel("name_fr"), FieldPanel("name_en")]),
+        FieldPanel("threshold"),
+    ]
+
+
 class AmbassadorImportViewSet(MenuViewSet):
     name = "ambassador_import"
     icon = "upload"
@@ -132,7 +159,7 @@ class AudienceGroup(SnippetViewSetGroup):
     menu_icon = "group"
     menu_order = 200
     submenu_hook = "register_audience_menu_item"
-    items = (AmbassadorViewSet, SegmentViewSet, ProductViewSet, TagViewSet)
+    items = (AmbassadorViewSet, SegmentViewSet, ProductViewSet, TagViewSet, TierViewSet)
 
 
 class AmbassadorDataViewSet(ViewSet):

@@ -18,6 +18,8 @@ from campaigns.models.audience import (
 from campaigns.models.audit import PERSON_MODELS, AuditEntry, PersonLogEntry, person_label
 from campaigns.models.campaigns import Campaign, EmailTemplate, Reminder, SubjectTestMetric, SubjectVariant
 from campaigns.models.delivery import Delivery, Invitation, RateBucket, ReminderDelivery
+from campaigns.models.engagement import EngagementHistory, EngagementRun, EngagementScore, Tier, TierEmail
+from campaigns.models.fatigue import ContactLog, ContactPreference, IdeaNews
 from campaigns.models.outbox import OutboxMessage
 from campaigns.models.tracking import TrackingEvent
 
@@ -30,8 +32,14 @@ __all__ = [
     "AmbassadorTag",
     "AuditEntry",
     "Campaign",
+    "ContactLog",
+    "ContactPreference",
     "Delivery",
     "EmailTemplate",
+    "EngagementHistory",
+    "EngagementRun",
+    "EngagementScore",
+    "IdeaNews",
     "Invitation",
     "Locale",
     "OutboxMessage",
@@ -47,6 +55,8 @@ __all__ = [
     "SubjectTestMetric",
     "SubjectVariant",
     "Tag",
+    "Tier",
+    "TierEmail",
     "TrackingEvent",
     "person_label",
 ]

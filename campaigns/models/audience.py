@@ -190,6 +190,8 @@ class SegmentRule(Orderable):
         HAS_TAG = "has_tag", _("A au moins une étiquette parmi")
         CUSTOMER_BEFORE = "customer_before", _("Client depuis avant le")
         CUSTOMER_AFTER = "customer_after", _("Client depuis le ou après le")
+        SCORE_AT_LEAST = "score_at_least", _("Score d'engagement au moins")
+        TIER_IS = "tier_is", _("Palier parmi")
 
     segment = ParentalKey(Segment, on_delete=models.CASCADE, related_name="rules")
     attribute = models.CharField(_("critère"), max_length=20, choices=Attribute.choices)

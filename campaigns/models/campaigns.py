@@ -100,6 +100,20 @@ class Campaign(ClusterableModel, EmailTemplate):
         verbose_name=_("responsable"),
     )
     segments = models.ManyToManyField(Segment, blank=True, related_name="campaigns", verbose_name=_("segments ciblés"))
+    is_template = models.BooleanField(
+        _("modèle de campagne"),
+        default=False,
+        help_text=_(
+            "Un modèle ne se lance pas : dupliquez-le pour partir de ses textes, de ses réglages et de ses pages."
+        ),
+    )
+    reserved_tiers = models.ManyToManyField(
+        "Tier",
+        blank=True,
+        related_name="reserved_campaigns",
+        verbose_name=_("accès en avant-première"),
+        help_text=_("Réservée à ces paliers : seuls leurs ambassadeurs sont invités. Aucun : ouverte à tous."),
+    )
     reply_to = models.EmailField(_("adresse de réponse"), blank=True)
     launched_at = models.DateTimeField(_("lancée le"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)

@@ -5,17 +5,16 @@ drawn by the database, the frequency cap applied in the same statement), then qu
 django-q2 sender tasks (``campaigns.sending.senders``)."""
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.audience.segments import members_of_segments
+from campaigns.audience.fatigue import cap_window_start, contacts_since
+from campaigns.audience.segments import members_of_segments, tiers_condition
 from campaigns.audit import trail
 from campaigns.database.tokens import token_sql
 from campaigns.models import Campaign, Invitation
@@ -37,6 +36,8 @@ def launch_problems(campaign):
         problems.append(
             _("La campagne est déjà lancée (état : %(status)s).") % {"status": campaign.get_status_display()}
         )
+    if campaign.is_template:
+        problems.append(_("Un modèle de campagne ne se lance pas : dupliquez-le."))
     if not campaign.has_email:
         problems.append(_("L'e-mail d'invitation en français (objet et message) est obligatoire."))
     if not campaign.segments.exists():
@@ -46,23 +47,20 @@ def launch_problems(campaign):
     return problems + subject_tests.launch_problems(campaign) + destinations.missing_for(campaign)
 
 
+def campaign_audience(campaign):
+    """The contactable members of the campaign's segments; of its reserved tiers only, if any (early access)."""
+    audience = members_of_segments(campaign.segments.prefetch_related("rules"))
+    reserved = list(campaign.reserved_tiers.values_list("code", flat=True))
+    return audience.filter(tiers_condition(reserved)) if reserved else audience
+
+
 def invitations_create(campaign, *, now):
-    """One Invitation per contactable member of the campaign's segments, in one statement. Those contacted
-    ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS`` days are recorded as skipped."""
-    recent = (
-        Invitation.objects.filter(
-            ambassador=OuterRef("pk"),
-            created_at__gte=now - timedelta(days=settings.CONTACT_CAP_DAYS),
-            status__in=ACTIVE,
-        )
-        .order_by()
-        .values("ambassador")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    """One Invitation per contactable member of the campaign's segments (of its reserved tiers, if any: early
+    access), in one statement. Those emailed ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS``
+    days (any email: ``campaigns.audience.fatigue``) are recorded as skipped."""
     members = (
-        members_of_segments(campaign.segments.prefetch_related("rules"))
-        .annotate(recent=Coalesce(Subquery(recent), 0), member_id=F("pk"))
+        campaign_audience(campaign)
+        .annotate(recent=contacts_since(cap_window_start(now)), member_id=F("pk"))
         .values_list("member_id", "recent")
         .order_by()
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.audience.segments import members_of_segments
+from campaigns.copies import campaign_copy
 from campaigns.forms import TestSendForm
 from campaigns.models import Ambassador, Campaign
 from campaigns.privacy.funnel import progress_as_seen
@@ -122,11 +123,21 @@ def campaign_test_send(request, pk):
     return redirect("campaign_actions:overview", campaign.pk)
 
 
+def _copied(request, campaign, *, as_template):
+    """Duplicate the campaign as a new draft (or a template) and open it for editing."""
+    require_perms(request, "campaigns.add_campaign")
+    copy = campaign_copy(campaign, as_template=as_template)
+    messages.success(request, _("Copie créée en brouillon : « %(title)s ».") % {"title": copy.title})
+    return redirect(Campaign.snippet_viewset.get_url_name("edit"), copy.pk)
+
+
 @require_POST
 def campaign_action(request, pk, action):
-    """Launch, schedule, close or archive: each a state change the database and this view both guard."""
+    """Launch, schedule, close or archive: each a state change the database and this view both guard; or copy."""
     require_perms(request, "campaigns.change_campaign")
     campaign = get_object_or_404(Campaign, pk=pk)
+    if action in ("copy", "template"):
+        return _copied(request, campaign, as_template=action == "template")
     Status = Campaign.Status
     if action == "launch":
         try:

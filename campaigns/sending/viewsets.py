@@ -54,6 +54,7 @@ class CampaignViewSet(SnippetViewSet):
                     FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
                     FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                     FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("reserved_tiers", widget=forms.CheckboxSelectMultiple),
                     FieldRowPanel(
                         [FieldPanel("send_from"), FieldPanel("send_until"), FieldPanel("send_weekends")],
                         heading=_("Fenêtre d'envoi"),

@@ -19,7 +19,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import get_resolver, reverse
 
-from campaigns.models import AmbassadorImport, Campaign, OutboxMessage, Product, Tag
+from campaigns.models import AmbassadorImport, Campaign, OutboxMessage, Product, Tag, Tier
 from campaigns.sending.launch import campaign_launch
 from campaigns.sending.outbox import OutboxEmailBackend
 from ideas.models import Board, Comment, Idea
@@ -38,7 +38,7 @@ pytestmark = pytest.mark.django_db
 # Choosers (the pop-up list of a foreign-key field) check no permission in Wagtail: any admin account may list
 # these snippets, which name no one (editors need the campaign chooser for their campaign pages).
 OPEN_CHOOSERS = (
-    r"snippets/choose/(campaigns/(campaign|segment|product|tag)|surveys/(survey|question)"
+    r"snippets/choose/(campaigns/(campaign|segment|product|tag|tier)|surveys/(survey|question)"
     r"|ideas/(board|idea|comment))/(results/|chosen/\d+/|chosen-multiple/)?$"
 )
 
@@ -150,6 +150,7 @@ URLS = {
     "ideas_moderation:moderate": [{"kind": "idea", "pk": OBJ.idea}, {"kind": "comment", "pk": OBJ.comment}],
     "ideas_review:idea": {"pk": OBJ.idea},
     "reports:index": {},
+    "reports:engagement": {},
     "reports:campaign": {"pk": OBJ.campaign},
     "reports:chart": {"pk": OBJ.campaign, "name": "funnel"},
     "reports:question_chart": {"pk": OBJ.campaign, "question_pk": OBJ.question},
@@ -166,6 +167,7 @@ SNIPPET_OBJECTS = {
     "campaigns_segment": OBJ.segment,
     "campaigns_product": OBJ.product,
     "campaigns_tag": OBJ.tag,
+    "campaigns_tier": OBJ.tier,
     "campaigns_campaign": OBJ.campaign,
     "campaigns_invitation": OBJ.invitation,
     "surveys_survey": OBJ.survey,
@@ -237,6 +239,7 @@ def build_objects(exporter):
         "segment": segment.pk,
         "product": Product.objects.first().pk,
         "tag": Tag.objects.create(name="fidèle").pk,
+        "tier": Tier.objects.get(code="expert").pk,
         "campaign": target.pk,
         "invitation": target.invitations.get(ambassador=lea).pk,
         "survey": survey.pk,

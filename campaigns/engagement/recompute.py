@@ -1,0 +1,183 @@
+"""The recompute: every ambassador's score and tier from all registered contributions, in a few set-based
+statements whatever the number of ambassadors (no loop over people in Python).
+
+Score = the points of each contribution (``ENGAGEMENT_WEIGHTS[kind]``: depth), halved every
+``ENGAGEMENT_HALF_LIFE_DAYS`` days since it happened (decay); plus, per campaign taken part in, the ``campaign``
+weight halved likewise from the last contribution to it (frequency); plus the ``recency`` weight halved every
+``ENGAGEMENT_RECENCY_DAYS`` days since the last contribution of all (recency). Rounded to a tenth of a point.
+
+1. one query aggregates all contributions per ambassador and campaign, then per ambassador, into a temporary table;
+2. one upsert writes the scores and tiers that changed (tier: the highest whose threshold the score reaches);
+3. one update brings to 0 the ambassadors who no longer have any contribution (detached by retention, erased);
+4. one insert copies to the history the scores that moved ``ENGAGEMENT_HISTORY_STEP`` points or changed tier.
+"""
+
+import time
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from campaigns.engagement.reads import tier_counts
+from campaigns.engagement.sources import registered
+from campaigns.models import EngagementHistory, EngagementRun, EngagementScore, Tier, TierEmail
+
+TEMP_TABLE = "engagement_now"
+
+
+def tier_emails_enqueue():
+    from django_q.tasks import async_task
+
+    async_task("campaigns.tasks.tier_emails")
+
+
+def _age_days(column):
+    """SQL for the days from ``column`` to the recompute's moment (one %s parameter), never negative."""
+    if connection.vendor == "postgresql":
+        # in double precision: EXTRACT gives a numeric, whose power() is many times slower
+        return f"GREATEST(CAST(EXTRACT(EPOCH FROM (%s - {column})) AS double precision) / 86400.0, 0)"
+    return f"max(julianday(%s) - julianday({column}), 0)"
+
+
+def _halved(column):
+    """SQL for 0.5 to the power of (the age of ``column`` in days / %s): parameters the moment, then the days."""
+    return f"power(CAST(0.5 AS double precision), {_age_days(column)} / %s)"
+
+
+def _events_sql(weights):
+    """One SELECT of every contribution: ambassador, campaign, points, moment; and its parameters."""
+    parts, params = [], []
+    for source in registered():
+        sql, source_params = source.select()
+        parts.append(
+            f"SELECT e.ambassador_id, e.campaign_id, %s AS weight, e.occurred_at FROM ({sql}) e "
+            "WHERE e.ambassador_id IS NOT NULL"
+        )
+        params += [float(weights.get(source.kind, 0)), *source_params]
+    if not parts:
+        return "SELECT NULL AS ambassador_id, NULL AS campaign_id, 0.0 AS weight, NULL AS occurred_at WHERE 1 = 0", []
+    return " UNION ALL ".join(parts), params
+
+
+def _tier_case(tiers, column):
+    """SQL choosing the tier reached by ``column`` (tiers as (pk, threshold)); its parameters."""
+    if not tiers:
+        return "NULL", []
+    whens, params = [], []
+    for pk, threshold in sorted(tiers, key=lambda tier: -tier[1]):
+        whens.append(f"WHEN {column} >= %s THEN %s")
+        params += [threshold, pk]
+    return f"CASE {' '.join(whens)} ELSE NULL END", params
+
+
+def _create_scores(cursor, now):
+    weights = settings.ENGAGEMENT_WEIGHTS
+    half_life = float(max(settings.ENGAGEMENT_HALF_LIFE_DAYS, 1))
+    recency_days = float(max(settings.ENGAGEMENT_RECENCY_DAYS, 1))
+    events, params = _events_sql(weights)
+    sql = (
+        f"CREATE TEMP TABLE {TEMP_TABLE} AS "
+        f"WITH events AS ({events}), "
+        "per_campaign AS ("
+        f" SELECT ambassador_id, campaign_id, SUM(weight * {_halved('occurred_at')}) AS points,"
+        " MAX(occurred_at) AS last_at FROM events GROUP BY ambassador_id, campaign_id), "
+        "per_ambassador AS ("
+        f" SELECT ambassador_id, SUM(points) + %s * SUM({_halved('last_at')}) AS raw,"
+        " MAX(last_at) AS last_at FROM per_campaign GROUP BY ambassador_id) "
+        "SELECT ambassador_id, last_at,"
+        f" floor((raw + %s * {_halved('last_at')}) * 10 + 0.5) / 10.0 AS score "
+        "FROM per_ambassador"
+    )
+    params += [now, half_life, float(weights.get("campaign", 0)), now, half_life]
+    params += [float(weights.get("recency", 0)), now, recency_days]
+    cursor.execute(sql, params)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ANALYZE {TEMP_TABLE}")
+    cursor.execute(f"SELECT COUNT(*) FROM {TEMP_TABLE}")
+    return cursor.fetchone()[0]
+
+
+def _write_scores(cursor, now, tiers):
+    table = EngagementScore._meta.db_table
+    step = float(settings.ENGAGEMENT_HISTORY_STEP)
+    tier_case, tier_params = _tier_case(tiers, "n.score")
+    record = "(s.tier_id IS DISTINCT FROM excluded.tier_id OR abs(excluded.score - s.recorded_score) >= %s)"
+    cursor.execute(
+        f"INSERT INTO {table} AS s (ambassador_id, score, tier_id, last_activity_at, tier_changed_at, recorded_score,"
+        " recorded_at, computed_at) "
+        f"SELECT n.ambassador_id, n.score, {tier_case}, n.last_at, %s, n.score, %s, %s FROM {TEMP_TABLE} n "
+        "WHERE true "  # SQLite: an upsert's SELECT needs a WHERE for its ON CONFLICT to parse
+        "ON CONFLICT (ambassador_id) DO UPDATE SET score = excluded.score, tier_id = excluded.tier_id,"
+        " last_activity_at = excluded.last_activity_at,"
+        " tier_changed_at = CASE WHEN s.tier_id IS DISTINCT FROM excluded.tier_id THEN excluded.computed_at"
+        " ELSE s.tier_changed_at END,"
+        f" recorded_score = CASE WHEN {record} THEN excluded.score ELSE s.recorded_score END,"
+        f" recorded_at = CASE WHEN {record} THEN excluded.computed_at ELSE s.recorded_at END,"
+        " computed_at = excluded.computed_at "
+        "WHERE s.score <> excluded.score OR s.tier_id IS DISTINCT FROM excluded.tier_id"
+        " OR s.last_activity_at IS DISTINCT FROM excluded.last_activity_at",
+        [*tier_params, now, now, now, step, step],
+    )
+    changed = cursor.rowcount
+    lowest = min(tiers, key=lambda tier: tier[1])[0] if tiers else None
+    cursor.execute(
+        f"UPDATE {table} SET score = 0, tier_id = %s,"
+        " tier_changed_at = CASE WHEN tier_id IS DISTINCT FROM %s THEN %s ELSE tier_changed_at END,"
+        " recorded_score = 0, recorded_at = %s, computed_at = %s "
+        f"WHERE (score <> 0 OR tier_id IS DISTINCT FROM %s) AND NOT EXISTS "
+        f"(SELECT 1 FROM {TEMP_TABLE} n WHERE n.ambassador_id = {table}.ambassador_id)",
+        [lowest, lowest, now, now, now, lowest],
+    )
+    return changed + cursor.rowcount
+
+
+def _write_history(cursor, now, run_id):
+    cursor.execute(
+        f"INSERT INTO {EngagementHistory._meta.db_table} (ambassador_id, run_id, score, tier_id, recorded_at) "
+        f"SELECT ambassador_id, %s, score, tier_id, recorded_at FROM {EngagementScore._meta.db_table} "
+        "WHERE recorded_at = %s",
+        [run_id, now],
+    )
+
+
+def _queue_tier_emails(cursor, now, tiers):
+    """One TierEmail per ambassador whose tier changed now to one above the lowest and above every tier they were
+    told about before; returns how many."""
+    if len(tiers) < 2:
+        return 0
+    lowest = min(threshold for _pk, threshold in tiers)
+    emails, tier_table = TierEmail._meta.db_table, Tier._meta.db_table
+    cursor.execute(
+        f"INSERT INTO {emails} (ambassador_id, tier_id, status, skip_reason, created_at) "
+        f"SELECT s.ambassador_id, s.tier_id, %s, '', %s FROM {EngagementScore._meta.db_table} s "
+        f"JOIN {tier_table} t ON t.id = s.tier_id "
+        "WHERE s.tier_changed_at = %s AND t.threshold > %s AND NOT EXISTS ("
+        f" SELECT 1 FROM {emails} e JOIN {tier_table} told ON told.id = e.tier_id"
+        " WHERE e.ambassador_id = s.ambassador_id AND told.threshold >= t.threshold) "
+        "ON CONFLICT (ambassador_id, tier_id) DO NOTHING",
+        [TierEmail.Status.QUEUED, now, now, lowest],
+    )
+    return cursor.rowcount
+
+
+def recompute(now=None):
+    """Recompute every score and tier as of ``now``; returns the ``EngagementRun`` it recorded."""
+    now = now or timezone.now()
+    started = time.monotonic()
+    db_now = connection.ops.adapt_datetimefield_value(now)
+    tiers = list(Tier.objects.values_list("pk", "threshold"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+        cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
+        scored = _create_scores(cursor, db_now)
+        changed = _write_scores(cursor, db_now, tiers)
+        run = EngagementRun.objects.create(started_at=now, scored=scored, changed=changed)
+        _write_history(cursor, db_now, run.pk)
+        if _queue_tier_emails(cursor, db_now, tiers):
+            transaction.on_commit(tier_emails_enqueue)
+        cursor.execute(f"DROP TABLE {TEMP_TABLE}")
+        run.tiers = {str(pk): count for pk, count in tier_counts().items()}
+        run.seconds = round(time.monotonic() - started, 3)
+        run.save(update_fields=["tiers", "seconds"])
+    return run
