@@ -7,6 +7,7 @@ the last clause the weight, does better and needs no package at all.
 """
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -60,6 +61,8 @@ INTENSIFIERS = {
 }  # fmt: skip
 CONTRASTS = frozenset("mais cependant toutefois neanmoins pourtant but however".split())
 NEGATION_SPAN = 4
+CLAUSE = re.compile(r"[.!?;:()\n]+")
+CLAUSE_END = "|"
 ALPHA = 6.0  # how fast the summed weights approach -1 or 1
 THRESHOLD = 0.15  # |score| below this is neutral
 
@@ -99,6 +102,9 @@ def weights(words):
     added = []
     negated_until, negator, boost = -1, None, 1.0
     for index, word in enumerate(words):
+        if word == CLAUSE_END:
+            negated_until, boost = -1, 1.0
+            continue
         if word in CONTRASTS:
             added = [value * 0.5 for value in added]
             continue
@@ -121,8 +127,17 @@ def weights(words):
     return added
 
 
+def clause_tokens(text):
+    """The words of a text with a mark where each clause ends: a negation stops there."""
+    words = []
+    for clause in CLAUSE.split(text):
+        words += tokens(clause)
+        words.append(CLAUSE_END)
+    return words
+
+
 def sentiment_score(text):
-    total = sum(weights(tokens(text)))
+    total = sum(weights(clause_tokens(text)))
     return total / math.sqrt(total * total + ALPHA)
 
 
