@@ -14,8 +14,8 @@ CARD_MARK = "[carte]"
 NAME_MARK = "[nom]"
 
 EMAIL = re.compile(r"[\w.+-]+(?:@|\s*\[at\]\s*|\s*\(at\)\s*)[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
-# Two letters, two check digits, then 11 to 30 letters or digits, in groups of four or not.
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+# Two letters, two check digits, then groups of four capitals or digits (spaced or not), maybe a shorter last one.
+IBAN = re.compile(r"\b[A-Za-z]{2}\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,3})?\b")
 # 13 to 19 digits, in groups or not: a card number, or one mistyped, or an account number; all go.
 CARD = re.compile(r"\b\d(?:[ -]?\d){12,18}\b")
 # +33 6 12 34 56 78, 0033 (0)6..., 06 12 34 56 78, 06.12.34.56.78, 0612345678, +32 470 12 34 56...

@@ -50,3 +50,8 @@ def test_the_names_the_ambassador_gave_are_removed_in_any_case_and_without_accen
 def test_ordinary_figures_and_dates_are_kept():
     text = "Client depuis 2015, 45 minutes d'attente, 250 €, le 16/09/21, code 1234 5678"
     assert scrub(text, names=["", None]) == text
+
+
+def test_an_iban_takes_none_of_the_words_after_it():
+    assert scrub("IBAN FR76 3000 6000 0112 3456 7890 189 et le virement") == f"IBAN {IBAN_MARK} et le virement"
+    assert scrub("IBAN BE68 5390 0754 7034 merci") == f"IBAN {IBAN_MARK} merci"
