@@ -14,6 +14,7 @@ from campaigns.models import Campaign
 from campaigns.staff_admin import require_perms
 from reports import exports
 from reports.export_jobs import export_file_name, export_start
+from reports.listening.campaign_listening import campaign_listening
 from reports.models import ExportJob
 from reports.report import campaign_report, chart
 from reports.survey_stats import CROSS_TAB_KINDS, cross_tab, cross_tab_dimensions
@@ -60,6 +61,7 @@ def campaign_report_view(request, pk):
             "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
             "can_export": request.user.has_perms(EXPORT),
             "threshold": settings.PRIVACY_THRESHOLD,
+            "listening": campaign_listening(report.survey) if report.survey else None,
         },
     )
 

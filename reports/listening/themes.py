@@ -46,7 +46,7 @@ class TopicThemes:
         self.vectorizer = TfidfVectorizer(analyzer=key_terms, min_df=2, max_df=0.6, sublinear_tf=True)
         matrix = self.vectorizer.fit_transform(texts)
         count = max(1, min(count, matrix.shape[1] - 1, matrix.shape[0] - 1))
-        self.model = NMF(n_components=count, init="nndsvd", random_state=0, max_iter=400)
+        self.model = NMF(n_components=count, init="nndsvd", random_state=0, max_iter=1000)
         self.model.fit(matrix)
         vocabulary = self.vectorizer.get_feature_names_out()
         self.names = [
@@ -79,8 +79,8 @@ class TermThemes:
 
 
 def theme_count(texts_count):
-    """About one theme per 25 texts, from 2 to 12."""
-    return max(2, min(12, texts_count // 25))
+    """About the square root of half the number of texts, from 2 to 12 (17 texts: 3, 226: 11)."""
+    return max(2, min(12, round((texts_count / 2) ** 0.5)))
 
 
 def themes_fit(texts, count=None):

@@ -1,0 +1,92 @@
+"""What the free-text answers of a campaign's survey say: sentiment, themes and pain points (the most negative
+themes first), with a few example quotes.
+
+Privacy (``campaigns.privacy``): a theme written by fewer than k authors is not shown on its own (its texts count
+in "other themes" only); quotes are scrubbed of personal data and given only for themes of at least k authors;
+the sentiment counts are withheld under k like every count of people.
+
+Computed when asked, over the latest ``LIMIT`` texts (a few seconds at most on this machine); the batch by
+schedule over new texts that issue 24 describes is not built yet.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from campaigns.privacy import is_shown, shown
+from reports.listening.scrub import scrub
+from reports.listening.sentiment import LABELS, NEGATIVE, sentiment
+from reports.listening.themes import themes_fit
+
+LIMIT = 2_000
+QUOTES = 3
+TEXT_KINDS = ("short_text", "long_text")
+
+
+@dataclass
+class ThemeRow:
+    name: str
+    authors: int
+    score: float  # mean sentiment score of its texts, -1 to 1
+    negative_share: float
+    quotes: list = field(default_factory=list)  # scrubbed, the most negative first
+
+
+@dataclass
+class Listening:
+    texts: int
+    sentiments: dict  # {label: count or None when withheld}
+    themes: list  # [ThemeRow], the most negative first
+    hidden_themes: int  # themes not shown, written by fewer than k authors
+
+
+def texts_read(survey, limit):
+    """[(response id, text, first name, last name)] of the survey's submitted free texts, the latest first."""
+    from surveys.models import Answer
+
+    answers = Answer.objects.filter(
+        response__survey=survey, response__submitted_at__isnull=False, question__kind__in=TEXT_KINDS
+    ).exclude(text="")
+    return list(
+        answers.order_by("-response__submitted_at", "-pk").values_list(
+            "response_id",
+            "text",
+            "response__invitation__ambassador__first_name",
+            "response__invitation__ambassador__last_name",
+        )[:limit]
+    )
+
+
+def theme_rows(rows, themes, feelings):
+    grouped = defaultdict(list)
+    for row, theme, feeling in zip(rows, themes, feelings):
+        if theme:
+            grouped[theme].append((row, feeling))
+    shown_rows, hidden = [], 0
+    for name, members in grouped.items():
+        authors = len({row[0] for row, _ in members})
+        if not is_shown(authors):
+            hidden += 1
+            continue
+        members.sort(key=lambda member: member[1].score)
+        quotes = [scrub(row[1], names=row[2:]) for row, _ in members[:QUOTES]]
+        negative = sum(feeling.label == NEGATIVE for _, feeling in members)
+        score = sum(feeling.score for _, feeling in members) / len(members)
+        shown_rows.append(ThemeRow(name, authors, round(score, 2), negative / len(members), quotes))
+    shown_rows.sort(key=lambda theme: theme.score)
+    return shown_rows, hidden
+
+
+def campaign_listening(survey, limit=LIMIT):
+    """The Listening of a survey's free texts, or None when it has none."""
+    rows = texts_read(survey, limit)
+    if not rows:
+        return None
+    texts = [row[1] for row in rows]
+    feelings = [sentiment(text) for text in texts]
+    themes = themes_fit(texts).assign(texts)
+    authors = defaultdict(set)
+    for row, feeling in zip(rows, feelings):
+        authors[feeling.label].add(row[0])
+    sentiments = {label: shown(len(authors[label])) for label in LABELS}
+    theme_list, hidden = theme_rows(rows, themes, feelings)
+    return Listening(texts=len(rows), sentiments=sentiments, themes=theme_list, hidden_themes=hidden)
