@@ -5,14 +5,18 @@ Privacy (``campaigns.privacy``): a theme written by fewer than k authors is not 
 in "other themes" only); quotes are scrubbed of personal data and given only for themes of at least k authors;
 the sentiment counts are withheld under k like every count of people.
 
-Computed when asked, over the latest ``LIMIT`` texts (a few seconds at most on this machine); the batch by
-schedule over new texts that issue 24 describes is not built yet.
+Computed when asked, over the latest ``LIMIT`` texts (a few seconds at most on this machine), and kept in the
+cache until a new text arrives or ``CACHE_SECONDS`` pass; the batch by schedule over new texts that issue 24
+describes is not built yet.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from campaigns.privacy import is_shown, shown
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from campaigns.privacy import is_shown, shown, threshold
 from reports.listening.scrub import scrub
 from reports.listening.sentiment import LABELS, NEGATIVE, sentiment
 from reports.listening.themes import themes_fit
@@ -20,6 +24,7 @@ from reports.listening.themes import themes_fit
 LIMIT = 2_000
 QUOTES = 3
 TEXT_KINDS = ("short_text", "long_text")
+CACHE_SECONDS = 15 * 60
 
 
 @dataclass
@@ -39,13 +44,16 @@ class Listening:
     hidden_themes: int  # themes not shown, written by fewer than k authors
 
 
-def texts_read(survey, limit):
-    """[(response id, text, first name, last name)] of the survey's submitted free texts, the latest first."""
+def free_texts(survey):
     from surveys.models import Answer
 
-    answers = Answer.objects.filter(
+    return Answer.objects.filter(
         response__survey=survey, response__submitted_at__isnull=False, question__kind__in=TEXT_KINDS
     ).exclude(text="")
+
+
+def texts_read(answers, limit):
+    """[(response id, text, first name, last name)] of these free texts, the latest first."""
     return list(
         answers.order_by("-response__submitted_at", "-pk").values_list(
             "response_id",
@@ -77,8 +85,15 @@ def theme_rows(rows, themes, feelings):
 
 
 def campaign_listening(survey, limit=LIMIT):
-    """The Listening of a survey's free texts, or None when it has none."""
-    rows = texts_read(survey, limit)
+    """The Listening of a survey's free texts, or None when it has none (from the cache while no text arrives)."""
+    answers = free_texts(survey)
+    state = answers.aggregate(count=Count("pk"), last=Max("pk"))
+    key = f"listening:{survey.pk}:{state['count']}:{state['last']}:{threshold()}:{limit}"
+    return cache.get_or_set(key, lambda: listening_compute(answers, limit), CACHE_SECONDS)
+
+
+def listening_compute(answers, limit):
+    rows = texts_read(answers, limit)
     if not rows:
         return None
     texts = [row[1] for row in rows]

@@ -5,6 +5,7 @@ its strongest topic. Without it: each text goes to the most common key term it c
 and then place any number of texts, so a caller can stream.
 """
 
+import warnings
 from collections import Counter
 
 from reports.listening.words import tokens
@@ -41,13 +42,16 @@ class TopicThemes:
 
     def __init__(self, texts, count):
         from sklearn.decomposition import NMF
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.vectorizer = TfidfVectorizer(analyzer=key_terms, min_df=2, max_df=0.6, sublinear_tf=True)
         matrix = self.vectorizer.fit_transform(texts)
         count = max(1, min(count, matrix.shape[1] - 1, matrix.shape[0] - 1))
         self.model = NMF(n_components=count, init="nndsvd", random_state=0, max_iter=1000)
-        self.model.fit(matrix)
+        with warnings.catch_warnings():  # a few texts: the topics are good enough before it converges
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            self.model.fit(matrix)
         vocabulary = self.vectorizer.get_feature_names_out()
         self.names = [
             " / ".join(vocabulary[index] for index in component.argsort()[::-1][:3])

@@ -13,9 +13,9 @@ from tests.reports.listening.fixtures import COMPLAINTS_PHONE, FEES, PRAISE_APP
 WITH_PHONE = "Rappelez-moi au 06 12 34 56 78 : service client injoignable au téléphone. Lamentable, honteux, nul."
 
 
-def answered_freely(survey, texts):
+def answered_freely(survey, texts, start=0):
     invitations = Invitation.objects.filter(campaign=survey.campaign).exclude(status=Invitation.Status.SKIPPED)
-    for invitation, text in zip(invitations.order_by("pk"), texts):
+    for invitation, text in zip(invitations.order_by("pk")[start:], texts):
         respond(invitation, survey, usage="jour", idees=text)
     return survey
 
@@ -55,3 +55,13 @@ def test_the_report_page_shows_pain_points_first_and_no_phone_number(survey, set
 
 def test_a_survey_without_free_texts_has_no_listening(survey):
     assert campaign_listening(survey) is None
+
+
+def test_the_analysis_is_kept_until_a_new_text_arrives(survey, settings, django_assert_num_queries):
+    settings.PRIVACY_THRESHOLD = 5
+    answered_freely(survey, [*COMPLAINTS_PHONE, *PRAISE_APP])
+    first = campaign_listening(survey)
+    with django_assert_num_queries(1):  # only the check for new texts
+        assert campaign_listening(survey) == first
+    answered_freely(survey, FEES, start=len(COMPLAINTS_PHONE + PRAISE_APP))
+    assert campaign_listening(survey).texts == len(COMPLAINTS_PHONE + PRAISE_APP + FEES)
