@@ -23,7 +23,10 @@ class CsvAnalysisError(Exception):
 
 def dialect_of(path):
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        head = handle.read(8192)
+        try:
+            head = handle.read(8192)
+        except UnicodeDecodeError as exc:
+            raise CsvAnalysisError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     try:
         return csv.Sniffer().sniff(head, delimiters=",;\t")
     except csv.Error:

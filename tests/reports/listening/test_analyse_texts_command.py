@@ -57,3 +57,18 @@ def test_a_row_longer_than_the_header_is_named_by_its_line(tmp_path):
     csv_write(source, [["avis"], ["bien"], ["trop", "de champs"]])
     with pytest.raises(CommandError, match="line 3: more fields"):
         call_command("analyse_texts", str(source), "--column", "avis", "--output", str(output))
+
+
+def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path):
+    source, output = tmp_path / "avis.csv", tmp_path / "sortie.csv"
+    source.write_bytes("avis\nTrès déçu du délai\n".encode("latin-1"))
+    with pytest.raises(CommandError, match="not UTF-8 text"):
+        call_command("analyse_texts", str(source), "--column", "avis", "--output", str(output))
+    assert not output.exists()
+
+
+def test_a_file_with_a_header_and_no_rows_gives_a_header_with_the_added_columns(tmp_path):
+    source, output = tmp_path / "avis.csv", tmp_path / "sortie.csv"
+    csv_write(source, [["id", "avis"]])
+    call_command("analyse_texts", str(source), "--column", "avis", "--output", str(output))
+    assert output.read_text(encoding="utf-8").splitlines() == ["id,avis," + ",".join(ADDED)]
