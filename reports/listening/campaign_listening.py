@@ -5,9 +5,9 @@ Privacy (``campaigns.privacy``): a theme written by fewer than k authors is not 
 in "other themes" only); quotes are scrubbed of personal data and given only for themes of at least k authors;
 the sentiment counts are withheld under k like every count of people.
 
-Computed when asked, over the latest ``LIMIT`` texts (a few seconds at most on this machine), and kept in the
-cache until a new text arrives or ``CACHE_SECONDS`` pass; the batch by schedule over new texts that issue 24
-describes is not built yet.
+Sentiment as the ``reports: listening`` schedule stored it (``reports.listening.batch``), computed here for
+texts it has not reached yet; themes fitted when asked, over the latest ``LIMIT`` texts (about a second), and
+kept in the cache until a new text arrives or ``CACHE_SECONDS`` pass.
 """
 
 from collections import defaultdict
@@ -17,13 +17,13 @@ from django.core.cache import cache
 from django.db.models import Count, Max
 
 from campaigns.privacy import is_shown, shown, threshold
+from reports.listening.batch import TEXT_KINDS
 from reports.listening.scrub import scrub
-from reports.listening.sentiment import LABELS, NEGATIVE, sentiment
+from reports.listening.sentiment import LABELS, NEGATIVE, Sentiment, sentiment
 from reports.listening.themes import themes_fit
 
 LIMIT = 2_000
 QUOTES = 3
-TEXT_KINDS = ("short_text", "long_text")
 CACHE_SECONDS = 15 * 60
 
 
@@ -53,13 +53,16 @@ def free_texts(survey):
 
 
 def texts_read(answers, limit):
-    """[(response id, text, first name, last name)] of these free texts, the latest first."""
+    """[(response id, text, first name, last name, sentiment, score)] of these free texts, the latest first
+    (sentiment and score as the schedule stored them, None when it has not come by yet)."""
     return list(
         answers.order_by("-response__submitted_at", "-pk").values_list(
             "response_id",
             "text",
             "response__invitation__ambassador__first_name",
             "response__invitation__ambassador__last_name",
+            "analysis__sentiment",
+            "analysis__score",
         )[:limit]
     )
 
@@ -76,7 +79,7 @@ def theme_rows(rows, themes, feelings):
             hidden += 1
             continue
         members.sort(key=lambda member: member[1].score)
-        quotes = [scrub(row[1], names=row[2:]) for row, _ in members[:QUOTES]]
+        quotes = [scrub(row[1], names=row[2:4]) for row, _ in members[:QUOTES]]
         negative = sum(feeling.label == NEGATIVE for _, feeling in members)
         score = sum(feeling.score for _, feeling in members) / len(members)
         shown_rows.append(ThemeRow(name, authors, round(score, 2), negative / len(members), quotes))
@@ -97,7 +100,7 @@ def listening_compute(answers, limit):
     if not rows:
         return None
     texts = [row[1] for row in rows]
-    feelings = [sentiment(text) for text in texts]
+    feelings = [Sentiment(row[4], row[5]) if row[4] else sentiment(row[1]) for row in rows]
     themes = themes_fit(texts).assign(texts)
     authors = defaultdict(set)
     for row, feeling in zip(rows, feelings):
