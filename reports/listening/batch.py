@@ -23,10 +23,20 @@ def texts_waiting():
     )
 
 
+def orphans_delete():
+    """Delete the analyses whose answer is gone (replaced while answering, or erased)."""
+    from reports.models import TextAnalysis
+    from surveys.models import Answer
+
+    return TextAnalysis.objects.filter(~Exists(Answer.objects.filter(pk=OuterRef("answer_id")))).delete()[0]
+
+
 def texts_analyse(batch=BATCH, limit=None):
-    """Analyse the waiting texts, ``batch`` at a time, up to ``limit`` (all when None); returns how many."""
+    """Analyse the waiting texts, ``batch`` at a time, up to ``limit`` (all when None); returns how many. The
+    analyses of deleted answers go first."""
     from reports.models import TextAnalysis
 
+    orphans_delete()
     done = 0
     while limit is None or done < limit:
         size = batch if limit is None else min(batch, limit - done)

@@ -7,6 +7,7 @@ from reports import tasks
 from reports.listening.batch import texts_analyse
 from reports.listening.campaign_listening import campaign_listening
 from reports.models import TextAnalysis
+from surveys.models import Answer
 from tests.reports.conftest import respond
 from tests.reports.listening.fixtures import COMPLAINTS_PHONE, PRAISE_APP
 
@@ -19,13 +20,26 @@ def answered_freely(survey, texts, *, submitted=True):
 
 def test_new_free_texts_are_analysed_once_in_batches(survey, django_assert_max_num_queries):
     answered_freely(survey, [*COMPLAINTS_PHONE, *PRAISE_APP])
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert texts_analyse(batch=5) == 12  # three batches of 5, 5, 2, and one read that finds none
     assert texts_analyse() == 0
     stored = dict(TextAnalysis.objects.values_list("answer__text", "sentiment"))
     assert {stored[text] for text in COMPLAINTS_PHONE} == {"negative"}
     assert {stored[text] for text in PRAISE_APP} == {"positive"}
     assert set(TextAnalysis.objects.values_list("language", flat=True)) == {"fr"}
+
+
+def test_the_analysis_of_a_deleted_answer_goes_at_the_next_run_and_deleting_stays_one_query(
+    survey, django_assert_num_queries
+):
+    answered_freely(survey, COMPLAINTS_PHONE)
+    texts_analyse()
+    gone = Answer.objects.filter(text=COMPLAINTS_PHONE[0])
+    with django_assert_num_queries(1):
+        gone.delete()
+    assert TextAnalysis.objects.count() == len(COMPLAINTS_PHONE)
+    texts_analyse()
+    assert TextAnalysis.objects.count() == len(COMPLAINTS_PHONE) - 1
 
 
 def test_unsubmitted_answers_and_other_answers_wait(survey):
