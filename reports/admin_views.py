@@ -17,6 +17,7 @@ from campaigns.staff_admin import require_perms
 from reports import exports
 from reports.engagement import engagement_report
 from reports.export_jobs import export_file_name, export_start
+from reports.listening.campaign_listening import campaign_listening
 from reports.models import ExportJob
 from reports.question_stats import answers_by_rating, questions_by_votes
 from reports.report import campaign_report, chart
@@ -72,6 +73,7 @@ def campaign_report_view(request, pk):
             "answers": answers_by_rating(campaign) if report.has_board else [],
             "can_export": request.user.has_perms(EXPORT),
             "threshold": settings.PRIVACY_THRESHOLD,
+            "listening": campaign_listening(report.survey) if report.survey else None,
         },
     )
 

@@ -13,9 +13,11 @@ from django.utils import timezone
 from campaigns.privacy.suppression import Grid
 from ideas.badges import leaderboard
 from ideas.models import Idea, Moderation, Vote
+from reports.listening.scrub import scrub
 from reports.pseudonyms import pseudonym
 
 RANKING_LIMIT = 20
+AUTHOR_NAMES = ("author__first_name", "author__last_name")
 
 
 def ranked_ideas(campaign, limit=RANKING_LIMIT):
@@ -25,12 +27,12 @@ def ranked_ideas(campaign, limit=RANKING_LIMIT):
     rows = (
         Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, merged_into__isnull=True)
         .order_by("-vote_count", "-id")
-        .values("id", "title", "status", "vote_count", "comment_count", "category__name_fr")[:limit]
+        .values("id", "title", "status", "vote_count", "comment_count", "category__name_fr", *AUTHOR_NAMES)[:limit]
     )
     return [
         {
             "id": row["id"],
-            "title": row["title"],
+            "title": scrub(row["title"], names=[row[name] for name in AUTHOR_NAMES]),
             "status": row["status"],
             "status_label": str(labels[row["status"]]),
             "votes": row["vote_count"],

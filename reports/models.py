@@ -92,3 +92,35 @@ class WeeklyReport(models.Model):
         verbose_name = _("rapport hebdomadaire")
         verbose_name_plural = _("rapports hebdomadaires")
         constraints = [models.UniqueConstraint(fields=["campaign", "week"], name="weekly_report_once_a_week")]
+
+
+class TextAnalysis(models.Model):
+    """The language and sentiment of one free-text answer, written in batches by the ``reports: listening``
+    schedule (``reports.listening.batch``), so surveys need not know about it. Holds nothing personal: once its
+    answer is deleted (an edited answer, an erasure) the next run of the schedule deletes it."""
+
+    class Sentiment(models.TextChoices):
+        NEGATIVE = "negative", _("négatif")
+        NEUTRAL = "neutral", _("neutre")
+        POSITIVE = "positive", _("positif")
+
+    # No cascade: deleting answers (as answering does) stays one fast DELETE; the schedule removes what they leave.
+    answer = models.OneToOneField(
+        "surveys.Answer",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="analysis",
+        verbose_name=_("réponse"),
+    )
+    language = models.CharField(_("langue"), max_length=2)
+    sentiment = models.CharField(_("sentiment"), max_length=8, choices=Sentiment.choices)
+    score = models.FloatField(_("score de sentiment"))
+    analysed_at = models.DateTimeField(_("analysée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("analyse d'un texte")
+        verbose_name_plural = _("analyses de textes")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=-1, score__lte=1), name="text_analysis_score_range")
+        ]

@@ -21,6 +21,7 @@ from campaigns.audience.segments import saved_segment_condition
 from campaigns.models import AgeBand, Ambassador, Region
 from campaigns.privacy import is_shown, shown
 from reports import survey_privacy
+from reports.listening.scrub import scrub
 from surveys.models import Answer, Question
 from surveys.types import all_types, kinds_where, question_type
 from surveys.types.summary import Cell, Tallies, nps_figures, share, top_two_box, weighted_mean, weighted_median
@@ -104,9 +105,14 @@ def _tallies(answers):
     return tallies
 
 
+AUTHOR_NAMES = ("response__invitation__ambassador__first_name", "response__invitation__ambassador__last_name")
+
+
 def _latest_texts(result, answers, text_limit):
+    """The latest texts, with personal data (emails, phones, IBAN, cards, the author's names) removed."""
     texts = answers.filter(question=result.question).exclude(text="")
-    result.texts = list(texts.order_by("-response__submitted_at", "-pk").values_list("text", flat=True)[:text_limit])
+    latest = texts.order_by("-response__submitted_at", "-pk").values_list("text", *AUTHOR_NAMES)[:text_limit]
+    result.texts = [scrub(text, names=names) for text, *names in latest]
     result.text_count = texts.count() if len(result.texts) == text_limit else len(result.texts)
 
 

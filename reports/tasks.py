@@ -1,6 +1,7 @@
 """django-q2 entry points: each calls the same function a test calls."""
 
 from reports import export_files, export_jobs, weekly
+from reports.listening import batch
 
 
 def run_export(job_id, language=None):
@@ -13,3 +14,7 @@ def weekly_reports():
 
 def export_retention():
     return export_files.exports_expire()
+
+
+def listening_batch():
+    return batch.texts_analyse()

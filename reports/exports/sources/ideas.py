@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 
 from reports.exports.sources import Table, labels, zone
 from reports.exports.streaming import stream
+from reports.listening.scrub import scrub
 from reports.pseudonyms import pseudonym
 
 FIELDS = [
@@ -67,7 +68,7 @@ def ideas_table(campaign, *, pseudonyms=False):
             alias = pseudonym(campaign.pk, author_id) if pseudonyms and author_id else None
             yield [
                 pk,
-                title,
+                scrub(title, names=author[2:4]),  # the author's first and last names
                 category or "",
                 kinds.get(kind, kind),
                 statuses.get(status, status),

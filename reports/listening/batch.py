@@ -1,0 +1,54 @@
+"""Language and sentiment of every new free-text answer, written in batches (the ``reports: listening``
+schedule, every 10 minutes): set-based reads of the texts not analysed yet, one bulk insert per batch."""
+
+from django.db.models import Exists, OuterRef
+
+from reports.listening.language import detect_language
+from reports.listening.sentiment import sentiment
+
+BATCH = 2_000
+TEXT_KINDS = ("short_text", "long_text")
+
+
+def texts_waiting():
+    """Submitted free-text answers that have no analysis yet."""
+    from reports.models import TextAnalysis
+    from surveys.models import Answer
+
+    analysed = TextAnalysis.objects.filter(answer=OuterRef("pk"))
+    return (
+        Answer.objects.filter(response__submitted_at__isnull=False, question__kind__in=TEXT_KINDS)
+        .exclude(text="")
+        .filter(~Exists(analysed))
+    )
+
+
+def orphans_delete():
+    """Delete the analyses whose answer is gone (replaced while answering, or erased)."""
+    from reports.models import TextAnalysis
+    from surveys.models import Answer
+
+    return TextAnalysis.objects.filter(~Exists(Answer.objects.filter(pk=OuterRef("answer_id")))).delete()[0]
+
+
+def texts_analyse(batch=BATCH, limit=None):
+    """Analyse the waiting texts, ``batch`` at a time, up to ``limit`` (all when None); returns how many. The
+    analyses of deleted answers go first."""
+    from reports.models import TextAnalysis
+
+    orphans_delete()
+    done = 0
+    while limit is None or done < limit:
+        size = batch if limit is None else min(batch, limit - done)
+        waiting = list(texts_waiting().order_by("pk").values_list("pk", "text")[:size])
+        if not waiting:
+            break
+        rows = []
+        for pk, text in waiting:
+            feeling = sentiment(text)
+            rows.append(
+                TextAnalysis(answer_id=pk, language=detect_language(text), sentiment=feeling.label, score=feeling.score)
+            )
+        TextAnalysis.objects.bulk_create(rows, ignore_conflicts=True)  # a second worker may have done some
+        done += len(rows)
+    return done
