@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.files import ImportFileError, read_table
 from campaigns.audience.imports.rows import RowChecker, RowError, cell_text, map_columns
-from campaigns.audience.imports.write import SeenEmails, write_batch
+from campaigns.audience.imports.write import SeenEmails, SeenExternalIds, write_batch
 from campaigns.models import Ambassador, Segment
 
 
@@ -54,9 +54,11 @@ def _checked_batches(path, update, batch_size):
     header, rows = read_table(path)
     checker = RowChecker(map_columns(header, Path(path).name), header)
     non_blank = ((number, cells) for number, cells in rows if any(cell_text(cell) for cell in cells))
-    with SeenEmails() as seen:
+    with SeenEmails() as seen, SeenExternalIds() as seen_ids:
         for batch in _batches(non_blank, batch_size):
-            valid, errors = _batch_checked(batch, checker, seen, update)
+            valid, errors, numbers = _batch_checked(batch, checker, seen, update)
+            errors.extend(_external_ids_checked(valid, numbers, checker, seen_ids))
+            errors.sort(key=lambda error: error.row)
             yield len(batch), valid, errors
 
 
@@ -75,7 +77,7 @@ def _batch_checked(batch, checker, seen, update):
     if not update:
         emails = [values["email"] for values in checked.values()]
         existing = set(Ambassador.objects.filter(email__in=emails).values_list("email", flat=True))
-    valid = {}
+    valid, numbers = {}, {}
     for number, values in checked.items():
         email = values["email"]
         if first[email] != number:
@@ -85,11 +87,37 @@ def _batch_checked(batch, checker, seen, update):
                 "%(email)s est déjà un ambassadeur ; choisissez la mise à jour des existants pour le modifier."
             ) % {"email": email}
         else:
-            valid[email] = values
+            valid[email], numbers[email] = values, number
             continue
         errors.append(RowError(number, checker.email_label, message))
-    errors.sort(key=lambda error: error.row)
-    return valid, errors
+    return valid, errors, numbers
+
+
+def _external_ids_checked(valid, numbers, checker, seen_ids):
+    """The errors of the valid rows whose CRM identifier an earlier row of the file, or another ambassador, already
+    holds; those rows are taken out of ``valid``."""
+    numbered = {email: values for email, values in valid.items() if values.get("external_id")}
+    if not numbered:
+        return []
+    first = seen_ids.first_rows([(values["external_id"], numbers[email]) for email, values in numbered.items()])
+    owners = dict(
+        Ambassador.objects.filter(external_id__in=[values["external_id"] for values in numbered.values()]).values_list(
+            "external_id", "email"
+        )
+    )
+    errors = []
+    for email, values in numbered.items():
+        external_id, number = values["external_id"], numbers[email]
+        if first[external_id] != number:
+            message = _("l'identifiant externe %(id)s figure déjà à la ligne %(row)s.")
+        elif owners.get(external_id, email) != email:
+            message = _("l'identifiant externe %(id)s est déjà celui d'un autre ambassadeur.")
+        else:
+            continue
+        del valid[email]
+        message %= {"id": external_id, "row": first[external_id]}
+        errors.append(RowError(number, checker.label_of("external_id"), message))
+    return errors
 
 
 def import_ambassadors(

@@ -25,12 +25,13 @@ class SeenEmails:
     """Emails met so far in the file, with the row where each first appeared, kept in a temporary table."""
 
     table = "ambassador_import_seen_email"
+    column = "email"
 
     def __enter__(self):
         self.cursor = connection.cursor()
         self.cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
         self.cursor.execute(
-            f"CREATE TEMPORARY TABLE {self.table} (email VARCHAR(254) PRIMARY KEY, row_number INTEGER NOT NULL)"
+            f"CREATE TEMPORARY TABLE {self.table} ({self.column} VARCHAR(254) PRIMARY KEY, row_number INTEGER NOT NULL)"
         )
         return self
 
@@ -47,20 +48,30 @@ class SeenEmails:
             first_in_batch.setdefault(email, row)
         insert_values(
             self.cursor,
-            f"{self.table} (email, row_number)",
+            f"{self.table} ({self.column}, row_number)",
             ["varchar(254)", "integer"],
             list(first_in_batch.items()),
-            suffix=" ON CONFLICT (email) DO NOTHING",
+            suffix=f" ON CONFLICT ({self.column}) DO NOTHING",
         )
-        emails = list(first_in_batch)
-        placeholders = ", ".join(["%s"] * len(emails))
-        self.cursor.execute(f"SELECT email, row_number FROM {self.table} WHERE email IN ({placeholders})", emails)
+        keys = list(first_in_batch)
+        placeholders = ", ".join(["%s"] * len(keys))
+        self.cursor.execute(
+            f"SELECT {self.column}, row_number FROM {self.table} WHERE {self.column} IN ({placeholders})", keys
+        )
         return dict(self.cursor.fetchall())
 
 
-SIMPLE_FIELDS = ["first_name", "last_name", "locale", "region", "age_band", "customer_since"]
+class SeenExternalIds(SeenEmails):
+    """CRM identifiers met so far in the file, with the row where each first appeared."""
+
+    table = "ambassador_import_seen_external_id"
+    column = "external_id"
+
+
+SIMPLE_FIELDS = ["external_id", "first_name", "last_name", "locale", "region", "age_band", "customer_since"]
 NEW_COLUMNS = ["email", *SIMPLE_FIELDS, "consent_at", "created_at", "updated_at"]
 DEFAULTS = {
+    "external_id": None,
     "first_name": "",
     "last_name": "",
     "locale": Locale.FR,
