@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "ideas",
     "cms",
     "reports",
+    "api",
+    "ninja",  # the API's browsable docs (its Swagger UI files and template)
     "django_q",
     "anymail",
     "wagtail.contrib.forms",
@@ -378,3 +380,17 @@ TOKEN_FAILURES_PER_MINUTE = env_int("TOKEN_FAILURES_PER_MINUTE", 20)
 # How many reverse proxies stand in front of the web processes, each appending to X-Forwarded-For (0: none;
 # the client is then REMOTE_ADDR).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# REST API (api/): calls each key may make (and each address without a valid key), as "<count>/<s|m|h|d>",
+# counted in the cache (set CACHE_URL to a Redis so that all processes share the count); and the most ambassadors
+# one upsert call may carry (its JSON body must also fit in DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
+API_UPSERT_MAX_ROWS = env_int("API_UPSERT_MAX_ROWS", 10_000)
+# Outgoing webhooks (api/webhooks): collected every minute up to WEBHOOK_LAG_SECONDS ago, at most WEBHOOK_BATCH sent a
+# tick, each POST waiting WEBHOOK_TIMEOUT_SECONDS; a failure is retried after WEBHOOK_RETRY_SECONDS, doubling each
+# time, and given up after WEBHOOK_MAX_ATTEMPTS.
+WEBHOOK_LAG_SECONDS = env_int("WEBHOOK_LAG_SECONDS", 5)
+WEBHOOK_BATCH = env_int("WEBHOOK_BATCH", 500)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
