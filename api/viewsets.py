@@ -2,7 +2,6 @@
 with the ``api_key`` command), the webhook subscriptions (their secret shown on their page, to configure the
 receiver), and the deliveries with what each attempt got back, replayable by a bulk action."""
 
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel
@@ -22,13 +21,7 @@ class ViewOnlyPolicy(ModelPermissionPolicy):
         return action not in ("add", "change", "delete") and super().user_has_permission(user, action)
 
 
-class ViewOnly:
-    @cached_property
-    def permission_policy(self):
-        return ViewOnlyPolicy(self.model)
-
-
-class ApiKeyViewSet(ViewOnly, SnippetViewSet):
+class ApiKeyViewSet(SnippetViewSet):
     model = ApiKey
     icon = "key"
     menu_label = _("Clés d'API")
@@ -49,7 +42,7 @@ class WebhookSubscriptionViewSet(SnippetViewSet):
     panels = [FieldPanel("name"), FieldPanel("url"), FieldPanel("event"), FieldPanel("role"), FieldPanel("active")]
 
 
-class WebhookDeliveryViewSet(ViewOnly, SnippetViewSet):
+class WebhookDeliveryViewSet(SnippetViewSet):
     model = WebhookDelivery
     icon = "mail"
     menu_label = _("Envois webhook")

@@ -30,7 +30,7 @@ def upsert(request, payload: UpsertIn):
             _("%(count)s lignes : %(limit)s au plus par appel (API_UPSERT_MAX_ROWS).")
             % {"count": len(payload.ambassadors), "limit": settings.API_UPSERT_MAX_ROWS},
         )
-    rows = [row.dict() for row in payload.ambassadors]
+    rows = [row.model_dump() for row in payload.ambassadors]
     try:
         report = ambassadors_upsert(rows, client=request.auth.key.name)
     except ImportFileError as exc:

@@ -54,10 +54,15 @@ class SeenEmails:
             suffix=f" ON CONFLICT ({self.column}) DO NOTHING",
         )
         keys = list(first_in_batch)
-        placeholders = ", ".join(["%s"] * len(keys))
-        self.cursor.execute(
-            f"SELECT {self.column}, row_number FROM {self.table} WHERE {self.column} IN ({placeholders})", keys
-        )
+        if connection.vendor == "postgresql":  # one array parameter: no statement of thousands of placeholders
+            self.cursor.execute(
+                f"SELECT {self.column}, row_number FROM {self.table} WHERE {self.column} = ANY(%s)", [keys]
+            )
+        else:
+            placeholders = ", ".join(["%s"] * len(keys))
+            self.cursor.execute(
+                f"SELECT {self.column}, row_number FROM {self.table} WHERE {self.column} IN ({placeholders})", keys
+            )
         return dict(self.cursor.fetchall())
 
 
