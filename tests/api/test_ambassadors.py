@@ -95,3 +95,19 @@ def test_hostile_text_is_stored_as_text(api_for):
     script = "<script>alert(1)</script>"
     api_for("product").post("/ambassadors/upsert", {"ambassadors": [{"email": "h@exemple.fr", "first_name": script}]})
     assert Ambassador.objects.get().first_name == script
+
+
+def test_values_with_separators_quotes_and_new_lines_arrive_as_sent_and_errors_keep_their_index(api_for):
+    rows = [
+        {"email": "a@exemple.fr", "last_name": 'Dupont; "dit" Martin,\njunior'},
+        {"email": "b@exemple.fr", "region": "nowhere"},
+        {"email": "c@exemple.fr", "tags": ["vip, early", "=1+1"]},
+    ]
+    answer = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows}).json()
+    assert [(error["index"], error["field"]) for error in answer["errors"]] == [(1, "region")]
+    assert Ambassador.objects.get(email="a@exemple.fr").last_name == 'Dupont; "dit" Martin,\njunior'
+    assert sorted(Ambassador.objects.get(email="c@exemple.fr").tags.values_list("name", flat=True)) == [
+        "=1+1",
+        "early",
+        "vip",
+    ]
