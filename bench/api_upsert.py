@@ -1,7 +1,8 @@
 #!/usr/bin/env python
 """Upsert N ambassadors through the REST API (POST /api/v1/ambassadors/upsert, in calls of --batch rows, through
 Django's whole request cycle: middleware, key check, audit, JSON parsing) into a scratch database, then import N
-other ambassadors from a CSV file the same way the file import does, and print both rates and their ratio.
+other ambassadors of the same kind (CRM ids included) from a CSV file as the file import does, and print both rates
+and their ratio.
 
     .venv/bin/python bench/api_upsert.py [--rows 100000] [--batch 5000] [--database-url postgres://postgres@127.0.0.1/x]
 
@@ -21,19 +22,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.import_ambassadors import scratch_postgres, write_csv  # noqa: E402
+from bench.import_ambassadors import scratch_postgres  # noqa: E402
 
 REGIONS = ["idf", "ara", "bre", "occ", "naq", "hdf", "pac", "ges"]
 BANDS = ["18-24", "25-34", "35-44", "45-54", "55-64", "65+"]
 PRODUCTS = ["livret-a", "pea", "assurance-vie", "compte-courant", "appli-mobile", "credit-immobilier"]
 
 
-def rows(count):
+def rows(count, prefix="api"):
     rng = random.Random(11)
     for number in range(count):
         yield {
-            "email": f"api.{number}@exemple.fr",
-            "external_id": f"CRM-{number:08d}",
+            "email": f"{prefix}.{number}@exemple.fr",
+            "external_id": f"{prefix.upper()}-{number:08d}",
             "first_name": f"Prénom{number % 997}",
             "last_name": f"Nom{number % 1499}",
             "locale": "en" if number % 12 == 0 else "fr",
@@ -69,10 +70,17 @@ def api_rate(count, batch):
 
 
 def file_rate(count, tmp):
+    """The same kind of rows (CRM ids included), other people, imported from a CSV file as the admin does."""
+    import csv
+
+    from api.upsert import COLUMNS, cell
     from campaigns.audience.imports.run import import_ambassadors
 
     path = Path(tmp) / "ambassadeurs.csv"
-    write_csv(path, count)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows([cell(row.get(name)) for name in COLUMNS] for row in rows(count, prefix="file"))
     started = time.perf_counter()
     report = import_ambassadors(path)
     elapsed = time.perf_counter() - started
