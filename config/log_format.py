@@ -8,6 +8,8 @@ import logging
 import re
 from datetime import UTC, datetime
 
+from django.core.exceptions import ImproperlyConfigured
+
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 # Attributes every LogRecord has: anything else on a record came from ``extra``.
@@ -48,3 +50,23 @@ class KeyValueFormatter(logging.Formatter):
 
     def format(self, record):
         return masked(super().format(record))
+
+
+def logging_settings(log_format, level):
+    """The LOGGING setting: every event to the console, formatted as ``log_format`` (json or plain) says."""
+    if log_format not in ("json", "plain"):
+        raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {log_format!r}")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": JsonFormatter}, "plain": {"()": KeyValueFormatter}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
+        "root": {"handlers": ["console"], "level": level},
+        # django_tasks (Wagtail's background tasks) logs each task's start and end at INFO
+        # django-axes logs each sign-in at INFO; its failures and locks (names and addresses masked) at WARNING
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            "django_tasks": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+        },
+    }

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import email_settings, env_bool, env_int, env_list, env_rates, env_str, env_window
+from config.log_format import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "ideas",
     "cms",
     "reports",
+    "api",
+    "ninja",  # the API's browsable docs (its Swagger UI files and template)
     "django_q",
     "anymail",
     "wagtail.contrib.forms",
@@ -101,20 +104,13 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # Templates are compiled once per process (the cached loader), in development too: a page's templates are then
 # only rendered, never read and parsed again (changed templates show after a restart of the server).
+_LOADERS = ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "config" / "templates"],
         "OPTIONS": {
-            "loaders": [
-                (
-                    "django.template.loaders.cached.Loader",
-                    [
-                        "django.template.loaders.filesystem.Loader",
-                        "django.template.loaders.app_directories.Loader",
-                    ],
-                )
-            ],
+            "loaders": [("django.template.loaders.cached.Loader", _LOADERS)],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -317,25 +313,7 @@ LIMESURVEY_MAX_ELEMENTS = env_int("LIMESURVEY_MAX_ELEMENTS", 200_000)
 # Logs go to the console, one event per line with its fields (config/log_format.py): JSON for a log collector,
 # key=value pairs for a person (the default with DEBUG).
 LOG_FORMAT = env_str("LOG_FORMAT", "plain" if DEBUG else "json")
-if LOG_FORMAT not in ("json", "plain"):
-    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {"()": "config.log_format.JsonFormatter"},
-        "plain": {"()": "config.log_format.KeyValueFormatter"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django_tasks (Wagtail's background tasks) logs each task's start and end at INFO
-    # django-axes logs each sign-in at INFO; its failures and locks (names and addresses masked) at WARNING
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_settings(LOG_FORMAT, env_str("LOG_LEVEL", "INFO"))
 
 # Sending: how many sender tasks share a campaign, emails per claimed batch, a global rate limit (emails per
 # second, 0 for none), how long a silent claim lives before its emails go back in the queue, retries. A sender
@@ -420,3 +398,17 @@ TOKEN_FAILURES_PER_MINUTE = env_int("TOKEN_FAILURES_PER_MINUTE", 20)
 # How many reverse proxies stand in front of the web processes, each appending to X-Forwarded-For (0: none;
 # the client is then REMOTE_ADDR).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# REST API (api/): calls each key may make (and each address without a valid key), as "<count>/<s|m|h|d>",
+# counted in the cache (set CACHE_URL to a Redis so that all processes share the count); and the most ambassadors
+# one upsert call may carry (its JSON body must also fit in DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
+API_UPSERT_MAX_ROWS = env_int("API_UPSERT_MAX_ROWS", 10_000)
+# Outgoing webhooks (api/webhooks): collected every minute up to WEBHOOK_LAG_SECONDS ago, at most WEBHOOK_BATCH sent a
+# tick, each POST waiting WEBHOOK_TIMEOUT_SECONDS; a failure is retried after WEBHOOK_RETRY_SECONDS, doubling each
+# time, and given up after WEBHOOK_MAX_ATTEMPTS.
+WEBHOOK_LAG_SECONDS = env_int("WEBHOOK_LAG_SECONDS", 5)
+WEBHOOK_BATCH = env_int("WEBHOOK_BATCH", 500)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_SECONDS = env_int("WEBHOOK_RETRY_SECONDS", 30)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)

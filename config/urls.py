@@ -9,10 +9,12 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from api.urls import api
 from campaigns.sending.bounces import esp_webhook
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("api/v1/", api.urls),
     path("", include("campaigns.urls")),
     path("", include("surveys.urls")),
     path("", include("ideas.urls")),

@@ -82,7 +82,7 @@ INVITATION_FIELDS = [
     "withdrawn_at",
 ]
 EVENT_FIELDS = ["invitation__campaign__title", "kind", "at", "verdict", "reason", "agent", "network"]
-IDENTITY_FIELDS = ["email", "first_name", "last_name", "locale", "region", "age_band"]
+IDENTITY_FIELDS = ["email", "external_id", "first_name", "last_name", "locale", "region", "age_band"]
 DATE_FIELDS = ["customer_since", "consent_at", "opted_out_at", "email_bounced_at", "email_paused_at", "created_at"]
 
 
@@ -203,6 +203,7 @@ def ambassador_erase(ambassador, *, now=None):
         TrackingEvent.objects.filter(invitation__ambassador=ambassador).update(agent="", network="")
         Ambassador.objects.filter(pk=ambassador.pk).update(
             email=f"erased-{ambassador.pk}@erased.invalid",
+            external_id=None,
             first_name="",
             last_name="",
             region="",

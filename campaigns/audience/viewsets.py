@@ -54,13 +54,13 @@ class AmbassadorViewSet(SnippetViewSet):
     menu_label = _("Ambassadeurs")
     list_display = ["email", "first_name", "last_name", "region", "age_band", "locale", "opted_out_at"]
     list_per_page = 50
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "external_id", "first_name", "last_name"]
     search_backend_name = None
     filterset_class = AmbassadorFilterSet
     inspect_view_enabled = True
     copy_view_enabled = False
     panels = [
-        FieldPanel("email"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("external_id")]),
         FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
         FieldRowPanel([FieldPanel("locale"), FieldPanel("region"), FieldPanel("age_band")]),
         FieldPanel("customer_since"),

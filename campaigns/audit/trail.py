@@ -34,6 +34,8 @@ ROLE_CHANGE = "audit.role_change"
 LOGIN = "audit.login"
 LOGIN_FAILED = "audit.login_failed"
 LOGIN_LOCKED = "audit.login_locked"
+API_CALL = "audit.api_call"
+API_REFUSED = "audit.api_refused"
 
 LABELS = {
     LAUNCH: _("Campagne lancée"),
@@ -47,6 +49,8 @@ LABELS = {
     LOGIN: _("Connexion"),
     LOGIN_FAILED: _("Connexion refusée"),
     LOGIN_LOCKED: _("Connexion bloquée"),
+    API_CALL: _("Appel de l'API"),
+    API_REFUSED: _("Appel de l'API refusé"),
 }
 UNSET = object()
 

@@ -78,6 +78,13 @@ class Tag(models.Model):
 
 class Ambassador(models.Model):
     email = models.EmailField(_("adresse e-mail"), max_length=254, unique=True)
+    external_id = models.CharField(  # noqa: DJ001 - NULL when unset, so that the unique index ignores it
+        _("identifiant externe"),
+        max_length=64,
+        null=True,
+        blank=True,
+        help_text=_("L'identifiant de l'ambassadeur dans le CRM de la banque (unique quand il est renseigné)."),
+    )
     first_name = models.CharField(_("prénom"), max_length=150, blank=True)
     last_name = models.CharField(_("nom"), max_length=150, blank=True)
     locale = models.CharField(_("langue"), max_length=2, choices=Locale.choices, default=Locale.FR)
@@ -119,6 +126,9 @@ class Ambassador(models.Model):
         constraints = [
             # Emails are stored in lower case, so the unique index compares them case-insensitively.
             models.CheckConstraint(condition=models.Q(email=Lower("email")), name="ambassador_email_lower_case"),
+            # Unique when set: an empty identifier is stored as NULL, and NULLs never collide.
+            models.UniqueConstraint(fields=["external_id"], name="ambassador_external_id_once"),
+            models.CheckConstraint(condition=~models.Q(external_id=""), name="ambassador_external_id_not_empty"),
         ]
         indexes = [
             models.Index(fields=["region"], name="ambassador_region"),

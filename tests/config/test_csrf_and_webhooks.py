@@ -40,9 +40,13 @@ def test_no_view_of_ours_is_exempt_from_csrf_but_the_one_click_unsubscribe():
         route for route, view in views() if getattr(view, "csrf_exempt", False) and view.__module__.startswith(OURS)
     ]
     assert exempt == ["u/<token:token>/"]
-    # Wagtail's admin API is read-only (DRF views: exempt from Django's check, SessionAuthentication makes its own)
+    # Wagtail's admin API is read-only (DRF views: exempt from Django's check, SessionAuthentication makes its own);
+    # the REST API (django-ninja) authenticates each call by the key in its Authorization header, never by a cookie,
+    # so a forged cross-site request carries no credential (tests/api/test_keys.py).
     others = {view.__module__.split(".")[0] for route, view in views() if getattr(view, "csrf_exempt", False)}
-    assert others == {"campaigns", "wagtail"}
+    assert others == {"campaigns", "wagtail", "ninja"}
+    api_routes = {route for route, view in views() if view.__module__.startswith("ninja")}
+    assert api_routes and all(route.startswith("api/v1/") for route in api_routes)
 
 
 def test_esp_webhooks_are_not_mounted_without_an_esp(client):

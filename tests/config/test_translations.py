@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "config" / "locale"
-SOURCES = ["campaigns", "surveys", "ideas", "cms", "reports", "config", "manage.py"]
+SOURCES = ["campaigns", "surveys", "ideas", "cms", "reports", "api", "config", "manage.py"]
 
 
 def catalogue(mo_path):

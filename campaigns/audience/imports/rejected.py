@@ -9,25 +9,35 @@ from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.files import read_table
 from campaigns.audience.imports.rows import IGNORED, RowError, cell_text, normalise
-from campaigns.audience.imports.staging import CELLS, REPEATED
+from campaigns.audience.imports.staging import CELLS, REPEATED, REPEATED_ID, TAKEN_ID
 from campaigns.spreadsheets.formulas import cell_guard, csv_safe
 
 REASON = "raison"
 SEPARATOR = " ; "
 
 
-def row_errors(entry, email_label):
-    """The RowErrors of one rejected row as the staging tables give it (``Staging.rejected``)."""
-    number, status, email, first_row, cells = entry
+def row_errors(entry, checker):
+    """The RowErrors of one rejected row as the staging tables give it (``Staging.rejected``); ``checker`` (a
+    ``rows.RowChecker``) names the columns."""
+    number, status, email, external_id, first_row, cells = entry
     if status == CELLS:
         return [RowError(number, label, message) for label, message in cells]
+    if status == REPEATED_ID:
+        message = _("l'identifiant externe %(id)s figure déjà à la ligne %(row)s.") % {
+            "id": external_id,
+            "row": first_row,
+        }
+        return [RowError(number, checker.label_of("external_id"), message)]
+    if status == TAKEN_ID:
+        message = _("l'identifiant externe %(id)s est déjà celui d'un autre ambassadeur.") % {"id": external_id}
+        return [RowError(number, checker.label_of("external_id"), message)]
     if status == REPEATED:
         message = _("%(email)s figure déjà à la ligne %(row)s.") % {"email": email, "row": first_row}
     else:
         message = _("%(email)s est déjà un ambassadeur ; choisissez la mise à jour des existants pour le modifier.") % {
             "email": email
         }
-    return [RowError(number, email_label, message)]
+    return [RowError(number, checker.email_label, message)]
 
 
 def reason(errors):
@@ -72,7 +82,7 @@ class _XlsxOut:
         self.workbook.save(self.path)
 
 
-def rejected_write(path, name, entries, email_label, *, csv_path=None, xlsx_path=None):
+def rejected_write(path, name, entries, checker, *, csv_path=None, xlsx_path=None):
     """Write the rejected rows of the file at ``path`` (``entries``: ``Staging.rejected()``, in file order) to
     ``csv_path`` and/or ``xlsx_path``. Returns how many rows were written."""
     header, rows = read_table(path, name=name)
@@ -90,7 +100,7 @@ def rejected_write(path, name, entries, email_label, *, csv_path=None, xlsx_path
             if number != pending[0]:
                 continue
             line = [cells[index] if index < len(cells) else None for index in kept]
-            line.append(reason(row_errors(pending, email_label)))
+            line.append(reason(row_errors(pending, checker)))
             for out in outputs:
                 out.row(line)
             written += 1

@@ -18,6 +18,7 @@ from campaigns.models import AgeBand, Locale, Product, Region
 # Canonical column -> the header spellings accepted for it (compared without case, accents or punctuation).
 COLUMNS = {
     "email": ["email", "e_mail", "courriel", "adresse_email", "adresse_e_mail", "mail"],
+    "external_id": ["external_id", "id_externe", "identifiant_externe", "crm_id", "id_crm"],
     "first_name": ["first_name", "firstname", "prenom"],
     "last_name": ["last_name", "lastname", "nom", "nom_de_famille"],
     "locale": ["locale", "langue", "language", "lang"],
@@ -157,6 +158,10 @@ class RowChecker:
         self.parsers = {column: getattr(self, f"_{column}") for column in COLUMNS}
         self.cache = {column: {} for column in self.CACHED}
 
+    def label_of(self, column):
+        """The label of the file's column holding canonical ``column``."""
+        return next((self.labels[index] for index, name in self.mapping.items() if name == column), column)
+
     def check(self, number, cells):
         """(values, errors): values holds only the filled cells, by canonical column."""
         values, errors = {}, []
@@ -211,6 +216,11 @@ class RowChecker:
                 _("« %(value)s » n'est pas une adresse e-mail valide.") % {"value": raw[:100]}
             ) from None
         return email
+
+    def _external_id(self, raw, cell):
+        if len(raw) > 64:
+            raise ValidationError(_("64 caractères au plus (il y en a %(count)s).") % {"count": len(raw)})
+        return raw
 
     def _first_name(self, raw, cell):
         return self._name(raw)

@@ -2,10 +2,11 @@
 
 The file is read once, streaming, in batches: each row's cells are checked in Python (``rows``) and the batch is
 loaded into the import's staging tables (``staging``: ``COPY`` on PostgreSQL, batched ``INSERT`` on SQLite).
-The checks across rows are then set-based SQL (an email repeated in the file, an email already known), and, if no
-row was rejected (or the caller chose to keep the valid rows), the valid rows are written from the staging
-tables (``write``), one ``INSERT ... ON CONFLICT`` per batch, each batch in its own transaction. Memory stays
-flat whatever the file's size.
+The checks across rows are then set-based SQL (an email repeated in the file, an email already known, a CRM id
+(``external_id``) repeated in the file or held by another ambassador), and, if no row was rejected (or the
+caller chose to keep the valid rows), the valid rows are written from the staging tables (``write``), one
+``INSERT ... ON CONFLICT`` per batch, each batch in its own transaction. Memory stays flat whatever the file's
+size.
 
 - A file that cannot be read at all (empty, binary, wrong or missing columns) raises ``ImportFileError`` with
   one message, before anything is written.
@@ -62,7 +63,7 @@ def _staged(batch, checker):
         values, row_errors = checker.check(number, cells)
         if row_errors:
             rejected += 1
-            rows.append((number, CELLS, None, None, None, None, None, None, None, None, False, False))
+            rows.append((number, CELLS, None, None, None, None, None, None, None, None, False, False, None))
             errors.extend((number, position, e.column, e.message) for position, e in enumerate(row_errors))
             continue
         get = values.get
@@ -80,6 +81,7 @@ def _staged(batch, checker):
                 get("consent"),
                 "products" in values,
                 "tags" in values,
+                get("external_id"),
             )
         )
         products.extend((number, product) for product in values.get("products", ()))
@@ -116,9 +118,7 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
         if not dry_run and (keep_valid or not report.rejected):
             _write(staging, batches, update, report, progress, segment)
         if report.rejected and (rejected_csv or rejected_xlsx):
-            rejected_write(
-                path, name, staging.rejected(), checker.email_label, csv_path=rejected_csv, xlsx_path=rejected_xlsx
-            )
+            rejected_write(path, name, staging.rejected(), checker, csv_path=rejected_csv, xlsx_path=rejected_xlsx)
     return report
 
 
@@ -144,7 +144,7 @@ def _load(path, name, staging, batch_size, report, progress):
 
 def _errors(staging, checker):
     for entry in staging.rejected():
-        yield from row_errors(entry, checker.email_label)
+        yield from row_errors(entry, checker)
 
 
 def _write(staging, batches, update, report, progress, segment):

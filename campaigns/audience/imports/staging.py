@@ -1,6 +1,7 @@
 """The staging tables of an import: every row of the file, as the row checks left it, in temporary tables of the
-database connection, so the checks that look across rows (an email repeated in the file, an email already known)
-and the writes are set-based SQL, and memory stays flat whatever the file's size.
+database connection, so the checks that look across rows (an email or a CRM id repeated in the file, an email
+already known, a CRM id already another ambassador's) and the writes are set-based SQL, and memory stays flat
+whatever the file's size.
 
 Rows arrive in batches: through ``COPY`` on PostgreSQL (psycopg's ``cursor.copy()``, streamed), through one
 prepared ``INSERT`` run for every row on SQLite (which has no round trips). A row's ``status`` says whether it
@@ -9,12 +10,14 @@ may be written:
 - ``VALID``: every cell read, the email seen first here and, unless updating, unknown;
 - ``CELLS``: a cell could not be read (its errors are in the error table, in the order of the columns);
 - ``REPEATED``: its email was on an earlier valid row (``first_row``);
-- ``EXISTS``: its email is an ambassador's already, and the import does not update.
+- ``EXISTS``: its email is an ambassador's already, and the import does not update;
+- ``REPEATED_ID``: its CRM id (``external_id``) was on an earlier valid row (``first_row``);
+- ``TAKEN_ID``: its CRM id is held by another ambassador than the row's.
 """
 
 from django.db import DatabaseError, connection
 
-VALID, CELLS, REPEATED, EXISTS = 0, 1, 2, 3
+VALID, CELLS, REPEATED, EXISTS, REPEATED_ID, TAKEN_ID = 0, 1, 2, 3, 4, 5
 
 ROWS = "ambassador_import_row"
 ERRORS = "ambassador_import_error"
@@ -34,21 +37,21 @@ ROW_COLUMNS = [
     "consent",
     "has_products",
     "has_tags",
+    "external_id",
 ]
-VALUE_COLUMNS = ROW_COLUMNS[3:9]
 TABLES = {
     ROWS: (
         "row_number INTEGER PRIMARY KEY, status SMALLINT NOT NULL, email VARCHAR(254), first_name VARCHAR(150), "
         "last_name VARCHAR(150), locale VARCHAR(2), region VARCHAR(3), age_band VARCHAR(5), customer_since DATE, "
-        "consent BOOLEAN, has_products BOOLEAN NOT NULL, has_tags BOOLEAN NOT NULL, existing_id BIGINT, "
-        "first_row INTEGER"
+        "consent BOOLEAN, has_products BOOLEAN NOT NULL, has_tags BOOLEAN NOT NULL, external_id VARCHAR(64), "
+        "existing_id BIGINT, first_row INTEGER"
     ),
     ERRORS: "row_number INTEGER NOT NULL, position SMALLINT NOT NULL, label TEXT NOT NULL, message TEXT NOT NULL",
     PRODUCTS: "row_number INTEGER NOT NULL, product_id BIGINT NOT NULL",
     TAGS: "row_number INTEGER NOT NULL, name VARCHAR(60) NOT NULL",
 }
 COPY_TYPES = {
-    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "bool", "bool"],
+    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "bool", "bool", "text"],
     ERRORS: ["int4", "int2", "text", "text"],
     PRODUCTS: ["int4", "int8"],
     TAGS: ["int4", "text"],
@@ -110,9 +113,11 @@ class Staging:
 
     def check(self, ambassador_table, update):
         """The checks across rows, set-based: repeated emails, then emails already known (rejected unless
-        ``update``). Returns {"rejected": rows, "created": rows, "updated": rows}."""
+        ``update``), then, among the rows still valid, repeated CRM ids and CRM ids held by another ambassador.
+        Returns {"rejected": rows, "created": rows, "updated": rows}."""
         execute = self.cursor.execute
         execute(f"CREATE INDEX {ROWS}_email ON {ROWS} (email)")
+        execute(f"CREATE INDEX {ROWS}_external_id ON {ROWS} (external_id)")
         execute(f"CREATE INDEX {ERRORS}_row ON {ERRORS} (row_number)")
         execute(f"CREATE INDEX {PRODUCTS}_row ON {PRODUCTS} (row_number)")
         execute(f"CREATE INDEX {TAGS}_row ON {TAGS} (row_number)")
@@ -132,6 +137,7 @@ class Staging:
         )
         if not update:
             execute(f"UPDATE {ROWS} SET status = %s WHERE status = %s AND existing_id IS NOT NULL", [EXISTS, VALID])
+        self._external_ids_check(ambassador_table)
         execute(
             f"SELECT status, existing_id IS NOT NULL, COUNT(*) FROM {ROWS} GROUP BY status, existing_id IS NOT NULL"
         )
@@ -143,21 +149,39 @@ class Staging:
                 counts["updated" if existing else "created"] += count
         return counts
 
+    def _external_ids_check(self, ambassador_table):
+        """Among the valid rows, a CRM id on an earlier valid row (``REPEATED_ID``), then a CRM id that another
+        ambassador than the row's holds (``TAKEN_ID``)."""
+        self.cursor.execute(
+            f"UPDATE {ROWS} SET status = %s, first_row = repeated.first_row FROM ("
+            f"SELECT external_id, MIN(row_number) AS first_row FROM {ROWS} WHERE status = %s "
+            "AND external_id IS NOT NULL GROUP BY external_id HAVING COUNT(*) > 1) AS repeated "
+            f"WHERE {ROWS}.external_id = repeated.external_id AND {ROWS}.status = %s "
+            f"AND {ROWS}.row_number > repeated.first_row",
+            [REPEATED_ID, VALID, VALID],
+        )
+        self.cursor.execute(
+            f"UPDATE {ROWS} SET status = %s WHERE status = %s AND external_id IS NOT NULL AND EXISTS ("
+            f"SELECT 1 FROM {ambassador_table} AS holder WHERE holder.external_id = {ROWS}.external_id "
+            f"AND ({ROWS}.existing_id IS NULL OR holder.id <> {ROWS}.existing_id))",
+            [TAKEN_ID, VALID],
+        )
+
     def rejected(self, page=5000):
-        """The rejected rows in file order: (row number, status, email, first row, [(label, message)]), read
-        a page at a time."""
+        """The rejected rows in file order: (row number, status, email, CRM id, first row, [(label, message)]),
+        read a page at a time."""
         last = 0
         while True:
             self.cursor.execute(
-                f"SELECT row_number, status, email, first_row FROM {ROWS} WHERE status <> %s AND row_number > %s "
-                f"ORDER BY row_number LIMIT {int(page)}",
+                f"SELECT row_number, status, email, external_id, first_row FROM {ROWS} "
+                f"WHERE status <> %s AND row_number > %s ORDER BY row_number LIMIT {int(page)}",
                 [VALID, last],
             )
             rows = self.cursor.fetchall()
             if not rows:
                 return
             cells = {}
-            if any(status == CELLS for _number, status, _email, _first in rows):
+            if any(row[1] == CELLS for row in rows):
                 self.cursor.execute(
                     f"SELECT row_number, label, message FROM {ERRORS} WHERE row_number >= %s AND row_number <= %s "
                     "ORDER BY row_number, position",
@@ -165,8 +189,8 @@ class Staging:
                 )
                 for number, label, message in self.cursor.fetchall():
                     cells.setdefault(number, []).append((label, message))
-            for number, status, email, first_row in rows:
-                yield number, status, email, first_row, cells.get(number, [])
+            for row in rows:
+                yield *row, cells.get(row[0], [])
             last = rows[-1][0]
 
     def valid_counts(self, after, last):

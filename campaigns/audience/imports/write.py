@@ -9,7 +9,17 @@ from campaigns.audience.imports.staging import PRODUCTS, ROWS, TAGS, VALID
 from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Locale, SegmentMember, Tag
 
 AMBASSADORS = Ambassador._meta.db_table
-MERGED = ["first_name", "last_name", "locale", "region", "age_band", "customer_since", "consent_at", "updated_at"]
+MERGED = [
+    "external_id",
+    "first_name",
+    "last_name",
+    "locale",
+    "region",
+    "age_band",
+    "customer_since",
+    "consent_at",
+    "updated_at",
+]
 
 
 def _ambassador(alias, column, key):
@@ -34,9 +44,10 @@ def ambassadors_write(cursor, after, last, now, update):
         "DO UPDATE SET " + ", ".join(f"{name} = EXCLUDED.{name}" for name in MERGED) if update else "DO NOTHING"
     )
     cursor.execute(
-        f"INSERT INTO {AMBASSADORS} (email, first_name, last_name, locale, region, age_band, customer_since, "
-        "consent_at, created_at, updated_at) "
-        "SELECT r.email, COALESCE(r.first_name, a.first_name, ''), COALESCE(r.last_name, a.last_name, ''), "
+        f"INSERT INTO {AMBASSADORS} (email, external_id, first_name, last_name, locale, region, age_band, "
+        "customer_since, consent_at, created_at, updated_at) "
+        "SELECT r.email, COALESCE(r.external_id, a.external_id), COALESCE(r.first_name, a.first_name, ''), "
+        "COALESCE(r.last_name, a.last_name, ''), "
         "COALESCE(r.locale, a.locale, %(locale)s), COALESCE(r.region, a.region, ''), "
         "COALESCE(r.age_band, a.age_band, ''), COALESCE(r.customer_since, a.customer_since), "
         "CASE WHEN r.consent IS NULL THEN (CASE WHEN a.id IS NULL THEN %(now)s ELSE a.consent_at END) "

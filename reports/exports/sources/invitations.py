@@ -15,6 +15,7 @@ from reports.exports.streaming import stream
 
 TIME = "time"
 EMAIL = "ambassador__email"
+EXTERNAL_ID = "ambassador__external_id"
 # (field, header, how its value is shown: by the label of these choices, as a local time, or as stored)
 COLUMNS = [
     ("pk", gettext_lazy("Invitation"), None),
@@ -33,11 +34,12 @@ COLUMNS = [
     ("click_count", gettext_lazy("Clics"), None),
     ("responded_at", gettext_lazy("A répondu le"), TIME),
     ("unsubscribed_at", gettext_lazy("Désinscrit le"), TIME),
+    (EXTERNAL_ID, gettext_lazy("Identifiant externe"), None),  # the CRM's, so the bank can join the rows back
 ]
 
 
 def invitations_table(campaign, *, anonymous=False):
-    columns = [column for column in COLUMNS if not (anonymous and column[0] in ("pk", EMAIL))]
+    columns = [column for column in COLUMNS if not (anonymous and column[0] in ("pk", EMAIL, EXTERNAL_ID))]
     fields = [field for field, _header, _shown in columns]
     labelled = [(index, labels(shown)) for index, (*_rest, shown) in enumerate(columns) if shown not in (None, TIME)]
     times = [index for index, (*_rest, shown) in enumerate(columns) if shown == TIME]

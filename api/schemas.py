@@ -1,0 +1,133 @@
+"""What the API takes and gives (pydantic, through django-ninja): the OpenAPI document is made from these."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+from pydantic import BaseModel
+
+
+class AmbassadorIn(BaseModel):  # plain pydantic: ninja's Schema resolves each of 10,000 rows through a slower path
+    """One ambassador to create or update: values as an import file holds them, checked by the import."""
+
+    email: str | None = Field(None, max_length=254, examples=["claire.dupont@exemple.fr"])
+    external_id: str | None = Field(None, max_length=200, examples=["CRM-000123"])
+    first_name: str | None = None
+    last_name: str | None = None
+    locale: str | None = Field(None, examples=["fr"])
+    region: str | None = Field(None, examples=["idf"])
+    age_band: str | None = Field(None, examples=["35-44"])
+    customer_since: str | None = Field(None, examples=["2012-03-15"])
+    products: list[str] | None = Field(None, examples=[["livret-a"]])
+    tags: list[str] | None = None
+    consent: bool | None = None
+
+
+class UpsertIn(Schema):
+    ambassadors: list[AmbassadorIn]
+
+
+class RowErrorOut(Schema):
+    index: int
+    field: str
+    message: str
+
+
+class UpsertOut(Schema):
+    rows: int
+    created: int
+    updated: int
+    rejected: int
+    errors: list[RowErrorOut]
+
+
+class AmbassadorKey(Schema):
+    email: str | None = None
+    external_id: str | None = None
+
+
+class OptOutsIn(Schema):
+    ambassadors: list[AmbassadorKey]
+
+
+class OptOutsRecorded(Schema):
+    opted_out: int
+    unknown: list[int]
+
+
+class OptOutOut(Schema):
+    email: str
+    external_id: str | None
+    opted_out_at: datetime
+
+
+class SegmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int | None = Field(description="Exact for roles that may read identities; else rounded, or null under k.")
+    size_label: str
+
+
+class CampaignOut(Schema):
+    id: int
+    slug: str
+    title: str
+    kind: str
+    status: str
+    closes_at: datetime | None
+    launched_at: datetime | None
+    closed_at: datetime | None
+
+
+class CampaignCopyIn(Schema):
+    title: str = Field(max_length=200)
+    slug: str = Field(max_length=80, pattern=r"^[-a-zA-Z0-9_]+$")
+
+
+class LaunchOut(Schema):
+    invitations: int
+
+
+class CloseOut(Schema):
+    closed: bool
+
+
+class FiguresOut(Schema):
+    campaign: int
+    counts: dict[str, int | None] = Field(description="By step; null when withheld by the privacy layer.")
+    rates: dict[str, float | None]
+
+
+class QuestionOut(Schema):
+    id: int
+    text: str
+    kind: str
+    respondents: int | None
+    suppressed: bool
+    distribution: list[dict]
+    mean: float | None
+    median: float | None
+    nps: dict | None
+    top_two_box: float | None
+
+
+class ExportIn(Schema):
+    format: str = Field("xlsx", pattern="^(xlsx|csv)$")
+    table: str = ""
+
+
+class ExportOut(Schema):
+    id: int
+    campaign: int
+    format: str
+    table: str
+    status: str
+    rows_done: int
+    rows_total: int | None
+    created_at: datetime
+    finished_at: datetime | None
+    error: str
+
+
+class ErrorOut(Schema):
+    detail: str | list

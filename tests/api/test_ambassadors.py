@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Ambassador
+from tests.campaigns.factories import ambassador, region_segment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upsert_creates_then_updates_by_email_or_crm_id_and_is_idempotent(api_for):
+    rows = [
+        {"email": "Claire@Exemple.fr", "external_id": "CRM-1", "first_name": "Claire", "region": "idf"},
+        {"email": "jean@exemple.fr", "products": ["livret-a-inconnu"]},
+        {"external_id": "CRM-404", "first_name": "Personne"},
+        {"email": "not-an-email"},
+    ]
+    first = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows}).json()
+    assert (first["rows"], first["created"], first["updated"], first["rejected"]) == (4, 1, 0, 3)
+    assert [(error["index"], error["field"]) for error in first["errors"]] == [
+        (1, "products"),
+        (2, "email"),
+        (3, "email"),
+    ]
+    assert "CRM-404" in first["errors"][1]["message"]
+    again = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows[:1]}).json()
+    assert (again["created"], again["updated"], again["rejected"]) == (0, 1, 0)
+    by_id = api_for("product").post(
+        "/ambassadors/upsert", {"ambassadors": [{"external_id": "CRM-1", "last_name": "Dupont"}]}
+    )
+    assert by_id.json()["updated"] == 1
+    claire = Ambassador.objects.get()
+    assert (claire.email, claire.first_name, claire.last_name, claire.region) == (
+        "claire@exemple.fr",
+        "Claire",
+        "Dupont",
+        "idf",
+    )
+
+
+def test_upsert_refuses_a_crm_id_that_another_ambassador_holds(api_for):
+    ambassador("owner@exemple.fr", external_id="CRM-1")
+    answer = api_for("product").post(
+        "/ambassadors/upsert", {"ambassadors": [{"email": "x@exemple.fr", "external_id": "CRM-1"}]}
+    )
+    assert answer.json()["rejected"] == 1 and answer.json()["errors"][0]["field"] == "external_id"
+    assert not Ambassador.objects.filter(email="x@exemple.fr").exists()
+
+
+def test_upsert_of_10000_ambassadors_in_one_call_reads_back_its_figures(api_for):
+    region_segment()
+    rows = [{"email": f"p{n}@exemple.fr", "external_id": f"C{n}", "region": "bre"} for n in range(10_000)]
+    answer = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows})
+    assert answer.status_code == 200, answer.content[:300]
+    assert {k: answer.json()[k] for k in ("rows", "created", "updated", "rejected")} == {
+        "rows": 10_000,
+        "created": 10_000,
+        "updated": 0,
+        "rejected": 0,
+    }
+    assert Ambassador.objects.filter(region="bre", external_id__startswith="C").count() == 10_000
+    segments = api_for("product").get("/segments").json()
+    assert [(segment["name"], segment["size"]) for segment in segments] == [("Bretons", 10_000)]
+    again = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows}).json()
+    assert (again["created"], again["updated"]) == (0, 10_000)
+
+
+def test_upsert_past_the_row_limit_is_refused_with_the_setting_named(api_for, settings):
+    settings.API_UPSERT_MAX_ROWS = 2
+    answer = api_for("product").post("/ambassadors/upsert", {"ambassadors": [{"email": f"{n}@x.fr"} for n in range(3)]})
+    assert answer.status_code == 400 and "API_UPSERT_MAX_ROWS" in answer.json()["detail"]
+    assert not Ambassador.objects.exists()
+
+
+def test_opt_outs_recorded_by_email_or_crm_id_and_read_back(api_for):
+    since = timezone.now() - timedelta(seconds=1)
+    ambassador("a@exemple.fr")
+    ambassador("b@exemple.fr", external_id="CRM-B")
+    answer = (
+        api_for("product")
+        .post(
+            "/opt-outs",
+            {"ambassadors": [{"email": "A@exemple.fr"}, {"external_id": "CRM-B"}, {"email": "nobody@x.fr"}]},
+        )
+        .json()
+    )
+    assert answer == {"opted_out": 2, "unknown": [2]}
+    listed = api_for("product").get("/opt-outs", since=since.isoformat()).json()
+    assert [(row["email"], row["external_id"]) for row in listed] == [("a@exemple.fr", None), ("b@exemple.fr", "CRM-B")]
+    assert api_for("product").get("/opt-outs", since=timezone.now().isoformat()).json() == []
+
+
+def test_hostile_text_is_stored_as_text(api_for):
+    script = "<script>alert(1)</script>"
+    api_for("product").post("/ambassadors/upsert", {"ambassadors": [{"email": "h@exemple.fr", "first_name": script}]})
+    assert Ambassador.objects.get().first_name == script
+
+
+def test_values_with_separators_quotes_and_new_lines_arrive_as_sent_and_errors_keep_their_index(api_for):
+    rows = [
+        {"email": "a@exemple.fr", "last_name": 'Dupont; "dit" Martin,\njunior'},
+        {"email": "b@exemple.fr", "region": "nowhere"},
+        {"email": "c@exemple.fr", "tags": ["vip, early", "=1+1"]},
+    ]
+    answer = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows}).json()
+    assert [(error["index"], error["field"]) for error in answer["errors"]] == [(1, "region")]
+    assert Ambassador.objects.get(email="a@exemple.fr").last_name == 'Dupont; "dit" Martin,\njunior'
+    assert sorted(Ambassador.objects.get(email="c@exemple.fr").tags.values_list("name", flat=True)) == [
+        "=1+1",
+        "early",
+        "vip",
+    ]
