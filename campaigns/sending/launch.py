@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaigns.audience.segments import members_of_segments
+from campaigns.audience.segments import members_of_segments, segment_problems
 from campaigns.audit import trail
 from campaigns.database.tokens import token_sql
 from campaigns.models import Campaign, Invitation
@@ -41,6 +41,7 @@ def launch_problems(campaign):
         problems.append(_("L'e-mail d'invitation en français (objet et message) est obligatoire."))
     if not campaign.segments.exists():
         problems.append(_("Choisissez au moins un segment."))
+    problems += segment_problems(campaign.segments.prefetch_related("rules"))
     if campaign.closes_at and campaign.closes_at <= timezone.now():
         problems.append(_("La date de clôture est passée."))
     return problems + subject_tests.launch_problems(campaign) + destinations.missing_for(campaign)
