@@ -26,6 +26,11 @@ class SurveysConfig(AppConfig):
             missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."),
         )
 
+        from campaigns.sending import checklist
+        from surveys.missing_texts import survey_missing_english
+
+        checklist.register_texts_check(survey_missing_english)
+
         from campaigns.audience import personal_data
         from surveys.personal_data import survey_answers_export
 

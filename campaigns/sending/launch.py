@@ -47,9 +47,10 @@ def launch_problems(campaign):
     return problems + subject_tests.launch_problems(campaign) + destinations.missing_for(campaign)
 
 
-def invitations_create(campaign, *, now):
-    """One Invitation per contactable member of the campaign's segments, in one statement. Those contacted
-    ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS`` days are recorded as skipped."""
+def members_with_recent_contacts(campaign, *, now):
+    """The contactable members of the campaign's segments, each annotated with ``recent``: how many active
+    invitations they had in the last ``CONTACT_CAP_DAYS`` days (the frequency cap compares it to
+    ``CONTACT_CAP_COUNT``)."""
     recent = (
         Invitation.objects.filter(
             ambassador=OuterRef("pk"),
@@ -61,14 +62,27 @@ def invitations_create(campaign, *, now):
         .annotate(n=Count("id"))
         .values("n")
     )
+    return members_of_segments(campaign.segments.prefetch_related("rules")).annotate(
+        recent=Coalesce(Subquery(recent), 0)
+    )
+
+
+def contact_cap():
+    """How many recent invitations put an ambassador over the frequency cap."""
+    return settings.CONTACT_CAP_COUNT or 2**31 - 1
+
+
+def invitations_create(campaign, *, now):
+    """One Invitation per contactable member of the campaign's segments, in one statement. Those contacted
+    ``CONTACT_CAP_COUNT`` times or more in the last ``CONTACT_CAP_DAYS`` days are recorded as skipped."""
     members = (
-        members_of_segments(campaign.segments.prefetch_related("rules"))
-        .annotate(recent=Coalesce(Subquery(recent), 0), member_id=F("pk"))
+        members_with_recent_contacts(campaign, now=now)
+        .annotate(member_id=F("pk"))
         .values_list("member_id", "recent")
         .order_by()
     )
     select_sql, select_params = members.query.sql_with_params()
-    cap = settings.CONTACT_CAP_COUNT or 2**31 - 1
+    cap = contact_cap()
     created = connection.ops.adapt_datetimefield_value(now)
     table = Invitation._meta.db_table
     sql = f"""

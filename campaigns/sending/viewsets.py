@@ -65,6 +65,7 @@ class CampaignViewSet(SnippetViewSet):
             ObjectList(
                 [
                     FieldPanel("reply_to"),
+                    FieldPanel("test_recipients"),
                     MultiFieldPanel(
                         [FieldPanel("subject_fr"), FieldPanel("body_fr")], heading=_("Français"), help_text=EMAIL_HELP
                     ),
@@ -145,6 +146,7 @@ class CampaignActionsViewSet(ViewSet):
             path("<int:pk>/", views.campaign_overview, name="overview"),
             path("<int:pk>/preview/<str:locale>/", views.campaign_preview, name="preview"),
             path("<int:pk>/test/", views.campaign_test_send, name="test"),
+            path("<int:pk>/checklist/", views.campaign_checklist, name="checklist"),
             path("<int:pk>/<str:action>/", views.campaign_action, name="action"),
         ]
 

@@ -180,6 +180,11 @@ def test_product_team_imports_targets_tests_launches_and_watches_the_figures(
     gate = threading.Event()
     smtp_server.reply = lambda rcpt, attempt: None if gate.wait(timeout=20) else "451 4.3.0 Gate left shut"
     page.get_by_role("button", name="Lancer maintenant").click()
+    # The checklist sums the launch up and asks for the number of people, typed back.
+    expect(page.locator("[data-figure=invited]")).to_have_text("12")
+    shoot(page, "launch-checklist")
+    page.get_by_label("Nombre de personnes à inviter").fill("12")
+    page.get_by_role("button", name="Envoyer à 12 personnes").click()
     expect(page.get_by_text("Campagne lancée : 12 invitations en cours d'envoi.")).to_be_visible()
     expect(page.get_by_role("progressbar", name="Envoi")).to_be_visible()
     assert figures(page) == {"invited": 12, "waiting": 12, "sent": 0, "opened": 0, "clicked": 0, "responded": 0}
