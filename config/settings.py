@@ -360,6 +360,8 @@ COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
 
 # Privacy: no figure is shown or exported for a group of fewer ambassadors than this (reports, public results).
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
+# A campaign's report and its charts are computed once and kept this many seconds (reports.report_cache).
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 60)
 # Retention: this many months after a campaign closed, its invitations (and their tracking) stop naming anyone
 # (0: kept as long as the campaign).
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)
