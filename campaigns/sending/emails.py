@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from email.charset import BASE64, Charset
 from email.header import Header
 from email.utils import formatdate, make_msgid
+from html import unescape
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -96,6 +97,23 @@ def tracking_removed(html):
     urls = _tracking_urls(settings.SITE_URL)
     html = re.sub(rf"""<img\b[^>]*\bsrc=["'][^"']*(?:{urls})["'][^>]*>""", "", html, flags=re.IGNORECASE)
     return re.sub(rf"""<a\b[^>]*\bhref=["'][^"']*(?:{urls})["'][^>]*>.*?</a>""", "", html, flags=re.I | re.S)
+
+
+LINK = re.compile(r"""<a\b([^>]*?)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))([^>]*)>""", re.IGNORECASE)
+
+
+def links_neutralised(html):
+    """(``html`` with every link made inert, the links' addresses in order): what staff see of an email in the
+    outbox or a preview. A click there neither leaves the frame (which would go blank) nor counts a click or an
+    open; each link keeps its text and shows its address as a tooltip."""
+    addresses = []
+
+    def inert(match):
+        address = unescape(match.group(2) or match.group(3) or match.group(4) or "")
+        addresses.append(address)
+        return f'<a{match.group(1)} title="{escape(address)}" aria-disabled="true" data-neutralised{match.group(5)}>'
+
+    return LINK.sub(inert, html), addresses
 
 
 BASE64_UTF8 = Charset("utf-8")

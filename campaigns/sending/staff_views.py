@@ -21,7 +21,7 @@ from campaigns.privacy.funnel import progress_as_seen
 from campaigns.privacy.segment_counts import may_read_identities, segment_size
 from campaigns.sending import subject_tests
 from campaigns.sending.checklist import duration_label, launch_checklist
-from campaigns.sending.emails import build_message, subject_source, tracking_removed
+from campaigns.sending.emails import build_message, links_neutralised, subject_source, tracking_removed
 from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
@@ -70,7 +70,7 @@ def campaign_preview(request, pk, locale):
         {
             "campaign": campaign,
             "message": message,
-            "html": tracking_removed(html),
+            "html": links_neutralised(tracking_removed(html))[0],
             "language": locale,
             "subject": str(make_header(decode_header(message.subject))),
             "tested_subjects": _tested_subjects(campaign, request.user, locale),

@@ -39,7 +39,7 @@ def test_preview_shows_the_email_in_each_language(client_for, product_user, draf
     english = client.get(reverse("campaign_actions:preview", args=[draft.pk, "en"])).content.decode()
     assert "[TEST] Produit, votre avis sur La banque mobile de demain" in french
     assert "[TEST] Produit, your opinion on La banque mobile de demain" in english
-    assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in french
+    assert 'sandbox=""' in french and "data-neutralised" in french
 
 
 def test_test_send_goes_to_the_current_user_through_smtp(client_for, product_user, draft, smtp_server):
@@ -137,6 +137,21 @@ def test_outbox_keeps_emails_that_staff_can_open_and_follow(client_for, product_
     token = Invitation.objects.get(ambassador__email="lea@exemple.fr").token
     assert f'<a href="http://localhost:8000/i/{token}/"' in page  # the text part's link is clickable
     assert "List-Unsubscribe" in page
+    # the HTML part's links are inert in its frame (a click there would blank it and count): listed apart
+    frame = page.split('srcdoc="', 1)[1].split('"', 1)[0]
+    assert "href=" not in frame and "data-neutralised" in frame
+    assert f"<code>http://localhost:8000/i/{token}/</code>" in page
+
+
+def test_links_neutralised_keep_their_text_and_say_where_they_lead():
+    from campaigns.sending.emails import links_neutralised
+
+    shown, links = links_neutralised(
+        """<p><a href="https://x.example/i/abc/?a=1&amp;b=2" style="color:red">Donner mon avis</a> """
+        """<A HREF='https://x.example/u/'>Se désinscrire</A></p>"""
+    )
+    assert "href" not in shown.lower() and "Donner mon avis" in shown and 'style="color:red"' in shown
+    assert links == ["https://x.example/i/abc/?a=1&b=2", "https://x.example/u/"]
 
 
 def test_withdrawn_invitation_is_not_sent_and_its_link_stops(client_for, product_user, draft):
