@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.locales import localized
+from campaigns.locales import invitation_language, localized
 from campaigns.models import Campaign
 from campaigns.tracking import visiting_invitation
 from campaigns.tracking.throttle import hit
@@ -37,7 +37,7 @@ class Visit:
         self.invitation = visiting_invitation(request, self.campaign)
         self.ambassador = self.invitation.ambassador if self.invitation else None
         self.staff = self.ambassador is None and request.user.has_perm("ideas.view_idea")
-        self.locale = self.ambassador.locale if self.ambassador else translation.get_language()
+        self.locale = invitation_language(self.invitation) if self.ambassador else translation.get_language()
 
     @property
     def allowed(self):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from campaigns.locales import invitation_language
 from campaigns.tracking import mark_responded
 from surveys.logic.conditions import Visibility
 from surveys.models import Answer, Question, Response, Survey
@@ -116,7 +117,7 @@ def response_submit(*, invitation, plan, now=None):
     now = now or timezone.now()
     hidden = [pk for pk, question in plan.questions.items() if not plan.question_shown(question)]
     with transaction.atomic():
-        response = _response_locked(invitation=invitation, survey=plan.survey, locale=invitation.ambassador.locale)
+        response = _response_locked(invitation=invitation, survey=plan.survey, locale=invitation_language(invitation))
         Answer.objects.filter(response=response, question_id__in=hidden).delete()
         Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(submitted_at=now)
         mark_responded(invitation, now=now)

@@ -153,6 +153,15 @@ def invitation_source(invitation):
     return subject_source(invitation.campaign, invitation.subject_variant)
 
 
+def language_for(texts, locale):
+    """The one language an ambassador of ``locale`` reads ``texts`` (a campaign, a reminder) in: theirs when its
+    email is written in it, French otherwise, so that no page or email mixes two languages (an English footer
+    around French content, English dates in a French sentence)."""
+    if locale == "en" and texts.subject_en.strip() and texts.body_en.strip():
+        return "en"
+    return "fr"
+
+
 def template_for(source, locale):
     """(subject, body) of ``source`` (a campaign or a reminder) in ``locale``, French when English is missing."""
     if locale == "en" and source.subject_en.strip() and source.body_en.strip():
@@ -198,7 +207,7 @@ def _skeleton(subject, body, title, closes_at, locale, site):
 
 def _texts(source, campaign, ambassador):
     """(subject, text, html with marks, the first name to put in them) for one ambassador."""
-    locale = ambassador.locale if ambassador.locale in ("fr", "en") else "fr"
+    locale = language_for(source, ambassador.locale)
     subject, body = template_for(source, locale)
     subject, text, html, nobody = _skeleton(
         subject, body, campaign.title, campaign.closes_at, locale, settings.SITE_URL
