@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
-from campaigns.locales import invitation_language
+from campaigns.locales import invitation_language, localized
 from campaigns.models import Campaign
 from campaigns.sending.health import health
 from campaigns.tracking import destinations
@@ -144,6 +144,10 @@ def campaign_landing(request, slug):
     if not campaign.is_public and not request.user.has_perm("campaigns.view_campaign"):
         raise Http404  # nothing of a campaign shows before its launch, but to staff
     invitation = visiting_invitation(request, campaign)
+    if invitation is not None and campaign.kind == Campaign.Kind.SURVEY:
+        survey = destinations.resolve(campaign, "survey")
+        if survey:  # a survey-only campaign: the personal link leads straight to its survey
+            return HttpResponseRedirect(survey)
     page = destinations.page_for(campaign, invitation_language(invitation) if invitation else get_language())
     if page:
         return HttpResponseRedirect(page)  # the campaign's published page, in the visitor's language
@@ -152,6 +156,7 @@ def campaign_landing(request, slug):
         "campaigns/campaign_landing.html",
         {
             "campaign": campaign,
+            "summary": localized(campaign, "summary", invitation_language(invitation) if invitation else None),
             "invitation": invitation,
             "destinations": destinations.for_campaign(campaign),
         },

@@ -98,7 +98,15 @@ class Campaign(ClusterableModel, EmailTemplate):
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     theme = models.CharField(_("thème"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description interne"), blank=True, help_text=_("Pour l'équipe : jamais montrée aux ambassadeurs.")
+    )
+    summary_fr = models.TextField(
+        _("présentation publique (français)"),
+        blank=True,
+        help_text=_("Ce que les ambassadeurs lisent de la campagne sur sa page d'accueil, sous son titre."),
+    )
+    summary_en = models.TextField(_("présentation publique (anglais)"), blank=True)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.BOTH)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     opens_at = models.DateTimeField(

@@ -51,6 +51,7 @@ class CampaignViewSet(SnippetViewSet):
                     FieldPanel("slug"),
                     FieldPanel("theme"),
                     FieldPanel("description"),
+                    FieldRowPanel([FieldPanel("summary_fr"), FieldPanel("summary_en")]),
                     FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
                     FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                     FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
