@@ -227,8 +227,8 @@ def test_product_team_imports_targets_tests_launches_and_watches_the_figures(
     assert figures(page) == {"invited": 12, "waiting": 0, "sent": 12, "opened": 4, "clicked": 2, "responded": 1}
     # pixels loaded within seconds of sending look like privacy prefetches, and clicks within SCANNER_CLICK_SECONDS
     # of it like security scanners': none is taken for a person's yet (README, How opens and clicks are classified)
-    assert page.locator("[data-figure=opened]").inner_text() == "4 (0 ouverture humaine estimée)"
-    assert page.locator("[data-figure=clicked]").inner_text() == "2 (0 clics humains estimés)"
+    assert page.locator("[data-figure=opened]").inner_text() == "4 (ouvertures humaines estimées : 0)"
+    assert page.locator("[data-figure=clicked]").inner_text() == "2 (clics humains estimés : 0)"
     shoot(page, "overview-after")
     phone.goto(page.url)
     assert figures(phone)["responded"] == 1
