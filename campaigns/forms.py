@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from campaigns.audience.imports.limits import ImportFileError, size_check
@@ -92,3 +93,33 @@ class CampaignAdminForm(WagtailAdminModelForm):
 
 class TestSendForm(forms.Form):
     locale = forms.ChoiceField(label=_("Langue"), choices=[("fr", _("Français")), ("en", _("Anglais"))])
+    to_list = forms.BooleanField(
+        label=_("Aussi aux destinataires de test de la campagne"),
+        required=False,
+        initial=True,
+        help_text=_("La liste se règle dans la campagne, onglet « E-mail d'invitation »."),
+    )
+
+
+class LaunchConfirmForm(forms.Form):
+    """Launching asks the number of people who will be emailed, typed back: no one launches by a stray click."""
+
+    people = forms.IntegerField(label=_("Nombre de personnes à inviter"), min_value=0)
+
+    def __init__(self, *args, expected, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected = expected
+        self.fields["people"].help_text = _("Recopiez le nombre affiché ci-dessus : %(count)s.") % {"count": expected}
+
+    def clean_people(self):
+        people = self.cleaned_data["people"]
+        if people != self.expected:
+            raise forms.ValidationError(
+                ngettext(
+                    "Le nombre ne correspond pas : %(count)s personne recevra l'invitation.",
+                    "Le nombre ne correspond pas : %(count)s personnes recevront l'invitation.",
+                    self.expected,
+                )
+                % {"count": self.expected}
+            )
+        return people

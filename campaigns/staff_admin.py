@@ -6,7 +6,10 @@ import functools
 
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, reverse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
@@ -85,3 +88,13 @@ class ConfirmedBulkAction(SnippetBulkAction):
         context = super().get_context_data(**kwargs)
         context.update(action_title=self.display_name, question=self.question(len(context["items"])))
         return context
+
+
+def yes_no_column(model, name):
+    """A listing column of a boolean field written as the words « Oui » / « Non » (never a raw True or False)."""
+
+    def word(instance):
+        value = getattr(instance, name)
+        return "—" if value is None else (_("Oui") if value else _("Non"))
+
+    return Column(name, label=capfirst(model._meta.get_field(name).verbose_name), accessor=word, sort_key=name)

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from campaigns.audience.fatigue import contact_history, idea_news_choice, idea_news_set
+from campaigns.locales import invitation_language, localized
 from campaigns.models import Campaign, IdeaNews
 from campaigns.sending.health import health
 from campaigns.tracking import destinations
@@ -176,7 +177,11 @@ def campaign_landing(request, slug):
     if not campaign.is_public and not request.user.has_perm("campaigns.view_campaign"):
         raise Http404  # nothing of a campaign shows before its launch, but to staff
     invitation = visiting_invitation(request, campaign)
-    page = destinations.page_for(campaign, invitation.ambassador.locale if invitation else get_language())
+    if invitation is not None and campaign.kind == Campaign.Kind.SURVEY:
+        survey = destinations.resolve(campaign, "survey")
+        if survey:  # a survey-only campaign: the personal link leads straight to its survey
+            return HttpResponseRedirect(survey)
+    page = destinations.page_for(campaign, invitation_language(invitation) if invitation else get_language())
     if page:
         return HttpResponseRedirect(page)  # the campaign's published page, in the visitor's language
     return render(
@@ -184,6 +189,7 @@ def campaign_landing(request, slug):
         "campaigns/campaign_landing.html",
         {
             "campaign": campaign,
+            "summary": localized(campaign, "summary", invitation_language(invitation) if invitation else None),
             "invitation": invitation,
             "destinations": destinations.for_campaign(campaign),
         },

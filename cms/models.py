@@ -6,6 +6,7 @@ with a fixed number of queries (pinned by tests)."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext_lazy as _
@@ -77,7 +78,11 @@ class CampaignPageForm(WagtailAdminPageForm):
         cleaned = super().clean()
         campaign = cleaned.get("campaign")
         if campaign is not None:
-            others = CampaignPage.objects.filter(campaign=campaign, locale=self.instance.locale)
+            # A draft never published (one Wagtail's autosave kept from an abandoned form) shows nowhere: it
+            # does not keep the campaign from getting its page; publishing it later is refused in its turn.
+            others = CampaignPage.objects.filter(campaign=campaign, locale=self.instance.locale).filter(
+                Q(live=True) | Q(first_published_at__isnull=False)
+            )
             if self.instance.pk:
                 others = others.exclude(pk=self.instance.pk)
             if others.exists():

@@ -291,24 +291,8 @@ if _site.scheme == "https":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# Ambassador imports: how many rows are staged and written per batch (one transaction each), how many rejected
-# rows are kept in an import report (all are counted, and all go to the file of rejected rows).
-IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 10_000)
-IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
-# Bounds on an imported file (campaigns/audience/imports/limits.py), each refused with a message naming it: the
-# file's size (a CSV is streamed: 256 MB is over a million rows), an XLSX's unzipped content and its shared
-# strings (the text cells, which openpyxl holds in memory: a few MB of them cost the worker several times as
-# much), columns, cells read, a CSV line's length. With the defaults the worker stays under 250 MB whatever the
-# file (bench/hostile_imports.py); past about 100,000 rows, import a CSV rather than a workbook.
-IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 256)
-IMPORT_MAX_UNZIPPED_MB = env_int("IMPORT_MAX_UNZIPPED_MB", 200)
-IMPORT_MAX_SHARED_STRINGS_MB = env_int("IMPORT_MAX_SHARED_STRINGS_MB", 8)
-IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 50)
-IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 20_000_000)
-IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 64)
-# A LimeSurvey export (.lss): its size and its number of XML elements (each costs memory once parsed).
-LIMESURVEY_MAX_FILE_MB = env_int("LIMESURVEY_MAX_FILE_MB", 20)
-LIMESURVEY_MAX_ELEMENTS = env_int("LIMESURVEY_MAX_ELEMENTS", 200_000)
+# What people upload (ambassador imports, LimeSurvey exports): batches and bounds, each refused naming it.
+from config.upload_settings import *  # noqa: E402, F403
 
 # Logs go to the console, one event per line with its fields (config/log_format.py): JSON for a log collector,
 # key=value pairs for a person (the default with DEBUG).
@@ -385,6 +369,8 @@ ENGAGEMENT_HISTORY_STEP = env_int("ENGAGEMENT_HISTORY_STEP", 5)
 
 # Privacy: no figure is shown or exported for a group of fewer ambassadors than this (reports, public results).
 PRIVACY_THRESHOLD = env_int("PRIVACY_THRESHOLD", 5)
+# A campaign's report and its charts are computed once and kept this many seconds (reports.report_cache).
+REPORT_CACHE_SECONDS = env_int("REPORT_CACHE_SECONDS", 60)
 # Retention: this many months after a campaign closed, its invitations (and their tracking) stop naming anyone
 # (0: kept as long as the campaign).
 RETENTION_MONTHS = env_int("RETENTION_MONTHS", 24)

@@ -62,7 +62,7 @@ def visible_ideas(campaign, viewer=None):
 
 def _with_authors(queryset):
     return queryset.select_related("category", "author__contributor").prefetch_related(
-        Prefetch("author__awards", queryset=Award.objects.order_by("awarded_at"), to_attr="badges")
+        Prefetch("author__awards", queryset=Award.objects.order_by("badge", "awarded_at"), to_attr="badges")
     )
 
 

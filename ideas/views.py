@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.engagement.reads import programme_status
-from campaigns.locales import localized
+from campaigns.locales import invitation_language, localized
 from campaigns.models import Campaign
 from campaigns.tracking import visiting_invitation
 from campaigns.tracking.throttle import hit
@@ -46,7 +46,7 @@ class Visit:
         self.invitation = invitation
         self.ambassador = self.invitation.ambassador if self.invitation else None
         self.staff = self.ambassador is None and request.user.has_perm("ideas.view_idea")
-        self.locale = self.ambassador.locale if self.ambassador else translation.get_language()
+        self.locale = invitation_language(self.invitation) if self.ambassador else translation.get_language()
 
     @property
     def allowed(self):

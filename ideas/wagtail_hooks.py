@@ -18,7 +18,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.models import Campaign
-from campaigns.staff_admin import MenuViewSet
+from campaigns.staff_admin import MenuViewSet, yes_no_column
 from ideas import admin_views as views
 from ideas.board import display_name
 from ideas.models import Board, Comment, Idea
@@ -33,7 +33,7 @@ class BoardViewSet(SnippetViewSet):
     model = Board
     icon = "list-ul"
     menu_label = _("Espaces d'idées")
-    list_display = ["campaign", "moderation", "vote_budget", "show_leaderboard"]
+    list_display = ["campaign", "moderation", "vote_budget", yes_no_column(Board, "show_leaderboard")]
     list_filter = ["moderation"]
     search_fields = ["campaign__title"]
     search_backend_name = None
@@ -139,7 +139,7 @@ class IdeaViewSet(SnippetViewSet):
         "moderation",
         "vote_count",
         "comment_count",
-        "pinned",
+        yes_no_column(Idea, "pinned"),
         "created_at",
     ]
     list_per_page = 50

@@ -20,7 +20,7 @@ from reports.export_jobs import export_file_name, export_start
 from reports.listening.campaign_listening import campaign_listening
 from reports.models import ExportJob
 from reports.question_stats import answers_by_rating, questions_by_votes
-from reports.report import campaign_report, chart
+from reports.report_cache import cached_chart, cached_report
 from reports.survey_stats import CROSS_TAB_KINDS, cross_tab, cross_tab_dimensions
 
 VIEW = "reports.view_report"
@@ -47,7 +47,8 @@ def engagement_report_view(request):
 def campaign_report_view(request, pk):
     require_perms(request, VIEW)
     campaign = get_object_or_404(Campaign, pk=pk)
-    report = campaign_report(campaign)
+    cached = cached_report(campaign)
+    report = cached.report
     crossed = None
     question_id, by = request.GET.get("question", ""), request.GET.get("by", "")
     if question_id.isdigit():
@@ -61,6 +62,7 @@ def campaign_report_view(request, pk):
         {
             "campaign": campaign,
             "report": report,
+            "computed_at": cached.computed_at,
             "crossed": crossed,
             "charts": charts,
             "dimensions": cross_tab_dimensions(),
@@ -81,11 +83,11 @@ def campaign_report_view(request, pk):
 def chart_png(request, pk, name):
     require_perms(request, VIEW)
     campaign = get_object_or_404(Campaign, pk=pk)
-    png = chart(campaign, name)
+    png = cached_chart(campaign, name)
     if png is None:
         raise Http404
     response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=60"
+    response["Cache-Control"] = f"private, max-age={settings.REPORT_CACHE_SECONDS}"
     return response
 
 

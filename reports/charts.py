@@ -3,15 +3,17 @@ chart is its own ``Figure``, pyplot's global state is never used). Texts in Deja
 of matplotlib carries. Suppressed figures (None) are drawn as nothing and labelled "—"."""
 
 import io
-import math
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.dates import num2date
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from reports.rates import RATES, STEP_KEYS, STEP_LABELS
 
@@ -52,11 +54,25 @@ def _label_bars(axes, bars, labels):
 
 
 def _count_label(value):
-    return SUPPRESSED if value is None else f"{value:,}".replace(",", "\u202f")
+    """A count in the active language's format (« 1 234 » in French, "1,234" in English)."""
+    return SUPPRESSED if value is None else number_format(value, force_grouping=True)
 
 
 def _percent(value):
-    return SUPPRESSED if value is None else f"{100 * value:.1f} %"
+    """A share as the report's tables write it (``reports.templatetags.report_tags.percent``): « 4,1 % »."""
+    return SUPPRESSED if value is None else f"{number_format(round(100 * value, 1), 1)}\u00a0%"
+
+
+def _number_axis(axis, digits=0):
+    """Tick labels of ``axis`` in the active language's number format."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _position: number_format(round(value, digits), digits)))
+
+
+def period_label(row):
+    """« 2 décembre » for a day, « 2 décembre – 4 décembre » for a period (``reports.rates.funnel_by_day``)."""
+    first = date_format(row["day"], "j F")
+    until = row.get("until") or row["day"]
+    return first if until == row["day"] else f"{first} – {date_format(until, 'j F')}"
 
 
 def horizontal_bars(title, labels, values, *, annotations=None, color=BLUE, xlabel=""):
@@ -72,6 +88,7 @@ def horizontal_bars(title, labels, values, *, annotations=None, color=BLUE, xlab
         axes.spines[["top", "right"]].set_visible(False)
         top = max([value or 0 for value in values] + [1])
         axes.set_xlim(0, top * 1.2)
+        _number_axis(axes.xaxis, 0 if all(isinstance(value, int) for value in values if value is not None) else 1)
         _label_bars(axes, bars, annotations or [_count_label(value) for value in values])
         return _png(figure)
 
@@ -98,6 +115,7 @@ def rates_chart(row):
             if rate.reference:
                 axes.plot([100 * rate.reference] * 2, [position - 0.45, position + 0.45], color=RED, linewidth=2)
         axes.set_xlim(0, max([100 * (value or 0) for value in values] + [25]) * 1.2)
+        _number_axis(axes.xaxis)
         axes.set_xlabel("%")
         axes.set_title(_("Taux (trait rouge : repère d'une bonne consultation)"), loc="left", fontsize=10)
         axes.spines[["top", "right"]].set_visible(False)
@@ -106,24 +124,44 @@ def rates_chart(row):
 
 
 def timeline_chart(days, series=(("opened", None), ("answered", None))):
-    """Opens and answers per day (``reports.rates.funnel_by_day`` rows); suppressed days drawn at no value."""
+    """Opens and answers per day or period (``reports.rates.funnel_by_day`` rows), as grouped bars with their
+    figures; a withheld figure is drawn as no bar, labelled "—"."""
     with matplotlib.rc_context(FONT):
         figure, axes = _figure(7.0, 3.0)
         names = {"opened": _("Ouvertures"), "answered": _("Réponses"), "sent": _("Envois"), "clicked": _("Clics")}
         colors = {"opened": BLUE, "answered": GREEN, "sent": GREY, "clicked": ORANGE}
-        dates = [row["day"] for row in days]
-        for key, _label in series:
-            values = [math.nan if row.get(key) is None else row[key] for row in days]
-            axes.plot(
-                dates, values, marker="o", markersize=3, color=colors.get(key, BLUE), label=str(names.get(key, key))
+        positions = list(range(len(days)))
+        width = 0.8 / max(len(series), 1)
+        for index, (key, _label) in enumerate(series):
+            values = [row.get(key) for row in days]
+            shifted = [position + (index - (len(series) - 1) / 2) * width for position in positions]
+            bars = axes.bar(
+                shifted,
+                [value or 0 for value in values],
+                width=width,
+                color=colors.get(key, BLUE),
+                label=str(names.get(key, key)),
             )
+            for bar, value in zip(bars, values):
+                axes.annotate(
+                    _count_label(value),
+                    (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                    xytext=(0, 2),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=7,
+                )
         axes.set_title(_("Ouvertures et réponses par jour"), loc="left", fontsize=10)
         axes.spines[["top", "right"]].set_visible(False)
-        if dates:
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _number_axis(axes.yaxis)
+        axes.set_ylim(bottom=0)
+        if days:
+            axes.set_xticks(positions, [period_label(row) for row in days], rotation=30 if len(days) > 6 else 0)
             axes.legend(loc="upper right", frameon=False)
         else:
+            axes.set_xticks([])
             axes.text(0.5, 0.5, _("Pas encore de données"), transform=axes.transAxes, ha="center", va="center")
-        figure.autofmt_xdate()
         return _png(figure)
 
 
@@ -141,7 +179,8 @@ def question_chart(result):
             [line["average"] for line in result.ranking],
             color=ORANGE,
             annotations=[
-                SUPPRESSED if line["average"] is None else f"{line['average']:.2f}" for line in result.ranking
+                SUPPRESSED if line["average"] is None else number_format(round(line["average"], 2), 2)
+                for line in result.ranking
             ],
             xlabel=_("Position moyenne (1 : premier)"),
         )
@@ -186,12 +225,19 @@ def _matrix_chart(title, result):
         return _png(figure)
 
 
+def _axis_date(value):
+    return date_format(num2date(value).date(), "j F")
+
+
 def votes_chart(days):
     """Votes per day (``reports.idea_stats.votes_by_day``)."""
     with matplotlib.rc_context(FONT):
         figure, axes = _figure(7.0, 2.6)
         dates = [row["day"] for row in days]
         axes.bar(dates, [row["votes"] or 0 for row in days], color=ORANGE)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        _number_axis(axes.yaxis)
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _position: _axis_date(value)))
         axes.set_title(_("Votes par jour"), loc="left", fontsize=10)
         axes.spines[["top", "right"]].set_visible(False)
         if not dates:

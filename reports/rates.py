@@ -331,22 +331,44 @@ def _days(campaign):
 
 
 def funnel_by_day(campaign, *, total=None):
-    """[{"day": date, "sent": n, "opened": n, ...}] in date order, days in the site's time zone, every day from
-    the first event to the last (a day listed only when something happened would tell that someone acted).
-    Each count is protected against the campaign's total of its event: a withheld day cannot be had by
-    subtracting the shown days from the total."""
+    """[{"day": first date, "until": last date, "sent": n, "opened": n, ...}] in date order, days in the site's time
+    zone, covering every day from the first event to the last (a day listed only when something happened would
+    tell that someone acted).
+
+    Days are grouped into periods of consecutive days until no figure that the campaign's own row shows is
+    withheld in any period: so each column adds up to the funnel's figure, and no period's figure is small or can
+    be had back from the others (``campaigns.privacy.funnel``). A big campaign keeps one period per day."""
     days = _days(campaign)
     if not days:
         return []
     first, last = min(days), max(days)
     every = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-    grid = funnel_privacy.with_campaign(total or campaign_counts(campaign), STEP_KEYS)
-    for day in every:
+    total = total or campaign_counts(campaign)
+    alone = funnel_privacy.campaign_grid(total, STEP_KEYS)
+    kept = [key for key in DAILY_KEYS if alone.shown(("campaign", key)) is not None]
+    periods = [[day] for day in every]
+    while True:
+        rows = _periods_protected(periods, days, total)
+        wanting = next((index for index, row in enumerate(rows) if any(row[key] is None for key in kept)), None)
+        if wanting is None or len(periods) == 1:
+            return rows
+        neighbour = wanting + 1 if wanting + 1 < len(periods) else wanting - 1
+        low, high = sorted((wanting, neighbour))
+        periods[low : high + 1] = [periods[low] + periods[high]]
+
+
+def _periods_protected(periods, days, total):
+    grid = funnel_privacy.with_campaign(total, STEP_KEYS)
+    names = [period[0] for period in periods]
+    for period in periods:
         for key in DAILY_KEYS:
-            grid.add((day, key), days.get(day, {}).get(key, 0))
-    funnel_privacy.partition(grid, every, DAILY_KEYS)
+            grid.add((period[0], key), sum(days.get(day, {}).get(key, 0) for day in period))
+    funnel_privacy.partition(grid, names, DAILY_KEYS)
     grid.protect()
-    return [{"day": day, **funnel_privacy.protected(grid, day, DAILY_KEYS)} for day in every]
+    return [
+        {"day": period[0], "until": period[-1], **funnel_privacy.protected(grid, period[0], DAILY_KEYS)}
+        for period in periods
+    ]
 
 
 def definitions():

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from campaigns.locales import invitation_language
 from campaigns.tracking import mark_responded
 from surveys.logic.conditions import Visibility, parsed
 from surveys.logic.piping import Piper, has_piping, piped_references
@@ -183,7 +184,7 @@ def response_submit(*, invitation, plan, now=None):
     hidden_rows = [row.pk for question in questions for row in plan.hidden_rows(question)]
     hidden_options = Q(choice_id__in=hidden_choices) | Q(row_id__in=hidden_rows)
     with transaction.atomic():
-        response = _response_locked(invitation=invitation, survey=plan.survey, locale=invitation.ambassador.locale)
+        response = _response_locked(invitation=invitation, survey=plan.survey, locale=invitation_language(invitation))
         Answer.objects.filter(response=response, question_id__in=hidden).delete()
         if hidden_choices or hidden_rows:
             Answer.objects.filter(hidden_options, response=response).delete()

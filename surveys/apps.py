@@ -28,6 +28,11 @@ class SurveysConfig(AppConfig):
             problems=launch_problems,
         )
 
+        from campaigns.sending import checklist
+        from surveys.missing_texts import survey_missing_english
+
+        checklist.register_texts_check(survey_missing_english)
+
         from campaigns.audience import personal_data
         from surveys.files import files_erase
         from surveys.personal_data import survey_answers_export, survey_files_export

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from campaigns.locales import invitation_language
 from campaigns.tracking import visiting_invitation
 from surveys.answering import page_form, page_save, response_submit, survey_plan
 from surveys.models import Response, localized
@@ -54,7 +55,7 @@ def survey_page(request, slug, number):
     invitation, survey = _visit(request, slug)
     if invitation is None:
         return _no_visit(request)
-    locale = invitation.ambassador.locale
+    locale = invitation_language(invitation)
     with translation.override(locale):
         response = Response.objects.filter(invitation=invitation).first()
         plan = survey_plan(survey, response, ambassador=invitation.ambassador)
@@ -74,7 +75,7 @@ def _page_post(request, invitation, plan, number, response):
     """Save the page (checked fully when going forward), then go where the button asked: back, later (this
     page), the next page, or, from the last page, submit. "refresh" saves nothing: the page shows again with
     what its entries make visible (conditions and piping reading answers of the same page)."""
-    slug, locale = invitation.campaign.slug, invitation.ambassador.locale
+    slug, locale = invitation.campaign.slug, invitation_language(invitation)
     sections = plan.visible_sections()
     section = sections[number - 1]
     plan.take_entries(section, request.POST, invitation_id=invitation.pk, locale=locale, files=request.FILES)
@@ -174,7 +175,7 @@ def survey_thanks(request, slug):
     invitation, survey = _visit(request, slug)
     if invitation is None:
         return _no_visit(request)
-    with translation.override(invitation.ambassador.locale):
+    with translation.override(invitation_language(invitation)):
         response = Response.objects.filter(invitation=invitation).first()
         if response is None or response.submitted_at is None:
             return redirect("surveys:start", slug)

@@ -10,7 +10,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from campaigns.staff_admin import MenuViewSet
+from campaigns.staff_admin import MenuViewSet, yes_no_column
 from surveys import admin_views as views
 from surveys.forms import QuestionForm, SurveyForm
 from surveys.logic.words import condition_in_words
@@ -41,7 +41,7 @@ class SurveyViewSet(SnippetViewSet):
     model = Survey
     icon = "form"
     menu_label = _("Questionnaires")
-    list_display = ["title_fr", "campaign", "anonymous", "source", "updated_at"]
+    list_display = ["title_fr", "campaign", yes_no_column(Survey, "anonymous"), "source", "updated_at"]
     search_fields = ["title_fr", "title_en"]
     search_backend_name = None
     copy_view_enabled = False
@@ -90,7 +90,7 @@ class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
     menu_label = _("Questions")
-    list_display = ["code", "text_fr", "kind", "section", "required", condition_column()]
+    list_display = ["code", "text_fr", "kind", "section", yes_no_column(Question, "required"), condition_column()]
     list_filter = ["survey", "kind"]
     search_fields = ["code", "text_fr", "text_en"]
     search_backend_name = None

@@ -19,6 +19,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
@@ -70,7 +71,12 @@ class ThrottledLogins(AxesBackend):
 
 
 class LoginForm(WagtailLoginForm):
-    """Wagtail's login form, which says when the account or the address is locked instead of "wrong password"."""
+    """Wagtail's login form, which says when the account or the address is locked instead of "wrong password", its
+    password field labelled in the staff member's language (Wagtail leaves it to the field's English name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].label = _("Mot de passe")
 
     def get_invalid_login_error(self):
         if locked(self.request):

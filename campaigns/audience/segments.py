@@ -11,6 +11,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from campaigns.models import (
@@ -25,6 +26,7 @@ from campaigns.models import (
     Segment,
     SegmentMember,
     SegmentRule,
+    Tag,
     Tier,
 )
 
@@ -73,10 +75,63 @@ def _codes(raw, allowed, what):
     unknown = [code for code in codes if code not in allowed]
     if unknown:
         raise ValidationError(
-            _("%(what)s inconnu(s) : %(unknown)s. Valeurs possibles : %(allowed)s.")
+            _("Valeur inconnue pour « %(what)s » : %(unknown)s. Valeurs possibles : %(allowed)s.")
             % {"what": what, "unknown": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
         )
     return codes
+
+
+def _folded(text):
+    return " ".join(str(text).casefold().split())
+
+
+def rule_choices(attribute):
+    """[(code, name)] a rule on ``attribute`` chooses from (names shown to staff, codes stored); [] for a date."""
+    if attribute == Attribute.REGION_IN:
+        return list(Region.choices)
+    if attribute == Attribute.AGE_BAND_IN:
+        return list(AgeBand.choices)
+    if attribute == Attribute.LOCALE_IS:
+        return list(Locale.choices)
+    if attribute in (Attribute.HOLDS_PRODUCT, Attribute.LACKS_PRODUCT):
+        return list(Product.objects.values_list("code", "name"))
+    if attribute == Attribute.HAS_TAG:
+        return [(name, name) for name in Tag.objects.values_list("name", flat=True)]
+    return []
+
+
+def rule_value_cleaned(attribute, raw):
+    """The value of a rule as stored: codes separated by commas (names, in French or English, and codes accepted),
+    or one date as AAAA-MM-JJ; ValidationError naming each value that is not on the list."""
+    raw = raw or ""
+    if attribute in DATE_ATTRIBUTES:
+        rule_condition(Rule(attribute, raw))
+        return parse_date(raw).isoformat()
+    choices = rule_choices(attribute)
+    if not choices and attribute not in Attribute.values:
+        raise ValidationError(_("Critère inconnu : %(attribute)s.") % {"attribute": attribute})
+    known = {}
+    for code, name in choices:
+        known[_folded(code)] = code
+        known[_folded(name)] = code
+        for language in ("fr", "en"):
+            with translation.override(language):
+                known[_folded(name)] = code
+    given = split_values(raw)
+    if not given:
+        raise ValidationError(_("Choisissez au moins une valeur dans la liste."))
+    unknown = [item for item in given if _folded(item) not in known]
+    if unknown:
+        raise ValidationError(
+            _("Valeur inconnue : %(unknown)s. Choisissez parmi : %(allowed)s.")
+            % {"unknown": ", ".join(unknown), "allowed": ", ".join(str(name) for _code, name in choices) or "—"}
+        )
+    codes = []
+    for item in given:
+        code = known[_folded(item)]
+        if code not in codes:
+            codes.append(code)
+    return ",".join(codes)
 
 
 def validate_rules(rules):
@@ -179,8 +234,31 @@ def segment_condition(kind, match, rules, segment_id=None):
 
 
 def saved_segment_condition(segment):
+    """The membership condition of a saved segment. A rule saved before values were checked (an unknown region
+    name, say) matches no one, so that pages keep working and no one unintended is invited; ``segment_problems``
+    names it, and a launch refuses it."""
     rules = [Rule(rule.attribute, rule.value) for rule in segment.rules.all()]
-    return segment_condition(segment.kind, segment.match, rules, segment.pk)
+    try:
+        return segment_condition(segment.kind, segment.match, rules, segment.pk)
+    except ValidationError:
+        return Q(pk__in=[])
+
+
+def segment_problems(segments):
+    """Messages naming each saved rule whose value is wrong, segment by segment."""
+    problems = []
+    for segment in segments:
+        if segment.kind != Segment.Kind.RULES:
+            continue
+        for rule in segment.rules.all():
+            try:
+                rule_condition(Rule(rule.attribute, rule.value))
+            except ValidationError as exc:
+                problems.append(
+                    _("Segment « %(segment)s », condition « %(rule)s » : %(error)s")
+                    % {"segment": segment, "rule": rule.get_attribute_display(), "error": " ".join(exc.messages)}
+                )
+    return problems
 
 
 def segment_members(segment):

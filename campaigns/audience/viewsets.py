@@ -7,12 +7,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, Panel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.audience import staff_views as views
 from campaigns.audience.opt_out import ambassadors_opt_out
+from campaigns.audience.segment_forms import RuleValuesWidget, SegmentAdminForm
 from campaigns.audience.segments import add_to_static_segment
 from campaigns.engagement.reads import ambassador_engagement
 from campaigns.models import Ambassador, Product, Segment, Tag, Tier
@@ -87,6 +88,12 @@ class SegmentSizePanel(Panel):
             return context
 
 
+RULE_VALUES_HELP = _(
+    "Cochez les valeurs dans la liste, ou écrivez leurs noms ou leurs codes séparés par des virgules ; "
+    "pour une date : AAAA-MM-JJ ou JJ/MM/AAAA."
+)
+
+
 class SegmentViewSet(SnippetViewSet):
     model = Segment
     icon = "group"
@@ -95,13 +102,24 @@ class SegmentViewSet(SnippetViewSet):
     search_fields = ["name", "description"]
     search_backend_name = None
     copy_view_enabled = True
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("description"),
-        FieldRowPanel([FieldPanel("kind"), FieldPanel("match")]),
-        InlinePanel("rules", label=_("condition"), heading=_("Conditions (pour un filtre sur les attributs)")),
-        SegmentSizePanel(heading=_("Taille du segment")),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("description"),
+            FieldRowPanel([FieldPanel("kind"), FieldPanel("match")]),
+            InlinePanel(
+                "rules",
+                panels=[
+                    FieldPanel("attribute"),
+                    FieldPanel("value", widget=RuleValuesWidget, help_text=RULE_VALUES_HELP),
+                ],
+                label=_("condition"),
+                heading=_("Conditions (pour un filtre sur les attributs)"),
+            ),
+            SegmentSizePanel(heading=_("Taille du segment")),
+        ],
+        base_form_class=SegmentAdminForm,
+    )
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [path("size/", views.segment_size, name="size")]

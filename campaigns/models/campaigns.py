@@ -1,17 +1,41 @@
 """Campaigns, their reminders, and the email texts both carry."""
 
+import re
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_email
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from campaigns.models.audience import Segment
 from campaigns.sending.emails import unknown_placeholders
+
+
+def address_list(raw):
+    """The addresses of a list written by staff, separated by commas, semicolons, spaces or new lines."""
+    return [item.strip().lower() for item in re.split(r"[,;\s]+", raw or "") if item.strip()]
+
+
+def validate_address_list(raw):
+    wrong = []
+    for address in address_list(raw):
+        try:
+            validate_email(address)
+        except ValidationError:
+            wrong.append(address)
+    if wrong:
+        raise ValidationError(
+            ngettext("Adresse non valable : %(wrong)s.", "Adresses non valables : %(wrong)s.", len(wrong))
+            % {"wrong": ", ".join(wrong)}
+        )
+    if len(address_list(raw)) > 20:
+        raise ValidationError(_("Au plus 20 adresses de test."))
 
 
 class EmailTemplate(models.Model):
@@ -74,7 +98,15 @@ class Campaign(ClusterableModel, EmailTemplate):
     title = models.CharField(_("titre"), max_length=200)
     slug = models.SlugField(_("identifiant"), max_length=80, unique=True)
     theme = models.CharField(_("thème"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description interne"), blank=True, help_text=_("Pour l'équipe : jamais montrée aux ambassadeurs.")
+    )
+    summary_fr = models.TextField(
+        _("présentation publique (français)"),
+        blank=True,
+        help_text=_("Ce que les ambassadeurs lisent de la campagne sur sa page d'accueil, sous son titre."),
+    )
+    summary_en = models.TextField(_("présentation publique (anglais)"), blank=True)
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.BOTH)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     opens_at = models.DateTimeField(
@@ -115,6 +147,12 @@ class Campaign(ClusterableModel, EmailTemplate):
         help_text=_("Réservée à ces paliers : seuls leurs ambassadeurs sont invités. Aucun : ouverte à tous."),
     )
     reply_to = models.EmailField(_("adresse de réponse"), blank=True)
+    test_recipients = models.TextField(
+        _("destinataires des e-mails de test"),
+        blank=True,
+        validators=[validate_address_list],
+        help_text=_("Adresses séparées par des virgules ou des retours à la ligne (l'équipe, un relecteur...)."),
+    )
     launched_at = models.DateTimeField(_("lancée le"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)
     deidentified_at = models.DateTimeField(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from email.charset import BASE64, Charset
 from email.header import Header
 from email.utils import formatdate, make_msgid
+from html import unescape
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -98,6 +99,23 @@ def tracking_removed(html):
     return re.sub(rf"""<a\b[^>]*\bhref=["'][^"']*(?:{urls})["'][^>]*>.*?</a>""", "", html, flags=re.I | re.S)
 
 
+LINK = re.compile(r"""<a\b([^>]*?)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))([^>]*)>""", re.IGNORECASE)
+
+
+def links_neutralised(html):
+    """(``html`` with every link made inert, the links' addresses in order): what staff see of an email in the
+    outbox or a preview. A click there neither leaves the frame (which would go blank) nor counts a click or an
+    open; each link keeps its text and shows its address as a tooltip."""
+    addresses = []
+
+    def inert(match):
+        address = unescape(match.group(2) or match.group(3) or match.group(4) or "")
+        addresses.append(address)
+        return f'<a{match.group(1)} title="{escape(address)}" aria-disabled="true" data-neutralised{match.group(5)}>'
+
+    return LINK.sub(inert, html), addresses
+
+
 BASE64_UTF8 = Charset("utf-8")
 BASE64_UTF8.header_encoding = BASE64
 
@@ -133,6 +151,15 @@ def invitation_source(invitation):
     """What ``build_message`` takes as ``source`` for an invitation: its campaign, or, when the invitation has a
     subject of a subject test, the campaign's body under that subject."""
     return subject_source(invitation.campaign, invitation.subject_variant)
+
+
+def language_for(texts, locale):
+    """The one language an ambassador of ``locale`` reads ``texts`` (a campaign, a reminder) in: theirs when its
+    email is written in it, French otherwise, so that no page or email mixes two languages (an English footer
+    around French content, English dates in a French sentence)."""
+    if locale == "en" and texts.subject_en.strip() and texts.body_en.strip():
+        return "en"
+    return "fr"
 
 
 def template_for(source, locale):
@@ -180,7 +207,7 @@ def _skeleton(subject, body, title, closes_at, locale, site):
 
 def _texts(source, campaign, ambassador):
     """(subject, text, html with marks, the first name to put in them) for one ambassador."""
-    locale = ambassador.locale if ambassador.locale in ("fr", "en") else "fr"
+    locale = language_for(source, ambassador.locale)
     subject, body = template_for(source, locale)
     subject, text, html, nobody = _skeleton(
         subject, body, campaign.title, campaign.closes_at, locale, settings.SITE_URL

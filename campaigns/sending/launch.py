@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.audience.fatigue import cap_window_start, contacts_since
-from campaigns.audience.segments import members_of_segments, tiers_condition
+from campaigns.audience.segments import members_of_segments, segment_problems, tiers_condition
 from campaigns.audit import trail
 from campaigns.database.tokens import token_sql
 from campaigns.models import Campaign, Invitation
@@ -42,6 +42,7 @@ def launch_problems(campaign):
         problems.append(_("L'e-mail d'invitation en français (objet et message) est obligatoire."))
     if not campaign.segments.exists():
         problems.append(_("Choisissez au moins un segment."))
+    problems += segment_problems(campaign.segments.prefetch_related("rules"))
     if campaign.closes_at and campaign.closes_at <= timezone.now():
         problems.append(_("La date de clôture est passée."))
     return problems + subject_tests.launch_problems(campaign) + destinations.missing_for(campaign)
@@ -52,6 +53,17 @@ def campaign_audience(campaign):
     audience = members_of_segments(campaign.segments.prefetch_related("rules"))
     reserved = list(campaign.reserved_tiers.values_list("code", flat=True))
     return audience.filter(tiers_condition(reserved)) if reserved else audience
+
+
+def members_with_recent_contacts(campaign, *, now):
+    """The campaign's audience (``campaign_audience``), each annotated with ``recent``: how many emails they had in
+    the frequency cap's window (the cap compares it to ``CONTACT_CAP_COUNT``)."""
+    return campaign_audience(campaign).annotate(recent=contacts_since(cap_window_start(now)))
+
+
+def contact_cap():
+    """How many recent emails put an ambassador over the frequency cap."""
+    return settings.CONTACT_CAP_COUNT or 2**31 - 1
 
 
 def invitations_create(campaign, *, now):
@@ -65,7 +77,7 @@ def invitations_create(campaign, *, now):
         .order_by()
     )
     select_sql, select_params = members.query.sql_with_params()
-    cap = settings.CONTACT_CAP_COUNT or 2**31 - 1
+    cap = contact_cap()
     created = connection.ops.adapt_datetimefield_value(now)
     table = Invitation._meta.db_table
     sql = f"""

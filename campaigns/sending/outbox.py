@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from campaigns.models import OutboxMessage
-from campaigns.sending.emails import tracking_removed
+from campaigns.sending.emails import links_neutralised, tracking_removed
 
 Audience = OutboxMessage.Audience
 READ_PERMISSION = "campaigns.view_outboxmessage"
@@ -87,13 +87,15 @@ def outbox_opens_for(user):
 
 def message_parts(outbox_message):
     """The headers, the text part and the HTML part of a kept message, as the recipient's mail program sees them,
-    but for the open pixel and the decoy link: reading it in the outbox counts no open (and a staff member's
-    request is never counted anyway, ``campaigns.tracking.visits.staff_visitor``)."""
+    but for the open pixel and the decoy link, and with its links made inert (listed apart): reading it in the
+    outbox counts no open, and a click there neither blanks the frame nor counts a click."""
     parsed = message_from_bytes(bytes(outbox_message.message), policy=policy.default)
     text = parsed.get_body(preferencelist=("plain",))
     html = parsed.get_body(preferencelist=("html",))
+    shown, links = links_neutralised(tracking_removed(html.get_content())) if html else ("", [])
     return {
         "headers": list(parsed.items()),
         "text": text.get_content() if text else "",
-        "html": tracking_removed(html.get_content()) if html else "",
+        "html": shown,
+        "links": links,
     }

@@ -15,12 +15,14 @@ from django.views.decorators.http import require_POST
 
 from campaigns.audience.segments import members_of_segments
 from campaigns.copies import campaign_copy
-from campaigns.forms import TestSendForm
+from campaigns.forms import LaunchConfirmForm, TestSendForm
 from campaigns.models import Ambassador, Campaign
+from campaigns.models.campaigns import address_list
 from campaigns.privacy.funnel import progress_as_seen
 from campaigns.privacy.segment_counts import may_read_identities, segment_size
 from campaigns.sending import subject_tests
-from campaigns.sending.emails import build_message, subject_source, tracking_removed
+from campaigns.sending.checklist import duration_label, launch_checklist
+from campaigns.sending.emails import build_message, links_neutralised, subject_source, tracking_removed
 from campaigns.sending.health import cluster_ok
 from campaigns.sending.launch import LaunchError, campaign_archive, campaign_close, campaign_launch, launch_problems
 from campaigns.sending.outbox import message_parts, outbox_opens_for, outbox_readable_by
@@ -69,7 +71,7 @@ def campaign_preview(request, pk, locale):
         {
             "campaign": campaign,
             "message": message,
-            "html": tracking_removed(html),
+            "html": links_neutralised(tracking_removed(html))[0],
             "language": locale,
             "subject": str(make_header(decode_header(message.subject))),
             "tested_subjects": _tested_subjects(campaign, request.user, locale),
@@ -106,20 +108,39 @@ def _sample_messages(campaign, user, locale):
     return [_sample_message(campaign, user, locale, variant) for variant in variants or [None]]
 
 
+def test_recipients(campaign, user, *, to_list):
+    """Who receives a test email: the staff member who asks, and the campaign's test list if asked."""
+    recipients = [user.email.lower()] if user.email else []
+    if to_list:
+        recipients += [address for address in address_list(campaign.test_recipients) if address not in recipients]
+    return recipients
+
+
 @require_POST
 def campaign_test_send(request, pk):
     require_perms(request, "campaigns.change_campaign")
     campaign = get_object_or_404(Campaign, pk=pk)
     form = TestSendForm(request.POST)
-    if not request.user.email:
-        messages.error(request, _("Votre compte n'a pas d'adresse e-mail : renseignez-la dans votre profil."))
-    elif form.is_valid():
-        try:
-            mail.get_connection().send_messages(_sample_messages(campaign, request.user, form.cleaned_data["locale"]))
-        except Exception as exc:  # noqa: BLE001 - shown to the person who asked
-            messages.error(request, _("L'e-mail de test n'est pas parti : %(error)s") % {"error": exc})
-        else:
-            messages.success(request, _("E-mail de test envoyé à %(email)s.") % {"email": request.user.email})
+    if not form.is_valid():
+        messages.error(request, _("Choisissez la langue de l'e-mail de test."))
+        return redirect("campaign_actions:overview", campaign.pk)
+    recipients = test_recipients(campaign, request.user, to_list=form.cleaned_data["to_list"])
+    if not recipients:
+        messages.error(
+            request,
+            _("Aucun destinataire : renseignez votre adresse dans votre profil ou la liste de test de la campagne."),
+        )
+        return redirect("campaign_actions:overview", campaign.pk)
+    sent = []
+    for message in _sample_messages(campaign, request.user, form.cleaned_data["locale"]):
+        message.to = recipients
+        sent.append(message)
+    try:
+        mail.get_connection().send_messages(sent)
+    except Exception as exc:  # noqa: BLE001 - shown to the person who asked
+        messages.error(request, _("L'e-mail de test n'est pas parti : %(error)s") % {"error": exc})
+    else:
+        messages.success(request, _("E-mail de test envoyé à %(email)s.") % {"email": ", ".join(recipients)})
     return redirect("campaign_actions:overview", campaign.pk)
 
 
@@ -131,6 +152,36 @@ def _copied(request, campaign, *, as_template):
     return redirect(Campaign.snippet_viewset.get_url_name("edit"), copy.pk)
 
 
+def campaign_checklist(request, pk):
+    """Before sending: what the launch will do (audience after caps and opt-outs, languages and missing texts,
+    links, survey or board, schedule and window, duration), and the launch itself once the number of people is
+    typed back."""
+    require_perms(request, "campaigns.change_campaign")
+    campaign = get_object_or_404(Campaign.objects.prefetch_related("segments"), pk=pk)
+    checklist = launch_checklist(campaign)
+    form = LaunchConfirmForm(request.POST or None, expected=checklist.invited)
+    if request.method == "POST" and not checklist.problems and form.is_valid():
+        try:
+            count = campaign_launch(campaign)
+        except LaunchError as exc:
+            for problem in exc.messages:
+                messages.error(request, problem)
+        else:
+            messages.success(request, _("Campagne lancée : %(count)s invitations en cours d'envoi.") % {"count": count})
+            return redirect("campaign_actions:overview", campaign.pk)
+    return render(
+        request,
+        "campaigns/admin/campaign_checklist.html",
+        {
+            "campaign": campaign,
+            "checklist": checklist,
+            "duration": duration_label(checklist.duration_seconds),
+            "form": form,
+            "launchable": campaign.status in (Campaign.Status.DRAFT, Campaign.Status.SCHEDULED),
+        },
+    )
+
+
 @require_POST
 def campaign_action(request, pk, action):
     """Launch, schedule, close or archive: each a state change the database and this view both guard; or copy."""
@@ -140,13 +191,8 @@ def campaign_action(request, pk, action):
         return _copied(request, campaign, as_template=action == "template")
     Status = Campaign.Status
     if action == "launch":
-        try:
-            count = campaign_launch(campaign)
-        except LaunchError as exc:
-            for problem in exc.messages:
-                messages.error(request, problem)
-        else:
-            messages.success(request, _("Campagne lancée : %(count)s invitations en cours d'envoi.") % {"count": count})
+        # A launch goes through the checklist, which asks for the number of people: it answers this POST too.
+        return campaign_checklist(request, pk)
     elif action == "schedule":
         problems = launch_problems(campaign)
         if campaign.opens_at is None or campaign.opens_at <= timezone.now():

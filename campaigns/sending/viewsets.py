@@ -51,6 +51,7 @@ class CampaignViewSet(SnippetViewSet):
                     FieldPanel("slug"),
                     FieldPanel("theme"),
                     FieldPanel("description"),
+                    FieldRowPanel([FieldPanel("summary_fr"), FieldPanel("summary_en")]),
                     FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
                     FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                     FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
@@ -66,6 +67,7 @@ class CampaignViewSet(SnippetViewSet):
             ObjectList(
                 [
                     FieldPanel("reply_to"),
+                    FieldPanel("test_recipients"),
                     MultiFieldPanel(
                         [FieldPanel("subject_fr"), FieldPanel("body_fr")], heading=_("Français"), help_text=EMAIL_HELP
                     ),
@@ -146,6 +148,7 @@ class CampaignActionsViewSet(ViewSet):
             path("<int:pk>/", views.campaign_overview, name="overview"),
             path("<int:pk>/preview/<str:locale>/", views.campaign_preview, name="preview"),
             path("<int:pk>/test/", views.campaign_test_send, name="test"),
+            path("<int:pk>/checklist/", views.campaign_checklist, name="checklist"),
             path("<int:pk>/<str:action>/", views.campaign_action, name="action"),
         ]
 

@@ -55,14 +55,17 @@ def test_segment_size_follows_the_rules_as_they_are_edited(page, product_user):
     size = page.locator("[data-segment-size-output]")
     page.get_by_role("button", name=re.compile("Ajouter.*condition")).click()
     page.locator("select[name='rules-0-attribute']").select_option("region_in")
-    page.locator("input[name='rules-0-value']").fill("bre")
+    # the regions are picked by their names; the codes go in the field
+    page.get_by_role("checkbox", name="Bretagne").check()
     page.wait_for_function("document.querySelector('[data-segment-size-output]').dataset.count === '3'")
-    page.locator("input[name='rules-0-value']").fill("bre, idf")
+    page.get_by_role("checkbox", name="Île-de-France").check()
     page.wait_for_function("document.querySelector('[data-segment-size-output]').dataset.count === '4'")
     assert "4" in size.inner_text()
-    page.locator("input[name='rules-0-value']").fill("atlantide")
+    assert page.locator("input[name='rules-0-value']").input_value() == "bre,idf"
+    page.get_by_role("checkbox", name="Bretagne").uncheck()
+    page.get_by_role("checkbox", name="Île-de-France").uncheck()
     page.wait_for_function("document.querySelector('[data-segment-size-output]').dataset.count === ''")
-    assert "atlantide" in size.inner_text()
+    assert "au moins une valeur" in size.inner_text()
 
 
 def test_rejected_rows_are_downloaded_fixed_and_imported_again(page, product_user, tmp_path):

@@ -18,7 +18,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def invitation():
     ambassador("lea@exemple.fr", region="bre", first_name="Léa")
-    target = campaign(segments=[region_segment()], description="Imaginons ensemble l'appli de demain.")
+    target = campaign(
+        segments=[region_segment()],
+        description="Note interne : budget serré.",
+        summary_fr="Imaginons ensemble l'appli de demain.",
+    )
     campaign_launch(target)
     Invitation.objects.update(status=Invitation.Status.SENT, sent_at=timezone.now() - timedelta(hours=1))
     return Invitation.objects.select_related("campaign", "ambassador").get()
@@ -90,7 +94,19 @@ def test_personal_link_counts_the_click_identifies_the_visitor_and_opens_the_cam
     assert invitation.click_count == 1 and invitation.first_clicked_at and invitation.first_human_open_at
     page = client.get(response.url)
     assert "Bonjour Léa" in page.content.decode() and "Imaginons ensemble" in page.content.decode()
+    assert "Note interne" not in page.content.decode()  # the internal description never shows
     assert visiting_invitation(page.wsgi_request) == invitation
+
+
+def test_personal_link_of_a_survey_only_campaign_leads_straight_to_its_survey(client, invitation):
+    from surveys.models import Survey
+
+    Campaign.objects.filter(pk=invitation.campaign_id).update(kind=Campaign.Kind.SURVEY)
+    Survey.objects.create(campaign=invitation.campaign, title_fr="Votre avis")
+    response = client.get(reverse("campaigns:personal_link", args=[invitation.token]), follow=True)
+    chain = [url for url, _status in response.redirect_chain]
+    assert reverse("surveys:start", args=["banque-mobile"]) in chain
+    assert chain[-1].startswith("/s/banque-mobile/")  # no stop on the campaign's landing page
 
 
 def test_anonymous_visitor_sees_the_public_campaign_page(client, invitation):

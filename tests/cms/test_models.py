@@ -130,6 +130,30 @@ class TestPageTypes(WagtailPageTestCase):
         assert "déjà une page dans cette langue" in response.content.decode()
         assert CampaignPage.objects.count() == 1
 
+    def test_an_abandoned_draft_does_not_keep_the_campaign_from_its_page(self):
+        self.login()
+        home = HomePage.objects.get()
+        target = campaign(slug="brouillon")
+        index = home.add_child(instance=CampaignIndexPage(title="Campagnes", slug="campagnes"))
+        # what Wagtail's autosave keeps of a form left half-way: a draft, never published
+        index.add_child(instance=CampaignPage(title="Oubliée", slug="oubliee", campaign=target, intro="x", live=False))
+        response = self.client.post(
+            reverse("wagtailadmin_pages:add", args=["cms", "campaignpage", index.pk]),
+            nested_form_data(
+                {
+                    "title": "La vraie",
+                    "slug": "la-vraie",
+                    "campaign": target.pk,
+                    "intro": "y",
+                    "hero_alt": "",
+                    "body": streamfield([]),
+                    "action-publish": "publish",
+                }
+            ),
+        )
+        assert response.status_code == 302, response.content.decode()[:500]
+        assert CampaignPage.objects.live().get(campaign=target).title == "La vraie"
+
 
 def test_anonymous_visitor_sees_the_public_page_and_calls_to_act(client, pages):
     response = client.get(pages["campaign"].url)

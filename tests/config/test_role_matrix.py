@@ -136,6 +136,7 @@ URLS = {
     "campaign_actions:overview": {"pk": OBJ.campaign},
     "campaign_actions:preview": {"pk": OBJ.campaign, "locale": "fr"},
     "campaign_actions:test": {"pk": OBJ.campaign},
+    "campaign_actions:checklist": {"pk": OBJ.campaign},
     "campaign_actions:action": {"pk": OBJ.campaign, "action": "unschedule"},  # harmless on a live campaign
     "outbox:index": {},
     "audit:index": {},

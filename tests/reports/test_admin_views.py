@@ -165,3 +165,19 @@ def test_no_report_view_or_export_shows_a_tracking_events_agent_or_network(clien
     for response in pages:
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code == 200 and b"Secret-Agent" not in body and b"91.220.42" not in body
+
+
+def test_report_and_its_charts_are_computed_once_then_read_from_the_cache(
+    client_for, analyst_user, known, django_assert_max_num_queries
+):
+    from django.urls import reverse
+
+    client = client_for(analyst_user)
+    url = reverse("reports:campaign", args=[known.pk])
+    assert client.get(url).status_code == 200
+    first = client.get(reverse("reports:chart", args=[known.pk, "timeline"]))
+    assert first.status_code == 200 and first["Content-Type"] == "image/png"
+    with django_assert_max_num_queries(17):  # session, user, permissions, campaign, exports: no figure recomputed
+        assert client.get(url).status_code == 200
+        again = client.get(reverse("reports:chart", args=[known.pk, "timeline"]))
+    assert again.content == first.content

@@ -33,3 +33,22 @@ def test_one_chart_by_name(answered):
     question = answered.questions.get(code="usage")
     assert chart(answered.campaign, f"question-{question.pk}").startswith(PNG)
     assert chart(answered.campaign, "question-0") is None and chart(answered.campaign, "nothing") is None
+
+
+def test_charts_write_numbers_as_the_tables_do_in_each_language():
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert charts._percent(0.041) == "4,1\u00a0%" and charts._count_label(12345) == "12\u00a0345"
+    with translation.override("en"):
+        assert charts._percent(0.041) == "4.1\u00a0%" and charts._count_label(12345) == "12,345"
+
+
+def test_timeline_labels_periods_with_their_dates():
+    from datetime import date
+
+    from django.utils import translation
+
+    with translation.override("fr"):
+        assert charts.period_label({"day": date(2026, 12, 2), "until": date(2026, 12, 2)}) == "2 décembre"
+        assert charts.period_label({"day": date(2026, 12, 2), "until": date(2026, 12, 4)}) == "2 décembre – 4 décembre"

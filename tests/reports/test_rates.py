@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from reports.rates import (
+    DAILY_KEYS,
     RATES,
     definitions,
     engagement,
@@ -111,19 +112,27 @@ def test_per_segment_counts_members_and_suppresses_a_small_static_list(known, dj
     assert by_name["Franciliens choisis"].suppressed  # three members
 
 
-def test_per_day_lists_every_day_and_withholds_small_counts_and_what_the_total_gives_away(known, settings):
+def test_per_day_groups_days_until_no_figure_the_funnel_shows_is_withheld(known, settings):
+    # k = 5: opened 6, 3, 1 on three days; answered 0, 4, 0: the days merge into one period, the campaign's
+    rows = funnel_by_day(known)
+    assert [(row["day"], row["until"]) for row in rows] == [(date(2026, 3, 2), date(2026, 3, 4))]
+    assert rows[0]["sent"] == 19 and rows[0]["opened"] == 10
+    settings.PRIVACY_THRESHOLD = 1  # every day on its own
     days = {row["day"]: row for row in funnel_by_day(known)}
     assert list(days) == [date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4)]
-    assert days[date(2026, 3, 2)]["sent"] == 19
-    assert days[date(2026, 3, 2)]["clicked"] is None  # three Bretons clicked that day: below 5
-    assert days[date(2026, 3, 3)]["answered"] is None
-    # opened 6, 3, 1 of a total of 10: the 6 would give back the 4 others
-    assert {days[day]["opened"] for day in days} == {None}
-    settings.PRIVACY_THRESHOLD = 1
-    days = {row["day"]: row for row in funnel_by_day(known)}
     assert days[date(2026, 3, 2)]["clicked"] == 3 and days[date(2026, 3, 2)]["opened"] == 6
     assert days[date(2026, 3, 3)]["answered"] == 4 and days[date(2026, 3, 3)]["opened"] == 3
     assert days[date(2026, 3, 4)]["opened"] == 1
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_per_day_table_adds_up_to_the_funnel(known, settings, k):
+    settings.PRIVACY_THRESHOLD = k
+    row, days = funnel(known), funnel_by_day(known)
+    for key in DAILY_KEYS:
+        if row.counts[key] is not None:
+            column = [day[key] for day in days]
+            assert None not in column and sum(column) == row.counts[key], (k, key, column)
 
 
 def test_a_campaign_of_too_few_invited_shows_no_figure(known, settings):

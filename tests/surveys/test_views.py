@@ -274,6 +274,16 @@ def test_an_english_speaking_ambassador_sees_english_texts(visitor, survey, invi
     assert Response.objects.get().locale == "en"
 
 
+def test_an_english_speaking_ambassador_of_a_campaign_without_english_sees_it_all_in_french(
+    visitor, survey, invitation
+):
+    invitation.ambassador.locale = "en"
+    invitation.ambassador.save()
+    Campaign.objects.filter(pk=invitation.campaign_id).update(subject_en="", body_en="")
+    page = visitor.get(page_url(1)).content.decode()
+    assert 'lang="fr"' in page and "Next page" not in page and "How often do you use the app?" not in page
+
+
 def test_question_texts_are_escaped(visitor, survey):
     Question.objects.filter(code="usage").update(text_fr="<script>alert('x')</script> Fréquence ?")
     page = visitor.get(page_url(1)).content.decode()

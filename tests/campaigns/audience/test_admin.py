@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from campaigns.models import Ambassador, AmbassadorImport, Segment, SegmentMember
+from campaigns.models import Ambassador, AmbassadorImport, Segment, SegmentMember, SegmentRule
 from tests.admin_pages import refused
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +133,51 @@ def test_product_team_creates_a_segment_with_rules(client_for, product_user):
     )
     assert response.status_code == 302
     assert list(Segment.objects.get(name="Bretons").rules.values_list("attribute", "value")) == [("region_in", "bre")]
+
+
+def _segment_post(client, **rules):
+    data = {
+        "name": "Bretons",
+        "description": "",
+        "kind": "rules",
+        "match": "all",
+        "rules-TOTAL_FORMS": str(len(rules)),
+        "rules-INITIAL_FORMS": "0",
+        "rules-MIN_NUM_FORMS": "0",
+        "rules-MAX_NUM_FORMS": "1000",
+    }
+    for index, (attribute, value) in enumerate(rules.items()):
+        data |= {
+            f"rules-{index}-attribute": attribute,
+            f"rules-{index}-value": value,
+            f"rules-{index}-ORDER": str(index + 1),
+            f"rules-{index}-id": "",
+        }
+    return client.post(reverse("wagtailsnippets_campaigns_segment:add"), data)
+
+
+def test_segment_rule_takes_names_as_shown_and_stores_codes(client_for, product_user):
+    response = _segment_post(client_for(product_user), region_in="Bretagne, île-de-france", age_band_in="35 à 44 ans")
+    assert response.status_code == 302
+    rules = dict(Segment.objects.get(name="Bretons").rules.values_list("attribute", "value"))
+    assert rules == {"region_in": "bre,idf", "age_band_in": "35-44"}
+
+
+def test_segment_rule_with_an_unknown_value_is_refused_at_its_field(client_for, product_user):
+    response = _segment_post(client_for(product_user), region_in="Bretagne, Atlantide")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Valeur inconnue : Atlantide" in page and "Bretagne" in page
+    assert not Segment.objects.exists()
+
+
+def test_segment_rule_offers_each_list_by_its_names(client_for, product_user):
+    segment = Segment.objects.create(name="Jeunes")
+    SegmentRule.objects.create(segment=segment, attribute="region_in", value="bre")
+    page = client_for(product_user).get(reverse("wagtailsnippets_campaigns_segment:edit", args=[segment.pk]))
+    html = page.content.decode()
+    assert 'data-rule-values-list="region_in"' in html and "Provence-Alpes-Côte d" in html
+    assert 'value="bre" checked' in html and "campaigns/rule_values.js" in html
 
 
 def test_bulk_opt_out_records_the_date_once(client_for, product_user, ambassadors):

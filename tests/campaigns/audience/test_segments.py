@@ -143,3 +143,32 @@ def test_members_of_several_segments_are_counted_once(people):
 def test_wrong_rule_value_is_named(rule, message):
     with pytest.raises(ValidationError, match=message):
         count_members(Segment.Kind.RULES, Segment.Match.ALL, [Rule(*rule)])
+
+
+def test_a_segment_saved_with_a_wrong_value_matches_no_one_and_is_named(people):
+    segment = Segment.objects.create(name="Vieux segment")
+    SegmentRule.objects.create(segment=segment, attribute=A.REGION_IN, value="Bretagne")
+    assert list(segment_members(segment)) == []
+    [problem] = segments.segment_problems([segment])
+    assert "Vieux segment" in problem and "bretagne" in problem
+
+
+@pytest.mark.parametrize(
+    ("attribute", "given", "stored"),
+    [
+        (A.REGION_IN, "Bretagne | Île-de-France", "bre,idf"),
+        (A.REGION_IN, "BRE, bre", "bre"),
+        (A.AGE_BAND_IN, "35 à 44 ans", "35-44"),
+        (A.LOCALE_IS, "English", "en"),
+        (A.CUSTOMER_BEFORE, "31/12/2020", "2020-12-31"),
+    ],
+)
+def test_rule_value_is_stored_as_codes(attribute, given, stored):
+    assert segments.rule_value_cleaned(attribute, given) == stored
+
+
+def test_rule_value_refuses_a_tag_no_ambassador_has():
+    Tag.objects.create(name="fidèle")
+    assert segments.rule_value_cleaned(A.HAS_TAG, "Fidèle") == "fidèle"
+    with pytest.raises(ValidationError, match="inconnu"):
+        segments.rule_value_cleaned(A.HAS_TAG, "fidele, nouveau")

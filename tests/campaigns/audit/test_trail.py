@@ -39,7 +39,7 @@ def draft():
 
 
 def act(client, target, action):
-    return client.post(reverse("campaign_actions:action", args=[target.pk, action]))
+    return client.post(reverse("campaign_actions:action", args=[target.pk, action]), {"people": "1"})
 
 
 def test_launch_close_and_archive_from_the_admin_are_recorded_with_who_did_them(client_for, product_user, draft):

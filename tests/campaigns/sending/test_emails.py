@@ -1,4 +1,5 @@
 import re
+from datetime import UTC, datetime
 from email import message_from_bytes, policy
 
 import pytest
@@ -115,3 +116,15 @@ def test_what_staff_see_of_an_email_has_no_pixel_and_no_decoy():
     shown = tracking_removed(html)
     assert links["pixel"] not in shown and links["decoy"] not in shown and "/t/o/" not in shown
     assert links["link"] in shown and links["unsubscribe"] in shown  # the links a person follows stay
+
+
+def test_an_english_speaker_gets_a_campaign_without_english_all_in_french():
+    from campaigns.sending.emails import build_message
+
+    target = campaign(subject_en="", body_en="", closes_at=datetime(2026, 12, 20, 17, tzinfo=UTC))
+    message = build_message(
+        source=target, campaign=target, ambassador=ambassador("john@exemple.fr", locale="en"), token=TOKEN
+    )
+    sent = parsed(message.message().as_bytes(linesep="\r\n"))
+    text = sent.get_body(("plain",)).get_content()
+    assert "Dec. 20" not in text and "20 décembre" in text, text

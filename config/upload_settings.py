@@ -1,0 +1,22 @@
+"""Settings of what people upload (ambassador imports, LimeSurvey exports), read by ``config.settings``."""
+
+from config.env import env_int
+
+# Ambassador imports: how many rows are staged and written per batch (one transaction each), how many rejected
+# rows are kept in an import report (all are counted, and all go to the file of rejected rows).
+IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 10_000)
+IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
+# Bounds on an imported file (campaigns/audience/imports/limits.py), each refused with a message naming it: the
+# file's size (a CSV is streamed: 256 MB is over a million rows), an XLSX's unzipped content and its shared
+# strings (the text cells, which openpyxl holds in memory: a few MB of them cost the worker several times as
+# much), columns, cells read, a CSV line's length. With the defaults the worker stays under 250 MB whatever the
+# file (bench/hostile_imports.py); past about 100,000 rows, import a CSV rather than a workbook.
+IMPORT_MAX_FILE_MB = env_int("IMPORT_MAX_FILE_MB", 256)
+IMPORT_MAX_UNZIPPED_MB = env_int("IMPORT_MAX_UNZIPPED_MB", 200)
+IMPORT_MAX_SHARED_STRINGS_MB = env_int("IMPORT_MAX_SHARED_STRINGS_MB", 8)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 50)
+IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 20_000_000)
+IMPORT_MAX_LINE_KB = env_int("IMPORT_MAX_LINE_KB", 64)
+# A LimeSurvey export (.lss): its size and its number of XML elements (each costs memory once parsed).
+LIMESURVEY_MAX_FILE_MB = env_int("LIMESURVEY_MAX_FILE_MB", 20)
+LIMESURVEY_MAX_ELEMENTS = env_int("LIMESURVEY_MAX_ELEMENTS", 200_000)
