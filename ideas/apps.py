@@ -36,7 +36,14 @@ class IdeasConfig(AppConfig):
         sources.register("vote", _("Votes"), engagement.votes)
         sources.register("comment", _("Commentaires"), engagement.comments)
         retention.register(campaign_detach)
+        self._board_kept_fresh()
 
+        from campaigns import copies
+        from ideas.copies import board_copy
+
+        copies.register(board_copy)
+
+    def _board_kept_fresh(self):
         from django.db.models.signals import post_delete, post_save
 
         from ideas.board import board_changed
@@ -47,8 +54,3 @@ class IdeasConfig(AppConfig):
 
         post_save.connect(idea_saved, sender=Idea, weak=False, dispatch_uid="ideas-board-changed-save")
         post_delete.connect(idea_saved, sender=Idea, weak=False, dispatch_uid="ideas-board-changed-delete")
-
-        from campaigns import copies
-        from ideas.copies import board_copy
-
-        copies.register(board_copy)

@@ -27,7 +27,11 @@ class SurveysConfig(AppConfig):
             missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."),
             problems=launch_problems,
         )
+        self._plugged_into_campaigns()
 
+    def _plugged_into_campaigns(self):
+        """What campaigns asks of the apps above it: texts missing before a launch, personal data, engagement,
+        copies."""
         from campaigns.sending import checklist
         from surveys.missing_texts import survey_missing_english
 

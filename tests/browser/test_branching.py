@@ -21,7 +21,6 @@ def test_an_answer_reveals_the_questions_it_conditions_at_once(page):
     campaign_launch(target)
     invitation = Invitation.objects.get()
     page.goto(f"/i/{invitation.token}/")
-    page.get_by_role("link", name="Répondre au questionnaire").click()
     expect(page.get_by_role("heading", name="Vous, Léa")).to_be_visible()
     expect(page.get_by_role("button", name="Mettre à jour la page")).to_have_count(0)  # the script does it
     expect(page.get_by_text("Combien d'enfants")).to_have_count(0)

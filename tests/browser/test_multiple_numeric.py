@@ -37,7 +37,6 @@ def launched_with_points(locale="fr"):
 def test_the_running_total_follows_the_typing_and_a_wrong_total_is_refused(page):
     invitation = launched_with_points()
     page.goto(f"/i/{invitation.token}/")
-    page.get_by_role("link", name="Répondre au questionnaire").click()
     total = page.locator("[data-running-total] output")
     expect(total).to_have_text("Total : 0")
     page.get_by_label("La carte").fill("60,5")

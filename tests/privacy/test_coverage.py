@@ -42,6 +42,7 @@ ATTACKS = {
         "test_other_figures.test_the_campaign_overview_gives_no_small_group_to_the_analyst",
         "test_segment_counts.test_the_audience_on_the_campaign_overview_is_not_exact_for_the_analyst",
     ],
+    "reports:engagement": ["test_other_figures.test_the_engagement_report_gives_no_small_tier_back_to_the_analyst"],
     "wagtailadmin_home": ["test_other_figures.test_the_home_panel_gives_no_small_group_to_the_analyst"],
     "weekly email": ["test_other_figures.test_the_weekly_email_shows_only_protected_figures"],
     "public results of a closed campaign": [

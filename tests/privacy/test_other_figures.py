@@ -82,3 +82,18 @@ def test_question_charts_are_drawn_from_the_protected_figures(client_for, analys
     [result] = survey_results(thirteen, text_limit=0, only=question.pk)
     assert result.distribution[1].count is None  # one "no"
     assert client_for(analyst_user).get(url).content == charts.question_chart(result)
+
+
+def test_the_engagement_report_gives_no_small_tier_back_to_the_analyst(client_for, analyst_user):
+    from campaigns.models import EngagementScore, Tier
+    from reports.engagement import engagement_report
+    from tests.reports.test_engagement import community
+
+    community(members=10, contributors=6, pioneers=7)
+    EngagementScore.objects.filter(ambassador__email="contributeur0@exemple.fr").update(
+        tier=Tier.objects.get(code="expert"), score=70
+    )
+    page = client_for(analyst_user).get(reverse("reports:engagement"))
+    assert page.status_code == 200 and "contributeur0@exemple.fr" not in page.content.decode()
+    shown = [line.count for line in engagement_report().tiers]
+    assert shown[2] is None and shown.count(None) != 1  # the one expert, and no tier given back by subtraction

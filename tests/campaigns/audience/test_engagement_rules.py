@@ -55,7 +55,7 @@ def test_engagement_rules_are_counted_in_one_query(people, django_assert_num_que
     ("attribute", "value", "message"),
     [
         (A.SCORE_AT_LEAST, "beaucoup", "« beaucoup » n'est pas un nombre de points."),
-        (A.TIER_IS, "legende", "Palier inconnu(s) : legende."),
+        (A.TIER_IS, "legende", "Valeur inconnue pour « Palier » : legende."),
         (A.TIER_IS, " , ", "Indiquez au moins un palier."),
     ],
 )
