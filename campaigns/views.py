@@ -42,7 +42,7 @@ def not_stored(view):
 def _seen(request):
     """What the classification of opens and clicks reads from a request."""
     return {
-        "user_agent": request.headers.get("User-Agent", ""),
+        "user_agent": request.META.get("HTTP_USER_AGENT", ""),  # not request.headers: it parses every header
         "address": client_address(request),
         "method": request.method,
     }

@@ -113,11 +113,11 @@ LINK = f"""SELECT i.id, c.slug FROM {INVITATIONS} i JOIN {CAMPAIGNS} c ON c.id =
            WHERE i.token = %(token)s {LINK_WORKS}"""
 
 
-def _record(kind, judgement, conditions, *, after=None, **request):
+def _record(kind, judgement, conditions, *, after=None, params=None, **request):
     """Record one open or click: [(invitation id, campaign slug, verdict, reason)], empty for an unknown token (or
     a link that does not work). Deferred (``campaigns.tracking.buffer``), it returns nothing and ``after`` gets
     the rows once they are written."""
-    params = _params(kind, judgement, **request)
+    params = params or _params(kind, judgement, **request)
     sql = _statement(connection.vendor, kind, conditions, judgement.burst is not None)
     if buffer.deferred():
         buffer.buffer.add(sql, params, after)
@@ -165,9 +165,11 @@ def record_click(token, *, user_agent="", address="", method="GET", target="", n
                 clicks_take_back(pk, around=now, reason=reason)
 
     if buffer.deferred():
-        link = execute_async_commit(LINK, _params(Kind.CLICK, judgement, **request), fetch=True)
+        params = _params(Kind.CLICK, judgement, **request)
+        link = execute_async_commit(LINK, params, fetch=True)
         if link:
-            _record(Kind.CLICK, judgement, LINK_WORKS, after=take_back if judgement.burst else None, **request)
+            after = take_back if judgement.burst else None
+            _record(Kind.CLICK, judgement, LINK_WORKS, after=after, params=params, **request)
         return link[0] if link else None
     rows = _record(Kind.CLICK, judgement, LINK_WORKS, **request)
     take_back(rows)
