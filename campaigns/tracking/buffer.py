@@ -32,6 +32,7 @@ from django.db import Error, connection, transaction
 
 from campaigns.database.async_commit import ASYNC_COMMIT
 from campaigns.database.django_private import server_binding_cursor
+from campaigns.models import Invitation
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,9 @@ class Buffer:
             return len(items)
 
 
+LOCK = f"""SELECT 1 FROM {Invitation._meta.db_table} WHERE token = ANY(%s) ORDER BY id FOR UPDATE"""
+
+
 def write(items):
     """Run the buffered statements in order: consecutive ones with the same SQL as one ``executemany``."""
     runs, start = [], 0
@@ -88,8 +92,12 @@ def write(items):
         if index == len(items) or items[index][0] != items[start][0]:
             runs.append(items[start:index])
             start = index
+    tokens = sorted({params["token"] for _sql, params, _after in items if "token" in params})
     try:
         with transaction.atomic(), server_binding_cursor(connection) as cursor:
+            # The batch's invitations locked first, in one order for every process: two flushes taking the same
+            # rows in the order their requests came would deadlock.
+            cursor.execute(LOCK, [tokens])
             # psycopg's own cursor: its executemany is pipelined; follow-ups run once the results are all in
             followups = [followup for run in runs for followup in _execute_many(cursor.cursor, run)]
             for after, rows in followups:
