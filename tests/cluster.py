@@ -103,6 +103,24 @@ def group_kill(process):
     wait_for(group_gone, timeout=10, what=f"the processes of group {process.pid} to die")
 
 
+def web_env(secret_key, var_dir, **extra):
+    """The environment of a gunicorn serving the test database: this process's, without its async escape hatch
+    and Redis, with the test's secret key (cookies signed here hold there) and a var folder of its own."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}}
+    env.update(
+        {
+            "DATABASE_URL": test_database_url(),
+            "SECRET_KEY": secret_key,
+            "VAR_DIR": str(var_dir),
+            "CACHE_URL": "",
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            **extra,
+        }
+    )
+    return env
+
+
 class WebServer:
     """gunicorn (gthread workers) serving the project on the test database, on a loopback port that stays the same
     across restarts; the master and its workers in a process group of their own, so that ``kill`` takes them all.

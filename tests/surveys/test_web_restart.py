@@ -9,7 +9,6 @@ submitted with all its required answers or not at all, each page holds exactly t
 
 import http.client
 import http.cookiejar
-import os
 import re
 import signal
 import threading
@@ -138,18 +137,7 @@ def test_restarting_the_web_process_during_submissions_never_leaves_a_half_saved
     fields = {question.code: f"q{question.pk}" for question in Question.objects.filter(survey=survey)}
     tokens = dict(Invitation.objects.filter(campaign=target).values_list("ambassador__email", "token"))
 
-    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}}
-    env.update(
-        {
-            "DATABASE_URL": cluster.test_database_url(),
-            "SECRET_KEY": settings.SECRET_KEY,
-            "VAR_DIR": str(tmp_path / "web"),
-            "CACHE_URL": "",
-            "DEBUG": "0",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    web = WebServer(env, tmp_path)
+    web = WebServer(cluster.web_env(settings.SECRET_KEY, tmp_path / "web"), tmp_path)
     web.start()
     try:
         visitors = [

@@ -2,7 +2,6 @@
 written at once, nothing lost when the buffer fills or the worker stops, the redirect of a click given at once."""
 
 import http.client
-import os
 import signal
 from datetime import timedelta
 
@@ -104,18 +103,7 @@ def test_a_batch_the_database_refuses_is_written_one_by_one_so_one_bad_event_cos
 
 
 def test_a_worker_stopping_gracefully_writes_what_it_holds(settings, tmp_path, invitation):
-    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}}
-    env.update(
-        {
-            "DATABASE_URL": cluster.test_database_url(),
-            "SECRET_KEY": settings.SECRET_KEY,
-            "VAR_DIR": str(tmp_path / "web"),
-            "CACHE_URL": "",
-            "DEBUG": "0",
-            "LOG_LEVEL": "WARNING",
-            "TRACKING_FLUSH_MS": str(HOUR),  # only the way out writes
-        }
-    )
+    env = cluster.web_env(settings.SECRET_KEY, tmp_path / "web", TRACKING_FLUSH_MS=str(HOUR))  # only the way out
     web = WebServer(env, tmp_path, workers=2, threads=2)
     web.start()
     try:
