@@ -17,6 +17,7 @@ from ideas.board import board_of, similar_ideas
 from ideas.models import Comment, Idea
 from ideas.moderation import QUEUE_LIMIT, REASON_MAX_LENGTH, Decision, content_moderate, moderation_queue
 from ideas.posting import comment_post
+from ideas.questions import answer_ratings
 from ideas.workflow import idea_merge, idea_status_change
 
 QUEUE_PERMISSIONS = ("ideas.change_idea",)
@@ -179,6 +180,7 @@ def idea_review(request, pk):
             "status_form": forms["status"],
             "comment_form": forms["comment"],
             "merge_form": forms["merge"],
+            "ratings": answer_ratings(idea) if idea.kind == Idea.Kind.ASK else None,
             "public_url": reverse("ideas:idea", args=[idea.campaign.slug, idea.pk]),
         },
         status=400 if action and request.method == "POST" else 200,

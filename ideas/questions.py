@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ideas.board import visible_ideas
+from ideas.board import display_name, visible_ideas
 from ideas.models import AnswerRating, Board, Idea, Moderation, StatusChange
 from ideas.posting import _within_rate, board_ensure, contribution_answered
 
@@ -98,6 +98,20 @@ def answer_counts(changes):
         .order_by()
     )
     return {row["change"]: (row["yes"], row["no"]) for row in rows}
+
+
+def answer_ratings(question):
+    """Every rating of the team's answers to ``question``, for staff on the question's admin pages: the latest
+    answer's first, each with its comment, its moderation state and its rater named as on the board (``rater``),
+    never by their email. One query."""
+    ratings = list(
+        AnswerRating.objects.filter(change__idea=question)
+        .select_related("change", "ambassador__contributor")
+        .order_by("-change__created_at", "-change_id", "-created_at", "-pk")
+    )
+    for rating in ratings:
+        rating.rater = display_name(rating.ambassador)
+    return ratings
 
 
 def ratings_export(ambassador):

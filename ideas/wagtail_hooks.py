@@ -23,6 +23,7 @@ from ideas import admin_views as views
 from ideas.board import display_name
 from ideas.models import Board, Comment, Idea
 from ideas.moderation import awaiting_counts, comment_counts_refresh
+from ideas.questions import answer_ratings
 from ideas.workflow import MERGE_LOG_ACTION
 
 STAFF_KINDS = (Idea.Kind.QUESTION, Idea.Kind.ROADMAP)
@@ -63,6 +64,15 @@ class ContributionInspectView(InspectView):
         if field_name == "author" and not self.request.user.has_perm("campaigns.view_ambassador"):
             return display_name(self.object.author)
         return super().get_field_display_value(field_name, field)
+
+
+class IdeaInspectView(ContributionInspectView):
+    """An idea; a question to the team also shows how ambassadors rated the team's answers, with their comments."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["ratings"] = answer_ratings(self.object) if self.object.kind == Idea.Kind.ASK else None
+        return context
 
 
 AMBASSADORS_WORDS = _(
@@ -147,7 +157,8 @@ class IdeaViewSet(SnippetViewSet):
     search_backend_name = None
     filterset_class = IdeaFilterSet
     inspect_view_enabled = True
-    inspect_view_class = ContributionInspectView
+    inspect_view_class = IdeaInspectView
+    inspect_template_name = "ideas/admin/idea_inspect.html"
     copy_view_enabled = False
     edit_handler = ObjectList(
         [
