@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from campaigns.audience.fatigue import contact_history, idea_news_choice, idea_news_set
+from campaigns.engagement.reads import programme_status
 from campaigns.locales import invitation_language, localized
 from campaigns.models import Campaign, IdeaNews
 from campaigns.sending.health import health
@@ -192,5 +193,6 @@ def campaign_landing(request, slug):
             "summary": localized(campaign, "summary", invitation_language(invitation) if invitation else None),
             "invitation": invitation,
             "destinations": destinations.for_campaign(campaign),
+            "programme": programme_status(campaign.pk, invitation.ambassador_id if invitation else None),
         },
     )

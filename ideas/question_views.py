@@ -59,8 +59,10 @@ def question_vote(request, slug, pk):
         try:
             if request.POST.get("action") == "withdraw":
                 vote_withdraw(idea=question, ambassador=visit.ambassador)
+                messages.success(request, _("Votre vote pour « %(title)s » est retiré.") % {"title": question.title})
             else:
                 vote_cast(idea=question, ambassador=visit.ambassador, invitation=visit.invitation)
+                messages.success(request, _("Votre vote pour « %(title)s » est compté.") % {"title": question.title})
         except ValidationError as error:
             messages.error(request, error.messages[0])
     return redirect("ideas:questions", slug)

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ideas.board import display_name, visible_ideas
-from ideas.models import AnswerRating, Board, Idea, Moderation, StatusChange
+from ideas.models import AnswerRating, Board, Idea, Moderation, StatusChange, Vote
 from ideas.posting import _within_rate, board_ensure, contribution_answered
 
 COMMENT_MAX = 1000
@@ -52,11 +52,14 @@ class AskedQuestion:
 
 
 def questions_for(campaign, viewer=None, limit=50):
-    """The campaign's questions to the team as the viewer sees them, most voted first."""
+    """The campaign's questions to the team as the viewer sees them, most voted first; each question's ``voted``
+    says whether the viewer's vote is on it."""
     answers = StatusChange.objects.exclude(answer_fr="").order_by("-created_at", "-pk")
+    voted = Value(False) if viewer is None else Exists(Vote.objects.filter(idea=OuterRef("pk"), ambassador=viewer))
     questions = list(
         visible_ideas(campaign, viewer)
         .filter(kind=Idea.Kind.ASK)
+        .annotate(voted=voted)
         .order_by("-vote_count", "-id")
         .prefetch_related(Prefetch("status_changes", queryset=answers, to_attr="answers"))[:limit]
     )

@@ -48,3 +48,20 @@ def test_an_idea_cannot_be_voted_on_through_the_questions_page(visitor, board):
     john = Ambassador.objects.get(email="john@example.com")
     idea = Idea.objects.create(campaign=board.campaign, title="Une idée", author=john)
     assert visitor.post(reverse("ideas:question_vote", args=[SLUG, idea.pk])).status_code == 404
+
+
+def test_the_questions_page_shows_the_visitors_vote_and_takes_it_back(visitor, board):
+    """Found by the programme's browser journey: once voted, the page still offered « Je veux aussi savoir », with
+    no sign that the vote counted and no way to take it back; every button had the same name."""
+    john = Ambassador.objects.get(email="john@example.com")
+    question = question_ask(board=board, ambassador=john, title="Et le mode sombre ?")
+    vote_url = reverse("ideas:question_vote", args=[SLUG, question.pk])
+    assert 'aria-label="Je veux aussi savoir : « Et le mode sombre ? »"' in visitor.get(page_url()).content.decode()
+    page = visitor.post(vote_url, follow=True).content.decode()
+    assert "Votre vote pour « Et le mode sombre ? » est compté." in page
+    assert 'aria-label="Retirer mon vote pour « Et le mode sombre ? »"' in page and "Je veux aussi savoir" not in page
+    page = visitor.post(vote_url, {"action": "withdraw"}, follow=True).content.decode()
+    assert "Votre vote pour « Et le mode sombre ? » est retiré." in page
+    assert 'aria-label="Je veux aussi savoir : « Et le mode sombre ? »"' in page
+    question.refresh_from_db()
+    assert question.vote_count == 0

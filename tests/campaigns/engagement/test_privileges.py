@@ -77,6 +77,25 @@ def test_the_board_shows_the_visitors_tier_and_the_early_access(client):
     assert "Accès en avant-première : Pionnier" in page
 
 
+def test_the_campaign_page_of_a_reserved_campaign_says_so_and_shows_the_visitors_tier(client):
+    """Found by the programme's browser journey: the personal link lands on the campaign's page, which said nothing
+    of the early access (only the board did)."""
+    pioneer = ambassador("pionniere@exemple.fr", region="bre", first_name="Inès")
+    scored(pioneer, "pionnier", 200)
+    early = campaign(slug="avant-premiere", segments=[region_segment()], kind=Campaign.Kind.IDEATION)
+    early.reserved_tiers.set([tier("pionnier"), tier("expert")])
+    campaign_launch(early)
+    landing = reverse("campaigns:landing", args=[early.slug])
+    page = " ".join(client.get(landing).content.decode().split())
+    assert "Accès en avant-première : Expert, Pionnier" in page and "Votre palier" not in page  # no visitor yet
+    client.get(reverse("campaigns:personal_link", args=[Invitation.objects.get(campaign=early).token]))
+    page = " ".join(client.get(landing).content.decode().split())
+    assert "Accès en avant-première : Expert, Pionnier" in page and "Votre palier : Pionnier" in page
+    open_to_all = campaign(slug="ouverte", segments=[region_segment(name="Tous")], kind=Campaign.Kind.IDEATION)
+    campaign_launch(open_to_all)
+    assert "avant-première" not in client.get(reverse("campaigns:landing", args=[open_to_all.slug])).content.decode()
+
+
 def test_reaching_a_new_tier_emails_the_ambassador_once(django_capture_on_commit_callbacks):
     lea, now = ambassador("lea@exemple.fr", first_name="Léa"), timezone.now()
     target = a_campaign("epargne")
