@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.QueueLimitMiddleware",  # a burst past what the process can answer in time: 503 at once
+    "api.body_limit.UpsertBodyLimitMiddleware",  # the API's upsert may carry more than DATA_UPLOAD_MAX_MEMORY_SIZE
     "config.middleware.ServerTimingMiddleware",  # with SERVER_TIMING only
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LocaleMiddleware",
@@ -262,8 +263,6 @@ STORAGES = {
 # Serve files straight from the apps' static folders when collectstatic has not run (tests, `make run`).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Ambassadeurs")
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from Gravatar would send a hash of each address to a third party
@@ -386,10 +385,10 @@ TOKEN_FAILURES_PER_MINUTE = env_int("TOKEN_FAILURES_PER_MINUTE", 20)
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # REST API (api/): calls each key may make (and each address without a valid key), as "<count>/<s|m|h|d>",
-# counted in the cache (set CACHE_URL to a Redis so that all processes share the count); and the most ambassadors
-# one upsert call may carry (its JSON body must also fit in DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
+# counted in the cache (set CACHE_URL to a Redis so that all processes share the count); the most ambassadors one
+# upsert call may carry, and its body's size (that endpoint only: others keep DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
-API_UPSERT_MAX_ROWS = env_int("API_UPSERT_MAX_ROWS", 10_000)
+API_UPSERT_MAX_ROWS, API_UPSERT_MAX_BODY_MB = env_int("API_UPSERT_MAX_ROWS", 10_000), env_int("API_UPSERT_MAX_BODY_MB", 32)
 # Outgoing webhooks (api/webhooks): collected every minute up to WEBHOOK_LAG_SECONDS ago, at most WEBHOOK_BATCH sent a
 # tick, each POST waiting WEBHOOK_TIMEOUT_SECONDS; a failure is retried after WEBHOOK_RETRY_SECONDS, doubling each
 # time, and given up after WEBHOOK_MAX_ATTEMPTS.
