@@ -12,9 +12,11 @@ Off while ``OIDC_RP_CLIENT_ID`` is unset: the two addresses answer 404 and the l
 import logging
 from functools import lru_cache
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
@@ -79,8 +81,33 @@ def roles_set(user, roles):
         user.groups.add(*Group.objects.filter(name__in=set(roles) - current))
 
 
+def _setting(name):
+    return property(lambda self: oidc_setting(name))
+
+
 class SingleSignOn(OIDCAuthenticationBackend):
+    """mozilla-django-oidc's backend, reading its settings when it uses them: Django makes a backend for every
+    request of a signed-in staff member, which must not wait on (or fail with) the provider's discovery document."""
+
     get_settings = staticmethod(oidc_setting)
+    OIDC_OP_TOKEN_ENDPOINT = _setting("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = _setting("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = _setting("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_CLIENT_ID = _setting("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = _setting("OIDC_RP_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = _setting("OIDC_RP_SIGN_ALGO")
+    OIDC_RP_IDP_SIGN_KEY = _setting("OIDC_RP_IDP_SIGN_KEY")
+
+    def __init__(self, *args, **kwargs):
+        self.UserModel = get_user_model()
+
+    def verify_token(self, token, **kwargs):
+        """The library's checks (signature by the provider's key, algorithm, nonce); a token it cannot even read
+        (no key id, no signature, expired) is refused the same way, not answered with an error."""
+        try:
+            return super().verify_token(token, **kwargs)
+        except (KeyError, ValueError, jwt.PyJWTError) as exc:
+            raise SuspiciousOperation(f"JWS token verification failed: {exc!r}") from None
 
     def refuse(self, reason, claims):
         logger.warning("single sign-on refused: %s (%s)", reason, claims.get("email") or claims.get("sub"))
