@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "config.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware.QueueLimitMiddleware",  # a burst past what the process can answer in time: 503 at once
+    "api.body_limit.UpsertBodyLimitMiddleware",  # the API's upsert may carry more than DATA_UPLOAD_MAX_MEMORY_SIZE
     "config.middleware.ServerTimingMiddleware",  # with SERVER_TIMING only
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LocaleMiddleware",
@@ -210,7 +211,6 @@ if LOGIN_FAILURES < 0 or LOGIN_LOCK_MINUTES < 1:
         f"LOGIN_FAILURES={LOGIN_FAILURES}, LOGIN_LOCK_MINUTES={LOGIN_LOCK_MINUTES}: expected a number of failures "
         "(0 for no limit) and a lock of at least one minute"
     )
-AUTHENTICATION_BACKENDS = ["campaigns.accounts.logins.ThrottledLogins"]  # Django's accounts, throttled
 WAGTAILADMIN_USER_LOGIN_FORM = "campaigns.accounts.logins.LoginForm"
 AXES_ENABLED = LOGIN_FAILURES > 0
 AXES_FAILURE_LIMIT = max(LOGIN_FAILURES, 1)
@@ -262,8 +262,6 @@ STORAGES = {
 # Serve files straight from the apps' static folders when collectstatic has not run (tests, `make run`).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_MANIFEST_STRICT = False
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 WAGTAIL_SITE_NAME = env_str("SITE_NAME", "Ambassadeurs")
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars from Gravatar would send a hash of each address to a third party
@@ -291,7 +289,9 @@ if _site.scheme == "https":
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# What people upload (ambassador imports, LimeSurvey exports): batches and bounds, each refused naming it.
+# What people upload (ambassador imports, LimeSurvey exports): batches and bounds, each refused naming it. Then who
+# signs in how: local passwords (throttled above) and the staff's single sign-on (OpenID Connect).
+from config.sso_settings import *  # noqa: E402, F403
 from config.upload_settings import *  # noqa: E402, F403
 
 # Logs go to the console, one event per line with its fields (config/log_format.py): JSON for a log collector,
@@ -386,8 +386,8 @@ TOKEN_FAILURES_PER_MINUTE = env_int("TOKEN_FAILURES_PER_MINUTE", 20)
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # REST API (api/): calls each key may make (and each address without a valid key), as "<count>/<s|m|h|d>",
-# counted in the cache (set CACHE_URL to a Redis so that all processes share the count); and the most ambassadors
-# one upsert call may carry (its JSON body must also fit in DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).
+# counted in the cache (set CACHE_URL to a Redis so that all processes share the count); the most ambassadors one
+# upsert call may carry (its body's size: API_UPSERT_MAX_BODY_MB in config/upload_settings.py).
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/m")
 API_UPSERT_MAX_ROWS = env_int("API_UPSERT_MAX_ROWS", 10_000)
 # Outgoing webhooks (api/webhooks): collected every minute up to WEBHOOK_LAG_SECONDS ago, at most WEBHOOK_BATCH sent a

@@ -2,6 +2,13 @@
 
 from config.env import env_int
 
+# Django's bounds on a request: form fields, and the size past which an uploaded file goes to a temporary file.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The API's upsert alone may carry a larger body (api/body_limit.py): 10,000 ambassadors with every column are
+# a few MB of JSON, over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) that every other request keeps.
+API_UPSERT_MAX_BODY_MB = env_int("API_UPSERT_MAX_BODY_MB", 32)
+
 # Ambassador imports: how many rows are staged and written per batch (one transaction each), how many rejected
 # rows are kept in an import report (all are counted, and all go to the file of rejected rows).
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 10_000)

@@ -10,10 +10,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from api.urls import api
+from campaigns.accounts.single_sign_on import SignInCallback, SignInStart
 from campaigns.sending.bounces import esp_webhook
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Staff single sign-on (OpenID Connect): 404 while OIDC_RP_CLIENT_ID is unset.
+    path("oidc/authenticate/", SignInStart.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", SignInCallback.as_view(), name="oidc_authentication_callback"),
     path("api/v1/", api.urls),
     path("", include("campaigns.urls")),
     path("", include("surveys.urls")),

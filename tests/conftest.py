@@ -314,3 +314,55 @@ def cluster(smtp_server, monkeypatch, tmp_path, caplog, settings):
         runner.kill(process)
     forget_queue()
     store.close()
+
+
+# --- a real OpenID Connect provider on loopback (staff single sign-on) -------------------------------------
+
+PROVIDER_PASSWORD = "le mot de passe chez le fournisseur"
+# The provider's groups, mapped to our four roles by the ``single_sign_on`` fixture's settings.
+ROLE_GROUPS = {
+    PRODUCT_TEAM: ["banque-produit"],
+    EDITOR: ["banque-edition", "banque-communication"],
+    MODERATOR: ["banque-moderation"],
+    ANALYST: ["banque-analyse"],
+}
+PROVIDER_USERS = [
+    {"username": "claire", "email": "claire.martin@banque.example", "first_name": "Claire", "last_name": "Martin",
+     "groups": ["banque-produit", "tout-le-personnel"]},
+    {"username": "hugo", "email": "hugo.petit@banque.example", "first_name": "Hugo", "last_name": "Petit",
+     "groups": ["banque-analyse", "banque-moderation"]},
+    {"username": "nina", "email": "nina.roux@banque.example", "first_name": "Nina", "last_name": "Roux",
+     "groups": ["tout-le-personnel"]},
+    {"username": "admin", "email": "admin@banque.example", "first_name": "Admin", "last_name": "Banque",
+     "groups": ["banque-produit"]},
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """django-oidc-provider in a process of its own on loopback (tests/oidc_provider), its client allowed to send
+    staff back to the test client's address; users of ``PROVIDER_USERS``, each with ``PROVIDER_PASSWORD``."""
+    from tests.oidc_provider.server import Provider
+
+    provider = Provider(tmp_path_factory.mktemp("oidc-provider"))
+    provider.users = [{**user, "password": PROVIDER_PASSWORD} for user in PROVIDER_USERS]
+    provider.seed(["http://testserver/oidc/callback/"], provider.users)
+    provider.start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def single_sign_on(settings, oidc_provider):
+    """The service set up as the README says, against ``oidc_provider``: endpoints from its discovery document."""
+    from tests.oidc_provider.server import CLIENT_ID, CLIENT_SECRET
+
+    settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
+    settings.OIDC_OP_DISCOVERY_URL = oidc_provider.discovery_url
+    settings.OIDC_RP_SCOPES = "openid email profile groups"
+    settings.OIDC_ROLE_GROUPS = ROLE_GROUPS
+    settings.AUTHENTICATION_BACKENDS = [
+        "campaigns.accounts.single_sign_on.SingleSignOn",
+        "campaigns.accounts.logins.ThrottledLogins",
+    ]
+    return oidc_provider

@@ -58,7 +58,8 @@ def locked(request):
 class ThrottledLogins(AxesBackend):
     """Django's own accounts (``ModelBackend``), whose sign-in is refused from a locked account or address before
     any password is checked. A call without a request (the shell, a test's ``client.login``) has no address and no
-    guesser behind it: it is not throttled."""
+    guesser behind it: it is not throttled. ``PASSWORD_LOGIN`` says whose password may still open the admin (all,
+    superusers, none): staff then sign in through the identity provider (``campaigns.accounts.single_sign_on``)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is not None:
@@ -67,7 +68,12 @@ class ThrottledLogins(AxesBackend):
             except AxesBackendPermissionDenied:
                 setattr(request, REFUSED_WHILE_LOCKED, True)
                 raise
-        return ModelBackend.authenticate(self, request, username=username, password=password, **kwargs)
+        if settings.PASSWORD_LOGIN == "none" or password is None:
+            return None
+        user = ModelBackend.authenticate(self, request, username=username, password=password, **kwargs)
+        if user is not None and settings.PASSWORD_LOGIN == "superusers" and not user.is_superuser:
+            return None
+        return user
 
 
 class LoginForm(WagtailLoginForm):
@@ -77,11 +83,24 @@ class LoginForm(WagtailLoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = _("Mot de passe")
+        self.single_sign_on = bool(settings.OIDC_RP_CLIENT_ID)  # the button to the identity provider
+        self.password_login = settings.PASSWORD_LOGIN != "none"  # the username and password fields
 
     def get_invalid_login_error(self):
         if locked(self.request):
             return ValidationError(locked_message(), code="locked")
+        if settings.PASSWORD_LOGIN != "all":
+            return ValidationError(password_refused_message(), code="password_login")
         return super().get_invalid_login_error()
+
+
+def password_refused_message():
+    if settings.PASSWORD_LOGIN == "superusers":
+        return _(
+            "Identifiant ou mot de passe incorrect. Seuls les superutilisateurs se connectent par mot de passe : "
+            "utilisez l'authentification unique."
+        )
+    return _("La connexion par mot de passe est désactivée : utilisez l'authentification unique.")
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -8,9 +8,12 @@ place: ``tests/campaigns/test_django_private.py`` pins each use below and fails 
   persistent connection during a request (``CONN_HEALTH_CHECKS``); setting it spares the ``SELECT 1``.
 - ``permissions_create``: ``create_permissions`` returns at once for an app config without ``models_module``,
   which is what a migration's app config stub is; set for the call, the permissions get created.
+- ``request_body_read``: ``HttpRequest.body`` refuses a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` unless it was
+  read already, which Django keeps in the private ``HttpRequest._body``; set there, one view takes more.
 """
 
 from django.contrib.auth.management import create_permissions
+from django.core.exceptions import RequestDataTooBig
 
 
 def server_binding_cursor(connection):
@@ -39,3 +42,15 @@ def permissions_create(apps, app_label):
         create_permissions(app_config, apps=apps, verbosity=0)
     finally:
         app_config.models_module = None
+
+
+def request_body_read(request, limit):
+    """Read ``request``'s body with ``limit`` bytes at most (``RequestDataTooBig`` past it) in place of
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``; ``request.body`` returns it from then on."""
+    if int(request.META.get("CONTENT_LENGTH") or 0) > limit:
+        raise RequestDataTooBig(f"the body is over {limit} bytes")
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        raise RequestDataTooBig(f"the body is over {limit} bytes")
+    request._body = body
+    return body

@@ -1,3 +1,4 @@
+import json
 from datetime import timedelta
 
 import pytest
@@ -64,6 +65,47 @@ def test_upsert_of_10000_ambassadors_in_one_call_reads_back_its_figures(api_for)
     assert [(segment["name"], segment["size"]) for segment in segments] == [("Bretons", 10_000)]
     again = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows}).json()
     assert (again["created"], again["updated"]) == (0, 10_000)
+
+
+def full_row(n):
+    return {
+        "email": f"claire.dupont.{n}@exemple.fr",
+        "external_id": f"CRM-{n:010d}",
+        "first_name": "Claire-Amélie",
+        "last_name": "Dupont de la Fontaine",
+        "locale": "fr",
+        "region": "bre",
+        "age_band": "35-44",
+        "customer_since": "2012-03-15",
+        "products": ["livret-a", "pea", "assurance-vie"],
+        "tags": ["client-premium", "appli-mobile"],
+        "consent": True,
+    }
+
+
+def test_upsert_of_10000_ambassadors_with_every_column_takes_a_body_over_djangos_default_limit(api_for, settings):
+    region_segment()
+    body = {"ambassadors": [full_row(n) for n in range(10_000)]}
+    assert len(json.dumps(body)) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # 2.5 MB: the upsert has its own limit
+    answer = api_for("product").post("/ambassadors/upsert", body)
+    assert answer.status_code == 200, answer.content[:300]
+    assert (answer.json()["created"], answer.json()["rejected"]) == (10_000, 0)
+    segments = api_for("analyst").get("/segments").json()
+    assert [(segment["name"], segment["size"]) for segment in segments] == [("Bretons", 10_000)]
+
+
+def test_upsert_body_over_its_own_limit_is_refused_with_the_setting_named(api_for, settings):
+    settings.API_UPSERT_MAX_BODY_MB = 1
+    answer = api_for("product").post("/ambassadors/upsert", {"ambassadors": [full_row(n) for n in range(5_000)]})
+    assert answer.status_code == 413 and "API_UPSERT_MAX_BODY_MB" in answer.json()["detail"]
+    assert not Ambassador.objects.exists()
+
+
+def test_other_endpoints_keep_djangos_body_limit(api_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    answer = api_for("product").post("/opt-outs", {"ambassadors": [{"email": f"{n}@exemple.fr"} for n in range(100)]})
+    assert answer.status_code == 400
+    assert not Ambassador.objects.filter(opted_out_at__isnull=False).exists()
 
 
 def test_upsert_past_the_row_limit_is_refused_with_the_setting_named(api_for, settings):

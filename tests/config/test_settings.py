@@ -131,3 +131,29 @@ def test_gunicorn_settings_come_from_the_environment_with_defaults_for_the_machi
     monkeypatch.setenv("WEB_WORKERS", "deux")
     with pytest.raises(SystemExit, match="WEB_WORKERS='deux'"):
         runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_single_sign_on_comes_from_the_environment_and_a_half_set_up_stops_the_service(tmp_path):
+    shown = (
+        "from django.conf import settings; print(settings.AUTHENTICATION_BACKENDS[0], "
+        "settings.OIDC_ROLE_GROUPS['Analyst'], settings.OIDC_ROLE_GROUPS['Editor'], settings.PASSWORD_LOGIN)"
+    )
+    env = {"VAR_DIR": str(tmp_path), "OIDC_RP_CLIENT_ID": "ambassadeurs", "PASSWORD_LOGIN": "superusers"}
+    env.update(OIDC_OP_DISCOVERY_URL="https://idp.banque.example", OIDC_ROLE_ANALYST="bi,data-office")
+    result = manage("shell", "-c", shown, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2].split(" ", 1) == [
+        "campaigns.accounts.single_sign_on.SingleSignOn",
+        "['bi', 'data-office'] ['Editor'] superusers",
+    ]
+    half = manage("check", VAR_DIR=str(tmp_path), OIDC_RP_CLIENT_ID="ambassadeurs")
+    assert half.returncode != 0 and "OIDC_OP_DISCOVERY_URL" in half.stderr
+    typo = manage("check", VAR_DIR=str(tmp_path), PASSWORD_LOGIN="jamais")
+    assert typo.returncode != 0 and "PASSWORD_LOGIN='jamais'" in typo.stderr
+    off = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.AUTHENTICATION_BACKENDS)",
+        VAR_DIR=str(tmp_path),
+    )
+    assert "SingleSignOn" not in off.stdout

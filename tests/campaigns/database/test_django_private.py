@@ -67,3 +67,17 @@ def test_permissions_are_created_from_a_migrations_app_registry_only_with_the_st
     permissions_create(state_apps, "campaigns")
     assert Permission.objects.filter(content_type__app_label="campaigns", codename="view_tag").exists()
     assert app_config.models_module is None
+
+
+def test_a_body_read_beforehand_is_the_one_request_body_returns_past_djangos_limit(settings):
+    from django.core.exceptions import RequestDataTooBig
+    from django.test import RequestFactory
+
+    from campaigns.database.django_private import request_body_read
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10
+    request = RequestFactory().post("/", data=b"x" * 100, content_type="application/json")
+    assert request_body_read(request, 100) == b"x" * 100
+    assert request.body == b"x" * 100
+    with pytest.raises(RequestDataTooBig):
+        request_body_read(RequestFactory().post("/", data=b"x" * 101, content_type="application/json"), 100)
