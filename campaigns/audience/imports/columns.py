@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from campaigns.audience.imports.files import ImportFileError, column_letter, normalise, read_table
 from campaigns.audience.imports.limits import capped
-from campaigns.audience.imports.rows import COLUMNS, IGNORED
+from campaigns.audience.imports.rows import COLUMNS, IGNORED, map_columns
 
 # Each field an import reads, as the mapping step names it.
 FIELDS = {
@@ -90,8 +90,10 @@ def chosen_columns(header, chosen, file_name):
     by_letter = {column_letter(index): index for index in range(len(header))}
     found = {}
     for column, field in (chosen or {}).items():
-        index = by_letter.get(column.strip().upper()) if column.strip().isalpha() else None
-        index = by_name.get(normalise(column), index)
+        key = column.strip()
+        index = by_letter.get(key) if key.isupper() else None  # "B": the second column, whatever its header
+        if index is None:
+            index = by_name.get(normalise(key))
         if index is None:
             raise ImportFileError(
                 _("Le fichier %(name)s n'a pas de colonne « %(column)s » (correspondance choisie).")
@@ -99,3 +101,17 @@ def chosen_columns(header, chosen, file_name):
             )
         found[index] = field
     return found
+
+
+def mapping_needed(path, name):
+    """Whether the file's headers are not all ours (unknown, repeated or no email column): the mapping step is
+    then shown. A file that cannot be read needs none: its import says what is wrong with it."""
+    try:
+        header = file_header(path, name)
+    except ImportFileError:
+        return False
+    try:
+        map_columns(header, name)
+    except ImportFileError:
+        return True
+    return False
