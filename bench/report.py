@@ -57,6 +57,11 @@ def second_view_profile(client, url):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as page_queries:
+        client.get(url)
+    print(f"further view of the page alone: {len(page_queries.captured_queries)} queries", file=sys.stderr)
+    for query in page_queries.captured_queries:
+        print(f"  {query['time']} s  {query['sql'][:140]}", file=sys.stderr)
     profile = cProfile.Profile()
     with CaptureQueriesContext(connection) as queries:
         profile.enable()

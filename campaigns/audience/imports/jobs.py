@@ -162,7 +162,20 @@ def import_files_expire(now=None):
         if path.is_file() and str(path) not in known and path.stat().st_mtime < limit.timestamp():
             path.unlink(missing_ok=True)
             gone += 1
+    gone += uploads_expire(limit)
     return gone + rejected_files_delete(AmbassadorImport.objects.filter(created_at__lt=limit))
+
+
+def uploads_expire(limit):
+    """Delete the uploaded files older than ``limit`` that no import points to (a file left at the column mapping
+    step, never imported); returns how many went."""
+    known = set(AmbassadorImport.objects.exclude(stored_path="").values_list("stored_path", flat=True))
+    gone = 0
+    for path in import_dir().iterdir():
+        if path.is_file() and str(path) not in known and path.stat().st_mtime < limit.timestamp():
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone
 
 
 def _names(path, address):

@@ -99,3 +99,22 @@ def test_the_mapping_step_can_be_asked_for_a_file_of_known_headers(client_for, p
         response = client.post(reverse(IMPORT), {"file": handle, "choose_columns": "on"})
     page = client.get(response.url).content.decode()
     assert '<option value="email" selected>' in page and '<option value="first_name" selected>' in page
+
+
+def test_a_file_left_at_the_mapping_step_goes_after_the_retention(
+    settings, client_for, product_user, crm_file, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.audience.imports.jobs import import_dir, import_files_expire
+
+    settings.EXPORT_RETENTION_DAYS = 30
+    with crm_file.open("rb") as handle:
+        client_for(product_user).post(reverse(IMPORT), {"file": handle})  # then the step is abandoned
+    [left] = [path for path in import_dir().iterdir() if path.is_file()]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_files_expire(timezone.now() + timedelta(days=29)) == 0
+        assert left.exists() and import_files_expire(timezone.now() + timedelta(days=31)) == 1
+    assert not left.exists()
