@@ -71,9 +71,8 @@ def ambassador_import_columns(request):
     require_perms(request, *IMPORT_PERMISSIONS)
     pending = request.session.get(PENDING)
     stored = import_dir() / Path(pending["stored"]).name if pending else None
-    if stored is None or not stored.is_file():
-        messages.error(request, _("Aucun fichier n'attend sa correspondance de colonnes : envoyez-le de nouveau."))
-        return redirect("ambassador_import:index")
+    if stored is None or not stored.is_file():  # none waiting (used, or expired): the page says so
+        return render(request, "campaigns/import_columns.html", {"form": None})
     try:
         header = file_header(stored, pending["file_name"])
     except ImportFileError as exc:
