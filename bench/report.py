@@ -2,7 +2,7 @@
 """Time a campaign's report page in the admin, first and second view, on a big campaign.
 
     .venv/bin/python bench/report.py [--invitations 1000000] [--responses N/10] [--questions 20]
-                                     [--database-url postgres://postgres@127.0.0.1:5432/test]
+                                     [--database-url postgres://postgres@127.0.0.1:5432/test] [--profile]
 
 A scratch PostgreSQL database (created beside the named one, dropped afterwards) gets the campaign of
 ``bench/export.py`` (``--invitations`` invitations, a survey of ``--questions`` questions and ``--responses``
@@ -48,6 +48,33 @@ def view(client, url):
     return time.perf_counter() - started, html_seconds, len(charts)
 
 
+def second_view_profile(client, url):
+    """Print what a further view still does: its queries (count and the slowest) and its top functions."""
+    import cProfile
+    import io
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as page_queries:
+        client.get(url)
+    print(f"further view of the page alone: {len(page_queries.captured_queries)} queries", file=sys.stderr)
+    for query in page_queries.captured_queries:
+        print(f"  {query['time']} s  {query['sql'][:140]}", file=sys.stderr)
+    profile = cProfile.Profile()
+    with CaptureQueriesContext(connection) as queries:
+        profile.enable()
+        view(client, url)
+        profile.disable()
+    print(f"further view: {len(queries.captured_queries)} queries", file=sys.stderr)
+    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:8]:
+        print(f"  {query['time']} s  {query['sql'][:160]}", file=sys.stderr)
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(25)
+    print(out.getvalue(), file=sys.stderr)
+
+
 def measure(args, url, tmp):
     django_setup(url, tmp)
     from django.contrib.auth import get_user_model
@@ -78,6 +105,8 @@ def measure(args, url, tmp):
     print(f"first view: {first:.2f} s ({page_first:.2f} s the page, {charts} charts)", file=sys.stderr)
     second, page_second, _charts = view(client, url)
     print(f"second view: {second:.3f} s ({page_second:.3f} s the page)", file=sys.stderr)
+    if args.profile:
+        second_view_profile(client, url)
     return {
         "invitations": invited,
         "responses": responses,
@@ -97,6 +126,7 @@ def main():
     parser.add_argument("--responses", type=int, default=None, help="default: a tenth of the invitations")
     parser.add_argument("--questions", type=int, default=20)
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--profile", action="store_true", help="print a further view's queries and top functions")
     args = parser.parse_args()
     if args.responses is None:
         args.responses = args.invitations // 10

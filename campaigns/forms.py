@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from campaigns.audience.imports.columns import FIELDS, SKIP
 from campaigns.audience.imports.limits import ImportFileError, size_check
 from campaigns.models import Segment
 
@@ -35,6 +36,14 @@ class AmbassadorImportForm(forms.Form):
         required=False,
         queryset=Segment.objects.filter(kind=Segment.Kind.STATIC),
     )
+    choose_columns = forms.BooleanField(
+        label=_("Choisir la correspondance des colonnes"),
+        required=False,
+        help_text=_(
+            "L'étape de correspondance s'ouvre d'elle-même quand les en-têtes du fichier ne sont pas reconnus ; "
+            "cochez pour la voir dans tous les cas."
+        ),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -49,6 +58,38 @@ class AmbassadorImportForm(forms.Form):
         except ImportFileError as exc:
             raise forms.ValidationError(str(exc)) from None
         return upload
+
+
+class ColumnMappingForm(forms.Form):
+    """The mapping step of an import: for each column of the file (``suggestions``: letter, header, suggested
+    field), the field it fills or none; each field once at most, the email address required."""
+
+    def __init__(self, suggestions, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(SKIP, _("— ne pas importer —")), *FIELDS.items()]
+        self.letters = {}
+        for letter, header, field in suggestions:
+            name = f"column_{letter}"
+            self.letters[name] = letter
+            label = _("Colonne %(letter)s « %(header)s »") % {"letter": letter, "header": header or "—"}
+            self.fields[name] = forms.ChoiceField(label=label, choices=choices, initial=field, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [cleaned.get(name) for name in self.letters if cleaned.get(name)]
+        repeated = sorted({str(FIELDS[field]) for field in chosen if chosen.count(field) > 1})
+        if repeated:
+            raise forms.ValidationError(
+                _("Chaque champ ne reçoit qu'une colonne : %(fields)s en reçoit plusieurs.")
+                % {"fields": ", ".join(repeated)}
+            )
+        if "email" not in chosen:
+            raise forms.ValidationError(_("Choisissez la colonne qui porte l'adresse e-mail."))
+        return cleaned
+
+    def columns(self):
+        """{column letter: field or ""} as ``import_ambassadors`` takes it."""
+        return {letter: self.cleaned_data.get(name) or SKIP for name, letter in self.letters.items()}
 
 
 class CampaignAdminForm(WagtailAdminModelForm):

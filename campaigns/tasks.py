@@ -8,8 +8,8 @@ from campaigns.engagement.recompute import recompute
 from campaigns.sending import clock, senders
 
 
-def run_ambassador_import(job_id, segment_id=None, language=None):
-    return run_import(job_id, segment_id, language)
+def run_ambassador_import(job_id, segment_id=None, language=None, columns=None):
+    return run_import(job_id, segment_id, language, columns)
 
 
 def send_emails(kind, object_id):

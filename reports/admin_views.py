@@ -17,10 +17,8 @@ from campaigns.staff_admin import require_perms
 from reports import exports
 from reports.engagement import engagement_report
 from reports.export_jobs import export_file_name, export_start
-from reports.listening.campaign_listening import campaign_listening
 from reports.models import ExportJob
-from reports.question_stats import answers_by_rating, questions_by_votes
-from reports.report_cache import cached_chart, cached_report
+from reports.report_cache import cached_chart, cached_page_figures, cached_report
 from reports.survey_stats import CROSS_TAB_KINDS, cross_tab, cross_tab_dimensions
 
 VIEW = "reports.view_report"
@@ -56,6 +54,7 @@ def campaign_report_view(request, pk):
         if chosen is not None:
             crossed = cross_tab(chosen, by)
     charts = ["funnel", "rates", "timeline"]
+    figures = cached_page_figures(campaign, identities=exports.may_see_identities(request.user))
     return render(
         request,
         "reports/admin/report.html",
@@ -69,13 +68,13 @@ def campaign_report_view(request, pk):
             "cross_tab_kinds": CROSS_TAB_KINDS,
             "selected_question": question_id,
             "selected_by": by,
-            "tables": list(exports.tables(campaign, identities=exports.may_see_identities(request.user))),
+            "tables": figures["tables"],
             "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
-            "questions": questions_by_votes(campaign) if report.has_board else [],
-            "answers": answers_by_rating(campaign) if report.has_board else [],
+            "questions": figures["questions"],
+            "answers": figures["answers"],
             "can_export": request.user.has_perms(EXPORT),
             "threshold": settings.PRIVACY_THRESHOLD,
-            "listening": campaign_listening(report.survey) if report.survey else None,
+            "listening": figures["listening"],
         },
     )
 

@@ -12,7 +12,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from reports import charts
+from reports import charts, exports
+from reports.listening.campaign_listening import campaign_listening
+from reports.question_stats import answers_by_rating, questions_by_votes
 from reports.report import campaign_report
 
 
@@ -33,6 +35,24 @@ def cached_report(campaign):
     found = cache.get(key)
     if found is None:
         found = Cached(report=campaign_report(campaign), computed_at=timezone.now())
+        cache.set(key, found, settings.REPORT_CACHE_SECONDS)
+    return found
+
+
+def cached_page_figures(campaign, *, identities):
+    """What the report page shows beside the report, from the cache too (a further view then runs no query that
+    grows with the campaign): the tables it exports (those ``identities`` may see), the board's questions by votes
+    and answers by rating, the listening of the survey's free texts."""
+    key = _key(campaign, f"page:{int(bool(identities))}")
+    found = cache.get(key)
+    if found is None:
+        report = cached_report(campaign).report
+        found = {
+            "tables": list(exports.tables(campaign, identities=identities)),
+            "questions": questions_by_votes(campaign) if report.has_board else [],
+            "answers": answers_by_rating(campaign) if report.has_board else [],
+            "listening": campaign_listening(report.survey) if report.survey else None,
+        }
         cache.set(key, found, settings.REPORT_CACHE_SECONDS)
     return found
 

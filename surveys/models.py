@@ -51,8 +51,14 @@ class Survey(ClusterableModel):
     thank_you_en = models.TextField(_("message de remerciement (anglais)"), blank=True)
     anonymous = models.BooleanField(
         _("anonyme"),
-        default=False,
-        help_text=_("Les résultats et les exports ne relient jamais les réponses à l'identité des ambassadeurs."),
+        default=True,  # the safer choice, the one a new survey starts from: identities are opted into
+        help_text=_(
+            "Coché (par défaut) : les résultats et les exports ne relient jamais les réponses à l'identité des "
+            "ambassadeurs (ni adresse, ni date précise, ni numéro d'invitation), et les ambassadeurs répondent plus "
+            "franchement. Décochez seulement si l'équipe doit recontacter une personne au sujet de sa réponse : "
+            "l'export de l'équipe produit donnera alors l'adresse e-mail à côté des réponses ; dites-le aux "
+            "ambassadeurs dans l'introduction."
+        ),
     )
     allow_uploads = models.BooleanField(
         _("envoi de fichiers autorisé"),

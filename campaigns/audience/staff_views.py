@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.audience import segments
-from campaigns.audience.imports.jobs import import_start
+from campaigns.audience.imports.columns import file_header, mapping_needed, suggestions
+from campaigns.audience.imports.files import ImportFileError
+from campaigns.audience.imports.jobs import import_dir, import_queue, upload_keep
 from campaigns.audience.imports.template import template_csv
 from campaigns.audience.personal_data import ambassador_erase, ambassador_export
-from campaigns.forms import AmbassadorImportForm
+from campaigns.forms import AmbassadorImportForm, ColumnMappingForm
 from campaigns.models import Ambassador, AmbassadorImport, Segment
 from campaigns.privacy import segment_counts
 from campaigns.staff_admin import require_perms
@@ -25,24 +27,63 @@ IMPORT_PERMISSIONS = ("campaigns.add_ambassadorimport", "campaigns.add_ambassado
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+PENDING = "ambassador_import_pending"  # the session's key for a file waiting for its column mapping
+
+
 def ambassador_import(request):
     require_perms(request, *IMPORT_PERMISSIONS)
     form = AmbassadorImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["update_existing"]:
+        data = form.cleaned_data
+        if data["update_existing"]:
             require_perms(request, "campaigns.change_ambassador")
-        job = import_start(
-            upload=form.cleaned_data["file"],
-            user=request.user,
-            update_existing=form.cleaned_data["update_existing"],
-            keep_valid=form.cleaned_data["keep_valid"],
-            dry_run=form.cleaned_data["dry_run"],
-            segment=form.cleaned_data["segment"],
-            language=get_language(),
-        )
-        return redirect("ambassador_import:detail", job.pk)
+        upload = data["file"]
+        stored = upload_keep(upload)
+        pending = {
+            "stored": stored.name,
+            "file_name": Path(upload.name).name[:255],
+            "options": {name: data[name] for name in ("update_existing", "keep_valid", "dry_run")},
+            "segment_id": data["segment"].pk if data["segment"] else None,
+        }
+        if data["choose_columns"] or mapping_needed(stored, pending["file_name"]):
+            request.session[PENDING] = pending
+            return redirect("ambassador_import:columns")
+        return redirect("ambassador_import:detail", _pending_queue(request, pending).pk)
     recent = AmbassadorImport.objects.select_related("created_by")[:10]
     return render(request, "campaigns/import_form.html", {"form": form, "recent": recent})
+
+
+def _pending_queue(request, pending, columns=None):
+    return import_queue(
+        stored=import_dir() / pending["stored"],
+        file_name=pending["file_name"],
+        user=request.user,
+        options=pending["options"],
+        segment_id=pending["segment_id"],
+        language=get_language(),
+        columns=columns,
+    )
+
+
+def ambassador_import_columns(request):
+    """The mapping step: each column of the uploaded file mapped to a field (suggested from its header), then the
+    import queued with that mapping."""
+    require_perms(request, *IMPORT_PERMISSIONS)
+    pending = request.session.get(PENDING)
+    stored = import_dir() / Path(pending["stored"]).name if pending else None
+    if stored is None or not stored.is_file():  # none waiting (used, or expired): the page says so
+        return render(request, "campaigns/import_columns.html", {"form": None})
+    try:
+        header = file_header(stored, pending["file_name"])
+    except ImportFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("ambassador_import:index")
+    form = ColumnMappingForm(suggestions(header), request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        del request.session[PENDING]
+        return redirect("ambassador_import:detail", _pending_queue(request, pending, form.columns()).pk)
+    context = {"form": form, "file_name": pending["file_name"]}
+    return render(request, "campaigns/import_columns.html", context)
 
 
 def ambassador_import_detail(request, pk):

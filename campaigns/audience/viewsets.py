@@ -168,6 +168,7 @@ class AmbassadorImportViewSet(MenuViewSet):
             path("", views.ambassador_import, name="index"),
             path("<int:pk>/", views.ambassador_import_detail, name="detail"),
             path("template.csv", views.ambassador_import_template, name="template"),
+            path("columns/", views.ambassador_import_columns, name="columns"),
             path("<int:pk>/rejected.<str:kind>", views.ambassador_import_rejected, name="rejected"),
         ]
 

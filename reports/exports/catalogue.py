@@ -23,9 +23,10 @@ def may_see_identities(user):
     return user is not None and user.has_perm("campaigns.view_ambassador")
 
 
-def tables(campaign, *, identities=True):
+def tables(campaign, *, identities=True, labelled=False):
     """{name: Table} of the campaign's data tables (the summary apart), those it has; without ``identities``
-    (analysts) only the ideas, their authors by pseudonym."""
+    (analysts) only the ideas, their authors by pseudonym. ``labelled`` (the workbook): the responses' headers and
+    answers by their labels, with a legend of their codes."""
     from ideas.models import Board
 
     found = {}
@@ -33,7 +34,7 @@ def tables(campaign, *, identities=True):
         survey = campaign_survey(campaign)
         found["invitations"] = invitations_table(campaign, anonymous=bool(survey and survey.anonymous))
         if survey is not None:
-            found["responses"] = responses_table(survey)
+            found["responses"] = responses_table(survey, labelled=labelled)
     if Board.objects.filter(campaign=campaign).exists():
         found["ideas"] = ideas_table(campaign, pseudonyms=not identities)
         if identities:

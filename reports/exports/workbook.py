@@ -97,13 +97,13 @@ def _summary_sheet(workbook, campaign, row_limit):
 
 def write_workbook(campaign, target, *, row_limit=SHEET_ROW_LIMIT, progress=None, names=None, identities=True):
     """Write the campaign's workbook to ``target`` (a path or a binary file): the summary with its charts,
-    then the data tables (all, or those in ``names``). ``progress(rows_done, rows_total)`` is called as rows go.
+    then the data tables (all, or those in ``names``; answers by their labels), then the legend of their codes.
+    ``progress(rows_done, rows_total)`` is called as rows go.
     Returns the number of data rows written."""
     workbook = Workbook(write_only=True)
     _summary_sheet(workbook, campaign, row_limit)
-    chosen = [
-        found for name, found in tables(campaign, identities=identities).items() if names is None or name in names
-    ]
+    found_tables = tables(campaign, identities=identities, labelled=True).items()
+    chosen = [found for name, found in found_tables if names is None or name in names]
     total = sum(found.count() for found in chosen)
     done = 0
     if progress:
@@ -115,6 +115,10 @@ def write_workbook(campaign, target, *, row_limit=SHEET_ROW_LIMIT, progress=None
             done += 1
             if progress and done % streaming.PROGRESS_EVERY == 0:
                 progress(done, max(total, done))
+    for legend in [found.legend for found in chosen if found.legend is not None]:
+        splitter = SheetSplitter(workbook, legend.title, legend.header, row_limit=row_limit)
+        for row in legend.rows():
+            splitter.append(row)
     workbook.save(target)
     if progress:
         progress(done, done)

@@ -131,6 +131,7 @@ URLS = {
     "ambassador_import:detail": {"pk": OBJ.ambassador_import},
     "ambassador_import:rejected": {"pk": OBJ.ambassador_import, "kind": "csv"},
     "ambassador_import:template": {},
+    "ambassador_import:columns": {},
     "ambassador_data:export": {"pk": OBJ.ambassador},
     "ambassador_data:erase": {"pk": OBJ.ambassador},
     "campaign_actions:overview": {"pk": OBJ.campaign},

@@ -181,3 +181,20 @@ def test_report_and_its_charts_are_computed_once_then_read_from_the_cache(
         assert client.get(url).status_code == 200
         again = client.get(reverse("reports:chart", args=[known.pk, "timeline"]))
     assert again.content == first.content
+
+
+def test_a_further_view_of_the_report_reads_caches_only(client_for, product_user, answered, board):
+    """Second view: no query on the tables that grow with the campaign (invitations, answers, ideas, their answers
+    and votes): the report, the exported tables, the board's questions and the listening come from the cache."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = client_for(product_user)
+    url = reverse("reports:campaign", args=[answered.campaign.pk])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    grown = ("campaigns_invitation", "surveys_answer", "surveys_response", "surveys_question", "ideas_")
+    read = [query["sql"] for query in queries.captured_queries if any(table in query["sql"] for table in grown)]
+    assert read == [], read

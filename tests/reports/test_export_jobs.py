@@ -38,7 +38,7 @@ def test_an_export_runs_through_the_task_queue_with_its_progress(
     assert job.rows_done == job.rows_total == 26 and job.file_name.endswith(".xlsx")
     assert (0, 26) in seen and (5, 26) in seen and (25, 26) in seen
     assert Path(job.file_path).parent == Path(settings.VAR_DIR) / "exports"
-    assert load_workbook(job.file_path, read_only=True).sheetnames == ["Synthèse", "Invitations", "Réponses"]
+    assert load_workbook(job.file_path, read_only=True).sheetnames == ["Synthèse", "Invitations", "Réponses", "Codes"]
 
 
 def test_a_csv_export_job_writes_its_table(answered, product_user, django_capture_on_commit_callbacks):

@@ -12,7 +12,7 @@ def test_the_command_writes_the_workbook(answered, tmp_path, capsys):
     call_command("export_report", "banque-mobile", "--format", "xlsx", "--output", str(target))
     assert "26 rows written" in capsys.readouterr().out
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses"]
+    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Codes"]
     assert workbook["Invitations"].max_row == 20
 
 

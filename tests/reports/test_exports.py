@@ -39,7 +39,7 @@ def no_formula(workbook):
 
 def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     workbook, rows = workbook_of(answered.campaign)
-    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Idées", "Votes"]
+    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Idées", "Votes", "Codes"]
     assert rows == 19 + 7 + 3 + 10
     invitations = workbook["Invitations"]
     header = [cell.value for cell in invitations[1]]
@@ -51,13 +51,17 @@ def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     assert first[6].hour == 9  # 8:00 UTC written as Paris time, without a time zone
     responses = workbook["Réponses"]
     header = [cell.value for cell in responses[1]]
-    assert header[:4] == ["Réponse", "Envoyée le", "Adresse e-mail", "usage"]
-    assert "criteres[securite]" in header and "priorites[alertes]" in header and "info" not in header
-    assert "repartition[payer]" in header and "repartition[suivre]" in header  # a column per item of several numbers
+    assert header[:4] == ["Réponse", "Envoyée le", "Adresse e-mail", "À quelle fréquence utilisez-vous l'application ?"]
+    assert (
+        "Quelle importance donnez-vous à… — la sécurité" in header
+        and "Classez ces améliorations — Alertes de dépenses" in header
+    )
+    assert "Répartissez 10 points entre ces usages — Payer" in header  # a column per item of several numbers
     values = dict(zip(header, [cell.value for cell in responses[2]]))
-    assert values["usage"] == "jour" and values["nps"] == 10 and values["banque_principale"] == "oui"
-    assert values["fonctions"] == "budget | virement" and values["criteres[simplicite]"] == "2"
-    assert values["priorites[objectifs]"] == 2 and values["montant"] == 10 and values["idees"] == HOSTILE
+    assert values["À quelle fréquence utilisez-vous l'application ?"] == "Tous les jours"
+    assert values["Quelles fonctions utilisez-vous ?"] == "Suivi du budget | Virements"
+    assert values["Quelle importance donnez-vous à… — la simplicité"] == "Moyenne"
+    assert values["Classez ces améliorations — Objectifs d'épargne"] == 2
     assert responses.max_row == 8  # the unsubmitted response is left out
     ideas = workbook["Idées"]
     assert [cell.value for cell in ideas[2]][6] == 8
@@ -77,6 +81,27 @@ def test_data_sheets_have_a_frozen_header_filters_and_widths(answered, board):
     assert invitations.auto_filter.ref.startswith("A1:")
     assert invitations.column_dimensions["B"].width >= len("Adresse e-mail")
     assert isinstance(invitations["G2"].value, datetime.datetime)  # a real Excel date, not text
+
+
+def test_workbook_shows_labels_and_keeps_the_codes_in_a_legend(answered):
+    workbook, _rows = workbook_of(answered.campaign)
+    responses = workbook["Réponses"]
+    header = [cell.value for cell in responses[1]]
+    assert "usage" not in header and "criteres[securite]" not in header  # labels, not internal codes
+    answers = {cell.value for row in responses.iter_rows(min_row=2) for cell in row}
+    assert "Tous les jours" in answers and "jour" not in answers
+    assert responses.freeze_panes == "A2" and responses.auto_filter.ref.startswith("A1:")
+    assert isinstance(responses["B2"].value, datetime.datetime)  # sent at: a real Excel date
+    opened = dict(zip(header, [cell.value for cell in responses[2]]))["Depuis quand avez-vous votre compte ?"]
+    assert isinstance(opened, datetime.datetime) and opened.year >= 2015  # a date answer: a real Excel date too
+    legend = workbook["Codes"]
+    assert [cell.value for cell in legend[1]] == ["Colonne", "Code de la colonne", "Réponse", "Code de la réponse"]
+    lines = [[cell.value for cell in row] for row in legend.iter_rows(min_row=2)]
+    assert ["À quelle fréquence utilisez-vous l'application ?", "usage", "Tous les jours", "jour"] in lines
+    assert ["Quelle importance donnez-vous à… — la sécurité", "criteres[securite]", "Forte", "3"] in lines
+    assert legend.freeze_panes == "A2" and legend.auto_filter.ref.startswith("A1:")
+    csv_header = next(csv.reader(io.StringIO("".join(csv_lines(table(answered.campaign, "responses"))))))
+    assert "usage" in csv_header  # the CSV files keep the codes: programs read them
 
 
 def series_cells(chart):
@@ -162,7 +187,7 @@ def test_an_anonymous_survey_exports_no_identity(answered):
     Survey.objects.filter(pk=answered.pk).update(anonymous=True)
     workbook, _rows = workbook_of(answered.campaign)
     responses = workbook["Réponses"]
-    assert [cell.value for cell in responses[1]][:2] == ["N°", "usage"]
+    assert [cell.value for cell in responses[1]][:2] == ["N°", "À quelle fréquence utilisez-vous l'application ?"]
     assert [cell.value for cell in responses["A"][1:]] == list(range(1, 8))
     assert "Adresse e-mail" not in [cell.value for cell in workbook["Invitations"][1]]
     assert not any("@exemple.fr" in str(cell.value) for cell in every_cell(workbook))

@@ -200,6 +200,7 @@ PAGES = [
     ),
 ]
 SURVEY = {
+    "anonymous": False,  # identified, as the tests of an identified survey's exports expect (default: anonymous)
     "title_fr": "Budget automatique dans l'appli",
     "title_en": "Automatic budget in the app",
     "concept_fr": "<p>Chaque mois, l'application classe vos dépenses et vous propose un budget par poste. "

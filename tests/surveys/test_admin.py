@@ -129,3 +129,13 @@ def test_outsider_is_refused_everywhere(client_for, outsider_user, survey):
         reverse("limesurvey_import:index"),
     ):
         assert refused(client.get(url)), url
+
+
+def test_a_new_survey_is_anonymous_by_default_and_the_form_explains_the_choice(client_for, product_user):
+    page = client_for(product_user).get(reverse("wagtailsnippets_surveys_survey:add"))
+    html = page.content.decode()
+    checkbox = html[html.index('name="anonymous"') - 200 : html.index('name="anonymous"') + 200]
+    assert "checked" in checkbox
+    assert "Décochez seulement si l&#x27;équipe doit recontacter une personne" in html
+    assert "l&#x27;export de l&#x27;équipe produit donnera alors l&#x27;adresse e-mail" in html
+    assert Survey.objects.create(title_fr="Nouveau").anonymous

@@ -43,30 +43,35 @@ def rejected_paths(job):
     return rejected_dir() / f"{stem}.csv", (rejected_dir() / f"{stem}.xlsx" if xlsx else None)
 
 
-def import_start(*, upload, user, update_existing, keep_valid, dry_run, segment, language):
-    """Keep the uploaded file, record the import and queue it. Returns the AmbassadorImport."""
+def upload_keep(upload):
+    """Keep an uploaded file under var/imports (a name of our own); returns its path."""
     stored = import_dir() / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
     with open(stored, "wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
+    return stored
+
+
+def import_queue(*, stored, file_name, user, options, segment_id, language, columns=None):
+    """Record the import of a kept file (``options``: update_existing, keep_valid, dry_run) and queue it, with the
+    column mapping chosen (``columns``, see ``import_ambassadors``). Returns the AmbassadorImport."""
     job = AmbassadorImport.objects.create(
-        created_by=user,
-        file_name=Path(upload.name).name[:255],
-        stored_path=str(stored),
-        update_existing=update_existing,
-        keep_valid=keep_valid,
-        dry_run=dry_run,
+        created_by=user, file_name=Path(file_name).name[:255], stored_path=str(stored), **options
     )
-    segment_id = segment.pk if segment else None
     transaction.on_commit(
         lambda: async_task(
-            "campaigns.tasks.run_ambassador_import", job.pk, segment_id, language, task_name=f"import-{job.pk}"
+            "campaigns.tasks.run_ambassador_import",
+            job.pk,
+            segment_id,
+            language,
+            columns or None,
+            task_name=f"import-{job.pk}",
         )
     )
     return job
 
 
-def run_import(job_id, segment_id=None, language=None):
+def run_import(job_id, segment_id=None, language=None, columns=None):
     """Run a recorded import, saving its progress after each batch and its report at the end."""
     job = AmbassadorImport.objects.get(pk=job_id)
     if job.is_finished:
@@ -84,6 +89,7 @@ def run_import(job_id, segment_id=None, language=None):
                 name=job.file_name,
                 rejected_csv=rejected_csv,
                 rejected_xlsx=rejected_xlsx,
+                columns=columns,
             )
         except ImportFileError as exc:
             job.status, job.fatal_error = Status.FAILED, str(exc)
@@ -156,7 +162,20 @@ def import_files_expire(now=None):
         if path.is_file() and str(path) not in known and path.stat().st_mtime < limit.timestamp():
             path.unlink(missing_ok=True)
             gone += 1
+    gone += uploads_expire(limit)
     return gone + rejected_files_delete(AmbassadorImport.objects.filter(created_at__lt=limit))
+
+
+def uploads_expire(limit):
+    """Delete the uploaded files older than ``limit`` that no import points to (a file left at the column mapping
+    step, never imported); returns how many went."""
+    known = set(AmbassadorImport.objects.exclude(stored_path="").values_list("stored_path", flat=True))
+    gone = 0
+    for path in import_dir().iterdir():
+        if path.is_file() and str(path) not in known and path.stat().st_mtime < limit.timestamp():
+            path.unlink(missing_ok=True)
+            gone += 1
+    return gone
 
 
 def _names(path, address):

@@ -77,15 +77,18 @@ def labels_to_codes(choices):
     return found
 
 
-def map_columns(header, file_name):
-    """{column index: canonical name}; ImportFileError naming unknown, repeated or missing columns."""
+def map_columns(header, file_name, chosen=None):
+    """{column index: canonical name}; ImportFileError naming unknown, repeated or missing columns. ``chosen``
+    {column index: canonical name, or "" to leave the column out} comes before the known spellings (the column
+    mapping of ``columns``)."""
     alias_to_column = {alias: column for column, aliases in COLUMNS.items() for alias in aliases}
     mapping, unknown, seen = {}, [], {}
+    chosen = chosen or {}
     for index, cell in enumerate(header):
         name = "" if cell is None else str(cell).strip()
-        if not name:
+        if not name or chosen.get(index) == "":
             continue
-        column = alias_to_column.get(normalise(name))
+        column = chosen.get(index) or alias_to_column.get(normalise(name))
         if column is None and normalise(name) in IGNORED:
             continue
         if column is None:

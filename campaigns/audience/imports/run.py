@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.audience.imports.columns import chosen_columns
 from campaigns.audience.imports.files import ImportFileError, read_table
 from campaigns.audience.imports.rejected import rejected_write, row_errors
 from campaigns.audience.imports.rows import RowChecker, cell_text, map_columns
@@ -90,7 +91,8 @@ def _staged(batch, checker):
 
 
 def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, segment=None, progress=None,
-                       batch_size=None, max_errors=None, name=None, rejected_csv=None, rejected_xlsx=None):  # fmt: skip
+                       batch_size=None, max_errors=None, name=None, rejected_csv=None, rejected_xlsx=None,
+                       columns=None):  # fmt: skip
     """Check, then (unless ``dry_run``) write the ambassadors of a file. Returns an ImportReport.
 
     Nothing is written when any row is rejected, unless ``keep_valid``: then the valid rows are written and the
@@ -98,6 +100,8 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
     ``progress(stage, rows_done, rows_total, report)`` is called after each batch (inside its transaction when
     writing). ``name`` is the file's name in messages (the uploaded file's, when ``path`` is where it was
     stored). The rejected rows, if any, are written to ``rejected_csv`` and ``rejected_xlsx`` when given.
+    ``columns`` {file column (header text or letter): field, or "" to leave it out} maps columns whose headers
+    differ from ours (``columns.chosen_columns``).
     """
     batch_size = batch_size or settings.IMPORT_BATCH_SIZE
     name = name or Path(path).name
@@ -109,7 +113,7 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
     report = ImportReport()
     max_errors = settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors
     with Staging() as staging:
-        checker, batches = _load(path, name, staging, batch_size, report, progress)
+        checker, batches = _load(path, name, staging, batch_size, report, progress, columns)
         counts = staging.check(AMBASSADORS, update)
         report.rejected = counts["rejected"]
         report.would_create, report.would_update = counts["created"], counts["updated"]
@@ -122,11 +126,11 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
     return report
 
 
-def _load(path, name, staging, batch_size, report, progress):
+def _load(path, name, staging, batch_size, report, progress, columns=None):
     """The first and only reading of the file: every row checked and staged. Returns the row checker and the
     batches as (last row number, rows read so far)."""
     header, rows = read_table(path, name=name)
-    checker = RowChecker(map_columns(header, name), header)
+    checker = RowChecker(map_columns(header, name, chosen_columns(header, columns, name)), header)
     non_blank = ((number, cells) for number, cells in rows if any(cell_text(cell) for cell in cells))
     batches = []
     for batch in _batches(non_blank, batch_size):

@@ -3,6 +3,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from campaigns.audience.imports.columns import parse_map
 from campaigns.audience.imports.files import ImportFileError
 from campaigns.audience.imports.run import import_ambassadors
 from campaigns.audit.trail import import_recorded
@@ -21,6 +22,16 @@ class Command(BaseCommand):
             action="store_true",
             help=_("Enregistrer les lignes valides même si d'autres sont rejetées."),
         )
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="COLONNE=CHAMP",
+            help=_(
+                "Correspondance d'une colonne du fichier (son en-tête ou sa lettre) à un champ, par exemple "
+                "« Courriel=email » ; « Colonne= » la laisse de côté. Répétable."
+            ),
+        )
         parser.add_argument("--segment", help=_("Nom d'une liste fixe à laquelle ajouter les ambassadeurs importés."))
         parser.add_argument(
             "--rejected",
@@ -32,6 +43,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, path, dry_run, update, keep_valid, segment, rejected, **options):
+        try:
+            columns = parse_map(options["map"])
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from None
         target = None
         if segment:
             target = Segment.objects.filter(name=segment).first()
@@ -53,6 +68,7 @@ class Command(BaseCommand):
                 progress=progress,
                 rejected_csv=rejected if rejected and not xlsx else None,
                 rejected_xlsx=rejected if xlsx else None,
+                columns=columns,
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None

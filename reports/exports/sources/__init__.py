@@ -19,6 +19,7 @@ class Table:
     header: list
     count: Callable
     rows: Callable
+    legend: "Table | None" = None  # a sheet written after the tables, saying what codes the labels stand for
 
 
 def zone():

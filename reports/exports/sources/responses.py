@@ -1,6 +1,6 @@
-"""The responses table of a survey: one row per submitted response, the columns each question's type gives
-(one per question; per matrix row, per ranked choice, per item of several numbers), each cell from the
-response's answers as the type shows them (choice codes, several joined by " | " with the "other" text after
+"""The responses table of a survey: one row per submitted response, the columns each question's type gives (one per
+question; per matrix row, per ranked choice, per item of several numbers), each cell from the response's answers as
+the type shows them (choice codes, or labels in the workbook, several joined by " | " with the "other" text after
 them, numbers, dates, texts, "oui"/"non", ranks). For an anonymous survey a row carries nothing to join it to an
 invitation: neither who answered nor when, no response number (a row number instead), no attribute of the person,
 and the rows come in an order drawn for each export (by a keyed hash of the response, computed by the database so
@@ -14,25 +14,33 @@ from django.db.models.functions import MD5, Cast, Collate, Concat
 from django.utils.translation import gettext as _
 
 from reports.exports.sources import Table, zone
+from reports.exports.sources.response_labels import column_labels, legend_table
 from reports.exports.streaming import stream
 from surveys.types import question_type
 from surveys.types.base import AnswerValues
 
 
 class ResponseCells:
-    """The questions of a survey that are answered, in survey order, with their types and choice codes; builds
-    each response's cells from its answers."""
+    """The questions of a survey that are answered, in survey order, with their types and choice codes (or
+    labels, ``labelled``: the workbook's); builds each response's cells from its answers."""
 
-    def __init__(self, survey):
+    def __init__(self, survey, *, labelled=False):
         from surveys.models import Question
 
         questions = Question.objects.filter(survey=survey).prefetch_related("choices", "rows")
+        shown = (lambda choice: choice.label()) if labelled else (lambda choice: choice.code)
         self.layout = [
-            (question, question_type(question.kind), {choice.pk: choice.code for choice in question.choices.all()})
+            (question, question_type(question.kind), {choice.pk: shown(choice) for choice in question.choices.all()})
             for question in questions
             if question_type(question.kind).answerable
         ]
-        self.header = [column for question, kind, _codes in self.layout for column in kind.export_columns(question)]
+        columns = [(question, kind, kind.export_columns(question)) for question, kind, _codes in self.layout]
+        self.legend = legend_table(columns) if labelled else None
+        self.header = [
+            header
+            for question, _kind, codes in columns
+            for header in (column_labels(question, codes) if labelled else codes)
+        ]
 
     def cells(self, answers_by_question):
         return [
@@ -65,12 +73,13 @@ def drawn_order(field, salt):
     return Collate(key, BYTE_ORDER[connection.vendor]) if connection.vendor in BYTE_ORDER else key
 
 
-def responses_table(survey):
-    """Submitted responses, one row each (see the module's docstring)."""
+def responses_table(survey, *, labelled=False):
+    """Submitted responses, one row each (see the module's docstring); ``labelled``: headers and answers by their
+    labels, their codes in a legend (``response_labels``)."""
     from surveys.models import Answer, Response
 
     anonymous = survey.anonymous
-    cells = ResponseCells(survey)
+    cells = ResponseCells(survey, labelled=labelled)
     lead = [_("N°")] if anonymous else [_("Réponse"), _("Envoyée le"), _("Adresse e-mail")]
     responses = Response.objects.filter(survey=survey, submitted_at__isnull=False)
     answers = Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
@@ -95,4 +104,4 @@ def responses_table(survey):
             else:
                 yield [values[0], values[1].astimezone(here).replace(tzinfo=None), values[2]] + row
 
-    return Table("responses", _("Réponses"), lead + cells.header, responses.count, rows)
+    return Table("responses", _("Réponses"), lead + cells.header, responses.count, rows, cells.legend)

@@ -220,10 +220,15 @@ def test_erasing_someone_deletes_the_rejected_files_naming_them(rejected_job, dj
 def test_messages_name_the_uploaded_file_not_the_stored_one(
     client_for, product_user, tmp_path, django_capture_on_commit_callbacks
 ):
+    client = client_for(product_user)
     path = tmp_path / "mes clients.csv"
     path.write_text("prenom\nLéa\n", encoding="utf-8")
+    response = upload(client, path)  # no email column: the mapping step, named after the uploaded file
+    assert response.url == reverse("ambassador_import:columns")
+    assert "mes clients.csv" in client.get(response.url).content.decode()
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with django_capture_on_commit_callbacks(execute=True):
-        upload(client_for(product_user), path)
+        upload(client, path)
     job = AmbassadorImport.objects.get()
     assert job.status == "failed" and "mes clients.csv" in job.fatal_error
 

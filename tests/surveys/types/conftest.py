@@ -18,7 +18,7 @@ def target(db):
 
 @pytest.fixture
 def survey(target):
-    survey = Survey.objects.create(campaign=target, title_fr="Vos services <script>alert(1)</script>")
+    survey = Survey.objects.create(campaign=target, title_fr="Vos services <script>alert(1)</script>", anonymous=False)
     Section.objects.create(survey=survey, sort_order=0, title_fr="Page 1")
     return survey
 
