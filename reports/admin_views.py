@@ -75,7 +75,7 @@ def campaign_report_view(request, pk):
             "answers": answers_by_rating(campaign) if report.has_board else [],
             "can_export": request.user.has_perms(EXPORT),
             "threshold": settings.PRIVACY_THRESHOLD,
-            "listening": campaign_listening(report.survey) if report.survey else None,
+            "listening": campaign_listening(campaign),
         },
     )
 
