@@ -56,6 +56,8 @@ def campaign_report_view(request, pk):
         if chosen is not None:
             crossed = cross_tab(chosen, by)
     charts = ["funnel", "rates", "timeline"]
+    listening = campaign_listening(campaign)
+    identities = exports.may_see_identities(request.user)
     return render(
         request,
         "reports/admin/report.html",
@@ -69,13 +71,13 @@ def campaign_report_view(request, pk):
             "cross_tab_kinds": CROSS_TAB_KINDS,
             "selected_question": question_id,
             "selected_by": by,
-            "tables": list(exports.tables(campaign, identities=exports.may_see_identities(request.user))),
+            "tables": list(exports.tables(campaign, identities=identities, listening=listening)),
             "jobs": readable_jobs(request.user).filter(campaign=campaign).select_related("created_by")[:5],
             "questions": questions_by_votes(campaign) if report.has_board else [],
             "answers": answers_by_rating(campaign) if report.has_board else [],
             "can_export": request.user.has_perms(EXPORT),
             "threshold": settings.PRIVACY_THRESHOLD,
-            "listening": campaign_listening(campaign),
+            "listening": listening,
         },
     )
 

@@ -50,7 +50,9 @@ def contribution_analyse(kind, pk):
     row = queryset.filter(pk=pk).values_list(*fields).first()
     if row is None:
         return False
-    ContributionAnalysis.objects.update_or_create(**{f"{kind}_id": pk}, defaults=analysis_fields(text_of(kind, row[1:])))
+    ContributionAnalysis.objects.update_or_create(
+        **{f"{kind}_id": pk}, defaults=analysis_fields(text_of(kind, row[1:]))
+    )
     return True
 
 
@@ -88,4 +90,6 @@ def campaign_analyses_forget(campaign):
 
     from reports.models import ContributionAnalysis
 
-    return ContributionAnalysis.objects.filter(Q(idea__campaign=campaign) | Q(comment__idea__campaign=campaign)).delete()[0]
+    return ContributionAnalysis.objects.filter(
+        Q(idea__campaign=campaign) | Q(comment__idea__campaign=campaign)
+    ).delete()[0]

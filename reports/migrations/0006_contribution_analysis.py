@@ -5,28 +5,67 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ideas', '0009_team_questions'),
-        ('reports', '0005_text_analysis_without_cascade'),
+        ("ideas", "0009_team_questions"),
+        ("reports", "0005_text_analysis_without_cascade"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ContributionAnalysis',
+            name="ContributionAnalysis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=2, verbose_name='langue')),
-                ('sentiment', models.CharField(choices=[('negative', 'négatif'), ('neutral', 'neutre'), ('positive', 'positif')], max_length=8, verbose_name='sentiment')),
-                ('score', models.FloatField(verbose_name='score de sentiment')),
-                ('analysed_at', models.DateTimeField(auto_now=True, verbose_name='analysée le')),
-                ('comment', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='analysis', to='ideas.comment', verbose_name='commentaire')),
-                ('idea', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='analysis', to='ideas.idea', verbose_name='idée')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("language", models.CharField(max_length=2, verbose_name="langue")),
+                (
+                    "sentiment",
+                    models.CharField(
+                        choices=[("negative", "négatif"), ("neutral", "neutre"), ("positive", "positif")],
+                        max_length=8,
+                        verbose_name="sentiment",
+                    ),
+                ),
+                ("score", models.FloatField(verbose_name="score de sentiment")),
+                ("analysed_at", models.DateTimeField(auto_now=True, verbose_name="analysée le")),
+                (
+                    "comment",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="analysis",
+                        to="ideas.comment",
+                        verbose_name="commentaire",
+                    ),
+                ),
+                (
+                    "idea",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="analysis",
+                        to="ideas.idea",
+                        verbose_name="idée",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "analyse d'une contribution",
-                'verbose_name_plural': 'analyses de contributions',
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('comment__isnull', True), ('idea__isnull', False)), models.Q(('comment__isnull', False), ('idea__isnull', True)), _connector='OR'), name='contribution_analysis_one_target'), models.CheckConstraint(condition=models.Q(('score__gte', -1), ('score__lte', 1)), name='contribution_analysis_score_range')],
+                "verbose_name": "analyse d'une contribution",
+                "verbose_name_plural": "analyses de contributions",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("comment__isnull", True), ("idea__isnull", False)),
+                            models.Q(("comment__isnull", False), ("idea__isnull", True)),
+                            _connector="OR",
+                        ),
+                        name="contribution_analysis_one_target",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("score__gte", -1), ("score__lte", 1)),
+                        name="contribution_analysis_score_range",
+                    ),
+                ],
             },
         ),
     ]
