@@ -12,8 +12,8 @@ from campaigns.audit import trail
 from campaigns.models import Campaign
 from reports import rates
 from reports.export_jobs import export_start
-from reports.listening.campaign_listening import campaign_listening
 from reports.exports.catalogue import may_see_identities, tables
+from reports.listening.campaign_listening import campaign_listening
 from reports.models import ExportJob
 from reports.report import campaign_survey
 from reports.survey_stats import survey_results

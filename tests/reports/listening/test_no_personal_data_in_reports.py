@@ -9,7 +9,6 @@ from openpyxl import load_workbook
 
 from api.keys import key_create
 from api.models import Role
-
 from campaigns.models import Invitation
 from ideas.models import Idea
 from reports.export_jobs import export_write
