@@ -144,8 +144,8 @@ def test_a_cross_tab_by_two_segments_one_rule_apart_gives_no_one_away(
 
 
 def test_a_themes_weeks_minus_its_shown_weeks_give_no_small_week_back(client_for, analyst_user, known, settings):
-    """Six authors write about the phone line in week 10, two more in week 12: "week 12: 2" was the theme's 8
-    authors minus the 6 shown; now week 10 is withheld with it."""
+    """Authors write about the phone line in week 10, a few more in week 12: a week 12 of fewer than k would be the
+    theme's authors minus week 10's, so week 10 is withheld with it."""
     from datetime import timedelta
 
     from tests.reports.conftest import T0
@@ -164,4 +164,4 @@ def test_a_themes_weeks_minus_its_shown_weeks_give_no_small_week_back(client_for
         assert not withheld or len(withheld) >= 2 or gap == 0 or gap >= attacks.K, theme.name
         assert all(authors is None or authors >= attacks.K for _week, authors in theme.weeks), theme.name
     phone = next(theme for theme in listening.themes if "telephone" in theme.terms)
-    assert phone.authors == 8 and phone.weeks[0][1] is None and phone.weeks[-1][1] is None
+    assert phone.authors >= attacks.K and [authors for _week, authors in phone.weeks] == [None, None, None]
