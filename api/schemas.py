@@ -111,6 +111,31 @@ class QuestionOut(Schema):
     top_two_box: float | None
 
 
+class WeekOut(Schema):
+    week: str = Field(examples=["2026-W10"])
+    authors: int | None = Field(description="Null when withheld by the privacy layer.")
+
+
+class ThemeOut(Schema):
+    rank: int = Field(description="As a pain point: 1 is the most negative theme.")
+    name: str
+    terms: list[str]
+    authors: int
+    score: float = Field(description="Mean sentiment, from -1 (negative) to 1 (positive).")
+    negative_share: float
+    weeks: list[WeekOut]
+    quotes: list[str] = Field(description="Scrubbed of personal data; only for themes of at least k authors.")
+
+
+class ThemesOut(Schema):
+    campaign: int
+    texts: int
+    sentiments: dict[str, int | None] = Field(description="Authors by sentiment; null when withheld.")
+    sources: dict[str, int | None] = Field(description="Authors by source (answers, ideas, comments).")
+    themes: list[ThemeOut]
+    hidden_themes: int = Field(description="Themes written by fewer than k authors, not shown.")
+
+
 class ExportIn(Schema):
     format: str = Field("xlsx", pattern="^(xlsx|csv)$")
     table: str = ""

@@ -11,3 +11,7 @@ class ReportsConfig(AppConfig):
         from reports.export_files import exports_erase
 
         personal_data.register("report_exports", None, exports_erase)
+
+        from reports.listening.arrivals import arrivals_connect
+
+        arrivals_connect()

@@ -124,3 +124,39 @@ class TextAnalysis(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(score__gte=-1, score__lte=1), name="text_analysis_score_range")
         ]
+
+
+class ContributionAnalysis(models.Model):
+    """The language and sentiment of one idea (its title and description) or one comment, written as it arrives
+    (a django-q2 task queued when it is saved) and in bulk by the ``reports: listening`` schedule and
+    ``manage.py analyse_campaign``. Holds nothing personal, and goes with its idea or comment."""
+
+    idea = models.OneToOneField(
+        "ideas.Idea", null=True, blank=True, on_delete=models.CASCADE, related_name="analysis", verbose_name=_("idée")
+    )
+    comment = models.OneToOneField(
+        "ideas.Comment",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="analysis",
+        verbose_name=_("commentaire"),
+    )
+    language = models.CharField(_("langue"), max_length=2)
+    sentiment = models.CharField(_("sentiment"), max_length=8, choices=TextAnalysis.Sentiment.choices)
+    score = models.FloatField(_("score de sentiment"))
+    analysed_at = models.DateTimeField(_("analysée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("analyse d'une contribution")
+        verbose_name_plural = _("analyses de contributions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(idea__isnull=False, comment__isnull=True)
+                | models.Q(idea__isnull=True, comment__isnull=False),
+                name="contribution_analysis_one_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=-1, score__lte=1), name="contribution_analysis_score_range"
+            ),
+        ]

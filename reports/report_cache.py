@@ -42,16 +42,17 @@ def cached_report(campaign):
 def cached_page_figures(campaign, *, identities):
     """What the report page shows beside the report, from the cache too (a further view then runs no query that
     grows with the campaign): the tables it exports (those ``identities`` may see), the board's questions by votes
-    and answers by rating, the listening of the survey's free texts."""
+    and answers by rating, the listening of the campaign's free texts (answers, ideas, comments)."""
     key = _key(campaign, f"page:{int(bool(identities))}")
     found = cache.get(key)
     if found is None:
         report = cached_report(campaign).report
+        listening = campaign_listening(campaign)
         found = {
-            "tables": list(exports.tables(campaign, identities=identities)),
+            "tables": list(exports.tables(campaign, identities=identities, listening=listening)),
             "questions": questions_by_votes(campaign) if report.has_board else [],
             "answers": answers_by_rating(campaign) if report.has_board else [],
-            "listening": campaign_listening(report.survey) if report.survey else None,
+            "listening": listening,
         }
         cache.set(key, found, settings.REPORT_CACHE_SECONDS)
     return found

@@ -1,7 +1,7 @@
 """django-q2 entry points: each calls the same function a test calls."""
 
 from reports import export_files, export_jobs, weekly
-from reports.listening import batch
+from reports.listening import batch, contributions
 
 
 def run_export(job_id, language=None):
@@ -17,4 +17,8 @@ def export_retention():
 
 
 def listening_batch():
-    return batch.texts_analyse()
+    return batch.texts_analyse() + sum(contributions.contributions_analyse().values())
+
+
+def listening_contribution(kind, pk):
+    return contributions.contribution_analyse(kind, pk)

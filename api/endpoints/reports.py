@@ -7,12 +7,13 @@ from ninja import Router, Status
 from ninja.errors import HttpError
 
 from api.auth import require
-from api.schemas import ErrorOut, ExportIn, ExportOut, FiguresOut, QuestionOut
+from api.schemas import ErrorOut, ExportIn, ExportOut, FiguresOut, QuestionOut, ThemesOut
 from campaigns.audit import trail
 from campaigns.models import Campaign
 from reports import rates
 from reports.export_jobs import export_start
 from reports.exports.catalogue import may_see_identities, tables
+from reports.listening.campaign_listening import campaign_listening
 from reports.models import ExportJob
 from reports.report import campaign_survey
 from reports.survey_stats import survey_results
@@ -40,6 +41,33 @@ def survey_results_list(request, campaign_id: int):
     if survey is None:
         raise HttpError(404, _("Cette campagne n'a pas de questionnaire."))
     return [question_out(result) for result in survey_results(survey, text_limit=0)]
+
+
+@router.get("/campaigns/{campaign_id}/themes", response={200: ThemesOut, 403: ErrorOut, 404: ErrorOut})
+def themes(request, campaign_id: int):
+    """What the campaign's ambassadors wrote (free-text answers, ideas, comments), as on the report page: sentiment,
+    themes with the pain points first, their weekly trend and scrubbed quotes; only themes of at least k authors,
+    a count under k null."""
+    require(request, VIEW)
+    listening = campaign_listening(get_object_or_404(Campaign, pk=campaign_id))
+    if listening is None:
+        return {"campaign": campaign_id, "texts": 0, "sentiments": {}, "sources": {}, "themes": [], "hidden_themes": 0}
+    return {
+        "campaign": campaign_id,
+        "texts": listening.texts,
+        "sentiments": listening.sentiments,
+        "sources": listening.sources,
+        "themes": [theme_out(theme) for theme in listening.themes],
+        "hidden_themes": listening.hidden_themes,
+    }
+
+
+def theme_out(theme):
+    return {
+        **{name: getattr(theme, name) for name in ("rank", "name", "terms", "authors", "score", "negative_share")},
+        "weeks": [{"week": week, "authors": authors} for week, authors in theme.weeks],
+        "quotes": theme.quotes,
+    }
 
 
 def question_out(result):

@@ -3,7 +3,9 @@
 Who may see ambassadors (``may_see_identities``: the product team) gets every table: the invitations, the responses,
 the ideas and the votes; for an anonymous survey the invitations and the responses carry no join key (see
 ``invitations_table`` and ``responses_table``). The others (analysts) get aggregates only: the summary and the
-ideas (one row per idea, its author by pseudonym), no table with a row per person or per vote."""
+ideas (one row per idea, its author by pseudonym), no table with a row per person or per vote. Everyone gets the
+themes of what the ambassadors wrote (``reports.listening``) when there is free text: aggregates only, each theme
+of at least k authors, quotes scrubbed."""
 
 from django.utils.translation import gettext as _
 
@@ -12,10 +14,12 @@ from reports.exports.sources.ideas import ideas_table
 from reports.exports.sources.invitations import invitations_table
 from reports.exports.sources.responses import responses_table
 from reports.exports.sources.summary import summary_rows
+from reports.exports.sources.themes import themes_table
 from reports.exports.sources.votes import votes_table
+from reports.listening.campaign_listening import campaign_listening
 from reports.report import campaign_report, campaign_survey
 
-TABLE_NAMES = ["summary", "invitations", "responses", "ideas", "votes"]
+TABLE_NAMES = ["summary", "invitations", "responses", "ideas", "votes", "themes"]
 
 
 def may_see_identities(user):
@@ -23,10 +27,13 @@ def may_see_identities(user):
     return user is not None and user.has_perm("campaigns.view_ambassador")
 
 
-def tables(campaign, *, identities=True, labelled=False):
+UNREAD = object()
+
+
+def tables(campaign, *, identities=True, labelled=False, listening=UNREAD):
     """{name: Table} of the campaign's data tables (the summary apart), those it has; without ``identities``
-    (analysts) only the ideas, their authors by pseudonym. ``labelled`` (the workbook): the responses' headers and
-    answers by their labels, with a legend of their codes."""
+    (analysts) only the ideas, their authors by pseudonym; the themes for all, when the campaign has free text.
+    ``labelled`` (the workbook): the responses' headers and answers by their labels, with a legend of their codes."""
     from ideas.models import Board
 
     found = {}
@@ -39,6 +46,9 @@ def tables(campaign, *, identities=True, labelled=False):
         found["ideas"] = ideas_table(campaign, pseudonyms=not identities)
         if identities:
             found["votes"] = votes_table(campaign)
+    listening = campaign_listening(campaign) if listening is UNREAD else listening  # the page has read it
+    if listening is not None:
+        found["themes"] = themes_table(listening)
     return found
 
 

@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 def test_the_openapi_document_validates_and_lists_every_endpoint(client):
     document = client.get("/api/v1/openapi.json").json()
     validate(document)
-    assert "/api/v1/ambassadors/upsert" in document["paths"] and len(document["paths"]) == 12
+    assert "/api/v1/ambassadors/upsert" in document["paths"] and len(document["paths"]) == 13
+    assert "/api/v1/campaigns/{campaign_id}/themes" in document["paths"]
     assert document["components"]["securitySchemes"]["KeyAuth"]["scheme"] == "bearer"
 
 

@@ -56,3 +56,24 @@ def test_a_table_the_role_may_not_read_is_refused_naming_the_choices(api_for, li
     assert answer.status_code == 400 and "invitations" not in answer.json()["detail"]
     answer = api_for("product").post(f"/campaigns/{live.pk}/exports", {"format": "csv", "table": "secrets"})
     assert answer.status_code == 400 and "invitations" in answer.json()["detail"]
+
+
+def test_themes_are_protected_as_on_the_report_page(api_for):
+    from tests.reports.listening.fixtures import COMPLAINTS_PHONE, PRAISE_APP
+    from tests.reports.listening.writing import ideas_written
+
+    for n in range(12):
+        ambassador(f"breton{n}@exemple.fr", region="bre")
+    target = launched_campaign([region_segment()], kind="ideas")
+    ideas_written(target, [*COMPLAINTS_PHONE, *PRAISE_APP[:4]])
+    themes = api_for("analyst").get(f"/campaigns/{target.pk}/themes").json()
+    assert themes["texts"] == 10 and themes["sources"] == {"ideas": 10}
+    assert [theme["rank"] for theme in themes["themes"]] == [1] and themes["hidden_themes"] == 1
+    pain = themes["themes"][0]
+    assert "telephone" in pain["terms"] and pain["authors"] == 6 and len(pain["quotes"]) == 3
+    assert themes["sentiments"]["positive"] is None  # 4 authors, under k
+
+
+def test_a_campaign_without_free_text_has_no_themes(api_for, live):
+    themes = api_for("analyst").get(f"/campaigns/{live.pk}/themes").json()
+    assert themes["texts"] == 0 and themes["themes"] == []

@@ -26,6 +26,7 @@ ENDPOINTS = [
     ("post", "/campaigns/{id}/close", {}, ["change_campaign"]),
     ("get", "/campaigns/{id}/figures", {}, ["reports.view_report"]),
     ("get", "/campaigns/{id}/survey-results", {}, ["reports.view_report"]),
+    ("get", "/campaigns/{id}/themes", {}, ["reports.view_report"]),
     ("post", "/campaigns/{id}/exports", {"format": "xlsx"}, ["reports.view_report", "reports.add_exportjob"]),
     ("get", "/exports/0", {}, ["reports.view_report", "reports.add_exportjob"]),
     ("get", "/exports/0/file", {}, ["reports.view_report", "reports.add_exportjob"]),

@@ -191,7 +191,7 @@ def test_analyst_reads_the_report_and_downloads_the_workbook_written_by_the_clus
     workbook_download.save_as(target)
 
     workbook = openpyxl.load_workbook(target)
-    assert workbook.sheetnames == ["Synthèse", "Idées"]  # aggregates; ideas with their authors by pseudonym
+    assert workbook.sheetnames == ["Synthèse", "Idées", "Thèmes"]  # aggregates; ideas by pseudonym; themes
     summary = workbook["Synthèse"]
     figures = {}  # the first figure under each label
     for row in summary.iter_rows(values_only=True):

@@ -141,3 +141,27 @@ def test_a_cross_tab_by_two_segments_one_rule_apart_gives_no_one_away(
         for row in table.rows:
             cells = [cell.count for cell in row["cells"]]
             assert attacks.by_nesting(cells[wide], cells[narrow], f"{code} {row['code']}") is None
+
+
+def test_a_themes_weeks_minus_its_shown_weeks_give_no_small_week_back(client_for, analyst_user, known, settings):
+    """Authors write about the phone line in week 10, a few more in week 12: a week 12 of fewer than k would be the
+    theme's authors minus week 10's, so week 10 is withheld with it."""
+    from datetime import timedelta
+
+    from tests.reports.conftest import T0
+    from tests.reports.listening.fixtures import COMPLAINTS_PHONE, PRAISE_APP
+    from tests.reports.listening.writing import ideas_written
+
+    settings.PRIVACY_THRESHOLD = attacks.K
+    ideas_written(known, COMPLAINTS_PHONE, at=T0)
+    ideas_written(known, COMPLAINTS_PHONE[:2], start=6, at=T0 + timedelta(weeks=2))
+    ideas_written(known, PRAISE_APP, start=8, at=T0 + timedelta(weeks=2))
+    listening = report_of(client_for, analyst_user, known)["listening"]
+    for theme in listening.themes:
+        withheld = [authors for _week, authors in theme.weeks if authors is None]
+        shown = sum(authors for _week, authors in theme.weeks if authors is not None)
+        gap = theme.authors - shown
+        assert not withheld or len(withheld) >= 2 or gap == 0 or gap >= attacks.K, theme.name
+        assert all(authors is None or authors >= attacks.K for _week, authors in theme.weeks), theme.name
+    phone = next(theme for theme in listening.themes if "telephone" in theme.terms)
+    assert phone.authors >= attacks.K and [authors for _week, authors in phone.weeks] == [None, None, None]

@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from campaigns.models import Invitation, TrackingEvent
+from reports.listening.campaign_listening import campaign_listening
 from reports.models import ExportJob
 from tests.reports.conftest import HOSTILE, refused
 
@@ -124,13 +125,14 @@ def test_csv_is_streamed(client_for, product_user, answered):
 def test_export_job_page_links_to_the_workbook(client_for, analyst_user, finished_job):
     client = client_for(analyst_user)
     finished_job.refresh_from_db()
-    assert finished_job.status == ExportJob.Status.DONE and finished_job.rows_done == 0  # the summary alone
+    themes = campaign_listening(finished_job.campaign).themes
+    assert finished_job.status == ExportJob.Status.DONE and finished_job.rows_done == len(themes)  # and the summary
     page = client.get(reverse("reports:export", args=[finished_job.pk])).content.decode()
     assert reverse("reports:download", args=[finished_job.pk]) in page and 'data-export-status="done"' in page
     download = client.get(reverse("reports:download", args=[finished_job.pk]))
     assert "attachment" in download["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
-    assert workbook.sheetnames == ["Synthèse"]  # analysts: aggregates only
+    assert workbook.sheetnames == ["Synthèse", "Thèmes"]  # analysts: aggregates only
 
 
 def test_campaign_listing_has_a_report_button(client_for, product_user, known):
@@ -177,7 +179,8 @@ def test_report_and_its_charts_are_computed_once_then_read_from_the_cache(
     assert client.get(url).status_code == 200
     first = client.get(reverse("reports:chart", args=[known.pk, "timeline"]))
     assert first.status_code == 200 and first["Content-Type"] == "image/png"
-    with django_assert_max_num_queries(17):  # session, user, permissions, campaign, exports: no figure recomputed
+    # session, user, permissions, campaign, exports, the check for new free texts: no figure recomputed
+    with django_assert_max_num_queries(18):
         assert client.get(url).status_code == 200
         again = client.get(reverse("reports:chart", args=[known.pk, "timeline"]))
     assert again.content == first.content

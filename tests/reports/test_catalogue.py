@@ -34,8 +34,8 @@ def every_text(workbook):
 
 def test_an_analyst_gets_no_row_level_table_in_any_file_or_page(client_for, analyst_user, answered, board):
     campaign = answered.campaign
-    assert set(tables(campaign, identities=False)) == {"ideas"}
-    assert workbook_of(campaign, identities=False).sheetnames == ["Synthèse", "Idées"]
+    assert set(tables(campaign, identities=False)) == {"ideas", "themes"}  # themes: aggregates of at least k authors
+    assert workbook_of(campaign, identities=False).sheetnames == ["Synthèse", "Idées", "Thèmes"]
     client = client_for(analyst_user)
     for name in ("invitations", "responses", "votes"):
         assert client.get(reverse("reports:csv", args=[campaign.pk, name])).status_code == 404, name

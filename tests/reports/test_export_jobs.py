@@ -35,10 +35,16 @@ def test_an_export_runs_through_the_task_queue_with_its_progress(
         job = export_start(campaign=answered.campaign, user=product_user)
     job.refresh_from_db()
     assert job.status == ExportJob.Status.DONE and job.percent == 100 and job.finished_at is not None
-    assert job.rows_done == job.rows_total == 26 and job.file_name.endswith(".xlsx")
-    assert (0, 26) in seen and (5, 26) in seen and (25, 26) in seen
+    assert job.rows_done == job.rows_total == 27 and job.file_name.endswith(".xlsx")
+    assert (0, 27) in seen and (5, 27) in seen and (25, 27) in seen  # 26 rows and one theme
     assert Path(job.file_path).parent == Path(settings.VAR_DIR) / "exports"
-    assert load_workbook(job.file_path, read_only=True).sheetnames == ["Synthèse", "Invitations", "Réponses", "Codes"]
+    assert load_workbook(job.file_path, read_only=True).sheetnames == [
+        "Synthèse",
+        "Invitations",
+        "Réponses",
+        "Thèmes",
+        "Codes",
+    ]
 
 
 def test_a_csv_export_job_writes_its_table(answered, product_user, django_capture_on_commit_callbacks):

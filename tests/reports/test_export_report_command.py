@@ -10,9 +10,9 @@ pytestmark = pytest.mark.django_db
 def test_the_command_writes_the_workbook(answered, tmp_path, capsys):
     target = tmp_path / "rapport.xlsx"
     call_command("export_report", "banque-mobile", "--format", "xlsx", "--output", str(target))
-    assert "26 rows written" in capsys.readouterr().out
+    assert "27 rows written" in capsys.readouterr().out
     workbook = load_workbook(target)
-    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Codes"]
+    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Thèmes", "Codes"]
     assert workbook["Invitations"].max_row == 20
 
 

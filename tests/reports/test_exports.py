@@ -39,8 +39,8 @@ def no_formula(workbook):
 
 def test_workbook_has_its_sheets_headers_values_and_charts(answered, board):
     workbook, rows = workbook_of(answered.campaign)
-    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Idées", "Votes", "Codes"]
-    assert rows == 19 + 7 + 3 + 10
+    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Idées", "Votes", "Thèmes", "Codes"]
+    assert rows == 19 + 7 + 3 + 10 + 1  # invitations, responses, ideas, votes, one theme
     invitations = workbook["Invitations"]
     header = [cell.value for cell in invitations[1]]
     assert header[:3] == ["Invitation", "Adresse e-mail", "Région"] and "Première ouverture humaine estimée" in header

@@ -33,7 +33,7 @@ def test_the_owner_receives_the_weekly_report_with_the_workbook(owned, smtp_serv
     assert "Taux de clic des ouverts : 50,0\u00a0%" in text and "repère 20\u00a0%" in text
     assert "Taux d&#x27;ouverture" in html and "/admin/campaign-reports/" in html
     workbook = attachment(message)
-    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Codes"]
+    assert workbook.sheetnames == ["Synthèse", "Invitations", "Réponses", "Thèmes", "Codes"]
     assert WeeklyReport.objects.get().recipient == "produit@banque.example"
 
 

@@ -52,7 +52,7 @@ def test_the_report_uses_the_stored_sentiment(survey, settings):
     answered_freely(survey, [*COMPLAINTS_PHONE, *PRAISE_APP])
     texts_analyse()
     TextAnalysis.objects.filter(answer__text__in=PRAISE_APP).update(sentiment="negative", score=-0.9)
-    listening = campaign_listening(survey)
+    listening = campaign_listening(survey.campaign)
     assert listening.sentiments["positive"] is None and listening.sentiments["negative"] == 12
 
 

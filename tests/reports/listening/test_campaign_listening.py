@@ -23,7 +23,7 @@ def answered_freely(survey, texts, start=0):
 def test_themes_come_most_negative_first_with_scrubbed_quotes(survey, settings):
     settings.PRIVACY_THRESHOLD = 5
     answered_freely(survey, [WITH_PHONE, *COMPLAINTS_PHONE, *PRAISE_APP, *FEES])
-    listening = campaign_listening(survey)
+    listening = campaign_listening(survey.campaign)
     assert listening.texts == 18
     assert listening.sentiments["negative"] >= 11 and listening.sentiments["positive"] == 6
     names = [theme.name for theme in listening.themes]
@@ -37,7 +37,7 @@ def test_themes_come_most_negative_first_with_scrubbed_quotes(survey, settings):
 def test_a_theme_of_fewer_than_k_authors_shows_neither_itself_nor_quotes(survey, settings):
     settings.PRIVACY_THRESHOLD = 7
     answered_freely(survey, [*COMPLAINTS_PHONE, *PRAISE_APP, *FEES])
-    listening = campaign_listening(survey)
+    listening = campaign_listening(survey.campaign)
     assert listening.themes == [] and listening.hidden_themes == 3
     assert listening.sentiments["positive"] is None  # 6 authors, under k
 
@@ -54,14 +54,14 @@ def test_the_report_page_shows_pain_points_first_and_no_phone_number(survey, set
 
 
 def test_a_survey_without_free_texts_has_no_listening(survey):
-    assert campaign_listening(survey) is None
+    assert campaign_listening(survey.campaign) is None
 
 
 def test_the_analysis_is_kept_until_a_new_text_arrives(survey, settings, django_assert_num_queries):
     settings.PRIVACY_THRESHOLD = 5
     answered_freely(survey, [*COMPLAINTS_PHONE, *PRAISE_APP])
-    first = campaign_listening(survey)
+    first = campaign_listening(survey.campaign)
     with django_assert_num_queries(1):  # only the check for new texts
-        assert campaign_listening(survey) == first
+        assert campaign_listening(survey.campaign) == first
     answered_freely(survey, FEES, start=len(COMPLAINTS_PHONE + PRAISE_APP))
-    assert campaign_listening(survey).texts == len(COMPLAINTS_PHONE + PRAISE_APP + FEES)
+    assert campaign_listening(survey.campaign).texts == len(COMPLAINTS_PHONE + PRAISE_APP + FEES)
