@@ -92,8 +92,9 @@ def condition_problem(kind, lines, unknown):
 
 def survey_save(survey, questions, conditions):
     """Save a survey from the builder's form: the survey, its pages, then its questions on their pages (each
-    ``question.builder_section``), then the conditions ({question: (target question, values)}): pages are saved
-    before a removed page takes its questions with it, conditions once their questions have keys."""
+    ``question.builder_section``), then the conditions: pages are saved
+    before a removed page takes its questions with it, conditions ([(question, target, values)]) once their
+    questions have keys."""
     with transaction.atomic():
         models.Model.save(survey)
         for section in survey.sections.all():
@@ -103,7 +104,7 @@ def survey_save(survey, questions, conditions):
             question.section = question.builder_section
         survey.questions.commit()
         survey.sections.commit()
-        for question, (target, values) in conditions.items():
+        for question, target, values in conditions:
             Question.objects.filter(pk=question.pk).update(
                 show_if_question=target.pk if target else None, show_if_values=",".join(values)
             )

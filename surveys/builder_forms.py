@@ -56,8 +56,8 @@ class QuestionBuilderForm(WagtailAdminModelForm):
         if not cleaned.get("code"):
             number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
             cleaned["code"] = f"Q{number}"
-        if cleaned.get("kind") == "scale" and not cleaned.get("points"):
-            cleaned["points"] = DEFAULT_POINTS
+        if cleaned.get("kind") == "scale" and not self.instance.points:
+            self.instance.points = DEFAULT_POINTS
         return cleaned
 
     def choice_lines(self):
@@ -139,9 +139,10 @@ class SurveyBuilderForm(SurveyForm):
             if "choices_text" in form.changed_data or not question.pk:
                 choices_apply(question, form.choice_lines())
             questions.append(question)
-        conditions = {}
+        conditions = []
         for form, (target, values) in self.conditions.items():
-            conditions[form.instance] = form.instance.builder_condition = (target.instance if target else None, values)
+            form.instance.builder_condition = (target.instance if target else None, values)
+            conditions.append((form.instance, *form.instance.builder_condition))
         if commit:
             survey_save(survey, questions, conditions)
         return survey

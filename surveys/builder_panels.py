@@ -15,7 +15,7 @@ class QuestionsPanel(InlinePanel):
 
     def get_form_options(self):
         options = super().get_form_options()
-        options["formsets"][self.relation_name]["form"] = QuestionBuilderForm
+        options["formsets"][self.relation_name].update(form=QuestionBuilderForm, validate_min=False)
         return options
 
 
