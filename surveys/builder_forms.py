@@ -45,7 +45,6 @@ class QuestionBuilderForm(WagtailAdminModelForm):
         self.fields["kind"].widget.attrs["data-builder-kind"] = ""
         question = self.instance
         if question.pk:
-            self.initial.setdefault("page", question.section.sort_order + 1)
             self.initial.setdefault("choices_text", choices_text(question))
             if question.show_if_question_id:
                 self.initial.setdefault("show_if_code", question.show_if_question.code)
@@ -87,6 +86,11 @@ class SurveyBuilderForm(SurveyForm):
             mine = Question.objects.filter(survey=self.instance) if self.instance.pk else Question.objects.none()
             for form in [*sections.forms, sections.empty_form]:
                 form.fields["show_if_question"].queryset = mine
+        saved = self.instance.sections.values_list("pk", flat=True) if self.instance.pk else []
+        pages = {pk: number for number, pk in enumerate(saved, 1)}
+        for form in self.formsets["questions"].forms if "questions" in self.formsets else []:
+            if form.instance.pk:
+                form.initial["page"] = pages.get(form.instance.section_id, 1)  # its page's place, not sort_order
         self.conditions = {}
 
     def clean(self):
