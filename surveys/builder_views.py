@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from wagtail.snippets.views.snippets import CreateView
+
 from campaigns.staff_admin import require_perms
 from surveys import copies
 from surveys.models import Question, Section, Survey
@@ -76,3 +78,14 @@ def bank(request, pk):
         return redirect(builder_url(survey.pk))
     context = {"survey": survey, "questions": copies.bank_questions()[:200], "back": builder_url(survey.pk)}
     return render(request, "surveys/admin/builder_bank_list.html", context)
+
+
+class SurveyCreateView(CreateView):
+    """The builder of a new survey; ``?campaign=<pk>`` (the campaign form's link) attaches it to that campaign."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        campaign = self.request.GET.get("campaign", "")
+        if campaign.isdigit():
+            initial["campaign"] = int(campaign)
+        return initial

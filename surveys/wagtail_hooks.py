@@ -80,6 +80,7 @@ class SurveyViewSet(SnippetViewSet):
     search_fields = ["title_fr", "title_en"]
     search_backend_name = None
     copy_view_enabled = False
+    add_view_class = builder_views.SurveyCreateView
     edit_handler = TabbedInterface(
         [
             ObjectList(

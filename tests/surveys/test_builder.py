@@ -50,7 +50,9 @@ def builder_data(title="Livret vert", pages=PAGES, questions=QUESTIONS, ids=None
                 for name, value in {
                     "title_fr": title_fr,
                     "ORDER": str(number + 1),
-                    "id": (ids.get("sections") or [""] * len(pages))[number] if number < len(ids.get("sections", [])) else "",
+                    "id": (ids.get("sections") or [""] * len(pages))[number]
+                    if number < len(ids.get("sections", []))
+                    else "",
                     "DELETE": "",
                     "show_if_values": "",
                     "show_when": "",
