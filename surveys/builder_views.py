@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-
 from wagtail.snippets.views.snippets import CreateView
 
 from campaigns.staff_admin import require_perms

@@ -1,7 +1,7 @@
 // The survey builder (surveys/builder_forms.py): a question's condition picked from the questions of the pages
 // before it and ticked among that question's own choices (even those just typed), then said in words. Without
 // this script the two fields stay as text: the code of the question and its answers, checked by the server.
-(function () {
+function surveyBuilder() {
   var data = document.getElementById("builder-words");
   if (!data) return;
   var words = JSON.parse(data.textContent);
@@ -135,4 +135,8 @@
   form.addEventListener("change", later);
   new MutationObserver(later).observe(form, { childList: true, subtree: true });
   refresh();
-})();
+}
+
+// The admin may load this script in the page's head, before the form.
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", surveyBuilder);
+else surveyBuilder();
