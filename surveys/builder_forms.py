@@ -5,6 +5,7 @@ two condition fields into a list of the earlier questions and boxes for their ch
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from surveys.builder import choice_lines, choices_apply, choices_text, condition_codes, condition_problem, survey_save
@@ -104,7 +105,11 @@ class SurveyBuilderForm(SurveyForm):
                 form.add_error("code", _("Une autre question de ce questionnaire a déjà ce code."))
             by_code[code] = form
             if form.cleaned_data.get("page") and form.cleaned_data["page"] > pages:
-                form.add_error("page", _("Ce questionnaire a %(count)s page(s).") % {"count": pages})
+                form.add_error(
+                    "page",
+                    ngettext("Ce questionnaire n'a qu'une page.", "Ce questionnaire a %(count)s pages.", pages)
+                    % {"count": pages},
+                )
         for form in questions:
             self.condition_clean(form, by_code)
         return cleaned

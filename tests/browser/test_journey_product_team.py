@@ -1,6 +1,7 @@
 """A product team member's whole journey in a real Chromium, against a live server, a real django-q2 cluster on
 Redis and a real SMTP server: import ambassadors, build a segment, create a survey campaign and its survey (all
-through the admin, the survey in its builder), send a test email, launch, and watch the follow-up figures move as ambassadors open, click
+through the admin, the survey in its builder), send a test email, launch, and watch the follow-up
+figures move as ambassadors open, click
 and answer. Key screens are photographed (docs/screenshots/journey-product-*.png)."""
 
 import re
