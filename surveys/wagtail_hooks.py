@@ -110,6 +110,7 @@ class SurveyViewSet(SnippetViewSet):
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
+    sort_order_field = None  # questions are ordered in their survey's builder, not across surveys in this listing
     menu_label = _("Questions")
     list_display = ["code", "text_fr", "kind", "section", yes_no_column(Question, "required"), condition_column()]
     list_filter = ["survey", "kind"]

@@ -81,6 +81,11 @@ function surveyBuilder() {
   }
 
   function show(question, all) {
+    // the choices are asked only of the types that have some
+    var choices = question.field("choices_text");
+    var wrapper = choices.closest(".w-field__wrapper") || choices.parentNode;
+    var offers = words.withChoices.indexOf(question.field("kind").value) >= 0;
+    if (wrapper.hidden === offers) wrapper.hidden = !offers;
     var code = question.field("show_if_code");
     var values = question.field("show_if_answers");
     var select = document.getElementById(code.id.replace(/-text$/, ""));
