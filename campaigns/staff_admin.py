@@ -1,6 +1,6 @@
 """The admin pieces other apps build on, public on purpose: a permission check for staff views, a menu viewset
-shown only to those holding its permissions, a chooser that checks who may list people, and a bulk action
-confirmed on one shared page."""
+shown only to those holding its permissions, a chooser that checks who may list people, a bulk action
+confirmed on one shared page, and the campaign form's panel linking to what its links lead to (its survey)."""
 
 import functools
 
@@ -8,11 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import HelpPanel
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
+
+from campaigns.tracking.destinations import staff_links
 
 
 def require_perms(request, *permissions):
@@ -98,3 +102,20 @@ def yes_no_column(model, name):
         return "—" if value is None else (_("Oui") if value else _("Non"))
 
     return Column(name, label=capfirst(model._meta.get_field(name).verbose_name), accessor=word, sort_key=name)
+
+
+class DestinationsPanel(HelpPanel):
+    """On the campaign form: where its survey (or what else its links lead to) is built and attached."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("template", "campaigns/admin/destinations_panel.html")
+        kwargs.setdefault("heading", gettext_lazy("Questionnaire et autres destinations"))
+        super().__init__(**kwargs)
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            campaign = self.instance
+            context["links"] = staff_links(campaign) if campaign is not None and campaign.pk else []
+            context["saved"] = campaign is not None and bool(campaign.pk)
+            return context

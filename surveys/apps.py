@@ -12,7 +12,7 @@ class SurveysConfig(AppConfig):
         from campaigns.models import Campaign
         from campaigns.tracking import destinations
         from surveys.models import Survey
-        from surveys.readiness import launch_problems
+        from surveys.readiness import launch_problems, survey_staff_link
 
         def survey_path(campaign):
             if Survey.objects.filter(campaign=campaign).exists():
@@ -26,6 +26,7 @@ class SurveysConfig(AppConfig):
             required_for=[Campaign.Kind.SURVEY, Campaign.Kind.BOTH],
             missing=_("Une campagne avec questionnaire ne se lance pas sans questionnaire : rattachez-en un."),
             problems=launch_problems,
+            staff_link=survey_staff_link,
         )
         self._plugged_into_campaigns()
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, PreviewableMixin
 
 from campaigns.locales import localized
 from campaigns.models import Campaign, Invitation, Locale
@@ -18,7 +18,7 @@ CODE_HELP = _(
 )
 
 
-class Survey(ClusterableModel):
+class Survey(PreviewableMixin, ClusterableModel):
     campaign = models.OneToOneField(
         Campaign,
         null=True,
@@ -83,6 +83,14 @@ class Survey(ClusterableModel):
 
     def title(self, locale=None):
         return localized(self, "title", locale)
+
+    def get_preview_template(self, request, mode_name):
+        return "surveys/admin/builder_preview.html"
+
+    def get_preview_context(self, request, mode_name):
+        from surveys.builder_preview import preview_pages
+
+        return {**super().get_preview_context(request, mode_name), "pages": preview_pages(self)}
 
     def clean(self):
         if not self.allow_uploads and self.pk and self.questions.filter(kind="file_upload").exists():
@@ -170,11 +178,16 @@ class Question(ClusterableModel, Condition):
     WITH_CHOICES = kinds_where("has_choices")
     WITH_OTHER = kinds_where("has_other")
 
-    survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("questionnaire")
-    )
+    sort_order_field = "sort_order"  # the builder's questions are dragged (or moved by keyboard) into order
+
+    survey = ParentalKey(Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("questionnaire"))
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions", verbose_name=_("page"))
     sort_order = models.PositiveIntegerField(_("ordre dans la page"), default=0)
+    in_bank = models.BooleanField(
+        _("dans la banque de questions"),
+        default=False,
+        help_text=_("Proposée dans le constructeur de chaque questionnaire, pour être ajoutée telle quelle."),
+    )
     code = models.CharField(_("code"), max_length=40, help_text=CODE_HELP)
     kind = models.CharField(_("type"), max_length=40, choices=kind_choices, default="single")
     text_fr = models.TextField(_("question (français)"))

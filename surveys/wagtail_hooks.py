@@ -12,7 +12,10 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from campaigns.staff_admin import MenuViewSet, yes_no_column
 from surveys import admin_views as views
-from surveys.forms import QuestionForm, SurveyForm
+from surveys import builder_views
+from surveys.builder_forms import SurveyBuilderForm
+from surveys.builder_panels import BankPanel, ItemToolsPanel, QuestionsPanel
+from surveys.forms import QuestionForm
 from surveys.logic.words import condition_in_words
 from surveys.models import Question, Survey
 from surveys.types import settings_fields
@@ -21,9 +24,41 @@ CONDITION_PANEL = MultiFieldPanel(
     [FieldPanel("show_when"), FieldPanel("show_if_question"), FieldPanel("show_if_values")],
     heading=_("Condition d'affichage"),
 )
+QUESTION_PANELS = [
+    FieldRowPanel([FieldPanel("page"), FieldPanel("code"), FieldPanel("kind"), FieldPanel("required")]),
+    FieldRowPanel([FieldPanel("text_fr"), FieldPanel("text_en")]),
+    FieldPanel("choices_text"),
+    FieldRowPanel([FieldPanel("show_if_code"), FieldPanel("show_if_answers")]),
+    FieldPanel("in_bank"),
+    ItemToolsPanel(),
+]
 OPTION_PANELS = [
     FieldRowPanel([FieldPanel("code"), FieldPanel("label_fr"), FieldPanel("label_en")]),
     FieldPanel("show_when"),
+]
+
+
+BUILDER_PANELS = [
+    InlinePanel(
+        "sections",
+        label=_("page"),
+        heading=_("Pages du questionnaire"),
+        min_num=1,
+        panels=[
+            FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
+            FieldRowPanel([FieldPanel("intro_fr"), FieldPanel("intro_en")]),
+            MultiFieldPanel(CONDITION_PANEL.children, heading=CONDITION_PANEL.heading, classname="collapsed"),
+            ItemToolsPanel(),
+        ],
+    ),
+    BankPanel(),
+    QuestionsPanel(
+        "questions",
+        label=_("question"),
+        heading=_("Questions"),
+        min_num=1,
+        panels=QUESTION_PANELS,
+    ),
 ]
 
 
@@ -45,14 +80,15 @@ class SurveyViewSet(SnippetViewSet):
     search_fields = ["title_fr", "title_en"]
     search_backend_name = None
     copy_view_enabled = False
+    add_view_class = builder_views.SurveyCreateView
     edit_handler = TabbedInterface(
         [
             ObjectList(
                 [
                     FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
                     FieldPanel("campaign"),
-                    FieldPanel("anonymous"),
-                    FieldPanel("allow_uploads"),
+                    FieldRowPanel([FieldPanel("anonymous"), FieldPanel("allow_uploads")]),
+                    *BUILDER_PANELS,
                 ],
                 heading=_("Questionnaire"),
             ),
@@ -65,30 +101,16 @@ class SurveyViewSet(SnippetViewSet):
                 ],
                 heading=_("Concept"),
             ),
-            ObjectList(
-                [
-                    InlinePanel(
-                        "sections",
-                        label=_("page"),
-                        heading=_("Pages du questionnaire"),
-                        panels=[
-                            FieldRowPanel([FieldPanel("title_fr"), FieldPanel("title_en")]),
-                            FieldRowPanel([FieldPanel("intro_fr"), FieldPanel("intro_en")]),
-                            CONDITION_PANEL,
-                        ],
-                    ),
-                ],
-                heading=_("Pages"),
-            ),
             ObjectList([FieldPanel("thank_you_fr"), FieldPanel("thank_you_en")], heading=_("Remerciements")),
         ],
-        base_form_class=SurveyForm,
+        base_form_class=SurveyBuilderForm,
     )
 
 
 class QuestionViewSet(SnippetViewSet):
     model = Question
     icon = "help"
+    sort_order_field = None  # questions are ordered in their survey's builder, not across surveys in this listing
     menu_label = _("Questions")
     list_display = ["code", "text_fr", "kind", "section", yes_no_column(Question, "required"), condition_column()]
     list_filter = ["survey", "kind"]
@@ -184,6 +206,19 @@ class SurveyFilesViewSet(ViewSet):
         ]
 
 
+class SurveyBuilderViewSet(ViewSet):
+    name = "survey_builder"
+    add_to_admin_menu = False
+
+    def get_urlpatterns(self):
+        return [
+            path("survey/<int:pk>/duplicate/", builder_views.survey_duplicate, name="survey_duplicate"),
+            path("page/<int:pk>/duplicate/", builder_views.page_duplicate, name="page_duplicate"),
+            path("question/<int:pk>/duplicate/", builder_views.question_duplicate, name="question_duplicate"),
+            path("<int:pk>/bank/", builder_views.bank, name="bank"),
+        ]
+
+
 class SurveysGroup(SnippetViewSetGroup):
     menu_label = _("Questionnaires")
     menu_icon = "form"
@@ -197,7 +232,13 @@ register_snippet(SurveysGroup)
 
 @hooks.register("register_admin_viewset")
 def register_survey_viewsets():
-    return [LimeSurveyImportViewSet(), SurveyPreviewViewSet(), SurveyLogicViewSet(), SurveyFilesViewSet()]
+    return [
+        LimeSurveyImportViewSet(),
+        SurveyPreviewViewSet(),
+        SurveyLogicViewSet(),
+        SurveyFilesViewSet(),
+        SurveyBuilderViewSet(),
+    ]
 
 
 @hooks.register("register_snippet_listing_buttons")
@@ -215,6 +256,13 @@ def survey_listing_buttons(snippet, user, next_url=None):
             icon_name="help",
             priority=6,
         )
+        if user.has_perms(("surveys.add_survey", *builder_views.EDIT_PERMISSIONS)):
+            yield ListingButton(
+                _("Dupliquer"),
+                reverse("survey_builder:survey_duplicate", args=[snippet.pk]),
+                icon_name="copy",
+                priority=8,
+            )
         if snippet.allow_uploads and user.has_perms(views.FILE_PERMISSIONS):
             yield ListingButton(
                 _("Fichiers reçus"), reverse("survey_files:list", args=[snippet.pk]), icon_name="doc-full", priority=7

@@ -18,7 +18,7 @@ from campaigns.sending import staff_views as views
 from campaigns.sending.launch import invitations_withdraw
 from campaigns.sending.outbox import READ_PERMISSION
 from campaigns.sending.progress import live_campaigns_progress
-from campaigns.staff_admin import ConfirmedBulkAction, MenuViewSet, PeopleChooserViewSet
+from campaigns.staff_admin import ConfirmedBulkAction, DestinationsPanel, MenuViewSet, PeopleChooserViewSet
 
 SUBJECT_TEST_HELP = _(
     "Facultatif : de 2 à 4 objets pour l'e-mail d'invitation (ils remplacent son objet). Un échantillon tiré au "
@@ -53,6 +53,7 @@ class CampaignViewSet(SnippetViewSet):
                     FieldPanel("description"),
                     FieldRowPanel([FieldPanel("summary_fr"), FieldPanel("summary_en")]),
                     FieldRowPanel([FieldPanel("kind"), FieldPanel("owner")]),
+                    DestinationsPanel(),
                     FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
                     FieldPanel("segments", widget=forms.CheckboxSelectMultiple),
                     FieldPanel("reserved_tiers", widget=forms.CheckboxSelectMultiple),

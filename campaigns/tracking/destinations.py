@@ -13,13 +13,20 @@ class Destination:
     required_for: tuple = ()  # campaign kinds that cannot launch without this destination
     missing: str = ""  # lazily translated: why such a campaign cannot launch
     problems: object = None  # callable(campaign) -> [messages]: why the destination is not ready to launch
+    staff_link: object = None  # callable(campaign) -> (label, admin path) where staff build or edit it, or None
 
 
 _registry = {}
 
 
-def register(key, label, url_for, *, required_for=(), missing="", problems=None):
-    _registry[key] = Destination(key, label, url_for, tuple(required_for), missing, problems)
+def register(key, label, url_for, *, required_for=(), missing="", problems=None, staff_link=None):
+    _registry[key] = Destination(key, label, url_for, tuple(required_for), missing, problems, staff_link)
+
+
+def staff_links(campaign):
+    """[(label, admin path)] where staff attach, build or edit what the campaign's links lead to (its survey)."""
+    links = (destination.staff_link(campaign) for destination in _registry.values() if destination.staff_link)
+    return [link for link in links if link]
 
 
 def missing_for(campaign):

@@ -1,6 +1,7 @@
 """A product team member's whole journey in a real Chromium, against a live server, a real django-q2 cluster on
 Redis and a real SMTP server: import ambassadors, build a segment, create a survey campaign and its survey (all
-through the admin), send a test email, launch, and watch the follow-up figures move as ambassadors open, click
+through the admin, the survey in its builder), send a test email, launch, and watch the follow-up
+figures move as ambassadors open, click
 and answer. Key screens are photographed (docs/screenshots/journey-product-*.png)."""
 
 import re
@@ -32,13 +33,6 @@ FIGURES = ("invited", "waiting", "sent", "opened", "clicked", "responded")
 def shoot(page, name, device="desktop"):
     # not full page: its resizing would reopen the date pickers of the campaign form
     screenshot(page, f"journey-product-{name}-{device}", full_page=False)
-
-
-def choose(page, field, title, pk):
-    """Pick ``title`` in the snippet chooser of ``field``."""
-    page.locator(f"#id_{field}").locator("xpath=..").get_by_role("button").first.click()
-    page.get_by_role("link", name=title).click()
-    page.wait_for_function(f"document.getElementById('id_{field}').value === '{pk}'")
 
 
 def figures(page):
@@ -138,28 +132,20 @@ def test_product_team_imports_targets_tests_launches_and_watches_the_figures(
     expect(page.get_by_text("Une campagne avec questionnaire ne se lance pas sans questionnaire")).to_be_visible()
     expect(page.get_by_role("button", name="Lancer maintenant")).to_be_disabled()
 
-    # 4. The survey, built in the admin: one page, then one required yes/no question on it.
-    page.goto("/admin/snippets/surveys/survey/add/")
+    # 4. The survey, built on one screen from the campaign form: one page and one required yes/no question.
+    page.goto(f"/admin/snippets/campaigns/campaign/edit/{target.pk}/")
+    page.get_by_role("link", name="Construire son questionnaire").click()
     page.fill("#id_title_fr", "Le budget automatique vous aiderait-il ?")
-    choose(page, "campaign", TITLE, target.pk)
-    page.get_by_role("tab", name="Pages").click()
-    page.get_by_role("button", name=re.compile("Ajouter.*page")).click()
     page.locator("input[name='sections-0-title_fr']").fill("Votre avis")
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_url(re.compile(r"/admin/snippets/surveys/survey/$"))
+    page.fill("[name='questions-0-code']", "utile")
+    page.select_option("[name='questions-0-kind']", "yes_no")
+    page.fill("[name='questions-0-text_fr']", "Ce budget automatique vous serait-il utile ?")
+    page.check("[name='questions-0-required']")
+    page.get_by_role("button", name="Enregistrer").first.click()
+    page.wait_for_url(re.compile(r"/admin/snippets/surveys/survey/"))
     survey = Survey.objects.get(campaign=target)
-
-    page.goto("/admin/snippets/surveys/question/add/")
-    choose(page, "survey", survey.title_fr, survey.pk)
-    page.select_option("#id_section", str(survey.sections.get().pk))
-    page.fill("#id_code", "utile")
-    page.select_option("#id_kind", "yes_no")
-    page.fill("#id_text_fr", "Ce budget automatique vous serait-il utile ?")
-    page.check("#id_required")
-    page.get_by_role("button", name="Enregistrer").click()
-    page.wait_for_url(re.compile(r"/admin/snippets/surveys/question/$"))
     question = Question.objects.get(survey=survey)
-    assert (question.kind, question.required) == (Question.Kind.YES_NO, True)
+    assert (question.kind, question.required, question.section.title_fr) == (Question.Kind.YES_NO, True, "Votre avis")
 
     # 5. Back on the follow-up page: ready to launch; a test email to oneself through the SMTP server.
     page.goto("/admin/snippets/campaigns/campaign/")

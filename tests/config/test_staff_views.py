@@ -19,6 +19,7 @@ OURS = (
     "limesurvey_import",
     "survey_preview",
     "survey_files",
+    "survey_builder",
     "ideas_moderation",
     "ideas_review",
     "reports",

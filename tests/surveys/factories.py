@@ -265,3 +265,32 @@ def sent_file(survey, invitation, content=PDF, name="devis.pdf"):
     stored = survey_files_storage().save(f"survey-files/{asked.pk}/0123456789abcdef/{name}", ContentFile(content))
     response, _created = Response.objects.get_or_create(invitation=invitation, defaults={"survey": survey})
     return Answer.objects.create(response=response, question=asked, text=stored)
+
+
+def builder_questions_data(survey):
+    """The questions part of the survey builder's POST, each saved question as it stands (pages by number)."""
+    questions = list(Question.objects.filter(survey=survey).select_related("section", "show_if_question"))
+    pages = {pk: number for number, pk in enumerate(survey.sections.values_list("pk", flat=True), 1)}
+    data = {
+        "questions-TOTAL_FORMS": str(len(questions)),
+        "questions-INITIAL_FORMS": str(len(questions)),
+        "questions-MIN_NUM_FORMS": "0",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    for index, question in enumerate(questions):
+        fields = {
+            "id": question.pk,
+            "page": pages[question.section_id],
+            "code": question.code,
+            "kind": question.kind,
+            "text_fr": question.text_fr,
+            "text_en": question.text_en,
+            "required": "on" if question.required else "",
+            "choices_text": "\n".join(f"{choice.code} = {choice.label_fr}" for choice in question.choices.all()),
+            "show_if_code": question.show_if_question.code if question.show_if_question else "",
+            "show_if_answers": question.show_if_values,
+            "ORDER": str(index + 1),
+            "DELETE": "",
+        }
+        data.update({f"questions-{index}-{name}": value for name, value in fields.items() if value != ""})
+    return data

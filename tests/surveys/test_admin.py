@@ -41,6 +41,10 @@ def test_product_team_builds_a_survey_with_pages_and_a_question_with_choices(cli
             "sections-0-ORDER": "1",
             "sections-0-id": "",
             "sections-0-DELETE": "",
+            "questions-TOTAL_FORMS": "0",
+            "questions-INITIAL_FORMS": "0",
+            "questions-MIN_NUM_FORMS": "0",
+            "questions-MAX_NUM_FORMS": "1000",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

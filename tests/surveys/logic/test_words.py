@@ -7,6 +7,7 @@ from django.urls import reverse
 from surveys.logic.expressions import Outline
 from surveys.logic.words import condition_in_words, value_labels
 from surveys.models import Question, Section
+from tests.surveys.factories import builder_questions_data
 from tests.surveys.types.conftest import question
 
 pytestmark = pytest.mark.django_db
@@ -136,6 +137,7 @@ def test_a_pages_condition_reads_only_earlier_pages(staff, survey):
                 f"sections-{index}-DELETE": "",
             }
         )
+    data.update(builder_questions_data(survey))
     url = reverse("wagtailsnippets_surveys_survey:edit", args=[survey.pk])
     page = staff.post(url, data).content.decode()
     assert "« suite » ne vient pas avant" in page and "(caractère 1)" in page
