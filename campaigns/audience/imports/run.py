@@ -108,7 +108,7 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
         )
     report = ImportReport()
     max_errors = settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors
-    with Staging() as staging:
+    with Staging(ids_for=None if dry_run else AMBASSADORS) as staging:
         checker, batches = _load(path, name, staging, batch_size, report, progress)
         counts = staging.check(AMBASSADORS, update)
         report.rejected = counts["rejected"]
@@ -153,8 +153,7 @@ def _write(staging, batches, update, report, progress, segment):
     after = 0
     for last, done in batches:
         with transaction.atomic():
-            batch_write(after, last, now, update, segment)
-            created, updated = staging.valid_counts(after, last)
+            created, updated = batch_write(after, last, now, update, segment)
             report.created += created
             report.updated += updated
             if progress:

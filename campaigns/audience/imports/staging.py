@@ -65,15 +65,28 @@ COPY_COLUMNS = {
 
 
 class Staging:
-    """The temporary tables of one import, on the current connection: created on entry, dropped on exit."""
+    """The temporary tables of one import, on the current connection: created on entry, dropped on exit.
 
-    def __init__(self):
+    ``new_id`` is the id a row's ambassador takes if the row is a new one. On PostgreSQL, when the import is to
+    write (``ids_for``: the ambassadors' table), the ``COPY`` draws it from that table's id sequence (a column
+    default), so that the writes need not look a new ambassador up by email nor rewrite the staged rows to give
+    them their ids; an id drawn for a row that is not written is a gap in the sequence. On SQLite the writes fill
+    it once the batch's ambassadors are inserted."""
+
+    def __init__(self, ids_for=None):
         self.postgres = connection.vendor == "postgresql"
+        self.ids_for = ids_for if self.postgres else None
 
     def __enter__(self):
         self.cursor = connection.cursor()
         self._drop()
+        drawn = ""
+        if self.ids_for:
+            self.cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [self.ids_for])
+            drawn = f" DEFAULT nextval({int(self.cursor.fetchone()[0])}::regclass)"
         for table, columns in TABLES.items():
+            if table == ROWS:
+                columns = f"{columns}, new_id BIGINT{drawn}"
             self.cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
         return self
 
@@ -192,12 +205,3 @@ class Staging:
             for row in rows:
                 yield *row, cells.get(row[0], [])
             last = rows[-1][0]
-
-    def valid_counts(self, after, last):
-        """(new, known) ambassadors among the valid rows numbered after ``after`` up to ``last``."""
-        self.cursor.execute(
-            f"SELECT COUNT(*) - COUNT(existing_id), COUNT(existing_id) FROM {ROWS} "
-            "WHERE status = %s AND row_number > %s AND row_number <= %s",
-            [VALID, after, last],
-        )
-        return self.cursor.fetchone()
