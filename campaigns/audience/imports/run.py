@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.files import ImportFileError, read_table
 from campaigns.audience.imports.rejected import rejected_write, row_errors
-from campaigns.audience.imports.rows import RowChecker, cell_text, map_columns
+from campaigns.audience.imports.rows import RowChecker, cell_texts, map_columns
 from campaigns.audience.imports.staging import CELLS, VALID, Staging
 from campaigns.audience.imports.write import AMBASSADORS, batch_write
 from campaigns.models import Segment
@@ -54,13 +54,21 @@ def _batches(iterator, size):
         yield batch
 
 
+def _non_blank(rows):
+    """(row number, cells, cells' texts) of the rows with a filled cell."""
+    for number, cells in rows:
+        texts = cell_texts(cells)
+        if any(texts):
+            yield number, cells, texts
+
+
 def _staged(batch, checker):
     """The staging tuples of one batch of (row number, cells): rows, cell errors, products, tags; and how many
     rows were rejected."""
     rows, errors, products, tags = [], [], [], []
     rejected = 0
-    for number, cells in batch:
-        values, row_errors = checker.check(number, cells)
+    for number, cells, texts in batch:
+        values, row_errors = checker.check(number, cells, texts)
         if row_errors:
             rejected += 1
             rows.append((number, CELLS, None, None, None, None, None, None, None, None, False, False, None))
@@ -127,7 +135,7 @@ def _load(path, name, staging, batch_size, report, progress):
     batches as (last row number, rows read so far)."""
     header, rows = read_table(path, name=name)
     checker = RowChecker(map_columns(header, name), header)
-    non_blank = ((number, cells) for number, cells in rows if any(cell_text(cell) for cell in cells))
+    non_blank = _non_blank(rows)
     batches = []
     for batch in _batches(non_blank, batch_size):
         staged, errors, products, tags, rejected = _staged(batch, checker)
