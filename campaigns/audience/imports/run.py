@@ -63,18 +63,19 @@ def _non_blank(rows):
 
 
 def _staged(batch, checker):
-    """The staging tuples of one batch of (row number, cells): rows, cell errors, products, tags; and how many
-    rows were rejected."""
-    rows, errors, products, tags = [], [], [], []
+    """The staging tuples of one batch of (row number, cells, texts): rows and cell errors; and how many rows were
+    rejected."""
+    rows, errors = [], []
     rejected = 0
     for number, cells, texts in batch:
         values, row_errors = checker.check(number, cells, texts)
         if row_errors:
             rejected += 1
-            rows.append((number, CELLS, None, None, None, None, None, None, None, None, False, False, None))
+            rows.append((number, CELLS, None, None, None, None, None, None, None, None, None, None, None))
             errors.extend((number, position, e.column, e.message) for position, e in enumerate(row_errors))
             continue
         get = values.get
+        products, tags = get("products"), get("tags")
         rows.append(
             (
                 number,
@@ -87,14 +88,12 @@ def _staged(batch, checker):
                 get("age_band"),
                 get("customer_since"),
                 get("consent"),
-                "products" in values,
-                "tags" in values,
+                None if products is None else list(products),
+                None if tags is None else sorted(tags),
                 get("external_id"),
             )
         )
-        products.extend((number, product) for product in values.get("products", ()))
-        tags.extend((number, tag) for tag in values.get("tags", ()))
-    return rows, errors, products, tags, rejected
+    return rows, errors, rejected
 
 
 def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, segment=None, progress=None,
@@ -138,8 +137,8 @@ def _load(path, name, staging, batch_size, report, progress):
     non_blank = _non_blank(rows)
     batches = []
     for batch in _batches(non_blank, batch_size):
-        staged, errors, products, tags, rejected = _staged(batch, checker)
-        staging.add(staged, errors, products, tags)
+        staged, errors, rejected = _staged(batch, checker)
+        staging.add(staged, errors)
         report.rows += len(batch)
         report.rejected += rejected
         batches.append((batch[-1][0], report.rows))

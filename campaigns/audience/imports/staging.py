@@ -15,14 +15,14 @@ may be written:
 - ``TAKEN_ID``: its CRM id is held by another ambassador than the row's.
 """
 
+import json
+
 from django.db import DatabaseError, connection
 
 VALID, CELLS, REPEATED, EXISTS, REPEATED_ID, TAKEN_ID = 0, 1, 2, 3, 4, 5
 
 ROWS = "ambassador_import_row"
 ERRORS = "ambassador_import_error"
-PRODUCTS = "ambassador_import_product"
-TAGS = "ambassador_import_tag"
 
 ROW_COLUMNS = [
     "row_number",
@@ -35,33 +35,33 @@ ROW_COLUMNS = [
     "age_band",
     "customer_since",
     "consent",
-    "has_products",
-    "has_tags",
+    "products",
+    "tags",
     "external_id",
 ]
 TABLES = {
     ROWS: (
         "row_number INTEGER PRIMARY KEY, status SMALLINT NOT NULL, email VARCHAR(254), first_name VARCHAR(150), "
         "last_name VARCHAR(150), locale VARCHAR(2), region VARCHAR(3), age_band VARCHAR(5), customer_since DATE, "
-        "consent BOOLEAN, has_products BOOLEAN NOT NULL, has_tags BOOLEAN NOT NULL, external_id VARCHAR(64), "
+        "consent BOOLEAN, products {ids}, tags {names}, external_id VARCHAR(64), "
         "existing_id BIGINT, first_row INTEGER"
     ),
     ERRORS: "row_number INTEGER NOT NULL, position SMALLINT NOT NULL, label TEXT NOT NULL, message TEXT NOT NULL",
-    PRODUCTS: "row_number INTEGER NOT NULL, product_id BIGINT NOT NULL",
-    TAGS: "row_number INTEGER NOT NULL, name VARCHAR(60) NOT NULL",
 }
+LISTS = {"ids": "BIGINT[]", "names": "VARCHAR(60)[]"}  # products and tags of a row
 COPY_TYPES = {
-    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "bool", "bool", "text"],
+    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "int8[]", "text[]", "text"],
     ERRORS: ["int4", "int2", "text", "text"],
-    PRODUCTS: ["int4", "int8"],
-    TAGS: ["int4", "text"],
 }
 COPY_COLUMNS = {
     ROWS: ROW_COLUMNS,
     ERRORS: ["row_number", "position", "label", "message"],
-    PRODUCTS: ["row_number", "product_id"],
-    TAGS: ["row_number", "name"],
 }
+
+
+def _json(values):
+    """SQLite has no arrays: a list is staged as JSON text (read back by ``json_each``)."""
+    return None if values is None else json.dumps(values)
 
 
 class Staging:
@@ -86,7 +86,10 @@ class Staging:
             drawn = f" DEFAULT nextval({int(self.cursor.fetchone()[0])}::regclass)"
         for table, columns in TABLES.items():
             if table == ROWS:
-                columns = f"{columns}, new_id BIGINT{drawn}"
+                lists = (
+                    {"ids": "BIGINT[]", "names": "VARCHAR(60)[]"} if self.postgres else {"ids": "TEXT", "names": "TEXT"}
+                )
+                columns = f"{columns.format(**lists)}, new_id BIGINT{drawn}"
             self.cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
         return self
 
@@ -103,10 +106,10 @@ class Staging:
         for table in TABLES:
             self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def add(self, rows, errors, products, tags):
-        """One batch: rows as ROW_COLUMNS tuples, then (row, position, label, message), (row, product id) and
-        (row, tag name) tuples."""
-        for table, values in ((ROWS, rows), (ERRORS, errors), (PRODUCTS, products), (TAGS, tags)):
+    def add(self, rows, errors):
+        """One batch: rows as ROW_COLUMNS tuples (products and tags as lists, None when the cell is empty), then
+        (row, position, label, message) tuples."""
+        for table, values in ((ROWS, rows), (ERRORS, errors)):
             if values:
                 self._load(table, values)
 
@@ -120,7 +123,7 @@ class Staging:
         else:
             if table == ROWS:
                 adapt = connection.ops.adapt_datefield_value
-                values = [(*row[:8], adapt(row[8]), *row[9:]) for row in values]
+                values = [(*row[:8], adapt(row[8]), row[9], _json(row[10]), _json(row[11]), row[12]) for row in values]
             placeholders = ", ".join(["%s"] * len(columns))
             self.cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
 
@@ -132,8 +135,6 @@ class Staging:
         execute(f"CREATE INDEX {ROWS}_email ON {ROWS} (email)")
         execute(f"CREATE INDEX {ROWS}_external_id ON {ROWS} (external_id)")
         execute(f"CREATE INDEX {ERRORS}_row ON {ERRORS} (row_number)")
-        execute(f"CREATE INDEX {PRODUCTS}_row ON {PRODUCTS} (row_number)")
-        execute(f"CREATE INDEX {TAGS}_row ON {TAGS} (row_number)")
         if self.postgres:
             execute(f"ANALYZE {ROWS}")
         execute(

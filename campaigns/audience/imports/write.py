@@ -15,7 +15,7 @@ batch fail (a unique or foreign-key violation) rather than be merged silently.""
 
 from django.db import connection
 
-from campaigns.audience.imports.staging import PRODUCTS, ROWS, TAGS, VALID
+from campaigns.audience.imports.staging import ROWS, VALID
 from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Locale, SegmentMember, Tag
 
 AMBASSADORS = Ambassador._meta.db_table
@@ -29,13 +29,14 @@ def _in_batch(alias="r"):
     return f"{alias}.status = {VALID} AND {alias}.row_number > %(after)s AND {alias}.row_number <= %(last)s"
 
 
-def _joined(table):
-    """The batch's valid rows joined to their lines in staging ``table`` (products or tags), the range also on
-    that table's row numbers so that its index is used whatever the planner thinks of the join."""
-    return (
-        f"FROM {table} x JOIN {ROWS} r ON r.row_number = x.row_number WHERE {_in_batch()} "
-        "AND x.row_number > %(after)s AND x.row_number <= %(last)s"
-    )
+def _each(column, join=""):
+    """The batch's valid rows ``r``, each joined to every value ``x.value`` of its list ``column`` (products or
+    tags: an array unnested on PostgreSQL, JSON text read by ``json_each`` on SQLite), then to ``join``."""
+    if connection.vendor == "postgresql":
+        each = f"CROSS JOIN LATERAL unnest(r.{column}) AS x(value)"
+    else:
+        each = f"CROSS JOIN json_each(r.{column}) AS x"
+    return f"FROM {ROWS} r {each} {join} WHERE {_in_batch()}"
 
 
 def ids_read(cursor, after, last):
@@ -77,11 +78,12 @@ def ambassadors_update(cursor, after, last, now):
     return cursor.rowcount
 
 
-def _replaced(cursor, table, flag, after, last):
-    """Remove what the batch's updated ambassadors held in ``table`` where the row fills that column. On
+def _replaced(cursor, table, column, after, last):
+    """Remove what the batch's updated ambassadors held in ``table`` where the row fills ``column``. On
     PostgreSQL the ids are gathered first into an array, so the rows go through the index whatever the
     statistics say (an ``IN`` could be planned as a scan of the whole table for each batch)."""
-    ids = f"SELECT r.existing_id FROM {ROWS} r WHERE {_in_batch()} AND r.{flag} AND r.existing_id IS NOT NULL"
+    ids = f"SELECT r.existing_id FROM {ROWS} r WHERE {_in_batch()} AND r.{column} IS NOT NULL"
+    ids += " AND r.existing_id IS NOT NULL"
     match = f"= ANY(ARRAY({ids}))" if connection.vendor == "postgresql" else f"IN ({ids})"
     cursor.execute(f"DELETE FROM {table} WHERE ambassador_id {match}", {"after": after, "last": last})
 
@@ -91,9 +93,9 @@ def products_write(cursor, after, last, update):
     names some, so no line can collide."""
     table = AmbassadorProduct._meta.db_table
     if update:
-        _replaced(cursor, table, "has_products", after, last)
+        _replaced(cursor, table, "products", after, last)
     cursor.execute(
-        f"INSERT INTO {table} (ambassador_id, product_id) SELECT {AMBASSADOR_ID}, x.product_id {_joined(PRODUCTS)}",
+        f"INSERT INTO {table} (ambassador_id, product_id) SELECT {AMBASSADOR_ID}, x.value {_each('products')}",
         {"after": after, "last": last},
     )
 
@@ -101,15 +103,14 @@ def products_write(cursor, after, last, update):
 def tags_write(cursor, after, last, update):
     table, tags = AmbassadorTag._meta.db_table, Tag._meta.db_table
     cursor.execute(
-        f"INSERT INTO {tags} (name) SELECT DISTINCT x.name {_joined(TAGS)} ON CONFLICT DO NOTHING",
+        f"INSERT INTO {tags} (name) SELECT DISTINCT x.value {_each('tags')} ON CONFLICT DO NOTHING",
         {"after": after, "last": last},
     )
     if update:
-        _replaced(cursor, table, "has_tags", after, last)
+        _replaced(cursor, table, "tags", after, last)
     cursor.execute(
         f"INSERT INTO {table} (ambassador_id, tag_id) SELECT {AMBASSADOR_ID}, g.id "
-        f"FROM {TAGS} x JOIN {ROWS} r ON r.row_number = x.row_number JOIN {tags} g ON g.name = x.name "
-        f"WHERE {_in_batch()} AND x.row_number > %(after)s AND x.row_number <= %(last)s",
+        f"{_each('tags', f'JOIN {tags} g ON g.name = x.value')}",
         {"after": after, "last": last},
     )
 
