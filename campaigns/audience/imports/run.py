@@ -62,7 +62,7 @@ def _non_blank(rows):
             yield number, cells, texts
 
 
-def _staged(batch, checker):
+def _staged(batch, checker, list_value):
     """The staging tuples of one batch of (row number, cells, texts): rows and cell errors; and how many rows were
     rejected."""
     rows, errors = [], []
@@ -75,7 +75,6 @@ def _staged(batch, checker):
             errors.extend((number, position, e.column, e.message) for position, e in enumerate(row_errors))
             continue
         get = values.get
-        products, tags = get("products"), get("tags")
         rows.append(
             (
                 number,
@@ -88,8 +87,8 @@ def _staged(batch, checker):
                 get("age_band"),
                 get("customer_since"),
                 get("consent"),
-                None if products is None else list(products),
-                None if tags is None else sorted(tags),
+                list_value(get("products")),
+                list_value(get("tags")),
                 get("external_id"),
             )
         )
@@ -137,7 +136,7 @@ def _load(path, name, staging, batch_size, report, progress):
     non_blank = _non_blank(rows)
     batches = []
     for batch in _batches(non_blank, batch_size):
-        staged, errors, rejected = _staged(batch, checker)
+        staged, errors, rejected = _staged(batch, checker, staging.list_value)
         staging.add(staged, errors)
         report.rows += len(batch)
         report.rejected += rejected

@@ -50,7 +50,7 @@ TABLES = {
 }
 LISTS = {"ids": "BIGINT[]", "names": "VARCHAR(60)[]"}  # products and tags of a row
 COPY_TYPES = {
-    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "int8[]", "text[]", "text"],
+    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "text", "text", "text"],
     ERRORS: ["int4", "int2", "text", "text"],
 }
 COPY_COLUMNS = {
@@ -59,9 +59,14 @@ COPY_COLUMNS = {
 }
 
 
-def _json(values):
-    """SQLite has no arrays: a list is staged as JSON text (read back by ``json_each``)."""
-    return None if values is None else json.dumps(values)
+def _array(values):
+    """A PostgreSQL array literal of ``values`` (ids or names), which the ``COPY`` sends as text."""
+    quoted = (str(value) if isinstance(value, int) else _quoted(value) for value in sorted(values))
+    return "{" + ",".join(quoted) + "}"
+
+
+def _quoted(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 class Staging:
@@ -76,6 +81,18 @@ class Staging:
     def __init__(self, ids_for=None):
         self.postgres = connection.vendor == "postgresql"
         self.ids_for = ids_for if self.postgres else None
+        self.lists = {None: None}  # frozenset -> its staged text (few distinct sets: each written once)
+
+    def list_value(self, values):
+        """How a row's products or tags (a frozenset, or None for an empty cell) are staged: the text of a
+        PostgreSQL array, or JSON on SQLite (read back by ``json_each``)."""
+        try:
+            return self.lists[values]
+        except KeyError:
+            staged = _array(values) if self.postgres else json.dumps(sorted(values))
+            if len(self.lists) < 10_000:
+                self.lists[values] = staged
+            return staged
 
     def __enter__(self):
         self.cursor = connection.cursor()
@@ -107,8 +124,8 @@ class Staging:
             self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def add(self, rows, errors):
-        """One batch: rows as ROW_COLUMNS tuples (products and tags as lists, None when the cell is empty), then
-        (row, position, label, message) tuples."""
+        """One batch: rows as ROW_COLUMNS tuples (products and tags as ``list_value`` gives them), then (row,
+        position, label, message) tuples."""
         for table, values in ((ROWS, rows), (ERRORS, errors)):
             if values:
                 self._load(table, values)
@@ -123,7 +140,7 @@ class Staging:
         else:
             if table == ROWS:
                 adapt = connection.ops.adapt_datefield_value
-                values = [(*row[:8], adapt(row[8]), row[9], _json(row[10]), _json(row[11]), row[12]) for row in values]
+                values = [(*row[:8], adapt(row[8]), *row[9:]) for row in values]
             placeholders = ", ".join(["%s"] * len(columns))
             self.cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
 
