@@ -4,8 +4,8 @@ already known, a CRM id already another ambassador's) and the writes are set-bas
 whatever the file's size.
 
 Rows arrive in batches: through ``COPY`` on PostgreSQL (psycopg's ``cursor.copy()``, streamed), through one
-prepared ``INSERT`` run for every row on SQLite (which has no round trips). A row's ``status`` says whether it
-may be written:
+prepared ``INSERT`` run for every row on SQLite (which has no round trips); a row's products and tags travel with it
+as lists (arrays on PostgreSQL, JSON text on SQLite). A row's ``status`` says whether it may be written:
 
 - ``VALID``: every cell read, the email seen first here and, unless updating, unknown;
 - ``CELLS``: a cell could not be read (its errors are in the error table, in the order of the columns);
@@ -103,9 +103,7 @@ class Staging:
             drawn = f" DEFAULT nextval({int(self.cursor.fetchone()[0])}::regclass)"
         for table, columns in TABLES.items():
             if table == ROWS:
-                lists = (
-                    {"ids": "BIGINT[]", "names": "VARCHAR(60)[]"} if self.postgres else {"ids": "TEXT", "names": "TEXT"}
-                )
+                lists = LISTS if self.postgres else {"ids": "TEXT", "names": "TEXT"}  # SQLite: JSON text
                 columns = f"{columns.format(**lists)}, new_id BIGINT{drawn}"
             self.cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
         return self
