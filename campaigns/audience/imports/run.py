@@ -4,9 +4,9 @@ The file is read once, streaming, in batches: each row's cells are checked in Py
 loaded into the import's staging tables (``staging``: ``COPY`` on PostgreSQL, batched ``INSERT`` on SQLite).
 The checks across rows are then set-based SQL (an email repeated in the file, an email already known, a CRM id
 (``external_id``) repeated in the file or held by another ambassador), and, if no row was rejected (or the
-caller chose to keep the valid rows), the valid rows are written from the staging tables (``write``), one
-``INSERT ... ON CONFLICT`` per batch, each batch in its own transaction. Memory stays flat whatever the file's
-size.
+caller chose to keep the valid rows), the valid rows are written from the staging tables (``write``): a few
+set-based statements per batch (new ambassadors inserted, known ones updated, then their products, tags and list),
+each batch in its own transaction. Memory stays flat whatever the file's size.
 
 - A file that cannot be read at all (empty, binary, wrong or missing columns) raises ``ImportFileError`` with
   one message, before anything is written.
