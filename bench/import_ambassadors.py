@@ -7,8 +7,10 @@ Run it with the project's interpreter (``.venv/bin/python``, or any environment 
 Without --database-url the scratch database is a SQLite file in a temporary folder; with a PostgreSQL URL, a
 scratch database is created beside the named one and dropped afterwards. On PostgreSQL the same file is first
 loaded by a bare ``COPY`` into an unlogged table of the same columns, and ``copy_ratio`` is the import's rate
-over that one (1.0 would be an import as fast as the database can take the file in). The last line is one JSON
-object.
+over that one (1.0 would be an import as fast as the database can take the file in). It also prints the CPU
+seconds the import cost this process (reading, checking, ``COPY``) and, when the database runs on this machine,
+its server process (read from /proc: the figures to compare on a shared machine, where wall time says little).
+The last line is one JSON object.
 """
 
 import argparse
@@ -64,6 +66,26 @@ def bare_copy_rate(path):
         cursor.execute("DROP TABLE bench_bare_copy")
     print(f"bare COPY: {rows} rows in {elapsed:.1f} s", file=sys.stderr)
     return rows / elapsed
+
+
+def backend_cpu_reader(connection):
+    """A function giving the CPU seconds used so far by the database's server process for ``connection``, or None
+    when it cannot be read (SQLite, or a server on another machine)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+
+    def read():
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    try:
+        read()
+    except OSError:
+        return None
+    return read
 
 
 def scratch_postgres(url):
@@ -123,10 +145,14 @@ def main():
         from campaigns.models import Ambassador
 
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        backend_cpu = backend_cpu_reader(connection)
+        backend_before = backend_cpu() if backend_cpu else None
+        usage = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         report = import_ambassadors(path)
         elapsed = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        peak = after.ru_maxrss / 1024
         assert report.created == args.rows == Ambassador.objects.count(), (report, Ambassador.objects.count())
         result = {
             "rows": args.rows,
@@ -135,7 +161,11 @@ def main():
             "rows_per_s": round(args.rows / elapsed),
             "peak_rss_mb": round(peak),
             "rss_before_import_mb": round(rss_before),
+            "cpu_python_s": round(after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime, 2),
+            "load_average": round(os.getloadavg()[0], 1),
         }
+        if backend_cpu:
+            result["cpu_postgres_s"] = round(backend_cpu() - backend_before, 2)
         if copy_rate:
             result["copy_rows_per_s"] = round(copy_rate)
             result["copy_ratio"] = round(result["rows_per_s"] / copy_rate, 3)
@@ -143,7 +173,8 @@ def main():
             drop()
     print(
         f"{result['rows']} rows imported into {result['database']} in {result['seconds']} s: "
-        f"{result['rows_per_s']} rows/s, peak RSS {result['peak_rss_mb']} MB, copy_ratio {result.get('copy_ratio')}",
+        f"{result['rows_per_s']} rows/s, peak RSS {result['peak_rss_mb']} MB, copy_ratio {result.get('copy_ratio')}, "
+        f"CPU {result['cpu_python_s']} s here + {result.get('cpu_postgres_s')} s in PostgreSQL",
         file=sys.stderr,
     )
     print(json.dumps(result))

@@ -142,9 +142,12 @@ class Ambassador(models.Model):
         return f"{name} <{self.email}>" if name else self.email
 
 
+# The link tables index each pair both ways (the unique constraint, then the reverse index), which serves every
+# look-up by either column: the single-column indexes Django would add for the foreign keys would only cost
+# every insert (an import of a million ambassadors writes two million products).
 class AmbassadorProduct(models.Model):
-    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE)
-    product = models.ForeignKey(Product, on_delete=models.CASCADE)
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, db_index=False)
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ambassador", "product"], name="ambassador_product_once")]
@@ -152,8 +155,8 @@ class AmbassadorProduct(models.Model):
 
 
 class AmbassadorTag(models.Model):
-    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, db_index=False)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["ambassador", "tag"], name="ambassador_tag_once")]
@@ -219,9 +222,9 @@ class SegmentRule(Orderable):
         return f"{self.get_attribute_display()} {self.value}"
 
 
-class SegmentMember(models.Model):
-    segment = models.ForeignKey(Segment, on_delete=models.CASCADE)
-    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE)
+class SegmentMember(models.Model):  # indexed both ways, as the link tables above
+    segment = models.ForeignKey(Segment, on_delete=models.CASCADE, db_index=False)
+    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, db_index=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["segment", "ambassador"], name="segment_member_once")]

@@ -148,10 +148,11 @@ class CellCount:
 
     def __init__(self, name):
         self.name, self.count = name, 0
+        self.limit = settings.IMPORT_MAX_CELLS  # read once: a setting costs a lazy object's look-up, every row
 
     def add(self, cells):
         self.count += len(cells)
-        if self.count > settings.IMPORT_MAX_CELLS:
+        if self.count > self.limit:
             raise ImportFileError(
                 _("Le fichier %(name)s a plus de %(limit)s cellules (IMPORT_MAX_CELLS) : découpez-le.")
                 % {"name": capped(self.name, 100), "limit": f"{settings.IMPORT_MAX_CELLS:,}".replace(",", " ")}

@@ -133,6 +133,11 @@ def cell_text(cell):
     return str(cell).strip()
 
 
+def cell_texts(cells):
+    """Every cell's text (``cell_text``), quickly for the strings a CSV gives."""
+    return [cell.strip() if type(cell) is str else cell_text(cell) for cell in cells]
+
+
 class RowChecker:
     """Turns the cells of one row into clean values, or RowErrors; knows the product catalogue.
 
@@ -160,48 +165,51 @@ class RowChecker:
         self.today = timezone.localdate()
         self.parsers = {column: getattr(self, f"_{column}") for column in COLUMNS}
         self.cache = {column: {} for column in self.CACHED}
+        # (index, canonical column, its cache or None, its parser) for every column read.
+        self.columns = [(index, name, self.cache.get(name), self.parsers[name]) for index, name in mapping.items()]
 
     def label_of(self, column):
         """The label of the file's column holding canonical ``column``."""
         return next((self.labels[index] for index, name in self.mapping.items() if name == column), column)
 
-    def check(self, number, cells):
-        """(values, errors): values holds only the filled cells, by canonical column."""
+    def check(self, number, cells, texts=None):
+        """(values, errors): values holds only the filled cells, by canonical column. ``texts`` are the cells'
+        texts (``cell_texts``) when the caller has them already."""
+        if texts is None:
+            texts = cell_texts(cells)
         values, errors = {}, []
-        extra = [c for c in cells[self.width :] if cell_text(c)]
-        if extra:
-            errors.append(
-                RowError(
-                    number,
-                    "",
-                    _("%(count)s cellule(s) de plus que de colonnes dans l'en-tête.") % {"count": len(extra)},
-                )
-            )
-        for index, column in self.mapping.items():
-            raw = cell_text(cells[index]) if index < len(cells) else ""
-            cell = cells[index] if index < len(cells) else None
+        width = len(texts)
+        if width > self.width and any(texts[self.width :]):
+            extra = sum(1 for text in texts[self.width :] if text)
+            message = _("%(count)s cellule(s) de plus que de colonnes dans l'en-tête.") % {"count": extra}
+            errors.append(RowError(number, "", message))
+        for index, column, cache, parser in self.columns:
+            raw = texts[index] if index < width else ""
             if not raw:
                 continue
             if "\x00" in raw:  # no database stores it as text
                 errors.append(RowError(number, self.labels[index], _("la cellule contient un caractère nul.")))
                 continue
-            cache = self.cache.get(column)
             result = cache.get(raw) if cache is not None else None
             if result is None:
-                try:
-                    result = (self.parsers[column](raw, cell), None)
-                except ValidationError as exc:
-                    result = (None, exc.messages[0])
-                if cache is not None and len(cache) < self.CACHE_SIZE:
-                    cache[raw] = result
-            value, message = result
-            if message is None:
-                values[column] = value
+                result = self._parsed(parser, raw, cells[index], cache)
+            if result[1] is None:
+                values[column] = result[0]
             else:
-                errors.append(RowError(number, self.labels[index], message))
+                errors.append(RowError(number, self.labels[index], result[1]))
         if "email" not in values and not any(error.column == self.email_label for error in errors):
             errors.append(RowError(number, self.email_label, _("l'adresse e-mail est obligatoire.")))
         return values, errors
+
+    def _parsed(self, parser, raw, cell, cache):
+        """(value, None) or (None, message), kept in ``cache`` (while it has room) when the column has one."""
+        try:
+            result = (parser(raw, cell), None)
+        except ValidationError as exc:
+            result = (None, exc.messages[0])
+        if cache is not None and len(cache) < self.CACHE_SIZE:
+            cache[raw] = result
+        return result
 
     def _email(self, raw, cell):
         email = raw.lower()

@@ -4,9 +4,9 @@ The file is read once, streaming, in batches: each row's cells are checked in Py
 loaded into the import's staging tables (``staging``: ``COPY`` on PostgreSQL, batched ``INSERT`` on SQLite).
 The checks across rows are then set-based SQL (an email repeated in the file, an email already known, a CRM id
 (``external_id``) repeated in the file or held by another ambassador), and, if no row was rejected (or the
-caller chose to keep the valid rows), the valid rows are written from the staging tables (``write``), one
-``INSERT ... ON CONFLICT`` per batch, each batch in its own transaction. Memory stays flat whatever the file's
-size.
+caller chose to keep the valid rows), the valid rows are written from the staging tables (``write``): a few
+set-based statements per batch (new ambassadors inserted, known ones updated, then their products, tags and list),
+each batch in its own transaction. Memory stays flat whatever the file's size.
 
 - A file that cannot be read at all (empty, binary, wrong or missing columns) raises ``ImportFileError`` with
   one message, before anything is written.
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from campaigns.audience.imports.columns import chosen_columns
 from campaigns.audience.imports.files import ImportFileError, read_table
 from campaigns.audience.imports.rejected import rejected_write, row_errors
-from campaigns.audience.imports.rows import RowChecker, cell_text, map_columns
+from campaigns.audience.imports.rows import RowChecker, cell_texts, map_columns
 from campaigns.audience.imports.staging import CELLS, VALID, Staging
 from campaigns.audience.imports.write import AMBASSADORS, batch_write
 from campaigns.models import Segment
@@ -55,16 +55,24 @@ def _batches(iterator, size):
         yield batch
 
 
-def _staged(batch, checker):
-    """The staging tuples of one batch of (row number, cells): rows, cell errors, products, tags; and how many
-    rows were rejected."""
-    rows, errors, products, tags = [], [], [], []
+def _non_blank(rows):
+    """(row number, cells, cells' texts) of the rows with a filled cell."""
+    for number, cells in rows:
+        texts = cell_texts(cells)
+        if any(texts):
+            yield number, cells, texts
+
+
+def _staged(batch, checker, list_value):
+    """The staging tuples of one batch of (row number, cells, texts): rows and cell errors; and how many rows were
+    rejected."""
+    rows, errors = [], []
     rejected = 0
-    for number, cells in batch:
-        values, row_errors = checker.check(number, cells)
+    for number, cells, texts in batch:
+        values, row_errors = checker.check(number, cells, texts)
         if row_errors:
             rejected += 1
-            rows.append((number, CELLS, None, None, None, None, None, None, None, None, False, False, None))
+            rows.append((number, CELLS, None, None, None, None, None, None, None, None, None, None, None))
             errors.extend((number, position, e.column, e.message) for position, e in enumerate(row_errors))
             continue
         get = values.get
@@ -80,14 +88,12 @@ def _staged(batch, checker):
                 get("age_band"),
                 get("customer_since"),
                 get("consent"),
-                "products" in values,
-                "tags" in values,
+                list_value(get("products")),
+                list_value(get("tags")),
                 get("external_id"),
             )
         )
-        products.extend((number, product) for product in values.get("products", ()))
-        tags.extend((number, tag) for tag in values.get("tags", ()))
-    return rows, errors, products, tags, rejected
+    return rows, errors, rejected
 
 
 def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, segment=None, progress=None,
@@ -112,7 +118,7 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
         )
     report = ImportReport()
     max_errors = settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors
-    with Staging() as staging:
+    with Staging(ids_for=None if dry_run else AMBASSADORS) as staging:
         checker, batches = _load(path, name, staging, batch_size, report, progress, columns)
         counts = staging.check(AMBASSADORS, update)
         report.rejected = counts["rejected"]
@@ -131,11 +137,11 @@ def _load(path, name, staging, batch_size, report, progress, columns=None):
     batches as (last row number, rows read so far)."""
     header, rows = read_table(path, name=name)
     checker = RowChecker(map_columns(header, name, chosen_columns(header, columns, name)), header)
-    non_blank = ((number, cells) for number, cells in rows if any(cell_text(cell) for cell in cells))
+    non_blank = _non_blank(rows)
     batches = []
     for batch in _batches(non_blank, batch_size):
-        staged, errors, products, tags, rejected = _staged(batch, checker)
-        staging.add(staged, errors, products, tags)
+        staged, errors, rejected = _staged(batch, checker, staging.list_value)
+        staging.add(staged, errors)
         report.rows += len(batch)
         report.rejected += rejected
         batches.append((batch[-1][0], report.rows))
@@ -157,8 +163,7 @@ def _write(staging, batches, update, report, progress, segment):
     after = 0
     for last, done in batches:
         with transaction.atomic():
-            batch_write(after, last, now, update, segment)
-            created, updated = staging.valid_counts(after, last)
+            created, updated = batch_write(after, last, now, update, segment)
             report.created += created
             report.updated += updated
             if progress:

@@ -4,8 +4,8 @@ already known, a CRM id already another ambassador's) and the writes are set-bas
 whatever the file's size.
 
 Rows arrive in batches: through ``COPY`` on PostgreSQL (psycopg's ``cursor.copy()``, streamed), through one
-prepared ``INSERT`` run for every row on SQLite (which has no round trips). A row's ``status`` says whether it
-may be written:
+prepared ``INSERT`` run for every row on SQLite (which has no round trips); a row's products and tags travel with it
+as lists (arrays on PostgreSQL, JSON text on SQLite). A row's ``status`` says whether it may be written:
 
 - ``VALID``: every cell read, the email seen first here and, unless updating, unknown;
 - ``CELLS``: a cell could not be read (its errors are in the error table, in the order of the columns);
@@ -15,14 +15,14 @@ may be written:
 - ``TAKEN_ID``: its CRM id is held by another ambassador than the row's.
 """
 
+import json
+
 from django.db import DatabaseError, connection
 
 VALID, CELLS, REPEATED, EXISTS, REPEATED_ID, TAKEN_ID = 0, 1, 2, 3, 4, 5
 
 ROWS = "ambassador_import_row"
 ERRORS = "ambassador_import_error"
-PRODUCTS = "ambassador_import_product"
-TAGS = "ambassador_import_tag"
 
 ROW_COLUMNS = [
     "row_number",
@@ -35,45 +35,76 @@ ROW_COLUMNS = [
     "age_band",
     "customer_since",
     "consent",
-    "has_products",
-    "has_tags",
+    "products",
+    "tags",
     "external_id",
 ]
 TABLES = {
     ROWS: (
         "row_number INTEGER PRIMARY KEY, status SMALLINT NOT NULL, email VARCHAR(254), first_name VARCHAR(150), "
         "last_name VARCHAR(150), locale VARCHAR(2), region VARCHAR(3), age_band VARCHAR(5), customer_since DATE, "
-        "consent BOOLEAN, has_products BOOLEAN NOT NULL, has_tags BOOLEAN NOT NULL, external_id VARCHAR(64), "
+        "consent BOOLEAN, products {ids}, tags {names}, external_id VARCHAR(64), "
         "existing_id BIGINT, first_row INTEGER"
     ),
     ERRORS: "row_number INTEGER NOT NULL, position SMALLINT NOT NULL, label TEXT NOT NULL, message TEXT NOT NULL",
-    PRODUCTS: "row_number INTEGER NOT NULL, product_id BIGINT NOT NULL",
-    TAGS: "row_number INTEGER NOT NULL, name VARCHAR(60) NOT NULL",
 }
+LISTS = {"ids": "BIGINT[]", "names": "VARCHAR(60)[]"}  # products and tags of a row
 COPY_TYPES = {
-    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "bool", "bool", "text"],
+    ROWS: ["int4", "int2", "text", "text", "text", "text", "text", "text", "date", "bool", "text", "text", "text"],
     ERRORS: ["int4", "int2", "text", "text"],
-    PRODUCTS: ["int4", "int8"],
-    TAGS: ["int4", "text"],
 }
 COPY_COLUMNS = {
     ROWS: ROW_COLUMNS,
     ERRORS: ["row_number", "position", "label", "message"],
-    PRODUCTS: ["row_number", "product_id"],
-    TAGS: ["row_number", "name"],
 }
 
 
-class Staging:
-    """The temporary tables of one import, on the current connection: created on entry, dropped on exit."""
+def _array(values):
+    """A PostgreSQL array literal of ``values`` (ids or names), which the ``COPY`` sends as text."""
+    quoted = (str(value) if isinstance(value, int) else _quoted(value) for value in sorted(values))
+    return "{" + ",".join(quoted) + "}"
 
-    def __init__(self):
+
+def _quoted(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Staging:
+    """The temporary tables of one import, on the current connection: created on entry, dropped on exit.
+
+    ``new_id`` is the id a row's ambassador takes if the row is a new one. On PostgreSQL, when the import is to
+    write (``ids_for``: the ambassadors' table), the ``COPY`` draws it from that table's id sequence (a column
+    default), so that the writes need not look a new ambassador up by email nor rewrite the staged rows to give
+    them their ids; an id drawn for a row that is not written is a gap in the sequence. On SQLite the writes fill
+    it once the batch's ambassadors are inserted."""
+
+    def __init__(self, ids_for=None):
         self.postgres = connection.vendor == "postgresql"
+        self.ids_for = ids_for if self.postgres else None
+        self.lists = {None: None}  # frozenset -> its staged text (few distinct sets: each written once)
+
+    def list_value(self, values):
+        """How a row's products or tags (a frozenset, or None for an empty cell) are staged: the text of a
+        PostgreSQL array, or JSON on SQLite (read back by ``json_each``)."""
+        try:
+            return self.lists[values]
+        except KeyError:
+            staged = _array(values) if self.postgres else json.dumps(sorted(values))
+            if len(self.lists) < 10_000:
+                self.lists[values] = staged
+            return staged
 
     def __enter__(self):
         self.cursor = connection.cursor()
         self._drop()
+        drawn = ""
+        if self.ids_for:
+            self.cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [self.ids_for])
+            drawn = f" DEFAULT nextval({int(self.cursor.fetchone()[0])}::regclass)"
         for table, columns in TABLES.items():
+            if table == ROWS:
+                lists = LISTS if self.postgres else {"ids": "TEXT", "names": "TEXT"}  # SQLite: JSON text
+                columns = f"{columns.format(**lists)}, new_id BIGINT{drawn}"
             self.cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
         return self
 
@@ -90,10 +121,10 @@ class Staging:
         for table in TABLES:
             self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def add(self, rows, errors, products, tags):
-        """One batch: rows as ROW_COLUMNS tuples, then (row, position, label, message), (row, product id) and
-        (row, tag name) tuples."""
-        for table, values in ((ROWS, rows), (ERRORS, errors), (PRODUCTS, products), (TAGS, tags)):
+    def add(self, rows, errors):
+        """One batch: rows as ROW_COLUMNS tuples (products and tags as ``list_value`` gives them), then (row,
+        position, label, message) tuples."""
+        for table, values in ((ROWS, rows), (ERRORS, errors)):
             if values:
                 self._load(table, values)
 
@@ -116,13 +147,12 @@ class Staging:
         ``update``), then, among the rows still valid, repeated CRM ids and CRM ids held by another ambassador.
         Returns {"rejected": rows, "created": rows, "updated": rows}."""
         execute = self.cursor.execute
-        execute(f"CREATE INDEX {ROWS}_email ON {ROWS} (email)")
-        execute(f"CREATE INDEX {ROWS}_external_id ON {ROWS} (external_id)")
+        if self.postgres:  # hash joins need no index on the emails; the planner, the statistics of what it joins
+            execute(f"ANALYZE {ROWS} (status, email, external_id)")
+        else:
+            execute(f"CREATE INDEX {ROWS}_email ON {ROWS} (email)")
+        execute(f"CREATE INDEX {ROWS}_external_id ON {ROWS} (external_id) WHERE external_id IS NOT NULL")
         execute(f"CREATE INDEX {ERRORS}_row ON {ERRORS} (row_number)")
-        execute(f"CREATE INDEX {PRODUCTS}_row ON {PRODUCTS} (row_number)")
-        execute(f"CREATE INDEX {TAGS}_row ON {TAGS} (row_number)")
-        if self.postgres:
-            execute(f"ANALYZE {ROWS}")
         execute(
             f"UPDATE {ROWS} SET status = %s, first_row = repeated.first_row FROM ("
             f"SELECT email, MIN(row_number) AS first_row FROM {ROWS} WHERE status = %s GROUP BY email "
@@ -192,12 +222,3 @@ class Staging:
             for row in rows:
                 yield *row, cells.get(row[0], [])
             last = rows[-1][0]
-
-    def valid_counts(self, after, last):
-        """(new, known) ambassadors among the valid rows numbered after ``after`` up to ``last``."""
-        self.cursor.execute(
-            f"SELECT COUNT(*) - COUNT(existing_id), COUNT(existing_id) FROM {ROWS} "
-            "WHERE status = %s AND row_number > %s AND row_number <= %s",
-            [VALID, after, last],
-        )
-        return self.cursor.fetchone()

@@ -1,80 +1,101 @@
 """Writing the valid rows of the staging tables (``staging``), one batch of rows (a range of row numbers) at a
-time: the ambassadors in one ``INSERT ... SELECT ... ON CONFLICT`` (an update merges the filled cells with the
-stored values: an empty cell leaves the stored value), then their products, tags and static list, each in one
-statement. Nothing passes through Python but the bounds of the batch."""
+time. The staging table already knows which rows are new ambassadors and which are known ones (``existing_id``,
+set by the checks), so a batch is written without ``ON CONFLICT``: one ``INSERT ... SELECT`` for the new
+ambassadors, one ``UPDATE ... FROM`` for the known ones (with ``update``: a filled cell replaces the stored value,
+an empty cell leaves it), then their products, tags and static list, each in one statement.
+
+Every row knows its ambassador's id before its products are written (``existing_id`` for a known one, ``new_id``
+for a new one), so nothing is looked up by email: on PostgreSQL a new row's id was drawn from the ambassadors'
+sequence when it was staged (``staging``); on SQLite the ids of the new rows are read back by email once they
+are inserted. Nothing
+passes through Python but the bounds of the batch.
+
+An ambassador that another session creates (same email) or deletes between the checks and the write makes the
+batch fail (a unique or foreign-key violation) rather than be merged silently."""
 
 from django.db import connection
 
-from campaigns.audience.imports.staging import PRODUCTS, ROWS, TAGS, VALID
+from campaigns.audience.imports.staging import ROWS, VALID
 from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Locale, SegmentMember, Tag
 
 AMBASSADORS = Ambassador._meta.db_table
-MERGED = [
-    "external_id",
-    "first_name",
-    "last_name",
-    "locale",
-    "region",
-    "age_band",
-    "customer_since",
-    "consent_at",
-    "updated_at",
-]
-
-
-def _ambassador(alias, column, key):
-    """A join on the ambassador whose ``column`` is ``key``, looked up row by row through its index. On
-    PostgreSQL a LATERAL subquery that the planner cannot flatten (its LIMIT), because the planner, reading
-    statistics taken before the import filled the table, would otherwise hash the whole table for each batch (a
-    cost growing with every batch); SQLite always looks up through the index."""
-    if connection.vendor == "postgresql":
-        return f"JOIN LATERAL (SELECT * FROM {AMBASSADORS} WHERE {column} = {key} LIMIT 1) {alias} ON TRUE"
-    return f"JOIN {AMBASSADORS} {alias} ON {alias}.{column} = {key}"
+# Known ambassadors' columns that a filled cell replaces (``update``): the staging column of the same name.
+# The ambassador of a staged row ``r``: the known one's id, or the one drawn for a new one.
+AMBASSADOR_ID = "COALESCE(r.existing_id, r.new_id)"
+MERGED = ["external_id", "first_name", "last_name", "locale", "region", "age_band", "customer_since"]
 
 
 def _in_batch(alias="r"):
     return f"{alias}.status = {VALID} AND {alias}.row_number > %(after)s AND {alias}.row_number <= %(last)s"
 
 
-def ambassadors_write(cursor, after, last, now, update):
-    """Create (and, with ``update``, update) the ambassadors of the valid rows numbered after ``after`` up to
-    ``last``, in one statement. A new ambassador's consent is given unless the file says no; an existing one's
-    is withdrawn by a no, given by a yes if it was not, kept by an empty cell. Opt-outs are never touched."""
-    on_conflict = (
-        "DO UPDATE SET " + ", ".join(f"{name} = EXCLUDED.{name}" for name in MERGED) if update else "DO NOTHING"
-    )
+def _each(column, join=""):
+    """The batch's valid rows ``r``, each joined to every value ``x.value`` of its list ``column`` (products or
+    tags: an array unnested on PostgreSQL, JSON text read by ``json_each`` on SQLite), then to ``join``."""
+    if connection.vendor == "postgresql":
+        each = f"CROSS JOIN LATERAL unnest(r.{column}) AS x(value)"
+    else:
+        each = f"CROSS JOIN json_each(r.{column}) AS x"
+    return f"FROM {ROWS} r {each} {join} WHERE {_in_batch()}"
+
+
+def ids_read(cursor, after, last):
+    """SQLite: the batch's new rows take their ambassador's id once inserted, read back by email."""
     cursor.execute(
-        f"INSERT INTO {AMBASSADORS} (email, external_id, first_name, last_name, locale, region, age_band, "
-        "customer_since, consent_at, created_at, updated_at) "
-        "SELECT r.email, COALESCE(r.external_id, a.external_id), COALESCE(r.first_name, a.first_name, ''), "
-        "COALESCE(r.last_name, a.last_name, ''), "
-        "COALESCE(r.locale, a.locale, %(locale)s), COALESCE(r.region, a.region, ''), "
-        "COALESCE(r.age_band, a.age_band, ''), COALESCE(r.customer_since, a.customer_since), "
-        "CASE WHEN r.consent IS NULL THEN (CASE WHEN a.id IS NULL THEN %(now)s ELSE a.consent_at END) "
-        "WHEN r.consent THEN COALESCE(a.consent_at, %(now)s) ELSE NULL END, %(now)s, %(now)s "
-        f"FROM {ROWS} r LEFT {_ambassador('a', 'id', 'r.existing_id')} WHERE {_in_batch()} "
-        f"ON CONFLICT (email) {on_conflict}",
+        f"UPDATE {ROWS} SET new_id = (SELECT a.id FROM {AMBASSADORS} a WHERE a.email = {ROWS}.email) "
+        f"WHERE {_in_batch(ROWS)} AND existing_id IS NULL",
+        {"after": after, "last": last},
+    )
+
+
+def ambassadors_create(cursor, after, last, now):
+    """Insert the new ambassadors of the batch (with the ids drawn on PostgreSQL). Their consent is given unless
+    the file says no. Returns how many were created."""
+    postgres = connection.vendor == "postgresql"
+    cursor.execute(
+        f"INSERT INTO {AMBASSADORS} ({'id, ' if postgres else ''}email, external_id, first_name, last_name, "
+        "locale, region, age_band, customer_since, consent_at, created_at, updated_at) "
+        f"SELECT {'r.new_id, ' if postgres else ''}r.email, r.external_id, COALESCE(r.first_name, ''), "
+        "COALESCE(r.last_name, ''), COALESCE(r.locale, %(locale)s), COALESCE(r.region, ''), "
+        "COALESCE(r.age_band, ''), r.customer_since, CASE WHEN r.consent IS NULL OR r.consent THEN %(now)s END, "
+        f"%(now)s, %(now)s FROM {ROWS} r WHERE {_in_batch()} AND r.existing_id IS NULL",
         {"after": after, "last": last, "now": now, "locale": Locale.FR.value},
     )
+    return cursor.rowcount
 
 
-def _replaced(cursor, table, flag, after, last):
-    """Remove what the batch's updated ambassadors held in ``table`` where the row fills that column. On
+def ambassadors_update(cursor, after, last, now):
+    """Merge the batch's rows into the known ambassadors: a filled cell replaces the stored value, an empty one
+    leaves it; consent is withdrawn by a no, given by a yes if it was not, kept by an empty cell. Opt-outs are
+    never touched. Returns how many were updated."""
+    merged = ", ".join(f"{name} = COALESCE(r.{name}, {AMBASSADORS}.{name})" for name in MERGED)
+    cursor.execute(
+        f"UPDATE {AMBASSADORS} SET {merged}, consent_at = CASE WHEN r.consent IS NULL THEN {AMBASSADORS}.consent_at "
+        f"WHEN r.consent THEN COALESCE({AMBASSADORS}.consent_at, %(now)s) END, updated_at = %(now)s "
+        f"FROM {ROWS} r WHERE {AMBASSADORS}.id = r.existing_id AND {_in_batch()}",
+        {"after": after, "last": last, "now": now},
+    )
+    return cursor.rowcount
+
+
+def _replaced(cursor, table, column, after, last):
+    """Remove what the batch's updated ambassadors held in ``table`` where the row fills ``column``. On
     PostgreSQL the ids are gathered first into an array, so the rows go through the index whatever the
     statistics say (an ``IN`` could be planned as a scan of the whole table for each batch)."""
-    ids = f"SELECT r.existing_id FROM {ROWS} r WHERE {_in_batch()} AND r.{flag} AND r.existing_id IS NOT NULL"
+    ids = f"SELECT r.existing_id FROM {ROWS} r WHERE {_in_batch()} AND r.{column} IS NOT NULL"
+    ids += " AND r.existing_id IS NOT NULL"
     match = f"= ANY(ARRAY({ids}))" if connection.vendor == "postgresql" else f"IN ({ids})"
     cursor.execute(f"DELETE FROM {table} WHERE ambassador_id {match}", {"after": after, "last": last})
 
 
 def products_write(cursor, after, last, update):
+    """The batch's products: a row's products are a set, and a known ambassador's are removed first when the row
+    names some, so no line can collide."""
     table = AmbassadorProduct._meta.db_table
     if update:
-        _replaced(cursor, table, "has_products", after, last)
+        _replaced(cursor, table, "products", after, last)
     cursor.execute(
-        f"INSERT INTO {table} (ambassador_id, product_id) SELECT a.id, p.product_id FROM {PRODUCTS} p "
-        f"JOIN {ROWS} r ON r.row_number = p.row_number {_ambassador('a', 'email', 'r.email')} "
-        f"WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        f"INSERT INTO {table} (ambassador_id, product_id) SELECT {AMBASSADOR_ID}, x.value {_each('products')}",
         {"after": after, "last": last},
     )
 
@@ -82,38 +103,42 @@ def products_write(cursor, after, last, update):
 def tags_write(cursor, after, last, update):
     table, tags = AmbassadorTag._meta.db_table, Tag._meta.db_table
     cursor.execute(
-        f"INSERT INTO {tags} (name) SELECT DISTINCT t.name FROM {TAGS} t JOIN {ROWS} r ON r.row_number = t.row_number "
-        f"WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        f"INSERT INTO {tags} (name) SELECT DISTINCT x.value {_each('tags')} ON CONFLICT DO NOTHING",
         {"after": after, "last": last},
     )
     if update:
-        _replaced(cursor, table, "has_tags", after, last)
+        _replaced(cursor, table, "tags", after, last)
     cursor.execute(
-        f"INSERT INTO {table} (ambassador_id, tag_id) SELECT a.id, g.id FROM {TAGS} t "
-        f"JOIN {ROWS} r ON r.row_number = t.row_number {_ambassador('a', 'email', 'r.email')} "
-        f"JOIN {tags} g ON g.name = t.name WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        f"INSERT INTO {table} (ambassador_id, tag_id) SELECT {AMBASSADOR_ID}, g.id "
+        f"{_each('tags', f'JOIN {tags} g ON g.name = x.value')}",
         {"after": after, "last": last},
     )
 
 
 def members_write(cursor, after, last, segment):
     cursor.execute(
-        f"INSERT INTO {SegmentMember._meta.db_table} (segment_id, ambassador_id) SELECT %(segment)s, a.id "
-        f"FROM {ROWS} r {_ambassador('a', 'email', 'r.email')} WHERE {_in_batch()} ON CONFLICT DO NOTHING",
+        f"INSERT INTO {SegmentMember._meta.db_table} (segment_id, ambassador_id) SELECT %(segment)s, {AMBASSADOR_ID} "
+        f"FROM {ROWS} r WHERE {_in_batch()} ON CONFLICT DO NOTHING",
         {"after": after, "last": last, "segment": segment.pk},
     )
 
 
 def batch_write(after, last, now, update, segment):
-    """Every write of one batch of valid rows (row numbers after ``after``, up to ``last``)."""
+    """Every write of one batch of valid rows (row numbers after ``after``, up to ``last``). Returns (created,
+    updated)."""
     stamp = connection.ops.adapt_datetimefield_value(now)
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if postgres:
             # The batch's commit need not wait for its WAL to reach the disk: the import's last commit (its
             # report) waits, and WAL is flushed in order, so every batch is durable once the import says so.
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        ambassadors_write(cursor, after, last, stamp, update)
+        created = ambassadors_create(cursor, after, last, stamp)
+        updated = ambassadors_update(cursor, after, last, stamp) if update else 0
+        if not postgres:
+            ids_read(cursor, after, last)
         products_write(cursor, after, last, update)
         tags_write(cursor, after, last, update)
         if segment is not None:
             members_write(cursor, after, last, segment)
+    return created, updated

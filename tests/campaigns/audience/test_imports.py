@@ -277,3 +277,43 @@ def test_update_replaces_tags_only_where_the_cell_is_filled(write):
     assert (report.created, report.updated) == (0, 2)
     tags = {a.email: sorted(a.tags.values_list("name", flat=True)) for a in Ambassador.objects.all()}
     assert tags == {"a@exemple.fr": ["panel"], "b@exemple.fr": ["vip"]}
+
+
+def test_tag_names_with_quotes_braces_and_backslashes_are_kept_as_written(write):
+    """Products and tags travel to the database as array text: no character of a name may change its meaning."""
+    path = write('email;etiquettes\na@exemple.fr;"a\\b|c""d|{x}|é ,z"\n')
+    assert import_ambassadors(path).created == 1
+    names = Ambassador.objects.get().tags.values_list("name", flat=True)
+    assert sorted(names) == sorted(["a\\b", 'c"d', "{x}", "é", "z"])
+
+
+def test_the_tables_an_import_writes_carry_no_index_another_one_makes_useless(db):
+    """Every index costs every row an import writes: none of the ambassadors' or their link tables' indexes
+    starts with the same columns as a longer (or equal, earlier) index of the same table."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the indexes Django adds for a unique text column or a foreign key are PostgreSQL's")
+    tables = [
+        "campaigns_ambassador",
+        "campaigns_ambassadorproduct",
+        "campaigns_ambassadortag",
+        "campaigns_segmentmember",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indrelid::regclass::text, indexrelid::regclass::text, indkey::int2[] FROM pg_index "
+            "WHERE indrelid::regclass::text = ANY(%s) ORDER BY indexrelid",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+    useless = [
+        (name, other)
+        for table, name, columns in indexes
+        for other_table, other, other_columns in indexes
+        if table == other_table
+        and name != other
+        and other_columns[: len(columns)] == columns
+        and (len(other_columns) > len(columns) or other < name)
+    ]
+    assert useless == []
