@@ -3,6 +3,7 @@ the conditions pointing to the copied questions. Responses are not copied."""
 
 from campaigns.copies import row_copy
 from surveys.models import Choice, MatrixRow, Question, Section, Survey
+from surveys.structure import survey_changed
 
 
 def survey_copy(source, copy):
@@ -22,3 +23,4 @@ def survey_copy(source, copy):
         if copied.show_if_question_id:
             target = questions.get(copied.show_if_question_id)
             type(copied).objects.filter(pk=copied.pk).update(show_if_question=target.pk if target else None)
+    survey_changed(new.pk)  # the updates above send no signal
