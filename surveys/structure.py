@@ -5,8 +5,8 @@ queries. The structure is the same for every ambassador and changes only when st
 Kept under a version of the survey (as ``ideas.board`` keeps its lists): a save or a delete of the survey, a page,
 a question, a choice or a row (signals wired by ``surveys.apps``; ``survey_changed`` for the bulk writes, which
 send none) drops the version at once and again once the transaction commits, so the next request reads the new
-structure, and a request that read the old one meanwhile only fills a key that nobody reads again. SURVEY_STRUCTURE_SECONDS bounds
-how long an entry is kept (0: not kept, four queries each time)."""
+structure, and a request that read the old one meanwhile only fills a key that nobody reads again.
+SURVEY_STRUCTURE_SECONDS bounds how long an entry is kept (0: not kept, four queries each time)."""
 
 import secrets
 
