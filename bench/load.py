@@ -3,7 +3,7 @@
 opens the idea board and votes for ideas, all concurrently, through gunicorn on PostgreSQL.
 
     python bench/load.py [--ambassadors 200] [--votes 5] [--database-url postgres://...] [--workers N --threads N]
-                         [--forms]
+                         [--forms] [--port N]
 
 A scratch PostgreSQL database (created beside the named one, dropped afterwards) gets ``--ambassadors`` invited
 ambassadors of a live survey-and-ideas campaign (emails not sent: invitations marked sent), a survey of two
@@ -295,7 +295,7 @@ def measure(args, tmp, url):
     call_command("migrate", verbosity=0)
     tokens, fields, ideas = build(args.ambassadors)
     connection.close()
-    port = free_port()
+    port = args.port or free_port()
     # pages render templates: static files straight from the apps, no collectstatic run needed for the bench
     server = gunicorn_start(tmp, port, args.workers, args.threads)
     base = f"http://127.0.0.1:{port}"
@@ -342,6 +342,7 @@ def main():
     parser.add_argument("--workers", type=int, help="gunicorn processes (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="threads per process (default: gunicorn.conf.py's)")
     parser.add_argument("--forms", action="store_true", help="vote with forms, as without JavaScript")
+    parser.add_argument("--port", type=int, help="gunicorn's port on 127.0.0.1 (default: any free one)")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("bench/load.py runs on PostgreSQL: --database-url postgres://...")
