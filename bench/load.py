@@ -19,7 +19,8 @@ read from each form:
 Each step follows its redirects, as a browser does. A vote is sent as the board's script sends it (``Accept:
 application/json``, answered with the new count); with ``--forms``, as a form without JavaScript (then the
 redirect to the board, anchored, is followed). A 503 (the queueing limit, ``config.middleware``) is sent again
-after its ``Retry-After``, as the page's script does, and counted apart ("shed"); any other error is an error.
+after its ``Retry-After``, as the page's script does, for up to SHED_PATIENCE seconds, and counted apart ("shed");
+any other error is an error.
 
 Then the database is checked: one submitted response per ambassador with exactly its three answers, as sent,
 and every idea's vote count equal to its votes and to the votes cast (the second click counts nothing).
@@ -60,6 +61,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMING = re.compile(r'db;dur=([0-9.]+);desc="(\d+) queries"')
 SLUG = "charge"
 IDEAS = 20
+SHED_PATIENCE = 600  # seconds a step keeps sending a shed request again (a person would try again, then leave)
 
 
 def build(ambassadors):
@@ -155,7 +157,8 @@ class Visitor:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}, doseq=True).encode()
         started = time.perf_counter()
         self.seen.clear()
-        for _attempt in range(10):
+        patience = time.monotonic() + SHED_PATIENCE
+        while True:
             request = urllib.request.Request(
                 self.base + path, data=body, headers={"Referer": self.base + path, **(headers or {})}
             )
@@ -168,7 +171,7 @@ class Visitor:
                 text, status = error.read().decode(errors="replace"), error.code
                 timing, retry_after = error.headers.get("Server-Timing", ""), error.headers.get("Retry-After")
             self.seen.append(timing)
-            if status != 503:
+            if status != 503 or time.monotonic() > patience:
                 break
             self.shed.append(step)  # nothing was done: sent again when the server says, as the page's script does
             time.sleep(float(retry_after or 1))
