@@ -3,7 +3,7 @@
 opens the idea board and votes for ideas, all concurrently, through gunicorn on PostgreSQL.
 
     python bench/load.py [--ambassadors 200] [--votes 5] [--database-url postgres://...] [--workers N --threads N]
-                         [--forms]
+                         [--forms] [--port N]
 
 A scratch PostgreSQL database (created beside the named one, dropped afterwards) gets ``--ambassadors`` invited
 ambassadors of a live survey-and-ideas campaign (emails not sent: invitations marked sent), a survey of two
@@ -19,7 +19,8 @@ read from each form:
 Each step follows its redirects, as a browser does. A vote is sent as the board's script sends it (``Accept:
 application/json``, answered with the new count); with ``--forms``, as a form without JavaScript (then the
 redirect to the board, anchored, is followed). A 503 (the queueing limit, ``config.middleware``) is sent again
-after its ``Retry-After``, as the page's script does, and counted apart ("shed"); any other error is an error.
+after its ``Retry-After``, as the page's script does, for up to SHED_PATIENCE seconds, and counted apart ("shed");
+any other error is an error.
 
 Then the database is checked: one submitted response per ambassador with exactly its three answers, as sent,
 and every idea's vote count equal to its votes and to the votes cast (the second click counts nothing).
@@ -60,6 +61,7 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 TIMING = re.compile(r'db;dur=([0-9.]+);desc="(\d+) queries"')
 SLUG = "charge"
 IDEAS = 20
+SHED_PATIENCE = 600  # seconds a step keeps sending a shed request again (a person would try again, then leave)
 
 
 def build(ambassadors):
@@ -155,7 +157,8 @@ class Visitor:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}, doseq=True).encode()
         started = time.perf_counter()
         self.seen.clear()
-        for _attempt in range(10):
+        patience = time.monotonic() + SHED_PATIENCE
+        while True:
             request = urllib.request.Request(
                 self.base + path, data=body, headers={"Referer": self.base + path, **(headers or {})}
             )
@@ -168,7 +171,7 @@ class Visitor:
                 text, status = error.read().decode(errors="replace"), error.code
                 timing, retry_after = error.headers.get("Server-Timing", ""), error.headers.get("Retry-After")
             self.seen.append(timing)
-            if status != 503:
+            if status != 503 or time.monotonic() > patience:
                 break
             self.shed.append(step)  # nothing was done: sent again when the server says, as the page's script does
             time.sleep(float(retry_after or 1))
@@ -295,7 +298,7 @@ def measure(args, tmp, url):
     call_command("migrate", verbosity=0)
     tokens, fields, ideas = build(args.ambassadors)
     connection.close()
-    port = free_port()
+    port = args.port or free_port()
     # pages render templates: static files straight from the apps, no collectstatic run needed for the bench
     server = gunicorn_start(tmp, port, args.workers, args.threads)
     base = f"http://127.0.0.1:{port}"
@@ -342,6 +345,7 @@ def main():
     parser.add_argument("--workers", type=int, help="gunicorn processes (default: gunicorn.conf.py's)")
     parser.add_argument("--threads", type=int, help="threads per process (default: gunicorn.conf.py's)")
     parser.add_argument("--forms", action="store_true", help="vote with forms, as without JavaScript")
+    parser.add_argument("--port", type=int, help="gunicorn's port on 127.0.0.1 (default: any free one)")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("bench/load.py runs on PostgreSQL: --database-url postgres://...")

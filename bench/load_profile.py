@@ -5,8 +5,9 @@ campaign on a scratch PostgreSQL database, each step of the journey run through 
 
     python bench/load_profile.py [--repeat 20] [--database-url postgres://...] [--top 25] [--explain]
 
-Printed per step: requests (a step follows its redirects), queries per step, milliseconds per step (wall, and
-in the database as the captured queries tell), then cProfile's top functions by cumulative time. With
+Printed per step: requests (a step follows its redirects), queries per step, milliseconds per step (wall, CPU
+time of this process, which a shared machine's other work does not inflate, both under cProfile; and in the
+database as the captured queries tell), then cProfile's top functions by cumulative time. With
 ``--explain``, EXPLAIN ANALYZE of every distinct query of one ambassador's journey.
 """
 
@@ -105,6 +106,7 @@ def run(args):
     for _name, step in steps(warm, tokens[-1][1], fields, ideas):
         step()
     profiles, queries, seconds, requests, db_ms = {}, defaultdict(int), defaultdict(float), {}, defaultdict(float)
+    cpu = defaultdict(float)
     journeys = []
     for _email, token in tokens[: args.repeat]:
         client = Client()
@@ -115,11 +117,12 @@ def run(args):
         profile = profiles.setdefault(name, cProfile.Profile())
         for journey in journeys:
             with CaptureQueriesContext(connection) as captured:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 profile.enable()
                 response = journey[index][1]()
                 profile.disable()
                 seconds[name] += time.perf_counter() - started
+                cpu[name] += time.process_time() - cpu_started
             assert response.status_code < 400, (name, response.status_code)
             requests[name] = 1 + len(getattr(response, "redirect_chain", []))
             queries[name] += len(captured)
@@ -134,7 +137,8 @@ def run(args):
         n = args.repeat
         print(
             f"== {name}: {requests[name]} requests, {queries[name] / n:.1f} queries, "
-            f"{1000 * seconds[name] / n:.1f} ms per step ({db_ms[name] / n:.1f} ms in the database, client side)"
+            f"{1000 * seconds[name] / n:.1f} ms per step, {1000 * cpu[name] / n:.1f} ms of this process's CPU "
+            f"({db_ms[name] / n:.1f} ms in the database, client side)"
         )
         out = io.StringIO()
         pstats.Stats(profiles[name], stream=out).sort_stats("cumulative").print_stats(args.top)

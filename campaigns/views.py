@@ -174,15 +174,21 @@ def preferences_view(request, token):
 
 
 def campaign_landing(request, slug):
-    campaign = get_object_or_404(Campaign, slug=slug)
+    """The campaign for a visitor: the invited ambassador's campaign comes with their invitation (one query);
+    where it leads (its published page, its survey) from the cache (``destinations.landing``)."""
+    invitation = visiting_invitation(request)
+    if invitation is not None and invitation.campaign.slug == slug:
+        campaign = invitation.campaign
+    else:
+        invitation, campaign = None, get_object_or_404(Campaign, slug=slug)
     if not campaign.is_public and not request.user.has_perm("campaigns.view_campaign"):
         raise Http404  # nothing of a campaign shows before its launch, but to staff
-    invitation = visiting_invitation(request, campaign)
+    language = invitation_language(invitation) if invitation else get_language()
+    page, leads = destinations.landing(campaign, language)
     if invitation is not None and campaign.kind == Campaign.Kind.SURVEY:
-        survey = destinations.resolve(campaign, "survey")
-        if survey:  # a survey-only campaign: the personal link leads straight to its survey
-            return HttpResponseRedirect(survey)
-    page = destinations.page_for(campaign, invitation_language(invitation) if invitation else get_language())
+        survey = next((path for destination, path in leads if destination.key == "survey"), None)
+        if survey and survey.startswith("/") and not survey.startswith("//"):
+            return HttpResponseRedirect(survey)  # a survey-only campaign: the personal link leads straight there
     if page:
         return HttpResponseRedirect(page)  # the campaign's published page, in the visitor's language
     return render(
@@ -192,7 +198,7 @@ def campaign_landing(request, slug):
             "campaign": campaign,
             "summary": localized(campaign, "summary", invitation_language(invitation) if invitation else None),
             "invitation": invitation,
-            "destinations": destinations.for_campaign(campaign),
+            "destinations": leads,
             "programme": programme_status(campaign.pk, invitation.ambassador_id if invitation else None),
         },
     )

@@ -347,9 +347,10 @@ VOTES_PER_MINUTE = env_int("VOTES_PER_MINUTE", 30)
 COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 30)
 COMMENT_EDIT_MINUTES = env_int("COMMENT_EDIT_MINUTES", 15)
 # How long a board's lists, the same for every ambassador, are kept in the cache (ideas.board; 0: not kept). Posts,
-# comments, moderation, status changes and merges show at once; only vote counts may lag this long.
+# comments, moderation, status changes and merges show at once; only vote counts may lag this long. How long a
+# survey's structure is kept (surveys.structure; 0: not kept; an edit drops it at once).
 BOARD_LIST_SECONDS = env_int("BOARD_LIST_SECONDS", 2)
-
+SURVEY_STRUCTURE_SECONDS = env_int("SURVEY_STRUCTURE_SECONDS", 600)
 # Engagement (campaigns.engagement): points per contribution, halved every ENGAGEMENT_HALF_LIFE_DAYS days; per
 # campaign taken part in (frequency), halved likewise from the last contribution to it; and a recency bonus halved
 # every ENGAGEMENT_RECENCY_DAYS days since the last contribution. A history point is kept when the tier changes or the
@@ -381,8 +382,7 @@ EXPORT_RETENTION_DAYS = env_int("EXPORT_RETENTION_DAYS", 30)
 AUDIT_RETENTION_MONTHS = env_int("AUDIT_RETENTION_MONTHS", 12)
 # Unknown personal-link tokens one address may try per minute before the token endpoints answer 429.
 TOKEN_FAILURES_PER_MINUTE = env_int("TOKEN_FAILURES_PER_MINUTE", 20)
-# How many reverse proxies stand in front of the web processes, each appending to X-Forwarded-For (0: none;
-# the client is then REMOTE_ADDR).
+# How many reverse proxies in front of the web processes append to X-Forwarded-For (0: none, REMOTE_ADDR).
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # REST API (api/): calls each key may make (and each address without a valid key), as "<count>/<s|m|h|d>",

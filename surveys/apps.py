@@ -29,6 +29,17 @@ class SurveysConfig(AppConfig):
             staff_link=survey_staff_link,
         )
         self._plugged_into_campaigns()
+        self._structure_cache_dropped_on_edit()
+
+    def _structure_cache_dropped_on_edit(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from surveys.models import Choice, MatrixRow, Question, Section, Survey
+        from surveys.structure import part_changed
+
+        for model in (Survey, Section, Question, Choice, MatrixRow):
+            post_save.connect(part_changed, sender=model, dispatch_uid=f"structure_{model.__name__}_saved")
+            post_delete.connect(part_changed, sender=model, dispatch_uid=f"structure_{model.__name__}_deleted")
 
     def _plugged_into_campaigns(self):
         """What campaigns asks of the apps above it: texts missing before a launch, personal data, engagement,

@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from surveys.models import Choice, Question
+from surveys.structure import survey_changed
 from surveys.types.yes_no import NO, YES
 
 CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
@@ -108,6 +109,7 @@ def survey_save(survey, questions, conditions):
             Question.objects.filter(pk=question.pk).update(
                 show_if_question=target.pk if target else None, show_if_values=",".join(values)
             )
+        survey_changed(survey.pk)  # the conditions' updates send no signal
     return survey
 
 

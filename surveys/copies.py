@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from campaigns.copies import row_copy
 from surveys.models import Choice, MatrixRow, Question, Section, Survey
+from surveys.structure import survey_changed
 
 
 def survey_copy(source, copy):
@@ -25,6 +26,7 @@ def survey_clone(survey, **changes):
         for question in Question.objects.filter(survey=survey).order_by("pk")
     }
     conditions_remap([*sections.values(), *questions.values()], questions)
+    survey_changed(new.pk)  # the updates send no signal
     return new
 
 
@@ -84,6 +86,7 @@ def section_duplicate(*, section):
             question, section_id=new.pk, code=free_code(section.survey_id, question.code)
         )
     conditions_remap(questions.values(), questions)
+    survey_changed(section.survey_id)  # the updates send no signal
     return new
 
 
@@ -93,6 +96,7 @@ def question_duplicate(*, question):
     Question.objects.filter(section_id=question.section_id, sort_order__gt=question.sort_order).update(
         sort_order=F("sort_order") + 1
     )
+    survey_changed(question.survey_id)  # the update sends no signal
     return question_clone(
         question, code=free_code(question.survey_id, question.code), sort_order=question.sort_order + 1
     )

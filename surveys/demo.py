@@ -4,6 +4,7 @@ condition (``show_when``) and piping (``{prenom}``). Idempotent: the campaign ke
 from django.db import transaction
 
 from surveys.models import Choice, MatrixRow, Question, Section, Survey
+from surveys.structure import survey_changed
 
 K = Question.Kind
 
@@ -230,4 +231,5 @@ def _question_create(survey, section, position, spec, by_code):
         MatrixRow(question=question, sort_order=index, code=row_code, label_fr=fr, label_en=en)
         for index, (row_code, fr, en) in enumerate(rows)
     )
+    survey_changed(question.survey_id)  # bulk writes send no signal
     return question

@@ -4,6 +4,12 @@ click tracking can never be used as an open redirect."""
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
+# How long a campaign's landing (its published page, its destinations) is kept in the cache: in a campaign's first
+# hour every click asks for the same; a page published or a survey attached shows within that many seconds.
+LANDING_SECONDS = 5
+
 
 @dataclass(frozen=True)
 class Destination:
@@ -77,3 +83,16 @@ def page_for(campaign, language):
         if path and path.startswith("/") and not path.startswith("//"):
             return path
     return None
+
+
+def landing(campaign, language):
+    """(the path of the page presenting the campaign in ``language`` or None, [(destination, path)] that apply):
+    kept LANDING_SECONDS in the cache, the same for every visitor."""
+    key = f"campaigns:landing:{campaign.pk}:{language}"
+    found = cache.get(key)
+    if found is None:
+        paths = [(destination.key, path) for destination, path in for_campaign(campaign)]
+        found = (page_for(campaign, language), paths)
+        cache.set(key, found, LANDING_SECONDS)
+    page, paths = found
+    return page, [(_registry[key], path) for key, path in paths if key in _registry]

@@ -11,6 +11,7 @@ from surveys.limesurvey.plan import survey_plan
 from surveys.limesurvey.read import LimeSurveyError
 from surveys.limesurvey.readings import PlannedQuestion
 from surveys.models import Choice, MatrixRow, Question, Section, Survey
+from surveys.structure import survey_changed
 from surveys.types import question_type
 
 # The fields of a planned question that are the Question's own (its choices and rows are rows of their own).
@@ -96,6 +97,7 @@ def plan_write(plan, campaign):
         ]
     )
     _questions_write(survey, sections, plan)
+    survey_changed(survey.pk)  # bulk writes send no signal
     return survey
 
 

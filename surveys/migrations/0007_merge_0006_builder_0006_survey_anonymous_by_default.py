@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0006_builder'),
-        ('surveys', '0006_survey_anonymous_by_default'),
+        ("surveys", "0006_builder"),
+        ("surveys", "0006_survey_anonymous_by_default"),
     ]
 
-    operations = [
-    ]
+    operations = []

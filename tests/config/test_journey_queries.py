@@ -49,20 +49,24 @@ def test_each_step_of_the_journey_takes_a_fixed_number_of_queries(journey, djang
     with django_assert_max_num_queries(3):  # the click counted, the visit started; the guessing limit in memory
         link = client.get(reverse("campaigns:personal_link", args=[invitation.token]))
     assert link.status_code == 302
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(3):  # the invitation with its campaign, its page and destinations (then kept)
         assert client.get(link["Location"]).status_code == 200  # the campaign's page (no published page here)
+    with django_assert_max_num_queries(1):  # the next visitor's: the invitation alone
+        assert client.get(link["Location"]).status_code == 200
     with django_assert_max_num_queries(2):  # the visit (invitation, campaign, survey), the response
         start = client.get(reverse("surveys:start", args=[SLUG]))
     assert start["Location"] == reverse("surveys:page", args=[SLUG, 1])
     with django_assert_max_num_queries(6):  # the visit, the response, the survey's pages, questions, choices, rows
         assert client.get(start["Location"]).status_code == 200
+    with django_assert_max_num_queries(2):  # the next visitor's: the structure now in the cache
+        assert client.get(start["Location"]).status_code == 200
     answers = {f"q{journey['usage'].pk}": "jour", f"q{journey['word'].pk}": "vite"}
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         saved = client.post(reverse("surveys:page", args=[SLUG, 1]), {**answers, "action": "next"})
     assert saved["Location"] == reverse("surveys:page", args=[SLUG, 2])
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(3):  # the visit, the response, its answers
         assert client.get(saved["Location"]).status_code == 200
-    with django_assert_max_num_queries(19):  # the page saved, then the response submitted, in two transactions
+    with django_assert_max_num_queries(15):  # the page saved, then the response submitted, in two transactions
         submitted = client.post(reverse("surveys:page", args=[SLUG, 2]), {f"q{journey['note'].pk}": 9})
     assert submitted["Location"] == reverse("surveys:thanks", args=[SLUG])
     with django_assert_max_num_queries(3):
@@ -86,3 +90,17 @@ def test_each_step_of_the_journey_takes_a_fixed_number_of_queries(journey, djang
     assert Vote.objects.filter(ambassador=invitation.ambassador).count() == 2
     invitation.refresh_from_db()
     assert invitation.responded_at <= timezone.now()
+
+
+def test_a_survey_edited_shows_on_the_next_page_at_once(journey):
+    client, invitation = journey["client"], journey["invitation"]
+    client.get(reverse("campaigns:personal_link", args=[invitation.token]))
+    page = reverse("surveys:page", args=[SLUG, 1])
+    assert "Usage ?" in client.get(page).content.decode()  # the structure now in the cache
+    journey["usage"].text_fr = "Votre usage ?"
+    journey["usage"].save()
+    Choice.objects.create(question=journey["usage"], sort_order=9, code="jamais", label_fr="Jamais de la vie")
+    shown = client.get(page).content.decode()
+    assert "Votre usage ?" in shown and "Jamais de la vie" in shown
+    Choice.objects.filter(code="jamais").delete()
+    assert "Jamais de la vie" not in client.get(page).content.decode()
