@@ -6,6 +6,10 @@ Score = the points of each contribution (``ENGAGEMENT_WEIGHTS[kind]``: depth), h
 weight halved likewise from the last contribution to it (frequency); plus the ``recency`` weight halved every
 ``ENGAGEMENT_RECENCY_DAYS`` days since the last contribution of all (recency). Rounded to a tenth of a point.
 
+Scores, history and tier emails hold no foreign key in the database (PostgreSQL would check each of the million
+rows one at a time): the recompute locks the tiers it reads until it commits, and first removes the rows of
+ambassadors deleted since the last recompute (``_orphans_remove``).
+
 1. one query aggregates all contributions per ambassador and campaign, then per ambassador, into a temporary table;
 2. one upsert writes the scores and tiers that changed (tier: the highest whose threshold the score reaches);
 3. one update brings to 0 the ambassadors who no longer have any contribution (detached by retention, erased);
@@ -20,9 +24,10 @@ from django.utils import timezone
 
 from campaigns.engagement.reads import tier_counts
 from campaigns.engagement.sources import registered
-from campaigns.models import EngagementHistory, EngagementRun, EngagementScore, Tier, TierEmail
+from campaigns.models import Ambassador, EngagementHistory, EngagementRun, EngagementScore, Tier, TierEmail
 
 TEMP_TABLE = "engagement_now"
+ORPHANED = [EngagementHistory, TierEmail, EngagementScore]
 
 
 def tier_emails_enqueue():
@@ -68,6 +73,27 @@ def _tier_case(tiers, column):
         whens.append(f"WHEN {column} >= %s THEN %s")
         params += [threshold, pk]
     return f"CASE {' '.join(whens)} ELSE NULL END", params
+
+
+def _tiers_locked(cursor):
+    """[(pk, threshold)] of the tiers, which nobody can delete before the recompute commits (FOR KEY SHARE, the lock a
+    foreign key check takes; SQLite locks the whole database anyway)."""
+    lock = " FOR KEY SHARE" if connection.vendor == "postgresql" else ""
+    cursor.execute(f"SELECT id, threshold FROM {Tier._meta.db_table}{lock}")
+    return [tuple(row) for row in cursor.fetchall()]
+
+
+def _orphans_remove(cursor):
+    """Remove the scores, history and tier emails of ambassadors deleted without them (a deletion outside Django's
+    cascade, or one during the last recompute); one anti-join, then nothing in the usual case. Returns how many."""
+    cursor.execute(
+        f"SELECT s.ambassador_id FROM {EngagementScore._meta.db_table} s WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {Ambassador._meta.db_table} a WHERE a.id = s.ambassador_id)"
+    )
+    gone = [row[0] for row in cursor.fetchall()]
+    if not gone:
+        return 0
+    return sum(model.objects.filter(ambassador_id__in=gone).delete()[0] for model in ORPHANED)
 
 
 def _create_scores(cursor, now):
@@ -165,10 +191,11 @@ def recompute(now=None):
     now = now or timezone.now()
     started = time.monotonic()
     db_now = connection.ops.adapt_datetimefield_value(now)
-    tiers = list(Tier.objects.values_list("pk", "threshold"))
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '128MB'")
+        tiers = _tiers_locked(cursor)
+        _orphans_remove(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
         scored = _create_scores(cursor, db_now)
         changed = _write_scores(cursor, db_now, tiers)
