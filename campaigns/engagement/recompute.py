@@ -124,8 +124,8 @@ def _create_scores(cursor, now):
         cursor.execute("SET LOCAL enable_hashagg = off")
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         cursor.execute(sql, params)
-        cursor.execute("RESET enable_hashagg")
-        cursor.execute("RESET max_parallel_workers_per_gather")
+        cursor.execute("SET LOCAL enable_hashagg TO DEFAULT")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
         cursor.execute(f"ANALYZE {TEMP_TABLE}")
     else:
         cursor.execute(sql, params)
