@@ -27,6 +27,16 @@ from campaigns.engagement.sources import registered
 from campaigns.models import Ambassador, EngagementHistory, EngagementRun, EngagementScore, Tier, TierEmail
 
 TEMP_TABLE = "engagement_now"
+# For the aggregate, the one statement that needs them (the others aggregate nothing big). Nearly one (ambassador,
+# campaign) group per contribution: the planner cannot tell (it guesses 200 groups), hashes them twice and spills;
+# sorted once by (ambassador, campaign), both groupings stream. Not in parallel: partial aggregates in workers
+# reduce nothing here and the leader merged all the rows again. JIT compiling cost more than it saved. At 1M
+# ambassadors and 10M contributions on a loaded machine: 113 s hashed in parallel, 61-72 s sorted in parallel,
+# 53 s sorted serially (README).
+PLANNER_SETTINGS = (
+    "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off; SET LOCAL enable_hashagg = off;"
+    " SET LOCAL max_parallel_workers_per_gather = 0"
+)
 ORPHANED = [EngagementHistory, TierEmail, EngagementScore]
 
 
@@ -116,19 +126,9 @@ def _create_scores(cursor, now):
     )
     params += [now, half_life, float(weights.get("campaign", 0)), now, half_life]
     params += [float(weights.get("recency", 0)), now, recency_days]
+    cursor.execute(sql, params)
     if connection.vendor == "postgresql":
-        # nearly one (ambassador, campaign) group per contribution: the planner cannot tell (it guesses 200 groups),
-        # hashes them twice and spills; sorted once by (ambassador, campaign), both groupings stream. Not in parallel:
-        # partial aggregates in workers reduce nothing here and the leader merged all the rows again (at 1M/10M on
-        # a loaded machine: 113 s hashed in parallel, 61-72 s sorted in parallel, 53 s sorted serially; README)
-        cursor.execute("SET LOCAL enable_hashagg = off")
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        cursor.execute(sql, params)
-        cursor.execute("SET LOCAL enable_hashagg TO DEFAULT")
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
         cursor.execute(f"ANALYZE {TEMP_TABLE}")
-    else:
-        cursor.execute(sql, params)
     cursor.execute(f"SELECT COUNT(*) FROM {TEMP_TABLE}")
     return cursor.fetchone()[0]
 
@@ -203,8 +203,7 @@ def recompute(now=None):
     db_now = connection.ops.adapt_datetimefield_value(now)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")  # compiling its expressions cost more than it saved
+            cursor.execute(PLANNER_SETTINGS)
         tiers = _tiers_locked(cursor)
         _orphans_remove(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
