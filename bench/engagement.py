@@ -7,7 +7,8 @@
 A scratch PostgreSQL database (created beside the named one, dropped afterwards) gets ``--ambassadors``
 ambassadors, ``--campaigns`` campaigns (each with a survey and a board) and ``--events`` contributions spread over
 two years, written set-based in SQL: 5% ideas (a tenth of them adopted, with their status change), 70% votes, 10%
-comments, 15% survey responses (each with its invitation); then ANALYZE. The recompute runs twice: the first
+comments, 15% survey responses (each with its invitation), as pg_restore loads (plain indexes built afterwards,
+foreign keys not checked row by row: ``bulk_load``); then VACUUM and ANALYZE. The recompute runs twice: the first
 writes every score (inserts), the second a day later rewrites those that decayed (updates) and keeps the
 history. Printed: the seconds of each, the ambassadors scored, and the peak resident memory of this process
 (``ru_maxrss``: the work is the database's, the process holds no rows). Goal: each under 60 s and under 300 MB
