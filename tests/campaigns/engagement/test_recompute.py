@@ -167,7 +167,6 @@ def test_the_programme_rows_of_an_ambassador_deleted_behind_djangos_back_are_rem
     recompute(now=NOW)
     assert TierEmail.objects.filter(ambassador=lea).exists()
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"DELETE FROM {StatusChange._meta.db_table} WHERE idea_id = %s", [idea.pk])
         cursor.execute(f"DELETE FROM {Idea._meta.db_table} WHERE id = %s", [idea.pk])
         cursor.execute(f"DELETE FROM {Ambassador._meta.db_table} WHERE id = %s", [lea.pk])
