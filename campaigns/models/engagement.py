@@ -29,16 +29,32 @@ class Tier(models.Model):
         return localized(self, "name", locale)
 
 
+# The tables the recompute writes by the million (scores, history, tier emails) hold no foreign key in the database:
+# PostgreSQL checks one row at a time (a query and a row lock on the ambassador each), which cost more than the
+# whole recompute at 1,000,000 ambassadors. Django still cascades deletions; the recompute keeps them whole itself
+# (it locks the tiers it reads, creates its run, and removes the rows of ambassadors deleted meanwhile).
 class EngagementScore(models.Model):
     """An ambassador's score and tier as of the last recompute that changed them. Ambassadors who never took part
     have no row: their score is 0, their tier the lowest."""
 
     ambassador = models.OneToOneField(
-        Ambassador, primary_key=True, on_delete=models.CASCADE, related_name="engagement", verbose_name=_("ambassadeur")
+        Ambassador,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="engagement",
+        verbose_name=_("ambassadeur"),
+        db_constraint=False,
     )
     score = models.FloatField(_("score d'engagement"), default=0)
-    tier = models.ForeignKey(
-        Tier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("palier")
+    tier = models.ForeignKey(  # indexed by engagement_tier
+        Tier,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("palier"),
+        db_constraint=False,
+        db_index=False,
     )
     last_activity_at = models.DateTimeField(_("dernière participation"), null=True, blank=True)
     tier_changed_at = models.DateTimeField(_("palier atteint le"), null=True, blank=True)
@@ -50,8 +66,10 @@ class EngagementScore(models.Model):
     class Meta:
         verbose_name = _("score d'engagement")
         verbose_name_plural = _("scores d'engagement")
+        # no index on the score, which changes for nearly everyone every day: without one its updates are HOT (the
+        # row rewritten in its page, no index touched; the table keeps half its pages free for them, migration
+        # 0020); "score at least" segments and score bands read the whole table anyway
         indexes = [
-            models.Index(fields=["score"], name="engagement_score"),
             models.Index(fields=["tier", "ambassador"], name="engagement_tier"),
             models.Index(fields=["recorded_at"], name="engagement_recorded"),
         ]
@@ -75,10 +93,17 @@ class EngagementRun(models.Model):
 class EngagementHistory(models.Model):
     """A point of an ambassador's history: written when the tier changes or the score moved enough."""
 
-    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="engagement_history")
-    run = models.ForeignKey(EngagementRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    # indexed by engagement_history_recent; run and tier not indexed: only deleting a run or a tier looks them up
+    ambassador = models.ForeignKey(
+        Ambassador, on_delete=models.CASCADE, related_name="engagement_history", db_constraint=False, db_index=False
+    )
+    run = models.ForeignKey(
+        EngagementRun, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False, db_index=False
+    )
     score = models.FloatField(_("score"))
-    tier = models.ForeignKey(Tier, null=True, on_delete=models.SET_NULL, related_name="+")
+    tier = models.ForeignKey(
+        Tier, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False, db_index=False
+    )
     recorded_at = models.DateTimeField(_("le"))
 
     class Meta:
@@ -103,8 +128,10 @@ class TierEmail(models.Model):
         NO_LINK = "no_link", _("Aucune invitation pour le lien de désinscription")
         FAILED = "failed", _("Refusé par le serveur")
 
-    ambassador = models.ForeignKey(Ambassador, on_delete=models.CASCADE, related_name="tier_emails")
-    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="+")
+    ambassador = models.ForeignKey(
+        Ambassador, on_delete=models.CASCADE, related_name="tier_emails", db_constraint=False, db_index=False
+    )  # indexed by tier_email_once
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     skip_reason = models.CharField(_("raison"), max_length=20, choices=SkipReason.choices, blank=True, default="")
     created_at = models.DateTimeField(_("créé le"))

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from campaigns.engagement.reads import tier_counts
 from campaigns.engagement.recompute import recompute
-from campaigns.models import EngagementHistory, EngagementRun, EngagementScore, Tier
-from ideas.models import Moderation
+from campaigns.models import Ambassador, EngagementHistory, EngagementRun, EngagementScore, Tier, TierEmail
+from ideas.models import Idea, Moderation, StatusChange
 from tests.campaigns.engagement.builders import (
     NOW,
     a_campaign,
@@ -154,3 +154,23 @@ def test_the_recompute_is_a_few_statements_whatever_the_number_of_ambassadors():
         recompute(now=NOW)
     assert EngagementScore.objects.count() == 30
     assert len(few) <= 20
+
+
+def test_the_programme_rows_of_an_ambassador_deleted_behind_djangos_back_are_removed_by_the_next_recompute():
+    # scores, history and tier emails hold no foreign key in the database (the recompute writes them by the
+    # million): the recompute itself removes what a deletion outside Django's cascade left behind
+    lea, paul = ambassador("lea@exemple.fr"), ambassador("paul@exemple.fr")
+    target = a_campaign("epargne")
+    idea = idea_posted(lea, target)
+    idea_posted(paul, target)
+    idea_adopted(idea)
+    recompute(now=NOW)
+    assert TierEmail.objects.filter(ambassador=lea).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {StatusChange._meta.db_table} WHERE idea_id = %s", [idea.pk])
+        cursor.execute(f"DELETE FROM {Idea._meta.db_table} WHERE id = %s", [idea.pk])
+        cursor.execute(f"DELETE FROM {Ambassador._meta.db_table} WHERE id = %s", [lea.pk])
+    recompute(now=NOW)
+    for model in (EngagementScore, EngagementHistory, TierEmail):
+        assert not model.objects.filter(ambassador_id=lea.pk).exists()
+    assert score_of(paul).score > 0
