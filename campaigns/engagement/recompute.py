@@ -40,6 +40,9 @@ PLANNER_SETTINGS = (
 ORPHANED = [EngagementHistory, TierEmail, EngagementScore]
 
 
+ANALYZE_AFTER = 10_000  # rows changed by a recompute after which its tables get fresh statistics
+
+
 def tier_emails_enqueue():
     from django_q.tasks import async_task
 
@@ -209,6 +212,9 @@ def recompute(now=None):
         cursor.execute(f"DROP TABLE IF EXISTS {TEMP_TABLE}")
         scored = _create_scores(cursor, db_now)
         changed = _write_scores(cursor, db_now, tiers)
+        if connection.vendor == "postgresql" and changed > ANALYZE_AFTER:
+            # statistics taken before a first fill would plan the tier emails' NOT EXISTS row by row (minutes at 1M)
+            cursor.execute(f"ANALYZE {EngagementScore._meta.db_table}")
         run = EngagementRun.objects.create(started_at=now, scored=scored, changed=changed)
         _write_history(cursor, db_now, run.pk)
         if _queue_tier_emails(cursor, db_now, tiers):
