@@ -29,6 +29,7 @@ COLUMNS = [
     "tags",
     "consent",
 ]
+LISTS = {"products", "tags"}  # the columns that may hold a list
 
 
 @dataclass
@@ -40,9 +41,9 @@ class UpsertReport:
     errors: list = field(default_factory=list)  # [{"index", "field", "message"}]
 
 
-def cell(value):
+def cell(value, listed=True):
     """A JSON value as the import reads it: lists joined by "|", booleans as oui/non, None as an empty cell.
-    ValueError for a value no cell holds (an object, a list of lists)."""
+    ValueError for a value no cell holds (an object, a list of lists, a list where ``listed`` is false)."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -51,7 +52,7 @@ def cell(value):
         return "oui" if value else "non"
     if isinstance(value, int | float):
         return str(value)
-    if isinstance(value, list | tuple) and all(isinstance(item, str | int | float) for item in value):
+    if listed and isinstance(value, list | tuple) and all(isinstance(item, str | int | float) for item in value):
         return "|".join(str(item) for item in value)
     raise ValueError(value)
 
@@ -100,16 +101,17 @@ def _cells(rows, known, errors):
             errors.append({"index": index, "field": "email", "message": unknown_message(row)})
             continue
         try:
-            cells.append((index + 1, [cell(email), *(cell(row.get(name)) for name in COLUMNS[1:])]))
+            values = [cell(row.get(name), name in LISTS) for name in COLUMNS[1:]]
+            cells.append((index + 1, [cell(email, False), *values]))
         except ValueError:
-            wrong = next(name for name in COLUMNS if not _is_cell(row.get(name)))
+            wrong = next(name for name in COLUMNS if not _is_cell(row.get(name), name in LISTS))
             errors.append({"index": index, "field": wrong, "message": _("valeur non reconnue : texte attendu.")})
     return cells
 
 
-def _is_cell(value):
+def _is_cell(value, listed):
     try:
-        cell(value)
+        cell(value, listed)
     except ValueError:
         return False
     return True
