@@ -29,6 +29,7 @@ COLUMNS = [
     "tags",
     "consent",
 ]
+OTHERS = COLUMNS[1:]
 LISTS = {"products", "tags"}  # the columns that may hold a list
 
 
@@ -101,8 +102,11 @@ def _cells(rows, known, errors):
             errors.append({"index": index, "field": "email", "message": unknown_message(row)})
             continue
         try:
-            values = [cell(row.get(name), name in LISTS) for name in COLUMNS[1:]]
-            cells.append((index + 1, [cell(email, False), *values]))
+            texts = [
+                value.strip() if type(value) is str else ("" if value is None else cell(value, name in LISTS).strip())
+                for name, value in zip(OTHERS, map(row.get, OTHERS), strict=True)
+            ]
+            cells.append((index + 1, [cell(email, False).strip(), *texts]))
         except ValueError:
             wrong = next(name for name in COLUMNS if not _is_cell(row.get(name), name in LISTS))
             errors.append({"index": index, "field": wrong, "message": _("valeur non reconnue : texte attendu.")})

@@ -123,21 +123,25 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
             rejected_write(path, name, staging.rejected(), checker, csv_path=rejected_csv, xlsx_path=rejected_xlsx)
 
     options = {"update": update, "keep_valid": keep_valid, "dry_run": dry_run, "segment": segment}
-    return _import(RowChecker(mapping, header), rows, name, batch_size, max_errors, progress, rejected_files, options)
+    checker = RowChecker(mapping, header)
+    return _import(checker, _non_blank(rows), name, batch_size, max_errors, progress, rejected_files, options)
 
 
 def rows_import(header, rows, *, name, update=False, keep_valid=False, max_errors=None, batch_size=None):
     """Check and write rows that arrive already read, not from a file (the API's upsert): ``header`` the canonical
-    column names, ``rows`` (row number, cells) with row numbers from 1 up, each row's cells checked by the same
+    column names, ``rows`` (row number, cells) with row numbers from 1 up and each cell's text as ``cell_texts``
+    gives it (a stripped string, "" when empty; every row has an email), each row checked by the same
     ``RowChecker`` as a file's and staged by the same ``COPY``. Returns an ImportReport, as ``import_ambassadors``.
     The caller chooses the transaction: with ``batch_size`` at least the number of rows, one batch is written."""
     checker = RowChecker(map_columns(header, name), header)
     options = {"update": update, "keep_valid": keep_valid, "dry_run": False, "segment": None}
-    return _import(checker, rows, name, batch_size, max_errors, None, None, options)
+    texts = ((number, cells, cells) for number, cells in rows)
+    return _import(checker, texts, name, batch_size, max_errors, None, None, options)
 
 
 def _import(checker, rows, name, batch_size, max_errors, progress, after_check, options):
-    """The import's one path, once the rows can be read: staged, checked across rows, written."""
+    """The import's one path, once the rows can be read ((row number, cells, cells' texts) of the rows with a filled
+    cell): staged, checked across rows, written."""
     batch_size = batch_size or settings.IMPORT_BATCH_SIZE
     max_errors = settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors
     update, dry_run = options["update"], options["dry_run"]
@@ -159,9 +163,8 @@ def _import(checker, rows, name, batch_size, max_errors, progress, after_check, 
 def _load(checker, rows, name, staging, batch_size, report, progress):
     """The first and only reading of the rows: every row checked and staged. Returns the batches as (last row
     number, rows read so far)."""
-    non_blank = _non_blank(rows)
     batches = []
-    for batch in _batches(non_blank, batch_size):
+    for batch in _batches(rows, batch_size):
         staged, errors, rejected = _staged(batch, checker, staging.list_value)
         staging.add(staged, errors)
         report.rows += len(batch)
