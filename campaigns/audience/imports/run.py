@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -132,11 +132,16 @@ def rows_import(header, rows, *, name, update=False, keep_valid=False, max_error
     column names, ``rows`` (row number, cells) with row numbers from 1 up and each cell's text as ``cell_texts``
     gives it (a stripped string, "" when empty; every row has an email), each row checked by the same
     ``RowChecker`` as a file's and staged by the same ``COPY``. Returns an ImportReport, as ``import_ambassadors``.
-    The caller chooses the transaction: with ``batch_size`` at least the number of rows, one batch is written."""
+    The caller chooses the transaction: with ``batch_size`` at least the number of rows, one batch is written; its
+    commit is durable (the writes' ``synchronous_commit`` is set back on), so an answer sent after it holds."""
     checker = RowChecker(map_columns(header, name), header)
     options = {"update": update, "keep_valid": keep_valid, "dry_run": False, "segment": None}
     texts = ((number, cells, cells) for number, cells in rows)
-    return _import(checker, texts, name, batch_size, max_errors, None, None, options)
+    report = _import(checker, texts, name, batch_size, max_errors, None, None, options)
+    if report.written and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the writes turned it off: the caller's commit waits for the WAL again
+            cursor.execute("SET LOCAL synchronous_commit TO ON")
+    return report
 
 
 def _import(checker, rows, name, batch_size, max_errors, progress, after_check, options):
