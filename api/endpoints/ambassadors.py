@@ -1,5 +1,6 @@
 """Ambassadors: bulk upsert through the import pipeline, opt-outs both ways (recorded from the CRM, read back)."""
 
+import json
 from datetime import datetime
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from api.auth import require
-from api.schemas import ErrorOut, OptOutOut, OptOutsIn, OptOutsRecorded, UpsertIn, UpsertOut
+from api.schemas import UPSERT_BODY, ErrorOut, OptOutOut, OptOutsIn, OptOutsRecorded, UpsertOut
 from api.upsert import ambassadors_upsert
 from campaigns.audience.imports.files import ImportFileError
 from campaigns.audience.opt_out import ambassadors_opt_out
@@ -18,19 +19,36 @@ from campaigns.models import Ambassador
 router = Router(tags=["ambassadeurs"])
 
 
-@router.post("/ambassadors/upsert", response={200: UpsertOut, 400: ErrorOut, 403: ErrorOut})
-def upsert(request, payload: UpsertIn):
+def _upsert_rows(request):
+    """The rows of an upsert's body, parsed once (``json.loads``): only the envelope is checked here, an object
+    whose ``ambassadors`` is a list of objects; each row's values are checked by the import like a file's cells."""
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise HttpError(422, _("Le corps de la requête n'est pas du JSON valide.")) from None
+    rows = body.get("ambassadors") if isinstance(body, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise HttpError(422, _("Le corps doit être un objet dont « ambassadors » est une liste d'objets."))
+    if len(rows) > settings.API_UPSERT_MAX_ROWS:
+        raise HttpError(
+            400,
+            _("%(count)s lignes : %(limit)s au plus par appel (API_UPSERT_MAX_ROWS).")
+            % {"count": len(rows), "limit": settings.API_UPSERT_MAX_ROWS},
+        )
+    return rows
+
+
+@router.post(
+    "/ambassadors/upsert",
+    response={200: UpsertOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": UPSERT_BODY}}, "required": True}},
+)
+def upsert(request):
     """Create or update ambassadors by email or CRM id, as an import with *update* and *keep valid rows*: the
     valid rows are written, the others returned with their index, field and reason. Calling twice with the same
     rows changes nothing more."""
     require(request, "campaigns.add_ambassador", "campaigns.change_ambassador")
-    if len(payload.ambassadors) > settings.API_UPSERT_MAX_ROWS:
-        raise HttpError(
-            400,
-            _("%(count)s lignes : %(limit)s au plus par appel (API_UPSERT_MAX_ROWS).")
-            % {"count": len(payload.ambassadors), "limit": settings.API_UPSERT_MAX_ROWS},
-        )
-    rows = [row.model_dump() for row in payload.ambassadors]
+    rows = _upsert_rows(request)
     try:
         report = ambassadors_upsert(rows, client=request.auth.key.name)
     except ImportFileError as exc:

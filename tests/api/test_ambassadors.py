@@ -153,3 +153,37 @@ def test_values_with_separators_quotes_and_new_lines_arrive_as_sent_and_errors_k
         "early",
         "vip",
     ]
+
+
+@pytest.mark.parametrize("body", [[{"email": "a@exemple.fr"}], {"rows": []}, {"ambassadors": ["a@exemple.fr"]}])
+def test_upsert_body_that_is_not_an_object_with_a_list_of_rows_is_refused_422(api_for, body):
+    answer = api_for("product").post("/ambassadors/upsert", body)
+    assert answer.status_code == 422 and "ambassadors" in answer.json()["detail"]
+    assert not Ambassador.objects.exists()
+
+
+def test_upsert_body_that_is_not_json_is_refused_422(api_for, client, keys):
+    answer = client.post(
+        "/api/v1/ambassadors/upsert",
+        "{not json",
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {keys['product']}"},
+    )
+    assert answer.status_code == 422 and "JSON" in answer.json()["detail"]
+
+
+def test_upsert_values_are_checked_as_a_files_cells_and_a_value_no_cell_holds_is_a_row_error(api_for):
+    rows = [
+        {"email": "a@exemple.fr", "first_name": {"nested": 1}},
+        {"email": "b@exemple.fr", "first_name": 42, "consent": False, "unknown_key": "ignored"},
+        {"email": 7},
+        {"email": "c@exemple.fr", "external_id": ["CRM-1"]},
+    ]
+    answer = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows}).json()
+    assert [(error["index"], error["field"]) for error in answer["errors"]] == [
+        (0, "first_name"),
+        (2, "email"),
+        (3, "external_id"),
+    ]
+    b = Ambassador.objects.get()
+    assert (b.email, b.first_name, b.consent_at) == ("b@exemple.fr", "42", None)

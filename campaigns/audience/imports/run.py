@@ -23,7 +23,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,37 +109,67 @@ def import_ambassadors(path, *, update=False, keep_valid=False, dry_run=False, s
     ``columns`` {file column (header text or letter): field, or "" to leave it out} maps columns whose headers
     differ from ours (``columns.chosen_columns``).
     """
-    batch_size = batch_size or settings.IMPORT_BATCH_SIZE
     name = name or Path(path).name
     if segment is not None and segment.kind != Segment.Kind.STATIC:
         raise ImportFileError(
             _("« %(segment)s » n'est pas une liste fixe : on ne peut pas y ajouter d'ambassadeurs.")
             % {"segment": segment}
         )
-    report = ImportReport()
+    header, rows = read_table(path, name=name)
+    mapping = map_columns(header, name, chosen_columns(header, columns, name))
+
+    def rejected_files(staging, checker):
+        if rejected_csv or rejected_xlsx:
+            rejected_write(path, name, staging.rejected(), checker, csv_path=rejected_csv, xlsx_path=rejected_xlsx)
+
+    options = {"update": update, "keep_valid": keep_valid, "dry_run": dry_run, "segment": segment}
+    checker = RowChecker(mapping, header)
+    return _import(checker, _non_blank(rows), name, batch_size, max_errors, progress, rejected_files, options)
+
+
+def rows_import(header, rows, *, name, update=False, keep_valid=False, max_errors=None, batch_size=None):
+    """Check and write rows that arrive already read, not from a file (the API's upsert): ``header`` the canonical
+    column names, ``rows`` (row number, cells) with row numbers from 1 up and each cell's text as ``cell_texts``
+    gives it (a stripped string, "" when empty; every row has an email), each row checked by the same
+    ``RowChecker`` as a file's and staged by the same ``COPY``. Returns an ImportReport, as ``import_ambassadors``.
+    The caller chooses the transaction: with ``batch_size`` at least the number of rows, one batch is written; its
+    commit is durable (the writes' ``synchronous_commit`` is set back on), so an answer sent after it holds."""
+    checker = RowChecker(map_columns(header, name), header)
+    options = {"update": update, "keep_valid": keep_valid, "dry_run": False, "segment": None}
+    texts = ((number, cells, cells) for number, cells in rows)
+    report = _import(checker, texts, name, batch_size, max_errors, None, None, options)
+    if report.written and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # the writes turned it off: the caller's commit waits for the WAL again
+            cursor.execute("SET LOCAL synchronous_commit TO ON")
+    return report
+
+
+def _import(checker, rows, name, batch_size, max_errors, progress, after_check, options):
+    """The import's one path, once the rows can be read ((row number, cells, cells' texts) of the rows with a filled
+    cell): staged, checked across rows, written."""
+    batch_size = batch_size or settings.IMPORT_BATCH_SIZE
     max_errors = settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors
+    update, dry_run = options["update"], options["dry_run"]
+    report = ImportReport()
     with Staging(ids_for=None if dry_run else AMBASSADORS) as staging:
-        checker, batches = _load(path, name, staging, batch_size, report, progress, columns)
+        batches = _load(checker, rows, name, staging, batch_size, report, progress)
         counts = staging.check(AMBASSADORS, update)
         report.rejected = counts["rejected"]
         report.would_create, report.would_update = counts["created"], counts["updated"]
         if report.rejected:
             report.errors = list(islice(_errors(staging, checker), max_errors))
-        if not dry_run and (keep_valid or not report.rejected):
-            _write(staging, batches, update, report, progress, segment)
-        if report.rejected and (rejected_csv or rejected_xlsx):
-            rejected_write(path, name, staging.rejected(), checker, csv_path=rejected_csv, xlsx_path=rejected_xlsx)
+        if not dry_run and (options["keep_valid"] or not report.rejected):
+            _write(staging, batches, update, report, progress, options["segment"])
+        if report.rejected and after_check:
+            after_check(staging, checker)
     return report
 
 
-def _load(path, name, staging, batch_size, report, progress, columns=None):
-    """The first and only reading of the file: every row checked and staged. Returns the row checker and the
-    batches as (last row number, rows read so far)."""
-    header, rows = read_table(path, name=name)
-    checker = RowChecker(map_columns(header, name, chosen_columns(header, columns, name)), header)
-    non_blank = _non_blank(rows)
+def _load(checker, rows, name, staging, batch_size, report, progress):
+    """The first and only reading of the rows: every row checked and staged. Returns the batches as (last row
+    number, rows read so far)."""
     batches = []
-    for batch in _batches(non_blank, batch_size):
+    for batch in _batches(rows, batch_size):
         staged, errors, rejected = _staged(batch, checker, staging.list_value)
         staging.add(staged, errors)
         report.rows += len(batch)
@@ -149,7 +179,7 @@ def _load(path, name, staging, batch_size, report, progress, columns=None):
             progress("validating", report.rows, None, report)
     if report.rows == 0:
         raise ImportFileError(_("Le fichier %(name)s n'a aucune ligne de données sous l'en-tête.") % {"name": name})
-    return checker, batches
+    return batches
 
 
 def _errors(staging, checker):
