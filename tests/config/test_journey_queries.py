@@ -49,9 +49,10 @@ def test_each_step_of_the_journey_takes_a_fixed_number_of_queries(journey, djang
     with django_assert_max_num_queries(3):  # the click counted, the visit started; the guessing limit in memory
         link = client.get(reverse("campaigns:personal_link", args=[invitation.token]))
     assert link.status_code == 302
-    with django_assert_max_num_queries(3):  # the invitation with its campaign, its page and destinations (then kept)
+    with django_assert_max_num_queries(4):  # the invitation with its campaign, its page and destinations (then
+        # kept), the visitor's tier and the campaign's reserved ones (programme_status)
         assert client.get(link["Location"]).status_code == 200  # the campaign's page (no published page here)
-    with django_assert_max_num_queries(1):  # the next visitor's: the invitation alone
+    with django_assert_max_num_queries(2):  # the next visitor's: the invitation, the tiers
         assert client.get(link["Location"]).status_code == 200
     with django_assert_max_num_queries(2):  # the visit (invitation, campaign, survey), the response
         start = client.get(reverse("surveys:start", args=[SLUG]))
