@@ -96,17 +96,8 @@ def _page_post(request, invitation, plan, number, response):
     if strict and not form.is_valid():
         return _render_page(request, plan, section, form, number, count, response, status=400)
     resume = number if action != "next" else min(number + 1, count)
-    response = page_save(
-        invitation=invitation,
-        plan=plan,
-        section=section,
-        form=form,
-        locale=locale,
-        resume_page=resume,
-        strict=strict,
-        response=response,
-        locked=True,
-    )
+    response = page_save(invitation=invitation, plan=plan, section=section, form=form, locale=locale,
+                         resume_page=resume, strict=strict, response=response, locked=True)  # fmt: skip
     if action == "back":
         return redirect(_page_url(slug, max(1, number - 1)))
     if action == "later":
