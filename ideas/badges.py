@@ -125,6 +125,38 @@ def awards_grant(*, ambassador, campaign=None):
     return [badge for badge, _campaign in due]
 
 
+def awards_grant_vote(*, ambassador, campaign, answered=False):
+    """``awards_grant`` after a vote, cheaper: a vote changes only two of the facts behind badges, that the
+    ambassador voted (first vote) and their score on ``campaign`` (top places), so only these are read, in one
+    query (an insert more for a first vote), none of ``_due``'s. A vote that also ``answered`` the invitation
+    may complete the surveys badge: then everything is checked, as ``awards_grant`` does. Badges earned
+    otherwise meanwhile (a moderator approving an idea) come with the next post, or ``awards_refresh``."""
+    if answered:
+        return awards_grant(ambassador=ambassador, campaign=campaign)
+    ideas = Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, author=OuterRef("pk"))
+    comments = Comment.objects.filter(idea__campaign=campaign, moderation=Moderation.APPROVED, author=OuterRef("pk"))
+    votes = Vote.objects.filter(idea__campaign=campaign, ambassador=OuterRef("pk"))
+    held = Award.objects.filter(ambassador=OuterRef("pk"))
+    facts = (
+        Ambassador.objects.filter(pk=ambassador.pk)
+        .annotate(
+            first_vote=Exists(held.filter(badge=Badge.FIRST_VOTE)),
+            top=Exists(held.filter(badge=Badge.TOP_CONTRIBUTOR, campaign=campaign)),
+            score=3 * _count(ideas, "author") + _count(comments, "author") + _count(votes),
+        )
+        .values("first_vote", "top", "score")
+        .order_by()
+        .first()
+    )
+    if facts is None:
+        return []
+    if not facts["first_vote"]:
+        Award.objects.bulk_create([Award(ambassador=ambassador, badge=Badge.FIRST_VOTE)], ignore_conflicts=True)
+    if not facts["top"] and facts["score"] >= TOP_MIN_SCORE:
+        top_contributors_award(campaign)
+    return [] if facts["first_vote"] else [Badge.FIRST_VOTE]
+
+
 def top_contributors_award(campaign):
     """The campaign's top places awarded. Inserted in the ambassadors' order, as every vote's transaction does
     (``ideas.voting``): two transactions inserting the same awards wait for each other, never in a circle."""

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaigns.tracking import mark_responded
-from ideas.badges import awards_grant
+from ideas.badges import awards_grant, awards_grant_vote
 from ideas.board import board_changed
 from ideas.models import AbuseReport, Board, Comment, Idea, Moderation
 
@@ -33,14 +33,18 @@ def board_ensure(board):
     return board
 
 
-def contribution_answered(invitation):
+def contribution_answered(invitation, *, vote=False):
     """What follows an ambassador's contribution made through ``invitation`` (nothing without one): the
-    invitation is marked answered and the badges its ambassador earned on its campaign are given. Runs in the
-    caller's transaction."""
+    invitation is marked answered and the badges its ambassador earned on its campaign are given (after a
+    ``vote``, only those a vote can earn: ``awards_grant_vote``). Runs in the caller's transaction."""
     if invitation is None:
         return
+    answered = invitation.responded_at is None
     mark_responded(invitation)
-    awards_grant(ambassador=invitation.ambassador, campaign=invitation.campaign)
+    if vote:
+        awards_grant_vote(ambassador=invitation.ambassador, campaign=invitation.campaign, answered=answered)
+    else:
+        awards_grant(ambassador=invitation.ambassador, campaign=invitation.campaign)
 
 
 def idea_post(*, board, ambassador, title, body="", category=None, invitation=None, now=None):

@@ -84,7 +84,7 @@ def vote_cast(*, idea, ambassador, board=None, invitation=None, now=None):
                 _budget_check(idea=idea, ambassador=ambassador, budget=board.vote_budget)
         if not _vote_insert(idea=idea, ambassador=ambassador, now=now):
             return False
-        contribution_answered(invitation)
+        contribution_answered(invitation, vote=True)
         Idea.objects.filter(pk=idea.pk).update(vote_count=F("vote_count") + 1, trend=trend_added(F("trend"), now))
     return True
 

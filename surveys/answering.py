@@ -114,11 +114,13 @@ def survey_plan(survey, response=None, ambassador=None):
     return plan
 
 
-def _response_locked(*, invitation, survey, locale):
+def _response_locked(*, invitation, survey, locale, found=None, looked=False):
     """The invitation's response, created if needed, locked for this transaction: two requests saving the same
     response at once take turns, so neither sees the other's half-written answers. One query when it exists;
-    else an insert that gives way to a concurrent one (ON CONFLICT DO NOTHING), then the lock."""
-    found = Response.objects.select_for_update().filter(invitation=invitation).first()
+    else an insert that gives way to a concurrent one (ON CONFLICT DO NOTHING), then the lock. ``found`` and
+    ``looked``: the caller read it locked already (``response_lock``), ``found`` None when there was none."""
+    if not looked:
+        found = response_lock(invitation)
     if found is not None:
         return found
     Response.objects.bulk_create(
@@ -127,18 +129,27 @@ def _response_locked(*, invitation, survey, locale):
     return Response.objects.select_for_update().get(invitation=invitation)
 
 
-def page_save(*, invitation, plan, section, form, locale, resume_page, strict=True):
+def response_lock(invitation):
+    """The invitation's response (or None), locked until the caller's transaction ends: a page's POST reads it
+    so once, for its plan and for ``page_save`` and ``response_submit`` (given as their ``response``)."""
+    return Response.objects.select_for_update().filter(invitation=invitation).first()
+
+
+def page_save(*, invitation, plan, section, form, locale, resume_page, strict=True, response=None, locked=False):
     """Store the answers of one page: the valid questions of ``form`` replace what was saved for them; a
     question the conditions now hide loses its answers; the ambassador will resume at ``resume_page``.
-    Returns the response."""
+    ``response`` with ``locked``: the invitation's response (None: none yet) read locked in the caller's
+    transaction (``response_lock``), else read (or created) and locked here. Returns the response."""
     shown = {question.pk for question in plan.visible_questions(section)}
     valid = form.valid_questions() if not strict else form.questions
     rows = [answer for question in valid if question.pk in shown for answer in form.answers(question)]
     replaced = [question.pk for question in valid] + [
         question.pk for question in section.questions.all() if question.pk not in shown
     ]
-    with transaction.atomic():
-        response = _response_locked(invitation=invitation, survey=plan.survey, locale=locale)
+    with transaction.atomic(savepoint=False):  # in the caller's transaction when there is one, no savepoint
+        response = _response_locked(
+            invitation=invitation, survey=plan.survey, locale=locale, found=response, looked=locked
+        )
         Answer.objects.filter(response=response, question_id__in=replaced).delete()
         for answer in rows:
             answer.response = response
@@ -163,10 +174,12 @@ def missing_answers(plan):
     ]
 
 
-def response_submit(*, invitation, plan, now=None):
+def response_submit(*, invitation, plan, now=None, response=None):
     """Submit the response when every visible required question is answered: answers to questions the
     conditions hide are dropped, the submission time kept from the first time, and the invitation marked as
-    answered. Returns the missing (section, question) pairs, empty when submitted."""
+    answered. ``response``: the invitation's response read locked in the caller's transaction (``response_lock``,
+    ``page_save``), else read (or created) and locked here. Returns the missing (section, question) pairs, empty when
+    submitted."""
     missing = missing_answers(plan)
     if missing:
         return missing
@@ -177,8 +190,11 @@ def response_submit(*, invitation, plan, now=None):
     hidden_choices = [choice.pk for q in questions for choice in q.choices.all() if choice.pk not in offered]
     hidden_rows = [row.pk for question in questions for row in plan.hidden_rows(question)]
     hidden_options = Q(choice_id__in=hidden_choices) | Q(row_id__in=hidden_rows)
-    with transaction.atomic():
-        response = _response_locked(invitation=invitation, survey=plan.survey, locale=invitation_language(invitation))
+    with transaction.atomic(savepoint=False):
+        language = invitation_language(invitation)
+        response = _response_locked(
+            invitation=invitation, survey=plan.survey, locale=language, found=response, looked=response is not None
+        )
         Answer.objects.filter(response=response, question_id__in=hidden).delete()
         if hidden_choices or hidden_rows:
             Answer.objects.filter(hidden_options, response=response).delete()

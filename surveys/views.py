@@ -1,7 +1,10 @@
 """Answering a survey, for the ambassador identified by the visit their personal link started (no account).
 A page is a GET and a POST to the same address; the work is in ``surveys.answering``."""
 
+from contextlib import nullcontext
+
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.locales import invitation_language
 from campaigns.tracking import visiting_invitation
-from surveys.answering import page_form, page_save, response_submit, survey_plan
+from surveys.answering import page_form, page_save, response_lock, response_submit, survey_plan
 from surveys.models import Response, localized
 from surveys.types import question_type
 
@@ -56,15 +59,17 @@ def survey_page(request, slug, number):
     if invitation is None:
         return _no_visit(request)
     locale = invitation_language(invitation)
-    with translation.override(locale):
-        response = Response.objects.filter(invitation=invitation).first()
+    posted = request.method == "POST"
+    with translation.override(locale), transaction.atomic() if posted else nullcontext():
+        # a POST reads the response once, locked until the page is saved (and the response submitted)
+        response = response_lock(invitation) if posted else Response.objects.filter(invitation=invitation).first()
         plan = survey_plan(survey, response, ambassador=invitation.ambassador)
         sections = plan.visible_sections()
         if not sections:
             raise Http404
         if not 1 <= number <= len(sections):
             return redirect(_page_url(slug, max(1, min(number, len(sections)))))
-        if request.method == "POST":
+        if posted:
             return _page_post(request, invitation, plan, number, response)
         section = sections[number - 1]
         form = page_form(plan, section, invitation_id=invitation.pk, locale=locale)
@@ -91,9 +96,8 @@ def _page_post(request, invitation, plan, number, response):
     if strict and not form.is_valid():
         return _render_page(request, plan, section, form, number, count, response, status=400)
     resume = number if action != "next" else min(number + 1, count)
-    page_save(
-        invitation=invitation, plan=plan, section=section, form=form, locale=locale, resume_page=resume, strict=strict
-    )
+    response = page_save(invitation=invitation, plan=plan, section=section, form=form, locale=locale,
+                         resume_page=resume, strict=strict, response=response, locked=True)  # fmt: skip
     if action == "back":
         return redirect(_page_url(slug, max(1, number - 1)))
     if action == "later":
@@ -104,7 +108,7 @@ def _page_post(request, invitation, plan, number, response):
         return redirect(_page_url(slug, number))
     if number < count:
         return redirect(_page_url(slug, number + 1))
-    missing = response_submit(invitation=invitation, plan=plan)
+    missing = response_submit(invitation=invitation, plan=plan, response=response)
     if missing:
         messages.error(request, _("Il manque des réponses obligatoires sur cette page."))
         return redirect(_page_url(slug, plan.visible_sections().index(missing[0][0]) + 1))

@@ -75,7 +75,7 @@ def test_a_vote_whose_badges_fail_leaves_no_vote_count_nor_answer(board, invitat
     def refused(**kwargs):
         raise RuntimeError("badges out of order")
 
-    monkeypatch.setattr(posting, "awards_grant", refused)
+    monkeypatch.setattr(posting, "awards_grant_vote", refused)  # the badges a vote can earn
     target = idea(board)
     with pytest.raises(RuntimeError):
         vote_cast(idea=target, ambassador=invitation.ambassador, board=board, invitation=invitation)
