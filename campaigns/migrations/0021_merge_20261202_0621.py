@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0020_engagement_bulk_writes'),
-        ('campaigns', '0020_link_tables_indexed_once'),
+        ("campaigns", "0020_engagement_bulk_writes"),
+        ("campaigns", "0020_link_tables_indexed_once"),
     ]
 
-    operations = [
-    ]
+    operations = []
