@@ -196,7 +196,7 @@ def campaign_landing(request, slug):
         "campaigns/campaign_landing.html",
         {
             "campaign": campaign,
-            "summary": localized(campaign, "summary", invitation_language(invitation) if invitation else None),
+            "summary": localized(campaign, "summary", language if invitation else None),
             "invitation": invitation,
             "destinations": leads,
             "programme": programme_status(campaign.pk, invitation.ambassador_id if invitation else None),
