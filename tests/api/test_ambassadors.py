@@ -187,3 +187,24 @@ def test_upsert_values_are_checked_as_a_files_cells_and_a_value_no_cell_holds_is
     ]
     b = Ambassador.objects.get()
     assert (b.email, b.first_name, b.consent_at) == ("b@exemple.fr", "42", None)
+
+
+def test_upsert_reads_each_column_whatever_mix_of_values_it_holds(api_for):
+    """The rows are read a column at a time: a column of strings and one of mixed values give the same cells as a
+    file, a row with several values no cell holds is named by its first, a row naming nobody by its email only."""
+    rows = [
+        {"email": "  Anne@Exemple.fr ", "first_name": " Anne ", "tags": ["vip", 3], "consent": True},
+        {"email": "bruno@exemple.fr", "first_name": None, "tags": [" club "], "consent": "non"},
+        {"email": "chloe@exemple.fr", "last_name": {"x": 1}, "region": ["idf"], "tags": "a|b"},
+        {"first_name": ["x"], "external_id": "CRM-nobody"},
+    ]
+    answer = api_for("product").post("/ambassadors/upsert", {"ambassadors": rows}).json()
+    assert (answer["created"], answer["rejected"]) == (2, 2)
+    assert [(error["index"], error["field"]) for error in answer["errors"]] == [(2, "last_name"), (3, "email")]
+    anne, bruno = Ambassador.objects.order_by("email")
+    assert (anne.email, anne.first_name, sorted(anne.tags.values_list("name", flat=True))) == (
+        "anne@exemple.fr",
+        "Anne",
+        ["3", "vip"],
+    )
+    assert (bruno.first_name, list(bruno.tags.values_list("name", flat=True)), bruno.consent_at) == ("", ["club"], None)
