@@ -59,8 +59,11 @@ def cell(value, listed=True):
 
 
 def emails_by_external_id(rows):
-    """{external id: email} of the ambassadors named by CRM id alone in ``rows`` (one query)."""
+    """{external id: email} of the ambassadors named by CRM id alone in ``rows`` (one query, none when every row
+    names an email)."""
     wanted = {row["external_id"] for row in rows if isinstance(row.get("external_id"), str) and not row.get("email")}
+    if not wanted:
+        return {}
     return dict(Ambassador.objects.filter(external_id__in=wanted).values_list("external_id", "email"))
 
 
@@ -74,7 +77,7 @@ def ambassadors_upsert(rows, *, client=""):
     one transaction. Returns an UpsertReport; rejected rows are named by their index in ``rows``."""
     report = UpsertReport(rows=len(rows))
     with transaction.atomic():
-        cells = _cells(rows, emails_by_external_id(rows), report.errors)
+        cells = _cells(rows, report.errors)
         if cells:
             imported = rows_import(
                 COLUMNS, cells, name=f"API {client}", update=True, keep_valid=True, max_errors=len(rows),
@@ -91,14 +94,16 @@ def ambassadors_upsert(rows, *, client=""):
     return report
 
 
-def _cells(rows, known, errors):
+def _cells(rows, errors):
     """(row number, cells) of the rows that name an email (theirs, or their CRM id's): the row number is the index
     in ``rows`` plus one. The others go to ``errors``. Read a column at a time: a column whose values are all
     strings (or all absent) is turned into texts by one C-level pass, the row loop in Python cost as much as the
     import's checks."""
     emails = [row.get("email") for row in rows]
     skipped = set()
-    for index in [index for index, email in enumerate(emails) if not email]:
+    missing = [index for index, email in enumerate(emails) if not email]
+    known = emails_by_external_id([rows[index] for index in missing])
+    for index in missing:
         external_id = rows[index].get("external_id")
         emails[index] = known.get(external_id) if isinstance(external_id, str) else None
         if not emails[index]:
@@ -124,15 +129,15 @@ def _texts(values, listed):
         return list(map(str.strip, values))
     if kinds == {type(None)}:
         return [""] * len(values)
+    if listed and kinds <= {list, type(None)}:
+        try:  # lists of strings, the common case, without cell's checks of each item
+            return ["" if value is None else "|".join(value).strip() for value in values]
+        except TypeError:
+            pass
     return [value.strip() if type(value) is str else _text(value, listed) for value in values]
 
 
 def _text(value, listed):
-    if listed and type(value) is list:
-        try:
-            return "|".join(value).strip()  # a list of strings, the common case, without cell's checks
-        except TypeError:
-            pass
     try:
         return "" if value is None else cell(value, listed).strip()
     except ValueError:
