@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from api.auth import require
 from api.schemas import UPSERT_BODY, ErrorOut, OptOutOut, OptOutsIn, OptOutsRecorded, UpsertOut
-from api.upsert import ambassadors_upsert
+from api.upsert import ambassadors_upsert, collection_paused
 from campaigns.audience.imports.files import ImportFileError
 from campaigns.audience.opt_out import ambassadors_opt_out
 from campaigns.models import Ambassador
@@ -48,12 +48,11 @@ def upsert(request):
     valid rows are written, the others returned with their index, field and reason. Calling twice with the same
     rows changes nothing more."""
     require(request, "campaigns.add_ambassador", "campaigns.change_ambassador")
-    rows = _upsert_rows(request)
-    try:
-        report = ambassadors_upsert(rows, client=request.auth.key.name)
-    except ImportFileError as exc:
-        raise HttpError(400, str(exc)) from None
-    return report
+    with collection_paused():  # the parsed rows are freed inside the pause: no reference to them is kept here
+        try:
+            return ambassadors_upsert(_upsert_rows(request), client=request.auth.key.name)
+        except ImportFileError as exc:
+            raise HttpError(400, str(exc)) from None
 
 
 def _named(keys):

@@ -208,3 +208,41 @@ def test_upsert_reads_each_column_whatever_mix_of_values_it_holds(api_for):
         ["3", "vip"],
     )
     assert (bruno.first_name, list(bruno.tags.values_list("name", flat=True)), bruno.consent_at) == ("", ["club"], None)
+
+
+def test_upsert_pauses_the_garbage_collector_and_resumes_it_as_it_was(api_for, monkeypatch):
+    import gc
+
+    from api import upsert
+
+    seen = []
+    calls = upsert.ambassadors_upsert
+
+    def spy(rows, **kwargs):
+        seen.append(gc.isenabled())
+        return calls(rows, **kwargs)
+
+    monkeypatch.setattr("api.endpoints.ambassadors.ambassadors_upsert", spy)
+    assert gc.isenabled()
+    assert (
+        api_for("product").post("/ambassadors/upsert", {"ambassadors": [{"email": "a@exemple.fr"}]}).json()["created"]
+    )
+    assert (
+        api_for("product").post("/ambassadors/upsert", {"ambassadors": [{"external_id": "nobody"}]}).json()["rejected"]
+    )
+    assert seen == [False, False] and gc.isenabled()
+    with upsert.collection_paused():
+        with upsert.collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with upsert.collection_paused():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
+    with pytest.raises(ValueError), upsert.collection_paused():
+        raise ValueError
+    assert gc.isenabled()
