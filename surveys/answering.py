@@ -107,15 +107,33 @@ class Plan:
         return [question for question in section.questions.all() if self.question_shown(question)]
 
 
-def survey_plan(survey, response=None, ambassador=None):
+def survey_plan(survey, response=None, ambassador=None, answers=None):
     """The plan of a survey, with the answers of ``response`` and the attributes of ``ambassador``: the structure
-    from the cache (``surveys.structure``; four queries when it is not there), one query more with a response."""
+    from the cache (``surveys.structure``; four queries when it is not there), one query more with a response,
+    none when its ``answers`` were read with it (``response_read``)."""
     plan = Plan(survey, survey_sections(survey), ambassador=ambassador)
     if response is not None and response.pk:
-        for answer in Answer.objects.filter(response=response):
+        for answer in Answer.objects.filter(response=response) if answers is None else answers:
             plan.answers.setdefault(answer.question_id, []).append(answer)
         plan.saved = set(plan.answers)
     return plan
+
+
+ANSWER_FIELDS = [field.attname for field in Answer._meta.concrete_fields]
+
+
+def response_read(invitation):
+    """(the invitation's response or None, its answers) in one query: the response joined to its answers, a row
+    each (one without an answer when it has none), all from one snapshot. Not for a save: a locked read waiting
+    for another save would see that save's response but not its answers (``response_lock``, then the answers)."""
+    rows = Response.objects.filter(invitation_id=invitation.pk).order_by("answers__id")
+    names = [field.attname for field in Response._meta.concrete_fields]
+    response, answers = None, []
+    for values in rows.values_list(*names, *(f"answers__{name}" for name in ANSWER_FIELDS)):
+        response = response or Response.from_db(rows.db, names, values[: len(names)])
+        if values[len(names)] is not None:
+            answers.append(Answer.from_db(rows.db, ANSWER_FIELDS, values[len(names) :]))
+    return response, answers
 
 
 def _response_locked(*, invitation, survey, locale, found=None, looked=False):
@@ -136,7 +154,12 @@ def _response_locked(*, invitation, survey, locale, found=None, looked=False):
 def response_lock(invitation):
     """The invitation's response (or None), locked until the caller's transaction ends: a page's POST reads it
     so once, for its plan and for ``page_save`` and ``response_submit`` (given as their ``response``)."""
-    return Response.objects.select_for_update().filter(invitation=invitation).first()
+    return next(iter(Response.objects.select_for_update().filter(invitation_id=invitation.pk)[:1]), None)
+
+
+def response_of(invitation):
+    """The invitation's response, or None: one at most (the database enforces it), so no order to ask for."""
+    return next(iter(Response.objects.filter(invitation_id=invitation.pk)[:1]), None)
 
 
 def page_save(*, invitation, plan, section, form, locale, resume_page, strict=True, response=None, locked=False,

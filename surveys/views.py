@@ -13,8 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.locales import invitation_language
 from campaigns.tracking import visiting_invitation
-from surveys.answering import page_form, page_save, response_lock, response_submit, survey_plan
-from surveys.models import Response, localized
+from surveys.answering import (
+    page_form,
+    page_save,
+    response_lock,
+    response_of,
+    response_read,
+    response_submit,
+    survey_plan,
+)
+from surveys.models import localized
 from surveys.types import question_type
 
 
@@ -46,10 +54,11 @@ def survey_start(request, slug):
     invitation, survey = _visit(request, slug)
     if invitation is None:
         return _no_visit(request)
-    response = Response.objects.filter(invitation=invitation).first()
+    response, answers = response_read(invitation)
     if response and response.submitted_at:
         return redirect("surveys:thanks", slug)
-    return _page_show(request, invitation, survey, response.resume_page if response else 1, response, start=True)
+    number = response.resume_page if response else 1
+    return _page_show(request, invitation, survey, number, (response, answers), start=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -59,11 +68,11 @@ def survey_page(request, slug, number):
     if invitation is None:
         return _no_visit(request)
     if request.method != "POST":
-        return _page_show(request, invitation, survey, number, Response.objects.filter(invitation=invitation).first())
+        return _page_show(request, invitation, survey, number, response_read(invitation))
     with translation.override(invitation_language(invitation)), transaction.atomic():
         # a POST reads the response once, locked until the page is saved (and the response submitted)
         response = response_lock(invitation)
-        plan = survey_plan(survey, response, ambassador=invitation.ambassador)
+        plan = survey_plan(survey, response, ambassador=invitation.ambassador)  # its answers read once locked
         sections = plan.visible_sections()
         if not sections:
             raise Http404
@@ -72,12 +81,14 @@ def survey_page(request, slug, number):
         return _page_post(request, invitation, plan, number, response)
 
 
-def _page_show(request, invitation, survey, number, response, start=False):
-    """Page ``number`` of the survey for the visitor, filled with their saved answers; a number out of range
-    leads to the nearest page (shown at once from the survey's start, which has no number of its own)."""
+def _page_show(request, invitation, survey, number, read, start=False):
+    """Page ``number`` of the survey for the visitor, filled with their saved answers (``read``: the response and
+    its answers, ``response_read``); a number out of range leads to the nearest page (shown at once from the
+    survey's start, which has no number of its own)."""
     locale = invitation_language(invitation)
+    response, answers = read
     with translation.override(locale):
-        plan = survey_plan(survey, response, ambassador=invitation.ambassador)
+        plan = survey_plan(survey, response, ambassador=invitation.ambassador, answers=answers)
         sections = plan.visible_sections()
         if not sections:
             raise Http404
@@ -198,7 +209,7 @@ def survey_thanks(request, slug):
     if invitation is None:
         return _no_visit(request)
     with translation.override(invitation_language(invitation)):
-        response = Response.objects.filter(invitation=invitation).first()
+        response = response_of(invitation)
         if response is None or response.submitted_at is None:
             return redirect("surveys:start", slug)
         return render(

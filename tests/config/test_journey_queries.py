@@ -58,6 +58,7 @@ def test_each_step_of_the_journey_takes_a_fixed_number_of_queries(journey, djang
     with django_assert_max_num_queries(6):  # the visit, the response, the survey's pages, questions, choices, rows
         start = client.get(reverse("surveys:start", args=[SLUG]))  # the page to resume at, shown at once
     assert start.status_code == 200 and f'action="{page_one}"' in start.content.decode()
+    # the response read with its answers (surveys.answering.response_read): no query more when there are some
     with django_assert_max_num_queries(2):  # the next visitor's: the structure now in the cache
         assert client.get(reverse("surveys:start", args=[SLUG])).status_code == 200
     with django_assert_max_num_queries(2):
@@ -67,7 +68,7 @@ def test_each_step_of_the_journey_takes_a_fixed_number_of_queries(journey, djang
         # created with its page (an upsert), the answers replaced
         saved = client.post(page_one, {**answers, "action": "next"})
     assert saved["Location"] == reverse("surveys:page", args=[SLUG, 2])
-    with django_assert_max_num_queries(3):  # the visit, the response, its answers
+    with django_assert_max_num_queries(2):  # the visit, the response joined to its answers
         assert client.get(saved["Location"]).status_code == 200
     with django_assert_max_num_queries(8):  # the visit; in a transaction, the response locked and its answers
         # read, the page's answers added (none saved to delete), the response's page and submission in one
