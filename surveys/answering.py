@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import DateTimeField, F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from campaigns.locales import invitation_language
@@ -30,6 +31,8 @@ class Plan:
     answers: dict = field(default_factory=dict)  # question pk -> [Answer]
     ambassador: object = None  # whose attributes expressions read (None: empty, as in the admin preview)
     pipers: dict = field(default_factory=dict, repr=False)  # (locale, preview) -> Piper
+    saved: set = field(default_factory=set)  # pks of the questions with answers in the database (``answers``
+    # also holds a page's entries not saved, ``take_entries``): what saving a page has to delete
 
     @cached_property
     def questions(self):
@@ -104,14 +107,33 @@ class Plan:
         return [question for question in section.questions.all() if self.question_shown(question)]
 
 
-def survey_plan(survey, response=None, ambassador=None):
+def survey_plan(survey, response=None, ambassador=None, answers=None):
     """The plan of a survey, with the answers of ``response`` and the attributes of ``ambassador``: the structure
-    from the cache (``surveys.structure``; four queries when it is not there), one query more with a response."""
+    from the cache (``surveys.structure``; four queries when it is not there), one query more with a response,
+    none when its ``answers`` were read with it (``response_read``)."""
     plan = Plan(survey, survey_sections(survey), ambassador=ambassador)
     if response is not None and response.pk:
-        for answer in Answer.objects.filter(response=response):
+        for answer in Answer.objects.filter(response=response) if answers is None else answers:
             plan.answers.setdefault(answer.question_id, []).append(answer)
+        plan.saved = set(plan.answers)
     return plan
+
+
+ANSWER_FIELDS = [field.attname for field in Answer._meta.concrete_fields]
+
+
+def response_read(invitation):
+    """(the invitation's response or None, its answers) in one query: the response joined to its answers, a row
+    each (one without an answer when it has none), all from one snapshot. Not for a save: a locked read waiting
+    for another save would see that save's response but not its answers (``response_lock``, then the answers)."""
+    rows = Response.objects.filter(invitation_id=invitation.pk).order_by("answers__id")
+    names = [field.attname for field in Response._meta.concrete_fields]
+    response, answers = None, []
+    for values in rows.values_list(*names, *(f"answers__{name}" for name in ANSWER_FIELDS)):
+        response = response or Response.from_db(rows.db, names, values[: len(names)])
+        if values[len(names)] is not None:
+            answers.append(Answer.from_db(rows.db, ANSWER_FIELDS, values[len(names) :]))
+    return response, answers
 
 
 def _response_locked(*, invitation, survey, locale, found=None, looked=False):
@@ -132,14 +154,24 @@ def _response_locked(*, invitation, survey, locale, found=None, looked=False):
 def response_lock(invitation):
     """The invitation's response (or None), locked until the caller's transaction ends: a page's POST reads it
     so once, for its plan and for ``page_save`` and ``response_submit`` (given as their ``response``)."""
-    return Response.objects.select_for_update().filter(invitation=invitation).first()
+    return next(iter(Response.objects.select_for_update().filter(invitation_id=invitation.pk)[:1]), None)
 
 
-def page_save(*, invitation, plan, section, form, locale, resume_page, strict=True, response=None, locked=False):
+def response_of(invitation):
+    """The invitation's response, or None: one at most (the database enforces it), so no order to ask for."""
+    return next(iter(Response.objects.filter(invitation_id=invitation.pk)[:1]), None)
+
+
+def page_save(*, invitation, plan, section, form, locale, resume_page, strict=True, response=None, locked=False,
+              touch=True):  # fmt: skip
     """Store the answers of one page: the valid questions of ``form`` replace what was saved for them; a
     question the conditions now hide loses its answers; the ambassador will resume at ``resume_page``.
     ``response`` with ``locked``: the invitation's response (None: none yet) read locked in the caller's
-    transaction (``response_lock``), else read (or created) and locked here. Returns the response."""
+    transaction (``response_lock``, with ``plan`` read from it), else read and locked here. ``touch`` False: the
+    caller writes the response's page and time itself (``response_submit``'s ``touch``). Returns the response.
+
+    A first page creates the response with its page and time in one statement (an upsert, which a concurrent
+    first save of the same response turns into an update); saved answers are deleted only where there are."""
     shown = {question.pk for question in plan.visible_questions(section)}
     valid = form.valid_questions() if not strict else form.questions
     rows = [answer for question in valid if question.pk in shown for answer in form.answers(question)]
@@ -147,21 +179,37 @@ def page_save(*, invitation, plan, section, form, locale, resume_page, strict=Tr
         question.pk for question in section.questions.all() if question.pk not in shown
     ]
     with transaction.atomic(savepoint=False):  # in the caller's transaction when there is one, no savepoint
-        response = _response_locked(
-            invitation=invitation, survey=plan.survey, locale=locale, found=response, looked=locked
-        )
-        Answer.objects.filter(response=response, question_id__in=replaced).delete()
+        stale = [pk for pk in replaced if pk in plan.saved] if locked else replaced
+        if not locked:
+            response = response_lock(invitation)
+        if response is None:
+            response, stale = _response_create(invitation, plan.survey, locale, resume_page), replaced
+        elif touch:
+            Response.objects.filter(pk=response.pk).update(
+                updated_at=timezone.now(), locale=locale, resume_page=resume_page
+            )
+        if stale:
+            Answer.objects.filter(response=response, question_id__in=stale).delete()
         for answer in rows:
             answer.response = response
         Answer.objects.bulk_create(rows)
-        Response.objects.filter(pk=response.pk).update(
-            updated_at=timezone.now(), locale=locale, resume_page=resume_page
-        )
     for question_pk in replaced:
         plan.answers.pop(question_pk, None)
+        plan.saved.discard(question_pk)
     for answer in rows:
         plan.answers.setdefault(answer.question_id, []).append(answer)
+        plan.saved.add(answer.question_id)
     return response
+
+
+def _response_create(invitation, survey, locale, resume_page):
+    """The invitation's new response, locked for the transaction: inserted, or, when a concurrent request
+    inserted it first, that one updated to this page (ON CONFLICT DO UPDATE waits for it and locks it); its
+    answers, if it has any, are the caller's to replace."""
+    created = Response(invitation=invitation, survey=survey, locale=locale, resume_page=resume_page)
+    kept = ["locale", "resume_page", "updated_at"]
+    Response.objects.bulk_create([created], update_conflicts=True, unique_fields=["invitation"], update_fields=kept)
+    return created
 
 
 def missing_answers(plan):
@@ -174,16 +222,20 @@ def missing_answers(plan):
     ]
 
 
-def response_submit(*, invitation, plan, now=None, response=None):
+def response_submit(*, invitation, plan, now=None, response=None, touch=None):
     """Submit the response when every visible required question is answered: answers to questions the
     conditions hide are dropped, the submission time kept from the first time, and the invitation marked as
     answered. ``response``: the invitation's response read locked in the caller's transaction (``response_lock``,
-    ``page_save``), else read (or created) and locked here. Returns the missing (section, question) pairs, empty when
-    submitted."""
+    ``page_save``), else read (or created) and locked here. ``touch``: the page and language ``page_save`` left
+    to this write ({"locale", "resume_page"}), written with the submission in one statement, or alone when
+    something is missing. Returns the missing (section, question) pairs, empty when submitted."""
     missing = missing_answers(plan)
-    if missing:
-        return missing
     now = now or timezone.now()
+    touched = {"updated_at": now, **touch} if touch else {}
+    if missing:
+        if touched and response is not None:
+            Response.objects.filter(pk=response.pk).update(**touched)
+        return missing
     hidden = [pk for pk, question in plan.questions.items() if not plan.question_shown(question)]
     questions = plan.questions.values()
     offered = {choice.pk for question in questions for choice in plan.offered_choices(question)}
@@ -195,13 +247,15 @@ def response_submit(*, invitation, plan, now=None, response=None):
         response = _response_locked(
             invitation=invitation, survey=plan.survey, locale=language, found=response, looked=response is not None
         )
-        Answer.objects.filter(response=response, question_id__in=hidden).delete()
+        Answer.objects.filter(response=response, question_id__in=hidden).delete()  # none hidden: no query
         if hidden_choices or hidden_rows:
             Answer.objects.filter(hidden_options, response=response).delete()
-        Response.objects.filter(pk=response.pk, submitted_at__isnull=True).update(submitted_at=now)
+        first_time = Coalesce(F("submitted_at"), Value(now, output_field=DateTimeField()))
+        Response.objects.filter(pk=response.pk).update(submitted_at=first_time, **touched)
         mark_responded(invitation, now=now)
     for pk in hidden:
         plan.answers.pop(pk, None)
+        plan.saved.discard(pk)
     return []
 
 

@@ -1,8 +1,6 @@
 """Answering a survey, for the ambassador identified by the visit their personal link started (no account).
 A page is a GET and a POST to the same address; the work is in ``surveys.answering``."""
 
-from contextlib import nullcontext
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import Http404
@@ -15,8 +13,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from campaigns.locales import invitation_language
 from campaigns.tracking import visiting_invitation
-from surveys.answering import page_form, page_save, response_lock, response_submit, survey_plan
-from surveys.models import Response, localized
+from surveys.answering import (
+    page_form,
+    page_save,
+    response_lock,
+    response_of,
+    response_read,
+    response_submit,
+    survey_plan,
+)
+from surveys.models import localized
 from surveys.types import question_type
 
 
@@ -42,14 +48,17 @@ def _page_url(slug, number):
 @require_GET
 @never_cache
 def survey_start(request, slug):
-    """Where the personal link's "answer" leads: the page to resume at, or the thanks of a submitted response."""
-    invitation, _survey = _visit(request, slug)
+    """Where the personal link's "answer" leads: the page to resume at, shown at once (a redirect to it would cost
+    the visitor a second request, the visit read again), or the thanks of a submitted response. The page's form
+    posts to the page's own address, as when it is reached by its number."""
+    invitation, survey = _visit(request, slug)
     if invitation is None:
         return _no_visit(request)
-    response = Response.objects.filter(invitation=invitation).only("submitted_at", "resume_page").first()
+    response, answers = response_read(invitation)
     if response and response.submitted_at:
         return redirect("surveys:thanks", slug)
-    return redirect(_page_url(slug, response.resume_page if response else 1))
+    number = response.resume_page if response else 1
+    return _page_show(request, invitation, survey, number, (response, answers), start=True)
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,22 +67,38 @@ def survey_page(request, slug, number):
     invitation, survey = _visit(request, slug)
     if invitation is None:
         return _no_visit(request)
-    locale = invitation_language(invitation)
-    posted = request.method == "POST"
-    with translation.override(locale), transaction.atomic() if posted else nullcontext():
+    if request.method != "POST":
+        return _page_show(request, invitation, survey, number, response_read(invitation))
+    with translation.override(invitation_language(invitation)), transaction.atomic():
         # a POST reads the response once, locked until the page is saved (and the response submitted)
-        response = response_lock(invitation) if posted else Response.objects.filter(invitation=invitation).first()
-        plan = survey_plan(survey, response, ambassador=invitation.ambassador)
+        response = response_lock(invitation)
+        plan = survey_plan(survey, response, ambassador=invitation.ambassador)  # its answers read once locked
         sections = plan.visible_sections()
         if not sections:
             raise Http404
         if not 1 <= number <= len(sections):
             return redirect(_page_url(slug, max(1, min(number, len(sections)))))
-        if posted:
-            return _page_post(request, invitation, plan, number, response)
-        section = sections[number - 1]
+        return _page_post(request, invitation, plan, number, response)
+
+
+def _page_show(request, invitation, survey, number, read, start=False):
+    """Page ``number`` of the survey for the visitor, filled with their saved answers (``read``: the response and
+    its answers, ``response_read``); a number out of range leads to the nearest page (shown at once from the
+    survey's start, which has no number of its own)."""
+    locale = invitation_language(invitation)
+    response, answers = read
+    with translation.override(locale):
+        plan = survey_plan(survey, response, ambassador=invitation.ambassador, answers=answers)
+        sections = plan.visible_sections()
+        if not sections:
+            raise Http404
+        nearest = max(1, min(number, len(sections)))
+        if nearest != number and not start:
+            return redirect(_page_url(invitation.campaign.slug, nearest))
+        section = sections[nearest - 1]
         form = page_form(plan, section, invitation_id=invitation.pk, locale=locale)
-        return _render_page(request, plan, section, form, number, len(sections), response)
+        action = _page_url(invitation.campaign.slug, nearest) if start else ""
+        return _render_page(request, plan, section, form, nearest, len(sections), response, action=action)
 
 
 def _page_post(request, invitation, plan, number, response):
@@ -96,8 +121,10 @@ def _page_post(request, invitation, plan, number, response):
     if strict and not form.is_valid():
         return _render_page(request, plan, section, form, number, count, response, status=400)
     resume = number if action != "next" else min(number + 1, count)
+    submit = strict and number >= count  # the last page: its save and the submission write the response once
     response = page_save(invitation=invitation, plan=plan, section=section, form=form, locale=locale,
-                         resume_page=resume, strict=strict, response=response, locked=True)  # fmt: skip
+                         resume_page=resume, strict=strict, response=response, locked=True,
+                         touch=not submit)  # fmt: skip
     if action == "back":
         return redirect(_page_url(slug, max(1, number - 1)))
     if action == "later":
@@ -108,14 +135,15 @@ def _page_post(request, invitation, plan, number, response):
         return redirect(_page_url(slug, number))
     if number < count:
         return redirect(_page_url(slug, number + 1))
-    missing = response_submit(invitation=invitation, plan=plan, response=response)
+    touch = {"locale": locale, "resume_page": resume}
+    missing = response_submit(invitation=invitation, plan=plan, response=response, touch=touch)
     if missing:
         messages.error(request, _("Il manque des réponses obligatoires sur cette page."))
         return redirect(_page_url(slug, plan.visible_sections().index(missing[0][0]) + 1))
     return redirect("surveys:thanks", slug)
 
 
-def _render_page(request, plan, section, form, number, count, response, status=200):
+def _render_page(request, plan, section, form, number, count, response, status=200, action=""):
     piper = plan.piper(form.locale)
     return render(
         request,
@@ -134,6 +162,7 @@ def _render_page(request, plan, section, form, number, count, response, status=2
             "section_title": piper(section.title(form.locale)),
             "section_intro": piper(section.intro(form.locale)),
             "refreshes": plan.page_refreshes(section),
+            "action": action,  # where the form posts, when not to the address shown (the survey's start)
         },
         status=status,
     )
@@ -180,7 +209,7 @@ def survey_thanks(request, slug):
     if invitation is None:
         return _no_visit(request)
     with translation.override(invitation_language(invitation)):
-        response = Response.objects.filter(invitation=invitation).first()
+        response = response_of(invitation)
         if response is None or response.submitted_at is None:
             return redirect("surveys:start", slug)
         return render(

@@ -54,23 +54,28 @@ def test_each_step_of_the_journey_takes_a_fixed_number_of_queries(journey, djang
         assert client.get(link["Location"]).status_code == 200  # the campaign's page (no published page here)
     with django_assert_max_num_queries(2):  # the next visitor's: the invitation, the tiers
         assert client.get(link["Location"]).status_code == 200
-    with django_assert_max_num_queries(2):  # the visit (invitation, campaign, survey), the response
-        start = client.get(reverse("surveys:start", args=[SLUG]))
-    assert start["Location"] == reverse("surveys:page", args=[SLUG, 1])
+    page_one = reverse("surveys:page", args=[SLUG, 1])
     with django_assert_max_num_queries(6):  # the visit, the response, the survey's pages, questions, choices, rows
-        assert client.get(start["Location"]).status_code == 200
+        start = client.get(reverse("surveys:start", args=[SLUG]))  # the page to resume at, shown at once
+    assert start.status_code == 200 and f'action="{page_one}"' in start.content.decode()
+    # the response read with its answers (surveys.answering.response_read): no query more when there are some
     with django_assert_max_num_queries(2):  # the next visitor's: the structure now in the cache
-        assert client.get(start["Location"]).status_code == 200
+        assert client.get(reverse("surveys:start", args=[SLUG])).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get(page_one).status_code == 200
     answers = {f"q{journey['usage'].pk}": "jour", f"q{journey['word'].pk}": "vite"}
-    with django_assert_max_num_queries(9):  # the response read once, locked (here created), the answers saved
-        saved = client.post(reverse("surveys:page", args=[SLUG, 1]), {**answers, "action": "next"})
+    with django_assert_max_num_queries(7):  # the visit; in a transaction, the response read locked (none yet),
+        # created with its page (an upsert), the answers replaced
+        saved = client.post(page_one, {**answers, "action": "next"})
     assert saved["Location"] == reverse("surveys:page", args=[SLUG, 2])
-    with django_assert_max_num_queries(3):  # the visit, the response, its answers
+    with django_assert_max_num_queries(2):  # the visit, the response joined to its answers
         assert client.get(saved["Location"]).status_code == 200
-    with django_assert_max_num_queries(10):  # the response locked once: the page saved and the response submitted
+    with django_assert_max_num_queries(8):  # the visit; in a transaction, the response locked and its answers
+        # read, the page's answers added (none saved to delete), the response's page and submission in one
+        # statement, the invitation answered
         submitted = client.post(reverse("surveys:page", args=[SLUG, 2]), {f"q{journey['note'].pk}": 9})
     assert submitted["Location"] == reverse("surveys:thanks", args=[SLUG])
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         assert client.get(submitted["Location"]).status_code == 200
     with django_assert_max_num_queries(7):  # and the visitor's tier (badge, early access)
         assert client.get(reverse("ideas:board", args=[SLUG])).status_code == 200

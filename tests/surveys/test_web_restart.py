@@ -35,6 +35,7 @@ AMBASSADORS = 32
 SLUG = "banque-mobile"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PAGE = re.compile(rf"/s/{SLUG}/(\d+)/$")
+ACTION = re.compile(r'<form method="post" action="([^"]+)"')  # the survey's start shows a page posting to its address
 
 
 def leaves_after(number):
@@ -85,7 +86,9 @@ class Visitor:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         request = urllib.request.Request(self.base + path, data=body, headers={"Referer": self.base + path})
         with self.opener.open(request, timeout=30) as response:
-            return urllib.parse.urlsplit(response.geturl()).path, response.read().decode()
+            page = response.read().decode()
+            action = ACTION.search(page)
+            return (action.group(1) if action else urllib.parse.urlsplit(response.geturl()).path), page
 
     def answer(self):
         stop = leaves_after(self.number)
