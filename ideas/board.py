@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 
 from ideas.models import Award, Board, Comment, Contributor, Idea, Moderation, StatusChange, Vote
 
@@ -147,6 +147,31 @@ def pinned_items(campaign):
     )
 
 
+def own_state(campaign, ideas, viewer, *, with_pending=True):
+    """({idea id: its vote count now}, {ids the viewer voted for}, [the viewer's own ideas waiting for moderation,
+    when ``with_pending``]) for a page showing ``ideas``, in one query (a second when the viewer has pending
+    ideas): the cached lists' counts may be BOARD_LIST_SECONDS old, a page shows them as they stand."""
+    shown = Q(pk__in=[idea.pk for idea in ideas])
+    own = Q(campaign=campaign, author=viewer, moderation=Moderation.PENDING)
+    with_pending = with_pending and viewer is not None
+    rows = Idea.objects.filter(shown | own if with_pending else shown).annotate(
+        voted=Exists(Vote.objects.filter(idea=OuterRef("pk"), ambassador=viewer)) if viewer else Value(False),
+        pending=own if with_pending else Value(False),
+    )
+    rows = list(rows.values_list("pk", "vote_count", "voted", "pending"))
+    pending = [pk for pk, _count, _voted, waiting in rows if waiting]
+    if pending:
+        pending = list(_with_authors(Idea.objects.filter(pk__in=pending)).order_by("-created_at"))
+    return {pk: count for pk, count, *_rest in rows}, {pk for pk, _count, voted, _waiting in rows if voted}, pending
+
+
+def categories_of(campaign, board):
+    """The board's categories (the same for everyone: cached with the lists)."""
+    if board.pk is None:
+        return []
+    return _shared(campaign, "categories", lambda: list(board.categories.all()))
+
+
 def voted_among(ideas, viewer):
     if viewer is None or not ideas:
         return set()
@@ -160,10 +185,15 @@ def _seen_by(viewer):
     return Q(moderation=Moderation.APPROVED) | (Q(author=viewer, moderation=Moderation.PENDING) if viewer else Q())
 
 
+def ideas_seen(campaign, viewer=None):
+    """The campaign's ideas the viewer may see: published, merged or not, and their own pending ones."""
+    return Idea.objects.filter(_seen_by(viewer), campaign=campaign)
+
+
 def idea_seen(campaign, pk, viewer=None):
-    """The idea when the viewer may see it (published, merged or not, or their own pending one), else None: an
-    idea one cannot see answers as a missing one, so that acting on it (vote, report) confirms nothing."""
-    return Idea.objects.filter(_seen_by(viewer), campaign=campaign, pk=pk).first()
+    """The idea when the viewer may see it (``ideas_seen``), else None: an idea one cannot see answers as a
+    missing one, so that acting on it (vote, report) confirms nothing."""
+    return ideas_seen(campaign, viewer).filter(pk=pk).first()
 
 
 def comment_seen(idea, pk, viewer=None):
