@@ -113,7 +113,8 @@ def board_view(request, slug):
                 **_board_cards(request, visit, pins=pins, ideas=ideas, first_page=page == 1),
                 more=more,
                 page=page,
-                filters=filters,
+                sorts=filters.fields["sort"].choices,  # the filters' menus written in the page: no widget rendered
+                statuses=filters.fields["status"].choices,
                 categories=categories,
                 chosen=chosen,
                 votes_left=votes_left(board=visit.board, ambassador=visit.ambassador) if visit.ambassador else None,
