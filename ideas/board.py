@@ -5,9 +5,9 @@ The lists every ambassador sees alike (a page of published ideas per sort, categ
 words; the pinned items) are kept in the cache for BOARD_LIST_SECONDS: in a campaign's first hour, hundreds of
 ambassadors open the same page of the same board each second. What the board's writes change shows at once:
 posting an idea or a comment, a moderation decision, a status change, a merge, an idea saved in the admin call
-``board_changed``, which drops every list of the board. Vote counts alone may lag by BOARD_LIST_SECONDS (a vote
-comes every few milliseconds in a burst, and the voter sees their own count at once, in JSON); what is the
-viewer's own (their votes, their pending ideas) is never cached."""
+``board_changed``, which drops every list of the board. Only the order by votes may lag by BOARD_LIST_SECONDS (a
+vote comes every few milliseconds in a burst): the page shows each idea's count as it stands, read with the
+viewer's own votes and pending ideas (``own_state``), which are never cached. The cards themselves: ideas.cards."""
 
 import secrets
 
@@ -101,7 +101,7 @@ def _shared(campaign, name, read):
 
 def ideas_page(campaign, *, sort="top", category=None, status=None, words="", page=1, viewer=None):
     """(ideas of that page, whether there is a next page, ids the viewer voted for among them). Published ideas
-    only, so that the order's index serves the page (the viewer's pending ideas: ``pending_ideas``). Without
+    only, so that the order's index serves the page (the viewer's pending ideas: ``own_state``). Without
     search words, the page is the same for every ambassador: kept in the cache (see above)."""
     sort = sort if sort in SORTS else "top"
 
@@ -125,17 +125,6 @@ def ideas_page(campaign, *, sort="top", category=None, status=None, words="", pa
         name = f"page:{sort}:{category.pk if category else ''}:{status or ''}:{max(1, page)}"
         ideas, more = _shared(campaign, name, read)
     return ideas, more, voted_among(ideas, viewer)
-
-
-def pending_ideas(campaign, viewer):
-    """The viewer's own ideas waiting for moderation."""
-    if viewer is None:
-        return []
-    return list(
-        _with_authors(
-            Idea.objects.filter(campaign=campaign, author=viewer, moderation=Moderation.PENDING).order_by("-created_at")
-        )
-    )
 
 
 def pinned_items(campaign):

@@ -11,6 +11,7 @@ ideas/idea_card.html), filled per page from one query (``ideas.board.own_state``
 import hashlib
 import re
 from functools import cache as once
+from pathlib import Path
 
 from django.core.cache import cache
 from django.middleware.csrf import get_token
@@ -31,7 +32,7 @@ SLOT = re.compile(
 @once
 def _templates_mark():
     """A digest of the card's templates: a deployment changing them makes new keys."""
-    source = "".join(get_template(name).template.source for name in (CARD, "ideas/author.html"))
+    source = "".join(Path(get_template(name).origin.name).read_text() for name in (CARD, "ideas/author.html"))
     return hashlib.blake2b(source.encode(), digest_size=6).hexdigest()
 
 
