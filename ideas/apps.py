@@ -47,10 +47,16 @@ class IdeasConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from ideas.board import board_changed
-        from ideas.models import Idea
+        from ideas.models import Board, Category, Idea
 
         def idea_saved(sender, instance, **kwargs):  # the admin's edits of ideas and pins show on the board at once
             board_changed(instance.campaign_id)
 
         post_save.connect(idea_saved, sender=Idea, weak=False, dispatch_uid="ideas-board-changed-save")
         post_delete.connect(idea_saved, sender=Idea, weak=False, dispatch_uid="ideas-board-changed-delete")
+
+        def category_saved(sender, instance, **kwargs):  # the board's filter lists its categories from the cache
+            board_changed(Board.objects.filter(pk=instance.board_id).values_list("campaign_id", flat=True).first())
+
+        post_save.connect(category_saved, sender=Category, weak=False, dispatch_uid="ideas-category-changed-save")
+        post_delete.connect(category_saved, sender=Category, weak=False, dispatch_uid="ideas-category-changed-delete")

@@ -125,6 +125,36 @@ def awards_grant(*, ambassador, campaign=None):
     return [badge for badge, _campaign in due]
 
 
+def vote_facts(campaign, ambassador):
+    """The facts behind the badges a vote can earn, as annotations for any query (``ambassador``: an id or an
+    OuterRef): whether the ambassador holds the first-vote badge (``held_first_vote``) and ``campaign``'s top place
+    (``held_top``), and their score on it (``score``)."""
+    ideas = Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, author=ambassador)
+    comments = Comment.objects.filter(idea__campaign=campaign, moderation=Moderation.APPROVED, author=ambassador)
+    votes = Vote.objects.filter(idea__campaign=campaign, ambassador=ambassador)
+    held = Award.objects.filter(ambassador=ambassador)
+    return {
+        "held_first_vote": Exists(held.filter(badge=Badge.FIRST_VOTE)),
+        "held_top": Exists(held.filter(badge=Badge.TOP_CONTRIBUTOR, campaign=campaign)),
+        "score": 3 * _count(ideas, "author") + _count(comments, "author") + _count(votes),
+    }
+
+
+def vote_may_earn(*, held_first_vote, held_top, score):
+    """Whether one more vote may earn a badge to an ambassador with these ``vote_facts`` (read before it): their
+    first vote, or the score that may bring them to the top places. Otherwise a vote need check no badge."""
+    return not held_first_vote or (not held_top and score + 1 >= TOP_MIN_SCORE)
+
+
+def awards_grant_voted(*, ambassador, campaign, held_first_vote, held_top, score):
+    """``awards_grant_vote`` (not answering) when its facts were read before the vote, with the idea
+    (``vote_facts`` in ``ideas.voting.ballot``): nothing read again. Runs in the vote's transaction."""
+    if not held_first_vote:
+        Award.objects.bulk_create([Award(ambassador=ambassador, badge=Badge.FIRST_VOTE)], ignore_conflicts=True)
+    if not held_top and score + 1 >= TOP_MIN_SCORE:
+        top_contributors_award(campaign)
+
+
 def awards_grant_vote(*, ambassador, campaign, answered=False):
     """``awards_grant`` after a vote, cheaper: a vote changes only two of the facts behind badges, that the
     ambassador voted (first vote) and their score on ``campaign`` (top places), so only these are read, in one
@@ -133,28 +163,20 @@ def awards_grant_vote(*, ambassador, campaign, answered=False):
     otherwise meanwhile (a moderator approving an idea) come with the next post, or ``awards_refresh``."""
     if answered:
         return awards_grant(ambassador=ambassador, campaign=campaign)
-    ideas = Idea.objects.filter(campaign=campaign, moderation=Moderation.APPROVED, author=OuterRef("pk"))
-    comments = Comment.objects.filter(idea__campaign=campaign, moderation=Moderation.APPROVED, author=OuterRef("pk"))
-    votes = Vote.objects.filter(idea__campaign=campaign, ambassador=OuterRef("pk"))
-    held = Award.objects.filter(ambassador=OuterRef("pk"))
     facts = (
         Ambassador.objects.filter(pk=ambassador.pk)
-        .annotate(
-            first_vote=Exists(held.filter(badge=Badge.FIRST_VOTE)),
-            top=Exists(held.filter(badge=Badge.TOP_CONTRIBUTOR, campaign=campaign)),
-            score=3 * _count(ideas, "author") + _count(comments, "author") + _count(votes),
-        )
-        .values("first_vote", "top", "score")
+        .annotate(**vote_facts(campaign, OuterRef("pk")))
+        .values("held_first_vote", "held_top", "score")
         .order_by()
         .first()
     )
     if facts is None:
         return []
-    if not facts["first_vote"]:
+    if not facts["held_first_vote"]:
         Award.objects.bulk_create([Award(ambassador=ambassador, badge=Badge.FIRST_VOTE)], ignore_conflicts=True)
-    if not facts["top"] and facts["score"] >= TOP_MIN_SCORE:
+    if not facts["held_top"] and facts["score"] >= TOP_MIN_SCORE:
         top_contributors_award(campaign)
-    return [] if facts["first_vote"] else [Badge.FIRST_VOTE]
+    return [] if facts["held_first_vote"] else [Badge.FIRST_VOTE]
 
 
 def top_contributors_award(campaign):

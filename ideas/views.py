@@ -20,11 +20,12 @@ from campaigns.models import Campaign
 from campaigns.tracking import visiting_invitation
 from campaigns.tracking.throttle import hit
 from ideas import board as reads
+from ideas import cards
 from ideas.badges import contributor_settings, leaderboard
 from ideas.forms import CommentForm, ContributorForm, FilterForm, IdeaForm, ReportForm
 from ideas.models import Comment, Idea, Moderation
 from ideas.posting import abuse_report, comment_edit, comment_editable, comment_post, idea_post
-from ideas.voting import vote_cast, vote_state, vote_withdraw, votes_left
+from ideas.voting import ballot_open, ballot_state, vote_cast, vote_state, vote_withdraw, votes_left
 
 BOARD_KINDS = (Campaign.Kind.IDEATION, Campaign.Kind.BOTH)
 
@@ -85,44 +86,54 @@ def _acting(request, slug):
 @require_GET
 @never_cache
 def board_view(request, slug):
+    """The board: its lists and cards the same for everyone come from the cache (``ideas.board``, ``ideas.cards``),
+    what is the viewer's own (their votes, pending ideas, votes left, tier, CSRF token) is read for them."""
     visit = Visit(request, slug)
     if not visit.allowed:
         return _refused(request)
     with translation.override(visit.locale):
         filters = FilterForm(request.GET)
         chosen = filters.cleaned_data if filters.is_valid() else {}
-        categories = list(visit.board.categories.all())
+        categories = reads.categories_of(visit.campaign, visit.board)
         category = next((c for c in categories if c.slug == chosen.get("category")), None)
         page = chosen.get("page") or 1
-        ideas, more, voted = reads.ideas_page(
+        ideas, more, _voted = reads.ideas_page(
             visit.campaign,
             sort=chosen.get("sort") or "top",
             category=category,
             status=chosen.get("status"),
             words=chosen.get("q") or "",
             page=page,
-            viewer=visit.ambassador,
         )
         pins = reads.pinned_items(visit.campaign) if page == 1 else []
-        pending = reads.pending_ideas(visit.campaign, visit.ambassador) if page == 1 else []
         return render(
             request,
             "ideas/board.html",
             visit.context(
-                ideas=ideas,
-                pins=pins,
-                pending=pending,
-                voted=voted | reads.voted_among(pins, visit.ambassador),
+                **_board_cards(request, visit, pins=pins, ideas=ideas, first_page=page == 1),
                 more=more,
                 page=page,
-                filters=filters,
+                sorts=filters.fields["sort"].choices,  # the filters' menus written in the page: no widget rendered
+                statuses=filters.fields["status"].choices,
                 categories=categories,
                 chosen=chosen,
-                statuses=Idea.Status.choices,
                 votes_left=votes_left(board=visit.board, ambassador=visit.ambassador) if visit.ambassador else None,
                 programme=programme_status(visit.campaign.pk, visit.ambassador.pk if visit.ambassador else None),
             ),
         )
+
+
+def _board_cards(request, visit, *, pins, ideas, first_page):
+    """The board's groups of cards (pins, the viewer's pending ideas, the page's ideas) as HTML: the cards shared
+    by every viewer, filled with the counts as they stand and the viewer's own votes (one query)."""
+    counts, voted, pending = reads.own_state(visit.campaign, [*pins, *ideas], visit.ambassador, with_pending=first_page)
+    groups = {"pins": pins, "pending": pending, "ideas": ideas}
+    board_path = reverse("ideas:board", args=[visit.campaign.slug])
+    shared = cards.cards(groups, board_path=board_path, locale=visit.locale, can_vote=visit.ambassador is not None)
+    return {
+        f"{name}_html": cards.filled(shared[name], counts=counts, voted=voted, request=request) if found else ""
+        for name, found in groups.items()
+    }
 
 
 @require_GET
@@ -224,37 +235,48 @@ def _wants_json(request):
 @require_POST
 def idea_vote(request, slug, pk):
     """Cast or withdraw a vote. Sent by the page's script, answers JSON: the idea's new count, whether the
-    visitor's vote stands, the votes left (or an error and its message); sent by a form, leads back to the idea."""
+    visitor's vote stands, the votes left (or an error and its message); sent by a form, leads back to the idea.
+    The idea is read with everything the vote needs (``ideas.voting.ballot``): a vote cast or repeated answers
+    from it and the vote's own statement, no page rendered."""
     as_json = _wants_json(request)
     visit = _acting(request, slug)
     if visit is None:
         return JsonResponse({"error": "forbidden"}, status=403) if as_json else _refused(request)
-    idea = reads.idea_seen(visit.campaign, pk, visit.ambassador)
-    if idea is None:
+    with ballot_open(visit.campaign, pk, visit.ambassador, visit.board) as idea:
+        if idea is None:
+            if as_json:
+                return JsonResponse({"error": "not_found"}, status=404)
+            raise Http404
+        with translation.override(visit.locale):
+            answer = _vote_answer(request, visit, idea, as_json)
+    return answer or _back(request, slug, pk)
+
+
+def _vote_answer(request, visit, idea, as_json):
+    """The vote written; the JSON answer for the page's script, or None (then back to the idea), with a message
+    for a refused vote."""
+    if hit(f"votes:{visit.ambassador.pk}") > settings.VOTES_PER_MINUTE:
+        message = _("Trop de votes en peu de temps : réessayez dans une minute.")
         if as_json:
-            return JsonResponse({"error": "not_found"}, status=404)
-        raise Http404
-    with translation.override(visit.locale):
-        if hit(f"votes:{visit.ambassador.pk}") > settings.VOTES_PER_MINUTE:
-            message = _("Trop de votes en peu de temps : réessayez dans une minute.")
-            if as_json:
-                return JsonResponse({"error": "throttled", "message": message}, status=429)
-            messages.error(request, message)
-            return _back(request, slug, pk)
-        withdraw = request.POST.get("action") == "withdraw"
-        try:
-            if withdraw:
-                vote_withdraw(idea=idea, ambassador=visit.ambassador)
-            else:
-                vote_cast(idea=idea, ambassador=visit.ambassador, board=visit.board, invitation=visit.invitation)
-        except ValidationError as error:
-            if as_json:
-                return JsonResponse({"error": "refused", "message": error.messages[0]}, status=400)
-            messages.error(request, error.messages[0])
+            return JsonResponse({"error": "throttled", "message": message}, status=429)
+        messages.error(request, message)
+        return None
+    withdraw = request.POST.get("action") == "withdraw"
+    try:
+        if withdraw:
+            vote_withdraw(idea=idea, ambassador=visit.ambassador)
         else:
-            if as_json:
-                return JsonResponse(vote_state(idea=idea, ambassador=visit.ambassador, board=visit.board))
-    return _back(request, slug, pk)
+            vote_cast(idea=idea, ambassador=visit.ambassador, board=visit.board, invitation=visit.invitation)
+    except ValidationError as error:
+        if as_json:
+            return JsonResponse({"error": "refused", "message": error.messages[0]}, status=400)
+        messages.error(request, error.messages[0])
+        return None
+    if not as_json:
+        return None
+    if withdraw:
+        return JsonResponse(vote_state(idea=idea, ambassador=visit.ambassador, board=visit.board))
+    return JsonResponse(ballot_state(idea, visit.board))
 
 
 @require_POST

@@ -291,13 +291,28 @@ def test_the_pages_with_votes_load_the_vote_script_and_mark_the_forms_for_it(vis
 
 
 def test_a_vote_takes_few_queries_and_no_page_is_rendered_after_it(visitor, board, django_assert_max_num_queries):
-    """The vote step of a burst: the visit (invitation, campaign, board: one query), the idea, the vote's
-    transaction (the vote, the invitation answered, the badges checked, the count), then the new count."""
-    first, second = (idea(board, f"Idée {number}", moderation=Moderation.APPROVED) for number in range(2))
-    visitor.post(reverse("ideas:vote", args=[SLUG, first.pk]), {"action": "vote"}, **JSON)  # first vote: a badge
-    with django_assert_max_num_queries(15):
+    """The vote step of a burst: the visit (invitation, campaign, board: one query), the idea with what the vote
+    depends on (ideas.voting.ballot), the vote and its count in one statement; a second click, the first two
+    only. A first vote answers the invitation and earns its badges in the vote's transaction (the journey's first
+    vote, the invitation answered by the survey, in tests/config/test_journey_queries.py); a budget makes the
+    votes take turns."""
+    first, second, third = (idea(board, f"Idée {number}", moderation=Moderation.APPROVED) for number in range(3))
+    with django_assert_max_num_queries(10):  # a first contribution: the invitation answered, every badge checked
+        visitor.post(reverse("ideas:vote", args=[SLUG, first.pk]), {"action": "vote"}, **JSON)
+    with django_assert_max_num_queries(3):
         response = visitor.post(reverse("ideas:vote", args=[SLUG, second.pk]), {"action": "vote"}, **JSON)
-    assert response.json()["votes"] == 1
+    assert response.json() == {"votes": 1, "voted": True, "votes_left": None} and not response.templates
+    with django_assert_max_num_queries(2):
+        again = visitor.post(reverse("ideas:vote", args=[SLUG, second.pk]), {"action": "vote"}, **JSON)
+    assert again.json() == {"votes": 1, "voted": True, "votes_left": None} and not again.templates
+    board.vote_budget = 3
+    board.save()
+    with django_assert_max_num_queries(5):  # the visit, BEGIN, the ballot locking the voter, the vote, COMMIT
+        budgeted = visitor.post(reverse("ideas:vote", args=[SLUG, third.pk]), {"action": "vote"}, **JSON)
+    assert budgeted.json() == {"votes": 1, "voted": True, "votes_left": 0}
+    withdrawn = visitor.post(reverse("ideas:vote", args=[SLUG, third.pk]), {"action": "withdraw"}, **JSON)
+    assert withdrawn.json() == {"votes": 0, "voted": False, "votes_left": 1}
+    assert Vote.objects.count() == 2 and Idea.objects.get(pk=third.pk).vote_count == 0
 
 
 def test_an_ambassadors_visit_reads_the_invitation_campaign_and_board_in_one_query(visitor, board):

@@ -175,3 +175,61 @@ def test_concurrent_votes_through_invitations_are_all_counted_answered_and_badge
         assert target.vote_count == 80 == Vote.objects.filter(idea=target).count()
     assert Invitation.objects.filter(ambassador__in=voters, responded_at__isnull=False).count() == 80
     assert Award.objects.filter(badge=Award.Badge.FIRST_VOTE).count() == 80
+
+
+def test_the_ballot_reads_what_the_orm_defines(board):
+    """ideas.vote_sql's hand-written query holds to the ORM's definitions: what a viewer sees
+    (ideas.board.ideas_seen) and the facts behind the badges a vote can earn (ideas.badges.vote_facts)."""
+    from ideas.badges import vote_facts
+    from ideas.board import ideas_seen
+    from ideas.models import Comment
+    from ideas.voting import ballot
+
+    lea, john = Ambassador.objects.get(email="lea@exemple.fr"), Ambassador.objects.get(email="john@example.com")
+    shown = [idea(board, f"Publiée {n}", moderation=Moderation.APPROVED, author=lea) for n in range(2)]
+    own = idea(board, "En attente", moderation=Moderation.PENDING, author=lea)
+    hidden = idea(board, "Masquée", moderation=Moderation.HIDDEN, author=lea)
+    Comment.objects.create(idea=shown[0], author=lea, body="Oui", moderation=Moderation.APPROVED)
+    vote_cast(idea=shown[0], ambassador=lea)
+    Award.objects.create(ambassador=lea, badge=Award.Badge.FIRST_VOTE)
+    for viewer in (lea, john):
+        for target in [*shown, own, hidden]:
+            found = ballot(board.campaign, target.pk, viewer)
+            assert (found is not None) == ideas_seen(board.campaign, viewer).filter(pk=target.pk).exists()
+        facts = Ambassador.objects.filter(pk=viewer.pk).annotate(**vote_facts(board.campaign, viewer.pk))
+        expected = facts.values("held_first_vote", "held_top", "score").get()
+        found = ballot(board.campaign.pk, shown[1].pk, viewer)
+        assert {name: getattr(found, name) for name in expected} == expected
+        assert found.used == Vote.objects.filter(ambassador=viewer).count() and found.voted is False
+    assert ballot(board.campaign, shown[0].pk, lea).voted is True
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="the one-statement vote is PostgreSQL's")
+def test_the_vote_statement_counts_the_trend_as_the_orm_does(board):
+    from django.db.models import F
+
+    from ideas.voting import trend_added
+
+    target = idea(board, moderation=Moderation.APPROVED)
+    moments = [timezone.now() - timezone.timedelta(days=days) for days in (4, 1, 0)]
+    for number, moment in enumerate(moments):
+        expected = Idea.objects.filter(pk=target.pk).annotate(t=trend_added(F("trend"), moment)).values("t").get()
+        vote_cast(idea=target, ambassador=ambassador(f"t{number}@exemple.fr"), now=moment)
+        target.refresh_from_db()
+        assert target.trend == pytest.approx(expected["t"], rel=1e-12) and target.vote_count == number + 1
+
+
+def test_a_ballots_idea_follows_its_vote_and_a_budget_spent_meanwhile_refuses_it(board):
+    from ideas.voting import ballot, ballot_state
+
+    board.vote_budget = 1
+    board.save()
+    lea = Ambassador.objects.get(email="lea@exemple.fr")
+    first, second = (idea(board, f"Idée {n}", moderation=Moderation.APPROVED) for n in range(2))
+    read = ballot(board.campaign, first.pk, lea)
+    late = ballot(board.campaign, second.pk, lea)  # read before the first vote: the budget looked free
+    assert vote_cast(idea=read, ambassador=lea, board=board) is True
+    assert ballot_state(read, board) == {"votes": 1, "voted": True, "votes_left": 0}
+    with pytest.raises(ValidationError, match="utilisé vos 1 votes"):
+        vote_cast(idea=late, ambassador=lea, board=board)
+    assert Vote.objects.filter(ambassador=lea).count() == 1
