@@ -8,12 +8,17 @@ bench/load.py). Each value comes from the environment, with the default chosen f
   (DB_CONN_MAX_AGE): at most WEB_WORKERS x WEB_THREADS connections (16 by default, within PostgreSQL's 100 with
   room for the task clusters). Threads overlap one request's database wait with another's Python work; past
   about 4 per process they only queue on the interpreter's lock.
-- WEB_MAX_IN_FLIGHT (default 64): requests queued or running in one process past which a new one is answered 503
-  with Retry-After at once (``config.gunicorn_worker``, ``config.middleware.QueueLimitMiddleware``); with
-  WEB_QUEUE_SECONDS (settings, default 10), the time a request may wait for a thread before the same answer.
+- A process takes a connection only when one of its threads is free (``config.gunicorn_worker``): the others
+  wait in the listening socket's queue (``backlog``), shared by every process in arrival order, so that in a burst
+  every visitor waits about as long (with a queue per process, p99 was 5 to 7 times the median).
+- WEB_MAX_QUEUED (default 1000): connections waiting in that queue past which a request is answered 503 with
+  Retry-After at once (``config.middleware.QueueLimitMiddleware``); about what the machine serves in
+  WEB_QUEUE_SECONDS (settings, default 10), the time a request may wait for a thread before the same answer. 0:
+  no bound but the backlog.
 - WEB_TIMEOUT (default 30 s): a worker silent that long is restarted (a stuck request); WEB_GRACEFUL_TIMEOUT
   (30 s): how long a stopping worker finishes its requests; WEB_KEEPALIVE (5 s): how long an idle browser
-  connection is kept (behind a proxy that keeps its own connections, as long as the proxy's idle timeout).
+  connection is kept (behind a proxy that keeps its own connections, as long as the proxy's idle timeout), and
+  only while no connection waits for a thread.
 - HTTP/1.1 only (gunicorn's default): TLS and HTTP/2 end at the proxy in front. The worker stamps a request when
   its connection is queued, which an HTTP/2 connection (many requests in one hand-over) would defeat.
 - WEB_BIND (default 127.0.0.1:8000; 0.0.0.0:8000 behind a proxy on another machine); WEB_MAX_REQUESTS (default
@@ -32,8 +37,8 @@ def _int(name, default):
         raise SystemExit(f"{name}={raw!r}: expected a whole number") from None
 
 
-os.environ.setdefault("WEB_MAX_IN_FLIGHT", "64")
-_int("WEB_MAX_IN_FLIGHT", 64)  # checked here, read by the worker
+os.environ.setdefault("WEB_MAX_QUEUED", "1000")
+_int("WEB_MAX_QUEUED", 1000)  # checked here, read by the worker
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
