@@ -3,15 +3,15 @@
 opens the idea board and votes for ideas, all concurrently, through gunicorn on PostgreSQL.
 
     python bench/load.py [--ambassadors 200] [--votes 5] [--database-url postgres://...] [--workers N --threads N]
-                         [--forms] [--port N]
+                         [--forms] [--port N] [--timeline steps.csv]
 
-A scratch PostgreSQL database (created beside the named one, dropped afterwards) gets ``--ambassadors`` invited
+A scratch PostgreSQL database (created beside the named one and named after it, dropped afterwards) gets ``--ambassadors`` invited
 ambassadors of a live survey-and-ideas campaign (emails not sent: invitations marked sent), a survey of two
 pages (a single choice and a short text, then a 0-10 score) and a board of 20 ideas. gunicorn serves the project
 with the repository's gunicorn.conf.py (its worker, its defaults for the machine; ``--workers`` and
 ``--threads`` override them), started by this interpreter (``sys.executable -m gunicorn``). One thread per
-ambassador, all released together, does what a person does in a browser, with its own cookies and the CSRF token
-read from each form:
+ambassador, all released together, does what a person does in a browser (``bench/load_client.py``: its own
+connection, kept alive while the server keeps it, its own cookies and the CSRF token read from each form):
 
     GET /i/<token>/ (personal link) -> GET /s/<slug>/ -> POST page 1 -> POST page 2 (submit) -> GET /b/<slug>/
     -> POST a vote on ``--votes`` ideas drawn at random -> POST one of them again (a second click)
@@ -20,14 +20,19 @@ Each step follows its redirects, as a browser does. A vote is sent as the board'
 application/json``, answered with the new count); with ``--forms``, as a form without JavaScript (then the
 redirect to the board, anchored, is followed). A 503 (the queueing limit, ``config.middleware``) is sent again
 after its ``Retry-After``, as the page's script does, for up to SHED_PATIENCE seconds, and counted apart ("shed");
-any other error is an error.
+any other error is an error. (The client's threads share the machine with the server: it is written to cost
+about 1 ms of CPU per step, where urllib's opener cost 1.6 ms and, at 2,000 threads, far more.)
 
 Then the database is checked: one submitted response per ambassador with exactly its three answers, as sent,
 and every idea's vote count equal to its votes and to the votes cast (the second click counts nothing).
 Printed: steps per second over the whole run; per kind of step, p50 and p99 latency and, from each response's
 ``Server-Timing`` header (SERVER_TIMING=1), the time its requests spent in the database (p50, p99) and their
-queries; errors. The last line is one JSON object: ambassadors, steps, seconds, steps_per_s, p50_ms, p99_ms,
-errors, shed, responses_ok, votes_ok, and per step its figures. The exit status is 1 when anything was lost or
+queries; errors; CPU milliseconds per step of the client (this process), the server (gunicorn's processes, their
+start left out), the database (the PostgreSQL processes serving the scratch database) and the whole machine
+(other people's work included: what is left after the three is the noise of a shared machine). The last line is
+one JSON object: ambassadors, steps, seconds, steps_per_s, p50_ms, p99_ms, errors, shed, responses_ok, votes_ok,
+cpu_ms_per_step, and per step its figures. ``--timeline`` writes every step's start, duration and kind (the
+tail over time: a queue that is fair gives every step of a moment about the same wait). The exit status is 1 when anything was lost or
 counted twice, or a request failed.
 """
 
