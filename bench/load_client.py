@@ -40,7 +40,8 @@ class Visitor:
         for attempt in (1, 2):
             reused = self.connection is not None and self.connection.sock is not None
             if self.connection is None:
-                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)  # a browser waits 5 minutes
+                # a browser waits 5 minutes for an answer
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
             try:
                 self.connection.request(method, path, body, headers)
                 response = self.connection.getresponse()
