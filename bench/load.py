@@ -3,15 +3,15 @@
 opens the idea board and votes for ideas, all concurrently, through gunicorn on PostgreSQL.
 
     python bench/load.py [--ambassadors 200] [--votes 5] [--database-url postgres://...] [--workers N --threads N]
-                         [--forms] [--port N]
+                         [--forms] [--port N] [--timeline steps.csv]
 
-A scratch PostgreSQL database (created beside the named one, dropped afterwards) gets ``--ambassadors`` invited
+A scratch PostgreSQL database (created beside the named one and named after it, dropped afterwards) gets ``--ambassadors`` invited
 ambassadors of a live survey-and-ideas campaign (emails not sent: invitations marked sent), a survey of two
 pages (a single choice and a short text, then a 0-10 score) and a board of 20 ideas. gunicorn serves the project
 with the repository's gunicorn.conf.py (its worker, its defaults for the machine; ``--workers`` and
 ``--threads`` override them), started by this interpreter (``sys.executable -m gunicorn``). One thread per
-ambassador, all released together, does what a person does in a browser, with its own cookies and the CSRF token
-read from each form:
+ambassador, all released together, does what a person does in a browser (``bench/load_client.py``: its own
+connection, kept alive while the server keeps it, its own cookies and the CSRF token read from each form):
 
     GET /i/<token>/ (personal link) -> GET /s/<slug>/ -> POST page 1 -> POST page 2 (submit) -> GET /b/<slug>/
     -> POST a vote on ``--votes`` ideas drawn at random -> POST one of them again (a second click)
@@ -20,23 +20,27 @@ Each step follows its redirects, as a browser does. A vote is sent as the board'
 application/json``, answered with the new count); with ``--forms``, as a form without JavaScript (then the
 redirect to the board, anchored, is followed). A 503 (the queueing limit, ``config.middleware``) is sent again
 after its ``Retry-After``, as the page's script does, for up to SHED_PATIENCE seconds, and counted apart ("shed");
-any other error is an error.
+any other error is an error. (The client's threads share the machine with the server: it is written to cost
+about 1 ms of CPU per step, where urllib's opener cost 1.6 ms and, at 2,000 threads, far more.)
 
 Then the database is checked: one submitted response per ambassador with exactly its three answers, as sent,
 and every idea's vote count equal to its votes and to the votes cast (the second click counts nothing).
 Printed: steps per second over the whole run; per kind of step, p50 and p99 latency and, from each response's
 ``Server-Timing`` header (SERVER_TIMING=1), the time its requests spent in the database (p50, p99) and their
-queries; errors. The last line is one JSON object: ambassadors, steps, seconds, steps_per_s, p50_ms, p99_ms,
-errors, shed, responses_ok, votes_ok, and per step its figures. The exit status is 1 when anything was lost or
+queries; errors; CPU milliseconds per step of the client (this process), the server (gunicorn's processes, their
+start left out), the database (the PostgreSQL processes serving the scratch database) and the whole machine
+(other people's work included: what is left after the three is the noise of a shared machine). The last line is
+one JSON object: ambassadors, steps, seconds, steps_per_s, p50_ms, p99_ms, errors, shed, responses_ok, votes_ok,
+cpu_ms_per_step, and per step its figures. ``--timeline`` writes every step's start, duration and kind (the
+tail over time: a queue that is fair gives every step of a moment about the same wait). The exit status is 1 when anything was lost or
 counted twice, or a request failed.
 """
 
 import argparse
-import http.cookiejar
 import json
 import os
 import random
-import re
+import resource
 import secrets
 import signal
 import statistics
@@ -45,23 +49,20 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import load_client  # noqa: E402
+from bench.load_client import Visitor  # noqa: E402
 from bench.send import free_port, scratch_database  # noqa: E402
 from bench.track import SETTINGS_MODULE, TRIVIAL, URLS_MODULE, get_status  # noqa: E402
 
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-TIMING = re.compile(r'db;dur=([0-9.]+);desc="(\d+) queries"')
 SLUG = "charge"
 IDEAS = 20
-SHED_PATIENCE = 600  # seconds a step keeps sending a shed request again (a person would try again, then leave)
 
 
 def build(ambassadors):
@@ -128,62 +129,6 @@ def build(ambassadors):
         Invitation.objects.filter(campaign=campaign).order_by("ambassador_id").values_list("ambassador__email", "token")
     )
     return tokens, {"usage": usage.pk, "mot": words.pk, "note": score.pk}, ideas
-
-
-class Timed(urllib.request.HTTPRedirectHandler):
-    """Follows redirects as urllib does, keeping each intermediate response's Server-Timing for the step."""
-
-    def __init__(self, seen):
-        self.seen = seen
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        self.seen.append(headers.get("Server-Timing", ""))
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-class Visitor:
-    """One ambassador's browser: cookies, CSRF token, timings per step."""
-
-    def __init__(self, base, timings, database, errors, shed):
-        self.base, self.timings, self.database, self.errors, self.shed = base, timings, database, errors, shed
-        self.seen = []
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), Timed(self.seen)
-        )
-
-    def request(self, step, path, data=None, csrf=None, headers=None):
-        body = None
-        if data is not None:
-            body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf}, doseq=True).encode()
-        started = time.perf_counter()
-        self.seen.clear()
-        patience = time.monotonic() + SHED_PATIENCE
-        while True:
-            request = urllib.request.Request(
-                self.base + path, data=body, headers={"Referer": self.base + path, **(headers or {})}
-            )
-            try:
-                with self.opener.open(request, timeout=60) as response:
-                    text = response.read().decode()
-                    status, timing = response.status, response.headers.get("Server-Timing", "")
-                    retry_after = None
-            except urllib.error.HTTPError as error:
-                text, status = error.read().decode(errors="replace"), error.code
-                timing, retry_after = error.headers.get("Server-Timing", ""), error.headers.get("Retry-After")
-            self.seen.append(timing)
-            if status != 503 or time.monotonic() > patience:
-                break
-            self.shed.append(step)  # nothing was done: sent again when the server says, as the page's script does
-            time.sleep(float(retry_after or 1))
-        self.timings[step].append(time.perf_counter() - started)
-        found = [TIMING.search(header) for header in self.seen]
-        self.database[step].append(
-            (sum(float(m.group(1)) for m in found if m), sum(int(m.group(2)) for m in found if m))
-        )
-        if status >= 400:
-            self.errors.append((step, status))
-        found = CSRF.search(text)
-        return text, found.group(1) if found else csrf
 
 
 def journey(visitor, token, fields, ideas, votes, rng, answers, forms=False):
@@ -299,38 +244,104 @@ def measure(args, tmp, url):
     tokens, fields, ideas = build(args.ambassadors)
     connection.close()
     port = args.port or free_port()
+    children = cpu_children()
     # pages render templates: static files straight from the apps, no collectstatic run needed for the bench
     server = gunicorn_start(tmp, port, args.workers, args.threads)
-    base = f"http://127.0.0.1:{port}"
-    timings, database, errors, shed, answers, cast = defaultdict(list), defaultdict(list), [], [], {}, []
-    barrier = threading.Barrier(len(tokens))
-    lock = threading.Lock()
-
-    def run(number, token):
-        rng = random.Random(number)
-        visitor = Visitor(base, timings, database, errors, shed)
-        barrier.wait()
-        try:
-            chosen = journey(visitor, token, fields, ideas, args.votes, rng, answers, args.forms)
-        except Exception as exc:  # noqa: BLE001 - counted, and the checks below say what was lost
-            errors.append(("exception", repr(exc)))
-            return
-        with lock:
-            cast.append(chosen)
-
-    threads = [threading.Thread(target=run, args=(number, token)) for number, (_email, token) in enumerate(tokens)]
-    started = time.perf_counter()
+    started_cpu = cpu_of([server.pid, *child_pids(server.pid)])  # the server's start, not counted
     try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        seconds = time.perf_counter() - started
+        run = drive(args, port, tokens, fields, ideas)
+        run["cpu"]["database"] = cpu_of(backend_pids(url))
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(30)
-    responses_ok, votes_ok, problems = check(tokens, fields, answers, cast)
-    return timings, database, errors, shed, seconds, responses_ok, votes_ok, problems
+        server.wait(60)
+    run["cpu"]["server"] = cpu_children() - children - started_cpu
+    run["responses_ok"], run["votes_ok"], run["problems"] = check(tokens, fields, run["answers"], run["cast"])
+    return run
+
+
+def drive(args, port, tokens, fields, ideas):
+    """Every ambassador's journey at once, one thread each; the figures and the client's and machine's CPU."""
+    run = {"timings": defaultdict(list), "database": defaultdict(list), "errors": [], "shed": []}
+    run.update(answers={}, cast=[])
+    barrier = threading.Barrier(len(tokens) + 1)
+    lock = threading.Lock()
+
+    def one(number, token):
+        rng = random.Random(number)
+        visitor = Visitor(port, run["timings"], run["database"], run["errors"], run["shed"])
+        barrier.wait()
+        try:
+            chosen = journey(visitor, token, fields, ideas, args.votes, rng, run["answers"], args.forms)
+        except Exception as exc:  # noqa: BLE001 - counted, and the checks below say what was lost
+            run["errors"].append(("exception", repr(exc)))
+            return
+        finally:
+            visitor.close()
+        with lock:
+            run["cast"].append(chosen)
+
+    threading.stack_size(256 * 1024)  # 2,000 threads that only wait on sockets: no need for 8 MB stacks each
+    threads = [threading.Thread(target=one, args=(number, token)) for number, (_email, token) in enumerate(tokens)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()  # every thread started and waiting: the clocks start with the first request
+    started, client, machine = time.perf_counter(), cpu_self(), cpu_machine()
+    for thread in threads:
+        thread.join()
+    run["seconds"] = time.perf_counter() - started
+    run["cpu"] = {"client": cpu_self() - client, "machine": cpu_machine() - machine}
+    return run
+
+
+def cpu_self():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_children():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_machine():
+    """Seconds of CPU the whole machine spent busy (every core; other people's work included)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    ticks = [int(field) for field in fields]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pids):
+    """Seconds of CPU the processes ``pids`` have spent so far (those gone meanwhile count nothing)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(parent):
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def backend_pids(url):
+    """The PostgreSQL server processes serving the scratch database (the web threads' persistent connections)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        rows = admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()
+    return [pid for (pid,) in rows]
 
 
 def percentile(ordered, fraction):
@@ -346,16 +357,33 @@ def main():
     parser.add_argument("--threads", type=int, help="threads per process (default: gunicorn.conf.py's)")
     parser.add_argument("--forms", action="store_true", help="vote with forms, as without JavaScript")
     parser.add_argument("--port", type=int, help="gunicorn's port on 127.0.0.1 (default: any free one)")
+    parser.add_argument("--timeline", help="write every step's start (s), seconds and kind to this CSV file")
     args = parser.parse_args()
+    if args.timeline:
+        load_client.TRACE = []
     if not args.database_url.startswith("postgres"):
         raise SystemExit("bench/load.py runs on PostgreSQL: --database-url postgres://...")
+    # the scratch database is named after the one given (h_me -> h_me_load_<pid>): whoever shares the server
+    # knows whose it is
+    name = f"{urllib.parse.urlsplit(args.database_url).path.strip('/') or 'bench'}_load_{os.getpid()}"
     with tempfile.TemporaryDirectory() as tmp:
-        url, drop = scratch_database(args.database_url, tmp, f"bench_load_{os.getpid()}")
+        url, drop = scratch_database(args.database_url, tmp, name)
         try:
-            timings, database, errors, shed, seconds, responses_ok, votes_ok, problems = measure(args, tmp, url)
+            run = measure(args, tmp, url)
         finally:
             drop()
-    every = sorted(value for values in timings.values() for value in values)
+    result = summary(args, run)
+    if args.timeline:
+        first = min(start for start, _seconds, _step in load_client.TRACE)
+        Path(args.timeline).write_text(
+            "".join(f"{start - first:.3f},{seconds:.3f},{step}\n" for start, seconds, step in sorted(load_client.TRACE))
+        )
+    print(json.dumps(result))
+    if run["errors"] or run["problems"]:
+        sys.exit(1)
+
+
+def per_step(timings, database):
     steps = {}
     for step, values in timings.items():
         values.sort()
@@ -375,10 +403,19 @@ def main():
             f"{queries:.1f} queries",
             file=sys.stderr,
         )
-    for step, status in errors[:5]:
+    return steps
+
+
+def summary(args, run):
+    """The figures printed for a person (stderr) and returned for the JSON line."""
+    steps = per_step(run["timings"], run["database"])
+    every = sorted(value for values in run["timings"].values() for value in values)
+    for step, status in run["errors"][:5]:
         print(f"ERROR: {step}: {status}", file=sys.stderr)
-    for problem in problems[:20]:
+    for problem in run["problems"][:20]:
         print(f"PROBLEM: {problem}", file=sys.stderr)
+    seconds, errors, shed = run["seconds"], run["errors"], run["shed"]
+    cpu = {part: round(1000 * spent / max(len(every), 1), 1) for part, spent in run["cpu"].items()}
     result = {
         "ambassadors": args.ambassadors,
         "steps": len(every),
@@ -388,23 +425,24 @@ def main():
         "p99_ms": round(1000 * percentile(every, 0.99)),
         "errors": len(errors),
         "shed": len(shed),
-        "responses_ok": responses_ok,
-        "votes_ok": votes_ok,
+        "responses_ok": run["responses_ok"],
+        "votes_ok": run["votes_ok"],
         "workers": args.workers,
         "threads": args.threads,
         "forms": args.forms,
+        "cpu_ms_per_step": cpu,
         "per_step": steps,
     }
     print(
         f"{args.ambassadors} ambassadors at once: {result['steps']} steps in {result['seconds']} s "
         f"({result['steps_per_s']} steps/s), p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, {len(errors)} errors, "
         f"{len(shed)} requests shed (503) and sent again; "
-        f"responses stored once: {responses_ok}; votes counted once: {votes_ok}",
+        f"responses stored once: {run['responses_ok']}; votes counted once: {run['votes_ok']}; CPU ms per step: "
+        f"client {cpu['client']}, server {cpu['server']}, database {cpu['database']}, "
+        f"machine {cpu['machine']} (every process, others' too)",
         file=sys.stderr,
     )
-    print(json.dumps(result))
-    if errors or problems:
-        sys.exit(1)
+    return result
 
 
 if __name__ == "__main__":

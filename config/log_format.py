@@ -52,6 +52,12 @@ class KeyValueFormatter(logging.Formatter):
         return masked(super().format(record))
 
 
+def drop_shed(record):
+    """Django logs every answer of 500 or more as an error: a request refused in a burst
+    (``config.middleware.QueueLimitMiddleware``, which counts them) is none, and a burst would write thousands."""
+    return not getattr(getattr(record, "request", None), "shed", False)
+
+
 def logging_settings(log_format, level):
     """The LOGGING setting: every event to the console, formatted as ``log_format`` (json or plain) says."""
     if log_format not in ("json", "plain"):
@@ -60,12 +66,14 @@ def logging_settings(log_format, level):
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}, "plain": {"()": KeyValueFormatter}},
+        "filters": {"drop_shed": {"()": "django.utils.log.CallbackFilter", "callback": drop_shed}},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format}},
         "root": {"handlers": ["console"], "level": level},
         # django_tasks (Wagtail's background tasks) logs each task's start and end at INFO
         # django-axes logs each sign-in at INFO; its failures and locks (names and addresses masked) at WARNING
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
+            "django.request": {"filters": ["drop_shed"]},
             "django_tasks": {"level": "WARNING"},
             "axes": {"level": "WARNING"},
         },

@@ -1,10 +1,11 @@
-"""How long the request being handled waited for a thread, and whether its process was already full when it
-arrived: what the web server tells the application so that, in a burst, a request that cannot be answered in
-time is answered at once with 503 and ``Retry-After`` (``config.middleware.QueueLimitMiddleware``) instead of
-waiting without bound.
+"""How long the request being handled waited for a thread, and how crowded the machine was when it was taken:
+what the web server tells the application so that, in a burst, a request that cannot be answered in time is
+answered at once with 503 and ``Retry-After`` (``config.middleware.QueueLimitMiddleware``) instead of waiting
+without bound.
 
 Two sources, the first that knows: the gunicorn worker of ``config/gunicorn_worker.py`` (``gunicorn.conf.py``
-uses it) stamps each request in the thread that handles it; a reverse proxy may send ``X-Request-Start``
+uses it) stamps each request in the thread that handles it, with the connections then waiting for a thread as a
+share of ``WEB_MAX_QUEUED`` (the load: over 1, crowded); a reverse proxy may send ``X-Request-Start``
 (``t=<seconds or milliseconds or microseconds since the epoch>``, as nginx's ``${msec}``)."""
 
 import threading
@@ -13,14 +14,14 @@ import time
 _local = threading.local()
 
 
-def arrived(queued_at, crowded):
+def arrived(queued_at, load=0.0):
     """Called by the web server in the thread about to handle a request: when it was queued (``time.monotonic()``)
-    and whether its process already had its fill of requests in flight."""
-    _local.queued_at, _local.crowded = queued_at, crowded
+    and the connections then waiting for a thread as a share of the bound (over 1: crowded; 0: no bound)."""
+    _local.queued_at, _local.load = queued_at, load
 
 
 def left():
-    _local.queued_at, _local.crowded = None, False
+    _local.queued_at, _local.load = None, 0.0
 
 
 def _proxy_wait(header, now):
@@ -36,10 +37,10 @@ def _proxy_wait(header, now):
 
 
 def queue_state(request):
-    """(seconds the request waited before a thread took it, or 0 when unknown; whether its process was full)."""
+    """(seconds the request waited before a thread took it, or 0 when unknown; the load when it was taken)."""
     queued_at = getattr(_local, "queued_at", None)
     if queued_at is not None:
-        return max(0.0, time.monotonic() - queued_at), bool(getattr(_local, "crowded", False))
+        return max(0.0, time.monotonic() - queued_at), getattr(_local, "load", 0.0)
     header = request.headers.get("X-Request-Start", "")
     waited = _proxy_wait(header, time.time()) if header else None
-    return waited or 0.0, False
+    return waited or 0.0, 0.0

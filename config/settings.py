@@ -226,8 +226,8 @@ AXES_VERBOSE = False
 PASSWORD_HASHERS = env_list("PASSWORD_HASHERS", ["django.contrib.auth.hashers.PBKDF2PasswordHasher"])
 
 # Holding a burst (config.middleware.QueueLimitMiddleware, gunicorn.conf.py): a request that waited more than
-# WEB_QUEUE_SECONDS for a thread (0: never refused), or came when its process had WEB_MAX_IN_FLIGHT requests queued
-# or running (read by the gunicorn worker; 0: no bound), is answered 503 at once with Retry-After.
+# WEB_QUEUE_SECONDS for a thread (0: never refused), or taken when over WEB_MAX_QUEUED connections waited for one
+# (read by the gunicorn worker; 0: no bound), is answered 503 at once with Retry-After (longer if the queue is).
 WEB_QUEUE_SECONDS = env_int("WEB_QUEUE_SECONDS", 10)
 WEB_RETRY_AFTER_SECONDS = env_int("WEB_RETRY_AFTER_SECONDS", 2)
 # A Server-Timing header on every response: time in the database, number of queries, time in all (bench/load.py).
