@@ -8,6 +8,7 @@
 ``awards_grant`` checks one ambassador after they act (a few queries); ``awards_refresh`` checks everyone,
 set-based, from a django-q2 schedule. An award is never given twice (unique keys)."""
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -19,6 +20,22 @@ SURVEYS_FOR_BADGE = 3
 TOP_PLACES = 3
 TOP_MIN_SCORE = 5
 NO_CAMPAIGN = Value(None, output_field=IntegerField())
+THIRD_PLACE_SECONDS = 600  # how long the third place's rank, as last read, spares reading the leaderboard
+
+
+def _third_place_key(campaign):
+    return f"ideas:third-place:{campaign.pk}"
+
+
+def may_place(campaign, ambassador_id, score):
+    """Whether ``score`` may bring the ambassador into the campaign's top places: not when the third place, as
+    last read (``top_contributors_award``), ranks above it (a higher score, or the same held by an earlier
+    ambassador, as the leaderboard orders them). Reading the leaderboard is a vote's dearest query, and in a
+    burst every voter reaches TOP_MIN_SCORE: only those who may pass the third place read it. Scores only grow
+    with contributions, so a rank read earlier is at most too low (the leaderboard read for nothing); a place
+    won by a score that fell meanwhile (an idea rejected) waits for ``awards_refresh``'s schedule."""
+    third = cache.get(_third_place_key(campaign))
+    return third is None or (score, -ambassador_id) > tuple(third)
 
 
 def _count(queryset, field="ambassador"):
@@ -119,7 +136,8 @@ def awards_grant(*, ambassador, campaign=None):
     if (
         campaign is not None
         and (Badge.TOP_CONTRIBUTOR, campaign.pk) not in before
-        and score(campaign, ambassador) >= TOP_MIN_SCORE
+        and (points := score(campaign, ambassador)) >= TOP_MIN_SCORE
+        and may_place(campaign, ambassador.pk, points)
     ):
         top_contributors_award(campaign)
     return [badge for badge, _campaign in due]
@@ -151,7 +169,7 @@ def awards_grant_voted(*, ambassador, campaign, held_first_vote, held_top, score
     (``vote_facts`` in ``ideas.voting.ballot``): nothing read again. Runs in the vote's transaction."""
     if not held_first_vote:
         Award.objects.bulk_create([Award(ambassador=ambassador, badge=Badge.FIRST_VOTE)], ignore_conflicts=True)
-    if not held_top and score + 1 >= TOP_MIN_SCORE:
+    if not held_top and score + 1 >= TOP_MIN_SCORE and may_place(campaign, ambassador.pk, score + 1):
         top_contributors_award(campaign)
 
 
@@ -174,7 +192,7 @@ def awards_grant_vote(*, ambassador, campaign, answered=False):
         return []
     if not facts["held_first_vote"]:
         Award.objects.bulk_create([Award(ambassador=ambassador, badge=Badge.FIRST_VOTE)], ignore_conflicts=True)
-    if not facts["held_top"] and facts["score"] >= TOP_MIN_SCORE:
+    if not facts["held_top"] and facts["score"] >= TOP_MIN_SCORE and may_place(campaign, ambassador.pk, facts["score"]):
         top_contributors_award(campaign)
     return [] if facts["held_first_vote"] else [Badge.FIRST_VOTE]
 
@@ -182,10 +200,11 @@ def awards_grant_vote(*, ambassador, campaign, answered=False):
 def top_contributors_award(campaign):
     """The campaign's top places awarded. Inserted in the ambassadors' order, as every vote's transaction does
     (``ideas.voting``): two transactions inserting the same awards wait for each other, never in a circle."""
-    top = sorted(
-        (ambassador for ambassador, score in leaderboard(campaign, TOP_PLACES) if score >= TOP_MIN_SCORE),
-        key=lambda ambassador: ambassador.pk,
-    )
+    board = leaderboard(campaign, TOP_PLACES)
+    if len(board) == TOP_PLACES:
+        third, points = board[-1]
+        cache.set(_third_place_key(campaign), (points, -third.pk), THIRD_PLACE_SECONDS)
+    top = sorted((ambassador for ambassador, points in board if points >= TOP_MIN_SCORE), key=lambda a: a.pk)
     Award.objects.bulk_create(
         [Award(ambassador=ambassador, badge=Badge.TOP_CONTRIBUTOR, campaign=campaign) for ambassador in top],
         ignore_conflicts=True,

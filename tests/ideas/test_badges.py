@@ -96,3 +96,29 @@ def test_checking_a_voters_badges_reads_no_leaderboard_under_the_top_score(board
     vote_cast(idea=idea(board), ambassador=lea)
     with django_assert_max_num_queries(4):  # awards held, facts, the voter's score, the badges given
         assert awards_grant(ambassador=lea, campaign=board.campaign) == [Badge.FIRST_VOTE]
+
+
+def test_a_voter_who_cannot_pass_the_third_place_reads_no_leaderboard_and_one_who_can_is_placed(board):
+    """In a burst every voter reaches TOP_MIN_SCORE: only one who may pass the third place (as last read) reads
+    the leaderboard, and one who passes it is placed at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ideas = [idea(board, f"Idée {number}") for number in range(8)]
+    leaders = [Ambassador.objects.create(email=f"tete{n}@exemple.fr") for n in range(3)]
+    for leader in leaders:
+        for target in ideas[:6]:
+            vote_cast(idea=target, ambassador=leader)
+        awards_grant(ambassador=leader, campaign=board.campaign)
+    assert all(Badge.TOP_CONTRIBUTOR in badges(leader) for leader in leaders)
+    late = Ambassador.objects.create(email="tard@exemple.fr")
+    for target in ideas[:5]:
+        vote_cast(idea=target, ambassador=late)
+    with CaptureQueriesContext(connection) as seen:
+        awards_grant(ambassador=late, campaign=board.campaign)
+    assert not any("LIMIT 3" in query["sql"] for query in seen.captured_queries)  # 5 points under the third's 6
+    assert Badge.TOP_CONTRIBUTOR not in badges(late)
+    for target in ideas[5:7]:
+        vote_cast(idea=target, ambassador=late)
+    awards_grant(ambassador=late, campaign=board.campaign)  # 7 points: past the third place
+    assert Badge.TOP_CONTRIBUTOR in badges(late)
