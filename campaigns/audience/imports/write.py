@@ -11,9 +11,10 @@ are inserted. Nothing
 passes through Python but the bounds of the batch.
 
 An ambassador that another session creates (same email) or deletes between the checks and the write makes the
-batch fail (a unique or foreign-key violation) rather than be merged silently."""
+batch fail (a unique violation, or fewer ambassadors updated than known) rather than be merged silently."""
 
-from django.db import connection
+from django.db import IntegrityError, connection
+from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.staging import ROWS, VALID
 from campaigns.models import Ambassador, AmbassadorProduct, AmbassadorTag, Locale, SegmentMember, Tag
@@ -67,7 +68,8 @@ def ambassadors_create(cursor, staged, after, last, now):
 def ambassadors_update(cursor, staged, after, last, now):
     """Merge the batch's rows into the known ambassadors: a filled cell replaces the stored value, an empty one
     leaves it; consent is withdrawn by a no, given by a yes if it was not, kept by an empty cell. Opt-outs are
-    never touched. Returns how many were updated."""
+    never touched. Returns how many were updated; IntegrityError when one was deleted since the checks (its products'
+    lines would point to no one: they hold no foreign key)."""
     merged = ", ".join(f"{name} = COALESCE(r.{name}, {AMBASSADORS}.{name})" for name in MERGED)
     cursor.execute(
         f"UPDATE {AMBASSADORS} SET {merged}, consent_at = CASE WHEN r.consent IS NULL THEN {AMBASSADORS}.consent_at "
@@ -75,7 +77,16 @@ def ambassadors_update(cursor, staged, after, last, now):
         f"FROM {staged} r WHERE {AMBASSADORS}.id = r.existing_id AND {_in_batch()}",
         {"after": after, "last": last, "now": now},
     )
-    return cursor.rowcount
+    updated = cursor.rowcount
+    cursor.execute(
+        f"SELECT COUNT(*) FROM {staged} r WHERE {_in_batch()} AND r.existing_id IS NOT NULL",
+        {"after": after, "last": last},
+    )
+    if cursor.fetchone()[0] != updated:
+        raise IntegrityError(
+            _("Un ambassadeur du fichier a été supprimé pendant l'import : importez le fichier à nouveau.")
+        )
+    return updated
 
 
 def _replaced(cursor, staged, table, column, after, last):
