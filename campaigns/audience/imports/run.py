@@ -156,7 +156,7 @@ def _import(checker, rows, name, batch_size, max_errors, progress, after_check, 
     update, dry_run = options["update"], options["dry_run"]
     report = ImportReport()
     # Two writers need tables both connections see: only outside the caller's transaction (its own would hide them).
-    shared = not dry_run and settings.IMPORT_WRITERS > 1 and not connection.in_atomic_block
+    shared = not (dry_run or connection.in_atomic_block) and settings.IMPORT_WRITERS > 1 and connection.get_autocommit()
     with Staging(ids_for=None if dry_run else AMBASSADORS, shared=shared) as staging:
         batches = _load(checker, rows, name, staging, batch_size, report, progress)
         counts = staging.check(AMBASSADORS, update)
@@ -228,6 +228,8 @@ def _write(staging, batches, update, report, progress, segment):
             second = pool.submit(_on_own_connection, writer, False)
             writer(True)
             second.result()
+        if progress:  # the second writer's last batches, if it finished after this one
+            progress("writing", written[0], report.rows, report)
     report.written = True
 
 
