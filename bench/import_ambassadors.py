@@ -9,7 +9,8 @@ scratch database is created beside the named one and dropped afterwards. On Post
 loaded by a bare ``COPY`` into an unlogged table of the same columns, and ``copy_ratio`` is the import's rate
 over that one (1.0 would be an import as fast as the database can take the file in). It also prints the CPU
 seconds the import cost this process (reading, checking, ``COPY``) and, when the database runs on this machine,
-its server process (read from /proc: the figures to compare on a shared machine, where wall time says little).
+its server process (read from /proc: the figures to compare on a shared machine, where wall time says little;
+the import's own connection only: the second one that writes half the batches, ``IMPORT_WRITERS``, is not counted).
 The last line is one JSON object.
 """
 

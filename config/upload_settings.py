@@ -13,6 +13,9 @@ API_UPSERT_MAX_BODY_MB = env_int("API_UPSERT_MAX_BODY_MB", 32)
 # rows are kept in an import report (all are counted, and all go to the file of rejected rows).
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 10_000)
 IMPORT_MAX_REPORTED_ERRORS = env_int("IMPORT_MAX_REPORTED_ERRORS", 1000)
+# How many database connections write an import's batches at once (PostgreSQL, outside a transaction): the writes
+# are the database's work, and two keep both cores of a small server busy. 1 writes them in order, on one.
+IMPORT_WRITERS = env_int("IMPORT_WRITERS", 2)
 # Bounds on an imported file (campaigns/audience/imports/limits.py), each refused with a message naming it: the
 # file's size (a CSV is streamed: 256 MB is over a million rows), an XLSX's unzipped content and its shared
 # strings (the text cells, which openpyxl holds in memory: a few MB of them cost the worker several times as

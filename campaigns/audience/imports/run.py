@@ -6,7 +6,9 @@ The checks across rows are then set-based SQL (an email repeated in the file, an
 (``external_id``) repeated in the file or held by another ambassador), and, if no row was rejected (or the
 caller chose to keep the valid rows), the valid rows are written from the staging tables (``write``): a few
 set-based statements per batch (new ambassadors inserted, known ones updated, then their products, tags and list),
-each batch in its own transaction. Memory stays flat whatever the file's size.
+each batch in its own transaction. Memory stays flat whatever the file's size. On PostgreSQL, unless the caller
+holds a transaction, two connections write the batches at once (``IMPORT_WRITERS``): the writes are the database's
+work, and while one connection waits for Python (or the disk) the other keeps the second core busy.
 
 - A file that cannot be read at all (empty, binary, wrong or missing columns) raises ``ImportFileError`` with
   one message, before anything is written.
@@ -18,6 +20,8 @@ each batch in its own transaction. Memory stays flat whatever the file's size.
   opt-out.
 """
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -151,7 +155,9 @@ def _import(checker, rows, name, batch_size, max_errors, progress, after_check, 
     max_errors = settings.IMPORT_MAX_REPORTED_ERRORS if max_errors is None else max_errors
     update, dry_run = options["update"], options["dry_run"]
     report = ImportReport()
-    with Staging(ids_for=None if dry_run else AMBASSADORS) as staging:
+    # Two writers need tables both connections see: only outside the caller's transaction (its own would hide them).
+    shared = not (dry_run or connection.in_atomic_block) and settings.IMPORT_WRITERS > 1 and connection.get_autocommit()
+    with Staging(ids_for=None if dry_run else AMBASSADORS, shared=shared) as staging:
         batches = _load(checker, rows, name, staging, batch_size, report, progress)
         counts = staging.check(AMBASSADORS, update)
         report.rejected = counts["rejected"]
@@ -188,15 +194,48 @@ def _errors(staging, checker):
 
 
 def _write(staging, batches, update, report, progress, segment):
-    """The valid rows written from the staging tables, a transaction per batch."""
+    """The valid rows written from the staging tables, a transaction per batch, in order by this connection, or,
+    when the tables are shared, by this one and a thread's at once, each taking the next batch when done with its
+    last. The progress is told by this thread (the rows of the batches written so far, by both)."""
     now = timezone.now()
-    after = 0
-    for last, done in batches:
-        with transaction.atomic():
-            created, updated = batch_write(after, last, now, update, segment)
-            report.created += created
-            report.updated += updated
-            if progress:
-                progress("writing", done, report.rows, report)
-        after = last
+    todo = iter([(after, last, done - before) for (after, before), (last, done) in zip([(0, 0), *batches], batches)])
+    lock, stop = threading.Lock(), threading.Event()
+    written = [0]
+
+    def writer(main):
+        while not stop.is_set():
+            with lock:
+                after, last, rows = next(todo, (None, None, None))
+            if after is None:
+                return
+            try:
+                with transaction.atomic():
+                    created, updated = batch_write(after, last, now, update, segment, staged=staging.rows)
+                    with lock:
+                        report.created, report.updated = report.created + created, report.updated + updated
+                        written[0] += rows
+                        so_far = written[0]
+                    if main and progress:
+                        progress("writing", so_far, report.rows, report)
+            except BaseException:
+                stop.set()  # the other writer takes no further batch
+                raise
+
+    if not staging.shared or len(batches) < 2:
+        writer(True)
+    else:
+        with ThreadPoolExecutor(1) as pool:
+            second = pool.submit(_on_own_connection, writer, False)
+            writer(True)
+            second.result()
+        if progress:  # the second writer's last batches, if it finished after this one
+            progress("writing", written[0], report.rows, report)
     report.written = True
+
+
+def _on_own_connection(function, *args):
+    """``function`` run in a thread, on the thread's own database connection, closed after."""
+    try:
+        return function(*args)
+    finally:
+        connection.close()

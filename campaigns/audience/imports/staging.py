@@ -3,6 +3,11 @@ database connection, so the checks that look across rows (an email or a CRM id r
 already known, a CRM id already another ambassador's) and the writes are set-based SQL, and memory stays flat
 whatever the file's size.
 
+The tables are temporary, unless the valid rows are to be written by two connections at once (``shared``, on
+PostgreSQL outside a transaction): then they are unlogged tables named after the import's server process, which
+the second connection can read; dropped at the end, and, should the process have died before, by the next import
+once that server process is gone.
+
 Rows arrive in batches: through ``COPY`` on PostgreSQL (psycopg's ``cursor.copy()``, streamed), through one
 prepared ``INSERT`` run for every row on SQLite (which has no round trips); a row's products and tags travel with it
 as lists (arrays on PostgreSQL, JSON text on SQLite). A row's ``status`` says whether it may be written:
@@ -78,9 +83,11 @@ class Staging:
     them their ids; an id drawn for a row that is not written is a gap in the sequence. On SQLite the writes fill
     it once the batch's ambassadors are inserted."""
 
-    def __init__(self, ids_for=None):
+    def __init__(self, ids_for=None, shared=False):
         self.postgres = connection.vendor == "postgresql"
         self.ids_for = ids_for if self.postgres else None
+        self.shared = shared and self.postgres
+        self.rows, self.errors = ROWS, ERRORS  # the tables' names
         self.lists = {None: None}  # frozenset -> its staged text (few distinct sets: each written once)
 
     def list_value(self, values):
@@ -96,17 +103,36 @@ class Staging:
 
     def __enter__(self):
         self.cursor = connection.cursor()
+        if self.shared:
+            self._stale_drop()
+            self.cursor.execute("SELECT pg_backend_pid()")
+            pid = self.cursor.fetchone()[0]
+            self.rows, self.errors = f"{ROWS}_{pid}", f"{ERRORS}_{pid}"
         self._drop()
         drawn = ""
         if self.ids_for:
             self.cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')::regclass::oid", [self.ids_for])
             drawn = f" DEFAULT nextval({int(self.cursor.fetchone()[0])}::regclass)"
+        kind = "UNLOGGED" if self.shared else "TEMPORARY"
         for table, columns in TABLES.items():
             if table == ROWS:
                 lists = LISTS if self.postgres else {"ids": "TEXT", "names": "TEXT"}  # SQLite: JSON text
                 columns = f"{columns.format(**lists)}, new_id BIGINT{drawn}"
-            self.cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
+            self.cursor.execute(f"CREATE {kind} TABLE {self._name(table)} ({columns})")
         return self
+
+    def _name(self, table):
+        return self.rows if table == ROWS else self.errors
+
+    def _stale_drop(self):
+        """Drop the shared tables of imports whose server process is gone (a process killed mid-import)."""
+        self.cursor.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' "
+            "AND relname ~ %s AND substring(relname from '[0-9]+$')::int NOT IN (SELECT pid FROM pg_stat_activity)",
+            [f"^({ROWS}|{ERRORS})_[0-9]+$"],
+        )
+        for (table,) in self.cursor.fetchall():
+            self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def __exit__(self, exc_type, exc, traceback):
         try:
@@ -118,7 +144,7 @@ class Staging:
             self.cursor.close()
 
     def _drop(self):
-        for table in TABLES:
+        for table in (self.rows, self.errors):
             self.cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def add(self, rows, errors):
@@ -129,9 +155,9 @@ class Staging:
                 self._load(table, values)
 
     def _load(self, table, values):
-        columns = COPY_COLUMNS[table]
+        columns, name = COPY_COLUMNS[table], self._name(table)
         if self.postgres:
-            with self.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            with self.cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
                 copy.set_types(COPY_TYPES[table])
                 for row in values:
                     copy.write_row(row)
@@ -140,36 +166,36 @@ class Staging:
                 adapt = connection.ops.adapt_datefield_value
                 values = [(*row[:8], adapt(row[8]), *row[9:]) for row in values]
             placeholders = ", ".join(["%s"] * len(columns))
-            self.cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", values)
+            self.cursor.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({placeholders})", values)
 
     def check(self, ambassador_table, update):
         """The checks across rows, set-based: repeated emails, then emails already known (rejected unless
         ``update``), then, among the rows still valid, repeated CRM ids and CRM ids held by another ambassador.
         Returns {"rejected": rows, "created": rows, "updated": rows}."""
-        execute = self.cursor.execute
+        execute, rows, errors = self.cursor.execute, self.rows, self.errors
         if self.postgres:  # hash joins need no index on the emails; the planner, the statistics of what it joins
-            execute(f"ANALYZE {ROWS} (status, email, external_id)")
+            execute(f"ANALYZE {rows} (status, email, external_id)")
         else:
-            execute(f"CREATE INDEX {ROWS}_email ON {ROWS} (email)")
-        execute(f"CREATE INDEX {ROWS}_external_id ON {ROWS} (external_id) WHERE external_id IS NOT NULL")
-        execute(f"CREATE INDEX {ERRORS}_row ON {ERRORS} (row_number)")
+            execute(f"CREATE INDEX {rows}_email ON {rows} (email)")
+        execute(f"CREATE INDEX {rows}_external_id ON {rows} (external_id) WHERE external_id IS NOT NULL")
+        execute(f"CREATE INDEX {errors}_row ON {errors} (row_number)")
         execute(
-            f"UPDATE {ROWS} SET status = %s, first_row = repeated.first_row FROM ("
-            f"SELECT email, MIN(row_number) AS first_row FROM {ROWS} WHERE status = %s GROUP BY email "
+            f"UPDATE {rows} SET status = %s, first_row = repeated.first_row FROM ("
+            f"SELECT email, MIN(row_number) AS first_row FROM {rows} WHERE status = %s GROUP BY email "
             "HAVING COUNT(*) > 1) AS repeated "
-            f"WHERE {ROWS}.email = repeated.email AND {ROWS}.status = %s AND {ROWS}.row_number > repeated.first_row",
+            f"WHERE {rows}.email = repeated.email AND {rows}.status = %s AND {rows}.row_number > repeated.first_row",
             [REPEATED, VALID, VALID],
         )
         execute(
-            f"UPDATE {ROWS} SET existing_id = known.id FROM {ambassador_table} AS known "
-            f"WHERE known.email = {ROWS}.email AND {ROWS}.status = %s",
+            f"UPDATE {rows} SET existing_id = known.id FROM {ambassador_table} AS known "
+            f"WHERE known.email = {rows}.email AND {rows}.status = %s",
             [VALID],
         )
         if not update:
-            execute(f"UPDATE {ROWS} SET status = %s WHERE status = %s AND existing_id IS NOT NULL", [EXISTS, VALID])
+            execute(f"UPDATE {rows} SET status = %s WHERE status = %s AND existing_id IS NOT NULL", [EXISTS, VALID])
         self._external_ids_check(ambassador_table)
         execute(
-            f"SELECT status, existing_id IS NOT NULL, COUNT(*) FROM {ROWS} GROUP BY status, existing_id IS NOT NULL"
+            f"SELECT status, existing_id IS NOT NULL, COUNT(*) FROM {rows} GROUP BY status, existing_id IS NOT NULL"
         )
         counts = {"rejected": 0, "created": 0, "updated": 0}
         for status, existing, count in self.cursor.fetchall():
@@ -183,17 +209,17 @@ class Staging:
         """Among the valid rows, a CRM id on an earlier valid row (``REPEATED_ID``), then a CRM id that another
         ambassador than the row's holds (``TAKEN_ID``)."""
         self.cursor.execute(
-            f"UPDATE {ROWS} SET status = %s, first_row = repeated.first_row FROM ("
-            f"SELECT external_id, MIN(row_number) AS first_row FROM {ROWS} WHERE status = %s "
+            f"UPDATE {self.rows} SET status = %s, first_row = repeated.first_row FROM ("
+            f"SELECT external_id, MIN(row_number) AS first_row FROM {self.rows} WHERE status = %s "
             "AND external_id IS NOT NULL GROUP BY external_id HAVING COUNT(*) > 1) AS repeated "
-            f"WHERE {ROWS}.external_id = repeated.external_id AND {ROWS}.status = %s "
-            f"AND {ROWS}.row_number > repeated.first_row",
+            f"WHERE {self.rows}.external_id = repeated.external_id AND {self.rows}.status = %s "
+            f"AND {self.rows}.row_number > repeated.first_row",
             [REPEATED_ID, VALID, VALID],
         )
         self.cursor.execute(
-            f"UPDATE {ROWS} SET status = %s WHERE status = %s AND external_id IS NOT NULL AND EXISTS ("
-            f"SELECT 1 FROM {ambassador_table} AS holder WHERE holder.external_id = {ROWS}.external_id "
-            f"AND ({ROWS}.existing_id IS NULL OR holder.id <> {ROWS}.existing_id))",
+            f"UPDATE {self.rows} SET status = %s WHERE status = %s AND external_id IS NOT NULL AND EXISTS ("
+            f"SELECT 1 FROM {ambassador_table} AS holder WHERE holder.external_id = {self.rows}.external_id "
+            f"AND ({self.rows}.existing_id IS NULL OR holder.id <> {self.rows}.existing_id))",
             [TAKEN_ID, VALID],
         )
 
@@ -203,7 +229,7 @@ class Staging:
         last = 0
         while True:
             self.cursor.execute(
-                f"SELECT row_number, status, email, external_id, first_row FROM {ROWS} "
+                f"SELECT row_number, status, email, external_id, first_row FROM {self.rows} "
                 f"WHERE status <> %s AND row_number > %s ORDER BY row_number LIMIT {int(page)}",
                 [VALID, last],
             )
@@ -213,7 +239,7 @@ class Staging:
             cells = {}
             if any(row[1] == CELLS for row in rows):
                 self.cursor.execute(
-                    f"SELECT row_number, label, message FROM {ERRORS} WHERE row_number >= %s AND row_number <= %s "
+                    f"SELECT row_number, label, message FROM {self.errors} WHERE row_number >= %s AND row_number <= %s "
                     "ORDER BY row_number, position",
                     [rows[0][0], rows[-1][0]],
                 )

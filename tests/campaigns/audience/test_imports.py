@@ -317,3 +317,22 @@ def test_the_tables_an_import_writes_carry_no_index_another_one_makes_useless(db
         and (len(other_columns) > len(columns) or other < name)
     ]
     assert useless == []
+
+
+def test_an_ambassador_deleted_between_the_checks_and_the_write_fails_the_batch(write, monkeypatch):
+    from django.db import IntegrityError
+
+    from campaigns.audience.imports.staging import Staging
+
+    Ambassador.objects.create(email="parti@exemple.fr")
+    check = Staging.check
+
+    def check_then_delete(self, *args):
+        counts = check(self, *args)
+        Ambassador.objects.filter(email="parti@exemple.fr").delete()
+        return counts
+
+    monkeypatch.setattr(Staging, "check", check_then_delete)
+    with pytest.raises(IntegrityError, match="supprimé pendant l'import"):
+        import_ambassadors(write("email;produits\nparti@exemple.fr;pea\nneuf@exemple.fr;pea\n"), update=True)
+    assert AmbassadorProduct.objects.count() == 0
