@@ -1,13 +1,15 @@
 """gunicorn's settings for one machine, read by ``gunicorn -c gunicorn.conf.py config.wsgi:application`` (and by
 bench/load.py). Each value comes from the environment, with the default chosen for a 2-core machine:
 
-- WEB_WORKERS (default: 2 per core): processes. A step of an ambassador's journey is Python work (templates,
-  forms, the ORM) with database round trips in between; one process per core leaves the core idle during those
-  round trips, two keep it busy. More processes than that only add memory and database connections.
-- WEB_THREADS (default 4): threads per process, each with its own persistent database connection
-  (DB_CONN_MAX_AGE): at most WEB_WORKERS x WEB_THREADS connections (16 by default, within PostgreSQL's 100 with
-  room for the task clusters). Threads overlap one request's database wait with another's Python work; past
-  about 4 per process they only queue on the interpreter's lock.
+- WEB_WORKERS (default: one per core, and one more): processes. A step of an ambassador's journey is Python work
+  (templates, forms, the ORM) with database round trips in between; one process per core would leave a core idle
+  during those round trips, the one more keeps it busy.
+- WEB_THREADS (default 1): threads per process, each with its own persistent database connection
+  (DB_CONN_MAX_AGE): at most WEB_WORKERS x WEB_THREADS connections. Measured on this 2-core machine with
+  PostgreSQL on it (bench/load.py, 200 ambassadors, each setting run back to back): 3 processes of 1 thread served
+  196-201 steps/s (p99 1.7-2.0 s), 2 of 2 177-189, 2 of 1 154, 3 of 2 157, 4 of 2 156, 4 of 4 115-130: more
+  threads than cores only make the interpreters take turns on their locks. With the database on another machine
+  (longer round trips), 2 to 4 threads keep a process busy during them.
 - A process takes a connection only when one of its threads is free (``config.gunicorn_worker``): the others
   wait in the listening socket's queue (``backlog``), shared by every process in arrival order, so that in a burst
   every visitor waits about as long (with a queue per process, p99 was 5 to 7 times the median).
@@ -47,9 +49,9 @@ _int("WEB_MAX_QUEUED", 0)  # checked here, read by the worker
 
 wsgi_app = "config.wsgi:application"
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
-workers = _int("WEB_WORKERS", 2 * multiprocessing.cpu_count())
+workers = _int("WEB_WORKERS", multiprocessing.cpu_count() + 1)
 worker_class = "config.gunicorn_worker.QueueTimedWorker"
-threads = _int("WEB_THREADS", 4)
+threads = _int("WEB_THREADS", 1)
 worker_connections = 1000
 timeout = _int("WEB_TIMEOUT", 30)
 graceful_timeout = _int("WEB_GRACEFUL_TIMEOUT", 30)

@@ -7,7 +7,10 @@ short one (bench/load.py at 200 ambassadors: p50 2 s, p99 9 to 14 s). This worke
 when one of its threads is free, so the connections waiting are left in the listening socket's queue, one queue
 in arrival order shared by every process: whoever frees a thread first serves the oldest. For the same reason a
 connection is kept alive after its response only while nobody waits in that queue (a kept connection's next
-request would jump it). The length of that queue (Linux's ``TCP_INFO`` of the listening socket) is what the
+request would jump it), except after a redirect: the browser follows it at once on the same connection, and that
+request finishes the step the visitor is waiting for (a page's save, then the next page), so a step costs one wait
+in the queue, not two (bench/load.py at 200 ambassadors: the page steps' p99 from about twice the others' to
+theirs). The length of that queue (Linux's ``TCP_INFO`` of the listening socket) is what the
 queueing limit reads: past ``WEB_MAX_QUEUED`` waiting connections a request is answered 503 at once.
 ``gunicorn.conf.py`` sets ``worker_class`` to it."""
 
@@ -65,7 +68,16 @@ class QueueTimedWorker(ThreadWorker):
         finally:
             queueing.left()
 
-    def handle_request(self, req, conn):
-        if self.cfg.keepalive and self.waiting():
-            req.force_close()  # others wait for a thread: this visitor's next request queues with them
-        return super().handle_request(req, conn)
+    def load_wsgi(self):
+        super().load_wsgi()
+        application = self.wsgi
+
+        def wsgi(environ, start_response):
+            def started(status, headers, exc_info=None):
+                if self.cfg.keepalive and not status.startswith("3") and self.waiting():
+                    start_response.__self__.force_close()  # gunicorn's Response: "Connection: close" is sent
+                return start_response(status, headers, exc_info)
+
+            return application(environ, started)
+
+        self.wsgi = wsgi

@@ -116,13 +116,24 @@ def test_the_worker_tells_each_request_how_crowded_the_machine_was_when_it_was_t
     assert queueing.queue_state(request) == (0.0, 0.0)  # the thread forgets it once the request is answered
 
 
-def test_a_connection_is_kept_alive_only_while_nobody_waits_for_a_thread():
-    for waiting, closed in ((0, False), (3, True)):
-        request = SimpleNamespace(must_close=False, force_close=lambda r=None: None)
-        request.force_close = lambda request=request: setattr(request, "must_close", True)
-        with mock.patch.object(ThreadWorker, "handle_request", return_value=True):
-            worker_with(waiting=waiting).handle_request(request, SimpleNamespace())
-        assert request.must_close is closed
+class Answer:  # the part of gunicorn's Response the worker uses
+    must_close = False
+
+    def force_close(self):
+        self.must_close = True
+
+    def start_response(self, status, headers, exc_info=None):
+        self.status = status
+
+
+def test_a_connection_is_kept_alive_only_while_nobody_waits_for_a_thread_or_after_a_redirect():
+    for waiting, status, closed in ((0, "200 OK", False), (3, "200 OK", True), (3, "302 Found", False)):
+        answer, worker = Answer(), worker_with(waiting=waiting)
+        with mock.patch.object(ThreadWorker, "load_wsgi"):
+            worker.wsgi = lambda environ, start_response, status=status: start_response(status, [])
+            worker.load_wsgi()
+        worker.wsgi({}, answer.start_response)
+        assert answer.must_close is closed and answer.status == status
 
 
 def test_the_listen_queue_is_read_from_the_listening_socket():

@@ -126,7 +126,7 @@ def test_gunicorn_settings_come_from_the_environment_with_defaults_for_the_machi
     monkeypatch.setenv("WEB_THREADS", "6")
     monkeypatch.delenv("WEB_WORKERS", raising=False)
     found = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    assert found["threads"] == 6 and found["workers"] == 2 * os.cpu_count()
+    assert found["threads"] == 6 and found["workers"] == os.cpu_count() + 1
     assert found["worker_class"] == "config.gunicorn_worker.QueueTimedWorker" and found["timeout"] == 30
     monkeypatch.setenv("WEB_WORKERS", "deux")
     with pytest.raises(SystemExit, match="WEB_WORKERS='deux'"):
