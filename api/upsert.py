@@ -7,9 +7,6 @@ transaction: its rows, their writes and the audit entry.
 A row names its ambassador by email, by CRM id (``external_id``), or both. A row with a known CRM id and no email
 updates the ambassador holding that id; an unknown CRM id without an email is rejected."""
 
-import gc
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -43,36 +40,6 @@ class UpsertReport:
     updated: int = 0
     rejected: int = 0
     errors: list = field(default_factory=list)  # [{"index", "field", "message"}]
-
-
-class _Pause:
-    lock = threading.Lock()
-    calls = 0  # calls inside collection_paused, in every thread
-    resume = False  # whether the collector ran before the first of them
-
-
-@contextmanager
-def collection_paused():
-    """Python's cyclic garbage collector held off for the block (the upsert's parsing, cells and checks), then
-    resumed as it was. A call of 10,000 rows makes some 50,000 containers (the JSON's dicts and lists, the cells'
-    tuples) that live until it ends: they carried the collector into its full collections, each a scan of the
-    whole process's objects (0.1 to 0.2 s of CPU, one every two or three calls; bench/api_upsert.py: 3.0 s of Python
-    CPU per 100,000 rows without the pause, 2.1 s with it). Reference counting still frees everything at once; only
-    garbage in reference cycles, made by the block or by the process's other threads meanwhile, waits for the
-    collector's next run after the block. Nested and concurrent calls share one pause: the last to leave resumes the
-    collector, if it ran before the first came in."""
-    with _Pause.lock:
-        if _Pause.calls == 0:
-            _Pause.resume = gc.isenabled()
-            gc.disable()
-        _Pause.calls += 1
-    try:
-        yield
-    finally:
-        with _Pause.lock:
-            _Pause.calls -= 1
-            if _Pause.calls == 0 and _Pause.resume:
-                gc.enable()
 
 
 def cell(value, listed=True):

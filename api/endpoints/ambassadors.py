@@ -11,7 +11,8 @@ from ninja.errors import HttpError
 
 from api.auth import require
 from api.schemas import UPSERT_BODY, ErrorOut, OptOutOut, OptOutsIn, OptOutsRecorded, UpsertOut
-from api.upsert import ambassadors_upsert, collection_paused
+from api.upsert import ambassadors_upsert
+from campaigns.audience.imports.collector import collection_paused
 from campaigns.audience.imports.files import ImportFileError
 from campaigns.audience.opt_out import ambassadors_opt_out
 from campaigns.models import Ambassador

@@ -214,6 +214,7 @@ def test_upsert_pauses_the_garbage_collector_and_resumes_it_as_it_was(api_for, m
     import gc
 
     from api import upsert
+    from campaigns.audience.imports import collector
 
     seen = []
     calls = upsert.ambassadors_upsert
@@ -231,18 +232,18 @@ def test_upsert_pauses_the_garbage_collector_and_resumes_it_as_it_was(api_for, m
         api_for("product").post("/ambassadors/upsert", {"ambassadors": [{"external_id": "nobody"}]}).json()["rejected"]
     )
     assert seen == [False, False] and gc.isenabled()
-    with upsert.collection_paused():
-        with upsert.collection_paused():
+    with collector.collection_paused():
+        with collector.collection_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     assert gc.isenabled()
     gc.disable()
     try:
-        with upsert.collection_paused():
+        with collector.collection_paused():
             pass
         assert not gc.isenabled()  # off before, off after
     finally:
         gc.enable()
-    with pytest.raises(ValueError), upsert.collection_paused():
+    with pytest.raises(ValueError), collector.collection_paused():
         raise ValueError
     assert gc.isenabled()

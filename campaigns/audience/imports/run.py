@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from campaigns.audience.imports.collector import collection_paused
 from campaigns.audience.imports.columns import chosen_columns
 from campaigns.audience.imports.files import ImportFileError, read_table
 from campaigns.audience.imports.rejected import rejected_write, row_errors
@@ -175,14 +176,15 @@ def _load(checker, rows, name, staging, batch_size, report, progress):
     """The first and only reading of the rows: every row checked and staged. Returns the batches as (last row
     number, rows read so far)."""
     batches = []
-    for batch in _batches(rows, batch_size):
-        staged, errors, rejected = _staged(batch, checker, staging.list_value)
-        staging.add(staged, errors)
-        report.rows += len(batch)
-        report.rejected += rejected
-        batches.append((batch[-1][0], report.rows))
-        if progress:
-            progress("validating", report.rows, None, report)
+    with collection_paused():  # the rows of a batch, tens of thousands of containers, kept from full collections
+        for batch in _batches(rows, batch_size):
+            staged, errors, rejected = _staged(batch, checker, staging.list_value)
+            staging.add(staged, errors)
+            report.rows += len(batch)
+            report.rejected += rejected
+            batches.append((batch[-1][0], report.rows))
+            if progress:
+                progress("validating", report.rows, None, report)
     if report.rows == 0:
         raise ImportFileError(_("Le fichier %(name)s n'a aucune ligne de données sous l'en-tête.") % {"name": name})
     return batches
