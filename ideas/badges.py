@@ -190,10 +190,8 @@ def awards_grant_vote(*, ambassador, campaign, answered=False):
     )
     if facts is None:
         return []
-    if not facts["held_first_vote"]:
-        Award.objects.bulk_create([Award(ambassador=ambassador, badge=Badge.FIRST_VOTE)], ignore_conflicts=True)
-    if not facts["held_top"] and facts["score"] >= TOP_MIN_SCORE and may_place(campaign, ambassador.pk, facts["score"]):
-        top_contributors_award(campaign)
+    # read after the vote: the score before it was one less
+    awards_grant_voted(ambassador=ambassador, campaign=campaign, **{**facts, "score": facts["score"] - 1})
     return [] if facts["held_first_vote"] else [Badge.FIRST_VOTE]
 
 
