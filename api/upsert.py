@@ -5,11 +5,16 @@ writes exactly what a file import does, and calling twice changes nothing the se
 transaction: its rows, their writes and the audit entry.
 
 A row names its ambassador by email, by CRM id (``external_id``), or both. A row with a known CRM id and no email
-updates the ambassador holding that id; an unknown CRM id without an email is rejected."""
+updates the ambassador holding that id; an unknown CRM id without an email is rejected.
+
+Calls may arrive at once (a CRM sending on several connections): two calls naming the same new ambassador, or
+updating the same ones in another order, meet in the database (a unique email taken meanwhile, a deadlock). The
+call that loses is rolled back whole and run again, up to ``ATTEMPTS`` times, and then sees the other's rows as they
+were committed; past that ``Concurrent`` is raised (the API answers 409: send the call again)."""
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from campaigns.audience.imports.run import rows_import
@@ -72,23 +77,52 @@ def column_name(label):
     return label.split("«", 1)[1].rstrip("» ").strip() if "«" in label else ""
 
 
+ATTEMPTS = 3
+# What a concurrent call's writes make this one meet: a unique key taken meanwhile, a deadlock, a serialization failure.
+CONCURRENT_STATES = {"23505", "40P01", "40001"}
+
+
+class Concurrent(Exception):
+    """A call still meeting concurrent ones' writes after ``ATTEMPTS`` tries: nothing of it was written."""
+
+
+def _concurrent(exc):
+    """Whether ``exc`` came from another session's writes (an IntegrityError of the import's own, without a
+    database state, is an ambassador deleted since the checks)."""
+    state = getattr(exc.__cause__, "sqlstate", None)
+    return state in CONCURRENT_STATES or (state is None and isinstance(exc, IntegrityError))
+
+
 def ambassadors_upsert(rows, *, client=""):
     """Create or update the ambassadors of ``rows`` (dicts with the keys of ``COLUMNS``; other keys are ignored), in
-    one transaction. Returns an UpsertReport; rejected rows are named by their index in ``rows``."""
+    one transaction, run again when concurrent calls' writes made it fail. Returns an UpsertReport; rejected rows are
+    named by their index in ``rows``. Raises Concurrent after ``ATTEMPTS`` such failures."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                return _upsert(rows, client)
+        except DatabaseError as exc:
+            if not _concurrent(exc):
+                raise
+            if attempt == ATTEMPTS:
+                raise Concurrent from exc
+
+
+def _upsert(rows, client):
+    """One attempt, in the caller's transaction."""
     report = UpsertReport(rows=len(rows))
-    with transaction.atomic():
-        cells = _cells(rows, report.errors)
-        if cells:
-            imported = rows_import(
-                COLUMNS, cells, name=f"API {client}", update=True, keep_valid=True, max_errors=len(rows),
-                batch_size=len(cells),
-            )  # fmt: skip
-            report.created, report.updated = imported.created, imported.updated
-            report.errors.extend(
-                {"index": error.row - 1, "field": column_name(error.column), "message": error.message}
-                for error in imported.errors
-            )
-            trail.import_recorded(file_name=f"API {client}", report=imported)
+    cells = _cells(rows, report.errors)
+    if cells:
+        imported = rows_import(
+            COLUMNS, cells, name=f"API {client}", update=True, keep_valid=True, max_errors=len(rows),
+            batch_size=len(cells),
+        )  # fmt: skip
+        report.created, report.updated = imported.created, imported.updated
+        report.errors.extend(
+            {"index": error.row - 1, "field": column_name(error.column), "message": error.message}
+            for error in imported.errors
+        )
+        trail.import_recorded(file_name=f"API {client}", report=imported)
     report.errors.sort(key=lambda error: error["index"])
     report.rejected = len({error["index"] for error in report.errors})
     return report

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 
 from api.auth import require
 from api.schemas import UPSERT_BODY, ErrorOut, OptOutOut, OptOutsIn, OptOutsRecorded, UpsertOut
-from api.upsert import ambassadors_upsert
+from api.upsert import Concurrent, ambassadors_upsert
 from campaigns.audience.imports.collector import collection_paused
 from campaigns.audience.imports.files import ImportFileError
 from campaigns.audience.opt_out import ambassadors_opt_out
@@ -41,19 +41,25 @@ def _upsert_rows(request):
 
 @router.post(
     "/ambassadors/upsert",
-    response={200: UpsertOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={200: UpsertOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     openapi_extra={"requestBody": {"content": {"application/json": {"schema": UPSERT_BODY}}, "required": True}},
 )
 def upsert(request):
     """Create or update ambassadors by email or CRM id, as an import with *update* and *keep valid rows*: the
     valid rows are written, the others returned with their index, field and reason. Calling twice with the same
-    rows changes nothing more."""
+    rows changes nothing more. Calls may be sent at once; one that kept meeting others' writes to the same
+    ambassadors is answered 409, with nothing written: send it again."""
     require(request, "campaigns.add_ambassador", "campaigns.change_ambassador")
     with collection_paused():  # the parsed rows are freed inside the pause: no reference to them is kept here
         try:
             return ambassadors_upsert(_upsert_rows(request), client=request.auth.key.name)
         except ImportFileError as exc:
             raise HttpError(400, str(exc)) from None
+        except Concurrent:
+            message = _(
+                "D'autres appels simultanés modifient les mêmes ambassadeurs : rien n'a été écrit, renvoyez-le."
+            )
+            raise HttpError(409, message) from None
 
 
 def _named(keys):
