@@ -82,7 +82,7 @@ def api_rate(count, batch, clients, server, port, key, prefix="api"):
     generated = rows(count, prefix)
     bodies = [json.dumps({"ambassadors": list(islice(generated, batch))}).encode() for _start in range(0, count, batch)]
     todo, lock = iter(bodies), threading.Lock()
-    ready = threading.Barrier(clients + 1)
+    warmed, go = threading.Barrier(clients + 1), threading.Event()
     created = []
 
     def send(number):
@@ -90,7 +90,8 @@ def api_rate(count, batch, clients, server, port, key, prefix="api"):
         # A first call of one row on this connection: its worker has read the catalogue before the clock starts.
         warm = {"ambassadors": [{"email": f"{prefix}.warm.{number}@exemple.fr"}]}
         upsert(connection, key, json.dumps(warm).encode())
-        ready.wait()
+        warmed.wait()
+        go.wait()
         while True:
             with lock:
                 body = next(todo, None)
@@ -103,8 +104,9 @@ def api_rate(count, batch, clients, server, port, key, prefix="api"):
     vacuumed()
     for thread in threads:
         thread.start()
-    ready.wait()
+    warmed.wait()
     clock = Clock(server)
+    go.set()
     for thread in threads:
         thread.join()
     figures = clock.stop()
@@ -236,14 +238,14 @@ def main():
         from api.keys import key_create
         from api.models import Role
 
-        _key, key = key_create(name="bench", role=Role.PRODUCT_TEAM)
+        _key, key_text = key_create(name="bench", role=Role.PRODUCT_TEAM)
         connection.close()
         port = free_port()
         server = gunicorn_start(tmp, port)
         try:
-            measured["api"] = api_rate(args.rows, args.batch, clients, server, port, key)
+            measured["api"] = api_rate(args.rows, args.batch, clients, server, port, key_text)
             if clients > 1:
-                measured["api_one_client"] = api_rate(args.rows, args.batch, 1, server, port, key, prefix="one")
+                measured["api_one_client"] = api_rate(args.rows, args.batch, 1, server, port, key_text, prefix="one")
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(60)
