@@ -19,8 +19,8 @@ is one transaction on one connection, so that a client sending one call at a tim
 file; a CRM's connector (or a pool) sending two calls at once uses both, as the file does. The one client's rate is
 printed beside.
 
-Every measure starts from tables vacuumed and analysed (the previous measure's rows are not vacuumed by autovacuum
-on this one's cores) and ends with a durable commit (each API call's answer waits for one; the file import's audit
+Every measure starts from tables vacuumed and analysed and a checkpoint (the previous measure's rows are neither
+vacuumed by autovacuum nor written out by a checkpoint on this one's cores) and ends with a durable commit (each API call's answer waits for one; the file import's audit
 entry, recorded as its command does, is its one). Beside each rate the bench prints the CPU seconds that measure
 cost in Python (this process for the file; gunicorn's workers for the API) and, when the database runs on this
 machine, in every PostgreSQL process (``cpu_*``): on a shared machine, where wall time says little, the figures to
@@ -148,13 +148,15 @@ def file_rate(count, tmp):
 
 
 def vacuumed():
-    """The tables vacuumed and analysed before a measure, as a night's maintenance leaves them: the previous
-    measure's rows are not vacuumed by the server's autovacuum during this one, on its cores and in its figures."""
+    """The tables vacuumed and analysed, then a checkpoint, before a measure (as pgbench does): the previous
+    measure's rows are not vacuumed by the server's autovacuum, nor its pages written out by a checkpoint, during
+    this one, on its cores and in its figures."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM (ANALYZE)")
+            cursor.execute("CHECKPOINT")  # the bench's role may: a superuser, or pg_checkpoint's member
 
 
 class Clock:
