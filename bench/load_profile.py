@@ -7,8 +7,11 @@ campaign on a scratch PostgreSQL database, each step of the journey run through 
 
 Printed per step: requests (a step follows its redirects), queries per step, milliseconds per step (wall, CPU
 time of this process, which a shared machine's other work does not inflate, both under cProfile; and in the
-database as the captured queries tell), then cProfile's top functions by cumulative time. With
-``--explain``, EXPLAIN ANALYZE of every distinct query of one ambassador's journey.
+database as the captured queries tell), then the shares of its time by part (templates; the database: the ORM,
+the driver and the wait for the server's answer; the cache; forms; sessions and signing; middleware; URL routing;
+translation; Wagtail; the test client; Django's plumbing; the project's own code; the rest) and cProfile's top
+functions by cumulative time. With ``--explain``, EXPLAIN ANALYZE of every distinct query of one ambassador's
+journey.
 """
 
 import argparse
@@ -140,9 +143,53 @@ def run(args):
             f"{1000 * seconds[name] / n:.1f} ms per step, {1000 * cpu[name] / n:.1f} ms of this process's CPU "
             f"({db_ms[name] / n:.1f} ms in the database, client side)"
         )
+        print("   where its time goes: " + ", ".join(f"{part} {share:.0%}" for part, share in shares(profiles[name])))
         out = io.StringIO()
         pstats.Stats(profiles[name], stream=out).sort_stats("cumulative").print_stats(args.top)
         print(re.sub(r"/[^ ]*/site-packages/", "", out.getvalue().split("\n\n", 2)[-1]))
+
+
+# Where a function's own time is counted: the first part whose mark its file's path holds; else the project's code
+# (its own files), else "other" (Python's library and other packages).
+PARTS = [
+    ("templates", ("django/template", "templatetags", "django/utils/html", "django/utils/safestring")),
+    ("database (the ORM, the driver, the server's answer)", ("psycopg", "django/db/")),
+    ("the cache (its reads unpickled)", ("django/core/cache", "/redis/")),
+    ("forms", ("django/forms",)),
+    ("sessions, signing, cookies", ("django/contrib/sessions", "django/core/signing", "django/http/cookie")),
+    ("middleware, request, response", ("django/core/handlers", "django/middleware", "django/http", "axes/",
+                                       "whitenoise", "django/contrib/auth", "django/contrib/messages")),
+    ("URL routing", ("django/urls",)),
+    ("translation", ("django/utils/translation",)),
+    ("Wagtail", ("wagtail/",)),
+    ("the test client (no server's cost)", ("django/test/",)),
+    ("Django's plumbing (settings, lazy objects, locals)", ("django/utils/functional", "asgiref/", "django/conf/",
+                                                            "django/apps/", "django/dispatch")),
+]  # fmt: skip
+
+
+def part_of(path):
+    for part, marks in PARTS:
+        if any(mark in path for mark in marks):
+            return part
+    return "the project's code" if path.startswith(str(ROOT)) and "site-packages" not in path else "other"
+
+
+def shares(profile):
+    """[(part, share of the step's time under cProfile)] by where each function's own time was spent (``part_of``), largest first.
+    A built-in's or the standard library's time (``str.join``, ``re``...) is counted with its callers', as they
+    called it."""
+    spent = defaultdict(float)
+    for (path, _line, _function), timings in pstats.Stats(profile).stats.items():
+        own, callers = timings[2], timings[4]
+        if (path != "~" and not path.startswith(sys.base_prefix)) or not callers:
+            spent[part_of(path)] += own
+            continue
+        called = sum(timing[2] for timing in callers.values()) or 1
+        for (caller, _line, _function), timing in callers.items():
+            spent[part_of(caller)] += own * timing[2] / called
+    total = sum(spent.values()) or 1
+    return sorted(((part, own / total) for part, own in spent.items()), key=lambda item: -item[1])
 
 
 def explain(connection, name, captured):
