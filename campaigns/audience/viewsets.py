@@ -7,6 +7,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -48,6 +49,16 @@ class EngagementPanel(Panel):
             return context
 
 
+class AmbassadorAdminForm(WagtailAdminModelForm):
+    """An address's pause cleared by staff (its mailbox fixed) sets its temporary refusals in a row back to zero, so
+    that the next one does not pause it again at once (``campaigns.sending.refusals``)."""
+
+    def save(self, commit=True):
+        if "email_paused_at" in self.changed_data and self.cleaned_data.get("email_paused_at") is None:
+            self.instance.soft_bounce_count = 0
+        return super().save(commit=commit)
+
+
 class AmbassadorViewSet(SnippetViewSet):
     model = Ambassador
     chooser_viewset_class = PeopleChooserViewSet
@@ -60,16 +71,27 @@ class AmbassadorViewSet(SnippetViewSet):
     filterset_class = AmbassadorFilterSet
     inspect_view_enabled = True
     copy_view_enabled = False
-    panels = [
-        FieldRowPanel([FieldPanel("email"), FieldPanel("external_id")]),
-        FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
-        FieldRowPanel([FieldPanel("locale"), FieldPanel("region"), FieldPanel("age_band")]),
-        FieldPanel("customer_since"),
-        FieldPanel("products", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("tags"),
-        MultiFieldPanel([FieldPanel("consent_at"), FieldPanel("opted_out_at")], heading=_("Consentement")),
-        EngagementPanel(heading=_("Engagement")),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldRowPanel([FieldPanel("email"), FieldPanel("external_id")]),
+            FieldRowPanel([FieldPanel("first_name"), FieldPanel("last_name")]),
+            FieldRowPanel([FieldPanel("locale"), FieldPanel("region"), FieldPanel("age_band")]),
+            FieldPanel("customer_since"),
+            FieldPanel("products", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("tags"),
+            MultiFieldPanel([FieldPanel("consent_at"), FieldPanel("opted_out_at")], heading=_("Consentement")),
+            MultiFieldPanel(
+                [FieldPanel("email_bounced_at"), FieldPanel("email_paused_at")],
+                heading=_("Délivrabilité"),
+                help_text=_(
+                    "Une adresse rejetée ou suspendue ne reçoit plus d'e-mails. Effacez la date quand l'adresse est "
+                    "de nouveau valide (adresse corrigée, boîte de nouveau ouverte)."
+                ),
+            ),
+            EngagementPanel(heading=_("Engagement")),
+        ],
+        base_form_class=AmbassadorAdminForm,
+    )
 
 
 class SegmentSizePanel(Panel):

@@ -256,3 +256,74 @@ def test_admin_home_shows_the_live_campaigns_figures_to_the_product_team(client_
     assert "Campagnes en cours" in html and escape("<b>Appli</b> de demain") in html and "Brouillon" not in html
     assert "<td>3</td><td>3</td><td>1</td><td>1</td>" in html  # invited, sent, opened, answered
     assert "Campagnes en cours" not in client_for(editor_user).get(reverse("wagtailadmin_home")).content.decode()
+
+
+def _edit_data(page):
+    """The ambassador's edit form as the page fills it: every input and checked box, every select's chosen option."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.content, "html.parser")
+    form = next(form for form in soup.find_all("form") if form.find(attrs={"name": "email"}))
+    data = {}
+    for field in form.find_all(["input", "textarea", "select"]):
+        name = field.get("name")
+        if not name or field.get("type") in {"submit", "button", "file"}:
+            continue
+        if field.name == "select":  # as a browser sends it: a single one's first option when none is chosen
+            options = field.find_all("option", selected=True) or (
+                [] if field.has_attr("multiple") else field("option")[:1]
+            )
+            if options:
+                data[name] = [option.get("value", "") for option in options]
+        elif field.get("type") in {"checkbox", "radio"}:
+            if field.has_attr("checked"):
+                data.setdefault(name, []).append(field.get("value", "on"))
+        else:
+            data[name] = field.text if field.name == "textarea" else field.get("value", "")
+    return data
+
+
+def test_product_team_lifts_an_address_pause_and_it_is_contactable_again(client_for, product_user, ambassadors):
+    """A mailbox full several sends in a row paused the address (out of every audience); once it is open again, staff
+    clear the pause on the ambassador's page: the address is contactable again, its refusals in a row back to zero."""
+    from campaigns.audience.segments import contactable_ambassadors
+
+    paused = ambassadors[0]
+    Ambassador.objects.filter(pk=paused.pk).update(email_paused_at=timezone.now(), soft_bounce_count=5)
+    assert not contactable_ambassadors().filter(pk=paused.pk).exists()
+    client = client_for(product_user)
+    url = reverse("wagtailsnippets_campaigns_ambassador:edit", args=[paused.pk])
+    page = client.get(url)
+    assert "Délivrabilité" in page.content.decode() and 'name="email_paused_at"' in page.content.decode()
+    data = _edit_data(page)
+    assert data["email_paused_at"]
+    data["email_paused_at"] = ""
+    answer = client.post(url, data)
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    paused.refresh_from_db()
+    assert (paused.email_paused_at, paused.soft_bounce_count) == (None, 0)
+    assert contactable_ambassadors().filter(pk=paused.pk).exists()
+
+
+def test_an_edit_that_keeps_the_pause_keeps_the_refusals_count(client_for, product_user, ambassadors):
+    paused = ambassadors[1]
+    Ambassador.objects.filter(pk=paused.pk).update(email_paused_at=timezone.now(), soft_bounce_count=5)
+    client = client_for(product_user)
+    url = reverse("wagtailsnippets_campaigns_ambassador:edit", args=[paused.pk])
+    data = _edit_data(client.get(url))
+    data["first_name"] = "Hugues"
+    assert client.post(url, data).status_code == 302
+    paused.refresh_from_db()
+    assert (paused.first_name, paused.soft_bounce_count) == ("Hugues", 5)
+    assert paused.email_paused_at is not None
+
+
+@pytest.mark.parametrize("role", ["editor_user", "moderator_user", "analyst_user"])
+def test_other_roles_cannot_lift_a_pause(request, client_for, role, ambassadors):
+    paused = ambassadors[0]
+    Ambassador.objects.filter(pk=paused.pk).update(email_paused_at=timezone.now(), soft_bounce_count=5)
+    client = client_for(request.getfixturevalue(role))
+    url = reverse("wagtailsnippets_campaigns_ambassador:edit", args=[paused.pk])
+    assert refused(client.post(url, {"email": paused.email, "email_paused_at": ""}))
+    paused.refresh_from_db()
+    assert paused.email_paused_at is not None and paused.soft_bounce_count == 5
