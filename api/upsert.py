@@ -87,10 +87,11 @@ class Concurrent(Exception):
 
 
 def _concurrent(exc):
-    """Whether ``exc`` came from another session's writes (an IntegrityError of the import's own, without a
-    database state, is an ambassador deleted since the checks)."""
-    state = getattr(exc.__cause__, "sqlstate", None)
-    return state in CONCURRENT_STATES or (state is None and isinstance(exc, IntegrityError))
+    """Whether ``exc`` came from another session's writes: the database's states above, or the import's own
+    IntegrityError (raised by it, not by the database: an ambassador deleted since the checks)."""
+    if exc.__cause__ is None:
+        return isinstance(exc, IntegrityError)
+    return getattr(exc.__cause__, "sqlstate", None) in CONCURRENT_STATES
 
 
 def ambassadors_upsert(rows, *, client=""):

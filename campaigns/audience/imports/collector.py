@@ -18,14 +18,10 @@ class _Pause:
 
 @contextmanager
 def collection_paused():
-    """Python's cyclic garbage collector held off for the block (the upsert's parsing, cells and checks), then
-    resumed as it was. A call of 10,000 rows makes some 50,000 containers (the JSON's dicts and lists, the cells'
-    tuples) that live until it ends: they carried the collector into its full collections, each a scan of the
-    whole process's objects (0.1 to 0.2 s of CPU, one every two or three calls; bench/api_upsert.py: 3.0 s of Python
-    CPU per 100,000 rows without the pause, 2.1 s with it). Reference counting still frees everything at once; only
-    garbage in reference cycles, made by the block or by the process's other threads meanwhile, waits for the
-    collector's next run after the block. Nested and concurrent calls share one pause: the last to leave resumes the
-    collector, if it ran before the first came in."""
+    """Python's cyclic garbage collector held off for the block (the rows' parsing, cells and checks), then resumed
+    as it was. Reference counting still frees everything at once; only garbage in reference cycles, made by the block
+    or by the process's other threads meanwhile, waits for the collector's next run after the block. Nested and
+    concurrent calls share one pause: the last to leave resumes the collector, if it ran before the first came in."""
     with _Pause.lock:
         if _Pause.calls == 0:
             _Pause.resume = gc.isenabled()

@@ -1,6 +1,7 @@
 """The audience part of the Wagtail admin: each role reaches what it needs and nothing else."""
 
 import pytest
+from bs4 import BeautifulSoup
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -260,8 +261,6 @@ def test_admin_home_shows_the_live_campaigns_figures_to_the_product_team(client_
 
 def _edit_data(page):
     """The ambassador's edit form as the page fills it: every input and checked box, every select's chosen option."""
-    from bs4 import BeautifulSoup
-
     soup = BeautifulSoup(page.content, "html.parser")
     form = next(form for form in soup.find_all("form") if form.find(attrs={"name": "email"}))
     data = {}
